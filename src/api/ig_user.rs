@@ -1,0 +1,113 @@
+//! The Instagram professional account (IG user node): `GET /{ig-user-id}` on either host, and
+//! `GET /me` with Instagram Login.
+
+use super::models::IgUser;
+use super::{join_fields, Graph, InstagramGraph};
+use crate::error::{Error, Result};
+use crate::ids::IgUserId;
+
+/// Default fields of an IG user on graph.facebook.com (Facebook Login).
+pub const DEFAULT_IG_USER_FIELDS: &str =
+    "id,ig_id,username,name,biography,website,profile_picture_url,followers_count,follows_count,media_count";
+
+/// Default fields of an IG user on graph.instagram.com (Instagram Login), where `ig_id`,
+/// `biography` and `website` are not readable and `user_id`/`account_type` are.
+pub const DEFAULT_IG_LOGIN_USER_FIELDS: &str =
+    "user_id,username,name,account_type,profile_picture_url,followers_count,follows_count,media_count";
+
+/// The default IG user fields for the host of `graph`.
+pub(crate) fn default_ig_user_fields(graph: &Graph<'_>) -> &'static str {
+    if graph.is_instagram_login() {
+        DEFAULT_IG_LOGIN_USER_FIELDS
+    } else {
+        DEFAULT_IG_USER_FIELDS
+    }
+}
+
+/// An Instagram professional account: `client.facebook(&token).ig_user(id)` or
+/// `client.instagram(&token).ig_user(id)`.
+///
+/// Its sub-handlers: [`IgUserHandler::get`] (profile), [`IgUserHandler::media`] (media list),
+/// [`IgUserHandler::containers`] (publishing containers), and the publishing calls
+/// [`IgUserHandler::media_publish`], [`IgUserHandler::content_publishing_limit`] and
+/// [`IgUserHandler::publish_image`].
+#[derive(Debug, Clone)]
+pub struct IgUserHandler<'a> {
+    pub(crate) graph: Graph<'a>,
+    pub(crate) id: IgUserId,
+}
+
+impl<'a> IgUserHandler<'a> {
+    pub(crate) fn new(graph: Graph<'a>, id: IgUserId) -> Self {
+        Self { graph, id }
+    }
+
+    /// The account's id.
+    pub fn id(&self) -> &IgUserId {
+        &self.id
+    }
+
+    /// The client, host and token this handler uses.
+    pub fn graph(&self) -> Graph<'a> {
+        self.graph
+    }
+
+    /// `GET /{ig-user-id}`: the profile, with the host's default fields
+    /// ([`DEFAULT_IG_USER_FIELDS`] or [`DEFAULT_IG_LOGIN_USER_FIELDS`]).
+    pub fn get(&self) -> GetIgUser<'a> {
+        GetIgUser {
+            graph: self.graph,
+            path: self.id.to_string(),
+            fields: None,
+        }
+    }
+}
+
+impl<'a> InstagramGraph<'a> {
+    /// `GET /me` on graph.instagram.com: the Instagram account the token belongs to
+    /// ([`DEFAULT_IG_LOGIN_USER_FIELDS`] by default).
+    pub fn me(&self) -> GetIgUser<'a> {
+        GetIgUser {
+            graph: self.graph(),
+            path: "me".to_owned(),
+            fields: None,
+        }
+    }
+}
+
+/// Request builder of `GET /{ig-user-id}` (or `/me` with Instagram Login).
+#[derive(Debug)]
+#[must_use = "a request builder does nothing until `.send()`"]
+pub struct GetIgUser<'a> {
+    graph: Graph<'a>,
+    path: String,
+    fields: Option<String>,
+}
+
+impl GetIgUser<'_> {
+    /// The fields to read (replaces the host's default list).
+    pub fn fields<I, S>(mut self, fields: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.fields = Some(join_fields(fields));
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<IgUser> {
+        let fields = match self.fields {
+            Some(f) if f.is_empty() => {
+                return Err(Error::invalid("fields", "at least one field is required"))
+            }
+            Some(f) => f,
+            None => default_ig_user_fields(&self.graph).to_owned(),
+        };
+        self.graph
+            .get(self.path)
+            .query("fields", fields)
+            .send()
+            .await
+    }
+}

@@ -1,0 +1,91 @@
+//! Access tokens that never print themselves.
+
+use std::fmt;
+use zeroize::Zeroize;
+
+/// An access token (user, Page, Instagram user or app token).
+///
+/// `Debug` and `Display` show only the last four characters (`AccessToken(****abcd)`), so a token
+/// can be put in a log line, an error or a panic message without leaking. The secret is wiped from
+/// memory on drop. Use [`AccessToken::expose`] only where the token must go on the wire or into the
+/// sealing step of a store.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessToken(String);
+
+impl AccessToken {
+    /// Wraps a token string.
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(token.into())
+    }
+
+    /// The app access token `APP_ID|APP_SECRET` used by `debug_token`.
+    pub fn app(app_id: &str, app_secret: &str) -> Self {
+        Self(format!("{app_id}|{app_secret}"))
+    }
+
+    /// The token itself. Call only to send it or seal it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The last four characters, for display (`****abcd`).
+    pub fn redacted(&self) -> String {
+        let tail: String = self
+            .0
+            .chars()
+            .rev()
+            .take(4)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        if self.0.chars().count() <= 8 {
+            "****".to_owned()
+        } else {
+            format!("****{tail}")
+        }
+    }
+
+    /// True when the token is empty or only whitespace.
+    pub fn is_blank(&self) -> bool {
+        self.0.trim().is_empty()
+    }
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "AccessToken({})", self.redacted())
+    }
+}
+
+impl fmt::Display for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl Drop for AccessToken {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AccessToken {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_and_display_never_show_the_token() {
+        let t = AccessToken::new("EAAGsecretsecretsecretWXYZ");
+        assert_eq!(format!("{t:?}"), "AccessToken(****WXYZ)");
+        assert_eq!(t.to_string(), "****WXYZ");
+        assert!(!format!("{t:?}").contains("secret"));
+        assert_eq!(AccessToken::new("short").redacted(), "****");
+    }
+}

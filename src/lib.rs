@@ -1,0 +1,27 @@
+//! instagraph: a typed, async SDK for the Instagram Graph API.
+#![warn(missing_docs)]
+
+pub mod accounts;
+pub mod api;
+pub mod auth;
+mod client;
+pub mod config;
+pub mod error;
+mod http;
+pub mod ids;
+mod page;
+pub mod rate_limit;
+pub mod store;
+
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
+
+pub use accounts::AccountManager;
+pub use auth::token::AccessToken;
+pub use client::{Client, ClientBuilder};
+pub use config::{ApiVersion, Config, Host, Hosts, Mode, RetryPolicy};
+pub use error::{AuthError, Error, ErrorClass, GraphApiError, RequestContext, Result};
+pub use http::appsecret_proof;
+pub use ids::*;
+pub use page::Page;
+pub use rate_limit::RateLimitStatus;

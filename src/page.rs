@@ -1,0 +1,105 @@
+//! [`Page<T>`]: one page of a paged edge, the way to the next one, and a stream over all items.
+
+use futures::stream::{self, Stream};
+use futures::TryStreamExt;
+use serde::de::DeserializeOwned;
+
+use crate::api::models::{ListResponse, Paging};
+use crate::client::Client;
+use crate::config::Host;
+use crate::error::Result;
+use crate::http::GraphRequest;
+use crate::AccessToken;
+
+/// One page of a paged edge (`{"data":[…],"paging":{…}}`).
+///
+/// `next_page()` fetches the following page with the same token; `into_stream()` yields every
+/// item of this page and the ones after it, fetching each page only when the previous one is
+/// used up.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// Meta's paging object, as received.
+    pub paging: Option<Paging>,
+    client: Client,
+    host: Host,
+    token: AccessToken,
+}
+
+impl<T: DeserializeOwned + Send + Sync + 'static> Page<T> {
+    pub(crate) fn new(
+        list: ListResponse<T>,
+        client: &Client,
+        host: Host,
+        token: &AccessToken,
+    ) -> Self {
+        Self {
+            items: list.data,
+            paging: list.paging,
+            client: client.clone(),
+            host,
+            token: token.clone(),
+        }
+    }
+
+    /// Whether Meta announced a next page.
+    pub fn has_next(&self) -> bool {
+        self.next_url().is_some()
+    }
+
+    /// The cursor to pass as `after` for the next page, when the edge is cursor-paged.
+    pub fn after_cursor(&self) -> Option<&str> {
+        self.paging.as_ref()?.cursors.as_ref()?.after.as_deref()
+    }
+
+    fn next_url(&self) -> Option<&str> {
+        self.paging.as_ref()?.next.as_deref()
+    }
+
+    /// Fetches the next page, or `None` on the last one.
+    pub async fn next_page(&self) -> Result<Option<Page<T>>> {
+        let Some(url) = self.next_url() else {
+            return Ok(None);
+        };
+        let list: ListResponse<T> = GraphRequest::follow(&self.client, self.host, url)?
+            .token(&self.token)
+            .send()
+            .await?;
+        Ok(Some(Page::new(list, &self.client, self.host, &self.token)))
+    }
+
+    /// Every item of this page and the following ones. A page is fetched only once the items
+    /// before it have been consumed.
+    pub fn into_stream(self) -> impl Stream<Item = Result<T>> + Send + 'static {
+        stream::try_unfold(Some((self, false)), |state| async move {
+            let Some((mut page, consumed)) = state else {
+                return Ok(None);
+            };
+            if consumed {
+                match page.next_page().await? {
+                    Some(next) => page = next,
+                    None => return Ok(None),
+                }
+            }
+            let items = std::mem::take(&mut page.items);
+            Ok::<_, crate::Error>(Some((
+                stream::iter(items.into_iter().map(Ok)),
+                Some((page, true)),
+            )))
+        })
+        .try_flatten()
+    }
+
+    /// Fetches every remaining page and returns all items.
+    pub async fn collect_all(self) -> Result<Vec<T>> {
+        let mut items = Vec::new();
+        let mut page = Some(self);
+        while let Some(mut current) = page {
+            let next = current.next_page().await?;
+            items.append(&mut current.items);
+            page = next;
+        }
+        Ok(items)
+    }
+}

@@ -1,0 +1,132 @@
+//! Sandbox knobs: everything Meta documents ambiguously ([U] in GRAPH_API.md) or that tests need
+//! to shorten (processing time, quotas, budgets).
+
+use serde::{Deserialize, Serialize};
+
+/// The shape of `POST api.instagram.com/oauth/access_token`'s answer.
+///
+/// Meta's pages show both shapes, so the sandbox can serve either and the SDK must accept both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum InstagramTokenShape {
+    /// `{"access_token", "user_id", "permissions"}`.
+    #[default]
+    Flat,
+    /// `{"data":[{"access_token", "user_id", "permissions"}]}`.
+    Nested,
+}
+
+/// Configuration of a [`Sandbox`](super::Sandbox). `Default` behaves like Meta.
+///
+/// Every field has a default, so a partial JSON object (as `POST /__sandbox/config` takes)
+/// deserialises.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SandboxConfig {
+    /// The seeded app's id.
+    pub app_id: String,
+    /// The app secret; `None` draws a random one at start.
+    pub app_secret: Option<String>,
+    /// The app's display name (debug_token's `application`).
+    pub app_name: String,
+    /// Whether calls without `appsecret_proof` fail (Meta's "Require App Secret" switch).
+    /// A wrong proof always fails.
+    pub require_appsecret_proof: bool,
+    /// Redirect URIs the dialogs accept; empty accepts any http(s) URI.
+    pub allowed_redirect_uris: Vec<String>,
+    /// Shape of the Instagram Login code exchange answer.
+    pub instagram_token_shape: InstagramTokenShape,
+    /// Whether that answer carries `user_id` as a JSON number (older docs) instead of a string.
+    pub instagram_user_id_as_number: bool,
+    /// Page size of list edges when the request has no `limit`.
+    pub default_page_size: usize,
+    /// Largest `limit` honoured; larger ones are clamped as Meta does.
+    pub max_page_size: usize,
+    /// Calls per rolling hour that make `X-App-Usage` reach 100% (Meta: 200 × app users);
+    /// 0 disables app throttling.
+    pub app_call_budget_per_hour: u64,
+    /// Calls per rolling 24 h per IG account or Page that make `X-Business-Use-Case-Usage`
+    /// reach 100% (Meta: 4800 × impressions); 0 disables it.
+    pub business_call_budget_per_day: u64,
+    /// How long an image container stays `IN_PROGRESS`, in milliseconds of sandbox time.
+    pub image_processing_ms: u64,
+    /// Posts an account may publish per rolling 24 h (Meta documents 50 and 100).
+    pub publishing_quota: u32,
+    /// Lifetime of a Facebook short-lived user token, seconds.
+    pub facebook_short_lived_seconds: i64,
+    /// Lifetime of an Instagram short-lived token, seconds.
+    pub instagram_short_lived_seconds: i64,
+    /// Lifetime of long-lived tokens (both logins), seconds.
+    pub long_lived_seconds: i64,
+    /// Lifetime of a Facebook Login authorization code, seconds.
+    pub facebook_code_ttl_seconds: i64,
+    /// Lifetime of an Instagram Login authorization code, seconds.
+    pub instagram_code_ttl_seconds: i64,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        Self {
+            app_id: "100000000000001".to_owned(),
+            app_secret: None,
+            app_name: "instagraph Sandbox App".to_owned(),
+            require_appsecret_proof: true,
+            allowed_redirect_uris: Vec::new(),
+            instagram_token_shape: InstagramTokenShape::Flat,
+            instagram_user_id_as_number: false,
+            default_page_size: 25,
+            max_page_size: 100,
+            // 200 calls × the three seeded app users (Alice, Bob, the Instagram Login user).
+            app_call_budget_per_hour: 600,
+            business_call_budget_per_day: 4800,
+            image_processing_ms: 300,
+            publishing_quota: 100,
+            facebook_short_lived_seconds: 7200,
+            instagram_short_lived_seconds: 3600,
+            long_lived_seconds: 5_183_944,
+            facebook_code_ttl_seconds: 600,
+            instagram_code_ttl_seconds: 3600,
+        }
+    }
+}
+
+/// Fault injection, set by `POST /__sandbox/faults` (an empty object clears every fault).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Faults {
+    /// Probability (0..1) that a Graph call fails with a transient error (code 1 or 2, HTTP 500/503).
+    pub transient_rate: f64,
+    /// Probability (0..1) that a Graph call is throttled with `throttle_code`.
+    pub throttle_rate: f64,
+    /// The throttling code: 4, 17, 32, 613 or 80002.
+    pub throttle_code: i64,
+    /// Delay added to every Graph call, milliseconds.
+    pub slow_ms: u64,
+    /// Probability (0..1) that the connection is closed without an answer.
+    pub drop_connection_rate: f64,
+    /// Seed of the fault RNG, so a test sees the same sequence every run; `None` is random.
+    pub seed: Option<u64>,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Self {
+            transient_rate: 0.0,
+            throttle_rate: 0.0,
+            throttle_code: 17,
+            slow_ms: 0,
+            drop_connection_rate: 0.0,
+            seed: None,
+        }
+    }
+}
+
+impl Faults {
+    /// Whether any fault is switched on.
+    pub fn is_active(&self) -> bool {
+        self.transient_rate > 0.0
+            || self.throttle_rate > 0.0
+            || self.slow_ms > 0
+            || self.drop_connection_rate > 0.0
+    }
+}

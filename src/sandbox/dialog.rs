@@ -1,0 +1,290 @@
+//! The consent dialogs of both logins (www.facebook.com, www.instagram.com): validation, the
+//! HTML page, the `sandbox_user`/`sandbox_approve` shortcut, and the redirects with a code or
+//! Meta's `error=access_denied` triple.
+
+use super::html::{consent_page, error_page, Consent};
+use super::server::{Incoming, Reply, Shared};
+use super::world::Login;
+
+/// Scopes the Facebook Login dialog knows.
+pub(crate) const FACEBOOK_SCOPES: &[&str] = &[
+    "public_profile",
+    "email",
+    "pages_show_list",
+    "pages_read_engagement",
+    "pages_manage_metadata",
+    "pages_manage_posts",
+    "pages_manage_engagement",
+    "pages_read_user_content",
+    "pages_messaging",
+    "business_management",
+    "instagram_basic",
+    "instagram_content_publish",
+    "instagram_manage_comments",
+    "instagram_manage_insights",
+    "instagram_manage_messages",
+    "instagram_manage_contents",
+    "instagram_shopping_tag_products",
+    "instagram_branded_content_brand",
+    "instagram_branded_content_creator",
+    "instagram_branded_content_ads_brand",
+    "read_insights",
+    "ads_management",
+    "ads_read",
+    "catalog_management",
+];
+
+/// Scopes of Instagram Login.
+pub(crate) const INSTAGRAM_SCOPES: &[&str] = &[
+    "instagram_business_basic",
+    "instagram_business_content_publish",
+    "instagram_business_manage_comments",
+    "instagram_business_manage_messages",
+    "instagram_business_manage_insights",
+];
+
+/// Instagram Login's pre-2025 scope names, still accepted and mapped to the current ones.
+fn instagram_alias(scope: &str) -> &str {
+    match scope {
+        "business_basic" => "instagram_business_basic",
+        "business_content_publish" => "instagram_business_content_publish",
+        "business_manage_comments" => "instagram_business_manage_comments",
+        "business_manage_messages" => "instagram_business_manage_messages",
+        "business_manage_insights" => "instagram_business_manage_insights",
+        other => other,
+    }
+}
+
+/// Every scope a login can grant (what `POST /__sandbox/tokens` grants by default).
+pub(crate) fn all_scopes(login: Login) -> Vec<String> {
+    let list = match login {
+        Login::Facebook => FACEBOOK_SCOPES,
+        Login::Instagram => INSTAGRAM_SCOPES,
+    };
+    list.iter().map(|s| (*s).to_owned()).collect()
+}
+
+fn split_scopes(raw: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in raw
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        if !out.iter().any(|x| x == s) {
+            out.push(s.to_owned());
+        }
+    }
+    out
+}
+
+fn dialog_error(message: &str) -> Reply {
+    Reply::Html {
+        status: 400,
+        body: error_page("Sorry, something went wrong", message),
+    }
+}
+
+/// Appends `pairs` to the redirect URI's query (and Instagram's `#_`).
+fn redirect_with(redirect_uri: &str, pairs: &[(&str, &str)], fragment: Option<&str>) -> Reply {
+    match url::Url::parse(redirect_uri) {
+        Ok(mut url) => {
+            {
+                let mut q = url.query_pairs_mut();
+                for (k, v) in pairs {
+                    q.append_pair(k, v);
+                }
+            }
+            url.set_fragment(fragment);
+            Reply::Redirect {
+                location: url.to_string(),
+            }
+        }
+        Err(_) => dialog_error("The redirect_uri is not a valid URL."),
+    }
+}
+
+/// `GET|POST {www.facebook.com}/vXX/dialog/oauth`.
+pub(crate) fn facebook_dialog(shared: &Shared, inc: &Incoming) -> Reply {
+    let path: Vec<&str> = inc.segments.iter().map(String::as_str).collect();
+    let tail = match path.as_slice() {
+        [v, rest @ ..]
+            if v.starts_with('v') && v[1..].chars().all(|c| c.is_ascii_digit() || c == '.') =>
+        {
+            rest
+        }
+        rest => rest,
+    };
+    if tail != ["dialog", "oauth"] {
+        return Reply::Html {
+            status: 404,
+            body: error_page(
+                "Page not found",
+                "The sandbox serves /dialog/oauth on this host.",
+            ),
+        };
+    }
+    dialog(shared, inc, Login::Facebook)
+}
+
+/// `GET|POST {www.instagram.com}/oauth/authorize`.
+pub(crate) fn instagram_authorize(shared: &Shared, inc: &Incoming) -> Reply {
+    if inc.segments != ["oauth", "authorize"] {
+        return Reply::Html {
+            status: 404,
+            body: error_page(
+                "Page not found",
+                "The sandbox serves /oauth/authorize on this host.",
+            ),
+        };
+    }
+    dialog(shared, inc, Login::Instagram)
+}
+
+fn dialog(shared: &Shared, inc: &Incoming, login: Login) -> Reply {
+    let mut w = shared.lock();
+    let p = |k: &str| inc.param(k).map(str::to_owned);
+    if p("client_id").as_deref() != Some(w.app.id.as_str()) {
+        return dialog_error(
+            "Invalid App ID: The provided app ID does not look like a valid app ID.",
+        );
+    }
+    let Some(redirect_uri) = p("redirect_uri").filter(|r| !r.is_empty()) else {
+        return dialog_error("The parameter redirect_uri is required.");
+    };
+    let valid_url =
+        url::Url::parse(&redirect_uri).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+    let allowed = w.config.allowed_redirect_uris.is_empty()
+        || w.config
+            .allowed_redirect_uris
+            .iter()
+            .any(|a| a == &redirect_uri);
+    if !valid_url || !allowed {
+        return dialog_error(
+            "URL Blocked: This redirect failed because the redirect URI is not whitelisted in the app's Client OAuth Settings.",
+        );
+    }
+    if p("response_type").is_some_and(|r| r != "code") {
+        return dialog_error("The sandbox dialogs only support response_type=code.");
+    }
+    let mut scopes = split_scopes(&p("scope").unwrap_or_default());
+    if login == Login::Instagram {
+        scopes = scopes
+            .iter()
+            .map(|s| instagram_alias(s).to_owned())
+            .collect();
+    }
+    let known = match login {
+        Login::Facebook => FACEBOOK_SCOPES,
+        Login::Instagram => INSTAGRAM_SCOPES,
+    };
+    let invalid: Vec<&str> = scopes
+        .iter()
+        .map(String::as_str)
+        .filter(|s| !known.contains(s))
+        .collect();
+    if !invalid.is_empty() {
+        return dialog_error(&format!(
+            "Invalid Scopes: {}. This message is only shown to developers. Users of your app will ignore these permissions if present.",
+            invalid.join(", ")
+        ));
+    }
+    let implied = match login {
+        Login::Facebook => "public_profile",
+        Login::Instagram => "instagram_business_basic",
+    };
+    if !scopes.iter().any(|s| s == implied) {
+        scopes.insert(0, implied.to_owned());
+    }
+    let state = p("state");
+    let candidates: Vec<(String, String)> = match login {
+        Login::Facebook => w
+            .users
+            .values()
+            .map(|u| (u.id.clone(), u.name.clone()))
+            .collect(),
+        Login::Instagram => w
+            .ig_accounts
+            .values()
+            .filter(|a| a.instagram_login)
+            .map(|a| (a.id.clone(), format!("@{}", a.username)))
+            .collect(),
+    };
+    match p("sandbox_approve").as_deref() {
+        Some("0") => {
+            let description = match login {
+                Login::Facebook => "Permissions error",
+                Login::Instagram => "The user denied your request.",
+            };
+            let mut pairs = vec![
+                ("error", "access_denied"),
+                ("error_reason", "user_denied"),
+                ("error_description", description),
+            ];
+            if let Some(s) = &state {
+                pairs.push(("state", s));
+            }
+            redirect_with(&redirect_uri, &pairs, None)
+        }
+        Some("1") => {
+            let wanted = p("sandbox_user").unwrap_or_default();
+            let user = match login {
+                Login::Facebook => candidates
+                    .iter()
+                    .find(|(id, _)| *id == wanted)
+                    .map(|(id, _)| id.clone()),
+                Login::Instagram => w
+                    .ig_accounts
+                    .values()
+                    .find(|a| a.instagram_login && (a.id == wanted || a.username == wanted))
+                    .map(|a| a.id.clone()),
+            };
+            let Some(user) = user else {
+                return dialog_error(&format!(
+                    "Unknown sandbox_user '{wanted}': pick one of the seeded users."
+                ));
+            };
+            let code = w.new_code(login, &user, scopes, &redirect_uri);
+            let mut pairs = vec![("code", code.as_str())];
+            if let Some(s) = &state {
+                pairs.push(("state", s));
+            }
+            // Instagram appends `#_` to the redirect; clients must strip it from the code.
+            let fragment = (login == Login::Instagram).then_some("_");
+            redirect_with(&redirect_uri, &pairs, fragment)
+        }
+        Some(_) => dialog_error("sandbox_approve must be 1 or 0."),
+        None => {
+            let mut hidden = vec![
+                ("client_id", w.app.id.clone()),
+                ("redirect_uri", redirect_uri.clone()),
+            ];
+            for key in [
+                "state",
+                "scope",
+                "response_type",
+                "auth_type",
+                "config_id",
+                "enable_fb_login",
+                "force_authentication",
+            ] {
+                if let Some(v) = p(key) {
+                    hidden.push((key, v));
+                }
+            }
+            let title = match login {
+                Login::Facebook => "Log in with Facebook",
+                Login::Instagram => "Log in with Instagram",
+            };
+            let body = consent_page(&Consent {
+                title,
+                app_name: &w.app.name,
+                action: &inc.path,
+                hidden,
+                candidates,
+                scopes: &scopes,
+            });
+            Reply::Html { status: 200, body }
+        }
+    }
+}

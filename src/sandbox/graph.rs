@@ -1,0 +1,563 @@
+//! The Graph API hosts (graph.facebook.com, graph.instagram.com): faults, token and proof
+//! checks, throttling, then routing `/me`, `/{id}` and `/{id}/{edge}`.
+
+use hmac::{Hmac, Mac};
+use rand::Rng;
+use serde_json::{json, Map, Value};
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+
+use super::access::{node_kind, Caller, NodeKind};
+use super::error::{GraphError, GraphResult};
+use super::fields::{self, Field};
+use super::net::ConnHandle;
+use super::nodes::{self, View};
+use super::paging::{self, PageLinks};
+use super::server::{Incoming, Reply, Shared};
+use super::world::{Login, Revocation, World};
+use super::{oauth, publish, usage};
+
+/// One Graph request after routing: where it came from and what it asks.
+pub(crate) struct GraphReq<'a> {
+    pub host: Login,
+    pub inc: &'a Incoming,
+    /// Graph path segments after the optional version.
+    pub path: Vec<String>,
+    /// `http://127.0.0.1:PORT/graph.facebook.com/v21.0` (version kept when given).
+    pub root_url: String,
+    /// The access token as sent (query, form or Authorization header).
+    pub token: Option<String>,
+}
+
+impl GraphReq<'_> {
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.inc.param(name)
+    }
+
+    pub fn method(&self) -> &str {
+        &self.inc.method
+    }
+
+    /// Links for `paging.next`: the same URL and query, and the token even if it came in a
+    /// header (Meta's links always carry `access_token`).
+    pub fn links(&self) -> PageLinks<'_> {
+        let mut extra = Vec::new();
+        if let Some(t) = &self.token {
+            extra.push(("access_token".to_owned(), t.clone()));
+        }
+        if let Some(p) = self.param("appsecret_proof") {
+            extra.push(("appsecret_proof".to_owned(), p.to_owned()));
+        }
+        PageLinks {
+            url: format!("{}/{}", self.root_url, self.path.join("/")),
+            query: &self.inc.query,
+            extra,
+        }
+    }
+
+    pub fn fields(&self, default: &str) -> GraphResult<Vec<Field>> {
+        fields::parse_or(self.param("fields"), default)
+    }
+}
+
+/// What the fault dice decided for one call.
+struct FaultRoll {
+    slow_ms: u64,
+    drop: bool,
+    transient: Option<GraphError>,
+    throttle: Option<i64>,
+}
+
+fn roll_faults(w: &mut World) -> FaultRoll {
+    let f = w.faults.clone();
+    let mut roll = FaultRoll {
+        slow_ms: f.slow_ms,
+        drop: false,
+        transient: None,
+        throttle: None,
+    };
+    if !f.is_active() {
+        return roll;
+    }
+    let rng = &mut w.fault_rng;
+    if f.drop_connection_rate > 0.0 && rng.gen_bool(f.drop_connection_rate.clamp(0.0, 1.0)) {
+        roll.drop = true;
+    } else if f.transient_rate > 0.0 && rng.gen_bool(f.transient_rate.clamp(0.0, 1.0)) {
+        roll.transient = Some(if rng.gen_bool(0.5) {
+            GraphError::oauth(1, "An unknown error occurred").transient(500)
+        } else {
+            GraphError::oauth(
+                2,
+                "An unexpected error has occurred. Please retry your request later.",
+            )
+            .transient(503)
+        });
+    } else if f.throttle_rate > 0.0 && rng.gen_bool(f.throttle_rate.clamp(0.0, 1.0)) {
+        roll.throttle = Some(f.throttle_code);
+    }
+    roll
+}
+
+fn throttle_error(code: i64) -> GraphError {
+    let msg = match code {
+        4 => "(#4) Application request limit reached".to_owned(),
+        17 => "(#17) User request limit reached".to_owned(),
+        32 => "(#32) Page request limit reached".to_owned(),
+        613 => "(#613) Calls to this api have exceeded the rate limit.".to_owned(),
+        80002 => "(#80002) There have been too many calls to this Instagram account. Wait a bit \
+                  and try again. For more info, please refer to \
+                  https://developers.facebook.com/docs/graph-api/overview/rate-limiting."
+            .to_owned(),
+        other => format!("(#{other}) Calls to this api have exceeded the rate limit."),
+    };
+    let mut e = GraphError::oauth(code, msg).transient(400);
+    e.regain_minutes = Some(1);
+    e
+}
+
+pub(crate) async fn entry(shared: &Shared, conn: &ConnHandle, host: Login, inc: Incoming) -> Reply {
+    let roll = roll_faults(&mut shared.lock());
+    if roll.slow_ms > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(roll.slow_ms)).await;
+    }
+    if roll.drop {
+        conn.cut();
+        return Reply::json(500, json!({}));
+    }
+    let mut w = shared.lock();
+    handle(&mut w, &shared.base_url, host, &inc, roll)
+}
+
+fn handle(w: &mut World, base_url: &str, host: Login, inc: &Incoming, roll: FaultRoll) -> Reply {
+    let host_name = match host {
+        Login::Facebook => super::server::hosts::GRAPH_FACEBOOK,
+        Login::Instagram => super::server::hosts::GRAPH_INSTAGRAM,
+    };
+    let mut path = inc.segments.clone();
+    let mut root_url = format!("{base_url}/{host_name}");
+    if path.first().is_some_and(|s| is_version(s)) {
+        root_url = format!("{root_url}/{}", path.remove(0));
+    }
+    let req = GraphReq {
+        host,
+        inc,
+        path,
+        root_url,
+        token: token_of(inc),
+    };
+    let mut object = None;
+    let result = dispatch(w, &req, roll, &mut object);
+    let (status, body, err) = match result {
+        Ok(v) => (200, v, None),
+        Err(e) => (e.status, e.to_json(), Some(e)),
+    };
+    let headers = usage::headers(w, object.as_ref(), err.as_ref());
+    Reply::Json {
+        status,
+        body,
+        headers,
+    }
+}
+
+fn is_version(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix('v') else {
+        return false;
+    };
+    let mut parts = rest.splitn(2, '.');
+    let major_ok = parts
+        .next()
+        .is_some_and(|m| !m.is_empty() && m.chars().all(|c| c.is_ascii_digit()));
+    let minor_ok = parts.next().map_or(true, |m| {
+        !m.is_empty() && m.chars().all(|c| c.is_ascii_digit())
+    });
+    major_ok && minor_ok
+}
+
+/// The access token from `access_token` (query or form) or `Authorization: Bearer|OAuth`.
+fn token_of(inc: &Incoming) -> Option<String> {
+    if let Some(t) = inc.param("access_token").filter(|t| !t.is_empty()) {
+        return Some(t.to_owned());
+    }
+    let header = inc
+        .headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, value) = header.trim().split_once(' ')?;
+    if scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("oauth") {
+        Some(value.trim().to_owned()).filter(|v| !v.is_empty())
+    } else {
+        None
+    }
+}
+
+pub(crate) fn proof_for(secret: &str, token: &str) -> String {
+    match Hmac::<Sha256>::new_from_slice(secret.as_bytes()) {
+        Ok(mut mac) => {
+            mac.update(token.as_bytes());
+            hex::encode(mac.finalize().into_bytes())
+        }
+        // HMAC accepts keys of any length; this arm is unreachable in practice.
+        Err(_) => String::new(),
+    }
+}
+
+/// Validates a user or Page token for this host: expiry, revocation, login.
+pub(crate) fn check_token(w: &World, host: Login, value: &str) -> GraphResult<Caller> {
+    let token = w
+        .tokens
+        .get(value)
+        .filter(|t| t.login == host)
+        .ok_or_else(GraphError::cannot_parse_token)?;
+    if let Some(r) = token.revoked {
+        return Err(match r {
+            Revocation::AppRemoved => GraphError::oauth(
+                190,
+                format!(
+                    "Error validating access token: The user has not authorized application {}.",
+                    w.app.id
+                ),
+            )
+            .subcode(458),
+            Revocation::SessionInvalidated => GraphError::oauth(
+                190,
+                "Error validating access token: The session has been invalidated because the user \
+                 changed their password or Facebook has changed the session for security reasons.",
+            )
+            .subcode(460),
+        });
+    }
+    if let Some(exp) = token.expires_at {
+        let now = w.now();
+        if now >= exp {
+            return Err(GraphError::oauth(
+                190,
+                format!(
+                    "Error validating access token: Session has expired on {}. The current time is {}.",
+                    exp.format("%A, %d-%b-%y %H:%M:%S UTC"),
+                    now.format("%A, %d-%b-%y %H:%M:%S UTC")
+                ),
+            )
+            .subcode(463));
+        }
+    }
+    Ok(Caller {
+        token: token.clone(),
+    })
+}
+
+fn check_proof(w: &World, req: &GraphReq<'_>, token: &str) -> GraphResult<()> {
+    match req.param("appsecret_proof") {
+        Some(p) => {
+            let expected = proof_for(&w.app.secret, token);
+            if bool::from(
+                p.trim()
+                    .to_ascii_lowercase()
+                    .as_bytes()
+                    .ct_eq(expected.as_bytes()),
+            ) {
+                Ok(())
+            } else {
+                Err(GraphError::wrong_proof())
+            }
+        }
+        None if w.config.require_appsecret_proof => Err(GraphError::proof_required()),
+        None => Ok(()),
+    }
+}
+
+/// `APPID|APPSECRET`: true when it matches the app, error when it names it wrongly.
+pub(crate) fn is_app_token(w: &World, token: &str) -> GraphResult<bool> {
+    match token.split_once('|') {
+        Some((id, secret)) if id == w.app.id && secret == w.app.secret => Ok(true),
+        Some(_) => Err(GraphError::bad_app_token()),
+        None => Ok(false),
+    }
+}
+
+fn dispatch(
+    w: &mut World,
+    req: &GraphReq<'_>,
+    roll: FaultRoll,
+    object: &mut Option<(String, &'static str)>,
+) -> GraphResult<Value> {
+    if let Some(e) = roll.transient {
+        return Err(e);
+    }
+    let path: Vec<&str> = req.path.iter().map(String::as_str).collect();
+    // Endpoints authenticated by client_secret rather than by an access token.
+    match (req.host, path.as_slice()) {
+        (Login::Facebook, ["oauth", "access_token"]) => {
+            usage::touch_app(w)?;
+            return oauth::facebook_token(w, req);
+        }
+        (Login::Instagram, ["access_token"]) => {
+            usage::touch_app(w)?;
+            return oauth::instagram_exchange(w, req);
+        }
+        (Login::Instagram, ["refresh_access_token"]) => {
+            usage::touch_app(w)?;
+            return oauth::instagram_refresh(w, req);
+        }
+        _ => {}
+    }
+    let token = req.token.clone().ok_or_else(GraphError::token_required)?;
+    if is_app_token(w, &token)? {
+        usage::touch_app(w)?;
+        return match (req.host, path.as_slice()) {
+            (Login::Facebook, ["debug_token"]) => oauth::debug_token(w, req),
+            _ => Err(GraphError::oauth(
+                102,
+                "(#102) This call requires a user or Page access token (the sandbox serves app \
+                 tokens only on /debug_token)",
+            )),
+        };
+    }
+    let caller = check_token(w, req.host, &token)?;
+    check_proof(w, req, &token)?;
+    if let Some(code) = roll.throttle {
+        if let Some(id) = path.first() {
+            let id = if *id == "me" {
+                caller.me().to_owned()
+            } else {
+                (*id).to_owned()
+            };
+            *object = w.business_object_of(&id);
+        }
+        return Err(throttle_error(code));
+    }
+    usage::touch_app(w)?;
+    if let (Login::Facebook, ["debug_token"]) = (req.host, path.as_slice()) {
+        return oauth::debug_token(w, req);
+    }
+    route(w, req, &caller, &path, object)
+}
+
+fn route(
+    w: &mut World,
+    req: &GraphReq<'_>,
+    caller: &Caller,
+    path: &[&str],
+    object: &mut Option<(String, &'static str)>,
+) -> GraphResult<Value> {
+    let Some((first, rest)) = path.split_first() else {
+        return multi_get(w, req, caller);
+    };
+    let id = if *first == "me" {
+        caller.me().to_owned()
+    } else {
+        (*first).to_owned()
+    };
+    let method = req.method().to_owned();
+    let kind = node_kind(w, &id)
+        .filter(|k| caller.can_reach(w, *k, &id))
+        .ok_or_else(|| GraphError::unsupported(&method, first))?;
+    if let Some(obj) = w.business_object_of(&id) {
+        // Set before the check so a throttled answer still carries the usage header.
+        *object = Some(obj.clone());
+        usage::touch_object(w, &obj.0, obj.1)?;
+    }
+    let view = View {
+        caller,
+        in_business: false,
+    };
+    match (kind, rest, method.as_str()) {
+        (_, [], "GET") => {
+            require_read_scope(caller, kind)?;
+            let fields = req.fields(nodes::default_fields(kind))?;
+            nodes::render(w, view, kind, &id, &fields)
+        }
+        (NodeKind::Media, [], "POST") => publish::update_media(w, caller, &id, req),
+        (NodeKind::User, ["accounts"], "GET") => {
+            caller.require("pages_show_list", 200)?;
+            let ids = caller.managed_pages(w);
+            list(
+                w,
+                req,
+                ids,
+                "access_token,category,category_list,name,id,tasks",
+                |w, id, f| nodes::render(w, view, NodeKind::Page, id, f),
+            )
+        }
+        (NodeKind::User, ["businesses"], "GET") => {
+            caller.require("business_management", 200)?;
+            let ids = caller.businesses(w);
+            list(w, req, ids, "id,name", |w, id, f| {
+                nodes::render(w, view, NodeKind::Business, id, f)
+            })
+        }
+        (NodeKind::User, ["permissions"], "GET") => {
+            let data: Vec<Value> = caller
+                .token
+                .scopes
+                .iter()
+                .map(|s| json!({ "permission": s, "status": "granted" }))
+                .collect();
+            Ok(json!({ "data": data }))
+        }
+        (NodeKind::User, ["permissions", ..], "DELETE") => {
+            revoke_user(w, caller, rest.get(1).copied());
+            Ok(json!({ "success": true }))
+        }
+        (NodeKind::Business, [edge], "GET") => business_edge(w, req, caller, &id, edge),
+        (NodeKind::IgUser, ["media"], "GET") => {
+            caller.require(caller.basic_scope(), 10)?;
+            let ids = ig_media_ids(w, &id, req)?;
+            list(w, req, ids, "id", nodes::media)
+        }
+        (NodeKind::IgUser, ["stories"], "GET") => {
+            caller.require(caller.basic_scope(), 10)?;
+            Ok(json!({ "data": [] }))
+        }
+        (NodeKind::IgUser, ["media"], "POST") => publish::create_container(w, caller, &id, req),
+        (NodeKind::IgUser, ["media_publish"], "POST") => publish::publish(w, caller, &id, req),
+        (NodeKind::IgUser, ["content_publishing_limit"], "GET") => {
+            publish::publishing_limit(w, caller, &id, req)
+        }
+        (NodeKind::Media, ["children"], "GET") => {
+            caller.require(caller.basic_scope(), 10)?;
+            let ids = w
+                .media
+                .get(&id)
+                .map(|m| m.children.clone())
+                .unwrap_or_default();
+            list(w, req, ids, "id", nodes::media)
+        }
+        (_, [], _) => Err(GraphError::unsupported(&method, first)),
+        (_, rest, _) => Err(GraphError::unknown_path(&rest.join("/"))),
+    }
+}
+
+fn require_read_scope(caller: &Caller, kind: NodeKind) -> GraphResult<()> {
+    match kind {
+        NodeKind::IgUser | NodeKind::Media | NodeKind::Container => {
+            caller.require(caller.basic_scope(), 10)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `GET /?ids=a,b&fields=…` → `{"a":{…},"b":{…}}`.
+fn multi_get(w: &mut World, req: &GraphReq<'_>, caller: &Caller) -> GraphResult<Value> {
+    let method = req.method().to_owned();
+    let Some(ids) = req.param("ids").filter(|_| method == "GET") else {
+        return Err(GraphError::unsupported(&method, ""));
+    };
+    let mut out = Map::new();
+    for raw in ids.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let id = if raw == "me" {
+            caller.me().to_owned()
+        } else {
+            raw.to_owned()
+        };
+        let kind = node_kind(w, &id)
+            .filter(|k| caller.can_reach(w, *k, &id))
+            .ok_or_else(|| GraphError::unsupported("GET", raw))?;
+        require_read_scope(caller, kind)?;
+        let fields = req.fields(nodes::default_fields(kind))?;
+        let view = View {
+            caller,
+            in_business: false,
+        };
+        out.insert(raw.to_owned(), nodes::render(w, view, kind, &id, &fields)?);
+    }
+    Ok(Value::Object(out))
+}
+
+/// Renders one window of `ids` with the request's fields and Meta's paging.
+pub(crate) fn list(
+    w: &mut World,
+    req: &GraphReq<'_>,
+    ids: Vec<String>,
+    default_fields: &str,
+    mut render: impl FnMut(&mut World, &str, &[Field]) -> GraphResult<Value>,
+) -> GraphResult<Value> {
+    let fields = req.fields(default_fields)?;
+    let win = paging::window(
+        &ids,
+        &req.inc.params,
+        w.config.default_page_size,
+        w.config.max_page_size,
+    )?;
+    let mut data = Vec::with_capacity(win.end - win.start);
+    for id in &ids[win.start..win.end] {
+        data.push(render(w, id, &fields)?);
+    }
+    Ok(paging::list(data, &ids, &win, &req.links()))
+}
+
+/// An account's feed media, newest first, filtered by `since`/`until` (unix seconds).
+fn ig_media_ids(w: &World, ig: &str, req: &GraphReq<'_>) -> GraphResult<Vec<String>> {
+    let parse = |name: &str| -> GraphResult<Option<i64>> {
+        req.param(name)
+            .map(|v| {
+                v.trim().parse::<i64>().map_err(|_| {
+                    GraphError::invalid_param(format!("Param {name} must be a unix timestamp"))
+                })
+            })
+            .transpose()
+    };
+    let since = parse("since")?;
+    let until = parse("until")?;
+    let ids = w
+        .ig_accounts
+        .get(ig)
+        .map(|a| a.media.clone())
+        .unwrap_or_default();
+    Ok(ids
+        .into_iter()
+        .filter(|id| {
+            w.media.get(id).is_some_and(|m| {
+                let t = m.timestamp.timestamp();
+                m.media_product_type != "STORY"
+                    && since.map_or(true, |s| t >= s)
+                    && until.map_or(true, |u| t <= u)
+            })
+        })
+        .collect())
+}
+
+fn business_edge(
+    w: &mut World,
+    req: &GraphReq<'_>,
+    caller: &Caller,
+    id: &str,
+    edge: &str,
+) -> GraphResult<Value> {
+    caller.require("business_management", 200)?;
+    let b = w
+        .businesses
+        .get(id)
+        .cloned()
+        .ok_or_else(|| GraphError::unsupported("GET", id))?;
+    let view = View {
+        caller,
+        in_business: true,
+    };
+    let (ids, kind) = match edge {
+        "owned_pages" => (b.owned_pages, NodeKind::Page),
+        "client_pages" => (b.client_pages, NodeKind::Page),
+        "owned_instagram_accounts" | "instagram_business_accounts" => {
+            (b.owned_ig, NodeKind::IgUser)
+        }
+        "client_instagram_accounts" => (b.client_ig, NodeKind::IgUser),
+        other => return Err(GraphError::unknown_path(other)),
+    };
+    list(w, req, ids, nodes::default_fields(kind), |w, id, f| {
+        nodes::render(w, view, kind, id, f)
+    })
+}
+
+/// `DELETE /me/permissions[/{scope}]`: the user removes the app (every token of theirs stops
+/// working, subcode 458) or one permission (dropped from their tokens).
+fn revoke_user(w: &mut World, caller: &Caller, scope: Option<&str>) {
+    let subject = caller.token.subject.clone();
+    for t in w.tokens.values_mut() {
+        if t.login == Login::Facebook && t.subject == subject {
+            match scope {
+                Some(s) => t.scopes.retain(|x| x != s),
+                None => t.revoked = Some(Revocation::AppRemoved),
+            }
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! The local sandbox of the Graph API: a stateful imitation of every Meta host the SDK talks to,
+//! on one 127.0.0.1 listener.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), instagraph::sandbox::SandboxError> {
+//! use instagraph::sandbox::{Sandbox, SandboxConfig};
+//!
+//! let sandbox = Sandbox::builder()
+//!     .config(SandboxConfig { image_processing_ms: 50, ..SandboxConfig::default() })
+//!     .start()
+//!     .await?;
+//! let graph = format!("{}/graph.facebook.com/v24.0", sandbox.base_url());
+//! let alice = sandbox.seed().user("Alice").map(|u| u.id.clone());
+//! # let _ = (graph, alice);
+//! sandbox.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
+//! Each Meta host lives under a path prefix of [`Sandbox::base_url`]:
+//! `/graph.facebook.com`, `/graph.instagram.com`, `/www.facebook.com`, `/www.instagram.com`,
+//! `/api.instagram.com`, `/rupload.facebook.com`. Graph paths accept any `vN.M` version
+//! segment or none. `/__sandbox/*` holds control endpoints (config, faults, clock, tokens,
+//! revoke) that need no token.
+//!
+//! Behaviour follows shared/GRAPH_API.md. Choices where Meta is silent or ambiguous:
+//! - publishing an already published container answers code 9007 without subcode (never a
+//!   second post), with a message naming the media id;
+//! - an image container whose URL ends in `.png`, `.gif`, `.webp`… ends `ERROR` with subcode
+//!   2207005 once processed; host `unreachable.invalid` ends `ERROR` 2207052;
+//! - empty list edges answer `{"data":[]}` without `paging`, as Meta does.
+
+mod access;
+mod config;
+mod control;
+mod dialog;
+mod error;
+mod fields;
+mod graph;
+mod html;
+mod net;
+mod nodes;
+mod oauth;
+mod paging;
+mod publish;
+mod seed;
+mod server;
+mod usage;
+mod world;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use config::{Faults, InstagramTokenShape, SandboxConfig};
+pub use control::{IssuedToken, TokenRequest};
+pub use seed::{Seed, SeedBusiness, SeedIgAccount, SeedPage, SeedUser};
+pub use world::Login;
+
+use net::{ConnHandle, CuttableListener};
+use server::Shared;
+
+/// Why a sandbox could not start or act.
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    /// The listener could not be bound.
+    #[error("sandbox could not bind {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A request to the sandbox's own API was invalid (unknown user, scope, …).
+    #[error("sandbox request rejected: {0}")]
+    Invalid(String),
+}
+
+/// Builds and starts a [`Sandbox`].
+#[derive(Debug, Clone)]
+pub struct SandboxBuilder {
+    ip: IpAddr,
+    port: u16,
+    config: SandboxConfig,
+}
+
+impl Default for SandboxBuilder {
+    fn default() -> Self {
+        Self {
+            ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 0,
+            config: SandboxConfig::default(),
+        }
+    }
+}
+
+impl SandboxBuilder {
+    /// The port to bind on 127.0.0.1; 0 (the default) picks a free one.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// The configuration (defaults behave like Meta).
+    pub fn config(mut self, config: SandboxConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Binds, seeds and starts serving on the current tokio runtime.
+    pub async fn start(self) -> Result<Sandbox, SandboxError> {
+        let addr = SocketAddr::new(self.ip, self.port);
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| SandboxError::Bind { addr, source })?;
+        let local = listener
+            .local_addr()
+            .map_err(|source| SandboxError::Bind { addr, source })?;
+        let base_url = format!("http://{}:{}", local.ip(), local.port());
+        let (world, seed) = seed::build(self.config);
+        let app_id = world.app.id.clone();
+        let app_secret = world.app.secret.clone();
+        let shared = Arc::new(Shared::new(world, base_url.clone()));
+        let app =
+            server::router(shared.clone()).into_make_service_with_connect_info::<ConnHandle>();
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let serve = axum::serve(CuttableListener { inner: listener }, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                });
+            if let Err(e) = serve.await {
+                tracing::warn!(error = %e, "sandbox server stopped with an error");
+            }
+        });
+        Ok(Sandbox {
+            shared,
+            base_url,
+            app_id,
+            app_secret,
+            seed,
+            shutdown: Some(tx),
+            task: Some(task),
+        })
+    }
+}
+
+/// A running sandbox. Dropping it stops the server.
+pub struct Sandbox {
+    shared: Arc<Shared>,
+    base_url: String,
+    app_id: String,
+    app_secret: String,
+    seed: Seed,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The app secret stays out of logs.
+        f.debug_struct("Sandbox")
+            .field("base_url", &self.base_url)
+            .field("app_id", &self.app_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sandbox {
+    /// Starts a sandbox on 127.0.0.1 with a free port and the default configuration.
+    pub async fn start() -> Result<Sandbox, SandboxError> {
+        Self::builder().start().await
+    }
+
+    /// A builder for port and configuration.
+    pub fn builder() -> SandboxBuilder {
+        SandboxBuilder::default()
+    }
+
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The seeded app's id.
+    pub fn app_id(&self) -> &str {
+        &self.app_id
+    }
+
+    /// The seeded app's secret.
+    pub fn app_secret(&self) -> &str {
+        &self.app_secret
+    }
+
+    /// What was seeded (users, Pages, business, IG accounts and their media).
+    pub fn seed(&self) -> &Seed {
+        &self.seed
+    }
+
+    /// Top-level media of an IG account (seeded plus published through the API); 0 for an
+    /// unknown account.
+    pub fn media_count(&self, ig_user_id: &str) -> usize {
+        self.shared
+            .lock()
+            .ig_accounts
+            .get(ig_user_id)
+            .map_or(0, |a| a.media.len())
+    }
+
+    /// Posts the account published through the API (its publishing-quota usage, all time).
+    pub fn published_count(&self, ig_user_id: &str) -> usize {
+        self.shared
+            .lock()
+            .ig_accounts
+            .get(ig_user_id)
+            .map_or(0, |a| a.publishes.len())
+    }
+
+    /// Moves the sandbox clock forward (token expiry, container processing, quotas).
+    pub fn advance_clock(&self, by: Duration) {
+        let by = chrono::Duration::from_std(by).unwrap_or(chrono::Duration::MAX);
+        let mut w = self.shared.lock();
+        w.clock_offset = w.clock_offset.checked_add(&by).unwrap_or(w.clock_offset);
+    }
+
+    /// The current configuration.
+    pub fn config(&self) -> SandboxConfig {
+        self.shared.lock().config.clone()
+    }
+
+    /// Replaces the configuration (the app id and secret keep their start values).
+    pub fn set_config(&self, config: SandboxConfig) {
+        let mut w = self.shared.lock();
+        let (id, secret) = (w.config.app_id.clone(), w.config.app_secret.clone());
+        w.config = SandboxConfig {
+            app_id: id,
+            app_secret: secret,
+            ..config
+        };
+    }
+
+    /// Sets fault injection (`Faults::default()` clears it).
+    pub fn set_faults(&self, faults: Faults) {
+        self.shared.lock().reseed_faults(faults);
+    }
+
+    /// Mints a token for a seeded user without the consent dance.
+    pub fn issue_token(&self, request: &TokenRequest) -> Result<IssuedToken, SandboxError> {
+        control::issue_token(&mut self.shared.lock(), request).map_err(SandboxError::Invalid)
+    }
+
+    /// `appsecret_proof` for a token under this sandbox's app secret.
+    pub fn appsecret_proof(&self, access_token: &str) -> String {
+        graph::proof_for(&self.app_secret, access_token)
+    }
+
+    /// Stops the server and waits (up to 5 s) for it to finish.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let abort = task.abort_handle();
+            if tokio::time::timeout(Duration::from_secs(5), task)
+                .await
+                .is_err()
+            {
+                abort.abort();
+            }
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}

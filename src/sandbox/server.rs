@@ -1,0 +1,244 @@
+//! One listener for every Meta host: the first path segment names the host, a fallback handler
+//! parses the rest (Graph ids are dynamic, so there is no route table per edge).
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use serde_json::{json, Value};
+
+use super::net::ConnHandle;
+use super::world::{Login, World};
+use super::{control, dialog, graph, oauth};
+
+/// State shared by every handler.
+pub(crate) struct Shared {
+    world: Mutex<World>,
+    pub base_url: String,
+}
+
+impl Shared {
+    pub fn new(world: World, base_url: String) -> Self {
+        Self {
+            world: Mutex::new(world),
+            base_url,
+        }
+    }
+
+    /// Locks the world. Handlers never panic while holding it, but a poisoned lock still holds
+    /// consistent data (every mutation is a few field writes), so recover it.
+    pub fn lock(&self) -> MutexGuard<'_, World> {
+        self.world.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The host prefixes the SDK's `Hosts::sandbox(base_url)` uses.
+pub(crate) mod hosts {
+    pub const GRAPH_FACEBOOK: &str = "graph.facebook.com";
+    pub const GRAPH_INSTAGRAM: &str = "graph.instagram.com";
+    pub const FACEBOOK_DIALOG: &str = "www.facebook.com";
+    pub const INSTAGRAM_AUTHORIZE: &str = "www.instagram.com";
+    pub const INSTAGRAM_API: &str = "api.instagram.com";
+    pub const RUPLOAD: &str = "rupload.facebook.com";
+}
+
+/// A parsed request: method, path segments, and every parameter from query, form or JSON body.
+pub(crate) struct Incoming {
+    pub method: String,
+    /// The full request path, host prefix included (forms post back to it).
+    pub path: String,
+    /// Path segments after the host prefix.
+    pub segments: Vec<String>,
+    /// The original query pairs, in order (paging links repeat them).
+    pub query: Vec<(String, String)>,
+    /// Query and body parameters; body wins on conflict.
+    pub params: BTreeMap<String, String>,
+    pub headers: HeaderMap,
+}
+
+impl Incoming {
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params.get(name).map(String::as_str)
+    }
+}
+
+/// What a handler answers.
+pub(crate) enum Reply {
+    Json {
+        status: u16,
+        body: Value,
+        headers: Vec<(String, String)>,
+    },
+    Html {
+        status: u16,
+        body: String,
+    },
+    Redirect {
+        location: String,
+    },
+}
+
+impl Reply {
+    pub fn json(status: u16, body: Value) -> Self {
+        Reply::Json {
+            status,
+            body,
+            headers: Vec::new(),
+        }
+    }
+
+    fn into_response(self) -> Response {
+        match self {
+            Reply::Json {
+                status,
+                body,
+                headers,
+            } => {
+                let mut resp = (status_code(status), axum::Json(body)).into_response();
+                for (name, value) in headers {
+                    if let (Ok(n), Ok(v)) =
+                        (HeaderName::try_from(name), HeaderValue::from_str(&value))
+                    {
+                        resp.headers_mut().insert(n, v);
+                    }
+                }
+                resp
+            }
+            Reply::Html { status, body } => (
+                status_code(status),
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                body,
+            )
+                .into_response(),
+            Reply::Redirect { location } => match HeaderValue::from_str(&location) {
+                Ok(v) => {
+                    let mut resp = StatusCode::FOUND.into_response();
+                    resp.headers_mut().insert(header::LOCATION, v);
+                    resp
+                }
+                Err(_) => (StatusCode::BAD_REQUEST, "invalid redirect_uri").into_response(),
+            },
+        }
+    }
+}
+
+fn status_code(status: u16) -> StatusCode {
+    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    Router::new().fallback(entry).with_state(shared)
+}
+
+/// Bodies bigger than this are refused (resumable uploads will get their own limit).
+const BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+async fn entry(
+    State(shared): State<Arc<Shared>>,
+    ConnectInfo(conn): ConnectInfo<ConnHandle>,
+    req: Request,
+) -> Response {
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => return Reply::json(413, json!({"error": "body too large"})).into_response(),
+    };
+    let path = parts.uri.path().to_owned();
+    let query: Vec<(String, String)> = parts
+        .uri
+        .query()
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut params: BTreeMap<String, String> = query.iter().cloned().collect();
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let is_control = path.starts_with("/__sandbox");
+    if !bytes.is_empty() && !is_control {
+        if content_type.starts_with("application/json") {
+            if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(&bytes) {
+                for (k, v) in map {
+                    let s = match v {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    };
+                    params.insert(k, s);
+                }
+            }
+        } else if content_type.is_empty()
+            || content_type.starts_with("application/x-www-form-urlencoded")
+        {
+            for (k, v) in url::form_urlencoded::parse(&bytes) {
+                params.insert(k.into_owned(), v.into_owned());
+            }
+        }
+    }
+
+    let mut segments: Vec<String> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(percent_decode)
+        .collect();
+    if segments.is_empty() {
+        return not_found(&path).into_response();
+    }
+    let host = segments.remove(0);
+    let incoming = Incoming {
+        method: parts.method.as_str().to_ascii_uppercase(),
+        path: path.clone(),
+        segments,
+        query,
+        params,
+        headers: parts.headers,
+    };
+
+    let reply = match host.as_str() {
+        "__sandbox" => control::handle(&shared, &incoming, &bytes),
+        hosts::GRAPH_FACEBOOK => {
+            return graph::entry(&shared, &conn, Login::Facebook, incoming)
+                .await
+                .into_response()
+        }
+        hosts::GRAPH_INSTAGRAM => {
+            return graph::entry(&shared, &conn, Login::Instagram, incoming)
+                .await
+                .into_response()
+        }
+        hosts::FACEBOOK_DIALOG => dialog::facebook_dialog(&shared, &incoming),
+        hosts::INSTAGRAM_AUTHORIZE => dialog::instagram_authorize(&shared, &incoming),
+        hosts::INSTAGRAM_API => oauth::instagram_api(&shared, &incoming),
+        // Resumable upload arrives with video publishing (a later issue).
+        _ => not_found(&path),
+    };
+    reply.into_response()
+}
+
+impl IntoResponse for Reply {
+    fn into_response(self) -> Response {
+        Reply::into_response(self)
+    }
+}
+
+fn not_found(path: &str) -> Reply {
+    Reply::json(
+        404,
+        json!({"error": {"message": format!("Unknown sandbox path {path}"), "type": "SandboxException", "code": 404}}),
+    )
+}
+
+fn percent_decode(s: &str) -> String {
+    url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_else(|| s.to_owned())
+}

@@ -1,0 +1,513 @@
+//! Job cases: idempotency, updates, listing, claiming with leases, isolation.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::{at, company, Fixture};
+use crate::ids::{CompanyId, IgUserId, JobId};
+use crate::store::{JobRecord, JobStatus, StoreError};
+
+const LEASE: Duration = Duration::from_secs(300);
+
+fn job(company: &CompanyId, id: &str, key: &str) -> JobRecord {
+    let mut j = JobRecord::new(
+        company.clone(),
+        IgUserId::new("17841400000000001"),
+        key,
+        serde_json::json!({"kind": "image", "image_url": "https://cdn.example/a.jpg", "caption": "hi"}),
+    );
+    j.id = JobId::new(id);
+    j.created_at = at(0);
+    j.updated_at = at(0);
+    j
+}
+
+fn scheduled(company: &CompanyId, id: &str, minutes: i64) -> JobRecord {
+    job(company, id, &format!("key-{id}")).scheduled(at(minutes))
+}
+
+/// An inserted job reads back by id and by key.
+pub async fn job_insert_and_get(f: &Fixture) {
+    let b = f.backend();
+    let acme = company("acme");
+    let j = job(&acme, "j1", "k1");
+    let ins = b.insert_job(j.clone()).await.expect("insert");
+    assert!(ins.is_inserted());
+    assert_eq!(ins.record(), &j);
+    assert_eq!(b.get_job(&acme, &j.id).await.expect("get"), Some(j.clone()));
+    assert_eq!(b.find_job_by_key(&acme, "k1").await.expect("find"), Some(j));
+    assert!(b
+        .get_job(&acme, &JobId::new("nope"))
+        .await
+        .expect("get")
+        .is_none());
+    assert!(b
+        .find_job_by_key(&acme, "nope")
+        .await
+        .expect("find")
+        .is_none());
+}
+
+/// The same key returns the existing job, also under concurrency.
+pub async fn job_idempotency_returns_existing(f: &Fixture) {
+    let b = f.backend();
+    let acme = company("acme");
+    let first = job(&acme, "j1", "same-key");
+    b.insert_job(first.clone()).await.expect("insert");
+    let mut second = job(&acme, "j2", "same-key");
+    second.payload = serde_json::json!({"different": true});
+    match b.insert_job(second).await.expect("insert again") {
+        crate::store::JobInsert::Existing(existing) => assert_eq!(existing, first),
+        other => panic!("expected Existing, got {other:?}"),
+    }
+    assert!(b
+        .get_job(&acme, &JobId::new("j2"))
+        .await
+        .expect("get")
+        .is_none());
+    // A reused id under another key is a conflict.
+    let err = b
+        .insert_job(job(&acme, "j1", "other-key"))
+        .await
+        .expect_err("id reuse");
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    // The same key in another company is another job.
+    let ins = b
+        .insert_job(job(&company("other"), "j1", "same-key"))
+        .await
+        .expect("other tenant");
+    assert!(ins.is_inserted());
+    // Concurrent inserts of one key: exactly one wins.
+    let key_tasks: Vec<_> = (0..8)
+        .map(|i| {
+            let b = f.backend();
+            let acme = acme.clone();
+            tokio::spawn(async move {
+                b.insert_job(job(&acme, &format!("race-{i}"), "race-key"))
+                    .await
+                    .expect("insert")
+                    .is_inserted()
+            })
+        })
+        .collect();
+    let mut inserted = 0;
+    for t in key_tasks {
+        if t.await.expect("task") {
+            inserted += 1;
+        }
+    }
+    assert_eq!(inserted, 1);
+}
+
+/// `update_job` replaces the mutable fields only; a missing job is `NotFound`.
+pub async fn job_update(f: &Fixture) {
+    let b = f.backend();
+    let acme = company("acme");
+    let original = job(&acme, "j1", "k1");
+    b.insert_job(original.clone()).await.expect("insert");
+    let mut j = original.clone();
+    j.status = JobStatus::Published;
+    j.container_ids = vec!["c1".into(), "c2".into()];
+    j.media_id = Some("m1".into());
+    j.permalink = Some("https://instagram.com/p/abc".into());
+    j.error = Some("transient, retried".into());
+    j.scheduled_at = Some(at(5));
+    j.attempts = 3;
+    j.payload = serde_json::json!({"kind": "carousel"});
+    j.updated_at = at(9);
+    // Fixed fields are ignored by update.
+    j.idempotency_key = "changed".into();
+    j.ig_user_id = IgUserId::new("changed");
+    j.created_at = at(99);
+    b.update_job(&j).await.expect("update");
+    let got = b
+        .get_job(&acme, &j.id)
+        .await
+        .expect("get")
+        .expect("present");
+    assert_eq!(got.status, JobStatus::Published);
+    assert_eq!(got.container_ids, ["c1", "c2"]);
+    assert_eq!(got.media_id.as_deref(), Some("m1"));
+    assert_eq!(got.permalink, j.permalink);
+    assert_eq!(got.error, j.error);
+    assert_eq!(got.scheduled_at, Some(at(5)));
+    assert_eq!(got.attempts, 3);
+    assert_eq!(got.payload, j.payload);
+    assert_eq!(got.updated_at, at(9));
+    assert_eq!(got.idempotency_key, "k1");
+    assert_eq!(got.ig_user_id, original.ig_user_id);
+    assert_eq!(got.created_at, original.created_at);
+    let missing = job(&acme, "missing", "k-missing");
+    let err = b.update_job(&missing).await.expect_err("missing");
+    assert!(
+        matches!(err, StoreError::NotFound { what: "job", .. }),
+        "{err:?}"
+    );
+}
+
+/// `list_jobs` filters by status, is oldest first and bounds the limit.
+pub async fn job_list(f: &Fixture) {
+    let b = f.backend();
+    let acme = company("acme");
+    for (i, status) in [
+        JobStatus::Pending,
+        JobStatus::Published,
+        JobStatus::Pending,
+        JobStatus::Failed,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut j = job(&acme, &format!("j{i}"), &format!("k{i}"));
+        j.status = status;
+        j.created_at = at(10 - i as i64);
+        b.insert_job(j).await.expect("insert");
+    }
+    let all: Vec<_> = b
+        .list_jobs(&acme, None, 0)
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|j| j.id.into_inner())
+        .collect();
+    assert_eq!(all, ["j3", "j2", "j1", "j0"], "oldest first");
+    let pending: Vec<_> = b
+        .list_jobs(&acme, Some(JobStatus::Pending), 10)
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|j| j.id.into_inner())
+        .collect();
+    assert_eq!(pending, ["j2", "j0"]);
+    assert_eq!(b.list_jobs(&acme, None, 2).await.expect("list").len(), 2);
+    assert!(b
+        .list_jobs(&acme, Some(JobStatus::Cancelled), 10)
+        .await
+        .expect("list")
+        .is_empty());
+    let err = b.list_jobs(&acme, None, 501).await.expect_err("limit");
+    assert!(
+        matches!(err, StoreError::InvalidInput { field: "limit", .. }),
+        "{err:?}"
+    );
+}
+
+/// Only due `Scheduled`/`Deferred` jobs of any tenant are claimed and leased.
+pub async fn job_claim_due_only(f: &Fixture) {
+    let b = f.backend();
+    let acme = company("acme");
+    let other = company("other");
+    b.insert_job(scheduled(&acme, "due", 5))
+        .await
+        .expect("insert");
+    b.insert_job(scheduled(&other, "due-other-tenant", 8))
+        .await
+        .expect("insert");
+    let mut deferred = scheduled(&acme, "deferred", 9);
+    deferred.status = JobStatus::Deferred;
+    b.insert_job(deferred).await.expect("insert");
+    b.insert_job(scheduled(&acme, "exactly-now", 10))
+        .await
+        .expect("insert");
+    let mut pending = job(&acme, "pending", "k-pending");
+    pending.scheduled_at = Some(at(0));
+    b.insert_job(pending).await.expect("insert");
+    for (id, status) in [
+        ("published", JobStatus::Published),
+        ("publishing", JobStatus::Publishing),
+        ("failed", JobStatus::Failed),
+        ("cancelled", JobStatus::Cancelled),
+        ("container", JobStatus::ContainerCreated),
+    ] {
+        let mut j = scheduled(&acme, id, 0);
+        j.status = status;
+        b.insert_job(j).await.expect("insert");
+    }
+    let claimed = b
+        .claim_due_jobs("worker-1", at(10), LEASE, 100)
+        .await
+        .expect("claim");
+    let got: Vec<_> = claimed.iter().map(|j| j.id.as_str()).collect();
+    assert_eq!(
+        got,
+        ["due", "due-other-tenant", "deferred", "exactly-now"],
+        "due jobs of every tenant, earliest first"
+    );
+    let lease_end = at(10) + chrono::Duration::seconds(300);
+    for j in &claimed {
+        assert_eq!(j.lease_owner.as_deref(), Some("worker-1"));
+        assert_eq!(j.lease_expires_at, Some(lease_end));
+        assert_eq!(j.attempts, 1);
+        assert!(j.status.is_claimable(), "claiming leaves the status alone");
+        let stored = b
+            .get_job(&j.company, &j.id)
+            .await
+            .expect("get")
+            .expect("present");
+        assert_eq!(&stored, j, "the returned record is what is stored");
+    }
+    assert!(b
+        .claim_due_jobs("worker-2", at(11), LEASE, 100)
+        .await
+        .expect("claim")
+        .is_empty());
+}
+
+/// A job scheduled later is not claimed before its time.
+pub async fn job_future_not_claimed(f: &Fixture) {
+    let b = f.backend();
+    let acme = company("acme");
+    b.insert_job(scheduled(&acme, "later", 60))
+        .await
+        .expect("insert");
+    assert!(b
+        .claim_due_jobs("w", at(59), LEASE, 10)
+        .await
+        .expect("claim")
+        .is_empty());
+    let claimed = b
+        .claim_due_jobs("w", at(60), LEASE, 10)
+        .await
+        .expect("claim");
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].id.as_str(), "later");
+}
+
+/// Claims honour the limit, in due order.
+pub async fn job_claim_limit(f: &Fixture) {
+    let b = f.backend();
+    let acme = company("acme");
+    for i in 0..5 {
+        b.insert_job(scheduled(&acme, &format!("j{i}"), i))
+            .await
+            .expect("insert");
+    }
+    assert!(b
+        .claim_due_jobs("w", at(10), LEASE, 0)
+        .await
+        .expect("zero")
+        .is_empty());
+    let err = b
+        .claim_due_jobs("w", at(10), LEASE, 501)
+        .await
+        .expect_err("limit");
+    assert!(
+        matches!(err, StoreError::InvalidInput { field: "limit", .. }),
+        "{err:?}"
+    );
+    let first: Vec<_> = b
+        .claim_due_jobs("w", at(10), LEASE, 2)
+        .await
+        .expect("claim")
+        .into_iter()
+        .map(|j| j.id.into_inner())
+        .collect();
+    assert_eq!(first, ["j0", "j1"]);
+    let rest: Vec<_> = b
+        .claim_due_jobs("w", at(10), LEASE, 10)
+        .await
+        .expect("claim")
+        .into_iter()
+        .map(|j| j.id.into_inner())
+        .collect();
+    assert_eq!(rest, ["j2", "j3", "j4"]);
+}
+
+/// 8 concurrent claimers never get the same job.
+pub async fn job_claim_exclusive_concurrent(f: &Fixture) {
+    let b = f.backend();
+    let companies = [company("acme"), company("globex")];
+    for i in 0..40 {
+        b.insert_job(scheduled(&companies[i % 2], &format!("j{i}"), 0))
+            .await
+            .expect("insert");
+    }
+    let barrier = Arc::new(tokio::sync::Barrier::new(8));
+    let tasks: Vec<_> = (0..8)
+        .map(|w| {
+            let (b, barrier) = (f.backend(), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                let mut mine = Vec::new();
+                loop {
+                    let got = b
+                        .claim_due_jobs(&format!("worker-{w}"), at(1), LEASE, 3)
+                        .await
+                        .expect("claim");
+                    if got.is_empty() {
+                        break;
+                    }
+                    for j in got {
+                        assert_eq!(
+                            j.lease_owner.as_deref(),
+                            Some(format!("worker-{w}").as_str())
+                        );
+                        mine.push((j.company, j.id));
+                    }
+                }
+                mine
+            })
+        })
+        .collect();
+    let mut seen = HashSet::new();
+    for t in tasks {
+        for key in t.await.expect("task") {
+            assert!(seen.insert(key.clone()), "{key:?} was claimed twice");
+        }
+    }
+    assert_eq!(seen.len(), 40, "every due job claimed exactly once");
+    for (c, id) in &seen {
+        let j = b.get_job(c, id).await.expect("get").expect("present");
+        assert_eq!(j.attempts, 1);
+    }
+}
+
+/// An expired lease can be claimed by another worker; the old one loses it.
+pub async fn job_expired_lease_reclaimable(f: &Fixture) {
+    let b = f.backend();
+    let acme = company("acme");
+    b.insert_job(scheduled(&acme, "j", 0))
+        .await
+        .expect("insert");
+    let first = b
+        .claim_due_jobs("w1", at(1), Duration::from_secs(60), 10)
+        .await
+        .expect("claim");
+    assert_eq!(first.len(), 1);
+    // Still leased one second before expiry.
+    assert!(b
+        .claim_due_jobs("w2", at(1) + chrono::Duration::seconds(59), LEASE, 10)
+        .await
+        .expect("claim")
+        .is_empty());
+    // Free at the expiry instant.
+    let second = b
+        .claim_due_jobs("w2", at(2), LEASE, 10)
+        .await
+        .expect("claim");
+    assert_eq!(second.len(), 1);
+    assert_eq!(second[0].lease_owner.as_deref(), Some("w2"));
+    assert_eq!(second[0].attempts, 2);
+    // The first worker lost the lease: it can neither renew nor release it.
+    assert!(!b
+        .renew_lease(&acme, &second[0].id, "w1", at(30))
+        .await
+        .expect("renew"));
+    assert!(!b
+        .release_job(&acme, &second[0].id, "w1")
+        .await
+        .expect("release"));
+}
+
+/// Only the lease holder renews or releases; released jobs are claimable again.
+pub async fn job_renew_and_release(f: &Fixture) {
+    let b = f.backend();
+    let acme = company("acme");
+    b.insert_job(scheduled(&acme, "j", 0))
+        .await
+        .expect("insert");
+    let id = JobId::new("j");
+    let claimed = b
+        .claim_due_jobs("w1", at(1), Duration::from_secs(60), 10)
+        .await
+        .expect("claim");
+    assert_eq!(claimed.len(), 1);
+    assert!(b
+        .renew_lease(&acme, &id, "w1", at(30))
+        .await
+        .expect("renew"));
+    let j = b.get_job(&acme, &id).await.expect("get").expect("present");
+    assert_eq!(j.lease_expires_at, Some(at(30)));
+    // Renewed: not claimable at the original expiry.
+    assert!(b
+        .claim_due_jobs("w2", at(5), LEASE, 10)
+        .await
+        .expect("claim")
+        .is_empty());
+    assert!(!b
+        .renew_lease(&acme, &id, "w2", at(40))
+        .await
+        .expect("renew"));
+    assert!(!b.release_job(&acme, &id, "w2").await.expect("release"));
+    assert!(b.release_job(&acme, &id, "w1").await.expect("release"));
+    let j = b.get_job(&acme, &id).await.expect("get").expect("present");
+    assert_eq!(j.lease_owner, None);
+    assert_eq!(j.lease_expires_at, None);
+    assert!(!b
+        .release_job(&acme, &id, "w1")
+        .await
+        .expect("release again"));
+    // Released and still scheduled: claimable again at once.
+    let again = b
+        .claim_due_jobs("w2", at(5), LEASE, 10)
+        .await
+        .expect("claim");
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].attempts, 2);
+    // Done: a published job is never claimed again, even with its lease gone.
+    let mut done = again[0].clone();
+    done.status = JobStatus::Published;
+    done.lease_owner = None;
+    done.lease_expires_at = None;
+    b.update_job(&done).await.expect("update");
+    assert!(b
+        .claim_due_jobs("w3", at(100), LEASE, 10)
+        .await
+        .expect("claim")
+        .is_empty());
+}
+
+/// Company B can neither read nor change company A's jobs.
+pub async fn job_tenant_isolation(f: &Fixture) {
+    let b = f.backend();
+    let (a, other) = (company("a"), company("b"));
+    b.insert_job(scheduled(&a, "j", 0)).await.expect("insert");
+    let claimed = b
+        .claim_due_jobs("w", at(1), LEASE, 10)
+        .await
+        .expect("claim");
+    assert_eq!(claimed.len(), 1);
+    let snapshot = b
+        .get_job(&a, &JobId::new("j"))
+        .await
+        .expect("get")
+        .expect("present");
+
+    assert!(b
+        .get_job(&other, &JobId::new("j"))
+        .await
+        .expect("get")
+        .is_none());
+    assert!(b
+        .find_job_by_key(&other, "key-j")
+        .await
+        .expect("find")
+        .is_none());
+    assert!(b.list_jobs(&other, None, 0).await.expect("list").is_empty());
+    let mut hijack = snapshot.clone();
+    hijack.company = other.clone();
+    hijack.status = JobStatus::Cancelled;
+    let err = b.update_job(&hijack).await.expect_err("update in B");
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
+    assert!(!b
+        .renew_lease(&other, &JobId::new("j"), "w", at(60))
+        .await
+        .expect("renew"));
+    assert!(!b
+        .release_job(&other, &JobId::new("j"), "w")
+        .await
+        .expect("release"));
+    // B reusing A's idempotency key and job id gets its own job.
+    let ins = b
+        .insert_job(scheduled(&other, "j", 0))
+        .await
+        .expect("insert b");
+    assert!(ins.is_inserted());
+    let after = b
+        .get_job(&a, &JobId::new("j"))
+        .await
+        .expect("get")
+        .expect("present");
+    assert_eq!(after, snapshot, "A's job is untouched");
+}

@@ -1,0 +1,60 @@
+//! The one error type of the storage layer.
+
+/// What can go wrong in a store call.
+///
+/// No variant ever carries token material: driver messages are SQL errors, and sealing failures
+/// say only that the key or the row is wrong.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The backend (database driver, I/O) failed.
+    #[error("store backend error: {0}")]
+    Backend(String),
+    /// A row that the call needs does not exist for this tenant.
+    #[error("{what} not found: {id}")]
+    NotFound {
+        /// The kind of row (`"job"`, `"token"`, ...).
+        what: &'static str,
+        /// The id that was looked up.
+        id: String,
+    },
+    /// The write would break a uniqueness rule (an existing OAuth state, a reused id, ...).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// Sealing or unsealing a token failed: the key is wrong or unknown, or the row was
+    /// tampered with or copied to another tenant or subject.
+    #[error("token sealing failed: wrong key or tampered row")]
+    Crypto,
+    /// An argument is out of range or malformed.
+    #[error("invalid {field}: {reason}")]
+    InvalidInput {
+        /// The argument or field at fault.
+        field: &'static str,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// The schema could not be brought up to date.
+    #[error("store migration failed: {0}")]
+    Migration(String),
+}
+
+impl StoreError {
+    /// Shorthand for [`StoreError::InvalidInput`].
+    pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        Self::InvalidInput {
+            field,
+            reason: reason.into(),
+        }
+    }
+
+    /// Shorthand for [`StoreError::NotFound`].
+    pub fn not_found(what: &'static str, id: impl std::fmt::Display) -> Self {
+        Self::NotFound {
+            what,
+            id: id.to_string(),
+        }
+    }
+}
+
+/// The result of every store call.
+pub type StoreResult<T> = Result<T, StoreError>;

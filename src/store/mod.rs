@@ -1,0 +1,64 @@
+//! Storage: traits, backends, token sealing and the shared conformance suite.
+//!
+//! The storage layer is split by concern into four object-safe async traits —
+//! [`TokenStore`], [`AccountStore`], [`OAuthStateStore`] and [`JobStore`] — bundled as
+//! [`StoreBackend`]. Two backends ship here: [`MemoryStore`] (the reference) and, with the
+//! `sqlite` feature, [`SqliteStore`] (an embedded file). The [`Store`] facade wraps any backend
+//! and seals token secrets with AES-256-GCM before they reach it, so no backend ever holds a
+//! plaintext token.
+//!
+//! ```
+//! # async fn demo() -> instagraph::store::StoreResult<()> {
+//! use instagraph::store::{LoginKind, NewToken, SealingKey, Store, TokenKind};
+//! use instagraph::{AccessToken, CompanyId};
+//!
+//! let store = Store::memory(SealingKey::generate());
+//! let company = CompanyId::new("acme");
+//! let id = store
+//!     .save_token(
+//!         &company,
+//!         NewToken {
+//!             kind: TokenKind::User,
+//!             login: LoginKind::Facebook,
+//!             subject_id: "1001".into(),
+//!             token: AccessToken::new("EAAB..."),
+//!             scopes: vec!["instagram_basic".into()],
+//!             expires_at: None,
+//!             issued_at: chrono::Utc::now(),
+//!         },
+//!     )
+//!     .await?;
+//! let (_record, token) = store.load_token(&company, &id).await?.expect("saved above");
+//! assert_eq!(token.expose(), "EAAB...");
+//! # Ok(()) }
+//! ```
+
+mod accounts;
+#[doc(hidden)]
+pub mod conformance;
+mod crypto;
+mod error;
+mod facade;
+mod memory;
+mod records;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+mod traits;
+mod util;
+
+pub use accounts::{
+    AccountPage, AccountQuery, AccountRecord, AccountSort, AccountSortField, NewAccount,
+    UpsertOutcome,
+};
+pub use crypto::{SealedSecret, Sealer, SealingKey};
+pub use error::{StoreError, StoreResult};
+pub use facade::{NewToken, Store};
+pub use memory::MemoryStore;
+pub use records::{
+    AccountSource, JobInsert, JobRecord, JobStatus, LoginKind, OAuthStateRecord, TokenKind,
+    TokenRecord,
+};
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;
+pub use traits::{AccountStore, JobStore, OAuthStateStore, StoreBackend, TokenStore};
+pub use util::truncate_time;

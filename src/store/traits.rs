@@ -1,0 +1,200 @@
+//! The store traits, split by concern and object-safe so they can sit behind `Arc<dyn …>`.
+//!
+//! Every method is scoped to a tenant (`&CompanyId`) except the few that say why not. Times are
+//! kept with microsecond precision by every backend.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::accounts::{AccountPage, AccountQuery, AccountRecord, NewAccount, UpsertOutcome};
+use super::error::StoreResult;
+use super::records::{
+    JobInsert, JobRecord, JobStatus, LoginKind, OAuthStateRecord, TokenKind, TokenRecord,
+};
+use crate::ids::{AgencyClientId, CompanyId, FacebookUserId, IgUserId, JobId, TokenId};
+
+/// User, Page and Instagram tokens of each tenant. The backend sees only sealed secrets.
+#[async_trait]
+pub trait TokenStore: Send + Sync {
+    /// Stores a token, upserting by `(company, kind, login, subject_id)`: when the subject
+    /// already has a token of that kind, its row keeps its id and `created_at` and takes
+    /// everything else from `record`. Returns the id actually stored. A `record.id` already used
+    /// by another subject of the company is a [`super::StoreError::Conflict`].
+    async fn put_token(&self, record: TokenRecord) -> StoreResult<TokenId>;
+
+    /// One token by id.
+    async fn get_token(
+        &self,
+        company: &CompanyId,
+        id: &TokenId,
+    ) -> StoreResult<Option<TokenRecord>>;
+
+    /// The token of a subject.
+    async fn find_token(
+        &self,
+        company: &CompanyId,
+        kind: TokenKind,
+        login: LoginKind,
+        subject_id: &str,
+    ) -> StoreResult<Option<TokenRecord>>;
+
+    /// Every token of the company, oldest first.
+    async fn list_tokens(&self, company: &CompanyId) -> StoreResult<Vec<TokenRecord>>;
+
+    /// Tokens (valid or not) whose `expires_at` is strictly before `before`, soonest first;
+    /// tokens without an expiry never appear.
+    async fn tokens_expiring_before(
+        &self,
+        company: &CompanyId,
+        before: DateTime<Utc>,
+    ) -> StoreResult<Vec<TokenRecord>>;
+
+    /// Marks a token valid or invalid. Returns false when the company has no such token.
+    async fn set_token_valid(
+        &self,
+        company: &CompanyId,
+        id: &TokenId,
+        valid: bool,
+    ) -> StoreResult<bool>;
+
+    /// Deletes a token. Returns false when the company has no such token.
+    async fn delete_token(&self, company: &CompanyId, id: &TokenId) -> StoreResult<bool>;
+}
+
+/// The Instagram accounts each tenant connected (the old `MetaSocialAccount` table).
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Saves discovered accounts, processed in order. An account new for the company is inserted
+    /// (not added, unassigned). One that already exists, or repeats earlier in the same batch, is
+    /// counted as ignored, like Sequelize's `ignoreDuplicates` — but its profile metadata
+    /// (`username`, `name`, `profile_picture_url`, `followers_count`, `account_type`) and its
+    /// `token_id` are refreshed from the new value, where that value is `Some`. Ownership fields
+    /// (`is_added`, assignment, source, page, business, Facebook user, client) are left alone.
+    async fn upsert_accounts(
+        &self,
+        company: &CompanyId,
+        accounts: Vec<NewAccount>,
+    ) -> StoreResult<UpsertOutcome>;
+
+    /// One account.
+    async fn get_account(
+        &self,
+        company: &CompanyId,
+        ig: &IgUserId,
+    ) -> StoreResult<Option<AccountRecord>>;
+
+    /// A filtered, searched, sorted page of accounts. See [`AccountQuery`].
+    async fn query_accounts(
+        &self,
+        company: &CompanyId,
+        query: &AccountQuery,
+    ) -> StoreResult<AccountPage>;
+
+    /// Sets the added flag. Returns how many rows actually changed (ids already in that state,
+    /// unknown ids and repeated ids do not count).
+    async fn set_added(
+        &self,
+        company: &CompanyId,
+        ids: &[IgUserId],
+        added: bool,
+    ) -> StoreResult<u64>;
+
+    /// Assigns accounts to a client, or unassigns them with `None`. Returns how many rows
+    /// actually changed.
+    async fn assign_client(
+        &self,
+        company: &CompanyId,
+        client: Option<&AgencyClientId>,
+        ids: &[IgUserId],
+    ) -> StoreResult<u64>;
+
+    /// Deletes one account. Returns false when the company has no such account.
+    async fn remove_account(&self, company: &CompanyId, ig: &IgUserId) -> StoreResult<bool>;
+
+    /// Deletes every account reached through a Facebook user (on disconnect). Returns how many.
+    async fn remove_accounts_of_user(
+        &self,
+        company: &CompanyId,
+        user: &FacebookUserId,
+    ) -> StoreResult<u64>;
+}
+
+/// Single-use OAuth states between the redirect to Meta and the callback.
+#[async_trait]
+pub trait OAuthStateStore: Send + Sync {
+    /// Stores a new state; [`super::StoreError::Conflict`] if it already exists.
+    async fn put_state(&self, record: OAuthStateRecord) -> StoreResult<()>;
+
+    /// Removes and returns a state, atomically: of any number of concurrent callers, one gets
+    /// it. Not tenant-scoped, because the callback learns the company from the state; the
+    /// caller checks `expires_at` and the company.
+    async fn take_state(&self, state: &str) -> StoreResult<Option<OAuthStateRecord>>;
+
+    /// Deletes every state with `expires_at <= now`, across tenants. Returns how many.
+    async fn purge_expired_states(&self, now: DateTime<Utc>) -> StoreResult<u64>;
+}
+
+/// Publish jobs: idempotency, schedules, and leases for workers.
+#[async_trait]
+pub trait JobStore: Send + Sync {
+    /// Inserts a job, or returns the one already stored under the same
+    /// `(company, idempotency_key)` untouched. A `job.id` already used in the company by another
+    /// key is a [`super::StoreError::Conflict`].
+    async fn insert_job(&self, job: JobRecord) -> StoreResult<JobInsert>;
+
+    /// One job.
+    async fn get_job(&self, company: &CompanyId, id: &JobId) -> StoreResult<Option<JobRecord>>;
+
+    /// The job stored under an idempotency key.
+    async fn find_job_by_key(
+        &self,
+        company: &CompanyId,
+        key: &str,
+    ) -> StoreResult<Option<JobRecord>>;
+
+    /// Writes a job back, scoped by `job.company` and `job.id`. Everything but `company`, `id`,
+    /// `ig_user_id`, `idempotency_key` and `created_at` is replaced.
+    /// [`super::StoreError::NotFound`] when the company has no such job.
+    async fn update_job(&self, job: &JobRecord) -> StoreResult<()>;
+
+    /// Jobs of the company, optionally of one status, oldest first. `limit` 0 means 50; above
+    /// 500 is an `InvalidInput` error.
+    async fn list_jobs(
+        &self,
+        company: &CompanyId,
+        status: Option<JobStatus>,
+        limit: u64,
+    ) -> StoreResult<Vec<JobRecord>>;
+
+    /// Leases up to `limit` due jobs to `worker` for `lease` and returns them (`limit` 0 returns
+    /// none; above 500 is an error). Cross-tenant by design: workers serve every company. Due
+    /// means `Scheduled` or `Deferred`, `scheduled_at` unset or `<= now`, and no lease or one
+    /// that expired by `now`; earliest `scheduled_at` first. Claiming sets `lease_owner`,
+    /// `lease_expires_at = now + lease`, `updated_at = now` and adds one to `attempts`, in one
+    /// atomic step: concurrent claimers never get the same job. The status is left unchanged.
+    async fn claim_due_jobs(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease: std::time::Duration,
+        limit: u64,
+    ) -> StoreResult<Vec<JobRecord>>;
+
+    /// Extends the lease to `until` if `worker` still holds it. Returns whether it did.
+    async fn renew_lease(
+        &self,
+        company: &CompanyId,
+        id: &JobId,
+        worker: &str,
+        until: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+
+    /// Drops the lease if `worker` holds it. Returns whether it did.
+    async fn release_job(&self, company: &CompanyId, id: &JobId, worker: &str)
+        -> StoreResult<bool>;
+}
+
+/// Everything a backend provides; implemented for every type that implements the four stores.
+pub trait StoreBackend: TokenStore + AccountStore + OAuthStateStore + JobStore {}
+
+impl<T> StoreBackend for T where T: TokenStore + AccountStore + OAuthStateStore + JobStore + ?Sized {}
