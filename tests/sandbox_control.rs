@@ -181,3 +181,18 @@ async fn binary_prints_its_line_and_serves() {
     assert!(help.status.success());
     assert!(String::from_utf8_lossy(&help.stdout).contains("--port"));
 }
+
+#[tokio::test]
+async fn shutdown_stops_serving() {
+    let sb = instagraph::sandbox::Sandbox::start().await.expect("start");
+    let url = format!("{}/__sandbox/config", sb.base_url());
+    assert!(reqwest::get(&url)
+        .await
+        .is_ok_and(|r| r.status().is_success()));
+    sb.shutdown().await;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .expect("client");
+    assert!(client.get(&url).send().await.is_err());
+}

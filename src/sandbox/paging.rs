@@ -83,12 +83,17 @@ pub(crate) fn window(
 
 /// `{"data":[…],"paging":{…}}` for the window.
 pub(crate) fn list(data: Vec<Value>, ids: &[String], w: &Window, links: &PageLinks<'_>) -> Value {
-    if data.is_empty() {
+    let first = ids.get(w.start);
+    let last = w.end.checked_sub(1).and_then(|i| ids.get(i));
+    let (Some(first), Some(last)) = (first, last) else {
         // Meta answers an empty edge with just `data`.
+        return json!({ "data": data });
+    };
+    if data.is_empty() {
         return json!({ "data": [] });
     }
-    let before = cursor(w.start, &ids[w.start]);
-    let after = cursor(w.end - 1, &ids[w.end - 1]);
+    let before = cursor(w.start, first);
+    let after = cursor(w.end - 1, last);
     let mut paging = Map::new();
     paging.insert(
         "cursors".into(),
@@ -108,14 +113,14 @@ pub(crate) fn list(data: Vec<Value>, ids: &[String], w: &Window, links: &PageLin
 
 /// A nested edge inside `fields` (`children{…}`, `media.limit(3){…}`): the first page only.
 pub(crate) fn nested(data: Vec<Value>, ids: &[String]) -> Value {
-    if data.is_empty() {
-        return json!({ "data": [] });
+    let n = data.len().min(ids.len());
+    match (ids.first(), n.checked_sub(1).and_then(|i| ids.get(i))) {
+        (Some(first), Some(last)) if n > 0 => json!({
+            "data": data,
+            "paging": { "cursors": { "before": cursor(0, first), "after": cursor(n - 1, last) } }
+        }),
+        _ => json!({ "data": data }),
     }
-    let n = data.len();
-    json!({
-        "data": data,
-        "paging": { "cursors": { "before": cursor(0, &ids[0]), "after": cursor(n - 1, &ids[n - 1]) } }
-    })
 }
 
 fn link(links: &PageLinks<'_>, limit: usize, key: &str, cur: &str) -> String {
