@@ -31,7 +31,11 @@ async fn main() -> Result<(), Box<dyn StdError>> {
     let db = std::env::temp_dir().join(format!("instagraph-full-flow-{}.db", std::process::id()));
     // The sealing key would come from your secret manager; tokens are encrypted with it.
     let store = Store::sqlite(&db, SealingKey::generate()).await?;
-    println!("2. Client ready (API {}), store at {}", client.config().api_version, db.display());
+    println!(
+        "2. Client ready (API {}), store at {}",
+        client.config().api_version,
+        db.display()
+    );
     let accounts = AccountManager::new(client.clone(), store);
     let company = CompanyId::new("acme-agency");
 
@@ -43,9 +47,16 @@ async fn main() -> Result<(), Box<dyn StdError>> {
     println!("   asks for: {}", start.scopes.join(", "));
 
     // 4. In a browser the user would see the consent page; here Alice approves by script.
-    let alice = sandbox.seed().user("Alice").ok_or("the sandbox has no Alice")?;
+    let alice = sandbox
+        .seed()
+        .user("Alice")
+        .ok_or("the sandbox has no Alice")?;
     let callback = scripted_consent(&start.url, &alice.id).await?;
-    println!("4. {} approved; Meta redirects to {}", alice.name, redact_code(&callback));
+    println!(
+        "4. {} approved; Meta redirects to {}",
+        alice.name,
+        redact_code(&callback)
+    );
 
     // 5. The callback: state checked (single use), code exchanged, long-lived token stored sealed,
     //    accounts discovered through Pages and the business portfolio.
@@ -61,7 +72,10 @@ async fn main() -> Result<(), Box<dyn StdError>> {
             .map(|t| t.format("%Y-%m-%d").to_string())
             .unwrap_or_else(|| "never".into())
     );
-    println!("6. Discovered {} Instagram accounts:", connection.accounts.len());
+    println!(
+        "6. Discovered {} Instagram accounts:",
+        connection.accounts.len()
+    );
     for account in &connection.accounts {
         println!(
             "   - @{} ({}, via {:?})",
@@ -83,7 +97,9 @@ async fn main() -> Result<(), Box<dyn StdError>> {
 
     // 8. One goes to a client of the agency.
     let bakery_client = AgencyClientId::new("client-sunrise-bakery");
-    accounts.assign(&company, &bakery_client, &picked[..1]).await?;
+    accounts
+        .assign(&company, &bakery_client, &picked[..1])
+        .await?;
     println!("8. Assigned {} to {}", picked[0], bakery_client);
 
     // 9. The account list, with live details read from the API.
@@ -98,7 +114,9 @@ async fn main() -> Result<(), Box<dyn StdError>> {
         println!(
             "   - @{}: {} followers, {}, client {}",
             item.username().unwrap_or("?"),
-            item.followers().map(|n| n.to_string()).unwrap_or_else(|| "?".into()),
+            item.followers()
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "?".into()),
             item.account_type().unwrap_or("type unknown"),
             item.assigned_client().map(|c| c.as_str()).unwrap_or("none")
         );
@@ -152,7 +170,10 @@ async fn scripted_consent(authorize_url: &str, user_id: &str) -> Result<String, 
 fn redact_code(callback: &str) -> String {
     match callback.find("code=") {
         Some(i) => {
-            let end = callback[i..].find('&').map(|j| i + j).unwrap_or(callback.len());
+            let end = callback[i..]
+                .find('&')
+                .map(|j| i + j)
+                .unwrap_or(callback.len());
             format!("{}code=…{}", &callback[..i], &callback[end..])
         }
         None => callback.to_owned(),

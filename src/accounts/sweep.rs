@@ -44,8 +44,17 @@ impl AccountManager {
     /// and unexpired); the others are listed with the accounts that need their user to
     /// reconnect. Facebook Login user tokens cannot be refreshed: Meta wants a new login.
     pub async fn sweep_tokens(&self, company: &CompanyId, within: Duration) -> Result<SweepReport> {
+        self.sweep_tokens_at(company, within, Utc::now()).await
+    }
+
+    /// [`AccountManager::sweep_tokens`] as of `now` (a scheduler's tick time, or a test's clock).
+    pub async fn sweep_tokens_at(
+        &self,
+        company: &CompanyId,
+        within: Duration,
+        now: DateTime<Utc>,
+    ) -> Result<SweepReport> {
         self.ensure_company(company).await?;
-        let now = Utc::now();
         let window =
             TimeDelta::from_std(within).map_err(|_| Error::invalid("within", "is too long"))?;
         let backend = self.store.backend();
