@@ -51,7 +51,7 @@ async fn main() -> Result<(), Box<dyn StdError>> {
         .seed()
         .user("Alice")
         .ok_or("the sandbox has no Alice")?;
-    let callback = scripted_consent(&start.url, &alice.id).await?;
+    let callback = sandbox.consent(&start.url, &alice.id, true).await?;
     println!(
         "4. {} approved; Meta redirects to {}",
         alice.name,
@@ -60,8 +60,7 @@ async fn main() -> Result<(), Box<dyn StdError>> {
 
     // 5. The callback: state checked (single use), code exchanged, long-lived token stored sealed,
     //    accounts discovered through Pages and the business portfolio.
-    let query = callback.split_once('?').map(|(_, q)| q).unwrap_or_default();
-    let connection = accounts.finish_connect(query).await?;
+    let connection = accounts.finish_connect(&callback).await?;
     println!(
         "5. Connected {} ({}); long-lived token #{} expires {}",
         connection.user_name.as_deref().unwrap_or("?"),
@@ -117,7 +116,7 @@ async fn main() -> Result<(), Box<dyn StdError>> {
             item.followers()
                 .map(|n| n.to_string())
                 .unwrap_or_else(|| "?".into()),
-            item.account_type().unwrap_or("type unknown"),
+            item.account_type().unwrap_or("professional"),
             item.assigned_client().map(|c| c.as_str()).unwrap_or("none")
         );
     }
@@ -146,24 +145,6 @@ async fn main() -> Result<(), Box<dyn StdError>> {
     let _ = std::fs::remove_file(&db);
     println!("Done.");
     Ok(())
-}
-
-/// Plays the user's part on the sandbox's consent page: the `sandbox_user` and
-/// `sandbox_approve` parameters skip the HTML form. Returns the redirect Meta would send the
-/// browser to.
-async fn scripted_consent(authorize_url: &str, user_id: &str) -> Result<String, Box<dyn StdError>> {
-    let browser = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?;
-    let url = format!("{authorize_url}&sandbox_user={user_id}&sandbox_approve=1");
-    let response = browser.get(url).send().await?;
-    let location = response
-        .headers()
-        .get(reqwest::header::LOCATION)
-        .ok_or("the consent page did not redirect")?
-        .to_str()?
-        .to_owned();
-    Ok(location)
 }
 
 /// The callback URL with its one-time code shortened, for printing.

@@ -1,4 +1,4 @@
-//! instagraph: a typed, async SDK for the Instagram Graph API.
+#![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
 pub mod accounts;

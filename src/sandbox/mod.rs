@@ -252,6 +252,48 @@ impl Sandbox {
         control::issue_token(&mut self.shared.lock(), request).map_err(SandboxError::Invalid)
     }
 
+    /// Plays the user's part on the consent page of either login flow: `user_id` approves (or
+    /// denies) the request of `authorize_url`, and the URL Meta would redirect the browser to is
+    /// returned (the `redirect_uri` with `code` and `state`, or the `error=access_denied` triple).
+    /// Pass it, or its query, to the callback handler.
+    pub async fn consent(
+        &self,
+        authorize_url: &str,
+        user_id: &str,
+        approve: bool,
+    ) -> Result<String, SandboxError> {
+        if !authorize_url.starts_with(&format!("{}/", self.base_url)) {
+            return Err(SandboxError::Invalid(
+                "the authorize URL is not one of this sandbox's".into(),
+            ));
+        }
+        let mut url = url::Url::parse(authorize_url)
+            .map_err(|e| SandboxError::Invalid(format!("authorize URL: {e}")))?;
+        url.query_pairs_mut()
+            .append_pair("sandbox_user", user_id)
+            .append_pair("sandbox_approve", if approve { "1" } else { "0" });
+        let browser = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| SandboxError::Invalid(format!("HTTP client: {e}")))?;
+        let response = browser
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| SandboxError::Invalid(format!("consent page: {}", e.without_url())))?;
+        let status = response.status();
+        match response.headers().get(reqwest::header::LOCATION) {
+            Some(location) if status.is_redirection() => location
+                .to_str()
+                .map(str::to_owned)
+                .map_err(|_| SandboxError::Invalid("the redirect is not ASCII".into())),
+            _ => Err(SandboxError::Invalid(format!(
+                "the consent page answered {status} instead of a redirect: {}",
+                response.text().await.unwrap_or_default()
+            ))),
+        }
+    }
+
     /// `appsecret_proof` for a token under this sandbox's app secret.
     pub fn appsecret_proof(&self, access_token: &str) -> String {
         graph::proof_for(&self.app_secret, access_token)

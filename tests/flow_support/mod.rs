@@ -56,21 +56,11 @@ impl Flow {
 
     /// The callback query Meta would send after `user_id` answers the consent page.
     pub async fn consent(&self, authorize_url: &str, user_id: &str, approve: bool) -> String {
-        let browser = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        let url = format!(
-            "{authorize_url}&sandbox_user={user_id}&sandbox_approve={}",
-            u8::from(approve)
-        );
-        let response = browser.get(url).send().await.unwrap();
-        assert_eq!(
-            response.status().as_u16(),
-            302,
-            "the consent page redirects"
-        );
-        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        let location = self
+            .sandbox
+            .consent(authorize_url, user_id, approve)
+            .await
+            .expect("the consent page redirects");
         location.split_once('?').expect("a query").1.to_owned()
     }
 
