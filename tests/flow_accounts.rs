@@ -587,3 +587,52 @@ async fn an_added_account_publishes_an_image() {
         .unwrap();
     assert_eq!(media.caption.as_deref(), Some("Hello #bread"));
 }
+
+#[tokio::test]
+async fn discovery_walks_every_page_of_every_edge() {
+    let flow = Flow::start().await;
+    let mut config = flow.sandbox.config();
+    config.default_page_size = 1;
+    flow.sandbox.set_config(config);
+    let connection = flow
+        .connect_facebook(&CompanyId::new("acme"), &flow.user_id("Alice"))
+        .await;
+    let mut found: Vec<_> = connection
+        .accounts
+        .iter()
+        .map(|a| a.ig_user_id.as_str())
+        .collect();
+    found.sort();
+    assert_eq!(found, vec![IG_BAKERY, IG_TRAVELS, IG_CLIENT]);
+}
+
+#[tokio::test]
+async fn live_details_survive_transient_faults() {
+    let flow = Flow::start().await;
+    let company = CompanyId::new("acme");
+    flow.connect_facebook(&company, &flow.user_id("Alice"))
+        .await;
+    flow.manager
+        .add(&company, &ids(&[IG_BAKERY, IG_TRAVELS, IG_CLIENT]))
+        .await
+        .unwrap();
+    flow.sandbox.set_faults(instagraph::sandbox::Faults {
+        transient_rate: 0.3,
+        seed: Some(7),
+        ..Default::default()
+    });
+    for _ in 0..5 {
+        let list = flow
+            .manager
+            .added(&company, AccountQuery::new())
+            .await
+            .unwrap();
+        for item in &list.items {
+            assert!(
+                item.live.is_some(),
+                "retried through the faults: {:?}",
+                item.live_error
+            );
+        }
+    }
+}
