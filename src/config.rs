@@ -131,6 +131,19 @@ impl Hosts {
         }
     }
 
+    /// Every host at one base URL: a single mock server (wiremock) standing in for all of Meta.
+    pub fn uniform(base_url: &str) -> Self {
+        let base = base_url.trim_end_matches('/').to_owned();
+        Self {
+            graph_facebook: base.clone(),
+            graph_instagram: base.clone(),
+            facebook_dialog: base.clone(),
+            instagram_authorize: base.clone(),
+            instagram_api: base.clone(),
+            rupload: base,
+        }
+    }
+
     /// Base URL of a host.
     pub fn get(&self, host: Host) -> &str {
         match host {

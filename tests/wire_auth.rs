@@ -43,14 +43,7 @@ fn proof(token: &str) -> String {
 }
 
 fn hosts(base: &str) -> Hosts {
-    Hosts {
-        graph_facebook: base.into(),
-        graph_instagram: base.into(),
-        facebook_dialog: base.into(),
-        instagram_authorize: base.into(),
-        instagram_api: base.into(),
-        rupload: base.into(),
-    }
+    Hosts::uniform(base)
 }
 
 fn fast_retry() -> RetryPolicy {

@@ -44,14 +44,7 @@ fn fast_retry() -> RetryPolicy {
 }
 
 fn hosts_at(base: &str) -> Hosts {
-    Hosts {
-        graph_facebook: base.to_owned(),
-        graph_instagram: base.to_owned(),
-        facebook_dialog: base.to_owned(),
-        instagram_authorize: base.to_owned(),
-        instagram_api: base.to_owned(),
-        rupload: base.to_owned(),
-    }
+    Hosts::uniform(base)
 }
 
 fn client(server: &MockServer) -> Client {

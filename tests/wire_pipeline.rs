@@ -16,17 +16,9 @@ fn me_path() -> String {
 }
 
 fn client_with(server: &MockServer, retry: RetryPolicy) -> Client {
-    let base = server.uri();
     Client::builder()
         .app("123", "secret")
-        .hosts(Hosts {
-            graph_facebook: base.clone(),
-            graph_instagram: base.clone(),
-            facebook_dialog: base.clone(),
-            instagram_authorize: base.clone(),
-            instagram_api: base.clone(),
-            rupload: base,
-        })
+        .hosts(Hosts::uniform(&server.uri()))
         .retry(retry)
         .build()
         .unwrap()

@@ -33,17 +33,9 @@ fn v(p: &str) -> String {
 }
 
 fn client(server: &MockServer) -> Client {
-    let base = server.uri();
     Client::builder()
         .app("123", SECRET)
-        .hosts(Hosts {
-            graph_facebook: base.clone(),
-            graph_instagram: base.clone(),
-            facebook_dialog: base.clone(),
-            instagram_authorize: base.clone(),
-            instagram_api: base.clone(),
-            rupload: base,
-        })
+        .hosts(Hosts::uniform(&server.uri()))
         .retry(RetryPolicy {
             max_attempts: 3,
             initial_backoff: Duration::from_millis(1),
