@@ -10,6 +10,7 @@ pub mod error;
 mod http;
 pub mod ids;
 mod page;
+pub mod publisher;
 pub mod rate_limit;
 pub mod store;
 
@@ -24,4 +25,5 @@ pub use error::{AuthError, Error, ErrorClass, GraphApiError, RequestContext, Res
 pub use http::appsecret_proof;
 pub use ids::*;
 pub use page::Page;
+pub use publisher::Publisher;
 pub use rate_limit::RateLimitStatus;

@@ -137,8 +137,9 @@ async fn tokens_clock_and_revoke() {
                 .get(ctx.url("rupload.facebook.com/ig-api-upload/v24.0/1")),
         )
         .await;
-    assert_eq!(r.status, 404);
-    assert!(r.body["error"].is_object());
+    // The upload host answers in its own shape: no token, no upload.
+    assert_eq!(r.status, 401);
+    assert_eq!(r.body["debug_info"]["retriable"], false);
 }
 
 #[tokio::test]

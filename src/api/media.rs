@@ -1,10 +1,14 @@
-//! Media: an account's media list (`GET /{ig-user-id}/media`), one media object
-//! (`GET /{ig-media-id}`) and a carousel's children (`GET /{ig-media-id}/children`).
+//! Media: an account's media list (`GET /{ig-user-id}/media`) and stories
+//! (`GET /{ig-user-id}/stories`), one media object (`GET /{ig-media-id}`), a carousel's children
+//! (`GET /{ig-media-id}/children`), and the two changes Meta allows on published media:
+//! deleting it (`DELETE /{ig-media-id}`) and turning comments on or off
+//! (`POST /{ig-media-id}?comment_enabled=`).
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use super::ig_user::IgUserHandler;
-use super::models::{ListResponse, Media};
+use super::models::{ListResponse, Media, SuccessResponse};
 use super::{join_fields, Graph, ListEdge, ListParams};
 use crate::error::{Error, Result};
 use crate::ids::{IgUserId, MediaId};
@@ -35,6 +39,18 @@ pub struct IgUserMediaHandler<'a> {
 }
 
 impl<'a> IgUserMediaHandler<'a> {
+    /// `GET /{ig-user-id}/stories`: the account's live stories (the last 24 hours), which
+    /// the `media` edge leaves out.
+    pub fn stories(&self) -> ListMedia<'a> {
+        ListMedia {
+            graph: self.graph,
+            path: format!("{}/stories", self.id),
+            params: ListParams::default(),
+            since: None,
+            until: None,
+        }
+    }
+
     /// `GET /{ig-user-id}/media`: the account's media, newest first (stories excluded; at most
     /// the 10 000 most recent).
     pub fn list(&self) -> ListMedia<'a> {
@@ -157,6 +173,50 @@ impl<'a> MediaHandler<'a> {
     }
 }
 
+/// The answer of `DELETE /{ig-media-id}`: `{"success":true,"deleted_id":"…"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaDeleted {
+    /// Whether Meta deleted it.
+    #[serde(default)]
+    pub success: bool,
+    /// The deleted media's id, when Meta sends it.
+    #[serde(
+        default,
+        deserialize_with = "opt_id",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deleted_id: Option<String>,
+}
+
+impl<'a> MediaHandler<'a> {
+    /// `DELETE /{ig-media-id}`: deletes a published media (Facebook Login with
+    /// `instagram_manage_contents`).
+    ///
+    /// A carousel item cannot be deleted on its own: Meta answers subcode 2207073; delete the
+    /// carousel instead. Safe to retry (deleting twice deletes once).
+    pub async fn delete(&self) -> Result<MediaDeleted> {
+        self.graph
+            .client()
+            .delete(self.graph.host(), self.id.to_string())
+            .token(self.graph.token())
+            .send()
+            .await
+    }
+
+    /// `POST /{ig-media-id}?comment_enabled=true|false`: turns comments on or off. Returns
+    /// Meta's `success`. Safe to retry (it sets a state).
+    pub async fn set_comments_enabled(&self, enabled: bool) -> Result<bool> {
+        let answer: SuccessResponse = self
+            .graph
+            .post(self.id.to_string())
+            .query("comment_enabled", if enabled { "true" } else { "false" })
+            .retry_safe(true)
+            .send()
+            .await?;
+        Ok(answer.success)
+    }
+}
+
 /// Request builder of `GET /{ig-media-id}`.
 #[derive(Debug)]
 #[must_use = "a request builder does nothing until `.send()`"]
@@ -192,4 +252,14 @@ impl GetMedia<'_> {
             .send()
             .await
     }
+}
+
+/// An optional id sent as a string or a number.
+fn opt_id<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
+    let v: Option<serde_json::Value> = Option::deserialize(d)?;
+    Ok(match v {
+        Some(serde_json::Value::String(s)) => Some(s),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    })
 }

@@ -57,11 +57,13 @@ pub use accounts::{
     Discovery, DiscoverySource, GetFacebookUser, SkippedCall,
 };
 pub use ig_user::{GetIgUser, IgUserHandler};
-pub use media::{GetMedia, IgUserMediaHandler, ListMedia, MediaHandler};
+pub use media::{GetMedia, IgUserMediaHandler, ListMedia, MediaDeleted, MediaHandler};
 pub use publish::{
     publish_image, validate_alt_text, validate_caption, validate_collaborators,
-    validate_image_container, validate_media_url, validate_user_tags, ContainerHandler,
-    ContainersHandler, ImageContainer, Published, UserTag, WaitOptions,
+    validate_container_request, validate_image_container, validate_media_url,
+    validate_product_tags, validate_user_tags, ContainerHandler, ContainerMediaType,
+    ContainerRequest, ContainersHandler, ImageContainer, Published, TaggedProduct, UserTag,
+    WaitOptions,
 };
 
 impl Client {

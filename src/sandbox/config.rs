@@ -20,6 +20,10 @@ pub enum InstagramTokenShape {
 ///
 /// Every field has a default, so a partial JSON object (as `POST /__sandbox/config` takes)
 /// deserialises.
+///
+/// Benches and bulk tests (hundreds of publishes) should set `app_call_budget_per_hour: 0`
+/// and `business_call_budget_per_day: 0`, else the rate-limit budgets (which imitate Meta's)
+/// throttle them; with `extra_instagram_accounts` they get enough accounts to spread over.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SandboxConfig {
@@ -48,10 +52,29 @@ pub struct SandboxConfig {
     /// Calls per rolling 24 h per IG account or Page that make `X-Business-Use-Case-Usage`
     /// reach 100% (Meta: 4800 × impressions); 0 disables it.
     pub business_call_budget_per_day: u64,
-    /// How long an image container stays `IN_PROGRESS`, in milliseconds of sandbox time.
+    /// How long an image container (feed image, story image or carousel image item) stays
+    /// `IN_PROGRESS`, in milliseconds of sandbox time.
     pub image_processing_ms: u64,
-    /// Posts an account may publish per rolling 24 h (Meta documents 50 and 100).
+    /// Processing time of a carousel video item, milliseconds of sandbox time.
+    pub video_processing_ms: u64,
+    /// Processing time of a reel, milliseconds of sandbox time.
+    pub reel_processing_ms: u64,
+    /// Processing time of a story (image or video), milliseconds of sandbox time.
+    pub story_processing_ms: u64,
+    /// Processing time of a carousel parent, counted from when its last child finishes (or
+    /// from its creation, whichever is later), milliseconds of sandbox time.
+    pub carousel_processing_ms: u64,
+    /// Posts an account may publish per rolling 24 h (Meta documents 50 and 100). A carousel
+    /// counts once.
     pub publishing_quota: u32,
+    /// Containers an account may create per rolling 24 h (Meta: 400). Over it, container
+    /// creation answers code 4 (see the publish module docs).
+    pub container_quota: u32,
+    /// More IG professional accounts to seed, `@load.01` … `@load.NN`, each linked to its own
+    /// Page that Alice manages (and able to sign in through Instagram Login), for bulk and
+    /// load tests. 0 (the default) seeds none. Read when the sandbox starts (changing it later
+    /// has no effect); the accounts appear in [`Sandbox::seed`](super::Sandbox::seed).
+    pub extra_instagram_accounts: u32,
     /// Lifetime of a Facebook short-lived user token, seconds.
     pub facebook_short_lived_seconds: i64,
     /// Lifetime of an Instagram short-lived token, seconds.
@@ -80,7 +103,13 @@ impl Default for SandboxConfig {
             app_call_budget_per_hour: 600,
             business_call_budget_per_day: 4800,
             image_processing_ms: 300,
+            video_processing_ms: 1_500,
+            reel_processing_ms: 3_000,
+            story_processing_ms: 1_000,
+            carousel_processing_ms: 500,
             publishing_quota: 100,
+            container_quota: 400,
+            extra_instagram_accounts: 0,
             facebook_short_lived_seconds: 7200,
             instagram_short_lived_seconds: 3600,
             long_lived_seconds: 5_183_944,
@@ -104,8 +133,28 @@ pub struct Faults {
     pub slow_ms: u64,
     /// Probability (0..1) that the connection is closed without an answer.
     pub drop_connection_rate: f64,
+    /// Probability (0..1) that a successful `media_publish` loses its answer: the post IS
+    /// created, then the client gets no answer (`lost_publish_mode`). Publishing the same
+    /// container again never creates a second post.
+    pub lost_publish_rate: f64,
+    /// How a lost `media_publish` answer looks to the client.
+    pub lost_publish_mode: LostPublishMode,
+    /// Cut the connection once `N` bytes of a resumable upload body have arrived, once per
+    /// container (the bytes before the cut are kept, so the client can resume from them).
+    pub upload_drop_after_bytes: Option<u64>,
     /// Seed of the fault RNG, so a test sees the same sequence every run; `None` is random.
     pub seed: Option<u64>,
+}
+
+/// What the client sees when a `media_publish` answer is lost ([`Faults::lost_publish_rate`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum LostPublishMode {
+    /// The connection closes without an answer.
+    #[default]
+    Drop,
+    /// A transient error: HTTP 500, code 2, `is_transient: true`.
+    Error,
 }
 
 impl Default for Faults {
@@ -116,6 +165,9 @@ impl Default for Faults {
             throttle_code: 17,
             slow_ms: 0,
             drop_connection_rate: 0.0,
+            lost_publish_rate: 0.0,
+            lost_publish_mode: LostPublishMode::Drop,
+            upload_drop_after_bytes: None,
             seed: None,
         }
     }
@@ -128,5 +180,7 @@ impl Faults {
             || self.throttle_rate > 0.0
             || self.slow_ms > 0
             || self.drop_connection_rate > 0.0
+            || self.lost_publish_rate > 0.0
+            || self.upload_drop_after_bytes.is_some()
     }
 }

@@ -1,4 +1,8 @@
 //! `/__sandbox/*`: the control endpoints tests and scripts use (no token needed).
+//!
+//! `GET|POST /config` (the latter merges a partial config), `GET|POST /faults`,
+//! `GET|POST /clock` (`{"advance_seconds":N}`), `POST /tokens`, `POST /revoke`,
+//! `GET /stats` (call counts by endpoint kind) and `DELETE /stats` or `POST /stats/reset`.
 
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
@@ -7,7 +11,9 @@ use serde_json::{json, Value};
 use super::config::{Faults, SandboxConfig};
 use super::dialog::{all_scopes, FACEBOOK_SCOPES, INSTAGRAM_SCOPES};
 use super::oauth::revoke;
+use super::publish::markers;
 use super::server::{hosts, Incoming, Reply, Shared};
+use super::stats;
 use super::world::{Login, TokenKind, World};
 
 /// A request to mint a token without the consent dance (`POST /__sandbox/tokens`).
@@ -119,13 +125,25 @@ pub(crate) fn handle(shared: &Shared, inc: &Incoming, body: &[u8]) -> Reply {
             w.reseed_faults(f);
             json!(w.faults)
         }),
+        ("GET", ["stats"]) => Ok(stats::describe(&w)),
+        ("DELETE", ["stats"]) | ("POST", ["stats", "reset"]) => {
+            w.calls.clear();
+            Ok(stats::describe(&w))
+        }
         ("GET", ["clock"]) => Ok(clock(&w)),
         ("POST", ["clock"]) => parse_body::<Value>(body).and_then(|v| {
             let secs = v
                 .get("advance_seconds")
                 .and_then(Value::as_i64)
                 .ok_or_else(|| bad_request("advance_seconds (integer) is required"))?;
-            w.clock_offset += Duration::seconds(secs);
+            let by = Duration::try_seconds(secs)
+                .ok_or_else(|| bad_request("advance_seconds is out of range"))?;
+            let offset = w
+                .clock_offset
+                .checked_add(&by)
+                .filter(|o| sane_offset(*o))
+                .ok_or_else(|| bad_request("advance_seconds is out of range"))?;
+            w.clock_offset = offset;
             Ok(clock(&w))
         }),
         ("POST", ["tokens"]) => parse_body::<TokenRequest>(body)
@@ -151,6 +169,15 @@ pub(crate) fn handle(shared: &Shared, inc: &Incoming, body: &[u8]) -> Reply {
         Ok(v) => Reply::json(200, v),
         Err(r) => r,
     }
+}
+
+/// Whether the sandbox clock stays between the years 2000 and 9000 with this offset, so date
+/// arithmetic anywhere in the sandbox cannot overflow.
+pub(crate) fn sane_offset(offset: Duration) -> bool {
+    use chrono::Datelike;
+    chrono::Utc::now()
+        .checked_add_signed(offset)
+        .is_some_and(|t| (2000..=9000).contains(&t.year()))
 }
 
 fn clock(w: &World) -> Value {
@@ -243,5 +270,6 @@ pub(crate) fn describe(w: &World, base: &str) -> Value {
         "faults": w.faults,
         "clock": clock(w),
         "user_tokens_issued": tokens,
+        "media_url_markers": markers::table(),
     })
 }

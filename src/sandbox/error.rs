@@ -34,6 +34,9 @@ pub(crate) struct GraphErrorData {
     pub is_transient: Option<bool>,
     /// Minutes until a throttled caller may retry; shown in the usage headers.
     pub regain_minutes: Option<u64>,
+    /// A throttle of the object (IG account) rather than of the app, whatever the code: the
+    /// business use case header reads 100%, the app header does not.
+    pub object_scoped: bool,
 }
 
 pub(crate) type GraphResult<T> = Result<T, GraphError>;
@@ -50,6 +53,7 @@ impl GraphError {
             user_msg: None,
             is_transient: None,
             regain_minutes: None,
+            object_scoped: false,
         }))
     }
 

@@ -2,20 +2,20 @@
 //! checks, throttling, then routing `/me`, `/{id}` and `/{id}/{edge}`.
 
 use hmac::{Hmac, Mac};
-use rand::Rng;
 use serde_json::{json, Map, Value};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 use super::access::{node_kind, Caller, NodeKind};
 use super::error::{GraphError, GraphResult};
+use super::faults::{self, FaultRoll};
 use super::fields::{self, Field};
 use super::net::ConnHandle;
 use super::nodes::{self, View};
 use super::paging::{self, PageLinks};
 use super::server::{Incoming, Reply, Shared};
 use super::world::{Login, Revocation, World};
-use super::{oauth, publish, usage};
+use super::{oauth, publish, stats, usage};
 
 /// One Graph request after routing: where it came from and what it asks.
 pub(crate) struct GraphReq<'a> {
@@ -25,6 +25,10 @@ pub(crate) struct GraphReq<'a> {
     pub path: Vec<String>,
     /// `http://127.0.0.1:PORT/graph.facebook.com/v21.0` (version kept when given).
     pub root_url: String,
+    /// `http://127.0.0.1:PORT`.
+    pub base_url: &'a str,
+    /// The version segment of the request (`v21.0`), if it had one.
+    pub version: Option<String>,
     /// The access token as sent (query, form or Authorization header).
     pub token: Option<String>,
 }
@@ -60,63 +64,17 @@ impl GraphReq<'_> {
     }
 }
 
-/// What the fault dice decided for one call.
-struct FaultRoll {
-    slow_ms: u64,
-    drop: bool,
-    transient: Option<GraphError>,
-    throttle: Option<i64>,
-}
-
-fn roll_faults(w: &mut World) -> FaultRoll {
-    let f = w.faults.clone();
-    let mut roll = FaultRoll {
-        slow_ms: f.slow_ms,
-        drop: false,
-        transient: None,
-        throttle: None,
-    };
-    if !f.is_active() {
-        return roll;
-    }
-    let rng = &mut w.fault_rng;
-    if f.drop_connection_rate > 0.0 && rng.gen_bool(f.drop_connection_rate.clamp(0.0, 1.0)) {
-        roll.drop = true;
-    } else if f.transient_rate > 0.0 && rng.gen_bool(f.transient_rate.clamp(0.0, 1.0)) {
-        roll.transient = Some(if rng.gen_bool(0.5) {
-            GraphError::oauth(1, "An unknown error occurred").transient(500)
-        } else {
-            GraphError::oauth(
-                2,
-                "An unexpected error has occurred. Please retry your request later.",
-            )
-            .transient(503)
-        });
-    } else if f.throttle_rate > 0.0 && rng.gen_bool(f.throttle_rate.clamp(0.0, 1.0)) {
-        roll.throttle = Some(f.throttle_code);
-    }
-    roll
-}
-
-fn throttle_error(code: i64) -> GraphError {
-    let msg = match code {
-        4 => "(#4) Application request limit reached".to_owned(),
-        17 => "(#17) User request limit reached".to_owned(),
-        32 => "(#32) Page request limit reached".to_owned(),
-        613 => "(#613) Calls to this api have exceeded the rate limit.".to_owned(),
-        80002 => "(#80002) There have been too many calls to this Instagram account. Wait a bit \
-                  and try again. For more info, please refer to \
-                  https://developers.facebook.com/docs/graph-api/overview/rate-limiting."
-            .to_owned(),
-        other => format!("(#{other}) Calls to this api have exceeded the rate limit."),
-    };
-    let mut e = GraphError::oauth(code, msg).transient(400);
-    e.regain_minutes = Some(1);
-    e
-}
-
 pub(crate) async fn entry(shared: &Shared, conn: &ConnHandle, host: Login, inc: Incoming) -> Reply {
-    let roll = roll_faults(&mut shared.lock());
+    let (roll, kind) = {
+        let mut w = shared.lock();
+        let mut path = inc.segments.as_slice();
+        if path.first().is_some_and(|s| is_version(s)) {
+            path = &path[1..];
+        }
+        let kind = stats::graph_kind(&w, &inc.method, path);
+        stats::count(&mut w, kind);
+        (faults::roll_faults(&mut w), kind)
+    };
     if roll.slow_ms > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(roll.slow_ms)).await;
     }
@@ -125,7 +83,14 @@ pub(crate) async fn entry(shared: &Shared, conn: &ConnHandle, host: Login, inc: 
         return Reply::json(500, json!({}));
     }
     let mut w = shared.lock();
-    handle(&mut w, &shared.base_url, host, &inc, roll)
+    let reply = handle(&mut w, &shared.base_url, host, &inc, roll);
+    let published = kind == "media_publish" && matches!(reply, Reply::Json { status: 200, .. });
+    if published {
+        if let Some(mode) = faults::roll_lost_publish(&mut w) {
+            return faults::lose_answer(conn, mode);
+        }
+    }
+    reply
 }
 
 fn handle(w: &mut World, base_url: &str, host: Login, inc: &Incoming, roll: FaultRoll) -> Reply {
@@ -133,16 +98,22 @@ fn handle(w: &mut World, base_url: &str, host: Login, inc: &Incoming, roll: Faul
         Login::Facebook => super::server::hosts::GRAPH_FACEBOOK,
         Login::Instagram => super::server::hosts::GRAPH_INSTAGRAM,
     };
+    w.purge_expired_stories();
     let mut path = inc.segments.clone();
     let mut root_url = format!("{base_url}/{host_name}");
+    let mut version = None;
     if path.first().is_some_and(|s| is_version(s)) {
-        root_url = format!("{root_url}/{}", path.remove(0));
+        let v = path.remove(0);
+        root_url = format!("{root_url}/{v}");
+        version = Some(v);
     }
     let req = GraphReq {
         host,
         inc,
         path,
         root_url,
+        base_url,
+        version,
         token: token_of(inc),
     };
     let mut object = None;
@@ -159,7 +130,7 @@ fn handle(w: &mut World, base_url: &str, host: Login, inc: &Incoming, roll: Faul
     }
 }
 
-fn is_version(s: &str) -> bool {
+pub(crate) fn is_version(s: &str) -> bool {
     let Some(rest) = s.strip_prefix('v') else {
         return false;
     };
@@ -324,7 +295,7 @@ fn dispatch(
             };
             *object = w.business_object_of(&id);
         }
-        return Err(throttle_error(code));
+        return Err(faults::throttle_error(code));
     }
     usage::touch_app(w)?;
     if let (Login::Facebook, ["debug_token"]) = (req.host, path.as_slice()) {
@@ -368,6 +339,7 @@ fn route(
             nodes::render(w, view, kind, &id, &fields)
         }
         (NodeKind::Media, [], "POST") => publish::update_media(w, caller, &id, req),
+        (NodeKind::Media, [], "DELETE") => publish::delete_media(w, caller, &id),
         (NodeKind::User, ["accounts"], "GET") => {
             caller.require("pages_show_list", 200)?;
             let ids = caller.managed_pages(w);
@@ -407,7 +379,8 @@ fn route(
         }
         (NodeKind::IgUser, ["stories"], "GET") => {
             caller.require(caller.basic_scope(), 10)?;
-            Ok(json!({ "data": [] }))
+            let ids = publish::story_ids(w, &id);
+            list(w, req, ids, "id", nodes::media)
         }
         (NodeKind::IgUser, ["media"], "POST") => publish::create_container(w, caller, &id, req),
         (NodeKind::IgUser, ["media_publish"], "POST") => publish::publish(w, caller, &id, req),

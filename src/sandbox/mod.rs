@@ -25,15 +25,29 @@
 //! Behaviour follows shared/GRAPH_API.md. Choices where Meta is silent or ambiguous:
 //! - publishing an already published container answers code 9007 without subcode (never a
 //!   second post), with a message naming the media id;
-//! - an image container whose URL ends in `.png`, `.gif`, `.webp`… ends `ERROR` with subcode
-//!   2207005 once processed; host `unreachable.invalid` ends `ERROR` 2207052;
+//! - media problems are decided by markers in the media URL and surface at processing
+//!   (`ERROR` with the subcode in `status`): the table is in the `publish` module below and
+//!   in `GET /__sandbox/config` (`media_url_markers`), e.g. `.png` → 2207005, `bad-format`
+//!   on a video → 2207026, `duration=90` on a story → 2207026, `spam` → 2207051;
+//! - more than `container_quota` containers in 24 h answer code 4 (an account-scoped throttle);
+//! - `rupload.facebook.com` answers `GET` with the upload's offset (see [`UploadState`]);
 //! - empty list edges answer `{"data":[]}` without `paging`, as Meta does.
+//!
+//! Publishing, media types and the marker table are documented in [`publishing`]; in short: images, carousels (2–10 items, images or videos), reels and stories,
+//! with processing times in [`SandboxConfig`] on the sandbox clock, so
+//! [`Sandbox::advance_clock`] finishes processing, expires containers (24 h) and stories.
+//!
+//! Bulk tests and benches: set `app_call_budget_per_hour: 0` and
+//! `business_call_budget_per_day: 0` (Meta-like budgets would throttle hundreds of publishes)
+//! and `extra_instagram_accounts` for more accounts (`@load.01` …, on Pages Alice manages).
+//! [`Sandbox::call_counts`] counts calls by endpoint kind for efficiency tests.
 
 mod access;
 mod config;
 mod control;
 mod dialog;
 mod error;
+mod faults;
 mod fields;
 mod graph;
 mod html;
@@ -42,11 +56,14 @@ mod nodes;
 mod oauth;
 mod paging;
 mod publish;
+mod rupload;
 mod seed;
 mod server;
+mod stats;
 mod usage;
 mod world;
 
+use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -54,12 +71,19 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use config::LostPublishMode;
 pub use config::{Faults, InstagramTokenShape, SandboxConfig};
 pub use control::{IssuedToken, TokenRequest};
+pub use rupload::UploadState;
 pub use seed::{Seed, SeedBusiness, SeedIgAccount, SeedPage, SeedUser};
 pub use world::Login;
 
 use net::{ConnHandle, CuttableListener};
+
+/// Documentation only: how the sandbox publishes (container types and their rules, the
+/// media URL markers that make processing fail with each subcode, quotas, media management).
+#[doc = include_str!("publish/RULES.md")]
+pub mod publishing {}
 use server::Shared;
 
 /// Why a sandbox could not start or act.
@@ -219,11 +243,53 @@ impl Sandbox {
             .map_or(0, |a| a.publishes.len())
     }
 
-    /// Moves the sandbox clock forward (token expiry, container processing, quotas).
+    /// Live stories of an IG account (published in the last 24 h by the sandbox clock).
+    pub fn story_count(&self, ig_user_id: &str) -> usize {
+        let mut w = self.shared.lock();
+        w.purge_expired_stories();
+        w.ig_accounts.get(ig_user_id).map_or(0, |a| a.stories.len())
+    }
+
+    /// A container's `status_code` (`IN_PROGRESS`, `FINISHED`, `ERROR`, `EXPIRED`,
+    /// `PUBLISHED`), read without a token or a counted call; `None` for an unknown id.
+    pub fn container_status(&self, container_id: &str) -> Option<&'static str> {
+        let w = self.shared.lock();
+        let c = w.containers.get(container_id)?;
+        Some(w.container_status(c).code())
+    }
+
+    /// How far the resumable upload of a container got; `None` when the container does not
+    /// exist or was not created with `upload_type=resumable`.
+    pub fn upload_state(&self, container_id: &str) -> Option<UploadState> {
+        rupload::upload_state(&self.shared.lock(), container_id)
+    }
+
+    /// Graph and rupload calls received since the start (or the last reset), by endpoint
+    /// kind: `container_create`, `container_status`, `media_publish`, `publishing_limit`,
+    /// `media_get`, `media_list`, `stories_list`, `media_update`, `media_delete`, `upload`,
+    /// `upload_status`, `oauth`, `other`. Kinds never called are absent. Calls refused by
+    /// faults, throttling or errors count too. Also served as `GET /__sandbox/stats`.
+    pub fn call_counts(&self) -> BTreeMap<String, u64> {
+        stats::snapshot(&self.shared.lock())
+    }
+
+    /// Sets every call count back to zero.
+    pub fn reset_call_counts(&self) {
+        self.shared.lock().calls.clear();
+    }
+
+    /// Moves the sandbox clock forward (token expiry, container processing and expiry, story
+    /// expiry, quotas). A move past the year 9000 is ignored.
     pub fn advance_clock(&self, by: Duration) {
         let by = chrono::Duration::from_std(by).unwrap_or(chrono::Duration::MAX);
         let mut w = self.shared.lock();
-        w.clock_offset = w.clock_offset.checked_add(&by).unwrap_or(w.clock_offset);
+        if let Some(offset) = w
+            .clock_offset
+            .checked_add(&by)
+            .filter(|o| control::sane_offset(*o))
+        {
+            w.clock_offset = offset;
+        }
     }
 
     /// The current configuration.

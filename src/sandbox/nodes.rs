@@ -7,7 +7,7 @@ use super::access::{Caller, NodeKind};
 use super::error::{GraphError, GraphResult};
 use super::fields::Field;
 use super::paging;
-use super::world::{meta_time, Login, World};
+use super::world::{meta_time, ContainerStatus, Login, World};
 
 /// How a node is being rendered.
 #[derive(Clone, Copy)]
@@ -277,7 +277,7 @@ pub(crate) fn media(w: &mut World, id: &str, fields: &[Field]) -> GraphResult<Va
             "media_type" => json!(m.media_type),
             "media_product_type" => json!(m.media_product_type),
             "media_url" => json!(m.media_url),
-            "permalink" => json!(m.permalink()),
+            "permalink" => json!(m.permalink(username.as_deref())),
             "shortcode" => json!(m.shortcode),
             "thumbnail_url" => json!(m.thumbnail_url),
             "timestamp" => json!(meta_time(m.timestamp)),
@@ -327,7 +327,19 @@ fn container(w: &mut World, id: &str, fields: &[Field]) -> GraphResult<Value> {
             "status" => json!(status.text()),
             "status_code" => json!(status.code()),
             // Only video containers report video_status; image containers leave it out.
+            "video_status" if c.kind.is_video() => w.video_status(&c),
             "video_status" => Value::Null,
+            "copyright_check_status" if c.kind.is_video() => {
+                let done = matches!(
+                    status,
+                    ContainerStatus::Finished | ContainerStatus::Published
+                );
+                json!({
+                    "matches_found": false,
+                    "status": if done { "completed" } else { "in_progress" },
+                })
+            }
+            "copyright_check_status" => Value::Null,
             other => {
                 return Err(GraphError::nonexisting_field(
                     other,

@@ -8,7 +8,7 @@ use super::access::Caller;
 use super::error::{instagram_oauth_error, GraphError, GraphResult};
 use super::graph::{check_token, GraphReq};
 use super::server::{Incoming, Reply, Shared};
-use super::world::{Login, Revocation, TokenKind, World};
+use super::world::{later, Login, Revocation, TokenKind, World};
 
 fn check_client(w: &World, req: &GraphReq<'_>) -> GraphResult<()> {
     match req.param("client_id") {
@@ -69,7 +69,8 @@ pub(crate) fn facebook_token(w: &mut World, req: &GraphReq<'_>) -> GraphResult<V
             let code = req
                 .param("code")
                 .ok_or_else(|| GraphError::param_required("code"))?;
-            let ttl = Duration::seconds(w.config.facebook_code_ttl_seconds);
+            let ttl =
+                Duration::try_seconds(w.config.facebook_code_ttl_seconds).unwrap_or(Duration::MAX);
             let now = w.now();
             let entry = w
                 .codes
@@ -82,7 +83,7 @@ pub(crate) fn facebook_token(w: &mut World, req: &GraphReq<'_>) -> GraphResult<V
                     GraphError::oauth(100, "This authorization code has been used.").subcode(36009),
                 );
             }
-            if now >= entry.created_at + ttl {
+            if now >= later(entry.created_at, ttl) {
                 return Err(
                     GraphError::oauth(100, "This authorization code has expired.").subcode(36007),
                 );
@@ -140,12 +141,12 @@ fn instagram_code_exchange(w: &mut World, inc: &Incoming) -> Result<Value, Strin
     let redirect_uri = field("redirect_uri")?;
     let code = field("code")?;
     let not_found = || "Matching code was not found or was already used".to_owned();
-    let ttl = Duration::seconds(w.config.instagram_code_ttl_seconds);
+    let ttl = Duration::try_seconds(w.config.instagram_code_ttl_seconds).unwrap_or(Duration::MAX);
     let now = w.now();
     let entry = w
         .codes
         .get(code)
-        .filter(|c| c.login == Login::Instagram && !c.used && now < c.created_at + ttl)
+        .filter(|c| c.login == Login::Instagram && !c.used && now < later(c.created_at, ttl))
         .cloned()
         .ok_or_else(not_found)?;
     if entry.redirect_uri != redirect_uri {

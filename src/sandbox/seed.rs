@@ -129,6 +129,9 @@ pub(crate) mod ids {
 }
 
 const MEDIA_BASE: u64 = 17_900_000_000_000_000;
+/// Ids of the extra load-test Pages and IG accounts: base + n.
+const LOAD_PAGE_BASE: u64 = 100_000_000_010_000;
+const LOAD_IG_BASE: u64 = 17_841_400_000_010_000;
 const CONTAINER_BASE: u64 = 17_950_000_000_000_000;
 
 fn base_time() -> DateTime<Utc> {
@@ -205,7 +208,7 @@ pub(crate) fn build(config: SandboxConfig) -> (World, Seed) {
         user(ALICE, "Alice", "Anderson", Some("alice@example.com")),
         user(BOB, "Bob", "Brown", None),
     ];
-    let pages = [
+    let mut pages = vec![
         page(
             PAGE_BAKERY,
             "Alice's Bakery",
@@ -405,8 +408,15 @@ pub(crate) fn build(config: SandboxConfig) -> (World, Seed) {
                 instagram_login: spec.instagram_login,
                 media: ids_newest_first,
                 publishes: Vec::new(),
+                stories: Vec::new(),
+                container_log: Default::default(),
             },
         );
+    }
+    for n in 1..=config.extra_instagram_accounts {
+        let (page, account) = load_account(n);
+        pages.push(page);
+        ig_accounts.insert(account.id.clone(), account);
     }
 
     let seed = Seed {
@@ -468,6 +478,9 @@ pub(crate) fn build(config: SandboxConfig) -> (World, Seed) {
         ig_accounts,
         media: media_map,
         containers: HashMap::new(),
+        story_expiry: Default::default(),
+        failed_once: Default::default(),
+        calls: Default::default(),
         tokens: HashMap::new(),
         page_tokens: HashMap::new(),
         codes: HashMap::new(),
@@ -477,6 +490,42 @@ pub(crate) fn build(config: SandboxConfig) -> (World, Seed) {
         next_container: CONTAINER_BASE,
     };
     (world, seed)
+}
+
+/// Extra account `n` (1-based) of `SandboxConfig::extra_instagram_accounts`: `@load.NN`,
+/// linked to Page "Load Test NN" that Alice manages, able to use Instagram Login, no media.
+fn load_account(n: u32) -> (Page, IgAccount) {
+    let page_id = format!("{}", LOAD_PAGE_BASE + u64::from(n));
+    let ig_id = format!("{}", LOAD_IG_BASE + u64::from(n));
+    let username = format!("load.{n:02}");
+    let page = page(
+        &page_id,
+        &format!("Load Test {n:02}"),
+        "Product/Service",
+        &[ids::ALICE],
+        Some(&ig_id),
+    );
+    let account = IgAccount {
+        id: ig_id.clone(),
+        ig_id: 7_400_100_000 + u64::from(n),
+        name: format!("Load Test {n:02}"),
+        biography: "A load-test account.".to_owned(),
+        website: format!("https://load-{n:02}.example.com/"),
+        profile_picture_url: format!(
+            "https://scontent.sandbox.cdninstagram.invalid/v/t51.2885-19/{ig_id}_profile.jpg"
+        ),
+        followers_count: 100 + u64::from(n),
+        follows_count: 10,
+        account_type: "BUSINESS".to_owned(),
+        page_id: Some(page_id),
+        instagram_login: true,
+        media: Vec::new(),
+        publishes: Vec::new(),
+        stories: Vec::new(),
+        container_log: Default::default(),
+        username,
+    };
+    (page, account)
 }
 
 pub(crate) fn cdn_url(id: u64, media_type: &str) -> String {

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use super::net::ConnHandle;
 use super::world::{Login, World};
-use super::{control, dialog, graph, oauth};
+use super::{control, dialog, graph, oauth, rupload};
 
 /// State shared by every handler.
 pub(crate) struct Shared {
@@ -133,7 +133,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new().fallback(entry).with_state(shared)
 }
 
-/// Bodies bigger than this are refused (resumable uploads will get their own limit).
+/// Bodies bigger than this are refused (resumable uploads stream theirs, unlimited).
 const BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 async fn entry(
@@ -142,6 +142,14 @@ async fn entry(
     req: Request,
 ) -> Response {
     let (parts, body) = req.into_parts();
+    let rupload_prefix = format!("/{}", hosts::RUPLOAD);
+    let path = parts.uri.path();
+    if path == rupload_prefix || path.starts_with(&format!("{rupload_prefix}/")) {
+        // Uploads stream their body (tens of MB) instead of buffering it.
+        return rupload::entry(&shared, &conn, parts, body)
+            .await
+            .into_response();
+    }
     let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
         Ok(b) => b,
         Err(_) => return Reply::json(413, json!({"error": "body too large"})).into_response(),
@@ -217,7 +225,6 @@ async fn entry(
         hosts::FACEBOOK_DIALOG => dialog::facebook_dialog(&shared, &incoming),
         hosts::INSTAGRAM_AUTHORIZE => dialog::instagram_authorize(&shared, &incoming),
         hosts::INSTAGRAM_API => oauth::instagram_api(&shared, &incoming),
-        // Resumable upload arrives with video publishing (a later issue).
         _ => not_found(&path),
     };
     reply.into_response()

@@ -96,7 +96,7 @@ pub(crate) fn headers(
     error: Option<&GraphError>,
 ) -> Vec<(String, String)> {
     let throttled = error.filter(|e| e.regain_minutes.is_some());
-    let app_forced = throttled.is_some_and(|e| matches!(e.code, 4 | 17 | 613));
+    let app_forced = throttled.is_some_and(|e| !e.object_scoped && matches!(e.code, 4 | 17 | 613));
     let mut app = app_percent(w);
     if app_forced {
         app = app.max(100);
@@ -109,7 +109,9 @@ pub(crate) fn headers(
     if let Some((id, kind)) = object {
         let mut p = object_percent(w, id);
         let mut minutes = 0;
-        if let Some(e) = throttled.filter(|e| matches!(e.code, 32 | 80000..=80014)) {
+        if let Some(e) =
+            throttled.filter(|e| e.object_scoped || matches!(e.code, 32 | 80000..=80014))
+        {
             p = p.max(100);
             minutes = e.regain_minutes.unwrap_or(1);
         }

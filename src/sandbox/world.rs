@@ -1,13 +1,13 @@
 //! The sandbox's state: one `World` behind a mutex, mutated by synchronous handlers.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 use chrono::{DateTime, Duration, Utc};
 use rand::{distributions::Alphanumeric, rngs::StdRng, Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use super::config::{Faults, SandboxConfig};
+pub(crate) use super::publish::model::{Container, ContainerStatus};
 
 /// Which login (and so which Graph host) a token or code belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,6 +81,10 @@ pub(crate) struct IgAccount {
     pub media: Vec<String>,
     /// When each post was published through the API (the rolling publishing quota).
     pub publishes: Vec<DateTime<Utc>>,
+    /// Live story ids, newest first (stories are not in `media`'s feed list).
+    pub stories: Vec<String>,
+    /// When each container of the last 24 h was created (the container quota), oldest first.
+    pub container_log: VecDeque<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone)]
@@ -105,74 +109,17 @@ pub(crate) struct Media {
 }
 
 impl Media {
-    pub fn permalink(&self) -> String {
-        let kind = if self.media_product_type == "REELS" {
-            "reel"
-        } else {
-            "p"
-        };
-        format!("https://www.instagram.com/{kind}/{}/", self.shortcode)
-    }
-}
-
-/// What a container will become. Later issues add video, reels, stories and carousels; the
-/// processing model (ready time, failure subcode, published media) is shared by all of them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ContainerKind {
-    Image,
-}
-
-// Some fields are recorded for the publishing kinds later issues add (carousel children check
-// their parent's kind; reels and stories read their URLs and tags), not read yet.
-#[allow(dead_code)]
-#[derive(Debug, Clone)]
-pub(crate) struct Container {
-    pub id: String,
-    pub owner: String,
-    pub kind: ContainerKind,
-    pub image_url: Option<String>,
-    pub caption: Option<String>,
-    pub alt_text: Option<String>,
-    pub location_id: Option<String>,
-    pub user_tags: Option<Value>,
-    pub collaborators: Vec<String>,
-    pub created_at: DateTime<Utc>,
-    pub ready_at: DateTime<Utc>,
-    /// The subcode processing fails with, decided at creation and revealed when ready.
-    pub failure: Option<i64>,
-    pub published_media: Option<String>,
-}
-
-/// A container's `status_code`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ContainerStatus {
-    InProgress,
-    Finished,
-    Error(i64),
-    Expired,
-    Published,
-}
-
-impl ContainerStatus {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::InProgress => "IN_PROGRESS",
-            Self::Finished => "FINISHED",
-            Self::Error(_) => "ERROR",
-            Self::Expired => "EXPIRED",
-            Self::Published => "PUBLISHED",
-        }
-    }
-
-    pub fn text(self) -> String {
-        match self {
-            Self::InProgress => "In Progress: Media is still being processed.".to_owned(),
-            Self::Finished => {
-                "Finished: Media has been uploaded and it is ready to be published.".to_owned()
-            }
-            Self::Error(sub) => format!("Error: Media upload has failed with error code {sub}"),
-            Self::Expired => "Expired: Media was not published within 24 hours.".to_owned(),
-            Self::Published => "Published: Media has been successfully published.".to_owned(),
+    /// Meta's permalink: `/p/{shortcode}/`, `/reel/{shortcode}/`, or for a story
+    /// `/stories/{username}/{ig_id}/`.
+    pub fn permalink(&self, username: Option<&str>) -> String {
+        match self.media_product_type.as_str() {
+            "REELS" => format!("https://www.instagram.com/reel/{}/", self.shortcode),
+            "STORY" => format!(
+                "https://www.instagram.com/stories/{}/{}/",
+                username.unwrap_or("instagram"),
+                self.ig_id
+            ),
+            _ => format!("https://www.instagram.com/p/{}/", self.shortcode),
         }
     }
 }
@@ -241,6 +188,12 @@ pub(crate) struct World {
     pub ig_accounts: BTreeMap<String, IgAccount>,
     pub media: HashMap<String, Media>,
     pub containers: HashMap<String, Container>,
+    /// Published stories by expiry time, oldest first: purged 24 h after publishing.
+    pub story_expiry: VecDeque<(DateTime<Utc>, String)>,
+    /// `server-error-once` media URLs already failed once (owner + URL).
+    pub failed_once: HashSet<String>,
+    /// Graph and rupload calls by endpoint kind (see the stats module).
+    pub calls: BTreeMap<String, u64>,
     pub tokens: HashMap<String, Token>,
     /// (user token, page id) → Page token, so /me/accounts answers the same token each time.
     pub page_tokens: HashMap<(String, String), String>,
@@ -254,7 +207,7 @@ pub(crate) struct World {
 impl World {
     /// The sandbox clock: real time plus whatever tests advanced it by.
     pub fn now(&self) -> DateTime<Utc> {
-        Utc::now() + self.clock_offset
+        later(Utc::now(), self.clock_offset)
     }
 
     pub fn new_media_id(&mut self) -> String {
@@ -330,7 +283,10 @@ impl World {
             None,
         );
         // Derived from issued_at so `expires_in` reports exactly the configured lifetime.
-        token.expires_at = Some(token.issued_at + Duration::seconds(secs));
+        token.expires_at = Some(later(
+            token.issued_at,
+            Duration::try_seconds(secs).unwrap_or(Duration::MAX),
+        ));
         self.tokens.insert(token.value.clone(), token.clone());
         token
     }
@@ -384,27 +340,13 @@ impl World {
         code
     }
 
-    pub fn container_status(&self, c: &Container) -> ContainerStatus {
-        let now = self.now();
-        if c.published_media.is_some() {
-            ContainerStatus::Published
-        } else if now >= c.created_at + Duration::hours(24) {
-            ContainerStatus::Expired
-        } else if now < c.ready_at {
-            ContainerStatus::InProgress
-        } else if let Some(sub) = c.failure {
-            ContainerStatus::Error(sub)
-        } else {
-            ContainerStatus::Finished
-        }
-    }
-
-    /// Posts an account published in the last 24 h by the sandbox clock.
+    /// Posts an account published in the last 24 h by the sandbox clock (a carousel once).
+    /// Publishes are appended in clock order, so only the window's tail is walked.
     pub fn quota_usage(&self, ig_id: &str) -> usize {
         let since = self.now() - Duration::hours(24);
-        self.ig_accounts
-            .get(ig_id)
-            .map_or(0, |a| a.publishes.iter().filter(|t| **t > since).count())
+        self.ig_accounts.get(ig_id).map_or(0, |a| {
+            a.publishes.iter().rev().take_while(|t| **t > since).count()
+        })
     }
 
     /// The IG account or Page a node belongs to, for the business use case usage header.
@@ -421,6 +363,15 @@ impl World {
                 .map(|c| (c.owner.clone(), "instagram"))
         }
     }
+}
+
+/// `t + d`, saturating instead of panicking at the ends of time.
+pub(crate) fn later(t: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
+    t.checked_add_signed(d).unwrap_or(if d < Duration::zero() {
+        DateTime::<Utc>::MIN_UTC
+    } else {
+        DateTime::<Utc>::MAX_UTC
+    })
 }
 
 pub(crate) fn random_alnum(n: usize) -> String {

@@ -407,6 +407,8 @@ impl OAuthStateStore for MemoryStore {
     }
 }
 
+/// The claim rule of [`JobStore::claim_due_jobs`]: not terminal, due, and not under a live
+/// lease.
 fn is_due(j: &JobRecord, now: DateTime<Utc>) -> bool {
     j.status.is_claimable()
         && j.scheduled_at.map_or(true, |t| t <= now)
@@ -535,6 +537,33 @@ impl JobStore for MemoryStore {
             }
         }
         Ok(out)
+    }
+
+    async fn acquire_job(
+        &self,
+        company: &CompanyId,
+        id: &JobId,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease: std::time::Duration,
+    ) -> StoreResult<Option<JobRecord>> {
+        util::require_non_empty("worker", worker)?;
+        let now = truncate_time(now);
+        let until = util::lease_until(now, lease)?;
+        let mut inner = self.lock();
+        let Some(j) = inner.jobs.get_mut(&(company.clone(), id.clone())) else {
+            return Ok(None);
+        };
+        let free = j.lease_owner.is_none()
+            || j.lease_owner.as_deref() == Some(worker)
+            || j.lease_expires_at.map_or(true, |t| t <= now);
+        if j.status.is_terminal() || !free {
+            return Ok(None);
+        }
+        j.lease_owner = Some(worker.to_owned());
+        j.lease_expires_at = Some(until);
+        j.updated_at = now;
+        Ok(Some(j.clone()))
     }
 
     async fn renew_lease(

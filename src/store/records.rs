@@ -119,9 +119,13 @@ impl JobStatus {
         matches!(self, Self::Published | Self::Failed | Self::Cancelled)
     }
 
-    /// True for the states that [`super::JobStore::claim_due_jobs`] picks up.
+    /// True for the states that [`super::JobStore::claim_due_jobs`] picks up once the job is
+    /// due and unleased: every state but the terminal ones. `Scheduled` and `Deferred` jobs wait
+    /// for their time; `Pending`, `ContainerCreated` and `Publishing` jobs are normally leased by
+    /// whoever is working on them, and become claimable only when that lease is dropped or
+    /// lapses (the worker or publisher crashed), so that another worker resumes them.
     pub fn is_claimable(self) -> bool {
-        matches!(self, Self::Scheduled | Self::Deferred)
+        !self.is_terminal()
     }
 }
 
@@ -206,7 +210,8 @@ pub struct JobRecord {
     pub lease_owner: Option<String>,
     /// When the lease lapses and another worker may claim the job.
     pub lease_expires_at: Option<DateTime<Utc>>,
-    /// How many times a worker claimed the job.
+    /// How many times a worker claimed the job to run it (the Scheduler gives the attempt back
+    /// when it only defers the job for quota, so that this counts real tries).
     pub attempts: u32,
     /// When the job was created.
     pub created_at: DateTime<Utc>,

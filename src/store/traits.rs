@@ -167,11 +167,23 @@ pub trait JobStore: Send + Sync {
     ) -> StoreResult<Vec<JobRecord>>;
 
     /// Leases up to `limit` due jobs to `worker` for `lease` and returns them (`limit` 0 returns
-    /// none; above 500 is an error). Cross-tenant by design: workers serve every company. Due
-    /// means `Scheduled` or `Deferred`, `scheduled_at` unset or `<= now`, and no lease or one
-    /// that expired by `now`; earliest `scheduled_at` first. Claiming sets `lease_owner`,
+    /// none; above 500 is an error). Cross-tenant by design: workers serve every company.
+    ///
+    /// Due means all of:
+    /// - a status that is not terminal ([`JobStatus::is_claimable`]): `Scheduled` and
+    ///   `Deferred` jobs waiting for their time, and also `Pending`, `ContainerCreated` and
+    ///   `Publishing` jobs, so that the work of a crashed worker or publisher is taken over once
+    ///   its lease lapses (whoever resumes such a job must check the container's status before
+    ///   publishing again);
+    /// - `scheduled_at` unset or `<= now` (a job scheduled later is never claimed early);
+    /// - no lease, or one that expired by `now` (`lease_expires_at <= now`); a live lease is
+    ///   never taken.
+    ///
+    /// `Published`, `Failed` and `Cancelled` jobs are never claimed. Jobs come earliest
+    /// `scheduled_at` first (unset first), then oldest. Claiming sets `lease_owner`,
     /// `lease_expires_at = now + lease`, `updated_at = now` and adds one to `attempts`, in one
-    /// atomic step: concurrent claimers never get the same job. The status is left unchanged.
+    /// atomic step: concurrent claimers, in this process or others sharing the backend, never
+    /// get the same job. The status is left unchanged.
     async fn claim_due_jobs(
         &self,
         worker: &str,
@@ -180,7 +192,26 @@ pub trait JobStore: Send + Sync {
         limit: u64,
     ) -> StoreResult<Vec<JobRecord>>;
 
-    /// Extends the lease to `until` if `worker` still holds it. Returns whether it did.
+    /// Leases one given job to `worker` for `lease`, whatever its schedule, if it is not
+    /// terminal and nobody else holds a live lease on it (if `worker` already holds it, the lease
+    /// is extended). Sets `lease_owner`, `lease_expires_at = now + lease` and `updated_at = now`
+    /// in one atomic step, like [`JobStore::claim_due_jobs`], but leaves `attempts` alone: this
+    /// is how a caller (cancel, reschedule) gets exclusive use of a job without running it.
+    /// Returns the leased job, or `None` when the company has no such job, it is terminal, or
+    /// another worker's lease on it is live (read the job to tell which).
+    async fn acquire_job(
+        &self,
+        company: &CompanyId,
+        id: &JobId,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease: std::time::Duration,
+    ) -> StoreResult<Option<JobRecord>>;
+
+    /// Extends the lease to `until` if `worker` still holds it (is still `lease_owner`; a lapsed
+    /// lease that nobody claimed since is still held). Returns whether it did; false means the
+    /// job was taken over (or released, or does not exist) and the caller must stop working on
+    /// it.
     async fn renew_lease(
         &self,
         company: &CompanyId,
@@ -189,7 +220,9 @@ pub trait JobStore: Send + Sync {
         until: DateTime<Utc>,
     ) -> StoreResult<bool>;
 
-    /// Drops the lease if `worker` holds it. Returns whether it did.
+    /// Drops the lease (`lease_owner` and `lease_expires_at` become unset) if `worker` holds it,
+    /// so that the job is claimable again at once if due. Returns whether it did; a worker that
+    /// does not hold the lease changes nothing.
     async fn release_job(&self, company: &CompanyId, id: &JobId, worker: &str)
         -> StoreResult<bool>;
 }

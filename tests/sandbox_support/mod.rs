@@ -1,6 +1,11 @@
 //! Helpers shared by the sandbox tests: a running sandbox and a raw HTTP client.
 #![allow(dead_code)]
 
+mod publishing;
+
+#[allow(unused_imports)]
+pub use publishing::*;
+
 use instagraph::sandbox::{Login, Sandbox, SandboxConfig, TokenRequest};
 use reqwest::header::HeaderMap;
 use serde_json::Value;

@@ -193,36 +193,67 @@ pub async fn job_list(f: &Fixture) {
     );
 }
 
-/// Only due `Scheduled`/`Deferred` jobs of any tenant are claimed and leased.
+/// A job in `status`, due at `minutes`, with no lease.
+fn in_status(company: &CompanyId, id: &str, status: JobStatus, minutes: i64) -> JobRecord {
+    let mut j = scheduled(company, id, minutes);
+    j.status = status;
+    j
+}
+
+/// Every non-terminal status is claimed when due and unleased, of any tenant, in due order;
+/// terminal ones never are; a live lease is never taken.
 pub async fn job_claim_due_only(f: &Fixture) {
     let b = f.backend();
     let acme = company("acme");
     let other = company("other");
-    b.insert_job(scheduled(&acme, "due", 5))
-        .await
-        .expect("insert");
-    b.insert_job(scheduled(&other, "due-other-tenant", 8))
-        .await
-        .expect("insert");
-    let mut deferred = scheduled(&acme, "deferred", 9);
-    deferred.status = JobStatus::Deferred;
-    b.insert_job(deferred).await.expect("insert");
-    b.insert_job(scheduled(&acme, "exactly-now", 10))
-        .await
-        .expect("insert");
-    let mut pending = job(&acme, "pending", "k-pending");
-    pending.scheduled_at = Some(at(0));
-    b.insert_job(pending).await.expect("insert");
+    // An immediate job that lost its publisher: no schedule, no lease.
+    let mut orphan = job(&acme, "pending-unscheduled", "k-orphan");
+    orphan.created_at = at(-5);
+    b.insert_job(orphan).await.expect("insert");
+    let due = [
+        ("pending", JobStatus::Pending, 1, &acme),
+        ("scheduled", JobStatus::Scheduled, 2, &acme),
+        ("due-other-tenant", JobStatus::Scheduled, 3, &other),
+        ("container", JobStatus::ContainerCreated, 4, &acme),
+        ("publishing", JobStatus::Publishing, 5, &acme),
+        ("deferred", JobStatus::Deferred, 6, &acme),
+        ("exactly-now", JobStatus::Scheduled, 10, &acme),
+    ];
+    for (id, status, minutes, tenant) in due {
+        b.insert_job(in_status(tenant, id, status, minutes))
+            .await
+            .expect("insert");
+    }
     for (id, status) in [
         ("published", JobStatus::Published),
-        ("publishing", JobStatus::Publishing),
         ("failed", JobStatus::Failed),
         ("cancelled", JobStatus::Cancelled),
-        ("container", JobStatus::ContainerCreated),
     ] {
-        let mut j = scheduled(&acme, id, 0);
-        j.status = status;
+        b.insert_job(in_status(&acme, id, status, 0))
+            .await
+            .expect("insert");
+    }
+    // Live leases (a publisher or worker at work): not taken, whatever the status.
+    for (id, status) in [
+        ("live-pending", JobStatus::Pending),
+        ("live-scheduled", JobStatus::Scheduled),
+        ("live-container", JobStatus::ContainerCreated),
+        ("live-publishing", JobStatus::Publishing),
+    ] {
+        let mut j = in_status(&acme, id, status, 0);
+        j.lease_owner = Some("publisher-1".into());
+        j.lease_expires_at = Some(at(11));
         b.insert_job(j).await.expect("insert");
+    }
+    // Not due yet, whatever the status.
+    for (id, status) in [
+        ("future-scheduled", JobStatus::Scheduled),
+        ("future-deferred", JobStatus::Deferred),
+        ("future-pending", JobStatus::Pending),
+    ] {
+        b.insert_job(in_status(&acme, id, status, 11))
+            .await
+            .expect("insert");
     }
     let claimed = b
         .claim_due_jobs("worker-1", at(10), LEASE, 100)
@@ -231,14 +262,24 @@ pub async fn job_claim_due_only(f: &Fixture) {
     let got: Vec<_> = claimed.iter().map(|j| j.id.as_str()).collect();
     assert_eq!(
         got,
-        ["due", "due-other-tenant", "deferred", "exactly-now"],
-        "due jobs of every tenant, earliest first"
+        [
+            "pending-unscheduled",
+            "pending",
+            "scheduled",
+            "due-other-tenant",
+            "container",
+            "publishing",
+            "deferred",
+            "exactly-now"
+        ],
+        "due non-terminal jobs of every tenant, unscheduled first, then earliest"
     );
     let lease_end = at(10) + chrono::Duration::seconds(300);
     for j in &claimed {
         assert_eq!(j.lease_owner.as_deref(), Some("worker-1"));
         assert_eq!(j.lease_expires_at, Some(lease_end));
         assert_eq!(j.attempts, 1);
+        assert_eq!(j.updated_at, at(10));
         assert!(j.status.is_claimable(), "claiming leaves the status alone");
         let stored = b
             .get_job(&j.company, &j.id)
@@ -247,31 +288,115 @@ pub async fn job_claim_due_only(f: &Fixture) {
             .expect("present");
         assert_eq!(&stored, j, "the returned record is what is stored");
     }
-    assert!(b
+    for (id, status) in [
+        ("pending", JobStatus::Pending),
+        ("container", JobStatus::ContainerCreated),
+        ("publishing", JobStatus::Publishing),
+        ("deferred", JobStatus::Deferred),
+    ] {
+        let j = claimed
+            .iter()
+            .find(|j| j.id.as_str() == id)
+            .expect("claimed");
+        assert_eq!(j.status, status, "{id} keeps its status");
+    }
+    // The others once their lease lapses or their time comes: live leases end at(11), the
+    // future jobs are due at(11).
+    let later: Vec<_> = b
         .claim_due_jobs("worker-2", at(11), LEASE, 100)
         .await
         .expect("claim")
-        .is_empty());
+        .into_iter()
+        .map(|j| j.id.into_inner())
+        .collect();
+    assert_eq!(
+        later,
+        [
+            "live-container",
+            "live-pending",
+            "live-publishing",
+            "live-scheduled",
+            "future-deferred",
+            "future-pending",
+            "future-scheduled",
+        ]
+    );
+    // Terminal jobs never, however late, with or without a lease.
+    let much_later = b
+        .claim_due_jobs("worker-3", at(100_000), LEASE, 100)
+        .await
+        .expect("claim");
+    assert_eq!(much_later.len(), 15, "everything but the terminal jobs");
+    assert!(much_later.iter().all(|j| !j.status.is_terminal()));
+    for id in ["published", "failed", "cancelled"] {
+        let j = b
+            .get_job(&acme, &JobId::new(id))
+            .await
+            .expect("get")
+            .expect("present");
+        assert_eq!(j.lease_owner, None, "{id} was never claimed");
+        assert_eq!(j.attempts, 0, "{id} was never claimed");
+    }
 }
 
-/// A job scheduled later is not claimed before its time.
+/// A job scheduled later is not claimed before its time; a cancelled one never is.
 pub async fn job_future_not_claimed(f: &Fixture) {
     let b = f.backend();
     let acme = company("acme");
     b.insert_job(scheduled(&acme, "later", 60))
         .await
         .expect("insert");
+    b.insert_job(in_status(&acme, "deferred-later", JobStatus::Deferred, 90))
+        .await
+        .expect("insert");
+    b.insert_job(in_status(&acme, "cancelled", JobStatus::Cancelled, 0))
+        .await
+        .expect("insert");
+    // Cancelled while a worker held it, whose lease then lapsed: still never claimed.
+    let mut cancelled_leased = in_status(&acme, "cancelled-leased", JobStatus::Cancelled, 0);
+    cancelled_leased.lease_owner = Some("w0".into());
+    cancelled_leased.lease_expires_at = Some(at(1));
+    b.insert_job(cancelled_leased).await.expect("insert");
     assert!(b
         .claim_due_jobs("w", at(59), LEASE, 10)
         .await
         .expect("claim")
         .is_empty());
+    // Leased for an hour, so that it stays out of the way below.
     let claimed = b
-        .claim_due_jobs("w", at(60), LEASE, 10)
+        .claim_due_jobs("w", at(60), Duration::from_secs(3600), 10)
         .await
         .expect("claim");
     assert_eq!(claimed.len(), 1);
     assert_eq!(claimed[0].id.as_str(), "later");
+    assert!(b
+        .claim_due_jobs("w", at(89), LEASE, 10)
+        .await
+        .expect("claim")
+        .is_empty());
+    let claimed = b
+        .claim_due_jobs("w", at(90), LEASE, 10)
+        .await
+        .expect("claim");
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].id.as_str(), "deferred-later");
+    let late = b
+        .claim_due_jobs("w2", at(100_000), LEASE, 10)
+        .await
+        .expect("claim");
+    assert!(
+        late.iter().all(|j| !j.id.as_str().starts_with("cancelled")),
+        "{late:?}"
+    );
+    for id in ["cancelled", "cancelled-leased"] {
+        let j = b
+            .get_job(&acme, &JobId::new(id))
+            .await
+            .expect("get")
+            .expect("present");
+        assert_eq!(j.attempts, 0);
+        assert_eq!(j.status, JobStatus::Cancelled);
+    }
 }
 
 /// Claims honour the limit, in due order.
@@ -314,7 +439,7 @@ pub async fn job_claim_limit(f: &Fixture) {
     assert_eq!(rest, ["j2", "j3", "j4"]);
 }
 
-/// 8 concurrent claimers never get the same job.
+/// 8 concurrent claimers get disjoint sets that together are every due job.
 pub async fn job_claim_exclusive_concurrent(f: &Fixture) {
     let b = f.backend();
     let companies = [company("acme"), company("globex")];
@@ -322,6 +447,22 @@ pub async fn job_claim_exclusive_concurrent(f: &Fixture) {
         b.insert_job(scheduled(&companies[i % 2], &format!("j{i}"), 0))
             .await
             .expect("insert");
+    }
+    // Abandoned in-flight work joins the race too.
+    for (i, status) in [
+        JobStatus::Pending,
+        JobStatus::ContainerCreated,
+        JobStatus::Publishing,
+        JobStatus::Deferred,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut j = in_status(&companies[i % 2], &format!("stale{i}"), status, 0);
+        j.lease_owner = Some("crashed".into());
+        j.lease_expires_at = Some(at(0));
+        j.attempts = 0;
+        b.insert_job(j).await.expect("insert");
     }
     let barrier = Arc::new(tokio::sync::Barrier::new(8));
     let tasks: Vec<_> = (0..8)
@@ -356,14 +497,15 @@ pub async fn job_claim_exclusive_concurrent(f: &Fixture) {
             assert!(seen.insert(key.clone()), "{key:?} was claimed twice");
         }
     }
-    assert_eq!(seen.len(), 40, "every due job claimed exactly once");
+    assert_eq!(seen.len(), 44, "every due job claimed exactly once");
     for (c, id) in &seen {
         let j = b.get_job(c, id).await.expect("get").expect("present");
         assert_eq!(j.attempts, 1);
     }
 }
 
-/// An expired lease can be claimed by another worker; the old one loses it.
+/// An expired lease can be claimed by another worker; the old one loses it. Also runs
+/// [`job_in_flight_takeover_after_lease_expiry`].
 pub async fn job_expired_lease_reclaimable(f: &Fixture) {
     let b = f.backend();
     let acme = company("acme");
@@ -398,9 +540,87 @@ pub async fn job_expired_lease_reclaimable(f: &Fixture) {
         .release_job(&acme, &second[0].id, "w1")
         .await
         .expect("release"));
+    let stored = b
+        .get_job(&acme, &second[0].id)
+        .await
+        .expect("get")
+        .expect("present");
+    assert_eq!(stored.lease_owner.as_deref(), Some("w2"), "w2 keeps it");
+    // The same for work in flight (run here on the same backend: w2's lease on `j` lives on
+    // past the instants that case uses, so the two do not meet).
+    job_in_flight_takeover_after_lease_expiry(f).await;
 }
 
-/// Only the lease holder renews or releases; released jobs are claimable again.
+/// Work in flight when its worker or publisher crashed (lease lapsed, status `Pending`,
+/// `ContainerCreated` or `Publishing`) is taken over with its progress intact; while the lease
+/// lives, it is not.
+pub async fn job_in_flight_takeover_after_lease_expiry(f: &Fixture) {
+    let b = f.backend();
+    let acme = company("acme");
+    for (id, status, containers) in [
+        ("p", JobStatus::Pending, vec![]),
+        ("c", JobStatus::ContainerCreated, vec!["c1".to_owned()]),
+        (
+            "x",
+            JobStatus::Publishing,
+            vec!["c2".to_owned(), "c3".to_owned()],
+        ),
+    ] {
+        // Immediate jobs: no schedule, leased by the publisher that was working on them.
+        let mut j = job(&acme, id, &format!("k-{id}"));
+        j.status = status;
+        j.container_ids = containers;
+        j.lease_owner = Some("publisher-1".into());
+        j.lease_expires_at = Some(at(2));
+        j.attempts = 1;
+        b.insert_job(j).await.expect("insert");
+    }
+    assert!(
+        b.claim_due_jobs("w", at(1), LEASE, 10)
+            .await
+            .expect("claim")
+            .is_empty(),
+        "live leases are not taken"
+    );
+    // The publisher renews: still not taken at the old expiry.
+    for id in ["p", "c", "x"] {
+        assert!(b
+            .renew_lease(&acme, &JobId::new(id), "publisher-1", at(3))
+            .await
+            .expect("renew"));
+    }
+    assert!(b
+        .claim_due_jobs("w", at(2), LEASE, 10)
+        .await
+        .expect("claim")
+        .is_empty());
+    // It crashed: at the lapse, a worker takes everything over.
+    let taken = b
+        .claim_due_jobs("w", at(3), LEASE, 10)
+        .await
+        .expect("claim");
+    let mut ids: Vec<_> = taken.iter().map(|j| j.id.as_str()).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["c", "p", "x"]);
+    for j in &taken {
+        assert_eq!(j.lease_owner.as_deref(), Some("w"));
+        assert_eq!(j.attempts, 2);
+    }
+    let x = taken.iter().find(|j| j.id.as_str() == "x").expect("x");
+    assert_eq!(x.status, JobStatus::Publishing, "progress is kept");
+    assert_eq!(x.container_ids, ["c2", "c3"]);
+    let c = taken.iter().find(|j| j.id.as_str() == "c").expect("c");
+    assert_eq!(c.status, JobStatus::ContainerCreated);
+    assert_eq!(c.container_ids, ["c1"]);
+    // The crashed publisher, were it to come back, can no longer renew.
+    assert!(!b
+        .renew_lease(&acme, &JobId::new("x"), "publisher-1", at(60))
+        .await
+        .expect("renew"));
+}
+
+/// Only the lease holder renews or releases; released jobs are claimable again. Also runs
+/// [`job_acquire_targeted`].
 pub async fn job_renew_and_release(f: &Fixture) {
     let b = f.backend();
     let acme = company("acme");
@@ -456,6 +676,8 @@ pub async fn job_renew_and_release(f: &Fixture) {
         .await
         .expect("claim")
         .is_empty());
+    // Targeted leases (run here on the same backend: `j` is published, so the two do not meet).
+    job_acquire_targeted(f).await;
 }
 
 /// Company B can neither read nor change company A's jobs.
@@ -510,4 +732,101 @@ pub async fn job_tenant_isolation(f: &Fixture) {
         .expect("get")
         .expect("present");
     assert_eq!(after, snapshot, "A's job is untouched");
+}
+
+/// `acquire_job` leases one given job whatever its schedule, unless it is terminal or another
+/// worker's lease is live; it leaves `attempts` alone and excludes claimers while held.
+pub async fn job_acquire_targeted(f: &Fixture) {
+    let b = f.backend();
+    let acme = company("acme");
+    b.insert_job(scheduled(&acme, "a-future", 600))
+        .await
+        .expect("insert");
+    b.insert_job(in_status(&acme, "a-due", JobStatus::Scheduled, 0))
+        .await
+        .expect("insert");
+    b.insert_job(in_status(&acme, "a-published", JobStatus::Published, 0))
+        .await
+        .expect("insert");
+    let future = JobId::new("a-future");
+    let got = b
+        .acquire_job(&acme, &future, "canceller", at(1), Duration::from_secs(60))
+        .await
+        .expect("acquire")
+        .expect("free job");
+    assert_eq!(got.lease_owner.as_deref(), Some("canceller"));
+    assert_eq!(got.lease_expires_at, Some(at(2)));
+    assert_eq!(got.attempts, 0, "acquiring is not an attempt");
+    assert_eq!(got.status, JobStatus::Scheduled);
+    assert_eq!(
+        b.get_job(&acme, &future).await.expect("get"),
+        Some(got.clone())
+    );
+    // Held: another cannot acquire it, even a second before expiry; the holder re-acquires.
+    assert!(b
+        .acquire_job(
+            &acme,
+            &future,
+            "other",
+            at(2) - chrono::Duration::seconds(1),
+            LEASE
+        )
+        .await
+        .expect("acquire")
+        .is_none());
+    let again = b
+        .acquire_job(&acme, &future, "canceller", at(1), Duration::from_secs(120))
+        .await
+        .expect("acquire")
+        .expect("holder");
+    assert_eq!(again.lease_expires_at, Some(at(3)));
+    // A due job that is acquired is not claimed; one claimed by a worker cannot be acquired
+    // while the claim lives.
+    b.insert_job(in_status(&acme, "a-held", JobStatus::Deferred, 0))
+        .await
+        .expect("insert");
+    assert!(b
+        .acquire_job(&acme, &JobId::new("a-held"), "canceller", at(1), LEASE)
+        .await
+        .expect("acquire")
+        .is_some());
+    let claimed = b
+        .claim_due_jobs("worker", at(1), Duration::from_secs(60), 10)
+        .await
+        .expect("claim");
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].id.as_str(), "a-due");
+    assert!(b
+        .acquire_job(&acme, &JobId::new("a-due"), "canceller", at(1), LEASE)
+        .await
+        .expect("acquire")
+        .is_none());
+    // Once the lease lapses, anyone may acquire.
+    assert!(b
+        .acquire_job(&acme, &JobId::new("a-due"), "canceller", at(3), LEASE)
+        .await
+        .expect("acquire")
+        .is_some());
+    // Terminal, unknown, or another tenant's: never.
+    assert!(b
+        .acquire_job(&acme, &JobId::new("a-published"), "c", at(1), LEASE)
+        .await
+        .expect("acquire")
+        .is_none());
+    assert!(b
+        .acquire_job(&acme, &JobId::new("nope"), "c", at(1), LEASE)
+        .await
+        .expect("acquire")
+        .is_none());
+    assert!(b
+        .acquire_job(&company("other"), &future, "c", at(100), LEASE)
+        .await
+        .expect("acquire")
+        .is_none());
+    let published = b
+        .get_job(&acme, &JobId::new("a-published"))
+        .await
+        .expect("get")
+        .expect("present");
+    assert_eq!(published.lease_owner, None);
 }

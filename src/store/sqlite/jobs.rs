@@ -196,13 +196,15 @@ impl JobStore for SqliteStore {
         let until = util::lease_until(now, lease)?;
         let now = to_micros(now);
         // One UPDATE … RETURNING: choosing and leasing happen under the same write lock, so two
-        // workers can never lease the same row.
+        // workers (or two processes on one file) can never lease the same row. Every status but
+        // the terminal ones is claimable (`JobStatus::is_claimable`): in-flight jobs whose lease
+        // lapsed are how a crashed worker's work is taken over.
         let sql = format!(
             "UPDATE jobs SET lease_owner = ?1, lease_expires_at = ?2, attempts = attempts + 1,
                  updated_at = ?3
              WHERE rowid IN (
                  SELECT rowid FROM jobs
-                 WHERE status IN ('scheduled', 'deferred')
+                 WHERE status NOT IN ('published', 'failed', 'cancelled')
                    AND (scheduled_at IS NULL OR scheduled_at <= ?3)
                    AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= ?3)
                  ORDER BY scheduled_at ASC NULLS FIRST, created_at, company, id
@@ -231,6 +233,39 @@ impl JobStore for SqliteStore {
             ))
         });
         Ok(jobs)
+    }
+
+    async fn acquire_job(
+        &self,
+        company: &CompanyId,
+        id: &JobId,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease: std::time::Duration,
+    ) -> StoreResult<Option<JobRecord>> {
+        util::require_non_empty("worker", worker)?;
+        let until = util::lease_until(now, lease)?;
+        // One statement: the check and the lease happen under the same write lock.
+        let sql = format!(
+            "UPDATE jobs SET lease_owner = ?3, lease_expires_at = ?4, updated_at = ?5
+             WHERE company = ?1 AND id = ?2
+               AND status NOT IN ('published', 'failed', 'cancelled')
+               AND (lease_owner IS NULL OR lease_owner = ?3 OR lease_expires_at IS NULL
+                    OR lease_expires_at <= ?5)
+             RETURNING {COLUMNS}"
+        );
+        sqlx::query(&sql)
+            .bind(company.as_str())
+            .bind(id.as_str())
+            .bind(worker)
+            .bind(to_micros(until))
+            .bind(to_micros(now))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?
+            .as_ref()
+            .map(job_from_row)
+            .transpose()
     }
 
     async fn renew_lease(

@@ -1,0 +1,744 @@
+//! [`Publisher`]: images, carousels, reels and stories, published exactly once.
+//!
+//! ```no_run
+//! # async fn demo(accounts: instagraph::AccountManager) -> instagraph::Result<()> {
+//! use instagraph::publisher::{progress_channel, MediaItem, Post, PublishOptions, Publisher};
+//! use instagraph::{CompanyId, IgUserId};
+//!
+//! let publisher = Publisher::new(accounts);
+//! let company = CompanyId::new("acme");
+//! let account = IgUserId::new("17841400000000001");
+//! let (progress, _events) = progress_channel();
+//! let done = publisher
+//!     .publish(
+//!         &company,
+//!         &account,
+//!         Post::carousel([
+//!             MediaItem::image("https://cdn.example.com/a.jpg"),
+//!             MediaItem::video("https://cdn.example.com/b.mp4"),
+//!         ])
+//!         .caption("Two for one #bakery"),
+//!         PublishOptions::new()
+//!             .idempotency_key("post-2024-06-01-carousel")
+//!             .progress(progress),
+//!     )
+//!     .await?;
+//! println!("{:?} {:?}", done.media_id, done.permalink);
+//! # Ok(()) }
+//! ```
+//!
+//! # What a publish does
+//!
+//! 1. **Validate** the [`Post`] ([`Post::validate`]): caption length, hashtags and mentions,
+//!    carousel size, tag coordinates, alternative text, URL schemes, product tags,
+//!    collaborators and every unsupported combination, each error naming the field, the limit
+//!    and the media (URL or carousel item index). No call is made when a check fails.
+//! 2. **Persist the job** in the store's [`JobStore`](crate::store::JobStore) under its
+//!    idempotency key (a UUID when the caller gives none), holding a lease
+//!    (`lease_owner` = this publisher's [`Publisher::instance_id`], `lease_expires_at` = now +
+//!    [`PublisherConfig::lease`]) so that scheduler workers leave it alone. A key already used:
+//!    a `Published` job returns its stored result at once ([`PublishResult::replayed`]); a job
+//!    in progress is resumed (after waiting for a live lease held elsewhere to end); a `Failed`
+//!    job, which by construction published nothing, is started again on its stored post.
+//! 3. **Check the quota**: `content_publishing_limit` is read once per account, then counted
+//!    locally (see [`quota`]); over it, [`Error::QuotaExceeded`] with `frees_at`, before any
+//!    container is created.
+//! 4. **Create the containers**: carousel items concurrently, each id written into
+//!    `JobRecord::container_ids` (position = item index, the carousel container last) as soon
+//!    as it exists; local video files are uploaded through the rupload host ([`upload`]). Then
+//!    the job is `ContainerCreated`. All of this happens before any wait or publish.
+//! 5. **Wait** until the container is `FINISHED`: image posts skip the first look
+//!    (`media_publish` itself is it; "not ready" starts polling); videos poll adaptively (first
+//!    poll after [`WaitPolicy::first_poll`], then doubling, capped, bounded overall).
+//!    `ERROR` maps the subcode in `status` to a [`PublishFailure`] naming the media (for a
+//!    carousel, the failing item); `EXPIRED` and server-side failures re-create the containers
+//!    (at most [`PublisherConfig::max_recreations`] times).
+//! 6. **Publish**: the job is persisted as `Publishing`, then `media_publish` is sent once
+//!    (never retried blindly by the pipeline).
+//! 7. **On any failure or lost answer of `media_publish`, and whenever a job in `Publishing` is
+//!    resumed**, the container's `status_code` is read first: `PUBLISHED` means the post
+//!    exists: it is never published again, and its media id is recovered by matching the
+//!    account's newest media (`/media`, or `/stories` for a story) on caption, media type and
+//!    creation time, since Meta's container has no media-id field \[U\]; if no single media
+//!    matches, the job is marked `Published` with `media_id: None` and says so in `error`.
+//!    `FINISHED` publishes again (when the failure may pass), `IN_PROGRESS` waits, `ERROR` and
+//!    `EXPIRED` re-create or fail.
+//! 8. **Persist `Published`** with the media id and permalink (read with one call, unless
+//!    [`PublisherConfig::fetch_permalink`] is off), release the lease, report
+//!    [`ProgressEvent::Published`].
+//!
+//! A publisher that crashes anywhere leaves a job whose state says what is known: another
+//! publisher on the same store resumes it by key ([`Publisher::publish`]) or through
+//! [`Publisher::execute_job`] (the scheduler claims non-terminal jobs whose lease lapsed).
+//! Whatever the interruption, the container's status is read before any second
+//! `media_publish`, so a post appears once.
+//!
+//! # Calls
+//!
+//! An image whose container is ready at once: `POST /media`, `POST /media_publish`, and
+//! `GET /{media}?fields=permalink` (3 calls; 2 with `fetch_permalink` off), plus one
+//! `content_publishing_limit` read per account per [`PublisherConfig::quota_refresh`]. A
+//! carousel of n images: n + 1 creations, one publish, one permalink read (n + 3), plus polls
+//! only when the carousel is not ready at once. Reels: `log2(processing seconds) + 2` polls at
+//! most while processing is shorter than about a minute, then one a minute.
+
+mod engine;
+pub mod post;
+pub mod progress;
+pub mod quota;
+pub mod scheduler;
+pub mod upload;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+
+pub use crate::error::{MediaRef, PublishFailure};
+pub use post::{MediaItem, MediaKind, MediaSource, Post, PostKind, MAX_USER_TAGS};
+pub use progress::{progress_channel, ProgressCallback, ProgressEvent, ProgressStream};
+pub use quota::QuotaStatus;
+pub use scheduler::{Scheduler, TickReport, Worker, WorkerOptions};
+
+use self::engine::{lease_chrono, map_publish_error, Run};
+use self::progress::Progress;
+use self::quota::QuotaBook;
+use crate::accounts::AccountManager;
+use crate::error::{Error, ErrorClass, Result};
+use crate::ids::{CompanyId, ContainerId, IgUserId, JobId, MediaId};
+use crate::store::{JobInsert, JobRecord, JobStatus};
+
+/// Longest idempotency key accepted.
+pub const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
+
+/// How a container is polled while it processes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaitPolicy {
+    /// The pause before the first poll.
+    pub first_poll: Duration,
+    /// How much each pause grows (values below 1 count as 1).
+    pub factor: f64,
+    /// The longest pause between polls.
+    pub max_interval: Duration,
+    /// The longest the whole wait may take; past it, [`PublishFailure::ProcessingTimeout`]
+    /// (the job stays resumable).
+    pub timeout: Duration,
+}
+
+impl WaitPolicy {
+    /// Images: 250 ms, doubling, at most 5 s apart, 5 minutes in all.
+    pub fn images() -> Self {
+        Self {
+            first_poll: Duration::from_millis(250),
+            factor: 2.0,
+            max_interval: Duration::from_secs(5),
+            timeout: Duration::from_secs(300),
+        }
+    }
+
+    /// Videos: 1 s, doubling, at most a minute apart (Meta's advice), 20 minutes in all.
+    pub fn videos() -> Self {
+        Self {
+            first_poll: Duration::from_secs(1),
+            factor: 2.0,
+            max_interval: Duration::from_secs(60),
+            timeout: Duration::from_secs(20 * 60),
+        }
+    }
+}
+
+/// Settings of a [`Publisher`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublisherConfig {
+    /// How long a job's lease lasts; renewed while working (5 minutes by default).
+    pub lease: Duration,
+    /// Polling of image posts (and carousels of images).
+    pub image_wait: WaitPolicy,
+    /// Polling of reels, video stories and carousels with a video.
+    pub video_wait: WaitPolicy,
+    /// Read the permalink after publishing (one call; on by default).
+    pub fetch_permalink: bool,
+    /// How many times failed or expired containers are created again in one run (2).
+    pub max_recreations: u32,
+    /// How many `media_publish` attempts one run makes, counting "not ready" answers (4).
+    pub max_publish_attempts: u32,
+    /// How long the local quota accounting is trusted before `content_publishing_limit` is
+    /// read again (1 hour).
+    pub quota_refresh: Duration,
+    /// Attempts of a resumable upload, the first included (5).
+    pub upload_attempts: u32,
+}
+
+impl Default for PublisherConfig {
+    fn default() -> Self {
+        Self {
+            lease: Duration::from_secs(300),
+            image_wait: WaitPolicy::images(),
+            video_wait: WaitPolicy::videos(),
+            fetch_permalink: true,
+            max_recreations: 2,
+            max_publish_attempts: 4,
+            quota_refresh: Duration::from_secs(3600),
+            upload_attempts: 5,
+        }
+    }
+}
+
+/// Options of one [`Publisher::publish`].
+#[derive(Clone, Default)]
+pub struct PublishOptions {
+    /// The idempotency key: publishing again with it returns the first result (a UUID is
+    /// drawn when `None`, which makes the call non-repeatable).
+    pub idempotency_key: Option<String>,
+    /// Called with every [`ProgressEvent`].
+    pub progress: Option<ProgressCallback>,
+}
+
+impl PublishOptions {
+    /// No key, no progress.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the idempotency key.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
+    }
+
+    /// Sets the progress callback (see [`progress_channel`] for a stream).
+    pub fn progress(mut self, callback: ProgressCallback) -> Self {
+        self.progress = Some(callback);
+        self
+    }
+}
+
+impl fmt::Debug for PublishOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PublishOptions")
+            .field("idempotency_key", &self.idempotency_key)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+/// What a publish produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishResult {
+    /// The job in the store.
+    pub job_id: JobId,
+    /// Its idempotency key.
+    pub idempotency_key: String,
+    /// The new media's id; `None` only when a lost `media_publish` answer could not be matched
+    /// back to the post (it exists all the same).
+    pub media_id: Option<MediaId>,
+    /// The post's permalink, when read.
+    pub permalink: Option<String>,
+    /// The published container (the carousel container for a carousel).
+    pub container_id: Option<ContainerId>,
+    /// The carousel items' containers, in item order (empty for other posts).
+    pub item_containers: Vec<ContainerId>,
+    /// True when this is the stored result of an earlier publish with the same key.
+    pub replayed: bool,
+}
+
+impl PublishResult {
+    /// The result a `Published` job holds.
+    pub fn from_job(job: &JobRecord, replayed: bool) -> Self {
+        let mut ids: Vec<ContainerId> = job
+            .container_ids
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| ContainerId::new(s.clone()))
+            .collect();
+        let container_id = ids.pop();
+        Self {
+            job_id: job.id.clone(),
+            idempotency_key: job.idempotency_key.clone(),
+            media_id: job.media_id.clone().map(MediaId::new),
+            permalink: job.permalink.clone(),
+            container_id,
+            item_containers: ids,
+            replayed,
+        }
+    }
+}
+
+pub(crate) struct Inner {
+    pub(crate) accounts: AccountManager,
+    pub(crate) config: PublisherConfig,
+    pub(crate) quota: QuotaBook,
+    pub(crate) instance_id: String,
+}
+
+/// Publishes posts on a company's accounts, exactly once: see the [module docs](self).
+///
+/// Cheap to clone (an `Arc` inside); clones share the quota accounting and the instance id.
+#[derive(Clone)]
+pub struct Publisher {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Publisher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Publisher")
+            .field("instance_id", &self.inner.instance_id)
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Whether an error leaves a job worth resuming later (rather than failing it).
+fn is_deferrable(e: &Error) -> bool {
+    match e {
+        Error::Http { .. } | Error::Store(_) | Error::LeaseLost { .. } => true,
+        Error::QuotaExceeded { .. } => true,
+        other => matches!(
+            other.class(),
+            ErrorClass::Transient
+                | ErrorClass::Throttled { .. }
+                | ErrorClass::NotReady
+                | ErrorClass::QuotaExceeded
+        ),
+    }
+}
+
+impl Publisher {
+    /// A publisher over `accounts` (which gives the client, the store and each account's
+    /// token), with the default [`PublisherConfig`].
+    pub fn new(accounts: AccountManager) -> Self {
+        Self::with_config(accounts, PublisherConfig::default())
+    }
+
+    /// A publisher with its own settings.
+    pub fn with_config(accounts: AccountManager, config: PublisherConfig) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                accounts,
+                config,
+                quota: QuotaBook::default(),
+                instance_id: format!("publisher-{}", uuid::Uuid::new_v4()),
+            }),
+        }
+    }
+
+    /// The lease owner name of this publisher's immediate publishes.
+    pub fn instance_id(&self) -> &str {
+        &self.inner.instance_id
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &PublisherConfig {
+        &self.inner.config
+    }
+
+    /// The account manager.
+    pub fn accounts(&self) -> &AccountManager {
+        &self.inner.accounts
+    }
+
+    fn jobs(&self) -> &std::sync::Arc<dyn crate::store::StoreBackend> {
+        self.inner.accounts.store().backend()
+    }
+
+    /// Publishes `post` on `ig_user_id` of `company` now, exactly once: see the
+    /// [module docs](self) for the steps.
+    ///
+    /// Errors: [`Error::InvalidInput`] (validation, before any call),
+    /// [`Error::QuotaExceeded`] (with `frees_at`), [`Error::Publish`] (naming the media, the
+    /// container and the mapped cause), and the request errors of the calls. After an error
+    /// that left nothing published, the job is marked `Failed` (publishing again with the same
+    /// key starts it again, reusing its containers when they are still good); after an error
+    /// whose outcome is unknown (the `media_publish` answer and the status read both lost),
+    /// the job stays `Publishing`, and publishing again with the same key (or a scheduler)
+    /// settles it from the container's status.
+    pub async fn publish(
+        &self,
+        company: &CompanyId,
+        ig_user_id: &IgUserId,
+        post: Post,
+        options: PublishOptions,
+    ) -> Result<PublishResult> {
+        post.validate()?;
+        let key = match options.idempotency_key {
+            Some(k) => check_key(k)?,
+            None => uuid::Uuid::new_v4().to_string(),
+        };
+        let progress = Progress::new(options.progress);
+        let owner = self.inner.instance_id.clone();
+        let store = self.jobs();
+        let existing = match store.find_job_by_key(company, &key).await? {
+            Some(job) => job,
+            None => {
+                let mut job = JobRecord::new(
+                    company.clone(),
+                    ig_user_id.clone(),
+                    key.clone(),
+                    post.to_payload()?,
+                );
+                job.lease_owner = Some(owner.clone());
+                job.lease_expires_at = Some(Utc::now() + lease_chrono(self.inner.config.lease));
+                match store.insert_job(job).await? {
+                    JobInsert::Inserted(job) => {
+                        return self.run_publish(job, post, &owner, progress).await
+                    }
+                    JobInsert::Existing(job) => job,
+                }
+            }
+        };
+        if existing.ig_user_id != *ig_user_id {
+            return Err(Error::invalid(
+                "idempotency_key",
+                format!(
+                    "is already used by job {} for account {}",
+                    existing.id, existing.ig_user_id
+                ),
+            ));
+        }
+        match self.acquire(existing, &owner).await? {
+            Acquired::Done(job) => match job.status {
+                JobStatus::Published => Ok(PublishResult::from_job(&job, true)),
+                _ => Err(Error::invalid(
+                    "idempotency_key",
+                    format!("job {} was cancelled", job.id),
+                )),
+            },
+            Acquired::Owned(job) => {
+                // The stored post is the one this key stands for.
+                let stored = Post::from_payload(&job.payload).unwrap_or(post);
+                self.run_publish(job, stored, &owner, progress).await
+            }
+        }
+    }
+
+    /// Takes over an existing job for `owner`, or returns it when it is finished (or once the
+    /// live lease someone holds on it ends with the job finished).
+    ///
+    /// A live lease is respected even when `owner` holds it: that is a concurrent `publish`
+    /// with the same key in this process, which must not run the job a second time.
+    async fn acquire(&self, job: JobRecord, owner: &str) -> Result<Acquired> {
+        let store = self.jobs();
+        let lease = self.inner.config.lease;
+        let patience = self.inner.config.video_wait.timeout + lease;
+        let started = tokio::time::Instant::now();
+        let mut job = job;
+        let mut pause = Duration::from_millis(50);
+        loop {
+            let now = Utc::now();
+            let live_lease =
+                job.lease_owner.is_some() && job.lease_expires_at.is_some_and(|t| t > now);
+            match job.status {
+                JobStatus::Published | JobStatus::Cancelled => return Ok(Acquired::Done(job)),
+                JobStatus::Failed => {
+                    // Nothing was published: start it again (workers never claim a failed
+                    // job, so only another publish with this key could race here).
+                    job.status = JobStatus::Pending;
+                    job.error = None;
+                    job.lease_owner = Some(owner.to_owned());
+                    job.lease_expires_at = Some(now + lease_chrono(lease));
+                    job.updated_at = now;
+                    store.update_job(&job).await?;
+                    if store
+                        .renew_lease(&job.company, &job.id, owner, now + lease_chrono(lease))
+                        .await?
+                    {
+                        return Ok(Acquired::Owned(job));
+                    }
+                }
+                _ if !live_lease => {
+                    if let Some(leased) = store
+                        .acquire_job(&job.company, &job.id, owner, now, lease)
+                        .await?
+                    {
+                        return Ok(Acquired::Owned(leased));
+                    }
+                }
+                _ => {}
+            }
+            if started.elapsed() > patience {
+                return Err(Error::LeaseLost { job_id: job.id });
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_secs(1));
+            job = store
+                .get_job(&job.company, &job.id)
+                .await?
+                .ok_or_else(|| Error::NotFound {
+                    what: "publish job",
+                    id: job.id.to_string(),
+                })?;
+        }
+    }
+
+    async fn run_publish(
+        &self,
+        job: JobRecord,
+        post: Post,
+        owner: &str,
+        progress: Progress,
+    ) -> Result<PublishResult> {
+        let access = match self
+            .inner
+            .accounts
+            .access(&job.company, &job.ig_user_id)
+            .await
+        {
+            Ok(a) => a,
+            Err(e) => {
+                self.fail(job, owner, &e).await;
+                return Err(e);
+            }
+        };
+        let client = self.inner.accounts.client();
+        let run = Run {
+            inner: &self.inner,
+            graph: access.graph(client),
+            ig: job.ig_user_id.clone(),
+            post,
+            job: tokio::sync::Mutex::new(job),
+            owner: owner.to_owned(),
+            progress,
+            uploaded: Default::default(),
+        };
+        match self.keep_lease(&run).await {
+            Ok(_) => Ok(PublishResult::from_job(&run.snapshot().await, false)),
+            Err(e) => {
+                let job = run.snapshot().await;
+                match (&e, job.status) {
+                    (Error::LeaseLost { .. }, _) => {}
+                    (_, JobStatus::Publishing) => {
+                        // Unknown outcome: leave it for a resume to settle.
+                        let _ = self.jobs().release_job(&job.company, &job.id, owner).await;
+                    }
+                    _ => self.fail(job, owner, &e).await,
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Drives the run while renewing its lease every third of the lease.
+    async fn keep_lease(&self, run: &Run<'_>) -> Result<engine::Outcome> {
+        let period = (self.inner.config.lease / 3).max(Duration::from_millis(200));
+        let work = run.drive();
+        tokio::pin!(work);
+        loop {
+            tokio::select! {
+                out = &mut work => return out,
+                _ = tokio::time::sleep(period) => run.renew().await?,
+            }
+        }
+    }
+
+    /// Marks a job `Failed` (nothing was published) and releases it.
+    async fn fail(&self, mut job: JobRecord, owner: &str, e: &Error) {
+        let store = self.jobs();
+        job.status = JobStatus::Failed;
+        job.error = Some(e.to_string());
+        job.lease_owner = None;
+        job.lease_expires_at = None;
+        job.updated_at = Utc::now();
+        if let Err(err) = store.update_job(&job).await {
+            tracing::warn!(job_id = %job.id, error = %err, "could not mark the job failed");
+        }
+        let _ = store.release_job(&job.company, &job.id, owner).await;
+    }
+
+    /// Runs or resumes a stored job exactly once, as `worker`, and returns it updated. The
+    /// entry point of the scheduler.
+    ///
+    /// The job's `payload` is a [`Post`] ([`Post::to_payload`]). While working, the job's lease
+    /// is held by `worker` (taken if the job has none) and renewed; every step is persisted.
+    ///
+    /// - `Ok(job)`: the job is terminal and stored: `Published` (with `media_id` and
+    ///   `permalink`), or `Failed` with `error` (a permanent failure: invalid post or input,
+    ///   missing permission or token, policy block), the lease released. A terminal job given
+    ///   in is returned as it is.
+    /// - `Err(e)`: the job is not finished and stays stored in a resumable state
+    ///   (`Pending`, `ContainerCreated` or `Publishing`), still leased to `worker`: defer it.
+    ///   [`Error::QuotaExceeded`] carries `frees_at`; throttling errors carry `retry_after`;
+    ///   [`Error::LeaseLost`] means another worker owns the job now (leave it alone). Read the
+    ///   stored job with `get_job` for its latest state.
+    pub async fn execute_job(&self, job: JobRecord, worker: &str) -> Result<JobRecord> {
+        if job.status.is_terminal() {
+            return Ok(job);
+        }
+        let post = match Post::from_payload(&job.payload).and_then(|p| p.validate().map(|_| p)) {
+            Ok(p) => p,
+            Err(e) => return self.fail_job(job, worker, &e).await,
+        };
+        let access = match self
+            .inner
+            .accounts
+            .access(&job.company, &job.ig_user_id)
+            .await
+        {
+            Ok(a) => a,
+            Err(e) if is_deferrable(&e) => return Err(e),
+            Err(e) => return self.fail_job(job, worker, &e).await,
+        };
+        let mut job = job;
+        if job.lease_owner.as_deref() != Some(worker) {
+            // Not claimed by `worker` (a caller running a job directly): lease it first.
+            match self
+                .jobs()
+                .acquire_job(
+                    &job.company,
+                    &job.id,
+                    worker,
+                    Utc::now(),
+                    self.inner.config.lease,
+                )
+                .await?
+            {
+                Some(leased) => job = leased,
+                None => return Err(Error::LeaseLost { job_id: job.id }),
+            }
+        }
+        let client = self.inner.accounts.client();
+        let run = Run {
+            inner: &self.inner,
+            graph: access.graph(client),
+            ig: job.ig_user_id.clone(),
+            post,
+            job: tokio::sync::Mutex::new(job),
+            owner: worker.to_owned(),
+            progress: Progress::default(),
+            uploaded: Default::default(),
+        };
+        match self.keep_lease(&run).await {
+            Ok(_) => Ok(run.snapshot().await),
+            Err(e) => {
+                let job = run.snapshot().await;
+                if is_deferrable(&e) || job.status == JobStatus::Publishing {
+                    Err(e)
+                } else {
+                    self.fail_job(job, worker, &e).await
+                }
+            }
+        }
+    }
+
+    async fn fail_job(&self, job: JobRecord, worker: &str, e: &Error) -> Result<JobRecord> {
+        let store = self.jobs();
+        let mut job = job;
+        job.status = JobStatus::Failed;
+        job.error = Some(e.to_string());
+        job.lease_owner = None;
+        job.lease_expires_at = None;
+        job.updated_at = Utc::now();
+        store.update_job(&job).await?;
+        let _ = store.release_job(&job.company, &job.id, worker).await;
+        Ok(job)
+    }
+
+    /// The job stored under an idempotency key.
+    pub async fn job(
+        &self,
+        company: &CompanyId,
+        idempotency_key: &str,
+    ) -> Result<Option<JobRecord>> {
+        Ok(self
+            .jobs()
+            .find_job_by_key(company, idempotency_key)
+            .await?)
+    }
+
+    /// The publishing quota of an account as this publisher counts it (reading
+    /// `content_publishing_limit` when it has no fresh reading).
+    pub async fn quota(&self, company: &CompanyId, ig_user_id: &IgUserId) -> Result<QuotaStatus> {
+        let access = self.inner.accounts.access(company, ig_user_id).await?;
+        let graph = access.graph(self.inner.accounts.client());
+        self.inner
+            .quota
+            .status(graph, ig_user_id, self.inner.config.quota_refresh)
+            .await
+    }
+
+    /// Reads `content_publishing_limit` now (one call) and restarts the local count from it.
+    pub async fn refresh_quota(
+        &self,
+        company: &CompanyId,
+        ig_user_id: &IgUserId,
+    ) -> Result<QuotaStatus> {
+        let access = self.inner.accounts.access(company, ig_user_id).await?;
+        let graph = access.graph(self.inner.accounts.client());
+        self.inner.quota.read(graph, ig_user_id).await
+    }
+
+    /// Deletes a published media (`DELETE /{media-id}`; Facebook Login with
+    /// `instagram_manage_contents`).
+    ///
+    /// A carousel item cannot be deleted on its own: that comes back as [`Error::Publish`] with
+    /// [`PublishFailure::CarouselChildNotDeletable`] (delete the carousel instead).
+    pub async fn delete_media(
+        &self,
+        company: &CompanyId,
+        ig_user_id: &IgUserId,
+        media_id: &MediaId,
+    ) -> Result<()> {
+        let access = self.inner.accounts.access(company, ig_user_id).await?;
+        let graph = access.graph(self.inner.accounts.client());
+        let media = MediaRef::Published {
+            media_id: media_id.to_string(),
+        };
+        let answer = graph
+            .media(media_id.clone())
+            .delete()
+            .await
+            .map_err(|e| map_publish_error(media.clone(), None, e))?;
+        if answer.success {
+            Ok(())
+        } else {
+            Err(Error::Publish {
+                media,
+                container_id: None,
+                cause: PublishFailure::Other { subcode: None },
+                message: "Meta answered success: false".to_owned(),
+                graph: None,
+            })
+        }
+    }
+
+    /// Turns comments on a published media on or off (`POST /{media-id}?comment_enabled=`).
+    pub async fn set_comments_enabled(
+        &self,
+        company: &CompanyId,
+        ig_user_id: &IgUserId,
+        media_id: &MediaId,
+        enabled: bool,
+    ) -> Result<()> {
+        let access = self.inner.accounts.access(company, ig_user_id).await?;
+        let graph = access.graph(self.inner.accounts.client());
+        graph
+            .media(media_id.clone())
+            .set_comments_enabled(enabled)
+            .await?;
+        Ok(())
+    }
+}
+
+enum Acquired {
+    /// Finished: its result stands.
+    Done(JobRecord),
+    /// Leased to us: run it.
+    Owned(JobRecord),
+}
+
+fn check_key(key: String) -> Result<String> {
+    let trimmed = key.trim();
+    if trimmed.is_empty() {
+        return Err(Error::invalid("idempotency_key", "is empty"));
+    }
+    if trimmed.len() > MAX_IDEMPOTENCY_KEY_LEN {
+        return Err(Error::invalid(
+            "idempotency_key",
+            format!(
+                "is {} bytes long; the limit is {MAX_IDEMPOTENCY_KEY_LEN} bytes",
+                trimmed.len()
+            ),
+        ));
+    }
+    Ok(trimmed.to_owned())
+}

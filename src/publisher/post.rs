@@ -1,0 +1,708 @@
+//! [`Post`]: what to publish (an image, a carousel, a reel or a story), serialisable so that a
+//! job can persist it, and its checks, run before any network call.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::publish::{
+    validate_alt_text, validate_caption, validate_collaborators, validate_media_url,
+    ContainerMediaType, ContainerRequest, TaggedProduct, UserTag, MAX_CAROUSEL_ITEMS,
+    MAX_PRODUCT_TAGS, MIN_CAROUSEL_ITEMS,
+};
+use crate::error::{Error, MediaRef, Result};
+use crate::ids::ContainerId;
+
+/// Most people tagged on one media.
+pub const MAX_USER_TAGS: usize = 20;
+
+/// What kind of post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PostKind {
+    /// One image in the feed.
+    Image,
+    /// 2 to 10 images and videos in one feed post.
+    Carousel,
+    /// A reel (a video).
+    Reel,
+    /// A story (an image or a video).
+    Story,
+}
+
+impl fmt::Display for PostKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PostKind::Image => "image post",
+            PostKind::Carousel => "carousel",
+            PostKind::Reel => "reel",
+            PostKind::Story => "story",
+        })
+    }
+}
+
+/// Whether a media is an image or a video.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MediaKind {
+    /// A JPEG image.
+    Image,
+    /// A video (MP4/MOV).
+    Video,
+}
+
+/// Where a media comes from: a public URL Meta downloads, or a local video file uploaded
+/// through the resumable upload host.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MediaSource {
+    /// A public http(s) URL.
+    Url(String),
+    /// A local file (videos only), sent with `upload_type=resumable`.
+    File(PathBuf),
+}
+
+impl MediaSource {
+    /// A local file to upload.
+    pub fn file(path: impl Into<PathBuf>) -> Self {
+        MediaSource::File(path.into())
+    }
+
+    /// The URL, or the file path, as text for messages.
+    pub fn label(&self) -> String {
+        match self {
+            MediaSource::Url(u) => u.trim().to_owned(),
+            MediaSource::File(p) => p.display().to_string(),
+        }
+    }
+}
+
+impl From<&str> for MediaSource {
+    fn from(url: &str) -> Self {
+        MediaSource::Url(url.to_owned())
+    }
+}
+
+impl From<String> for MediaSource {
+    fn from(url: String) -> Self {
+        MediaSource::Url(url)
+    }
+}
+
+impl From<PathBuf> for MediaSource {
+    fn from(path: PathBuf) -> Self {
+        MediaSource::File(path)
+    }
+}
+
+/// One media: of a carousel (an item), or of a story.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MediaItem {
+    /// Image or video.
+    pub kind: MediaKind,
+    /// Where it comes from.
+    pub source: MediaSource,
+    /// Alternative text (images, ≤ 1000 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<String>,
+    /// People tagged on it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub user_tags: Vec<UserTag>,
+    /// Products tagged on it (≤ 5).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub product_tags: Vec<TaggedProduct>,
+}
+
+impl MediaItem {
+    /// An image from a public URL.
+    pub fn image(url: impl Into<String>) -> Self {
+        Self::new(MediaKind::Image, MediaSource::Url(url.into()))
+    }
+
+    /// A video from a public URL or a local file ([`MediaSource::file`]).
+    pub fn video(source: impl Into<MediaSource>) -> Self {
+        Self::new(MediaKind::Video, source.into())
+    }
+
+    fn new(kind: MediaKind, source: MediaSource) -> Self {
+        Self {
+            kind,
+            source,
+            alt_text: None,
+            user_tags: Vec::new(),
+            product_tags: Vec::new(),
+        }
+    }
+
+    /// Sets the alternative text.
+    pub fn alt_text(mut self, alt_text: impl Into<String>) -> Self {
+        self.alt_text = Some(alt_text.into());
+        self
+    }
+
+    /// Tags a person.
+    pub fn user_tag(mut self, tag: UserTag) -> Self {
+        self.user_tags.push(tag);
+        self
+    }
+
+    /// Tags a product.
+    pub fn product_tag(mut self, tag: TaggedProduct) -> Self {
+        self.product_tags.push(tag);
+        self
+    }
+}
+
+/// A post to publish: build it with [`Post::image`], [`Post::carousel`], [`Post::reel`] or
+/// [`Post::story`] and the setters, then hand it to
+/// [`Publisher::publish`](super::Publisher::publish).
+///
+/// A `Post` serialises to JSON (it is what a publish job stores in
+/// [`JobRecord::payload`](crate::store::JobRecord::payload)): use [`Post::to_payload`] and
+/// [`Post::from_payload`].
+///
+/// Setters never fail; [`Post::validate`] (run by the publisher before any call) refuses what
+/// Meta would refuse, naming the field, the limit and the media concerned. Settings a post kind
+/// does not take (a caption on a story, `share_to_feed` on an image, alternative text on a
+/// video) are refused there too, rather than dropped silently.
+///
+/// ```
+/// use instagraph::publisher::{MediaItem, Post};
+/// use instagraph::api::publish::UserTag;
+///
+/// let post = Post::carousel([
+///     MediaItem::image("https://cdn.example.com/a.jpg").alt_text("A croissant"),
+///     MediaItem::video("https://cdn.example.com/b.mp4"),
+/// ])
+/// .caption("Fresh from the oven #bakery")
+/// .collaborator("baker.bob");
+/// assert!(post.validate().is_ok());
+///
+/// let bad = Post::image("https://cdn.example.com/a.jpg").user_tag(UserTag::new("ann", 1.5, 0.2));
+/// assert!(bad.validate().unwrap_err().to_string().contains("https://cdn.example.com/a.jpg"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Post {
+    /// What kind of post.
+    pub kind: PostKind,
+    /// The media: exactly one for an image, reel or story; the items of a carousel.
+    pub items: Vec<MediaItem>,
+    /// The caption (not on stories).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+    /// Alternative text of the post's image (single-image posts; on a carousel set it on each
+    /// item).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<String>,
+    /// People tagged on the post's media (on a carousel, tag each item).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub user_tags: Vec<UserTag>,
+    /// Products tagged on the post's media (on a carousel, tag each item).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub product_tags: Vec<TaggedProduct>,
+    /// A location (a Facebook Page id; not on stories).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location_id: Option<String>,
+    /// Up to 3 collaborator handles (not on stories).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub collaborators: Vec<String>,
+    /// Reels: also show the reel in the feed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_to_feed: Option<bool>,
+    /// Reels: a cover image URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cover_url: Option<String>,
+    /// Reels: the frame used as thumbnail, in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumb_offset_ms: Option<u64>,
+    /// Reels: the name of the audio.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_name: Option<String>,
+}
+
+impl Post {
+    fn with(kind: PostKind, items: Vec<MediaItem>) -> Self {
+        Self {
+            kind,
+            items,
+            caption: None,
+            alt_text: None,
+            user_tags: Vec::new(),
+            product_tags: Vec::new(),
+            location_id: None,
+            collaborators: Vec::new(),
+            share_to_feed: None,
+            cover_url: None,
+            thumb_offset_ms: None,
+            audio_name: None,
+        }
+    }
+
+    /// An image post from a public JPEG URL.
+    pub fn image(url: impl Into<String>) -> Self {
+        Self::with(PostKind::Image, vec![MediaItem::image(url)])
+    }
+
+    /// A carousel of 2 to 10 items, images and videos mixed. The caption, location and
+    /// collaborators go on the carousel; alternative text and tags on each item.
+    pub fn carousel(items: impl IntoIterator<Item = MediaItem>) -> Self {
+        Self::with(PostKind::Carousel, items.into_iter().collect())
+    }
+
+    /// A reel from a public video URL or a local file ([`MediaSource::file`]).
+    pub fn reel(video: impl Into<MediaSource>) -> Self {
+        Self::with(PostKind::Reel, vec![MediaItem::video(video)])
+    }
+
+    /// A story: [`MediaItem::image`] or [`MediaItem::video`].
+    pub fn story(media: MediaItem) -> Self {
+        Self::with(PostKind::Story, vec![media])
+    }
+
+    /// Sets the caption.
+    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+        self.caption = Some(caption.into());
+        self
+    }
+
+    /// Sets the alternative text of the post's image.
+    pub fn alt_text(mut self, alt_text: impl Into<String>) -> Self {
+        self.alt_text = Some(alt_text.into());
+        self
+    }
+
+    /// Tags a person on the post's media.
+    pub fn user_tag(mut self, tag: UserTag) -> Self {
+        self.user_tags.push(tag);
+        self
+    }
+
+    /// Tags a product on the post's media.
+    pub fn product_tag(mut self, tag: TaggedProduct) -> Self {
+        self.product_tags.push(tag);
+        self
+    }
+
+    /// Sets the location (a Facebook Page id).
+    pub fn location_id(mut self, location_id: impl Into<String>) -> Self {
+        self.location_id = Some(location_id.into());
+        self
+    }
+
+    /// Adds a collaborator (a handle, without `@`).
+    pub fn collaborator(mut self, username: impl Into<String>) -> Self {
+        self.collaborators.push(username.into());
+        self
+    }
+
+    /// Reels: whether the reel also shows in the feed.
+    pub fn share_to_feed(mut self, share: bool) -> Self {
+        self.share_to_feed = Some(share);
+        self
+    }
+
+    /// Reels: the cover image URL.
+    pub fn cover_url(mut self, url: impl Into<String>) -> Self {
+        self.cover_url = Some(url.into());
+        self
+    }
+
+    /// Reels: the thumbnail frame, in milliseconds into the video.
+    pub fn thumb_offset_ms(mut self, ms: u64) -> Self {
+        self.thumb_offset_ms = Some(ms);
+        self
+    }
+
+    /// Reels: the audio's name.
+    pub fn audio_name(mut self, name: impl Into<String>) -> Self {
+        self.audio_name = Some(name.into());
+        self
+    }
+
+    /// The post as a job payload (JSON).
+    pub fn to_payload(&self) -> Result<serde_json::Value> {
+        serde_json::to_value(self).map_err(|e| Error::invalid("post", e.to_string()))
+    }
+
+    /// Reads a post back from a job payload.
+    pub fn from_payload(payload: &serde_json::Value) -> Result<Self> {
+        Post::deserialize(payload)
+            .map_err(|e| Error::invalid("payload", format!("is not a publishable post: {e}")))
+    }
+
+    /// The media an error about the whole post concerns: the single media, or the carousel.
+    pub fn media_ref(&self) -> MediaRef {
+        match (self.kind, self.items.first()) {
+            (PostKind::Carousel, _) | (_, None) => MediaRef::Carousel,
+            (_, Some(item)) => MediaRef::Media {
+                url: item.source.label(),
+            },
+        }
+    }
+
+    /// The media an error about item `index` concerns.
+    pub fn item_ref(&self, index: usize) -> MediaRef {
+        let url = self
+            .items
+            .get(index)
+            .map(|i| i.source.label())
+            .unwrap_or_default();
+        if self.kind == PostKind::Carousel {
+            MediaRef::Child { index, url }
+        } else {
+            MediaRef::Media { url }
+        }
+    }
+
+    /// Whether every media is an image (no processing wait is expected).
+    pub(crate) fn images_only(&self) -> bool {
+        self.items.iter().all(|i| i.kind == MediaKind::Image)
+    }
+
+    /// Checks the post against Meta's rules, before any call. Each error names the field, the
+    /// limit, and the media concerned (its URL, or the carousel item's index and URL).
+    pub fn validate(&self) -> Result<()> {
+        let whole = self.media_ref();
+        let fail = |field: &'static str, media: &MediaRef, reason: String| {
+            Err(Error::invalid(field, format!("{media}: {reason}")))
+        };
+        // Shape: how many items, of which kind.
+        match self.kind {
+            PostKind::Carousel => {
+                let n = self.items.len();
+                if !(MIN_CAROUSEL_ITEMS..=MAX_CAROUSEL_ITEMS).contains(&n) {
+                    return fail(
+                        "children",
+                        &whole,
+                        format!(
+                            "has {n} items; a carousel takes {MIN_CAROUSEL_ITEMS} to {MAX_CAROUSEL_ITEMS} items"
+                        ),
+                    );
+                }
+            }
+            kind => {
+                if self.items.len() != 1 {
+                    return fail(
+                        "items",
+                        &whole,
+                        format!("a {kind} has exactly one media, not {}", self.items.len()),
+                    );
+                }
+                let item_kind = self.items.first().map(|i| i.kind);
+                match (kind, item_kind) {
+                    (PostKind::Image, Some(MediaKind::Video)) => {
+                        return fail(
+                            "items",
+                            &whole,
+                            "an image post takes an image; publish a video as a reel".into(),
+                        )
+                    }
+                    (PostKind::Reel, Some(MediaKind::Image)) => {
+                        return fail("items", &whole, "a reel takes a video".into())
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // Each media: URL or file, and its own tags.
+        for (index, item) in self.items.iter().enumerate() {
+            let media = self.item_ref(index);
+            self.validate_item(item, &media)?;
+        }
+        // Post-level settings.
+        let is_story = self.kind == PostKind::Story;
+        if let Some(caption) = &self.caption {
+            if is_story {
+                return fail("caption", &whole, "stories take no caption".into());
+            }
+            if let Err(Error::InvalidInput { reason, .. }) = validate_caption(caption) {
+                return fail("caption", &whole, reason);
+            }
+        }
+        if !self.collaborators.is_empty() {
+            if is_story {
+                return fail(
+                    "collaborators",
+                    &whole,
+                    "stories take no collaborators".into(),
+                );
+            }
+            if let Err(Error::InvalidInput { reason, .. }) =
+                validate_collaborators(&self.collaborators)
+            {
+                return fail("collaborators", &whole, reason);
+            }
+        }
+        if let Some(location) = &self.location_id {
+            if is_story {
+                return fail("location_id", &whole, "stories take no location".into());
+            }
+            if location.trim().is_empty() {
+                return fail("location_id", &whole, "is empty".into());
+            }
+        }
+        if self.kind == PostKind::Carousel {
+            if self.alt_text.is_some() {
+                return fail(
+                    "alt_text",
+                    &whole,
+                    "a carousel takes no alternative text of its own; set it on each image item"
+                        .into(),
+                );
+            }
+            if !self.user_tags.is_empty() {
+                return fail(
+                    "user_tags",
+                    &whole,
+                    "a carousel takes no user tags of its own; tag each item".into(),
+                );
+            }
+            if !self.product_tags.is_empty() {
+                return fail(
+                    "product_tags",
+                    &whole,
+                    "a carousel takes no product tags of its own; tag each image item".into(),
+                );
+            }
+        }
+        // Reel-only settings.
+        if self.kind != PostKind::Reel {
+            let reel_only = [
+                ("share_to_feed", self.share_to_feed.is_some()),
+                ("cover_url", self.cover_url.is_some()),
+                ("thumb_offset", self.thumb_offset_ms.is_some()),
+                ("audio_name", self.audio_name.is_some()),
+            ];
+            if let Some((field, _)) = reel_only.iter().find(|(_, set)| *set) {
+                return fail(
+                    field,
+                    &whole,
+                    format!("is for reels only, not a {}", self.kind),
+                );
+            }
+        }
+        if let Some(cover) = &self.cover_url {
+            if let Err(Error::InvalidInput { reason, .. }) = validate_media_url("cover_url", cover)
+            {
+                return fail("cover_url", &whole, reason);
+            }
+            if self.thumb_offset_ms.is_some() {
+                return fail(
+                    "thumb_offset",
+                    &whole,
+                    "cannot be combined with cover_url (Meta would ignore it)".into(),
+                );
+            }
+        }
+        if self
+            .audio_name
+            .as_deref()
+            .is_some_and(|a| a.trim().is_empty())
+        {
+            return fail("audio_name", &whole, "is empty".into());
+        }
+        Ok(())
+    }
+
+    fn validate_item(&self, item: &MediaItem, media: &MediaRef) -> Result<()> {
+        let fail = |field: &'static str, reason: String| {
+            Err(Error::invalid(field, format!("{media}: {reason}")))
+        };
+        let url_field = match item.kind {
+            MediaKind::Image => "image_url",
+            MediaKind::Video => "video_url",
+        };
+        match &item.source {
+            MediaSource::Url(url) => {
+                if let Err(Error::InvalidInput { reason, .. }) = validate_media_url(url_field, url)
+                {
+                    return fail(url_field, reason);
+                }
+            }
+            MediaSource::File(path) => {
+                if item.kind == MediaKind::Image {
+                    return fail(
+                        "image_url",
+                        "an image must be a public http(s) URL; only videos can be uploaded from a file"
+                            .into(),
+                    );
+                }
+                match std::fs::metadata(path) {
+                    Ok(m) if m.is_file() && m.len() > 0 => {}
+                    Ok(_) => return fail("video_file", "is empty or not a regular file".into()),
+                    Err(e) => return fail("video_file", format!("cannot be read ({e})")),
+                }
+            }
+        }
+        let single = self.kind != PostKind::Carousel;
+        let post_alt = if single { self.alt_text.as_ref() } else { None };
+        let alt = match (&item.alt_text, post_alt) {
+            (Some(_), Some(_)) => {
+                return fail(
+                    "alt_text",
+                    "is set both on the post and on its media; set it once".into(),
+                )
+            }
+            (a, b) => a.as_ref().or(b),
+        };
+        if let Some(alt) = alt {
+            if item.kind == MediaKind::Video {
+                return fail("alt_text", "is for images only, not videos".into());
+            }
+            if self.kind == PostKind::Story {
+                return fail("alt_text", "stories take no alternative text".into());
+            }
+            if let Err(Error::InvalidInput { reason, .. }) = validate_alt_text(alt) {
+                return fail("alt_text", reason);
+            }
+        }
+        let user_tags = self.effective_user_tags(item);
+        if user_tags.len() > MAX_USER_TAGS {
+            return fail(
+                "user_tags",
+                format!(
+                    "has {} tags; the limit is {MAX_USER_TAGS} user tags per media",
+                    user_tags.len()
+                ),
+            );
+        }
+        for (i, tag) in user_tags.iter().enumerate() {
+            if tag.username.trim().trim_start_matches('@').is_empty() {
+                return fail("user_tags", format!("tag {i} has an empty username"));
+            }
+            for (axis, value) in [("x", tag.x), ("y", tag.y)] {
+                if !(0.0..=1.0).contains(&value) {
+                    return fail(
+                        "user_tags",
+                        format!(
+                            "tag {i} (@{}) has {axis} = {value}; x and y must be within 0..=1",
+                            tag.username
+                        ),
+                    );
+                }
+            }
+        }
+        let product_tags = self.effective_product_tags(item);
+        if !product_tags.is_empty() {
+            if self.kind == PostKind::Story {
+                return fail("product_tags", "stories take no product tags".into());
+            }
+            if self.kind == PostKind::Carousel && item.kind == MediaKind::Video {
+                return fail(
+                    "product_tags",
+                    "carousel video items take no product tags; tag the image items".into(),
+                );
+            }
+            if product_tags.len() > MAX_PRODUCT_TAGS {
+                return fail(
+                    "product_tags",
+                    format!(
+                        "has {} tags; the limit is {MAX_PRODUCT_TAGS} product tags per media",
+                        product_tags.len()
+                    ),
+                );
+            }
+            for (i, tag) in product_tags.iter().enumerate() {
+                if tag.product_id.trim().is_empty() {
+                    return fail("product_tags", format!("tag {i} has an empty product_id"));
+                }
+                if self.kind == PostKind::Reel && (tag.x.is_some() || tag.y.is_some()) {
+                    return fail(
+                        "product_tags",
+                        format!("tag {i} has a position; product tags on reels take none"),
+                    );
+                }
+                for (axis, value) in [("x", tag.x), ("y", tag.y)] {
+                    if let Some(v) = value {
+                        if !(0.0..=1.0).contains(&v) {
+                            return fail(
+                                "product_tags",
+                                format!(
+                                    "tag {i} (product {}) has {axis} = {v}; x and y must be within 0..=1",
+                                    tag.product_id
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn effective_user_tags(&self, item: &MediaItem) -> Vec<UserTag> {
+        let mut tags = item.user_tags.clone();
+        if self.kind != PostKind::Carousel {
+            tags.extend(self.user_tags.iter().cloned());
+        }
+        tags
+    }
+
+    fn effective_product_tags(&self, item: &MediaItem) -> Vec<TaggedProduct> {
+        let mut tags = item.product_tags.clone();
+        if self.kind != PostKind::Carousel {
+            tags.extend(self.product_tags.iter().cloned());
+        }
+        tags
+    }
+
+    /// The container request of item `index` (a carousel item, or the single media of the post
+    /// with every post-level setting).
+    pub(crate) fn item_request(&self, index: usize) -> Option<ContainerRequest> {
+        let item = self.items.get(index)?;
+        let carousel = self.kind == PostKind::Carousel;
+        let mut req = match (&item.source, item.kind, self.kind) {
+            (MediaSource::Url(u), MediaKind::Image, PostKind::Story) => {
+                ContainerRequest::story_image(u.trim())
+            }
+            (MediaSource::Url(u), MediaKind::Video, PostKind::Story) => {
+                ContainerRequest::story_video(u.trim())
+            }
+            (MediaSource::Url(u), MediaKind::Image, PostKind::Carousel) => {
+                ContainerRequest::image_item(u.trim())
+            }
+            (MediaSource::Url(u), MediaKind::Video, PostKind::Carousel) => {
+                ContainerRequest::video_item(u.trim())
+            }
+            (MediaSource::Url(u), MediaKind::Image, _) => ContainerRequest::image(u.trim()),
+            (MediaSource::Url(u), MediaKind::Video, _) => ContainerRequest::reel(u.trim()),
+            (MediaSource::File(_), _, PostKind::Story) => {
+                ContainerRequest::resumable_video(ContainerMediaType::Stories)
+            }
+            (MediaSource::File(_), _, PostKind::Carousel) => {
+                ContainerRequest::resumable_video(ContainerMediaType::Video)
+            }
+            (MediaSource::File(_), _, _) => {
+                ContainerRequest::resumable_video(ContainerMediaType::Reels)
+            }
+        };
+        req.alt_text = item
+            .alt_text
+            .clone()
+            .or_else(|| (!carousel).then(|| self.alt_text.clone()).flatten());
+        req.user_tags = self.effective_user_tags(item);
+        req.product_tags = self.effective_product_tags(item);
+        if !carousel {
+            self.apply_post_settings(&mut req);
+        }
+        Some(req)
+    }
+
+    /// The carousel container's request, over the items' containers.
+    pub(crate) fn carousel_request(&self, children: Vec<ContainerId>) -> ContainerRequest {
+        let mut req = ContainerRequest::carousel(children);
+        self.apply_post_settings(&mut req);
+        req
+    }
+
+    fn apply_post_settings(&self, req: &mut ContainerRequest) {
+        req.caption = self.caption.clone();
+        req.location_id = self.location_id.clone();
+        req.collaborators = self.collaborators.clone();
+        req.share_to_feed = self.share_to_feed;
+        req.cover_url = self.cover_url.clone();
+        req.thumb_offset_ms = self.thumb_offset_ms;
+        req.audio_name = self.audio_name.clone();
+    }
+}

@@ -1,0 +1,769 @@
+//! [`Scheduler`]: posts due later, kept in the [`JobStore`](crate::store::JobStore) and
+//! published by any number of [`Worker`]s, in this process or others sharing the store, without
+//! ever publishing one post twice.
+//!
+//! # How it stays exactly once
+//!
+//! - A scheduled post is a [`JobRecord`] in `Scheduled` status with its `scheduled_at`; its
+//!   payload is the serialised [`Post`].
+//! - A worker takes jobs with [`JobStore::claim_due_jobs`](crate::store::JobStore::claim_due_jobs),
+//!   which leases them atomically: two workers never hold one job. While it works on a job the
+//!   worker renews the lease (every third of its length), and stops working on the job at once if
+//!   the lease was lost. The run itself is [`Publisher::execute_job`], which persists each
+//!   container id before `media_publish` and checks the container's status before publishing
+//!   again, so a job resumed after a crash is never published twice.
+//! - A worker that dies keeps its leases until they lapse; then any worker claims the jobs,
+//!   whatever step they had reached (`Pending`, `Scheduled`, `ContainerCreated`, `Publishing`),
+//!   and resumes them. Nothing is lost and nothing is repeated.
+//! - Cancel and reschedule take the job's lease themselves
+//!   ([`JobStore::acquire_job`](crate::store::JobStore::acquire_job)) before changing it, so they
+//!   never race a worker: a job that a worker holds is reported as in progress.
+//!
+//! # Outcomes of a run
+//!
+//! | What happened | The job becomes |
+//! |---|---|
+//! | published | `Published`, with `media_id` and `permalink` |
+//! | the account's publishing quota is used up | `Deferred`, `scheduled_at` = when the quota frees, `error` = why; the attempt is given back |
+//! | a retryable failure (transient, throttled, not ready, network, store hiccup) | due again after a backoff (`Scheduled`, or its `ContainerCreated`/`Publishing` step kept so it resumes), `error` = the failure; after [`WorkerOptions::max_attempts`] claims it is `Failed` |
+//! | any failure while `Publishing` (a `media_publish` went out; its outcome is unknown) | stays `Publishing`, due again after a backoff, never `Failed` by the scheduler: the next run settles it from the container's status |
+//! | any other failure (invalid post, permission, token, policy) | `Failed`, `error` = the failure (the publisher records most of these itself) |
+//!
+//! Every outcome releases the lease. `error` is readable in [`Scheduler::list`].
+//!
+//! # Leases
+//!
+//! A claim leases a job for [`WorkerOptions::lease`]; once the publisher writes the job's first
+//! step it holds the lease for [`PublisherConfig::lease`](super::PublisherConfig::lease)
+//! instead, renewing it as it goes, and the worker renews it too. A dead worker's jobs are
+//! therefore taken over after at most the longer of the two: keep them equal.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::future::join_all;
+use tokio::sync::{watch, Semaphore};
+
+use super::{Post, Publisher, MAX_IDEMPOTENCY_KEY_LEN};
+use crate::error::{Error, ErrorClass, Result};
+use crate::ids::{CompanyId, IgUserId, JobId};
+use crate::store::{truncate_time, JobRecord, JobStatus, StoreBackend};
+
+/// How long cancel and reschedule hold a job while they change it.
+const EDIT_LEASE: Duration = Duration::from_secs(30);
+
+/// The most jobs one [`Scheduler::list`] returns (the store's largest page).
+pub const LIST_LIMIT: u64 = 500;
+
+/// When a quota refusal carries no time, how long a job is deferred before trying again.
+const QUOTA_RECHECK: Duration = Duration::from_secs(15 * 60);
+
+/// The most jobs one claim takes (the store's limit).
+const MAX_BATCH: u64 = 500;
+
+/// The longest retry backoff.
+const MAX_BACKOFF: Duration = Duration::from_secs(15 * 60);
+
+/// Schedules posts, lists, cancels and reschedules them, and makes [`Worker`]s that publish them
+/// when due. Cheap to clone; clones share one [`Publisher`].
+#[derive(Clone)]
+pub struct Scheduler {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    publisher: Publisher,
+    store: Arc<dyn StoreBackend>,
+}
+
+impl std::fmt::Debug for Scheduler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scheduler").finish_non_exhaustive()
+    }
+}
+
+impl Scheduler {
+    /// A scheduler over `publisher` and the store of its account manager.
+    pub fn new(publisher: Publisher) -> Self {
+        let store = publisher.accounts().store().backend().clone();
+        Self {
+            inner: Arc::new(Inner { publisher, store }),
+        }
+    }
+
+    /// The publisher that runs the jobs.
+    pub fn publisher(&self) -> &Publisher {
+        &self.inner.publisher
+    }
+
+    fn store(&self) -> &dyn StoreBackend {
+        self.inner.store.as_ref()
+    }
+
+    /// Schedules `post` on `ig_user_id` of `company` for `at` and returns the stored job
+    /// (`Scheduled`). A time in the past is allowed and means "due now".
+    ///
+    /// The post is validated as [`Publisher::publish`] would before anything is stored, and the
+    /// account must be one of the company's ([`Error::NotFound`] otherwise). With an
+    /// `idempotency_key`, scheduling again under the same key returns the job stored the first
+    /// time, unchanged, whatever `post` and `at` say now; without one, every call schedules a
+    /// new job.
+    pub async fn schedule(
+        &self,
+        company: &CompanyId,
+        ig_user_id: &IgUserId,
+        post: Post,
+        at: DateTime<Utc>,
+        idempotency_key: Option<String>,
+    ) -> Result<JobRecord> {
+        post.validate()?;
+        let key = match idempotency_key {
+            Some(key) => check_key(&key)?,
+            None => format!("scheduled-{}", uuid::Uuid::new_v4()),
+        };
+        // The account must exist in this tenant (also refuses ids of other companies).
+        self.inner
+            .publisher
+            .accounts()
+            .account(company, ig_user_id)
+            .await?;
+        let job = JobRecord::new(company.clone(), ig_user_id.clone(), key, post.to_payload()?)
+            .scheduled(at);
+        Ok(self.store().insert_job(job).await?.into_record())
+    }
+
+    /// The company's jobs (scheduled or not), optionally only those in `status`, oldest first;
+    /// at most [`LIST_LIMIT`]. A deferred or failed job says why in `error`, and when it is due
+    /// again in `scheduled_at`.
+    pub async fn list(
+        &self,
+        company: &CompanyId,
+        status: Option<JobStatus>,
+    ) -> Result<Vec<JobRecord>> {
+        Ok(self.store().list_jobs(company, status, LIST_LIMIT).await?)
+    }
+
+    /// One job of the company ([`Error::NotFound`] when it has none by that id).
+    pub async fn get(&self, company: &CompanyId, job_id: &JobId) -> Result<JobRecord> {
+        self.store()
+            .get_job(company, job_id)
+            .await?
+            .ok_or_else(|| job_not_found(job_id))
+    }
+
+    /// Cancels a job that has not started publishing, and returns it (`Cancelled`).
+    ///
+    /// Allowed for `Scheduled`, `Deferred` and `Pending` jobs, and for a `ContainerCreated`
+    /// job, whose container exists but was never published: the publisher marks a job
+    /// `Publishing` before it calls `media_publish`, so `ContainerCreated` means no publish was
+    /// attempted (the container is left to expire). Refused, with an
+    /// [`Error::InvalidInput`] naming the state, for a job that is `Publishing` (a publish was
+    /// attempted and may have gone through), `Published` or `Failed`, and for a job a worker or
+    /// publisher is working on right now (it holds the job's lease; try again shortly, by
+    /// which time it is usually published). Cancelling a cancelled job returns it unchanged.
+    pub async fn cancel(&self, company: &CompanyId, job_id: &JobId) -> Result<JobRecord> {
+        let Some(mut job) = self.acquire(company, job_id).await? else {
+            let job = self.get(company, job_id).await?;
+            if job.status == JobStatus::Cancelled {
+                return Ok(job);
+            }
+            return Err(refused("cancelled", &job));
+        };
+        match job.status {
+            JobStatus::Scheduled
+            | JobStatus::Deferred
+            | JobStatus::Pending
+            | JobStatus::ContainerCreated => {
+                job.status = JobStatus::Cancelled;
+                job.lease_owner = None;
+                job.lease_expires_at = None;
+                job.updated_at = truncate_time(Utc::now());
+                self.store().update_job(&job).await?;
+                Ok(job)
+            }
+            _ => {
+                let holder = job.lease_owner.clone().unwrap_or_default();
+                self.store().release_job(company, job_id, &holder).await?;
+                Err(refused("cancelled", &job))
+            }
+        }
+    }
+
+    /// Moves a `Scheduled` or `Deferred` job to `at` and returns it (`Scheduled`, due at `at`;
+    /// a time in the past means due now). Any other state, or a job a worker is running right
+    /// now, is refused with an [`Error::InvalidInput`] naming the state.
+    pub async fn reschedule(
+        &self,
+        company: &CompanyId,
+        job_id: &JobId,
+        at: DateTime<Utc>,
+    ) -> Result<JobRecord> {
+        let Some(mut job) = self.acquire(company, job_id).await? else {
+            let job = self.get(company, job_id).await?;
+            return Err(refused("rescheduled", &job));
+        };
+        match job.status {
+            JobStatus::Scheduled | JobStatus::Deferred => {
+                job.status = JobStatus::Scheduled;
+                job.scheduled_at = Some(truncate_time(at));
+                job.error = None;
+                job.lease_owner = None;
+                job.lease_expires_at = None;
+                job.updated_at = truncate_time(Utc::now());
+                self.store().update_job(&job).await?;
+                Ok(job)
+            }
+            _ => {
+                let holder = job.lease_owner.clone().unwrap_or_default();
+                self.store().release_job(company, job_id, &holder).await?;
+                Err(refused("rescheduled", &job))
+            }
+        }
+    }
+
+    /// A worker named `worker_id` with the default [`WorkerOptions`]. The id must be unique
+    /// among the workers sharing the store (it is the lease owner); a process's hostname and
+    /// pid plus a counter do.
+    pub fn worker(&self, worker_id: impl Into<String>) -> Worker {
+        Worker {
+            scheduler: self.clone(),
+            id: worker_id.into(),
+            options: WorkerOptions::default(),
+        }
+    }
+
+    /// Leases the job for an edit under a fresh holder name. `None` when it is terminal, leased
+    /// by someone else, or missing.
+    async fn acquire(&self, company: &CompanyId, job_id: &JobId) -> Result<Option<JobRecord>> {
+        let holder = format!("scheduler-edit-{}", uuid::Uuid::new_v4().simple());
+        Ok(self
+            .store()
+            .acquire_job(company, job_id, &holder, Utc::now(), EDIT_LEASE)
+            .await?)
+    }
+}
+
+/// The idempotency key rule of [`Publisher::publish`]: not blank, at most
+/// [`MAX_IDEMPOTENCY_KEY_LEN`] bytes, surrounding blanks trimmed.
+fn check_key(key: &str) -> Result<String> {
+    let trimmed = key.trim();
+    if trimmed.is_empty() {
+        return Err(Error::invalid("idempotency_key", "is empty"));
+    }
+    if trimmed.len() > MAX_IDEMPOTENCY_KEY_LEN {
+        return Err(Error::invalid(
+            "idempotency_key",
+            format!(
+                "is {} bytes long; the limit is {MAX_IDEMPOTENCY_KEY_LEN} bytes",
+                trimmed.len()
+            ),
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+fn job_not_found(id: &JobId) -> Error {
+    Error::NotFound {
+        what: "job",
+        id: id.as_str().to_owned(),
+    }
+}
+
+/// The error for a cancel or reschedule that the job's state does not allow.
+fn refused(verb: &str, job: &JobRecord) -> Error {
+    let now = Utc::now();
+    let reason = match (job.status, &job.lease_owner, job.lease_expires_at) {
+        (status, Some(owner), Some(until)) if !status.is_terminal() && until > now => format!(
+            "job {} is in progress ({status}, held by {owner} until {until}) and cannot be \
+             {verb} now",
+            job.id
+        ),
+        (JobStatus::Published, ..) => format!(
+            "job {} is already published (media id {}) and cannot be {verb}",
+            job.id,
+            job.media_id.as_deref().unwrap_or("unknown")
+        ),
+        (JobStatus::Publishing, ..) => format!(
+            "job {} is publishing: a publish was attempted and may have gone through, so it \
+             cannot be {verb}",
+            job.id
+        ),
+        (status, ..) => format!("job {} is {status} and cannot be {verb}", job.id),
+    };
+    Error::invalid("job_id", reason)
+}
+
+/// How a [`Worker`] runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkerOptions {
+    /// How long a claim holds a job before another worker may take it over (default 2 min).
+    /// The worker renews it every third of this while it works, so a long run never loses it;
+    /// a dead worker's jobs wait this long before they are taken over (or the publisher's
+    /// [`PublisherConfig::lease`](super::PublisherConfig::lease), if longer, for jobs it had
+    /// started: see [Leases](self#leases)).
+    pub lease: Duration,
+    /// How long an idle worker first waits between polls (default 1 s). While nothing is due it
+    /// doubles the wait up to [`WorkerOptions::max_poll_interval`]; it polls again at once after
+    /// a tick that found work.
+    pub poll_interval: Duration,
+    /// The longest idle wait between polls (default 10 s).
+    pub max_poll_interval: Duration,
+    /// Jobs claimed per tick (default 4, at most 500).
+    pub batch: u64,
+    /// Jobs run at the same time (default 4).
+    pub concurrency: usize,
+    /// Claims after which a job that keeps failing with retryable errors is marked `Failed`
+    /// (default 5). Quota deferrals do not count.
+    pub max_attempts: u32,
+    /// The first retry backoff, doubled on each further attempt up to 15 minutes (default
+    /// 30 s). A throttling error's own retry-after wins when it is longer.
+    pub retry_backoff: Duration,
+}
+
+impl Default for WorkerOptions {
+    fn default() -> Self {
+        Self {
+            lease: Duration::from_secs(120),
+            poll_interval: Duration::from_secs(1),
+            max_poll_interval: Duration::from_secs(10),
+            batch: 4,
+            concurrency: 4,
+            max_attempts: 5,
+            retry_backoff: Duration::from_secs(30),
+        }
+    }
+}
+
+impl WorkerOptions {
+    fn validate(&self) -> Result<()> {
+        if self.lease < Duration::from_millis(300) {
+            return Err(Error::invalid("lease", "must be at least 300 ms"));
+        }
+        if self.poll_interval.is_zero() {
+            return Err(Error::invalid("poll_interval", "must not be zero"));
+        }
+        if self.max_poll_interval < self.poll_interval {
+            return Err(Error::invalid(
+                "max_poll_interval",
+                "must not be shorter than poll_interval",
+            ));
+        }
+        if self.batch == 0 || self.batch > MAX_BATCH {
+            return Err(Error::invalid(
+                "batch",
+                format!("must be 1 to {}", MAX_BATCH),
+            ));
+        }
+        if self.concurrency == 0 {
+            return Err(Error::invalid("concurrency", "must be at least 1"));
+        }
+        if self.max_attempts == 0 {
+            return Err(Error::invalid("max_attempts", "must be at least 1"));
+        }
+        Ok(())
+    }
+}
+
+/// What one [`Worker::run_once`] tick did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TickReport {
+    /// Jobs claimed.
+    pub claimed: u64,
+    /// Jobs published.
+    pub published: u64,
+    /// Jobs deferred because the account's publishing quota is used up.
+    pub deferred: u64,
+    /// Jobs that failed for good.
+    pub failed: u64,
+    /// Jobs put back to be retried after a backoff.
+    pub retried: u64,
+    /// Jobs handed back unrun (shutdown) or left to another worker (the lease was lost, or the
+    /// job was cancelled meanwhile).
+    pub released: u64,
+}
+
+impl TickReport {
+    fn count(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Published => self.published += 1,
+            Outcome::Deferred => self.deferred += 1,
+            Outcome::Failed => self.failed += 1,
+            Outcome::Retried => self.retried += 1,
+            Outcome::Released => self.released += 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Published,
+    Deferred,
+    Failed,
+    Retried,
+    Released,
+}
+
+/// Claims due jobs and runs them. Make one with [`Scheduler::worker`]; run it with
+/// [`Worker::run_until`] (or tick by tick with [`Worker::run_once`]). Any number of workers, in
+/// any number of processes, may share one store.
+#[derive(Debug, Clone)]
+pub struct Worker {
+    scheduler: Scheduler,
+    id: String,
+    options: WorkerOptions,
+}
+
+/// What to do with a job whose run failed.
+enum Disposition {
+    Defer {
+        until: DateTime<Utc>,
+        reason: String,
+    },
+    Retry {
+        after: Duration,
+        reason: String,
+    },
+    Fail {
+        reason: String,
+    },
+}
+
+impl Worker {
+    /// Replaces the options.
+    pub fn with_options(mut self, options: WorkerOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The worker's id (the lease owner it writes).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The options.
+    pub fn options(&self) -> &WorkerOptions {
+        &self.options
+    }
+
+    /// One tick: claims up to [`WorkerOptions::batch`] due jobs and runs them,
+    /// [`WorkerOptions::concurrency`] at a time, then reports. Errors only when the options are
+    /// invalid or the claim itself fails; a job's failure is recorded on the job.
+    pub async fn run_once(&self) -> Result<TickReport> {
+        self.options.validate()?;
+        let (_tx, stop) = watch::channel(false);
+        self.tick(&stop).await
+    }
+
+    /// Runs until `shutdown` completes: polls, claims and runs due jobs, idling with a backoff
+    /// (from [`WorkerOptions::poll_interval`] up to [`WorkerOptions::max_poll_interval`]) while
+    /// nothing is due. At shutdown it claims nothing more, finishes the jobs already running and
+    /// releases the claimed ones it had not started, then returns. A failing store does not stop
+    /// it (it logs and backs off); it returns an error only for invalid options.
+    pub async fn run_until(&self, shutdown: impl Future<Output = ()>) -> Result<()> {
+        self.options.validate()?;
+        let (tx, stop) = watch::channel(false);
+        let run = self.run_loop(stop);
+        tokio::pin!(run);
+        tokio::pin!(shutdown);
+        tokio::select! {
+            result = &mut run => return result,
+            () = &mut shutdown => {
+                // Only fails when the loop is gone, and then it has returned already.
+                let _ = tx.send(true);
+            }
+        }
+        run.await
+    }
+
+    async fn run_loop(&self, mut stop: watch::Receiver<bool>) -> Result<()> {
+        let mut idle = self.options.poll_interval;
+        loop {
+            if *stop.borrow() {
+                return Ok(());
+            }
+            let wait = match self.tick(&stop).await {
+                Ok(report) if report.claimed > 0 => {
+                    idle = self.options.poll_interval;
+                    continue;
+                }
+                Ok(_) => {
+                    let wait = idle;
+                    idle = (idle * 2).min(self.options.max_poll_interval);
+                    wait
+                }
+                Err(e) => {
+                    tracing::warn!(worker = %self.id, error = %e, "claiming jobs failed");
+                    let wait = idle;
+                    idle = (idle * 2).min(self.options.max_poll_interval);
+                    wait
+                }
+            };
+            tokio::select! {
+                () = tokio::time::sleep(wait) => {}
+                _ = stop.changed() => {}
+            }
+        }
+    }
+
+    async fn tick(&self, stop: &watch::Receiver<bool>) -> Result<TickReport> {
+        let jobs = self
+            .store()
+            .claim_due_jobs(&self.id, Utc::now(), self.options.lease, self.options.batch)
+            .await?;
+        let mut report = TickReport {
+            claimed: jobs.len() as u64,
+            ..TickReport::default()
+        };
+        if jobs.is_empty() {
+            return Ok(report);
+        }
+        tracing::debug!(worker = %self.id, claimed = jobs.len(), "claimed due jobs");
+        let permits = Semaphore::new(self.options.concurrency);
+        let outcomes = join_all(
+            jobs.into_iter()
+                .map(|job| self.run_job(job, &permits, stop)),
+        )
+        .await;
+        for outcome in outcomes {
+            report.count(outcome);
+        }
+        Ok(report)
+    }
+
+    fn store(&self) -> &dyn StoreBackend {
+        self.scheduler.store()
+    }
+
+    /// Runs one claimed job, keeping its lease alive from the claim until the run ends.
+    async fn run_job(
+        &self,
+        job: JobRecord,
+        permits: &Semaphore,
+        stop: &watch::Receiver<bool>,
+    ) -> Outcome {
+        let (company, id) = (job.company.clone(), job.id.clone());
+        let run = async {
+            let Ok(_permit) = permits.acquire().await else {
+                return None;
+            };
+            if *stop.borrow() {
+                return None;
+            }
+            Some(
+                self.scheduler
+                    .inner
+                    .publisher
+                    .execute_job(job, &self.id)
+                    .await,
+            )
+        };
+        tokio::pin!(run);
+        let result = tokio::select! {
+            result = &mut run => result,
+            () = self.keep_lease(&company, &id) => {
+                // The publisher gives the lease back as its last step: a terminal job is our
+                // run finishing, so let it return. Otherwise another worker owns the job now.
+                match self.store().get_job(&company, &id).await {
+                    Ok(Some(job)) if job.status.is_terminal() => run.await,
+                    _ => {
+                        tracing::warn!(worker = %self.id, job = %id,
+                            "lost the lease; leaving the job");
+                        return Outcome::Released;
+                    }
+                }
+            }
+        };
+        match result {
+            None => {
+                if let Err(e) = self.store().release_job(&company, &id, &self.id).await {
+                    tracing::warn!(worker = %self.id, job = %id, error = %e, "release failed");
+                }
+                Outcome::Released
+            }
+            Some(result) => self.settle(&company, &id, result).await,
+        }
+    }
+
+    /// Renews the lease every third of its length; returns only when it is lost (taken over,
+    /// or not renewed before it lapsed).
+    async fn keep_lease(&self, company: &CompanyId, id: &JobId) {
+        let lease = self.options.lease;
+        let every = lease / 3;
+        let mut held_until = tokio::time::Instant::now() + lease;
+        loop {
+            tokio::time::sleep(every).await;
+            let sent = tokio::time::Instant::now();
+            let until = time_after(Utc::now(), lease);
+            match self.store().renew_lease(company, id, &self.id, until).await {
+                Ok(true) => held_until = sent + lease,
+                Ok(false) => return,
+                Err(e) => {
+                    tracing::warn!(worker = %self.id, job = %id, error = %e, "lease renewal failed");
+                    if tokio::time::Instant::now() + every >= held_until {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Records how a run ended, and releases the lease.
+    async fn settle(&self, company: &CompanyId, id: &JobId, result: Result<JobRecord>) -> Outcome {
+        let err = match result {
+            Ok(job) => {
+                if job.lease_owner.as_deref() == Some(self.id.as_str()) {
+                    if let Err(e) = self.store().release_job(company, id, &self.id).await {
+                        tracing::warn!(worker = %self.id, job = %id, error = %e, "release failed");
+                    }
+                }
+                return match job.status {
+                    JobStatus::Published => Outcome::Published,
+                    JobStatus::Failed => Outcome::Failed,
+                    JobStatus::Deferred => Outcome::Deferred,
+                    JobStatus::Cancelled => Outcome::Released,
+                    _ => Outcome::Retried,
+                };
+            }
+            Err(Error::LeaseLost { .. }) => return Outcome::Released,
+            Err(err) => err,
+        };
+        match self.record_failure(company, id, &err).await {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                // The lease lapses on its own and another worker resumes the job.
+                tracing::warn!(worker = %self.id, job = %id, error = %e, run_error = %err,
+                    "could not record a failed run");
+                Outcome::Released
+            }
+        }
+    }
+
+    async fn record_failure(
+        &self,
+        company: &CompanyId,
+        id: &JobId,
+        err: &Error,
+    ) -> Result<Outcome> {
+        let Some(mut job) = self.store().get_job(company, id).await? else {
+            return Ok(Outcome::Released);
+        };
+        if job.lease_owner.as_deref() != Some(self.id.as_str()) {
+            return Ok(Outcome::Released);
+        }
+        if job.status.is_terminal() {
+            self.store().release_job(company, id, &self.id).await?;
+            return Ok(match job.status {
+                JobStatus::Published => Outcome::Published,
+                JobStatus::Failed => Outcome::Failed,
+                _ => Outcome::Released,
+            });
+        }
+        let now = truncate_time(Utc::now());
+        let outcome = match self.disposition(err, &job, now) {
+            Disposition::Defer { until, reason } => {
+                job.status = JobStatus::Deferred;
+                job.scheduled_at = Some(truncate_time(until));
+                job.error = Some(reason);
+                job.attempts = job.attempts.saturating_sub(1);
+                Outcome::Deferred
+            }
+            Disposition::Retry { after, reason } => {
+                job.status = match job.status {
+                    // Keep the step reached, so the job resumes from it.
+                    s @ (JobStatus::ContainerCreated | JobStatus::Publishing) => s,
+                    _ => JobStatus::Scheduled,
+                };
+                job.scheduled_at = Some(truncate_time(time_after(now, after)));
+                job.error = Some(reason);
+                Outcome::Retried
+            }
+            Disposition::Fail { reason } => {
+                job.status = JobStatus::Failed;
+                job.error = Some(reason);
+                Outcome::Failed
+            }
+        };
+        job.lease_owner = None;
+        job.lease_expires_at = None;
+        job.updated_at = now;
+        self.store().update_job(&job).await?;
+        tracing::info!(worker = %self.id, job = %id, status = %job.status,
+            error = job.error.as_deref().unwrap_or(""), "job run failed");
+        Ok(outcome)
+    }
+
+    fn disposition(&self, err: &Error, job: &JobRecord, now: DateTime<Utc>) -> Disposition {
+        let account = &job.ig_user_id;
+        if let Error::QuotaExceeded { frees_at, .. } = err {
+            return Disposition::Defer {
+                until: (*frees_at).max(now),
+                reason: format!(
+                    "deferred until {frees_at}: the publishing quota of account {account} is                      used up ({err})"
+                ),
+            };
+        }
+        let class = err.class();
+        if class == ErrorClass::QuotaExceeded {
+            // Meta refused for quota without saying when it frees: look again later; the
+            // publisher's own accounting then gives the time.
+            let until = time_after(now, QUOTA_RECHECK);
+            return Disposition::Defer {
+                until,
+                reason: format!(
+                    "deferred until {until}: the publishing quota of account {account} is used                      up ({err})"
+                ),
+            };
+        }
+        let (retryable, retry_after) = match (err, class) {
+            (Error::Http { .. } | Error::Store(_), _) => (true, None),
+            (_, ErrorClass::Transient | ErrorClass::NotReady) => (true, None),
+            (_, ErrorClass::Throttled { retry_after }) => (true, retry_after),
+            _ => (false, None),
+        };
+        // A publish was attempted and its outcome is unknown: never failed (a failed job is one
+        // that published nothing), retried until the container's status settles it.
+        let unsettled = job.status == JobStatus::Publishing;
+        if !unsettled && !retryable {
+            return Disposition::Fail {
+                reason: err.to_string(),
+            };
+        }
+        if !unsettled && job.attempts >= self.options.max_attempts {
+            return Disposition::Fail {
+                reason: format!("gave up after {} attempts: {err}", job.attempts),
+            };
+        }
+        let exp = job.attempts.saturating_sub(1).min(16);
+        let backoff = self
+            .options
+            .retry_backoff
+            .saturating_mul(1 << exp)
+            .min(MAX_BACKOFF);
+        let after = retry_after.map_or(backoff, |r| r.max(backoff));
+        let reason = if unsettled {
+            format!(
+                "attempt {} failed while publishing; the outcome is settled from the                  container's status in {}s: {err}",
+                job.attempts,
+                after.as_secs()
+            )
+        } else {
+            format!(
+                "attempt {} of {} failed, retrying in {}s: {err}",
+                job.attempts,
+                self.options.max_attempts,
+                after.as_secs()
+            )
+        };
+        Disposition::Retry { after, reason }
+    }
+}
+
+/// `now + d`, saturating at the far future.
+fn time_after(now: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
+    chrono::Duration::from_std(d)
+        .ok()
+        .and_then(|d| now.checked_add_signed(d))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
