@@ -25,6 +25,8 @@ pub struct Client {
 pub(crate) struct ClientInner {
     pub(crate) config: Config,
     pub(crate) http: reqwest::Client,
+    /// The HMAC of `appsecret_proof`, keyed once (when the secret is known).
+    pub(crate) proof_key: Option<hmac::Hmac<sha2::Sha256>>,
     rate: Mutex<RateLimitStatus>,
 }
 
@@ -303,6 +305,10 @@ impl ClientBuilder {
         };
         Ok(Client {
             inner: Arc::new(ClientInner {
+                proof_key: config
+                    .app_secret
+                    .as_ref()
+                    .map(|secret| crate::http::proof_key(secret.expose())),
                 config,
                 http,
                 rate: Mutex::new(RateLimitStatus::default()),

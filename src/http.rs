@@ -17,12 +17,30 @@ use crate::AccessToken;
 
 /// `appsecret_proof`: lowercase hex HMAC-SHA256 of the token keyed by the app secret.
 pub fn appsecret_proof(app_secret: &str, token: &str) -> String {
-    // HMAC accepts keys of any length, so this cannot fail.
-    let mut mac = Hmac::<Sha256>::new_from_slice(app_secret.as_bytes())
-        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-    mac.update(token.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    proof_with(&proof_key(app_secret), token)
 }
+
+/// The HMAC keyed by the app secret, computed once per client: each proof then costs one clone
+/// of the keyed state instead of a re-keying.
+pub(crate) fn proof_key(app_secret: &str) -> Hmac<Sha256> {
+    // HMAC accepts keys of any length, so this cannot fail.
+    Hmac::<Sha256>::new_from_slice(app_secret.as_bytes())
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"))
+}
+
+pub(crate) fn proof_with(key: &Hmac<Sha256>, token: &str) -> String {
+    let mut mac = key.clone();
+    mac.update(token.as_bytes());
+    let mut hex_out = [0u8; 64];
+    // 32 bytes always fit 64 hex digits.
+    let _ = hex::encode_to_slice(mac.finalize().into_bytes(), &mut hex_out);
+    String::from_utf8_lossy(&hex_out).into_owned()
+}
+
+const X_APP_USAGE: reqwest::header::HeaderName =
+    reqwest::header::HeaderName::from_static("x-app-usage");
+const X_BUSINESS_USE_CASE_USAGE: reqwest::header::HeaderName =
+    reqwest::header::HeaderName::from_static("x-business-use-case-usage");
 
 /// Where the request goes.
 #[derive(Debug, Clone)]
@@ -197,7 +215,12 @@ impl<'c> GraphRequest<'c> {
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,
         );
-        self.run().instrument(span).await
+        // Entering a span nobody listens to still costs; skip it on the hot path.
+        if span.is_disabled() {
+            self.run().await
+        } else {
+            self.run().instrument(span).await
+        }
     }
 
     fn build(&self) -> Result<reqwest::Request> {
@@ -229,11 +252,8 @@ impl<'c> GraphRequest<'c> {
             }
             if let Some(token) = self.token {
                 pairs.append_pair("access_token", token.expose());
-                if let Some(secret) = &inner.config.app_secret {
-                    pairs.append_pair(
-                        "appsecret_proof",
-                        &appsecret_proof(secret.expose(), token.expose()),
-                    );
+                if let Some(key) = &inner.proof_key {
+                    pairs.append_pair("appsecret_proof", &proof_with(key, token.expose()));
                 }
             }
         }
@@ -257,11 +277,11 @@ impl<'c> GraphRequest<'c> {
         })
     }
 
-    async fn run(self) -> Result<(bytes::Bytes, RequestContext)> {
+    async fn run(mut self) -> Result<(bytes::Bytes, RequestContext)> {
         let inner = self.client.inner();
         let policy = &inner.config.retry;
         let request = self.build()?;
-        let mut context = self.context.clone();
+        let mut context = std::mem::take(&mut self.context);
         let mut attempt = 0u32;
         loop {
             attempt += 1;
@@ -321,10 +341,8 @@ impl<'c> GraphRequest<'c> {
         let status = response.status().as_u16();
         let retry_after = {
             let headers = response.headers();
-            let app = headers.get("x-app-usage").map(|v| v.as_bytes());
-            let business = headers
-                .get("x-business-use-case-usage")
-                .map(|v| v.as_bytes());
+            let app = headers.get(X_APP_USAGE).map(|v| v.as_bytes());
+            let business = headers.get(X_BUSINESS_USE_CASE_USAGE).map(|v| v.as_bytes());
             if app.is_some() || business.is_some() {
                 inner.record_usage(app, business)
             } else {

@@ -663,6 +663,11 @@ async fn invalid_worker_options_are_refused() {
             other => panic!("expected InvalidInput {field}, got {other:?}"),
         }
     }
+    let nameless = p.scheduler.worker(" ");
+    match nameless.run_until(async {}).await {
+        Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "worker_id"),
+        other => panic!("expected InvalidInput worker_id, got {other:?}"),
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -93,6 +93,10 @@ async fn three_workers_publish_300_posts_exactly_once_with_one_stopped_mid_run()
         task.abort();
         let _ = task.await;
         let stopped_at = Instant::now();
+        // A statement the dead worker had already handed to SQLite's connection thread still
+        // lands (as it would have before a real process died): let those settle, well within
+        // the lease, before looking at what it left behind.
+        tokio::time::sleep(Duration::from_millis(200)).await;
         let orphans: Vec<_> = observer
             .list(&company, None)
             .await
@@ -165,26 +169,15 @@ async fn three_workers_publish_300_posts_exactly_once_with_one_stopped_mid_run()
         .collect();
     assert_eq!(per_account, vec![POSTS / 3; 3], "spread as scheduled");
     // A job whose `media_publish` went out just before worker-0 stopped is settled by its new
-    // worker from the container's status (PUBLISHED: never published again); the publisher then
-    // recovers the media id from the account's newest media, which today reads only the 10
-    // newest. Here a hundred posts per account go out during the lease, so such a job may end
-    // `Published` without its media id (exactly once all the same, as counted above).
-    // Tighten to "every job has one" once the recovery pages back to the job's creation.
-    let unrecovered: Vec<_> = jobs.iter().filter(|j| j.media_id.is_none()).collect();
-    for j in &unrecovered {
-        assert!(
-            orphans.contains(&j.id),
-            "only a taken-over job may lack its media id: {j:#?}"
-        );
-        assert!(
-            j.error
-                .as_deref()
-                .is_some_and(|e| e.contains("could not be recovered")),
-            "{j:#?}"
-        );
-    }
+    // worker from the container's status (PUBLISHED: never published again), and its media id
+    // recovered from the account's media.
+    let no_media: Vec<_> = jobs.iter().filter(|j| j.media_id.is_none()).collect();
+    assert!(
+        no_media.is_empty(),
+        "published without a media id: {no_media:#?}"
+    );
     let media: HashSet<_> = jobs.iter().filter_map(|j| j.media_id.clone()).collect();
-    assert_eq!(media.len(), POSTS - unrecovered.len(), "distinct media ids");
+    assert_eq!(media.len(), POSTS, "distinct media ids");
     let keys: HashSet<_> = jobs.iter().map(|j| j.idempotency_key.clone()).collect();
     assert_eq!(keys.len(), POSTS, "none missed");
     // Every lease released, except possibly the one worker-0's publisher had not released yet
@@ -208,12 +201,10 @@ async fn three_workers_publish_300_posts_exactly_once_with_one_stopped_mid_run()
     }
     eprintln!(
         "300 posts: scheduled in {scheduled_in:?}; worker-0 stopped holding {} jobs \
-         ({orphan_states:?}) after {:?}; all published {:?} after the stop; total {:?}; \
-         media ids not recovered: {}",
+         ({orphan_states:?}) after {:?}; all published {:?} after the stop; total {:?}",
         orphans.len(),
         stopped_at - started,
         finished_at - stopped_at,
-        started.elapsed(),
-        unrecovered.len()
+        started.elapsed()
     );
 }

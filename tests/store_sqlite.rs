@@ -185,7 +185,10 @@ async fn migrations_are_recorded_and_idempotent() {
     let path = dir.path().join("m.db");
     let first = SqliteStore::open(&path).await.expect("open");
     let applied = first.applied_migrations().await.expect("applied");
-    assert_eq!(applied, vec![(1, "init".to_owned())]);
+    assert_eq!(
+        applied,
+        vec![(1, "init".to_owned()), (2, "jobs_claimable".to_owned())]
+    );
     first
         .upsert_accounts(
             &CompanyId::new("acme"),
@@ -226,7 +229,7 @@ async fn concurrent_opens_of_a_fresh_file_migrate_once() {
     for s in &stores {
         assert_eq!(
             s.applied_migrations().await.expect("applied"),
-            vec![(1, "init".to_owned())]
+            vec![(1, "init".to_owned()), (2, "jobs_claimable".to_owned())]
         );
     }
 }

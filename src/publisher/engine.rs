@@ -116,6 +116,13 @@ impl Run<'_> {
     }
 
     async fn write_locked(&self, job: &mut JobRecord) -> Result<()> {
+        self.write_with_lease(job, true).await
+    }
+
+    /// Writes `job` (the caller holds the lock) after checking the lease is still ours; keeps
+    /// the lease (renewed) or gives it back in the same write, so a finished job never carries
+    /// a stale lease, even if the task stops right after.
+    async fn write_with_lease(&self, job: &mut JobRecord, keep_lease: bool) -> Result<()> {
         let store = self.inner.accounts.store().backend();
         let now = Utc::now();
         let until = now + lease_chrono(self.inner.config.lease);
@@ -127,8 +134,13 @@ impl Run<'_> {
                 job_id: job.id.clone(),
             });
         }
-        job.lease_owner = Some(self.owner.clone());
-        job.lease_expires_at = Some(until);
+        if keep_lease {
+            job.lease_owner = Some(self.owner.clone());
+            job.lease_expires_at = Some(until);
+        } else {
+            job.lease_owner = None;
+            job.lease_expires_at = None;
+        }
         job.updated_at = now;
         store.update_job(job).await?;
         Ok(())
@@ -194,6 +206,9 @@ impl Run<'_> {
             }
             let created_now = self.ensure_containers().await?;
             if created_now && self.post.images_only() {
+                // Give the fresh containers the policy's first interval, then let
+                // `media_publish` be the first look: when they are ready, no poll is spent.
+                tokio::time::sleep(self.wait_policy().first_poll).await;
                 skip_look = true;
             }
             if !skip_look {
@@ -451,12 +466,8 @@ impl Run<'_> {
                 "published (the container is PUBLISHED), but the media id could not be recovered"
                     .to_owned()
             });
-            self.write_locked(&mut job).await?;
-            // Done: give the lease back.
-            let store = self.inner.accounts.store().backend();
-            let _ = store.release_job(&job.company, &job.id, &self.owner).await;
-            job.lease_owner = None;
-            job.lease_expires_at = None;
+            // Done: the lease goes back in the same write.
+            self.write_with_lease(&mut job, false).await?;
         }
         self.progress.emit(ProgressEvent::Published {
             media_id,

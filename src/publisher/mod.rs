@@ -127,10 +127,11 @@ pub struct WaitPolicy {
 }
 
 impl WaitPolicy {
-    /// Images: 250 ms, doubling, at most 5 s apart, 5 minutes in all.
+    /// Images: 1 s (most image containers are ready by then, so the publish needs no poll),
+    /// doubling, at most 5 s apart, 5 minutes in all.
     pub fn images() -> Self {
         Self {
-            first_poll: Duration::from_millis(250),
+            first_poll: Duration::from_secs(1),
             factor: 2.0,
             max_interval: Duration::from_secs(5),
             timeout: Duration::from_secs(300),
@@ -151,7 +152,9 @@ impl WaitPolicy {
 /// Settings of a [`Publisher`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct PublisherConfig {
-    /// How long a job's lease lasts; renewed while working (5 minutes by default).
+    /// How long a job's lease lasts; renewed while working (2 minutes by default, the same as
+    /// [`WorkerOptions::lease`]: keep the two equal, or a dead worker's started jobs wait the
+    /// longer of the two before another takes them over).
     pub lease: Duration,
     /// Polling of image posts (and carousels of images).
     pub image_wait: WaitPolicy,
@@ -173,7 +176,7 @@ pub struct PublisherConfig {
 impl Default for PublisherConfig {
     fn default() -> Self {
         Self {
-            lease: Duration::from_secs(300),
+            lease: Duration::from_secs(120),
             image_wait: WaitPolicy::images(),
             video_wait: WaitPolicy::videos(),
             fetch_permalink: true,

@@ -63,6 +63,9 @@ const QUOTA_RECHECK: Duration = Duration::from_secs(15 * 60);
 /// The most jobs one claim takes (the store's limit).
 const MAX_BATCH: u64 = 500;
 
+/// The longest lease a worker may take.
+const MAX_LEASE: Duration = Duration::from_secs(24 * 3600);
+
 /// The longest retry backoff.
 const MAX_BACKOFF: Duration = Duration::from_secs(15 * 60);
 
@@ -338,8 +341,8 @@ impl Default for WorkerOptions {
 
 impl WorkerOptions {
     fn validate(&self) -> Result<()> {
-        if self.lease < Duration::from_millis(300) {
-            return Err(Error::invalid("lease", "must be at least 300 ms"));
+        if self.lease < Duration::from_millis(300) || self.lease > MAX_LEASE {
+            return Err(Error::invalid("lease", "must be 300 ms to 24 hours"));
         }
         if self.poll_interval.is_zero() {
             return Err(Error::invalid("poll_interval", "must not be zero"));
@@ -447,11 +450,18 @@ impl Worker {
         &self.options
     }
 
+    fn validate(&self) -> Result<()> {
+        if self.id.trim().is_empty() {
+            return Err(Error::invalid("worker_id", "must not be empty"));
+        }
+        self.options.validate()
+    }
+
     /// One tick: claims up to [`WorkerOptions::batch`] due jobs and runs them,
     /// [`WorkerOptions::concurrency`] at a time, then reports. Errors only when the options are
     /// invalid or the claim itself fails; a job's failure is recorded on the job.
     pub async fn run_once(&self) -> Result<TickReport> {
-        self.options.validate()?;
+        self.validate()?;
         let (_tx, stop) = watch::channel(false);
         self.tick(&stop).await
     }
@@ -462,7 +472,7 @@ impl Worker {
     /// releases the claimed ones it had not started, then returns. A failing store does not stop
     /// it (it logs and backs off); it returns an error only for invalid options.
     pub async fn run_until(&self, shutdown: impl Future<Output = ()>) -> Result<()> {
-        self.options.validate()?;
+        self.validate()?;
         let (tx, stop) = watch::channel(false);
         let run = self.run_loop(stop);
         tokio::pin!(run);
@@ -490,13 +500,13 @@ impl Worker {
                 }
                 Ok(_) => {
                     let wait = idle;
-                    idle = (idle * 2).min(self.options.max_poll_interval);
+                    idle = idle.saturating_mul(2).min(self.options.max_poll_interval);
                     wait
                 }
                 Err(e) => {
                     tracing::warn!(worker = %self.id, error = %e, "claiming jobs failed");
                     let wait = idle;
-                    idle = (idle * 2).min(self.options.max_poll_interval);
+                    idle = idle.saturating_mul(2).min(self.options.max_poll_interval);
                     wait
                 }
             };
@@ -697,8 +707,9 @@ impl Worker {
     fn disposition(&self, err: &Error, job: &JobRecord, now: DateTime<Utc>) -> Disposition {
         let account = &job.ig_user_id;
         if let Error::QuotaExceeded { frees_at, .. } = err {
+            // Never sooner than one backoff: a slot estimated free already may not be yet.
             return Disposition::Defer {
-                until: (*frees_at).max(now),
+                until: (*frees_at).max(time_after(now, self.options.retry_backoff)),
                 reason: format!(
                     "deferred until {frees_at}: the publishing quota of account {account} is                      used up ({err})"
                 ),

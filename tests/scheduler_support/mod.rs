@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use instagraph::accounts::ConnectRequest;
-use instagraph::publisher::{Post, Publisher, PublisherConfig, Scheduler, WorkerOptions};
+use instagraph::publisher::{
+    Post, Publisher, PublisherConfig, Scheduler, WaitPolicy, WorkerOptions,
+};
 use instagraph::sandbox::{Sandbox, SandboxConfig};
 use instagraph::store::{JobRecord, JobStatus, SealingKey, Store};
 use instagraph::{AccountManager, Client, CompanyId, IgUserId, RetryPolicy};
@@ -76,6 +78,11 @@ impl Process {
             manager.clone(),
             PublisherConfig {
                 lease: SHORT_LEASE,
+                // The sandbox processes images at once: no need to give them time.
+                image_wait: WaitPolicy {
+                    first_poll: Duration::from_millis(10),
+                    ..WaitPolicy::images()
+                },
                 ..PublisherConfig::default()
             },
         );

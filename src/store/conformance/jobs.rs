@@ -504,8 +504,7 @@ pub async fn job_claim_exclusive_concurrent(f: &Fixture) {
     }
 }
 
-/// An expired lease can be claimed by another worker; the old one loses it. Also runs
-/// [`job_in_flight_takeover_after_lease_expiry`].
+/// An expired lease can be claimed by another worker; the old one loses it.
 pub async fn job_expired_lease_reclaimable(f: &Fixture) {
     let b = f.backend();
     let acme = company("acme");
@@ -546,9 +545,6 @@ pub async fn job_expired_lease_reclaimable(f: &Fixture) {
         .expect("get")
         .expect("present");
     assert_eq!(stored.lease_owner.as_deref(), Some("w2"), "w2 keeps it");
-    // The same for work in flight (run here on the same backend: w2's lease on `j` lives on
-    // past the instants that case uses, so the two do not meet).
-    job_in_flight_takeover_after_lease_expiry(f).await;
 }
 
 /// Work in flight when its worker or publisher crashed (lease lapsed, status `Pending`,
@@ -619,8 +615,7 @@ pub async fn job_in_flight_takeover_after_lease_expiry(f: &Fixture) {
         .expect("renew"));
 }
 
-/// Only the lease holder renews or releases; released jobs are claimable again. Also runs
-/// [`job_acquire_targeted`].
+/// Only the lease holder renews or releases; released jobs are claimable again.
 pub async fn job_renew_and_release(f: &Fixture) {
     let b = f.backend();
     let acme = company("acme");
@@ -676,8 +671,6 @@ pub async fn job_renew_and_release(f: &Fixture) {
         .await
         .expect("claim")
         .is_empty());
-    // Targeted leases (run here on the same backend: `j` is published, so the two do not meet).
-    job_acquire_targeted(f).await;
 }
 
 /// Company B can neither read nor change company A's jobs.

@@ -195,7 +195,9 @@ macro_rules! store_conformance_tests {
             jobs::job_claim_limit,
             jobs::job_claim_exclusive_concurrent,
             jobs::job_expired_lease_reclaimable,
+            jobs::job_in_flight_takeover_after_lease_expiry,
             jobs::job_renew_and_release,
+            jobs::job_acquire_targeted,
             jobs::job_tenant_isolation,
         );
     };

@@ -19,11 +19,18 @@ pub struct Migration {
 }
 
 /// Every SQLite migration, in order. Append new files here; never edit an applied one.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "init",
-    sql: include_str!("../../../migrations/sqlite/0001_init.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "init",
+        sql: include_str!("../../../migrations/sqlite/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "jobs_claimable",
+        sql: include_str!("../../../migrations/sqlite/0002_jobs_claimable.sql"),
+    },
+];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS instagraph_migrations (
     version    INTEGER NOT NULL PRIMARY KEY,
