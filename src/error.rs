@@ -303,6 +303,59 @@ pub enum Error {
         /// The job.
         job_id: JobId,
     },
+    /// An operation of a batch request came back `null`: Meta timed it out. It may or may not
+    /// have run; a GET can simply be sent again.
+    #[error("batch operation {index} ({context}) timed out")]
+    BatchTimedOut {
+        /// The operation's position in the batch (from 0).
+        index: usize,
+        /// The operation's method and path (never its query).
+        context: Box<RequestContext>,
+    },
+    /// A hashtag search would query a new hashtag past the account's budget (30 unique
+    /// hashtags per rolling 7 days): refused before any call.
+    #[error(
+        "hashtag budget of account {account} exceeded: {used} of {limit} unique hashtags used in the rolling window; a slot frees at {frees_at}"
+    )]
+    HashtagBudgetExceeded {
+        /// The account whose budget is used up.
+        account: crate::ids::IgUserId,
+        /// Unique hashtags counted in the current window.
+        used: u32,
+        /// Unique hashtags allowed per window.
+        limit: u32,
+        /// When the oldest counted hashtag leaves the window.
+        frees_at: DateTime<Utc>,
+    },
+    /// An insights metric Meta removed was asked for: refused before any call.
+    #[error("the insights metric `{metric}` was removed by Meta; {}", removed_hint(.replacement))]
+    RemovedMetric {
+        /// The metric asked for.
+        metric: String,
+        /// The metric to ask for instead, when Meta names one.
+        replacement: Option<&'static str>,
+    },
+    /// A message could not be sent because the recipient's last message is older than the
+    /// messaging window (24 hours; 7 days with the `HUMAN_AGENT` tag): Graph code 10, subcode
+    /// 2534022.
+    #[error("outside the messaging window for recipient {recipient} on {context}: {error}")]
+    OutsideMessagingWindow {
+        /// The recipient (scoped id or comment id) the message was for.
+        recipient: String,
+        /// Whether the message carried the `HUMAN_AGENT` tag (7-day window).
+        human_agent: bool,
+        /// Meta's error, every field kept.
+        error: Box<GraphApiError>,
+        /// Where the request went.
+        context: Box<RequestContext>,
+    },
+}
+
+fn removed_hint(replacement: &Option<&'static str>) -> String {
+    match replacement {
+        Some(r) => format!("use `{r}` instead"),
+        None => "it has no replacement".to_owned(),
+    }
 }
 
 fn publish_message(
@@ -556,6 +609,10 @@ impl Error {
                 _ => cause.class(),
             },
             Error::QuotaExceeded { .. } => ErrorClass::QuotaExceeded,
+            Error::BatchTimedOut { .. } => ErrorClass::Transient,
+            Error::HashtagBudgetExceeded { .. } => ErrorClass::QuotaExceeded,
+            Error::RemovedMetric { .. } => ErrorClass::InvalidInput,
+            Error::OutsideMessagingWindow { .. } => ErrorClass::PolicyBlocked,
             _ => ErrorClass::Unknown,
         }
     }
@@ -565,6 +622,7 @@ impl Error {
         match self {
             Error::Graph { error, .. } => Some(error),
             Error::Publish { graph: Some(g), .. } => Some(g),
+            Error::OutsideMessagingWindow { error, .. } => Some(error),
             _ => None,
         }
     }
@@ -574,7 +632,8 @@ impl Error {
         match self {
             Error::Graph { context, .. }
             | Error::Http { context, .. }
-            | Error::Decode { context, .. } => Some(context),
+            | Error::Decode { context, .. }
+            | Error::OutsideMessagingWindow { context, .. } => Some(context),
             _ => None,
         }
     }

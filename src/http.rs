@@ -63,6 +63,7 @@ pub(crate) struct GraphRequest<'c> {
     target: Target,
     query: Vec<(Cow<'static, str>, String)>,
     form: Option<Vec<(Cow<'static, str>, String)>>,
+    json: Option<serde_json::Value>,
     token: Option<&'c AccessToken>,
     retry_safe: bool,
     context: RequestContext,
@@ -96,6 +97,7 @@ impl<'c> GraphRequest<'c> {
             },
             query: Vec::new(),
             form: None,
+            json: None,
             token: None,
             retry_safe,
         }
@@ -140,6 +142,7 @@ impl<'c> GraphRequest<'c> {
             target: Target::Url(parsed),
             query: Vec::new(),
             form: None,
+            json: None,
             token: None,
             retry_safe: true,
         };
@@ -178,6 +181,12 @@ impl<'c> GraphRequest<'c> {
         self.form
             .get_or_insert_with(Vec::new)
             .push((key.into(), value.into()));
+        self
+    }
+
+    /// A JSON body (`Content-Type: application/json`), as the Send API takes it.
+    pub(crate) fn json_body(mut self, body: serde_json::Value) -> Self {
+        self.json = Some(body);
         self
     }
 
@@ -269,6 +278,12 @@ impl<'c> GraphRequest<'c> {
                     reqwest::header::CONTENT_TYPE,
                     "application/x-www-form-urlencoded",
                 )
+                .body(body);
+        } else if let Some(json) = &self.json {
+            let body =
+                serde_json::to_vec(json).map_err(|e| Error::invalid("body", e.to_string()))?;
+            builder = builder
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(body);
         }
         builder.build().map_err(|e| Error::Http {

@@ -13,6 +13,7 @@ mod page;
 pub mod publisher;
 pub mod rate_limit;
 pub mod store;
+pub mod webhooks;
 
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
@@ -27,3 +28,4 @@ pub use ids::*;
 pub use page::Page;
 pub use publisher::Publisher;
 pub use rate_limit::RateLimitStatus;
+pub use webhooks::WebhookError;

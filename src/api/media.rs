@@ -17,6 +17,11 @@ use crate::page::Page;
 /// Default fields of a media object, on both hosts.
 pub const DEFAULT_MEDIA_FIELDS: &str = "id,caption,media_type,media_product_type,media_url,permalink,shortcode,thumbnail_url,timestamp,username,like_count,comments_count,is_comment_enabled";
 
+/// Default fields of media the account is tagged in (`/{ig-user-id}/tags`; the fields that
+/// edge supports).
+pub const DEFAULT_TAGGED_MEDIA_FIELDS: &str =
+    "id,caption,media_type,media_url,permalink,timestamp,username,like_count,comments_count";
+
 /// Default fields of a carousel's children (the fields a child supports).
 pub const DEFAULT_CHILD_FIELDS: &str =
     "id,media_type,media_url,permalink,shortcode,thumbnail_url,timestamp,username";
@@ -28,6 +33,16 @@ impl<'a> IgUserHandler<'a> {
             graph: self.graph,
             id: self.id.clone(),
         }
+    }
+
+    /// `GET /{ig-user-id}/tags`: media in which other accounts tagged this one
+    /// ([`DEFAULT_TAGGED_MEDIA_FIELDS`] by default).
+    pub fn tags(&self) -> ListEdge<'a, Media> {
+        ListEdge::new(
+            self.graph,
+            format!("{}/tags", self.id),
+            DEFAULT_TAGGED_MEDIA_FIELDS,
+        )
     }
 }
 
@@ -139,8 +154,8 @@ impl ListMedia<'_> {
 /// One media object: `graph.media(id)`.
 #[derive(Debug, Clone)]
 pub struct MediaHandler<'a> {
-    graph: Graph<'a>,
-    id: MediaId,
+    pub(crate) graph: Graph<'a>,
+    pub(crate) id: MediaId,
 }
 
 impl<'a> MediaHandler<'a> {

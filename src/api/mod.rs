@@ -47,17 +47,42 @@ use crate::page::Page;
 use crate::AccessToken;
 
 pub mod accounts;
+pub mod batch;
+pub mod comments;
+pub mod hashtags;
 pub mod ig_user;
+pub mod insights;
 pub mod media;
+pub mod mentions;
+pub mod messaging;
 pub mod models;
+pub mod moderation;
 pub mod publish;
 
 pub use accounts::{
     discover_accounts, email_or_fallback, fallback_email, BusinessHandler, DiscoveredAccount,
     Discovery, DiscoverySource, GetFacebookUser, SkippedCall,
 };
+pub use batch::{
+    Batch, BatchHeader, BatchMethod, BatchOp, BatchResponse, BatchResult, BatchResults, BatchSlot,
+    DEFAULT_BATCH_CONCURRENCY, MAX_BATCH_CONCURRENCY, MAX_BATCH_OPERATIONS,
+};
+pub use comments::{
+    validate_comment_message, validate_private_reply_text, CommentHandler, GetComment,
+};
+pub use hashtags::{validate_hashtag_query, HashtagBudget, HashtagBudgetSnapshot, HashtagHandler};
 pub use ig_user::{GetIgUser, IgUserHandler};
+pub use insights::{
+    AccountInsights, AccountInsightsRequest, Granularity, MediaInsightKind, MediaInsights,
+    MediaInsightsRequest, Metric,
+};
 pub use media::{GetMedia, IgUserMediaHandler, ListMedia, MediaDeleted, MediaHandler};
+pub use mentions::GetMention;
+pub use messaging::{
+    AttachmentKind, ConversationHandler, ListConversations, ListMessages, MessageContent,
+    MessageHandler, MessagingTag, Reaction, Recipient, SendMessage,
+};
+pub use moderation::{filter_comments, Author, CommentFilter, ReplyTemplate};
 pub use publish::{
     publish_image, validate_alt_text, validate_caption, validate_collaborators,
     validate_container_request, validate_image_container, validate_media_url,
@@ -270,6 +295,8 @@ pub struct ListEdge<'a, T> {
     path: String,
     default_fields: &'static str,
     params: ListParams,
+    max_limit: Option<u32>,
+    extra_query: Vec<(&'static str, String)>,
     _item: PhantomData<fn() -> T>,
 }
 
@@ -292,8 +319,22 @@ where
             path,
             default_fields,
             params: ListParams::default(),
+            max_limit: None,
+            extra_query: Vec::new(),
             _item: PhantomData,
         }
+    }
+
+    /// Refuses a `limit` above `max` before any call, for edges Meta caps (comments: 50).
+    pub(crate) fn max_limit(mut self, max: u32) -> Self {
+        self.max_limit = Some(max);
+        self
+    }
+
+    /// A parameter the edge always needs (e.g. `user_id` on hashtag media).
+    pub(crate) fn with_query(mut self, key: &'static str, value: impl Into<String>) -> Self {
+        self.extra_query.push((key, value.into()));
+        self
     }
 
     /// The fields to read (replaces the default list).
@@ -326,9 +367,20 @@ where
 
     /// Fetches the first page.
     pub async fn send(self) -> Result<Page<T>> {
-        let req = self
+        if let (Some(max), Some(limit)) = (self.max_limit, self.params.limit) {
+            if limit > max {
+                return Err(Error::invalid(
+                    "limit",
+                    format!("{limit} is above this edge's maximum of {max} items per page"),
+                ));
+            }
+        }
+        let mut req = self
             .params
             .apply(self.graph.get(self.path), self.default_fields)?;
+        for (key, value) in self.extra_query {
+            req = req.query(key, value);
+        }
         let list: ListResponse<T> = req.send().await?;
         Ok(self.graph.page(list))
     }

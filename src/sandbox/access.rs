@@ -18,6 +18,10 @@ pub(crate) enum NodeKind {
     IgUser,
     Media,
     Container,
+    Comment,
+    Hashtag,
+    Conversation,
+    Message,
 }
 
 impl NodeKind {
@@ -30,6 +34,10 @@ impl NodeKind {
             Self::IgUser => "IGUser",
             Self::Media => "IGMedia",
             Self::Container => "IGContainer",
+            Self::Comment => "IGComment",
+            Self::Hashtag => "IGHashtag",
+            Self::Conversation => "UnifiedThread",
+            Self::Message => "Message",
         }
     }
 }
@@ -47,6 +55,14 @@ pub(crate) fn node_kind(w: &World, id: &str) -> Option<NodeKind> {
         Some(NodeKind::Media)
     } else if w.containers.contains_key(id) {
         Some(NodeKind::Container)
+    } else if w.engage.comments.contains_key(id) {
+        Some(NodeKind::Comment)
+    } else if w.engage.hashtags.contains_key(id) {
+        Some(NodeKind::Hashtag)
+    } else if w.engage.conversations.contains_key(id) {
+        Some(NodeKind::Conversation)
+    } else if w.engage.messages.contains_key(id) {
+        Some(NodeKind::Message)
     } else {
         None
     }
@@ -183,6 +199,25 @@ impl Caller {
                 .containers
                 .get(id)
                 .is_some_and(|c| self.ig_accounts(w).contains(&c.owner)),
+            NodeKind::Comment => w
+                .engage
+                .comments
+                .get(id)
+                .is_some_and(|c| self.can_reach(w, NodeKind::Media, &c.media)),
+            // The hashtag index is public to every IG-capable token.
+            NodeKind::Hashtag => {
+                w.engage.hashtags.contains_key(id) && !self.ig_accounts(w).is_empty()
+            }
+            NodeKind::Conversation => w
+                .engage
+                .conversations
+                .get(id)
+                .is_some_and(|c| self.ig_accounts(w).contains(&c.ig)),
+            NodeKind::Message => w
+                .engage
+                .messages
+                .get(id)
+                .is_some_and(|m| self.can_reach(w, NodeKind::Conversation, &m.conversation)),
         }
     }
 }

@@ -85,6 +85,23 @@ pub struct SandboxConfig {
     pub facebook_code_ttl_seconds: i64,
     /// Lifetime of an Instagram Login authorization code, seconds.
     pub instagram_code_ttl_seconds: i64,
+    /// Unique hashtags an account may query per rolling 7 days (Meta: 30); the next one
+    /// answers code 18. 0 disables the budget.
+    pub hashtag_budget: u32,
+    /// Batch operations whose `relative_url` contains one of these substrings "time out":
+    /// they are not executed and come back as `null`, as Meta answers an operation that
+    /// exceeded its time budget.
+    pub batch_timeout_ops: Vec<String>,
+    /// With fault injection's `slow_ms` at or above this (milliseconds), every batch
+    /// operation times out (`null`); 0 disables it.
+    pub batch_op_timeout_ms: u64,
+    /// Whether graph.instagram.com accepts batch requests. Meta does not document it [U]:
+    /// by default the sandbox answers code 100 there (graph.facebook.com always accepts).
+    pub instagram_batch: bool,
+    /// Whether webhook events are delivered only for fields the account subscribed the app
+    /// to (`POST /{ig-id}/subscribed_apps`), as Meta does. Off by default so tests can
+    /// deliver events without subscribing first.
+    pub webhooks_require_subscription: bool,
 }
 
 impl Default for SandboxConfig {
@@ -115,6 +132,11 @@ impl Default for SandboxConfig {
             long_lived_seconds: 5_183_944,
             facebook_code_ttl_seconds: 600,
             instagram_code_ttl_seconds: 3600,
+            hashtag_budget: 30,
+            batch_timeout_ops: Vec::new(),
+            batch_op_timeout_ms: 0,
+            instagram_batch: false,
+            webhooks_require_subscription: false,
         }
     }
 }

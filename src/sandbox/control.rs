@@ -271,5 +271,30 @@ pub(crate) fn describe(w: &World, base: &str) -> Value {
         "clock": clock(w),
         "user_tokens_issued": tokens,
         "media_url_markers": markers::table(),
+        "engagement": w.engage.seed_summary,
+        "webhook": w.engage.webhook.as_ref().map(|h| h.callback_url.clone()),
+        "errors": engagement_errors(),
+    })
+}
+
+/// The error codes the sandbox chose where Meta documents a rule but not its error.
+fn engagement_errors() -> Value {
+    json!({
+        "hashtag_budget": { "code": super::hashtags::BUDGET_CODE, "rule": "30 unique hashtags per account per rolling 7 days (hashtag_budget)" },
+        "messaging_window": { "code": 10, "error_subcode": 2534022, "rule": "24 h after the person's last message; 7 days with tag HUMAN_AGENT" },
+        "private_reply_too_old": { "code": 10, "error_subcode": 2534022, "rule": "private replies within 7 days of the comment" },
+        "private_reply_duplicate": { "code": 10900, "rule": "one private reply per comment" },
+        "message_too_old": { "code": 100, "error_subcode": 33, "rule": "only the 20 newest messages of a conversation are readable" },
+        "message_too_long": { "code": 100, "rule": "text at most 1000 UTF-8 bytes" },
+        "unknown_recipient": { "code": 100, "error_subcode": 2018001 },
+        "story_few_viewers": { "code": 10, "rule": "story insights need 5 viewers" },
+        "story_expired": { "code": 10, "rule": "story insights only within 24 h" },
+        "insights_range": { "code": 100, "rule": "since/until at most 30 days apart" },
+        "removed_metric": { "code": 100 },
+        "comment_not_owner": { "code": 200, "rule": "hide/delete need the media owner's token" },
+        "reply_to_hidden": { "code": 100 },
+        "comments_disabled": { "code": 100 },
+        "batch_too_large": { "code": 100, "rule": "at most 50 operations" },
+        "instagram_batch": { "code": 100, "rule": "unless instagram_batch is set" },
     })
 }

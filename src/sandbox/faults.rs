@@ -18,6 +18,18 @@ pub(crate) struct FaultRoll {
     pub throttle: Option<i64>,
 }
 
+impl FaultRoll {
+    /// No fault at all (batch operations: faults apply to the outer request).
+    pub fn none() -> Self {
+        FaultRoll {
+            slow_ms: 0,
+            drop: false,
+            transient: None,
+            throttle: None,
+        }
+    }
+}
+
 pub(crate) fn roll_faults(w: &mut World) -> FaultRoll {
     let f = w.faults.clone();
     let mut roll = FaultRoll {

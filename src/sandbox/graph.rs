@@ -7,6 +7,7 @@ use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 use super::access::{node_kind, Caller, NodeKind};
+use super::engage::{comments_scope, messages_scope};
 use super::error::{GraphError, GraphResult};
 use super::faults::{self, FaultRoll};
 use super::fields::{self, Field};
@@ -15,7 +16,8 @@ use super::nodes::{self, View};
 use super::paging::{self, PageLinks};
 use super::server::{Incoming, Reply, Shared};
 use super::world::{Login, Revocation, World};
-use super::{oauth, publish, stats, usage};
+use super::{batch, oauth, publish, stats, usage};
+use super::{comments, hashtags, insights, mentions, messaging, subscriptions};
 
 /// One Graph request after routing: where it came from and what it asks.
 pub(crate) struct GraphReq<'a> {
@@ -82,6 +84,9 @@ pub(crate) async fn entry(shared: &Shared, conn: &ConnHandle, host: Login, inc: 
         conn.cut();
         return Reply::json(500, json!({}));
     }
+    if batch::is_batch(&inc) {
+        return batch::run(shared, host, &inc, roll).await;
+    }
     let mut w = shared.lock();
     let reply = handle(&mut w, &shared.base_url, host, &inc, roll);
     let published = kind == "media_publish" && matches!(reply, Reply::Json { status: 200, .. });
@@ -93,7 +98,13 @@ pub(crate) async fn entry(shared: &Shared, conn: &ConnHandle, host: Login, inc: 
     reply
 }
 
-fn handle(w: &mut World, base_url: &str, host: Login, inc: &Incoming, roll: FaultRoll) -> Reply {
+pub(crate) fn handle(
+    w: &mut World,
+    base_url: &str,
+    host: Login,
+    inc: &Incoming,
+    roll: FaultRoll,
+) -> Reply {
     let host_name = match host {
         Login::Facebook => super::server::hosts::GRAPH_FACEBOOK,
         Login::Instagram => super::server::hosts::GRAPH_INSTAGRAM,
@@ -145,7 +156,7 @@ pub(crate) fn is_version(s: &str) -> bool {
 }
 
 /// The access token from `access_token` (query or form) or `Authorization: Bearer|OAuth`.
-fn token_of(inc: &Incoming) -> Option<String> {
+pub(crate) fn token_of(inc: &Incoming) -> Option<String> {
     if let Some(t) = inc.param("access_token").filter(|t| !t.is_empty()) {
         return Some(t.to_owned());
     }
@@ -320,7 +331,26 @@ fn route(
         (*first).to_owned()
     };
     let method = req.method().to_owned();
-    let kind = node_kind(w, &id)
+    match (rest, method.as_str()) {
+        ([], "GET") if *first == "ig_hashtag_search" => {
+            return hashtags::search(w, req, caller);
+        }
+        (["insights"], "GET")
+            if w.engage.expired_stories.contains(&id) && !w.media.contains_key(&id) =>
+        {
+            return Err(insights::expired_story_error());
+        }
+        _ => {}
+    }
+    let found = node_kind(w, &id);
+    if found == Some(NodeKind::Comment)
+        && method != "GET"
+        && !caller.can_reach(w, NodeKind::Comment, &id)
+    {
+        // The comment exists; managing it needs the media owner's token.
+        return Err(comments::not_owner());
+    }
+    let kind = found
         .filter(|k| caller.can_reach(w, *k, &id))
         .ok_or_else(|| GraphError::unsupported(&method, first))?;
     if let Some(obj) = w.business_object_of(&id) {
@@ -396,6 +426,33 @@ fn route(
                 .unwrap_or_default();
             list(w, req, ids, "id", nodes::media)
         }
+        (NodeKind::Comment, [], "POST") => comments::hide(w, req, caller, &id),
+        (NodeKind::Comment, [], "DELETE") => comments::delete(w, caller, &id),
+        (NodeKind::Comment, ["replies"], "GET") => comments::replies(w, req, caller, &id),
+        (NodeKind::Comment, ["replies"], "POST") => comments::reply(w, req, caller, &id),
+        (NodeKind::Media, ["comments"], "GET") => comments::list(w, req, caller, &id),
+        (NodeKind::Media, ["comments"], "POST") => comments::create(w, req, caller, &id),
+        (NodeKind::Media, ["insights"], "GET") => insights::media(w, req, caller, &id),
+        (NodeKind::IgUser, ["insights"], "GET") => insights::account(w, req, caller, &id),
+        (NodeKind::IgUser, ["tags"], "GET") => mentions::tags(w, req, caller, &id),
+        (NodeKind::IgUser, ["mentions"], "POST") => mentions::reply(w, req, caller, &id),
+        (NodeKind::IgUser, ["recently_searched_hashtags"], "GET") => {
+            hashtags::recently_searched(w, req, caller, &id)
+        }
+        (NodeKind::IgUser | NodeKind::Page, ["conversations"], "GET") => {
+            messaging::conversations(w, req, caller, kind, &id)
+        }
+        (NodeKind::IgUser | NodeKind::Page, ["messages"], "POST") => {
+            messaging::send(w, req, caller, kind, &id)
+        }
+        (NodeKind::IgUser | NodeKind::Page, ["subscribed_apps"], _) => {
+            subscriptions::handle(w, req, caller, &id)
+        }
+        (NodeKind::Hashtag, ["top_media"], "GET") => hashtags::media(w, req, caller, &id, false),
+        (NodeKind::Hashtag, ["recent_media"], "GET") => hashtags::media(w, req, caller, &id, true),
+        (NodeKind::Conversation, ["messages"], "GET") => {
+            messaging::conversation_messages(w, req, caller, &id)
+        }
         (_, [], _) => Err(GraphError::unsupported(&method, first)),
         (_, rest, _) => Err(GraphError::unknown_path(&rest.join("/"))),
     }
@@ -403,9 +460,11 @@ fn route(
 
 fn require_read_scope(caller: &Caller, kind: NodeKind) -> GraphResult<()> {
     match kind {
-        NodeKind::IgUser | NodeKind::Media | NodeKind::Container => {
+        NodeKind::IgUser | NodeKind::Media | NodeKind::Container | NodeKind::Hashtag => {
             caller.require(caller.basic_scope(), 10)
         }
+        NodeKind::Comment => caller.require(comments_scope(caller), 10),
+        NodeKind::Conversation | NodeKind::Message => caller.require(messages_scope(caller), 10),
         _ => Ok(()),
     }
 }

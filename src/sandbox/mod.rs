@@ -37,20 +37,38 @@
 //! with processing times in [`SandboxConfig`] on the sandbox clock, so
 //! [`Sandbox::advance_clock`] finishes processing, expires containers (24 h) and stories.
 //!
+//! Reading and engaging (seeded relative to the sandbox clock at start; ids in
+//! [`Seed::engagement`] and `GET /__sandbox/config` → `engagement`): comments and replies
+//! (`/{media}/comments`, `/{comment}`, `/{comment}/replies`, ≤ 50 a page), mentions and tags,
+//! hashtags (`/ig_hashtag_search`, `/{hashtag}/top_media|recent_media`, 30 per 7 days →
+//! code 18), insights (`/{ig-user}/insights`, `/{media}/insights`), messaging
+//! (`/{ig-id|page-id|me}/conversations`, `/{conversation}`, `/{message}`,
+//! `POST …/messages` with the 24 h / 7 day window → 10/2534022, private replies),
+//! `subscribed_apps`, batch requests (`POST /` on graph.facebook.com) and webhooks
+//! (`POST /__sandbox/webhooks`, `POST /__sandbox/events`). The error codes the sandbox chose
+//! where Meta is silent are listed under `errors` in `GET /__sandbox/config`.
+//!
 //! Bulk tests and benches: set `app_call_budget_per_hour: 0` and
 //! `business_call_budget_per_day: 0` (Meta-like budgets would throttle hundreds of publishes)
 //! and `extra_instagram_accounts` for more accounts (`@load.01` …, on Pages Alice manages).
 //! [`Sandbox::call_counts`] counts calls by endpoint kind for efficiency tests.
 
 mod access;
+mod batch;
+mod comments;
 mod config;
 mod control;
 mod dialog;
+mod engage;
 mod error;
 mod faults;
 mod fields;
 mod graph;
+mod hashtags;
 mod html;
+mod insights;
+mod mentions;
+mod messaging;
 mod net;
 mod nodes;
 mod oauth;
@@ -60,7 +78,9 @@ mod rupload;
 mod seed;
 mod server;
 mod stats;
+mod subscriptions;
 mod usage;
+mod webhooks;
 mod world;
 
 use std::collections::BTreeMap;
@@ -74,6 +94,7 @@ use tokio::task::JoinHandle;
 pub use config::LostPublishMode;
 pub use config::{Faults, InstagramTokenShape, SandboxConfig};
 pub use control::{IssuedToken, TokenRequest};
+pub use engage::seed::{SeedConversation, SeedEngagement};
 pub use rupload::UploadState;
 pub use seed::{Seed, SeedBusiness, SeedIgAccount, SeedPage, SeedUser};
 pub use world::Login;
@@ -358,6 +379,63 @@ impl Sandbox {
                 response.text().await.unwrap_or_default()
             ))),
         }
+    }
+
+    /// Comments and replies under a media (what its `comments_count` reports); 0 for an
+    /// unknown media.
+    pub fn comment_count(&self, media_id: &str) -> usize {
+        self.shared.lock().engage.comment_total(media_id) as usize
+    }
+
+    /// Messages in a conversation; 0 for an unknown conversation.
+    pub fn message_count(&self, conversation_id: &str) -> usize {
+        self.shared
+            .lock()
+            .engage
+            .conversations
+            .get(conversation_id)
+            .map_or(0, |c| c.messages.len())
+    }
+
+    /// Sets how many people viewed a story (fewer than 5: its insights answer code 10).
+    pub fn set_story_viewers(&self, story_id: &str, viewers: u64) {
+        self.shared
+            .lock()
+            .engage
+            .story_viewers
+            .insert(story_id.to_owned(), viewers);
+    }
+
+    /// Unique hashtags the account queried in the rolling 7 days (the budget's usage).
+    pub fn hashtags_queried(&self, ig_user_id: &str) -> usize {
+        let w = self.shared.lock();
+        let now = w.now();
+        w.engage.hashtag_queries.get(ig_user_id).map_or(0, |log| {
+            log.iter()
+                .filter(|(t, _)| now - *t < chrono::Duration::days(7))
+                .count()
+        })
+    }
+
+    /// The registered webhook callback URL, if any (`POST /__sandbox/webhooks`).
+    pub fn webhook_callback(&self) -> Option<String> {
+        self.shared
+            .lock()
+            .engage
+            .webhook
+            .as_ref()
+            .map(|h| h.callback_url.clone())
+    }
+
+    /// Makes an event happen and delivers its webhook, as `POST /__sandbox/events` does
+    /// (event types in the module docs); answers the same JSON.
+    pub async fn event(&self, event: serde_json::Value) -> Result<serde_json::Value, SandboxError> {
+        let serde_json::Value::Object(e) = event else {
+            return Err(SandboxError::Invalid("an event is a JSON object".into()));
+        };
+        webhooks::event(&self.shared, &e)
+            .await
+            .map_err(SandboxError::Invalid)
     }
 
     /// `appsecret_proof` for a token under this sandbox's app secret.

@@ -4,10 +4,12 @@
 use serde_json::{json, Map, Value};
 
 use super::access::{Caller, NodeKind};
+use super::engage::username_of;
 use super::error::{GraphError, GraphResult};
 use super::fields::Field;
 use super::paging;
 use super::world::{meta_time, ContainerStatus, Login, World};
+use super::{comments, hashtags, mentions, messaging};
 
 /// How a node is being rendered.
 #[derive(Clone, Copy)]
@@ -22,6 +24,10 @@ pub(crate) fn default_fields(kind: NodeKind) -> &'static str {
     match kind {
         NodeKind::User | NodeKind::Page | NodeKind::Business => "id,name",
         NodeKind::IgUser | NodeKind::Media | NodeKind::Container => "id",
+        NodeKind::Comment => "timestamp,text,id",
+        NodeKind::Hashtag => "id,name",
+        NodeKind::Conversation => "id,updated_time",
+        NodeKind::Message => "id,created_time",
     }
 }
 
@@ -49,6 +55,10 @@ pub(crate) fn render(
         NodeKind::IgUser => ig_user(w, v, id, fields),
         NodeKind::Media => media(w, id, fields),
         NodeKind::Container => container(w, id, fields),
+        NodeKind::Comment => comments::render(w, id, fields),
+        NodeKind::Hashtag => hashtags::render(w, id, fields),
+        NodeKind::Conversation => messaging::render_conversation(w, id, fields),
+        NodeKind::Message => messaging::render_message(w, id, fields),
     }
 }
 
@@ -235,6 +245,8 @@ fn ig_user(w: &mut World, v: View<'_>, id: &str, fields: &[Field]) -> GraphResul
             "account_type" if ig_host => json!(a.account_type),
             "permitted_tasks" if v.in_business => json!(PAGE_TASKS),
             "permitted_tasks" => Value::Null,
+            "mentioned_comment" => mentions::mentioned_comment(w, id, f)?,
+            "mentioned_media" => mentions::mentioned_media(w, id, f)?,
             "media" => {
                 let limit = f
                     .modifier("limit")
@@ -267,7 +279,7 @@ pub(crate) fn media(w: &mut World, id: &str, fields: &[Field]) -> GraphResult<Va
         .get(id)
         .cloned()
         .ok_or_else(|| GraphError::unsupported("GET", id))?;
-    let username = w.ig_accounts.get(&m.owner).map(|a| a.username.clone());
+    let username = username_of(w, &m.owner);
     let mut out = start(&m.id);
     for f in fields {
         let val = match f.name.as_str() {
@@ -289,6 +301,7 @@ pub(crate) fn media(w: &mut World, id: &str, fields: &[Field]) -> GraphResult<Va
             "like_count" | "comments_count" | "is_comment_enabled" => Value::Null,
             "is_shared_to_feed" => json!(m.is_shared_to_feed),
             "alt_text" => json!(m.alt_text),
+            "comments" if m.parent.is_none() => comments::nested_for_media(w, &m.id, f)?,
             "children" => {
                 if m.children.is_empty() {
                     Value::Null

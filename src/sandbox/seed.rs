@@ -8,6 +8,7 @@ use rand::{rngs::StdRng, SeedableRng};
 use serde::Serialize;
 
 use super::config::{Faults, SandboxConfig};
+use super::engage::seed::SeedEngagement;
 use super::world::{random_alnum, App, Business, IgAccount, Media, Page, Usage, User, World};
 
 /// A seeded Facebook user.
@@ -89,6 +90,8 @@ pub struct Seed {
     pub businesses: Vec<SeedBusiness>,
     /// IG professional accounts.
     pub instagram_accounts: Vec<SeedIgAccount>,
+    /// Comments, stories, hashtags and conversations seeded for reading and engaging.
+    pub engagement: SeedEngagement,
 }
 
 impl Seed {
@@ -419,7 +422,8 @@ pub(crate) fn build(config: SandboxConfig) -> (World, Seed) {
         ig_accounts.insert(account.id.clone(), account);
     }
 
-    let seed = Seed {
+    let mut seed = Seed {
+        engagement: SeedEngagement::default(),
         app_id: app.id.clone(),
         users: users
             .iter()
@@ -488,7 +492,11 @@ pub(crate) fn build(config: SandboxConfig) -> (World, Seed) {
         clock_offset: Duration::zero(),
         next_media,
         next_container: CONTAINER_BASE,
+        engage: Default::default(),
     };
+    let mut world = world;
+    let now = world.now();
+    seed.engagement = super::engage::seed::populate(&mut world, now);
     (world, seed)
 }
 

@@ -12,12 +12,14 @@ use serde_json::{json, Value};
 
 use super::net::ConnHandle;
 use super::world::{Login, World};
-use super::{control, dialog, graph, oauth, rupload};
+use super::{control, dialog, graph, oauth, rupload, webhooks};
 
 /// State shared by every handler.
 pub(crate) struct Shared {
     world: Mutex<World>,
     pub base_url: String,
+    /// The client that verifies and calls webhook callbacks, built on first use.
+    pub webhook_http: std::sync::OnceLock<reqwest::Client>,
 }
 
 impl Shared {
@@ -25,6 +27,7 @@ impl Shared {
         Self {
             world: Mutex::new(world),
             base_url,
+            webhook_http: std::sync::OnceLock::new(),
         }
     }
 
@@ -210,6 +213,11 @@ async fn entry(
         headers: parts.headers,
     };
 
+    if host == "__sandbox" {
+        if let Some(reply) = webhooks::handle(&shared, &incoming, &bytes).await {
+            return reply.into_response();
+        }
+    }
     let reply = match host.as_str() {
         "__sandbox" => control::handle(&shared, &incoming, &bytes),
         hosts::GRAPH_FACEBOOK => {
@@ -243,7 +251,7 @@ fn not_found(path: &str) -> Reply {
     )
 }
 
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
         .next()
         .map(|(_, v)| v.into_owned())

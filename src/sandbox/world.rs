@@ -202,6 +202,8 @@ pub(crate) struct World {
     pub clock_offset: Duration,
     pub next_media: u64,
     pub next_container: u64,
+    /// Comments, hashtags, stories' viewers, conversations, subscriptions, the webhook.
+    pub engage: super::engage::Engage,
 }
 
 impl World {

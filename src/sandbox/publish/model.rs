@@ -277,6 +277,7 @@ impl World {
             let Some((_, id)) = self.story_expiry.pop_front() else {
                 break;
             };
+            self.engage.expired_stories.insert(id.clone());
             if let Some(m) = self.media.remove(&id) {
                 if let Some(acct) = self.ig_accounts.get_mut(&m.owner) {
                     acct.stories.retain(|s| *s != id);

@@ -1,0 +1,29 @@
+//! Insights: account metrics (`GET /{ig-user-id}/insights`) and media and story metrics
+//! (`GET /{ig-media-id}/insights`).
+//!
+//! - [`IgUserHandler::insights`](crate::api::IgUserHandler::insights) → [`AccountInsightsRequest`]:
+//!   metrics with `period`, `metric_type`, `breakdown`, `timeframe` and a `since`…`until` range;
+//!   a range longer than Meta's 30 days is split into windows fetched concurrently and merged
+//!   into one [`AccountInsights`], which rolls up by day, ISO week or month
+//!   ([`AccountInsights::rollup`]).
+//! - [`Graph::media_insights`](crate::api::Graph::media_insights) → [`MediaInsightsRequest`]: the
+//!   metrics valid for a feed post, reel, story or carousel ([`MediaInsightKind`]).
+//!
+//! Every check runs before any call; a metric Meta removed (`impressions`, `plays`,
+//! `video_views`, `profile_views`, …) is refused with [`crate::Error::RemovedMetric`] naming its
+//! replacement. Data can lag 48 hours, Meta keeps it 90 days, and an unavailable metric comes
+//! back as an empty set rather than an error.
+
+mod account;
+mod media;
+mod merge;
+mod metric;
+mod rollup;
+
+pub use account::{
+    AccountInsights, AccountInsightsRequest, InsightWindow, DEFAULT_WINDOW_CONCURRENCY,
+    MAX_WINDOW_DAYS,
+};
+pub use media::{MediaInsightKind, MediaInsights, MediaInsightsRequest};
+pub use metric::{removed_metric, Breakdown, Metric, MetricType, Period, Timeframe};
+pub use rollup::{Aggregation, Granularity, RolledUpMetric, RollupPoint};
