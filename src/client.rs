@@ -25,6 +25,8 @@ pub struct Client {
 pub(crate) struct ClientInner {
     pub(crate) config: Config,
     pub(crate) http: reqwest::Client,
+    /// The hashtag budget shared by every clone of this client.
+    hashtag_budget: crate::api::HashtagBudget,
     /// The HMAC of `appsecret_proof`, keyed once (when the secret is known).
     pub(crate) proof_key: Option<hmac::Hmac<sha2::Sha256>>,
     rate: Mutex<RateLimitStatus>,
@@ -79,6 +81,13 @@ impl Client {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
+    }
+
+    /// The 30-unique-hashtags-per-7-days budget of every account, shared by the clones of this
+    /// client: pass it to `hashtag_search`. Persist it across restarts with
+    /// [`crate::api::HashtagBudget::snapshot`] / `restore`.
+    pub fn hashtag_budget(&self) -> &crate::api::HashtagBudget {
+        &self.inner.hashtag_budget
     }
 
     pub(crate) fn inner(&self) -> &ClientInner {
@@ -305,6 +314,7 @@ impl ClientBuilder {
         };
         Ok(Client {
             inner: Arc::new(ClientInner {
+                hashtag_budget: crate::api::HashtagBudget::new(),
                 proof_key: config
                     .app_secret
                     .as_ref()

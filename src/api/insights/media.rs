@@ -254,3 +254,10 @@ impl MediaInsightsRequest<'_> {
         })
     }
 }
+
+impl<'a> crate::api::MediaHandler<'a> {
+    /// This media's insights for a media of `kind` (see [`Graph::media_insights`]).
+    pub fn insights(&self, kind: MediaInsightKind) -> MediaInsightsRequest<'a> {
+        self.graph.media_insights(self.id.clone(), kind)
+    }
+}
