@@ -70,25 +70,27 @@ impl<T: DeserializeOwned + Send + Sync + 'static> Page<T> {
     }
 
     /// Every item of this page and the following ones. A page is fetched only once the items
-    /// before it have been consumed.
-    pub fn into_stream(self) -> impl Stream<Item = Result<T>> + Send + 'static {
-        stream::try_unfold(Some((self, false)), |state| async move {
-            let Some((mut page, consumed)) = state else {
-                return Ok(None);
-            };
-            if consumed {
-                match page.next_page().await? {
-                    Some(next) => page = next,
-                    None => return Ok(None),
+    /// before it have been consumed. The stream is `Unpin`, so `try_next()` works on it as is.
+    pub fn into_stream(self) -> impl Stream<Item = Result<T>> + Send + Unpin + 'static {
+        Box::pin(
+            stream::try_unfold(Some((self, false)), |state| async move {
+                let Some((mut page, consumed)) = state else {
+                    return Ok(None);
+                };
+                if consumed {
+                    match page.next_page().await? {
+                        Some(next) => page = next,
+                        None => return Ok(None),
+                    }
                 }
-            }
-            let items = std::mem::take(&mut page.items);
-            Ok::<_, crate::Error>(Some((
-                stream::iter(items.into_iter().map(Ok)),
-                Some((page, true)),
-            )))
-        })
-        .try_flatten()
+                let items = std::mem::take(&mut page.items);
+                Ok::<_, crate::Error>(Some((
+                    stream::iter(items.into_iter().map(Ok)),
+                    Some((page, true)),
+                )))
+            })
+            .try_flatten(),
+        )
     }
 
     /// Fetches every remaining page and returns all items.

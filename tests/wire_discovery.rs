@@ -851,3 +851,39 @@ async fn a_next_url_that_only_shares_the_prefix_is_refused() {
     );
     assert!(evil.received_requests().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn the_stories_edge_pins_its_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(v("17841400000000001/stories")))
+        .and(query(&[("fields", "id,media_type,media_product_type,timestamp"), ("limit", "10")]))
+        .respond_with(ok(json!({
+            "data": [
+                {"id": "181001", "media_type": "IMAGE", "media_product_type": "STORY", "timestamp": "2026-11-26T08:00:00+0000"}
+            ],
+            "paging": {"cursors": {"before": "B", "after": "A"}}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let token = AccessToken::new(TOKEN);
+    let page = client
+        .facebook(&token)
+        .ig_user("17841400000000001")
+        .media()
+        .stories()
+        .fields(["id", "media_type", "media_product_type", "timestamp"])
+        .limit(10)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(page.items[0].id.as_str(), "181001");
+    assert_eq!(
+        page.items[0].media_product_type,
+        Some(instagraph::api::models::MediaProductType::Story)
+    );
+    assert!(!page.has_next());
+}
