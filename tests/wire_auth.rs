@@ -7,8 +7,6 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -24,8 +22,11 @@ use instagraph::{
     RetryPolicy,
 };
 
+mod wire_support;
+use wire_support::proof;
+
 const APP_ID: &str = "123";
-const APP_SECRET: &str = "secret";
+const APP_SECRET: &str = wire_support::SECRET;
 const REDIRECT: &str = "https://app.example/oauth/callback";
 const ALT_REDIRECT: &str = "https://app.example/alt/callback";
 const V: &str = "v26.0";
@@ -34,13 +35,6 @@ type AuthCheck = fn(&AuthError) -> bool;
 type ErrorCheck = fn(&Error) -> bool;
 
 // ---- helpers -------------------------------------------------------------------------------------
-
-/// appsecret_proof computed here, independently of the crate.
-fn proof(token: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(APP_SECRET.as_bytes()).unwrap();
-    mac.update(token.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
-}
 
 fn hosts(base: &str) -> Hosts {
     Hosts::uniform(base)

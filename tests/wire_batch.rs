@@ -7,37 +7,26 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use hmac::{Hmac, Mac};
 use instagraph::api::insights::{MediaInsightKind, Metric};
 use instagraph::api::models::IgUser;
 use instagraph::api::BatchOp;
-use instagraph::{AccessToken, Client, Error, ErrorClass, Hosts, RetryPolicy};
+use instagraph::{AccessToken, Client, Error, ErrorClass, Hosts};
 use serde_json::{json, Value};
-use sha2::Sha256;
 use wiremock::matchers::{any, method, path};
 use wiremock::{Match, Mock, MockServer, Request, Respond, ResponseTemplate};
 
-const TOKEN: &str = "EAAGtestusertoken00WXYZ";
-const SECRET: &str = "secret";
-const V: &str = "v26.0";
+mod wire_support;
+use wire_support::{fast_retry, proof, SECRET};
 
-fn proof(token: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
-    mac.update(token.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
-}
+const TOKEN: &str = "EAAGtestusertoken00WXYZ";
+const V: &str = "v26.0";
 
 fn client(base: &str) -> Client {
     Client::builder()
         .app("123", SECRET)
         .api_version(V)
         .hosts(Hosts::uniform(base))
-        .retry(RetryPolicy {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(5),
-            max_throttle_wait: Duration::from_secs(1),
-        })
+        .retry(fast_retry(3))
         .build()
         .unwrap()
 }

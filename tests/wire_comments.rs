@@ -2,79 +2,33 @@
 //! streamed), commenting, reading one comment, its replies, replying, hiding, deleting, and
 //! the private reply; plus every check that refuses a call before any request.
 
-use std::time::Duration;
-
 use chrono::{TimeZone, Utc};
 use futures::TryStreamExt;
-use hmac::{Hmac, Mac};
 use instagraph::api::comments::{
     DEFAULT_COMMENT_FIELDS, MAX_COMMENT_CHARS, MAX_PRIVATE_REPLY_BYTES,
 };
 use instagraph::api::models::Comment;
 use instagraph::config::DEFAULT_API_VERSION;
-use instagraph::{
-    AccessToken, Client, CommentId, Error, ErrorClass, Hosts, IgUserId, MediaId, RetryPolicy,
-};
+use instagraph::{AccessToken, Client, CommentId, Error, ErrorClass, IgUserId, MediaId};
 use serde_json::json;
-use sha2::Sha256;
-use wiremock::matchers::{any, body_json, header, method, path};
+use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
+mod wire_support;
+use wire_support::{ok, query_with_token, silent_server, v, ExactQuery};
+
 const TOKEN: &str = "IGQVJcommentstoken00WXYZ";
-const SECRET: &str = "secret";
 const IG: &str = "17841400000000001";
 const MEDIA: &str = "17900000000000011";
 const COMMENT: &str = "17870000000000021";
 
-fn proof(token: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
-    mac.update(token.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
-}
-
-fn v(p: &str) -> String {
-    format!("/{DEFAULT_API_VERSION}/{p}")
-}
-
 fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .app("123", SECRET)
-        .hosts(Hosts::uniform(&server.uri()))
-        .retry(RetryPolicy {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(5),
-            max_throttle_wait: Duration::from_secs(1),
-        })
-        .build()
-        .unwrap()
+    wire_support::client(server, 3)
 }
 
-/// Matches when the query holds exactly these pairs plus `access_token` and `appsecret_proof`.
-struct ExactQuery(Vec<(String, String)>);
-
+/// Exactly these query pairs plus `access_token` = `TOKEN` and its `appsecret_proof`.
 fn query(list: &[(&str, &str)]) -> ExactQuery {
-    let token_proof = proof(TOKEN);
-    let mut all: Vec<(String, String)> = list
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    all.push(("access_token".into(), TOKEN.into()));
-    all.push(("appsecret_proof".into(), token_proof));
-    all.sort();
-    ExactQuery(all)
-}
-
-impl Match for ExactQuery {
-    fn matches(&self, request: &Request) -> bool {
-        let mut got: Vec<(String, String)> = request
-            .url
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        got.sort();
-        got == self.0
-    }
+    query_with_token(TOKEN, list)
 }
 
 /// Matches a request without a body.
@@ -84,10 +38,6 @@ impl Match for NoBody {
     fn matches(&self, request: &Request) -> bool {
         request.body.is_empty()
     }
-}
-
-fn ok(body: serde_json::Value) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(body)
 }
 
 fn graph_error(code: i64, subcode: Option<i64>, message: &str) -> ResponseTemplate {
@@ -101,17 +51,6 @@ fn graph_error(code: i64, subcode: Option<i64>, message: &str) -> ResponseTempla
         error["error_subcode"] = json!(s);
     }
     ResponseTemplate::new(400).set_body_json(json!({ "error": error }))
-}
-
-/// A server that fails the test if any request reaches it.
-async fn silent_server() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(500))
-        .expect(0)
-        .mount(&server)
-        .await;
-    server
 }
 
 fn invalid_field(err: Error) -> (&'static str, String) {

@@ -2,10 +2,7 @@
 //! method, versioned path and full query (token and `appsecret_proof` included), and the decoding
 //! of the answers, error answers included.
 
-use std::time::Duration;
-
 use futures::TryStreamExt;
-use hmac::{Hmac, Mac};
 use instagraph::api::accounts::{DEFAULT_ME_ACCOUNTS_FIELDS, DEFAULT_ME_FIELDS};
 use instagraph::api::ig_user::{DEFAULT_IG_LOGIN_USER_FIELDS, DEFAULT_IG_USER_FIELDS};
 use instagraph::api::media::{DEFAULT_CHILD_FIELDS, DEFAULT_MEDIA_FIELDS};
@@ -17,30 +14,16 @@ use instagraph::{
     RetryPolicy,
 };
 use serde_json::json;
-use sha2::Sha256;
 use wiremock::matchers::{any, method, path};
-use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+mod wire_support;
+use wire_support::{ok, proof, query_with_token, v, ExactQuery, SECRET};
 
 const TOKEN: &str = "EAAtestusertoken0000WXYZ";
-const SECRET: &str = "secret";
-
-fn proof(token: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
-    mac.update(token.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
-}
-
-fn v(p: &str) -> String {
-    format!("/{DEFAULT_API_VERSION}/{p}")
-}
 
 fn fast_retry() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 2,
-        initial_backoff: Duration::from_millis(1),
-        max_backoff: Duration::from_millis(5),
-        max_throttle_wait: Duration::from_secs(1),
-    }
+    wire_support::fast_retry(2)
 }
 
 fn hosts_at(base: &str) -> Hosts {
@@ -48,43 +31,12 @@ fn hosts_at(base: &str) -> Hosts {
 }
 
 fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .app("123", SECRET)
-        .hosts(hosts_at(&server.uri()))
-        .retry(fast_retry())
-        .build()
-        .unwrap()
+    wire_support::client(server, 2)
 }
 
-/// Matches when the query holds exactly these pairs (any order), plus `access_token` and
-/// `appsecret_proof` for `TOKEN`.
-struct ExactQuery(Vec<(String, String)>);
-
+/// Exactly these query pairs plus `access_token` = `TOKEN` and its `appsecret_proof`.
 fn query(pairs: &[(&str, &str)]) -> ExactQuery {
-    let mut all: Vec<(String, String)> = pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    all.push(("access_token".into(), TOKEN.into()));
-    all.push(("appsecret_proof".into(), proof(TOKEN)));
-    all.sort();
-    ExactQuery(all)
-}
-
-impl Match for ExactQuery {
-    fn matches(&self, request: &Request) -> bool {
-        let mut got: Vec<(String, String)> = request
-            .url
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        got.sort();
-        got == self.0
-    }
-}
-
-fn ok(body: serde_json::Value) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(body)
+    query_with_token(TOKEN, pairs)
 }
 
 fn graph_error(status: u16, code: i64, subcode: Option<i64>, message: &str) -> ResponseTemplate {

@@ -6,75 +6,28 @@
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-use hmac::{Hmac, Mac};
 use instagraph::api::insights::{
     Breakdown, Granularity, MediaInsightKind, Metric, MetricType, Period, Timeframe,
 };
 use instagraph::api::models::Media;
-use instagraph::config::DEFAULT_API_VERSION;
-use instagraph::{AccessToken, Client, Error, ErrorClass, Hosts, RetryPolicy};
+use instagraph::{AccessToken, Client, Error, ErrorClass};
 use serde_json::json;
-use sha2::Sha256;
 use wiremock::matchers::{any, method, path};
-use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+mod wire_support;
+use wire_support::{ok, query_with_token, v, ExactQuery};
 
 const TOKEN: &str = "EAAGtestinsightstoken0WXYZ";
-const SECRET: &str = "secret";
 const IG: &str = "17841400000000001";
 
-fn proof(token: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
-    mac.update(token.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
-}
-
-fn v(p: &str) -> String {
-    format!("/{DEFAULT_API_VERSION}/{p}")
-}
-
 fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .app("123", SECRET)
-        .hosts(Hosts::uniform(&server.uri()))
-        .retry(RetryPolicy {
-            max_attempts: 2,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(5),
-            max_throttle_wait: Duration::from_secs(1),
-        })
-        .build()
-        .unwrap()
+    wire_support::client(server, 2)
 }
 
-/// Matches when the query holds exactly these pairs plus `access_token` and `appsecret_proof`.
-struct ExactQuery(Vec<(String, String)>);
-
+/// Exactly these query pairs plus `access_token` = `TOKEN` and its `appsecret_proof`.
 fn query(list: &[(&str, &str)]) -> ExactQuery {
-    let token_proof = proof(TOKEN);
-    let mut all: Vec<(String, String)> = list
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    all.push(("access_token".into(), TOKEN.into()));
-    all.push(("appsecret_proof".into(), token_proof));
-    all.sort();
-    ExactQuery(all)
-}
-
-impl Match for ExactQuery {
-    fn matches(&self, request: &Request) -> bool {
-        let mut got: Vec<(String, String)> = request
-            .url
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        got.sort();
-        got == self.0
-    }
-}
-
-fn ok(body: serde_json::Value) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(body)
+    query_with_token(TOKEN, list)
 }
 
 fn t0() -> DateTime<Utc> {

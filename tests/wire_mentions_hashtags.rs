@@ -4,81 +4,35 @@
 //! request.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use futures::TryStreamExt;
-use hmac::{Hmac, Mac};
 use instagraph::api::hashtags::DEFAULT_HASHTAG_MEDIA_FIELDS;
 use instagraph::api::media::DEFAULT_TAGGED_MEDIA_FIELDS;
 use instagraph::api::mentions::{DEFAULT_MENTIONED_COMMENT_FIELDS, DEFAULT_MENTIONED_MEDIA_FIELDS};
 use instagraph::api::models::{Media, MediaType};
 use instagraph::api::HashtagBudget;
-use instagraph::config::DEFAULT_API_VERSION;
-use instagraph::{
-    AccessToken, Client, CommentId, Error, ErrorClass, HashtagId, Hosts, IgUserId, MediaId,
-    RetryPolicy,
-};
+use instagraph::{AccessToken, Client, CommentId, Error, ErrorClass, HashtagId, IgUserId, MediaId};
 use serde_json::json;
-use sha2::Sha256;
-use wiremock::matchers::{any, method, path};
+use wiremock::matchers::{method, path};
 use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
+mod wire_support;
+use wire_support::{ok, proof, query_with_token, silent_server, v, ExactQuery};
+
 const TOKEN: &str = "EAAGmentionstoken00QRST";
-const SECRET: &str = "secret";
 const IG: &str = "17841400000000001";
 const MEDIA: &str = "17900000000000011";
 const COMMENT: &str = "17870000000000021";
 const HASHTAG: &str = "17843853986012965";
 
-fn proof(token: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
-    mac.update(token.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
-}
-
-fn v(p: &str) -> String {
-    format!("/{DEFAULT_API_VERSION}/{p}")
-}
-
 fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .app("123", SECRET)
-        .hosts(Hosts::uniform(&server.uri()))
-        .retry(RetryPolicy {
-            max_attempts: 2,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(5),
-            max_throttle_wait: Duration::from_secs(1),
-        })
-        .build()
-        .unwrap()
+    wire_support::client(server, 2)
 }
 
-/// Matches when the query holds exactly these pairs plus `access_token` and `appsecret_proof`.
-struct ExactQuery(Vec<(String, String)>);
-
+/// Exactly these query pairs plus `access_token` = `TOKEN` and its `appsecret_proof`.
 fn query(list: &[(&str, &str)]) -> ExactQuery {
-    let mut all: Vec<(String, String)> = list
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    all.push(("access_token".into(), TOKEN.into()));
-    all.push(("appsecret_proof".into(), proof(TOKEN)));
-    all.sort();
-    ExactQuery(all)
-}
-
-impl Match for ExactQuery {
-    fn matches(&self, request: &Request) -> bool {
-        let mut got: Vec<(String, String)> = request
-            .url
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        got.sort();
-        got == self.0
-    }
+    query_with_token(TOKEN, list)
 }
 
 /// Matches a hashtag search for `user_id=IG` with any `q`, token and proof included.
@@ -98,20 +52,6 @@ impl Match for AnySearch {
             && has("appsecret_proof", &proof(TOKEN))
             && got.iter().any(|(k, _)| k == "q")
     }
-}
-
-fn ok(body: serde_json::Value) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(body)
-}
-
-async fn silent_server() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(500))
-        .expect(0)
-        .mount(&server)
-        .await;
-    server
 }
 
 fn invalid_field(err: Error) -> (&'static str, String) {

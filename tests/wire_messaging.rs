@@ -6,75 +6,27 @@
 
 use std::time::Duration;
 
-use hmac::{Hmac, Mac};
 use instagraph::api::{AttachmentKind, MessageContent, MessagingTag, Reaction};
-use instagraph::config::DEFAULT_API_VERSION;
-use instagraph::{
-    AccessToken, Client, CommentId, Error, ErrorClass, Hosts, MessageId, RetryPolicy,
-};
+use instagraph::{AccessToken, Client, CommentId, Error, ErrorClass, MessageId};
 use serde_json::json;
-use sha2::Sha256;
 use wiremock::matchers::{any, body_json, header, method, path};
-use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+mod wire_support;
+use wire_support::{ok, proof, query_with_token, v, ExactQuery};
 
 const TOKEN: &str = "EAAGtestmessagingtoken0QRST";
-const SECRET: &str = "secret";
 const IG: &str = "17841400000000001";
 const PAGE: &str = "100000000000001";
 const USER: &str = "6020000000000001";
 
-fn proof(token: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
-    mac.update(token.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
-}
-
-fn v(p: &str) -> String {
-    format!("/{DEFAULT_API_VERSION}/{p}")
-}
-
 fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .app("123", SECRET)
-        .hosts(Hosts::uniform(&server.uri()))
-        .retry(RetryPolicy {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(5),
-            max_throttle_wait: Duration::from_secs(1),
-        })
-        .build()
-        .unwrap()
+    wire_support::client(server, 3)
 }
 
-/// Matches when the query holds exactly these pairs plus `access_token` and `appsecret_proof`.
-struct ExactQuery(Vec<(String, String)>);
-
+/// Exactly these query pairs plus `access_token` = `TOKEN` and its `appsecret_proof`.
 fn query(list: &[(&str, &str)]) -> ExactQuery {
-    let mut all: Vec<(String, String)> = list
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    all.push(("access_token".into(), TOKEN.into()));
-    all.push(("appsecret_proof".into(), proof(TOKEN)));
-    all.sort();
-    ExactQuery(all)
-}
-
-impl Match for ExactQuery {
-    fn matches(&self, request: &Request) -> bool {
-        let mut got: Vec<(String, String)> = request
-            .url
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        got.sort();
-        got == self.0
-    }
-}
-
-fn ok(body: serde_json::Value) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(body)
+    query_with_token(TOKEN, list)
 }
 
 /// A POST of `body` (JSON) to `/{IG}/messages`, answering `answer`.

@@ -9,10 +9,13 @@ use serde_json::json;
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+mod wire_support;
+use wire_support::v;
+
 const TOKEN: &str = "EAApipelinetoken0000WXYZ";
 
 fn me_path() -> String {
-    format!("/{DEFAULT_API_VERSION}/me")
+    v("me")
 }
 
 fn client_with(server: &MockServer, retry: RetryPolicy) -> Client {

@@ -4,46 +4,23 @@
 
 use std::time::Duration;
 
-use hmac::{Hmac, Mac};
 use instagraph::api::models::ContainerStatus;
 use instagraph::api::{
     publish_image, validate_image_container, ImageContainer, UserTag, WaitOptions,
 };
-use instagraph::config::DEFAULT_API_VERSION;
-use instagraph::{
-    AccessToken, Client, ContainerId, Error, ErrorClass, Hosts, IgUserId, MediaId, RetryPolicy,
-};
+use instagraph::{AccessToken, Client, ContainerId, Error, ErrorClass, IgUserId, MediaId};
 use serde_json::json;
-use sha2::Sha256;
 use wiremock::matchers::{any, header, method, path};
 use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
+mod wire_support;
+use wire_support::{ok, query_with_token, v, ExactQuery};
+
 const TOKEN: &str = "IGQVJtestpagetoken00ABCD";
-const SECRET: &str = "secret";
 const IG: &str = "17841400000000001";
 
-fn proof(token: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
-    mac.update(token.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
-}
-
-fn v(p: &str) -> String {
-    format!("/{DEFAULT_API_VERSION}/{p}")
-}
-
 fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .app("123", SECRET)
-        .hosts(Hosts::uniform(&server.uri()))
-        .retry(RetryPolicy {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(5),
-            max_throttle_wait: Duration::from_secs(1),
-        })
-        .build()
-        .unwrap()
+    wire_support::client(server, 3)
 }
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -55,27 +32,9 @@ fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
     all
 }
 
-/// Matches when the query holds exactly these pairs plus `access_token` and `appsecret_proof`.
-struct ExactQuery(Vec<(String, String)>);
-
+/// Exactly these query pairs plus `access_token` = `TOKEN` and its `appsecret_proof`.
 fn query(list: &[(&str, &str)]) -> ExactQuery {
-    let token_proof = proof(TOKEN);
-    let mut all = list.to_vec();
-    all.push(("access_token", TOKEN));
-    all.push(("appsecret_proof", &token_proof));
-    ExactQuery(pairs(&all))
-}
-
-impl Match for ExactQuery {
-    fn matches(&self, request: &Request) -> bool {
-        let mut got: Vec<(String, String)> = request
-            .url
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        got.sort();
-        got == self.0
-    }
+    query_with_token(TOKEN, list)
 }
 
 /// Matches when the body is a form holding exactly these pairs (an empty list: no body).
@@ -93,10 +52,6 @@ impl Match for ExactForm {
         got.sort();
         got == self.0
     }
-}
-
-fn ok(body: serde_json::Value) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(body)
 }
 
 fn graph_error(status: u16, code: i64, subcode: Option<i64>, message: &str) -> ResponseTemplate {

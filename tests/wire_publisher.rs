@@ -7,7 +7,6 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use hmac::{Hmac, Mac};
 use instagraph::api::publish::{TaggedProduct, UserTag};
 use instagraph::config::DEFAULT_API_VERSION;
 use instagraph::publisher::{
@@ -18,48 +17,20 @@ use instagraph::store::{
     AccountSource, LoginKind, NewAccount, NewToken, SealingKey, Store, TokenKind,
 };
 use instagraph::{
-    AccessToken, AccountManager, Client, CompanyId, Error, ErrorClass, Hosts, IgUserId, MediaId,
-    RetryPolicy,
+    AccessToken, AccountManager, Client, CompanyId, Error, ErrorClass, IgUserId, MediaId,
 };
 use serde_json::json;
-use sha2::Sha256;
 use wiremock::matchers::{any, header, method, path, query_param};
 use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
+mod wire_support;
+use wire_support::{ok, query_with_token, v, ExactQuery};
+
 const TOKEN: &str = "EAAGpagetoken0000WXYZ";
-const SECRET: &str = "secret";
 const IG: &str = "17841400000000001";
 
-fn proof(token: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
-    mac.update(token.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
-}
-
-fn v(p: &str) -> String {
-    format!("/{DEFAULT_API_VERSION}/{p}")
-}
-
 fn client(server: &MockServer) -> Client {
-    let base = server.uri();
-    Client::builder()
-        .app("123", SECRET)
-        .hosts(Hosts {
-            graph_facebook: base.clone(),
-            graph_instagram: base.clone(),
-            facebook_dialog: base.clone(),
-            instagram_authorize: base.clone(),
-            instagram_api: base.clone(),
-            rupload: base,
-        })
-        .retry(RetryPolicy {
-            max_attempts: 2,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(5),
-            max_throttle_wait: Duration::from_secs(1),
-        })
-        .build()
-        .unwrap()
+    wire_support::client(server, 2)
 }
 
 fn fast_config() -> PublisherConfig {
@@ -133,26 +104,9 @@ fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 /// The query holds exactly these pairs plus `access_token` and `appsecret_proof`.
-struct ExactQuery(Vec<(String, String)>);
-
+/// Exactly these query pairs plus `access_token` = `TOKEN` and its `appsecret_proof`.
 fn query(list: &[(&str, &str)]) -> ExactQuery {
-    let token_proof = proof(TOKEN);
-    let mut all = list.to_vec();
-    all.push(("access_token", TOKEN));
-    all.push(("appsecret_proof", &token_proof));
-    ExactQuery(pairs(&all))
-}
-
-impl Match for ExactQuery {
-    fn matches(&self, request: &Request) -> bool {
-        let mut got: Vec<(String, String)> = request
-            .url
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        got.sort();
-        got == self.0
-    }
+    query_with_token(TOKEN, list)
 }
 
 /// The body is a form holding exactly these pairs.
@@ -179,10 +133,6 @@ impl Match for Body {
     fn matches(&self, request: &Request) -> bool {
         request.body == self.0
     }
-}
-
-fn ok(body: serde_json::Value) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(body)
 }
 
 fn graph_error(status: u16, code: i64, subcode: Option<i64>, message: &str) -> ResponseTemplate {

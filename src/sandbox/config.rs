@@ -95,7 +95,7 @@ pub struct SandboxConfig {
     /// With fault injection's `slow_ms` at or above this (milliseconds), every batch
     /// operation times out (`null`); 0 disables it.
     pub batch_op_timeout_ms: u64,
-    /// Whether graph.instagram.com accepts batch requests. Meta does not document it [U]:
+    /// Whether graph.instagram.com accepts batch requests. Meta does not document it \[U\]:
     /// by default the sandbox answers code 100 there (graph.facebook.com always accepts).
     pub instagram_batch: bool,
     /// Whether webhook events are delivered only for fields the account subscribed the app

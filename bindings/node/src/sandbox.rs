@@ -1,0 +1,133 @@
+//! `Sandbox`: the local Graph API, for tests.
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use serde_json::{json, Value};
+use tokio::sync::RwLock;
+
+use crate::error::{binding_error, guard, guard_sync, type_error};
+
+/// Options of `Sandbox.start`.
+#[napi(object)]
+pub struct SandboxOptions {
+    /// A fixed port (default: a free one).
+    pub port: Option<u32>,
+}
+
+/// A local imitation of Meta's Graph API, seeded with users, Pages and IG accounts.
+#[napi]
+pub struct Sandbox {
+    inner: RwLock<Option<instagraph::sandbox::Sandbox>>,
+    base_url: String,
+    app_id: String,
+    app_secret: String,
+    seed_users: Value,
+}
+
+#[napi]
+impl Sandbox {
+    /// Starts a sandbox in this process (on napi's tokio runtime).
+    // Writable and configurable so that index.js can wrap it (statics default to neither).
+    #[napi(writable = true, configurable = true)]
+    pub async fn start(options: Option<SandboxOptions>) -> Result<Sandbox> {
+        guard("Sandbox.start", async move {
+            let mut builder = instagraph::sandbox::Sandbox::builder();
+            if let Some(port) = options.and_then(|o| o.port) {
+                let port = u16::try_from(port)
+                    .map_err(|_| type_error("options.port", "must be between 0 and 65535"))?;
+                builder = builder.port(port);
+            }
+            let sandbox = builder
+                .start()
+                .await
+                .map_err(|e| binding_error("Sandbox.start failed", e))?;
+            let seed_users = Value::Array(
+                sandbox
+                    .seed()
+                    .users
+                    .iter()
+                    .map(|u| json!({ "id": u.id, "name": u.name, "email": u.email }))
+                    .collect(),
+            );
+            Ok(Sandbox {
+                base_url: sandbox.base_url().to_owned(),
+                app_id: sandbox.app_id().to_owned(),
+                app_secret: sandbox.app_secret().to_owned(),
+                seed_users,
+                inner: RwLock::new(Some(sandbox)),
+            })
+        })
+        .await
+    }
+
+    /// The base URL (give it to `new Client({ mode: "sandbox", sandboxUrl })`).
+    #[napi(getter)]
+    pub fn base_url(&self) -> String {
+        self.base_url.clone()
+    }
+
+    /// The seeded app id.
+    #[napi(getter)]
+    pub fn app_id(&self) -> String {
+        self.app_id.clone()
+    }
+
+    /// The seeded app secret.
+    #[napi(getter)]
+    pub fn app_secret(&self) -> String {
+        self.app_secret.clone()
+    }
+
+    /// The seeded Facebook users (`[{ id, name, email }]`; Alice first, then Bob).
+    #[napi(
+        getter,
+        ts_return_type = "{ id: string; name: string; email: string | null }[]"
+    )]
+    pub fn seed_users(&self) -> Value {
+        self.seed_users.clone()
+    }
+
+    /// Plays the user on the consent page of `url`; resolves to the callback URL
+    /// (with `code` and `state`, or the error of a denial).
+    #[napi]
+    pub async fn consent(&self, url: String, user_id: String, approve: bool) -> Result<String> {
+        guard("Sandbox.consent", async {
+            let guard = self.inner.read().await;
+            let sandbox = guard
+                .as_ref()
+                .ok_or_else(|| binding_error("Sandbox.consent failed", "the sandbox is stopped"))?;
+            sandbox
+                .consent(&url, &user_id, approve)
+                .await
+                .map_err(|e| binding_error("Sandbox.consent failed", e))
+        })
+        .await
+    }
+
+    /// How many posts were published on an IG account.
+    #[napi]
+    pub fn published_count(&self, ig_user_id: String) -> Result<u32> {
+        guard_sync("Sandbox.publishedCount", || {
+            let guard = self.inner.try_read().map_err(|_| {
+                binding_error("Sandbox.publishedCount failed", "the sandbox is busy")
+            })?;
+            let sandbox = guard.as_ref().ok_or_else(|| {
+                binding_error("Sandbox.publishedCount failed", "the sandbox is stopped")
+            })?;
+            Ok(u32::try_from(sandbox.published_count(&ig_user_id)).unwrap_or(u32::MAX))
+        })
+    }
+
+    /// Stops the sandbox (idempotent).
+    #[napi]
+    pub async fn stop(&self) -> Result<()> {
+        guard("Sandbox.stop", async {
+            let taken = self.inner.write().await.take();
+            if let Some(sandbox) = taken {
+                sandbox.shutdown().await;
+            }
+            Ok(())
+        })
+        .await
+    }
+}
