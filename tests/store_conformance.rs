@@ -30,3 +30,30 @@ mod sqlite_memory {
             .expect("open in-memory sqlite")
     });
 }
+
+/// The runtime list the bindings use (JavaScript, Python, Kotlin stores) holds every case and
+/// reports a failing case instead of panicking.
+mod runtime_list {
+    use instagraph::store::conformance::{cases, run_case, Fixture};
+    use instagraph::store::MemoryStore;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn every_case_runs_and_passes_on_memory() {
+        let all = cases();
+        assert_eq!(all.len(), 45, "the runtime list and the macro list differ");
+        for case in all {
+            let outcome = run_case(case, || async { Fixture::new(MemoryStore::new()) }).await;
+            assert!(outcome.failure.is_none(), "{}: {:?}", outcome.name, outcome.failure);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failing_case_is_reported_not_raised() {
+        let case = instagraph::store::conformance::Case {
+            name: "demo::fails",
+            run: |_| Box::pin(async { panic!("expected 3 rows, found 2") }),
+        };
+        let outcome = run_case(case, || async { Fixture::new(MemoryStore::new()) }).await;
+        assert_eq!(outcome.failure.as_deref(), Some("expected 3 rows, found 2"));
+    }
+}

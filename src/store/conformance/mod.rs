@@ -153,53 +153,62 @@ pub fn ig_ids(ids: &[&str]) -> Vec<IgUserId> {
 #[macro_export]
 macro_rules! store_conformance_tests {
     ($ctor:expr) => {
-        $crate::__store_conformance_cases!($ctor;
-            tokens::token_put_and_get,
-            tokens::token_find_by_subject,
-            tokens::token_upsert_keeps_id,
-            tokens::token_id_conflict,
-            tokens::token_list_ordered,
-            tokens::token_expiring_before,
-            tokens::token_set_valid,
-            tokens::token_delete,
-            tokens::token_sealed_never_plaintext,
-            tokens::token_wrong_key_fails,
-            tokens::token_copied_row_fails_to_open,
-            tokens::token_save_rejects_blank,
-            tokens::token_tenant_isolation,
-            accounts::account_upsert_counts,
-            accounts::account_upsert_duplicates_in_batch,
-            accounts::account_upsert_refreshes_metadata,
-            accounts::account_get,
-            accounts::account_set_added_counts,
-            accounts::account_assign_and_unassign,
-            accounts::account_remove,
-            accounts::account_remove_of_user,
-            accounts::account_tenant_isolation,
-            accounts::account_concurrent_upserts,
-            account_query::query_search_case_insensitive,
-            account_query::query_filters,
-            account_query::query_sort_each_field,
-            account_query::query_pagination_stable,
-            account_query::query_limit_bounds,
-            states::state_put_take_single_use,
-            states::state_duplicate_put_conflicts,
-            states::state_purge_expired,
-            states::state_concurrent_take,
-            jobs::job_insert_and_get,
-            jobs::job_idempotency_returns_existing,
-            jobs::job_update,
-            jobs::job_list,
-            jobs::job_claim_due_only,
-            jobs::job_future_not_claimed,
-            jobs::job_claim_limit,
-            jobs::job_claim_exclusive_concurrent,
-            jobs::job_expired_lease_reclaimable,
-            jobs::job_in_flight_takeover_after_lease_expiry,
-            jobs::job_renew_and_release,
-            jobs::job_acquire_targeted,
-            jobs::job_tenant_isolation,
-        );
+        $crate::__store_conformance_list!([$crate::__store_conformance_cases] $ctor);
+    };
+}
+
+/// The one list of conformance cases: expands to `callback!(args; module::case, ...)`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __store_conformance_list {
+    ([$($callback:tt)*] $($args:tt)*) => {
+        $($callback)*! { $($args)*;
+        tokens::token_put_and_get,
+        tokens::token_find_by_subject,
+        tokens::token_upsert_keeps_id,
+        tokens::token_id_conflict,
+        tokens::token_list_ordered,
+        tokens::token_expiring_before,
+        tokens::token_set_valid,
+        tokens::token_delete,
+        tokens::token_sealed_never_plaintext,
+        tokens::token_wrong_key_fails,
+        tokens::token_copied_row_fails_to_open,
+        tokens::token_save_rejects_blank,
+        tokens::token_tenant_isolation,
+        accounts::account_upsert_counts,
+        accounts::account_upsert_duplicates_in_batch,
+        accounts::account_upsert_refreshes_metadata,
+        accounts::account_get,
+        accounts::account_set_added_counts,
+        accounts::account_assign_and_unassign,
+        accounts::account_remove,
+        accounts::account_remove_of_user,
+        accounts::account_tenant_isolation,
+        accounts::account_concurrent_upserts,
+        account_query::query_search_case_insensitive,
+        account_query::query_filters,
+        account_query::query_sort_each_field,
+        account_query::query_pagination_stable,
+        account_query::query_limit_bounds,
+        states::state_put_take_single_use,
+        states::state_duplicate_put_conflicts,
+        states::state_purge_expired,
+        states::state_concurrent_take,
+        jobs::job_insert_and_get,
+        jobs::job_idempotency_returns_existing,
+        jobs::job_update,
+        jobs::job_list,
+        jobs::job_claim_due_only,
+        jobs::job_future_not_claimed,
+        jobs::job_claim_limit,
+        jobs::job_claim_exclusive_concurrent,
+        jobs::job_expired_lease_reclaimable,
+        jobs::job_in_flight_takeover_after_lease_expiry,
+        jobs::job_renew_and_release,
+        jobs::job_acquire_targeted,
+        jobs::job_tenant_isolation,
+        }
     };
 }
 
@@ -217,4 +226,68 @@ macro_rules! __store_conformance_cases {
             }
         )+
     };
+}
+
+/// One conformance case, runnable without the test harness (the bindings run the suite
+/// against stores written in JavaScript, Python or Kotlin).
+#[derive(Clone, Copy)]
+pub struct Case {
+    /// `module::case`, e.g. `tokens::token_put_and_get`.
+    pub name: &'static str,
+    /// Runs the case; it panics on a failed assertion (run it under `catch_unwind`).
+    pub run: for<'a> fn(&'a Fixture) -> futures::future::BoxFuture<'a, ()>,
+}
+
+impl std::fmt::Debug for Case {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Case").field("name", &self.name).finish()
+    }
+}
+
+macro_rules! __case_list {
+    (; $($module:ident :: $case:ident),+ $(,)?) => {
+        vec![$(Case {
+            name: concat!(stringify!($module), "::", stringify!($case)),
+            run: |f| Box::pin($module::$case(f)),
+        }),+]
+    };
+}
+
+/// Every case of the suite, in the order [`store_conformance_tests!`] declares them.
+pub fn cases() -> Vec<Case> {
+    crate::__store_conformance_list!([__case_list])
+
+}
+
+/// What one case did: `None` when it passed, the assertion's message when it failed.
+#[derive(Debug, Clone)]
+pub struct CaseOutcome {
+    /// The case's name.
+    pub name: &'static str,
+    /// The failure message, if it failed.
+    pub failure: Option<String>,
+}
+
+/// Runs `case` on a fixture from `make`, catching its panic into a [`CaseOutcome`].
+pub async fn run_case<F, Fut>(case: Case, make: F) -> CaseOutcome
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Fixture>,
+{
+    use futures::FutureExt;
+    let fixture = make().await;
+    let outcome = std::panic::AssertUnwindSafe((case.run)(&fixture))
+        .catch_unwind()
+        .await;
+    let failure = outcome.err().map(|panic| {
+        panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_else(|| "the case panicked".to_owned())
+    });
+    CaseOutcome {
+        name: case.name,
+        failure,
+    }
 }
