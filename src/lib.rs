@@ -29,3 +29,8 @@ pub use page::Page;
 pub use publisher::Publisher;
 pub use rate_limit::RateLimitStatus;
 pub use webhooks::WebhookError;
+
+// The domain types that derive uniffi's traits (feature `uniffi`) are exported from this crate's
+// own uniffi component; bindings/uniffi uses them as they are instead of copying them.
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("instagraph_core");

@@ -31,6 +31,19 @@ mod sqlite_memory {
     });
 }
 
+#[cfg(feature = "postgres")]
+#[path = "pg_support/mod.rs"]
+mod pg_support;
+
+/// Every case on Postgres, each in a fresh schema; ignored (not passed) without a server.
+#[cfg(feature = "postgres")]
+mod postgres {
+    instagraph::store_conformance_tests!(
+        #[cfg_attr(not(instagraph_pg), ignore = "set INSTAGRAPH_TEST_POSTGRES_URL to run")];
+        super::pg_support::fresh_fixture()
+    );
+}
+
 /// The runtime list the bindings use (JavaScript, Python, Kotlin stores) holds every case and
 /// reports a failing case instead of panicking.
 mod runtime_list {
@@ -40,10 +53,15 @@ mod runtime_list {
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn every_case_runs_and_passes_on_memory() {
         let all = cases();
-        assert_eq!(all.len(), 45, "the runtime list and the macro list differ");
+        assert_eq!(all.len(), 47, "the runtime list and the macro list differ");
         for case in all {
             let outcome = run_case(case, || async { Fixture::new(MemoryStore::new()) }).await;
-            assert!(outcome.failure.is_none(), "{}: {:?}", outcome.name, outcome.failure);
+            assert!(
+                outcome.failure.is_none(),
+                "{}: {:?}",
+                outcome.name,
+                outcome.failure
+            );
         }
     }
 

@@ -71,6 +71,250 @@ export interface DisconnectOutcome {
   tokensDeleted: number
 }
 
+/** The page `AccountManager.accounts` returns (stored rows, no API call). */
+export interface AccountPage {
+  items: AccountRecord[]
+  total: number
+  offset: number
+  limit: number
+}
+
+/** The result of `AccountManager.connectionStatus`. */
+export interface ConnectionStatus {
+  tokenId: string
+  login: 'facebook' | 'instagram'
+  valid: boolean
+  expiresAt: string | null
+  scopes: string[]
+  /** Default scopes of the flow that were not granted (ask again with `rerequest`). */
+  missingScopes: string[]
+  reason: string | null
+}
+
+/** The result of `AccountManager.sweepTokens`. */
+export interface SweepReport {
+  /** Tokens refreshed (Instagram Login), with their new expiry. */
+  refreshed: { tokenId: string; expiresAt: string | null }[]
+  /** Connections whose user must log in again, with the accounts that depend on them. */
+  reconnect: {
+    tokenId: string
+    login: 'facebook' | 'instagram'
+    subjectId: string
+    expiresAt: string | null
+    reason: string
+    accounts: string[]
+  }[]
+}
+
+/**
+ * A time as a JS store receives it: UTC RFC 3339 with exactly six fractional digits
+ * (`2026-02-10T12:00:00.000000Z`), so that comparing two as strings compares the instants.
+ */
+export type StoreTime = string
+
+/** A token row. `sealed` is AES-256-GCM ciphertext: a JS store never sees a plaintext token. */
+export interface StoredToken {
+  id: string
+  company: string
+  kind: 'user' | 'page' | 'instagram_user'
+  login: 'facebook' | 'instagram'
+  subjectId: string
+  sealed: string
+  scopes: string[]
+  expiresAt: StoreTime | null
+  issuedAt: StoreTime
+  valid: boolean
+  createdAt: StoreTime
+  updatedAt: StoreTime
+}
+
+/** A discovered account before it is stored (`upsertAccounts`). */
+export interface NewStoredAccount {
+  igUserId: string
+  clientId: string | null
+  facebookUserId: string | null
+  tokenId: string | null
+  pageId: string | null
+  businessId: string | null
+  source: 'page_linked' | 'business_owned' | 'business_client' | 'instagram_login'
+  username: string | null
+  name: string | null
+  profilePictureUrl: string | null
+  followersCount: number | null
+  accountType: string | null
+}
+
+/** An account row: a `NewStoredAccount` plus its company, flags and times. */
+export interface StoredAccount extends NewStoredAccount {
+  company: string
+  isAdded: boolean
+  assignedClientId: string | null
+  createdAt: StoreTime
+  updatedAt: StoreTime
+}
+
+/** What `queryAccounts` gets: filters are `null` when off; `search` is already lower-cased and
+ * trimmed (a literal substring of the lower-cased username or name); `limit` is 1..500. */
+export interface StoreAccountQuery {
+  search: string | null
+  isAdded: boolean | null
+  assigned: boolean | null
+  clientId: string | null
+  facebookUserId: string | null
+  /** `field` is the record key to order by (username and name compare lower-cased, by code
+   * point); `null` is smallest; ties go by `igUserId` ascending. */
+  sort: { field: 'username' | 'name' | 'followersCount' | 'createdAt' | 'updatedAt'; descending: boolean }
+  offset: number
+  limit: number
+}
+
+/** A pending OAuth authorization (single use). */
+export interface StoredState {
+  state: string
+  company: string
+  login: 'facebook' | 'instagram'
+  redirectUri: string
+  scopes: string[]
+  clientId: string | null
+  createdAt: StoreTime
+  expiresAt: StoreTime
+}
+
+export type StoredJobStatus =
+  | 'pending'
+  | 'scheduled'
+  | 'container_created'
+  | 'publishing'
+  | 'published'
+  | 'failed'
+  | 'cancelled'
+  | 'deferred'
+
+/** A publish job row (`payload` is opaque JSON: store it as is). */
+export interface StoredJob {
+  id: string
+  company: string
+  igUserId: string
+  idempotencyKey: string
+  payload: unknown
+  status: StoredJobStatus
+  containerIds: string[]
+  mediaId: string | null
+  permalink: string | null
+  error: string | null
+  scheduledAt: StoreTime | null
+  leaseOwner: string | null
+  leaseExpiresAt: StoreTime | null
+  attempts: number
+  createdAt: StoreTime
+  updatedAt: StoreTime
+}
+
+type Awaitable<T> = T | Promise<T>
+
+/**
+ * A store written in JavaScript, for `new AccountManager(client, store, { sealingKey })`: one
+ * method per operation of the crate's store traits (`js-store.js` is the reference, in memory;
+ * copy it onto your database). Arguments arrive validated (non-empty ids, no repeated ids,
+ * limits 1..500) with every time computed. Expected outcomes are return values; throw or reject
+ * only when the storage fails (the caller gets a `StoreError` naming the method). Each method
+ * must be atomic, and every method taking `company` must touch only that company's rows.
+ */
+export interface JsStore {
+  /** Upserts by (company, kind, login, subjectId), keeping an existing row's id and createdAt;
+   * returns the stored id, or `null` when `token.id` belongs to another subject (a conflict). */
+  putToken(token: StoredToken): Awaitable<string | null>
+  getToken(company: string, id: string): Awaitable<StoredToken | null>
+  findToken(company: string, kind: StoredToken['kind'], login: StoredToken['login'], subjectId: string): Awaitable<StoredToken | null>
+  /** Oldest first (createdAt, then id). */
+  listTokens(company: string): Awaitable<StoredToken[]>
+  /** `expiresAt < before` strictly (never tokens without expiry), soonest first. */
+  tokensExpiringBefore(company: string, before: StoreTime): Awaitable<StoredToken[]>
+  /** Sets `valid` and `updatedAt = now`; false when there is no such token. */
+  setTokenValid(company: string, id: string, valid: boolean, now: StoreTime): Awaitable<boolean>
+  deleteToken(company: string, id: string): Awaitable<boolean>
+  /** Optional (key rotation): tokens of every company whose `sealed` does not start with
+   * `prefix`, ordered by (company, id) by code point, strictly after `after`, at most `limit`. */
+  tokensSealedWithoutKey?(prefix: string, after: { company: string; id: string } | null, limit: number): Awaitable<StoredToken[]>
+  /** Optional (key rotation): replaces `sealed` only if it is still `expected`. */
+  replaceSealed?(company: string, id: string, expected: string, sealed: string): Awaitable<boolean>
+  /** In order: new accounts are inserted (not added, unassigned, created/updated `now`); an
+   * existing one or a repeat in the batch counts as ignored and gets its non-null username, name,
+   * profilePictureUrl, followersCount, accountType and tokenId refreshed (`updatedAt = now`). */
+  upsertAccounts(company: string, accounts: NewStoredAccount[], now: StoreTime): Awaitable<{ inserted: number; ignored: number }>
+  getAccount(company: string, igUserId: string): Awaitable<StoredAccount | null>
+  /** `total` counts every match, ignoring offset and limit. */
+  queryAccounts(company: string, query: StoreAccountQuery): Awaitable<{ items: StoredAccount[]; total: number }>
+  /** Returns how many rows changed (unknown ids and rows already in that state do not count). */
+  setAdded(company: string, igUserIds: string[], added: boolean, now: StoreTime): Awaitable<number>
+  /** Assigns, or unassigns with `null`; returns how many rows changed. */
+  assignClient(company: string, clientId: string | null, igUserIds: string[], now: StoreTime): Awaitable<number>
+  removeAccount(company: string, igUserId: string): Awaitable<boolean>
+  removeAccountsOfUser(company: string, facebookUserId: string): Awaitable<number>
+  /** `false` when the state exists already (keep the first). */
+  putState(state: StoredState): Awaitable<boolean>
+  /** Removes and returns it, atomically (of concurrent takers exactly one gets it). */
+  takeState(state: string): Awaitable<StoredState | null>
+  /** Deletes every state with `expiresAt <= now`, of every company; returns how many. */
+  purgeExpiredStates(now: StoreTime): Awaitable<number>
+  /** `{ inserted: true, job }`, or `{ inserted: false, job: existing }` when the company has a job
+   * with that idempotencyKey, or `null` when the id belongs to another key. */
+  insertJob(job: StoredJob): Awaitable<{ inserted: boolean; job: StoredJob } | null>
+  getJob(company: string, id: string): Awaitable<StoredJob | null>
+  findJobByKey(company: string, idempotencyKey: string): Awaitable<StoredJob | null>
+  /** Replaces all but company, id, igUserId, idempotencyKey, createdAt; false when missing. */
+  updateJob(job: StoredJob): Awaitable<boolean>
+  /** Oldest first (createdAt, then id), of one status when `status` is not null. */
+  listJobs(company: string, status: StoredJobStatus | null, limit: number): Awaitable<StoredJob[]>
+  /** Leases up to `limit` due jobs of every company, atomically: not terminal, `scheduledAt`
+   * null or <= now, no live lease (`leaseExpiresAt <= now` is lapsed). Order: scheduledAt (null
+   * first), createdAt, company, id. Sets leaseOwner, leaseExpiresAt, `updatedAt = now`,
+   * attempts + 1; status unchanged. */
+  claimDueJobs(worker: string, now: StoreTime, leaseExpiresAt: StoreTime, limit: number): Awaitable<StoredJob[]>
+  /** Leases one non-terminal job whatever its schedule unless another worker's lease is live;
+   * attempts unchanged. */
+  acquireJob(company: string, id: string, worker: string, now: StoreTime, leaseExpiresAt: StoreTime): Awaitable<StoredJob | null>
+  /** Sets `leaseExpiresAt = until` if `worker` is still leaseOwner. */
+  renewLease(company: string, id: string, worker: string, until: StoreTime): Awaitable<boolean>
+  /** Clears leaseOwner and leaseExpiresAt if `worker` holds the lease. */
+  releaseJob(company: string, id: string, worker: string): Awaitable<boolean>
+}
+
+/** The reference JS store (`js-store.js`): everything in Maps. */
+export declare class MemoryJsStore implements JsStore {
+  putToken(token: StoredToken): Promise<string | null>
+  getToken(company: string, id: string): Promise<StoredToken | null>
+  findToken(company: string, kind: StoredToken['kind'], login: StoredToken['login'], subjectId: string): Promise<StoredToken | null>
+  listTokens(company: string): Promise<StoredToken[]>
+  tokensExpiringBefore(company: string, before: StoreTime): Promise<StoredToken[]>
+  setTokenValid(company: string, id: string, valid: boolean, now: StoreTime): Promise<boolean>
+  deleteToken(company: string, id: string): Promise<boolean>
+  tokensSealedWithoutKey(prefix: string, after: { company: string; id: string } | null, limit: number): Promise<StoredToken[]>
+  replaceSealed(company: string, id: string, expected: string, sealed: string): Promise<boolean>
+  upsertAccounts(company: string, accounts: NewStoredAccount[], now: StoreTime): Promise<{ inserted: number; ignored: number }>
+  getAccount(company: string, igUserId: string): Promise<StoredAccount | null>
+  queryAccounts(company: string, query: StoreAccountQuery): Promise<{ items: StoredAccount[]; total: number }>
+  setAdded(company: string, igUserIds: string[], added: boolean, now: StoreTime): Promise<number>
+  assignClient(company: string, clientId: string | null, igUserIds: string[], now: StoreTime): Promise<number>
+  removeAccount(company: string, igUserId: string): Promise<boolean>
+  removeAccountsOfUser(company: string, facebookUserId: string): Promise<number>
+  putState(state: StoredState): Promise<boolean>
+  takeState(state: string): Promise<StoredState | null>
+  purgeExpiredStates(now: StoreTime): Promise<number>
+  insertJob(job: StoredJob): Promise<{ inserted: boolean; job: StoredJob } | null>
+  getJob(company: string, id: string): Promise<StoredJob | null>
+  findJobByKey(company: string, idempotencyKey: string): Promise<StoredJob | null>
+  updateJob(job: StoredJob): Promise<boolean>
+  listJobs(company: string, status: StoredJobStatus | null, limit: number): Promise<StoredJob[]>
+  claimDueJobs(worker: string, now: StoreTime, leaseExpiresAt: StoreTime, limit: number): Promise<StoredJob[]>
+  acquireJob(company: string, id: string, worker: string, now: StoreTime, leaseExpiresAt: StoreTime): Promise<StoredJob | null>
+  renewLease(company: string, id: string, worker: string, until: StoreTime): Promise<boolean>
+  releaseJob(company: string, id: string, worker: string): Promise<boolean>
+}
+
+/** A fresh, empty `MemoryJsStore`. */
+export declare function createMemoryJsStore(): MemoryJsStore
+
 /** Which media a progress event or a publish error is about. */
 export type MediaRef =
   | { kind: 'media'; url: string }
@@ -111,4 +355,230 @@ export interface PublishResult {
   containerId: string | null
   itemContainers: string[]
   replayed: boolean
+}
+
+/** An authorize URL (`facebookLogin().authorizeUrl` / `instagramLogin().authorizeUrl`). */
+export interface AuthorizeUrl {
+  url: string
+  state: string
+  redirectUri: string
+  scopes: string[]
+}
+
+/** A token from a login step (the caller's own to keep safe). */
+export interface LoginToken {
+  accessToken: string
+  tokenType: string | null
+  expiresIn: number | null
+  expiresAt: string | null
+  userId: string | null
+  permissions: string[]
+}
+
+/** What `debugToken` says about a token (holds no token). */
+export interface TokenInfo {
+  appId: string | null
+  type: string | null
+  application: string | null
+  expiresAt: string | null
+  dataAccessExpiresAt: string | null
+  issuedAt: string | null
+  isValid: boolean
+  scopes: string[]
+  granularScopes: { scope: string; targetIds: string[] }[]
+  userId: string | null
+  profileId: string | null
+  error: { code: number; message: string; subcode: number | null } | null
+}
+
+/** A scheduled (or any) publish job. */
+export interface Job {
+  id: string
+  companyId: string
+  igUserId: string
+  idempotencyKey: string
+  status: 'pending' | 'scheduled' | 'containerCreated' | 'publishing' | 'published' | 'failed' | 'cancelled' | 'deferred'
+  /** When it is due (scheduled and deferred jobs). */
+  publishAt: string | null
+  attempts: number
+  /** Why it failed or was deferred. */
+  lastError: string | null
+  mediaId: string | null
+  permalink: string | null
+  containerIds: string[]
+  leaseOwner: string | null
+  leaseExpiresAt: string | null
+  createdAt: string
+  updatedAt: string
+  /** The post as stored (camelCase). */
+  post: Record<string, unknown>
+}
+
+/** What one `Worker.runOnce` tick did. */
+export interface TickReport {
+  claimed: number
+  published: number
+  deferred: number
+  failed: number
+  retried: number
+  released: number
+}
+
+/** One webhook update: fields of its `type` in camelCase; `extra` / `envelopeExtra` / `value` /
+ * `payload` kept exactly as Meta sent them. */
+export interface WebhookEvent {
+  type: 'comment' | 'mention' | 'message' | 'reaction' | 'seen' | 'postback' | 'storyInsights' | 'unknown'
+  /** The account (or Page) the update is about. */
+  entryId: string
+  /** The webhook field (`comments`, `messages`, ...). */
+  field: string
+  /** The entry's `time` as sent (seconds; milliseconds for messaging). */
+  time: number | null
+  /** The same for every delivery of one update (what `Deduper` keys on). */
+  dedupKey: string
+  [key: string]: unknown
+}
+
+/** A parsed delivery. */
+export interface WebhookPayload {
+  object: string
+  events: WebhookEvent[]
+  extra: Record<string, unknown>
+}
+
+export interface SubscribedApp {
+  id: string | null
+  name: string | null
+  subscribedFields: string[]
+  extra: Record<string, unknown>
+}
+
+/** One batch operation. */
+export interface BatchOperation {
+  /** Default `GET`. */
+  method?: 'GET' | 'POST' | 'DELETE'
+  /** Relative to the Graph host (`{id}?fields=...`); the configured version is prefixed. */
+  relativeUrl: string
+  /** POST only: form fields (objects and arrays are sent as JSON). */
+  body?: Record<string, unknown>
+}
+
+/** The outcome of one batch operation. */
+export interface BatchOutcome {
+  ok: boolean
+  /** The operation's HTTP status (null when Meta timed it out). */
+  code: number | null
+  /** The parsed JSON answer (the text when not JSON); null for an error. */
+  body: any
+  headers: { name: string; value: string }[]
+  error: {
+    code: number | string
+    subcode?: number | null
+    type?: string | null
+    message: string
+    userTitle?: string | null
+    userMessage?: string | null
+    fbtraceId?: string | null
+    isTransient?: boolean | null
+    errorClass: string
+    httpStatus?: number
+  } | null
+}
+
+/** One page of a paged edge; pass `paging.after` back as `options.after` for the next one. */
+export interface Paged<T> {
+  data: T[]
+  paging: { before: string | null; after: string | null; hasNext: boolean }
+}
+
+/** An IG media (the fields asked for; camelCase; unknown fields kept). */
+export interface IgMedia {
+  id: string
+  caption?: string
+  mediaType?: 'IMAGE' | 'VIDEO' | 'CAROUSEL_ALBUM' | string
+  mediaProductType?: 'FEED' | 'REELS' | 'STORY' | 'AD' | string
+  mediaUrl?: string
+  thumbnailUrl?: string
+  permalink?: string
+  shortcode?: string
+  timestamp?: string
+  likeCount?: number
+  commentsCount?: number
+  isCommentEnabled?: boolean
+  [field: string]: unknown
+}
+
+/** A comment or reply (the fields asked for). */
+export interface IgComment {
+  id: string
+  text?: string
+  timestamp?: string
+  username?: string
+  from?: { id: string; username?: string }
+  likeCount?: number
+  hidden?: boolean
+  parentId?: string
+  replies?: { data: IgComment[] }
+  [field: string]: unknown
+}
+
+/** A conversation (`id`, `updatedTime`, and the fields asked for). */
+export interface IgConversation {
+  id: string
+  updatedTime?: string
+  [field: string]: unknown
+}
+
+/** A direct message. */
+export interface IgMessage {
+  id: string
+  createdTime?: string
+  from?: { id: string; username?: string }
+  to?: { data: { id: string; username?: string }[] }
+  message?: string
+  [field: string]: unknown
+}
+
+/** What the Send API answers. */
+export interface SentMessage {
+  recipientId?: string
+  messageId?: string
+  [field: string]: unknown
+}
+
+/** One metric of an insights answer. */
+export interface Insight {
+  name: string
+  period?: string
+  values?: { value: unknown; endTime?: string }[]
+  totalValue?: { value?: number; breakdowns?: unknown[] }
+  title?: string
+  description?: string
+  id?: string
+  [field: string]: unknown
+}
+
+/** The result of `Insights.account`. */
+export interface AccountInsightsResult {
+  metrics: Insight[]
+  windows: { since: string; until: string }[]
+  rollup?: {
+    name: string
+    aggregation: 'Sum' | 'SumOfUniques' | 'Last'
+    points: { start: string; end: string; value: number; days: number }[]
+  }[]
+}
+
+/** The result of `Insights.media`. */
+export interface MediaInsightsResult {
+  kind: 'feed' | 'reel' | 'story' | 'carousel'
+  metrics: Insight[]
+}
+
+/** One entry of `Insights.mediaBatch` / `Insights.stories`, in the order given. */
+export interface MediaBatchEntry {
+  mediaId: string
+  kind: 'feed' | 'reel' | 'story' | 'carousel' | null
+  metrics?: Insight[]
+  error?: { message: string; code: number | null; subcode: number | null; errorClass: string }
 }

@@ -38,3 +38,8 @@ export declare class NotFoundError extends InstagraphError {}
 export declare class StoreError extends InstagraphError {}
 export declare class PublishError extends InstagraphError {}
 export declare class QuotaExceededError extends InstagraphError {}
+/** A refused webhook request (`verifyChallenge`, `verifySignature`, `parse`): `httpStatus` (403
+ * or 400) is the status to answer with; `code` says why (`SIGNATURE_MISMATCH`, ...). */
+export declare class WebhookError extends InstagraphError {
+  readonly httpStatus: 400 | 403
+}

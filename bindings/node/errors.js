@@ -44,6 +44,8 @@ class NotFoundError extends InstagraphError {}
 class StoreError extends InstagraphError {}
 class PublishError extends InstagraphError {}
 class QuotaExceededError extends InstagraphError {}
+/** A refused webhook request: `httpStatus` (403 or 400) is the status to answer Meta with. */
+class WebhookError extends InstagraphError {}
 
 const classes = {
   InstagraphError,
@@ -58,6 +60,7 @@ const classes = {
   StoreError,
   PublishError,
   QuotaExceededError,
+  WebhookError,
 }
 
 // Statuses napi-rs uses when a JS value cannot be converted to the Rust argument type.

@@ -71,6 +71,250 @@ export interface DisconnectOutcome {
   tokensDeleted: number
 }
 
+/** The page `AccountManager.accounts` returns (stored rows, no API call). */
+export interface AccountPage {
+  items: AccountRecord[]
+  total: number
+  offset: number
+  limit: number
+}
+
+/** The result of `AccountManager.connectionStatus`. */
+export interface ConnectionStatus {
+  tokenId: string
+  login: 'facebook' | 'instagram'
+  valid: boolean
+  expiresAt: string | null
+  scopes: string[]
+  /** Default scopes of the flow that were not granted (ask again with `rerequest`). */
+  missingScopes: string[]
+  reason: string | null
+}
+
+/** The result of `AccountManager.sweepTokens`. */
+export interface SweepReport {
+  /** Tokens refreshed (Instagram Login), with their new expiry. */
+  refreshed: { tokenId: string; expiresAt: string | null }[]
+  /** Connections whose user must log in again, with the accounts that depend on them. */
+  reconnect: {
+    tokenId: string
+    login: 'facebook' | 'instagram'
+    subjectId: string
+    expiresAt: string | null
+    reason: string
+    accounts: string[]
+  }[]
+}
+
+/**
+ * A time as a JS store receives it: UTC RFC 3339 with exactly six fractional digits
+ * (`2026-02-10T12:00:00.000000Z`), so that comparing two as strings compares the instants.
+ */
+export type StoreTime = string
+
+/** A token row. `sealed` is AES-256-GCM ciphertext: a JS store never sees a plaintext token. */
+export interface StoredToken {
+  id: string
+  company: string
+  kind: 'user' | 'page' | 'instagram_user'
+  login: 'facebook' | 'instagram'
+  subjectId: string
+  sealed: string
+  scopes: string[]
+  expiresAt: StoreTime | null
+  issuedAt: StoreTime
+  valid: boolean
+  createdAt: StoreTime
+  updatedAt: StoreTime
+}
+
+/** A discovered account before it is stored (`upsertAccounts`). */
+export interface NewStoredAccount {
+  igUserId: string
+  clientId: string | null
+  facebookUserId: string | null
+  tokenId: string | null
+  pageId: string | null
+  businessId: string | null
+  source: 'page_linked' | 'business_owned' | 'business_client' | 'instagram_login'
+  username: string | null
+  name: string | null
+  profilePictureUrl: string | null
+  followersCount: number | null
+  accountType: string | null
+}
+
+/** An account row: a `NewStoredAccount` plus its company, flags and times. */
+export interface StoredAccount extends NewStoredAccount {
+  company: string
+  isAdded: boolean
+  assignedClientId: string | null
+  createdAt: StoreTime
+  updatedAt: StoreTime
+}
+
+/** What `queryAccounts` gets: filters are `null` when off; `search` is already lower-cased and
+ * trimmed (a literal substring of the lower-cased username or name); `limit` is 1..500. */
+export interface StoreAccountQuery {
+  search: string | null
+  isAdded: boolean | null
+  assigned: boolean | null
+  clientId: string | null
+  facebookUserId: string | null
+  /** `field` is the record key to order by (username and name compare lower-cased, by code
+   * point); `null` is smallest; ties go by `igUserId` ascending. */
+  sort: { field: 'username' | 'name' | 'followersCount' | 'createdAt' | 'updatedAt'; descending: boolean }
+  offset: number
+  limit: number
+}
+
+/** A pending OAuth authorization (single use). */
+export interface StoredState {
+  state: string
+  company: string
+  login: 'facebook' | 'instagram'
+  redirectUri: string
+  scopes: string[]
+  clientId: string | null
+  createdAt: StoreTime
+  expiresAt: StoreTime
+}
+
+export type StoredJobStatus =
+  | 'pending'
+  | 'scheduled'
+  | 'container_created'
+  | 'publishing'
+  | 'published'
+  | 'failed'
+  | 'cancelled'
+  | 'deferred'
+
+/** A publish job row (`payload` is opaque JSON: store it as is). */
+export interface StoredJob {
+  id: string
+  company: string
+  igUserId: string
+  idempotencyKey: string
+  payload: unknown
+  status: StoredJobStatus
+  containerIds: string[]
+  mediaId: string | null
+  permalink: string | null
+  error: string | null
+  scheduledAt: StoreTime | null
+  leaseOwner: string | null
+  leaseExpiresAt: StoreTime | null
+  attempts: number
+  createdAt: StoreTime
+  updatedAt: StoreTime
+}
+
+type Awaitable<T> = T | Promise<T>
+
+/**
+ * A store written in JavaScript, for `new AccountManager(client, store, { sealingKey })`: one
+ * method per operation of the crate's store traits (`js-store.js` is the reference, in memory;
+ * copy it onto your database). Arguments arrive validated (non-empty ids, no repeated ids,
+ * limits 1..500) with every time computed. Expected outcomes are return values; throw or reject
+ * only when the storage fails (the caller gets a `StoreError` naming the method). Each method
+ * must be atomic, and every method taking `company` must touch only that company's rows.
+ */
+export interface JsStore {
+  /** Upserts by (company, kind, login, subjectId), keeping an existing row's id and createdAt;
+   * returns the stored id, or `null` when `token.id` belongs to another subject (a conflict). */
+  putToken(token: StoredToken): Awaitable<string | null>
+  getToken(company: string, id: string): Awaitable<StoredToken | null>
+  findToken(company: string, kind: StoredToken['kind'], login: StoredToken['login'], subjectId: string): Awaitable<StoredToken | null>
+  /** Oldest first (createdAt, then id). */
+  listTokens(company: string): Awaitable<StoredToken[]>
+  /** `expiresAt < before` strictly (never tokens without expiry), soonest first. */
+  tokensExpiringBefore(company: string, before: StoreTime): Awaitable<StoredToken[]>
+  /** Sets `valid` and `updatedAt = now`; false when there is no such token. */
+  setTokenValid(company: string, id: string, valid: boolean, now: StoreTime): Awaitable<boolean>
+  deleteToken(company: string, id: string): Awaitable<boolean>
+  /** Optional (key rotation): tokens of every company whose `sealed` does not start with
+   * `prefix`, ordered by (company, id) by code point, strictly after `after`, at most `limit`. */
+  tokensSealedWithoutKey?(prefix: string, after: { company: string; id: string } | null, limit: number): Awaitable<StoredToken[]>
+  /** Optional (key rotation): replaces `sealed` only if it is still `expected`. */
+  replaceSealed?(company: string, id: string, expected: string, sealed: string): Awaitable<boolean>
+  /** In order: new accounts are inserted (not added, unassigned, created/updated `now`); an
+   * existing one or a repeat in the batch counts as ignored and gets its non-null username, name,
+   * profilePictureUrl, followersCount, accountType and tokenId refreshed (`updatedAt = now`). */
+  upsertAccounts(company: string, accounts: NewStoredAccount[], now: StoreTime): Awaitable<{ inserted: number; ignored: number }>
+  getAccount(company: string, igUserId: string): Awaitable<StoredAccount | null>
+  /** `total` counts every match, ignoring offset and limit. */
+  queryAccounts(company: string, query: StoreAccountQuery): Awaitable<{ items: StoredAccount[]; total: number }>
+  /** Returns how many rows changed (unknown ids and rows already in that state do not count). */
+  setAdded(company: string, igUserIds: string[], added: boolean, now: StoreTime): Awaitable<number>
+  /** Assigns, or unassigns with `null`; returns how many rows changed. */
+  assignClient(company: string, clientId: string | null, igUserIds: string[], now: StoreTime): Awaitable<number>
+  removeAccount(company: string, igUserId: string): Awaitable<boolean>
+  removeAccountsOfUser(company: string, facebookUserId: string): Awaitable<number>
+  /** `false` when the state exists already (keep the first). */
+  putState(state: StoredState): Awaitable<boolean>
+  /** Removes and returns it, atomically (of concurrent takers exactly one gets it). */
+  takeState(state: string): Awaitable<StoredState | null>
+  /** Deletes every state with `expiresAt <= now`, of every company; returns how many. */
+  purgeExpiredStates(now: StoreTime): Awaitable<number>
+  /** `{ inserted: true, job }`, or `{ inserted: false, job: existing }` when the company has a job
+   * with that idempotencyKey, or `null` when the id belongs to another key. */
+  insertJob(job: StoredJob): Awaitable<{ inserted: boolean; job: StoredJob } | null>
+  getJob(company: string, id: string): Awaitable<StoredJob | null>
+  findJobByKey(company: string, idempotencyKey: string): Awaitable<StoredJob | null>
+  /** Replaces all but company, id, igUserId, idempotencyKey, createdAt; false when missing. */
+  updateJob(job: StoredJob): Awaitable<boolean>
+  /** Oldest first (createdAt, then id), of one status when `status` is not null. */
+  listJobs(company: string, status: StoredJobStatus | null, limit: number): Awaitable<StoredJob[]>
+  /** Leases up to `limit` due jobs of every company, atomically: not terminal, `scheduledAt`
+   * null or <= now, no live lease (`leaseExpiresAt <= now` is lapsed). Order: scheduledAt (null
+   * first), createdAt, company, id. Sets leaseOwner, leaseExpiresAt, `updatedAt = now`,
+   * attempts + 1; status unchanged. */
+  claimDueJobs(worker: string, now: StoreTime, leaseExpiresAt: StoreTime, limit: number): Awaitable<StoredJob[]>
+  /** Leases one non-terminal job whatever its schedule unless another worker's lease is live;
+   * attempts unchanged. */
+  acquireJob(company: string, id: string, worker: string, now: StoreTime, leaseExpiresAt: StoreTime): Awaitable<StoredJob | null>
+  /** Sets `leaseExpiresAt = until` if `worker` is still leaseOwner. */
+  renewLease(company: string, id: string, worker: string, until: StoreTime): Awaitable<boolean>
+  /** Clears leaseOwner and leaseExpiresAt if `worker` holds the lease. */
+  releaseJob(company: string, id: string, worker: string): Awaitable<boolean>
+}
+
+/** The reference JS store (`js-store.js`): everything in Maps. */
+export declare class MemoryJsStore implements JsStore {
+  putToken(token: StoredToken): Promise<string | null>
+  getToken(company: string, id: string): Promise<StoredToken | null>
+  findToken(company: string, kind: StoredToken['kind'], login: StoredToken['login'], subjectId: string): Promise<StoredToken | null>
+  listTokens(company: string): Promise<StoredToken[]>
+  tokensExpiringBefore(company: string, before: StoreTime): Promise<StoredToken[]>
+  setTokenValid(company: string, id: string, valid: boolean, now: StoreTime): Promise<boolean>
+  deleteToken(company: string, id: string): Promise<boolean>
+  tokensSealedWithoutKey(prefix: string, after: { company: string; id: string } | null, limit: number): Promise<StoredToken[]>
+  replaceSealed(company: string, id: string, expected: string, sealed: string): Promise<boolean>
+  upsertAccounts(company: string, accounts: NewStoredAccount[], now: StoreTime): Promise<{ inserted: number; ignored: number }>
+  getAccount(company: string, igUserId: string): Promise<StoredAccount | null>
+  queryAccounts(company: string, query: StoreAccountQuery): Promise<{ items: StoredAccount[]; total: number }>
+  setAdded(company: string, igUserIds: string[], added: boolean, now: StoreTime): Promise<number>
+  assignClient(company: string, clientId: string | null, igUserIds: string[], now: StoreTime): Promise<number>
+  removeAccount(company: string, igUserId: string): Promise<boolean>
+  removeAccountsOfUser(company: string, facebookUserId: string): Promise<number>
+  putState(state: StoredState): Promise<boolean>
+  takeState(state: string): Promise<StoredState | null>
+  purgeExpiredStates(now: StoreTime): Promise<number>
+  insertJob(job: StoredJob): Promise<{ inserted: boolean; job: StoredJob } | null>
+  getJob(company: string, id: string): Promise<StoredJob | null>
+  findJobByKey(company: string, idempotencyKey: string): Promise<StoredJob | null>
+  updateJob(job: StoredJob): Promise<boolean>
+  listJobs(company: string, status: StoredJobStatus | null, limit: number): Promise<StoredJob[]>
+  claimDueJobs(worker: string, now: StoreTime, leaseExpiresAt: StoreTime, limit: number): Promise<StoredJob[]>
+  acquireJob(company: string, id: string, worker: string, now: StoreTime, leaseExpiresAt: StoreTime): Promise<StoredJob | null>
+  renewLease(company: string, id: string, worker: string, until: StoreTime): Promise<boolean>
+  releaseJob(company: string, id: string, worker: string): Promise<boolean>
+}
+
+/** A fresh, empty `MemoryJsStore`. */
+export declare function createMemoryJsStore(): MemoryJsStore
+
 /** Which media a progress event or a publish error is about. */
 export type MediaRef =
   | { kind: 'media'; url: string }
@@ -113,6 +357,232 @@ export interface PublishResult {
   replayed: boolean
 }
 
+/** An authorize URL (`facebookLogin().authorizeUrl` / `instagramLogin().authorizeUrl`). */
+export interface AuthorizeUrl {
+  url: string
+  state: string
+  redirectUri: string
+  scopes: string[]
+}
+
+/** A token from a login step (the caller's own to keep safe). */
+export interface LoginToken {
+  accessToken: string
+  tokenType: string | null
+  expiresIn: number | null
+  expiresAt: string | null
+  userId: string | null
+  permissions: string[]
+}
+
+/** What `debugToken` says about a token (holds no token). */
+export interface TokenInfo {
+  appId: string | null
+  type: string | null
+  application: string | null
+  expiresAt: string | null
+  dataAccessExpiresAt: string | null
+  issuedAt: string | null
+  isValid: boolean
+  scopes: string[]
+  granularScopes: { scope: string; targetIds: string[] }[]
+  userId: string | null
+  profileId: string | null
+  error: { code: number; message: string; subcode: number | null } | null
+}
+
+/** A scheduled (or any) publish job. */
+export interface Job {
+  id: string
+  companyId: string
+  igUserId: string
+  idempotencyKey: string
+  status: 'pending' | 'scheduled' | 'containerCreated' | 'publishing' | 'published' | 'failed' | 'cancelled' | 'deferred'
+  /** When it is due (scheduled and deferred jobs). */
+  publishAt: string | null
+  attempts: number
+  /** Why it failed or was deferred. */
+  lastError: string | null
+  mediaId: string | null
+  permalink: string | null
+  containerIds: string[]
+  leaseOwner: string | null
+  leaseExpiresAt: string | null
+  createdAt: string
+  updatedAt: string
+  /** The post as stored (camelCase). */
+  post: Record<string, unknown>
+}
+
+/** What one `Worker.runOnce` tick did. */
+export interface TickReport {
+  claimed: number
+  published: number
+  deferred: number
+  failed: number
+  retried: number
+  released: number
+}
+
+/** One webhook update: fields of its `type` in camelCase; `extra` / `envelopeExtra` / `value` /
+ * `payload` kept exactly as Meta sent them. */
+export interface WebhookEvent {
+  type: 'comment' | 'mention' | 'message' | 'reaction' | 'seen' | 'postback' | 'storyInsights' | 'unknown'
+  /** The account (or Page) the update is about. */
+  entryId: string
+  /** The webhook field (`comments`, `messages`, ...). */
+  field: string
+  /** The entry's `time` as sent (seconds; milliseconds for messaging). */
+  time: number | null
+  /** The same for every delivery of one update (what `Deduper` keys on). */
+  dedupKey: string
+  [key: string]: unknown
+}
+
+/** A parsed delivery. */
+export interface WebhookPayload {
+  object: string
+  events: WebhookEvent[]
+  extra: Record<string, unknown>
+}
+
+export interface SubscribedApp {
+  id: string | null
+  name: string | null
+  subscribedFields: string[]
+  extra: Record<string, unknown>
+}
+
+/** One batch operation. */
+export interface BatchOperation {
+  /** Default `GET`. */
+  method?: 'GET' | 'POST' | 'DELETE'
+  /** Relative to the Graph host (`{id}?fields=...`); the configured version is prefixed. */
+  relativeUrl: string
+  /** POST only: form fields (objects and arrays are sent as JSON). */
+  body?: Record<string, unknown>
+}
+
+/** The outcome of one batch operation. */
+export interface BatchOutcome {
+  ok: boolean
+  /** The operation's HTTP status (null when Meta timed it out). */
+  code: number | null
+  /** The parsed JSON answer (the text when not JSON); null for an error. */
+  body: any
+  headers: { name: string; value: string }[]
+  error: {
+    code: number | string
+    subcode?: number | null
+    type?: string | null
+    message: string
+    userTitle?: string | null
+    userMessage?: string | null
+    fbtraceId?: string | null
+    isTransient?: boolean | null
+    errorClass: string
+    httpStatus?: number
+  } | null
+}
+
+/** One page of a paged edge; pass `paging.after` back as `options.after` for the next one. */
+export interface Paged<T> {
+  data: T[]
+  paging: { before: string | null; after: string | null; hasNext: boolean }
+}
+
+/** An IG media (the fields asked for; camelCase; unknown fields kept). */
+export interface IgMedia {
+  id: string
+  caption?: string
+  mediaType?: 'IMAGE' | 'VIDEO' | 'CAROUSEL_ALBUM' | string
+  mediaProductType?: 'FEED' | 'REELS' | 'STORY' | 'AD' | string
+  mediaUrl?: string
+  thumbnailUrl?: string
+  permalink?: string
+  shortcode?: string
+  timestamp?: string
+  likeCount?: number
+  commentsCount?: number
+  isCommentEnabled?: boolean
+  [field: string]: unknown
+}
+
+/** A comment or reply (the fields asked for). */
+export interface IgComment {
+  id: string
+  text?: string
+  timestamp?: string
+  username?: string
+  from?: { id: string; username?: string }
+  likeCount?: number
+  hidden?: boolean
+  parentId?: string
+  replies?: { data: IgComment[] }
+  [field: string]: unknown
+}
+
+/** A conversation (`id`, `updatedTime`, and the fields asked for). */
+export interface IgConversation {
+  id: string
+  updatedTime?: string
+  [field: string]: unknown
+}
+
+/** A direct message. */
+export interface IgMessage {
+  id: string
+  createdTime?: string
+  from?: { id: string; username?: string }
+  to?: { data: { id: string; username?: string }[] }
+  message?: string
+  [field: string]: unknown
+}
+
+/** What the Send API answers. */
+export interface SentMessage {
+  recipientId?: string
+  messageId?: string
+  [field: string]: unknown
+}
+
+/** One metric of an insights answer. */
+export interface Insight {
+  name: string
+  period?: string
+  values?: { value: unknown; endTime?: string }[]
+  totalValue?: { value?: number; breakdowns?: unknown[] }
+  title?: string
+  description?: string
+  id?: string
+  [field: string]: unknown
+}
+
+/** The result of `Insights.account`. */
+export interface AccountInsightsResult {
+  metrics: Insight[]
+  windows: { since: string; until: string }[]
+  rollup?: {
+    name: string
+    aggregation: 'Sum' | 'SumOfUniques' | 'Last'
+    points: { start: string; end: string; value: number; days: number }[]
+  }[]
+}
+
+/** The result of `Insights.media`. */
+export interface MediaInsightsResult {
+  kind: 'feed' | 'reel' | 'story' | 'carousel'
+  metrics: Insight[]
+}
+
+/** One entry of `Insights.mediaBatch` / `Insights.stories`, in the order given. */
+export interface MediaBatchEntry {
+  mediaId: string
+  kind: 'feed' | 'reel' | 'story' | 'carousel' | null
+  metrics?: Insight[]
+  error?: { message: string; code: number | null; subcode: number | null; errorClass: string }
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -123,8 +593,12 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 
 /** Connects customers' Instagram accounts and keeps them in a store chosen by URL. */
 export declare class AccountManager {
-  /** `storeUrl` is `memory:` or `sqlite:PATH` (the file is created and migrated on first use). */
-  constructor(client: Client, storeUrl: string, options?: AccountManagerOptions | undefined | null)
+  /**
+   * `store` is `memory:`, `sqlite:PATH` (the file is created and migrated on first use),
+   * `postgres://user:password@host/db` (migrated on first use), or a JS object implementing
+   * the store (see `JsStore` and the package's `js-store.js`).
+   */
+  constructor(client: Client, store: string | JsStore, options?: AccountManagerOptions | undefined | null)
   /** A new random sealing key, base64 (keep it in a secret manager). */
   static generateSealingKey(): string
   /** Starts a connection: stores a single-use OAuth state and returns the authorize URL. */
@@ -137,7 +611,7 @@ export declare class AccountManager {
   /** Marks discovered accounts as added: `{ updated, unknown }`. */
   add(companyId: string, igUserIds: Array<string>): Promise<UpdateOutcome>
   /** The added accounts with their live details: `{ items: [{ account, live, liveError }], total }`. */
-  added(companyId: string): Promise<AddedAccounts>
+  added(companyId: string, options?: AccountListOptions | undefined | null): Promise<AddedAccounts>
   /** Assigns accounts to an agency client: `{ updated, unknown }`. */
   assign(companyId: string, clientId: string, igUserIds: Array<string>): Promise<UpdateOutcome>
   /** The assignments of a company: `[{ igUserId, username, clientId }]`. */
@@ -149,6 +623,44 @@ export declare class AccountManager {
    * `{ revoked, accountsRemoved, tokensDeleted }`.
    */
   disconnect(companyId: string, tokenId: string): Promise<DisconnectOutcome>
+  /** Removes the client assignment of accounts: `{ updated, unknown }`. */
+  unassign(companyId: string, igUserIds: Array<string>): Promise<UpdateOutcome>
+  /**
+   * One stored account of the company (`NotFoundError` when the company has no such
+   * account).
+   */
+  account(companyId: string, igUserId: string): Promise<AccountRecord>
+  /**
+   * The company's stored accounts, discovered or added, without calling the API:
+   * `{ items, total, offset, limit }`.
+   */
+  accounts(companyId: string, options?: AccountListOptions | undefined | null): Promise<AccountPage>
+  /** Runs discovery again with a stored Facebook Login user token and stores what it finds. */
+  discover(companyId: string, tokenId: string): Promise<Connection>
+  /**
+   * Asks Meta about a stored token (`debug_token`), records its validity and compares its
+   * scopes with the flow's defaults.
+   */
+  connectionStatus(companyId: string, tokenId: string): Promise<ConnectionStatus>
+  /**
+   * Keeps the company's tokens alive: refreshes the Instagram Login tokens expiring within
+   * `withinSeconds` (default 7 days) and lists the connections whose user must log in again.
+   */
+  sweepTokens(companyId: string, withinSeconds?: number | undefined | null): Promise<SweepReport>
+}
+
+/** Graph operations on an account, batched. */
+export declare class Batch {
+  /** Batches for the accounts of an `AccountManager`. */
+  constructor(accounts: AccountManager)
+  /**
+   * Sends `ops` (`[{ method: "GET" | "POST" | "DELETE", relativeUrl, body? }]`, 1 to 1000;
+   * more than 50 go out as several requests) with the account's token, and resolves to one
+   * result per operation, in order. An operation that fails alone has `ok: false` and an
+   * `error` object; the promise rejects only for bad arguments or a batch request that
+   * failed as a whole.
+   */
+  send(companyId: string, igUserId: string, ops: BatchOperation[], options?: BatchOptions | undefined | null): Promise<BatchOutcome[]>
 }
 
 /** A configured client (cheap to share between managers). */
@@ -159,6 +671,237 @@ export declare class Client {
   static fromEnv(): Client
   /** The app id. */
   get appId(): string
+  /**
+   * Facebook Login's low-level steps (authorize URL, code exchange, long-lived token,
+   * `debug_token`, revoke).
+   */
+  facebookLogin(): FacebookLogin
+  /** Instagram Login's low-level steps (the same, plus `refresh`). */
+  instagramLogin(): InstagramLogin
+}
+
+/** Comments of an account's media. Constructed from an `AccountManager`. */
+export declare class Comments {
+  /** Comments of the accounts of `accounts`. */
+  constructor(accounts: AccountManager)
+  /** One page of a media's top-level comments, newest first: `{ data, paging }`. */
+  list(companyId: string, igUserId: string, mediaId: string, options?: CommentListOptions | undefined | null): Promise<Paged<IgComment>>
+  /**
+   * Comments on a media as the account: `{ id }`. The message is checked first (not blank,
+   * at most 2,200 characters). Never retried once sent.
+   */
+  create(companyId: string, igUserId: string, mediaId: string, message: string): Promise<{ id: string }>
+  /** One comment or reply. */
+  get(companyId: string, igUserId: string, commentId: string, options?: { fields?: string[] } | undefined | null): Promise<IgComment>
+  /** One page of a comment's replies: `{ data, paging }`. */
+  replies(companyId: string, igUserId: string, commentId: string, options?: CommentListOptions | undefined | null): Promise<Paged<IgComment>>
+  /** Replies to a comment as the account: `{ id }` (message checked as in `create`). */
+  reply(companyId: string, igUserId: string, commentId: string, message: string): Promise<{ id: string }>
+  /** Hides or shows a comment: `{ success }`. */
+  hide(companyId: string, igUserId: string, commentId: string, hidden: boolean): Promise<{ success: boolean }>
+  /** Deletes a comment: `{ success }`. */
+  delete(companyId: string, igUserId: string, commentId: string): Promise<{ success: boolean }>
+  /**
+   * A private reply (a direct message) to a comment's author: `{ recipientId, messageId }`.
+   * One per comment, within 7 days of it; the text is checked first (at most 1,000 bytes).
+   */
+  privateReply(companyId: string, igUserId: string, commentId: string, text: string): Promise<SentMessage>
+  /**
+   * The comments of a media that pass `filter`, read page by page in Rust (with the fields
+   * every criterion needs, replies included) and filtered there.
+   */
+  filter(companyId: string, igUserId: string, mediaId: string, filter: CommentFilterOptions): Promise<IgComment[]>
+  /**
+   * Renders a reply template (`{username}`, `{text}`, `{custom:NAME}`; `{{`/`}}` for
+   * braces) without any call. Bad templates are TypeErrors naming `template`; a missing
+   * custom value or a reply over 2,200 characters is an `InvalidInputError`.
+   */
+  static renderTemplate(template: string, values?: TemplateValues | undefined | null): string
+  /**
+   * Reads a comment, renders `template` for it (`{username}` = its author, `{text}` = its
+   * text) and replies with the result: `{ id, message }`.
+   */
+  replyWithTemplate(companyId: string, igUserId: string, commentId: string, template: string, custom?: Record<string, string> | undefined | null): Promise<{ id: string; message: string }>
+}
+
+/** Drops redelivered webhook updates (Meta retries for up to 36 hours). One per process. */
+export declare class Deduper {
+  /**
+   * Remembers up to `capacity` keys (default 100000) for `windowSeconds` each (default
+   * 36 hours).
+   */
+  constructor(capacity?: number | undefined | null, windowSeconds?: number | undefined | null)
+  /**
+   * True the first time an event (or a key) is seen within the window; false for a
+   * redelivery.
+   */
+  firstDelivery(event: WebhookEvent | string): boolean
+  /** The events seen for the first time, in order. */
+  retainNew(events: WebhookEvent[]): WebhookEvent[]
+  /** How many keys are remembered. */
+  get size(): number
+}
+
+/** Facebook Login's steps (graph.facebook.com). Get one with `client.facebookLogin()`. */
+export declare class FacebookLogin {
+  /**
+   * The login dialog URL (no network, no store): `{ url, state, redirectUri, scopes }`.
+   * The Instagram-only options are refused.
+   */
+  authorizeUrl(options: AuthorizeOptions): AuthorizeUrl
+  /** Exchanges the callback's code (single use) for a short-lived user token. */
+  exchangeCode(code: string, redirectUri: string): Promise<LoginToken>
+  /** Trades a short-lived user token for a long-lived one (about 60 days). */
+  exchangeLongLived(shortToken: string): Promise<LoginToken>
+  /** What Meta knows about a token (`debug_token`; holds no token). */
+  debugToken(token: string): Promise<TokenInfo>
+  /** Revokes every permission the user granted the app (`DELETE /me/permissions`). */
+  revoke(userToken: string): Promise<void>
+}
+
+/**
+ * Hashtag search and media. Keep one instance per app: it holds the budget bookkeeping
+ * (persist it with `budgetSnapshot()` / `restoreBudget()`).
+ */
+export declare class Hashtags {
+  /** Hashtags of the accounts of `accounts`. */
+  constructor(accounts: AccountManager, options?: HashtagsOptions | undefined | null)
+  /**
+   * The id of a hashtag (`q` without `#`, no spaces): `{ id }`. A hashtag new to the
+   * account in the window takes a budget slot; with none left it fails with
+   * `QuotaExceededError` (code `HASHTAG_BUDGET_EXCEEDED`) before any call.
+   */
+  search(companyId: string, igUserId: string, q: string): Promise<{ id: string }>
+  /** A hashtag node: `{ id, name }`. */
+  get(companyId: string, igUserId: string, hashtagId: string): Promise<{ id: string; name: string | null }>
+  /** One page of the hashtag's most popular media: `{ data, paging }`. */
+  topMedia(companyId: string, igUserId: string, hashtagId: string, options?: HashtagMediaOptions | undefined | null): Promise<Paged<IgMedia>>
+  /** One page of the hashtag's media of the last 24 hours, newest first: `{ data, paging }`. */
+  recentMedia(companyId: string, igUserId: string, hashtagId: string, options?: HashtagMediaOptions | undefined | null): Promise<Paged<IgMedia>>
+  /**
+   * The account's hashtag budget now: `{ used, remaining }` (unique hashtags searched in
+   * the window, and slots left for new ones). No call to Meta.
+   */
+  budget(companyId: string, igUserId: string): Promise<{ used: number; remaining: number }>
+  /**
+   * The budget bookkeeping of every account, to persist (`{ accounts: { [igUserId]:
+   * { [hashtag]: firstSearchedAt } } }`).
+   */
+  budgetSnapshot(): { accounts: Record<string, Record<string, string>> }
+  /** Restores bookkeeping saved with `budgetSnapshot()` (merged into the current one). */
+  restoreBudget(snapshot: { accounts: Record<string, Record<string, string>> }): void
+}
+
+/** Insights of an account and its media. Constructed from an `AccountManager`. */
+export declare class Insights {
+  /** Insights of the accounts of `accounts`. */
+  constructor(accounts: AccountManager)
+  /**
+   * Account insights: `{ metrics: [{ name, period, values, totalValue, ... }], windows:
+   * [{ since, until }], rollup? }`. Everything is checked before any call (metrics, period,
+   * breakdowns, range).
+   */
+  account(companyId: string, igUserId: string, options: AccountInsightsOptions): Promise<AccountInsightsResult>
+  /** A media's lifetime insights with the metrics of its kind: `{ kind, metrics }`. */
+  media(companyId: string, igUserId: string, mediaId: string, options?: MediaInsightsOptions | undefined | null): Promise<MediaInsightsResult>
+  /**
+   * Insights of many media through the batch API (50 per request, a few requests in
+   * flight): `media` lists ids or media objects from `Media.list`/`listAll` (their
+   * `mediaType`/`mediaProductType` tell the kind without a call). Resolves to one entry per
+   * media, in order: `{ mediaId, kind, metrics }`, or `{ mediaId, kind: null, error }` for
+   * a media that failed alone (e.g. a story with fewer than 5 viewers).
+   */
+  mediaBatch(companyId: string, igUserId: string, media: Array<string | IgMedia>, options?: MediaBatchOptions | undefined | null): Promise<MediaBatchEntry[]>
+  /** Insights of the account's live stories (one batch): entries as `mediaBatch`'s. */
+  stories(companyId: string, igUserId: string): Promise<MediaBatchEntry[]>
+}
+
+/** Instagram Login's steps (graph.instagram.com). Get one with `client.instagramLogin()`. */
+export declare class InstagramLogin {
+  /**
+   * The authorize URL (no network, no store): `{ url, state, redirectUri, scopes }`.
+   * The Facebook-only options (`rerequest`, `configId`) are refused.
+   */
+  authorizeUrl(options: AuthorizeOptions): AuthorizeUrl
+  /**
+   * Exchanges the callback's code (single use; a trailing `#_` is dropped) for a
+   * short-lived Instagram user token (with `userId` and `permissions`).
+   */
+  exchangeCode(code: string, redirectUri: string): Promise<LoginToken>
+  /** Trades a short-lived Instagram user token for a long-lived one (60 days). */
+  exchangeLongLived(shortToken: string): Promise<LoginToken>
+  /** Refreshes a long-lived token (at least 24 hours old, unexpired) for another 60 days. */
+  refresh(longLivedToken: string): Promise<LoginToken>
+  /** What Meta knows about a token (`debug_token` on graph.facebook.com; holds no token). */
+  debugToken(token: string): Promise<TokenInfo>
+  /** Revokes the app's permissions (`DELETE graph.instagram.com/me/permissions`). */
+  revoke(userToken: string): Promise<void>
+}
+
+/**
+ * An account's media. Constructed from an `AccountManager`: every call names the company and
+ * the IG account, and the account's token is found in the store (it never reaches JS).
+ */
+export declare class Media {
+  /** Media of the accounts of `accounts`. */
+  constructor(accounts: AccountManager)
+  /**
+   * One page of the account's media, newest first: `{ data, paging: { before, after,
+   * hasNext } }` (pass `paging.after` back as `options.after`).
+   */
+  list(companyId: string, igUserId: string, options?: MediaListOptions | undefined | null): Promise<Paged<IgMedia>>
+  /**
+   * Every media of the account (or the newest `max`), newest first. Pages are fetched and
+   * decoded in Rust, one after the other, and handed to JS once as one array.
+   */
+  listAll(companyId: string, igUserId: string, options?: MediaListAllOptions | undefined | null): Promise<IgMedia[]>
+  /** The account's live stories (24 hours): `{ data, paging }`. */
+  stories(companyId: string, igUserId: string): Promise<Paged<IgMedia>>
+  /** One media. */
+  get(companyId: string, igUserId: string, mediaId: string, options?: MediaGetOptions | undefined | null): Promise<IgMedia>
+  /** The items of a carousel (every page). */
+  children(companyId: string, igUserId: string, mediaId: string): Promise<IgMedia[]>
+  /** Deletes a published media: `{ deleted, deletedId }`. Safe to retry. */
+  delete(companyId: string, igUserId: string, mediaId: string): Promise<{ deleted: boolean; deletedId: string | null }>
+  /** Turns comments on a media on or off: `{ success }`. */
+  setCommentsEnabled(companyId: string, igUserId: string, mediaId: string, enabled: boolean): Promise<{ success: boolean }>
+}
+
+/** @mentions of an account. Constructed from an `AccountManager`. */
+export declare class Mentions {
+  /** Mentions of the accounts of `accounts`. */
+  constructor(accounts: AccountManager)
+  /**
+   * A comment (on another account's media) that mentions the account:
+   * `{ id, mentionedComment: { id, text, ... } }`.
+   */
+  mentionedComment(companyId: string, igUserId: string, commentId: string): Promise<{ id: string; mentionedComment: IgComment }>
+  /** A media whose caption mentions the account: `{ id, mentionedMedia: { id, caption, ... } }`. */
+  mentionedMedia(companyId: string, igUserId: string, mediaId: string): Promise<{ id: string; mentionedMedia: IgMedia }>
+  /**
+   * Replies, as the account, to a mention (the comment when `commentId` is given, else the
+   * media's caption): `{ id }` of the new comment. Never retried once sent.
+   */
+  reply(companyId: string, igUserId: string, reply: MentionReply): Promise<{ id: string }>
+}
+
+/** Direct messages of an account. Constructed from an `AccountManager`. */
+export declare class Messaging {
+  /** Messaging of the accounts of `accounts`. */
+  constructor(accounts: AccountManager)
+  /** One page of the account's conversations, newest first: `{ data, paging }`. */
+  conversations(companyId: string, igUserId: string, options?: ConversationListOptions | undefined | null): Promise<Paged<IgConversation>>
+  /** The newest messages of a conversation (at most 20), newest first, each read in full. */
+  messages(companyId: string, igUserId: string, conversationId: string, options?: MessageListOptions | undefined | null): Promise<IgMessage[]>
+  /**
+   * Sends a message: `{ recipientId, messageId }`. Outside the 24-hour window (7 days with
+   * `tag: "HUMAN_AGENT"`) it rejects with `MessagingWindowError`. Never retried once sent.
+   */
+  send(companyId: string, igUserId: string, message: OutgoingMessage): Promise<SentMessage>
+  /** Reacts to a message (`reaction` defaults to `love`): `{ recipientId, ... }`. */
+  react(companyId: string, igUserId: string, recipientId: string, messageId: string, reaction?: string | undefined | null): Promise<SentMessage>
+  /** Removes the account's reaction from a message. */
+  unreact(companyId: string, igUserId: string, recipientId: string, messageId: string): Promise<SentMessage>
 }
 
 /** Publishes posts exactly once, with progress. */
@@ -188,24 +931,212 @@ export declare class Sandbox {
   /** The seeded Facebook users (`[{ id, name, email }]`; Alice first, then Bob). */
   get seedUsers(): { id: string; name: string; email: string | null }[]
   /**
+   * Everything the sandbox was seeded with (camelCase): `users`, `pages`, `businesses`,
+   * `instagramAccounts` (`[{ id, username, pageId, media, ... }]`) and `engagement` (the ids
+   * of seeded comments, stories, conversations, hashtags and mentions).
+   */
+  get seed(): Record<string, any>
+  /**
    * Plays the user on the consent page of `url`; resolves to the callback URL
    * (with `code` and `state`, or the error of a denial).
    */
   consent(url: string, userId: string, approve: boolean): Promise<string>
   /** How many posts were published on an IG account. */
   publishedCount(igUserId: string): number
+  /**
+   * Moves the sandbox clock forward by `seconds` (token expiry and refresh age, container
+   * processing, story expiry, quotas).
+   */
+  advanceClock(seconds: number): void
+  /**
+   * Makes an event happen and delivers its signed webhook to the registered callback
+   * (`POST /__sandbox/webhooks` registers one), as `POST /__sandbox/events` does:
+   * `{ type: "comment" | "mention" | "message" | ..., ... }` with the Rust sandbox's
+   * snake_case fields; resolves to `{ delivered, status, event, created, ... }`.
+   */
+  event(event: Record<string, unknown>): Promise<Record<string, any>>
   /** Stops the sandbox (idempotent). */
   stop(): Promise<void>
 }
 
-/** Options of `new AccountManager(client, storeUrl, options)`. */
+/** Schedules posts for later and makes the workers that publish them. */
+export declare class Scheduler {
+  /** A scheduler over a `Publisher` (its accounts, store and publisher). */
+  constructor(publisher: Publisher)
+  /**
+   * Schedules `post` for `publishAt` (a time in the past means due now) and resolves to the
+   * stored job (`scheduled`). The post is validated as `publish` would, and the account must
+   * be one of the company's, before anything is stored.
+   */
+  schedule(companyId: string, igUserId: string, post: Post, publishAt: Date | string | number, options?: ScheduleOptions | undefined | null): Promise<Job>
+  /** The company's jobs, oldest first (at most 500), optionally filtered. */
+  list(companyId: string, options?: ListJobsOptions | undefined | null): Promise<Job[]>
+  /** One job of the company (`NotFoundError` when it has none by that id). */
+  get(companyId: string, jobId: string): Promise<Job>
+  /**
+   * Cancels a job that has not started publishing and resolves to it (`cancelled`); a job
+   * publishing, published, failed or held by a worker right now is refused with an
+   * `InvalidInputError` naming its state.
+   */
+  cancel(companyId: string, jobId: string): Promise<Job>
+  /** Moves a `scheduled` or `deferred` job to `publishAt` and resolves to it (`scheduled`). */
+  reschedule(companyId: string, jobId: string, publishAt: Date | string | number): Promise<Job>
+  /**
+   * A worker named `workerId` (unique among the workers sharing the store: it is the lease
+   * owner). Bad options throw here, as TypeErrors naming the option.
+   */
+  worker(workerId: string, options?: WorkerOptions | undefined | null): Worker
+}
+
+/** Webhook helpers (statics) and an account's webhook subscription (`new Webhooks(accounts)`). */
+export declare class Webhooks {
+  /** Subscription calls for the accounts of an `AccountManager`. */
+  constructor(accounts: AccountManager)
+  /**
+   * Answers Meta's `GET ?hub.mode=subscribe&hub.challenge=N&hub.verify_token=T`: returns the
+   * challenge to echo (as text, status 200) when the token matches (constant-time compare);
+   * otherwise throws a `WebhookError` whose `httpStatus` (403 or 400) is the answer to give.
+   * `query` is the raw query string or the parsed query object (e.g. Express's `req.query`).
+   */
+  static verifyChallenge(query: string | Record<string, unknown>, verifyToken: string): string
+  /**
+   * Checks `X-Hub-Signature-256` over the raw body bytes (in constant time); returns true or
+   * throws a `WebhookError` (`httpStatus` 403 for a mismatch or a missing header, 400 for a
+   * malformed one). Pass the body exactly as received (a Buffer), never re-serialised JSON.
+   */
+  static verifySignature(appSecret: string, rawBody: Buffer | string, signatureHeader?: string | undefined | null): boolean
+  /** The `X-Hub-Signature-256` value Meta would send for `rawBody` (tests, relays). */
+  static signatureHeader(appSecret: string, rawBody: Buffer | string): string
+  /**
+   * Reads a delivery into typed events (`{ object, events, extra }`); unknown fields are
+   * kept, nothing is lost. Throws a `WebhookError` (400) only when the body is not a JSON
+   * object. Verify the signature over the same bytes first.
+   */
+  static parse(rawBody: Buffer | string): WebhookPayload
+  /**
+   * Turns on the account's webhook `fields` (`comments`, `mentions`, `messages`, ...) for the
+   * app (`POST /{ig-user-id}/subscribed_apps`): `{ success }`.
+   */
+  subscribeApp(companyId: string, igUserId: string, fields: Array<string>): Promise<{ success: boolean }>
+  /** The apps receiving the account's webhooks: `[{ id, name, subscribedFields, ... }]`. */
+  subscribedApps(companyId: string, igUserId: string): Promise<SubscribedApp[]>
+}
+
+/**
+ * Claims due jobs and publishes them: tick by tick with `runOnce()`, or in the background
+ * with `start()` / `stop()`. Keep a reference while it runs: a collected worker stops.
+ */
+export declare class Worker {
+  /** The worker's id (the lease owner it writes). */
+  get id(): string
+  /** True while a `start()`ed run is going. */
+  get running(): boolean
+  /**
+   * One tick: claims up to `batch` due jobs, runs them and resolves to what happened
+   * (`{ claimed, published, deferred, failed, retried, released }`).
+   */
+  runOnce(): Promise<TickReport>
+  /**
+   * Starts polling in the background (napi's runtime; Node's event loop is not blocked).
+   * Returns false, changing nothing, when already running.
+   */
+  start(): boolean
+  /**
+   * Stops a `start()`ed run: claims nothing more, finishes the jobs already running, hands
+   * back the claimed ones not started, and resolves once the worker has returned (at once
+   * when it was not running). Rejects with the run's error if it ended on one.
+   */
+  stop(): Promise<void>
+}
+
+/** Options of `Insights.account`. */
+export interface AccountInsightsOptions {
+  /**
+   * Metric names (`reach`, `views`, `follower_count`, ...). A removed metric
+   * (`impressions`, ...) is refused with the name of its replacement.
+   */
+  metrics: Array<string>
+  /** `day`, `week`, `days_28` or `lifetime`. */
+  period?: string
+  /** `total_value` or `time_series`. */
+  metricType?: string
+  /** Breakdown dimensions (`media_product_type`, `follow_type`, `age`, `city`, ...). */
+  breakdown?: Array<string>
+  /** `this_week` or `this_month` (demographics). */
+  timeframe?: string
+  /**
+   * Range start (RFC 3339 string or Unix seconds). Ranges over 30 days are split into
+   * windows fetched concurrently and merged.
+   */
+  since?: string | number
+  /** Range end (RFC 3339 string or Unix seconds). */
+  until?: string | number
+  /** Window requests in flight at once (default 3). */
+  concurrency?: number
+  /** Also roll the day series up: `daily`, `weekly` (ISO weeks) or `monthly`. */
+  rollup?: string
+}
+
+/** Search, filters, order and page of an account listing (`added`, `accounts`). */
+export interface AccountListOptions {
+  /** Case-insensitive substring of the username or the name. */
+  search?: string
+  /**
+   * Only added (`true`) or only not-added (`false`) accounts (`accounts` only: `added`
+   * lists added accounts).
+   */
+  isAdded?: boolean
+  /** Only assigned (`true`) or only unassigned (`false`) accounts. */
+  assigned?: boolean
+  /** Only accounts assigned to this client. */
+  clientId?: string
+  /** Only accounts reached through this Facebook user. */
+  facebookUserId?: string
+  /** The order (default `createdAt`); ties are broken by IG user id. */
+  sortBy?: 'username' | 'name' | 'followers' | 'createdAt' | 'updatedAt'
+  /** Largest first. */
+  descending?: boolean
+  /** Rows to skip (default 0). */
+  offset?: number
+  /** Rows to return: 1 to 500 (default 50). */
+  limit?: number
+}
+
+/** Options of `new AccountManager(client, store, options)`. */
 export interface AccountManagerOptions {
   /**
    * The base64 AES-256 key that seals tokens at rest (`AccountManager.generateSealingKey()`
-   * makes one). Required for `sqlite:` unless `INSTAGRAPH_SEALING_KEY` is set; a `memory:`
-   * store generates one.
+   * makes one). Required for `sqlite:`, `postgres://` and JS stores (they persist, so the
+   * key must too) unless `INSTAGRAPH_SEALING_KEY` is set; a `memory:` store generates one.
    */
   sealingKey?: string
+}
+
+/** What to put in an authorize URL (`authorizeUrl`). */
+export interface AuthorizeOptions {
+  /** The `state` parameter (yours to generate and check; non-empty visible ASCII). */
+  state: string
+  /** One of the client's allowed redirect URIs (default: the client's). */
+  redirectUri?: string
+  /** Scopes to ask for (default: the client's for the flow). */
+  scopes?: Array<string>
+  /** Facebook Login: ask again for declined permissions (`auth_type=rerequest`). */
+  rerequest?: boolean
+  /** Facebook Login for Business: the login configuration id (digits). */
+  configId?: string
+  /** Instagram Login: make the user log in again (`force_authentication=1`). */
+  forceAuthentication?: boolean
+  /** Instagram Login: offer "Log in with Facebook" or not (`enable_fb_login`). */
+  enableFbLogin?: boolean
+}
+
+/** Options of `send`. */
+export interface BatchOptions {
+  /**
+   * Batch requests in flight at once when there are more than 50 operations (1 to 16;
+   * default 4).
+   */
+  concurrency?: number
 }
 
 /** The configuration object of `new Client(config)`. */
@@ -226,6 +1157,202 @@ export interface ClientConfig {
   allowedRedirectUris?: Array<string>
   /** Facebook Login scopes. */
   scopes?: Array<string>
+}
+
+/** Which comments `Comments.filter` keeps (every criterion given must hold). */
+export interface CommentFilterOptions {
+  /** Text contained, ignoring case. */
+  textContains?: string
+  /** Written by this username (without `@`). */
+  author?: string
+  /** Written by this IG user id. */
+  authorId?: string
+  /** Posted at or after (RFC 3339 string or Unix seconds). */
+  since?: string | number
+  /** Posted at or before (RFC 3339 string or Unix seconds). */
+  until?: string | number
+  /** Hidden (`true`) or visible (`false`) comments only. */
+  hidden?: boolean
+  /** Not yet answered by this username (usually the account's own). */
+  unansweredBy?: string
+  /** Stop after this many matches. */
+  max?: number
+}
+
+/** Options of `Comments.list` / `Comments.replies`. */
+export interface CommentListOptions {
+  /** Items per page (at most 50). */
+  limit?: number
+  /** The cursor of the previous page's `paging.after`. */
+  after?: string
+  /** The fields to read. */
+  fields?: Array<string>
+}
+
+/** What one conformance case did. */
+export interface ConformanceOutcome {
+  /** `module::case`, e.g. `tokens::token_put_and_get`. */
+  name: string
+  /** Whether every assertion of the case held. */
+  passed: boolean
+  /** The failed assertion's message. */
+  failure?: string
+}
+
+/** Options of `Messaging.conversations`. */
+export interface ConversationListOptions {
+  /** Items per page. */
+  limit?: number
+  /** The cursor of the previous page's `paging.after`. */
+  after?: string
+  /** Only the conversation with this person (their IGSID). */
+  userId?: string
+  /** The fields to read (default: id, updated_time). */
+  fields?: Array<string>
+}
+
+/** Options of `Hashtags.topMedia` / `Hashtags.recentMedia`. */
+export interface HashtagMediaOptions {
+  /** Items per page (at most 50). */
+  limit?: number
+  /** The cursor of the previous page's `paging.after`. */
+  after?: string
+  /** The fields to read. */
+  fields?: Array<string>
+}
+
+/** Options of `new Hashtags(accounts, options)`. */
+export interface HashtagsOptions {
+  /** Unique hashtags per account per window (default 30, Meta's). */
+  limit?: number
+  /** The window, in days (default 7, Meta's). */
+  windowDays?: number
+}
+
+/** Options of `list`. */
+export interface ListJobsOptions {
+  /** Only jobs in this status (`scheduled`, `deferred`, `published`, `containerCreated`, ...). */
+  status?: string
+  /** Only jobs of this account. */
+  igUserId?: string
+  /** At most this many jobs (1 to 500; default 500). */
+  limit?: number
+}
+
+/** Options of `Insights.mediaBatch`. */
+export interface MediaBatchOptions {
+  /** Metric names, valid for every kind given (default: each media's kind's own). */
+  metrics?: Array<string>
+}
+
+/** Options of `Media.get`. */
+export interface MediaGetOptions {
+  /** The fields to read. */
+  fields?: Array<string>
+}
+
+/** Options of `Insights.media`. */
+export interface MediaInsightsOptions {
+  /** Metric names (default: every metric of the media's kind). */
+  metrics?: Array<string>
+  /**
+   * The media's kind (`feed`, `reel`, `story`, `carousel`); read from the media when
+   * omitted (one more call).
+   */
+  kind?: string
+  /** Breakdown dimensions (e.g. `story_navigation_action_type`). */
+  breakdown?: Array<string>
+}
+
+/**
+ * A media of `mediaBatch`'s list given as an object (what `Media.list`/`listAll` return):
+ * only these fields are read from it.
+ */
+export interface MediaKey {
+  /** The media id. */
+  id: string
+  /** `IMAGE`, `VIDEO` or `CAROUSEL_ALBUM`. */
+  mediaType?: string
+  /** `FEED`, `REELS` or `STORY`. */
+  mediaProductType?: string
+}
+
+/** Options of `Media.listAll`. */
+export interface MediaListAllOptions {
+  /** Stop after this many media (default: all). */
+  max?: number
+  /** Items per page fetched (default 100, Meta's maximum: fewest round trips). */
+  limit?: number
+  /** The fields to read (as `list`). */
+  fields?: Array<string>
+}
+
+/** Options of `Media.list`. */
+export interface MediaListOptions {
+  /** Items per page (Meta clamps it to 100). */
+  limit?: number
+  /** The cursor of the previous page's `paging.after`. */
+  after?: string
+  /** The cursor of a page's `paging.before`. */
+  before?: string
+  /**
+   * The fields to read (default: id, caption, media type and product type, URLs,
+   * permalink, timestamp, counts).
+   */
+  fields?: Array<string>
+  /** Only media posted at or after this time (RFC 3339 string or Unix seconds). */
+  since?: string | number
+  /** Only media posted before this time (RFC 3339 string or Unix seconds). */
+  until?: string | number
+}
+
+/** What `Mentions.reply` answers. */
+export interface MentionReply {
+  /** The media that mentions the account (or carries the mentioning comment). */
+  mediaId: string
+  /** The comment that mentions the account (omit to reply to a caption mention). */
+  commentId?: string
+  /** The reply (not blank, at most 2,200 characters). */
+  message: string
+}
+
+/** An attachment sent by URL. */
+export interface MessageAttachment {
+  /** `image`, `audio`, `video` or `file`. */
+  type: string
+  /** An http(s) URL Meta fetches. */
+  url: string
+}
+
+/** Options of `Messaging.messages`. */
+export interface MessageListOptions {
+  /** How many of the newest messages (1 to 20: Meta lets only the 20 newest be read). */
+  limit?: number
+  /** The fields to read of each message. */
+  fields?: Array<string>
+}
+
+/**
+ * Who a message goes to: a person (`id`, their IGSID) or a comment's author (`commentId`,
+ * a private reply).
+ */
+export interface MessageRecipient {
+  /** The person's IGSID. */
+  id?: string
+  /** A comment whose author gets the message. */
+  commentId?: string
+}
+
+/** A message to send: `text` or `attachment`. */
+export interface OutgoingMessage {
+  /** The recipient. */
+  recipient: MessageRecipient
+  /** The text (at most 1,000 bytes of UTF-8). */
+  text?: string
+  /** An attachment instead of text. */
+  attachment?: MessageAttachment
+  /** `HUMAN_AGENT`: answer within 7 days of the person's last message. */
+  tag?: string
 }
 
 /** Extra fields of `publishImage`. */
@@ -251,10 +1378,29 @@ export interface PublishOptions {
   onProgress?: (event: ProgressEvent) => void
 }
 
+/**
+ * Runs one conformance case (`name` from `storeConformanceCases()`) against the store that
+ * `makeStore()` returns (call it for a fresh, empty store). Resolves with the outcome; a
+ * failed case does not reject.
+ */
+export declare function runStoreConformanceCase(name: string, makeStore: () => JsStore): Promise<ConformanceOutcome>
+
 /** Options of `Sandbox.start`. */
 export interface SandboxOptions {
   /** A fixed port (default: a free one). */
   port?: number
+  /**
+   * Sandbox knobs (`SandboxConfig` of the Rust crate; camelCase or snake_case keys), e.g.
+   * `{ appCallBudgetPerHour: 0, businessCallBudgetPerDay: 0, extraInstagramAccounts: 1,
+   * loadAccountMedia: 1000 }` for a bench.
+   */
+  config?: Record<string, unknown>
+}
+
+/** Options of `schedule`. */
+export interface ScheduleOptions {
+  /** Scheduling again under the same key returns the job stored the first time, unchanged. */
+  idempotencyKey?: string
 }
 
 /** What `startConnect` needs. */
@@ -269,4 +1415,35 @@ export interface StartConnectRequest {
   redirectUri?: string
   /** An agency client to assign the new accounts to. */
   clientId?: string
+}
+
+/** The names of every store conformance case, in the suite's order. */
+export declare function storeConformanceCases(): Array<string>
+
+/** Values of a reply template's placeholders. */
+export interface TemplateValues {
+  /** `{username}`. */
+  username?: string
+  /** `{text}`. */
+  text?: string
+  /** `{custom:NAME}` values by NAME. */
+  custom?: Record<string, string>
+}
+
+/** Options of `scheduler.worker(id, options)`; every field has the crate's default. */
+export interface WorkerOptions {
+  /** How long a claim holds a job (300 ms to 24 h; default 120000). */
+  leaseMs?: number
+  /** The first idle wait between polls (default 1000; not 0). */
+  pollIntervalMs?: number
+  /** The longest idle wait between polls (default 10000; at least `pollIntervalMs`). */
+  maxPollIntervalMs?: number
+  /** Jobs claimed per tick (1 to 500; default 4). */
+  batch?: number
+  /** Jobs run at the same time (at least 1; default 4). */
+  concurrency?: number
+  /** Claims after which a job failing with retryable errors is `failed` (at least 1; default 5). */
+  maxAttempts?: number
+  /** The first retry backoff, doubled per attempt up to 15 minutes (default 30000). */
+  retryBackoffMs?: number
 }

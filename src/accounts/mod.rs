@@ -70,6 +70,7 @@ pub struct Assignment {
 
 /// What `disconnect` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DisconnectOutcome {
     /// Whether Meta confirmed the revocation (`false` when the token was already dead).
     pub revoked: bool,

@@ -371,6 +371,7 @@ impl WorkerOptions {
 
 /// What one [`Worker::run_once`] tick did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TickReport {
     /// Jobs claimed.
     pub claimed: u64,

@@ -75,6 +75,10 @@ pub struct SandboxConfig {
     /// load tests. 0 (the default) seeds none. Read when the sandbox starts (changing it later
     /// has no effect); the accounts appear in [`Sandbox::seed`](super::Sandbox::seed).
     pub extra_instagram_accounts: u32,
+    /// Media seeded on each extra account (`@load.NN`), newest first, alternately feed images
+    /// and reels, every one with insights: for benches that read many media (1,000 media are
+    /// 10 pages at `limit=100`). 0 (the default) seeds none. Read when the sandbox starts.
+    pub load_account_media: u32,
     /// Lifetime of a Facebook short-lived user token, seconds.
     pub facebook_short_lived_seconds: i64,
     /// Lifetime of an Instagram short-lived token, seconds.
@@ -127,6 +131,7 @@ impl Default for SandboxConfig {
             publishing_quota: 100,
             container_quota: 400,
             extra_instagram_accounts: 0,
+            load_account_media: 0,
             facebook_short_lived_seconds: 7200,
             instagram_short_lived_seconds: 3600,
             long_lived_seconds: 5_183_944,

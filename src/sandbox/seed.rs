@@ -417,7 +417,13 @@ pub(crate) fn build(config: SandboxConfig) -> (World, Seed) {
         );
     }
     for n in 1..=config.extra_instagram_accounts {
-        let (page, account) = load_account(n);
+        let (page, mut account) = load_account(n);
+        account.media = load_media(
+            &account.id,
+            config.load_account_media,
+            &mut next_media,
+            &mut media_map,
+        );
         pages.push(page);
         ig_accounts.insert(account.id.clone(), account);
     }
@@ -501,7 +507,8 @@ pub(crate) fn build(config: SandboxConfig) -> (World, Seed) {
 }
 
 /// Extra account `n` (1-based) of `SandboxConfig::extra_instagram_accounts`: `@load.NN`,
-/// linked to Page "Load Test NN" that Alice manages, able to use Instagram Login, no media.
+/// linked to Page "Load Test NN" that Alice manages, able to use Instagram Login, no media
+/// (see [`load_media`]).
 fn load_account(n: u32) -> (Page, IgAccount) {
     let page_id = format!("{}", LOAD_PAGE_BASE + u64::from(n));
     let ig_id = format!("{}", LOAD_IG_BASE + u64::from(n));
@@ -534,6 +541,51 @@ fn load_account(n: u32) -> (Page, IgAccount) {
         username,
     };
     (page, account)
+}
+
+/// `count` media of a load-test account (`SandboxConfig::load_account_media`): even ones feed
+/// images, odd ones reels, an hour apart; returns their ids newest first.
+fn load_media(
+    owner: &str,
+    count: u32,
+    next_media: &mut u64,
+    media_map: &mut HashMap<String, Media>,
+) -> Vec<String> {
+    let mut ids = Vec::with_capacity(count as usize);
+    for k in 0..count {
+        *next_media += 1;
+        let id = *next_media;
+        let (media_type, product) = if k % 2 == 0 {
+            ("IMAGE", "FEED")
+        } else {
+            ("VIDEO", "REELS")
+        };
+        media_map.insert(
+            id.to_string(),
+            Media {
+                id: id.to_string(),
+                ig_id: (3_100_000_000_000_000_000u64 + id % 1_000_000_000).to_string(),
+                owner: owner.to_owned(),
+                caption: Some(format!("Load test post {}", k + 1)),
+                media_type: media_type.to_owned(),
+                media_product_type: product.to_owned(),
+                media_url: cdn_url(id, media_type),
+                thumbnail_url: (media_type == "VIDEO").then(|| cdn_url(id, "IMAGE")),
+                shortcode: shortcode_for(id),
+                timestamp: base_time() + Duration::hours(i64::from(k)),
+                like_count: 5 + (id % 89),
+                comments_count: 0,
+                is_comment_enabled: true,
+                is_shared_to_feed: (media_type == "VIDEO").then_some(true),
+                alt_text: (media_type == "IMAGE").then(|| "A load-test photo".to_owned()),
+                children: Vec::new(),
+                parent: None,
+            },
+        );
+        ids.push(id.to_string());
+    }
+    ids.reverse();
+    ids
 }
 
 pub(crate) fn cdn_url(id: u64, media_type: &str) -> String {

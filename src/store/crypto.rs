@@ -20,6 +20,12 @@ use super::error::{StoreError, StoreResult};
 use crate::AccessToken;
 
 const FORMAT_VERSION: &str = "v1";
+
+/// The environment variable [`Sealer::from_env`] reads the current key from (base64).
+pub const SEALING_KEY_ENV: &str = "INSTAGRAPH_SEALING_KEY";
+
+/// The environment variable [`Sealer::from_env`] reads older keys from (base64, comma-separated).
+pub const PREVIOUS_SEALING_KEYS_ENV: &str = "INSTAGRAPH_PREVIOUS_SEALING_KEYS";
 const NONCE_LEN: usize = 12;
 
 /// A 256-bit key for sealing tokens. `Debug` shows only its key id; the bytes are wiped on drop.
@@ -169,6 +175,58 @@ impl Sealer {
         self.current.id()
     }
 
+    /// A sealer from base64 keys: `current` seals, `previous` (older keys, any order) only
+    /// open. Errors name the field: `sealing_key` or `previous_sealing_keys`.
+    pub fn from_base64_keys(current: &str, previous: &[&str]) -> StoreResult<Self> {
+        let mut sealer = Self::new(SealingKey::from_base64(current)?);
+        for (i, encoded) in previous.iter().enumerate() {
+            let key = SealingKey::from_base64(encoded).map_err(|e| match e {
+                StoreError::InvalidInput { reason, .. } => {
+                    StoreError::invalid("previous_sealing_keys", format!("key {}: {reason}", i + 1))
+                }
+                other => other,
+            })?;
+            sealer = sealer.with_previous_key(key);
+        }
+        Ok(sealer)
+    }
+
+    /// A sealer from the environment: the current key in [`SEALING_KEY_ENV`]
+    /// (`INSTAGRAPH_SEALING_KEY`, base64) and older keys, comma-separated, in
+    /// [`PREVIOUS_SEALING_KEYS_ENV`] (`INSTAGRAPH_PREVIOUS_SEALING_KEYS`, optional). To rotate:
+    /// move the current key to the previous list, set a new current key, restart, then run
+    /// [`super::Store::reseal_tokens`] (or `instagraph-store reseal`).
+    pub fn from_env() -> StoreResult<Self> {
+        let current = std::env::var(SEALING_KEY_ENV).map_err(|_| {
+            StoreError::invalid(
+                "sealing_key",
+                format!("set {SEALING_KEY_ENV} (base64, 32 bytes)"),
+            )
+        })?;
+        let previous = std::env::var(PREVIOUS_SEALING_KEYS_ENV).unwrap_or_default();
+        let previous: Vec<&str> = previous
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        Self::from_base64_keys(&current, &previous)
+    }
+
+    /// The ids of every key this sealer opens with, the current one first, then the others
+    /// sorted.
+    pub fn key_ids(&self) -> Vec<&str> {
+        let mut others: Vec<&str> = self
+            .keys
+            .keys()
+            .map(String::as_str)
+            .filter(|id| *id != self.current.id())
+            .collect();
+        others.sort_unstable();
+        let mut ids = vec![self.current.id()];
+        ids.extend(others);
+        ids
+    }
+
     /// True when `sealed` was sealed with an older key and should be sealed again.
     pub fn needs_reseal(&self, sealed: &SealedSecret) -> bool {
         sealed.key_id() != Some(self.current.id())
@@ -245,6 +303,12 @@ fn cipher(key: &SealingKey) -> Aes256Gcm {
     Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&key.bytes))
 }
 
+/// The text every secret sealed with the key `key_id` starts with, so that backends can find
+/// the rows a rotation left under an older key without opening them.
+pub(crate) fn sealed_prefix(key_id: &str) -> String {
+    format!("{FORMAT_VERSION}.{key_id}.")
+}
+
 /// The AAD for a token: length-prefixed parts so no two different tuples encode alike.
 pub(crate) fn token_aad(company: &str, kind: &str, login: &str, subject: &str) -> Vec<u8> {
     let mut aad = Vec::with_capacity(64 + company.len() + subject.len());
@@ -287,6 +351,31 @@ mod tests {
             rotated.open(&sealed, b"aad").unwrap().expose(),
             "EAAB-secret"
         );
+    }
+
+    #[test]
+    fn sealer_from_base64_keys_names_the_bad_field() {
+        let (old, new) = (SealingKey::generate(), SealingKey::generate());
+        let sealer = Sealer::from_base64_keys(&new.to_base64(), &[&old.to_base64()]).unwrap();
+        assert_eq!(sealer.current_key_id(), new.id());
+        assert_eq!(sealer.key_ids(), [new.id(), old.id()]);
+        let sealed = Sealer::new(old).seal("x", b"a").unwrap();
+        assert!(sealer.needs_reseal(&sealed));
+        assert_eq!(sealer.open(&sealed, b"a").unwrap().expose(), "x");
+        assert!(matches!(
+            Sealer::from_base64_keys(&new.to_base64(), &["c2hvcnQ="]),
+            Err(StoreError::InvalidInput {
+                field: "previous_sealing_keys",
+                ..
+            })
+        ));
+        assert!(matches!(
+            Sealer::from_base64_keys("nope", &[]),
+            Err(StoreError::InvalidInput {
+                field: "sealing_key",
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -36,6 +36,10 @@ pub enum StoreError {
     /// The schema could not be brought up to date.
     #[error("store migration failed: {0}")]
     Migration(String),
+    /// The backend does not implement this operation (an optional trait method it keeps the
+    /// default of); the value names the operation.
+    #[error("{0} is not supported by this store backend")]
+    Unsupported(&'static str),
 }
 
 impl StoreError {

@@ -34,6 +34,21 @@ pub struct NewToken {
     pub issued_at: DateTime<Utc>,
 }
 
+/// What [`Store::reseal_tokens`] did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ResealReport {
+    /// Tokens found sealed with another key than the current one.
+    pub found: u64,
+    /// Tokens now sealed with the current key.
+    pub resealed: u64,
+    /// Tokens saved again while this ran (so already sealed with the current key): left as
+    /// they are.
+    pub changed: u64,
+    /// Tokens that no key of the sealer opens (a key missing from the configuration, or a
+    /// tampered row): left as they are. Non-zero means an old key is still needed.
+    pub unreadable: u64,
+}
+
 /// The storage facade: any [`StoreBackend`] plus token sealing. Cheap to clone.
 ///
 /// Tokens go through [`Store::save_token`] / [`Store::load_token`], which seal and open them;
@@ -68,6 +83,106 @@ impl Store {
     pub async fn sqlite(path: impl AsRef<std::path::Path>, key: SealingKey) -> StoreResult<Self> {
         let backend = super::sqlite::SqliteStore::open(path).await?;
         Ok(Self::new(Arc::new(backend), key))
+    }
+
+    /// A store in the Postgres database at `url` (`postgres://user:password@host/db`), with a
+    /// pool of default size ([`super::PostgresOptions`]); pending migrations are applied. Every
+    /// process that shares the database shares the accounts, tokens, states and jobs; claims
+    /// of due jobs never hand one job to two workers.
+    #[cfg(feature = "postgres")]
+    pub async fn postgres(url: &str, key: SealingKey) -> StoreResult<Self> {
+        let backend = super::postgres::PostgresStore::connect(url).await?;
+        Ok(Self::new(Arc::new(backend), key))
+    }
+
+    /// A store from a URL: `memory:`, `sqlite:PATH` (or `sqlite://PATH`), or
+    /// `postgres://…` / `postgresql://…` (each backend only with its feature). Bad URLs are an
+    /// [`StoreError::InvalidInput`] on `url`, before anything is opened.
+    pub async fn open_url(url: &str, sealer: Sealer) -> StoreResult<Self> {
+        if url == "memory:" || url == "memory" {
+            return Ok(Self::with_sealer(Arc::new(MemoryStore::new()), sealer));
+        }
+        if let Some(path) = url.strip_prefix("sqlite:") {
+            let path = path.strip_prefix("//").unwrap_or(path);
+            if path.is_empty() {
+                return Err(StoreError::invalid("url", "`sqlite:` needs a file path"));
+            }
+            #[cfg(feature = "sqlite")]
+            {
+                let backend = super::sqlite::SqliteStore::open(path).await?;
+                return Ok(Self::with_sealer(Arc::new(backend), sealer));
+            }
+            #[cfg(not(feature = "sqlite"))]
+            return Err(StoreError::invalid(
+                "url",
+                "built without the `sqlite` feature",
+            ));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            #[cfg(feature = "postgres")]
+            {
+                let backend = super::postgres::PostgresStore::connect(url).await?;
+                return Ok(Self::with_sealer(Arc::new(backend), sealer));
+            }
+            #[cfg(not(feature = "postgres"))]
+            return Err(StoreError::invalid(
+                "url",
+                "built without the `postgres` feature",
+            ));
+        }
+        Err(StoreError::invalid(
+            "url",
+            "expected `memory:`, `sqlite:PATH` or `postgres://…`",
+        ))
+    }
+
+    /// Seals again, with the current key, every token sealed with another one (after a key
+    /// rotation: see [`Sealer::from_env`]), across tenants, `batch` rows at a time (0 means 50,
+    /// at most 500). Reads keep working throughout, since the sealer opens old and new rows
+    /// alike; a token saved meanwhile is never overwritten (each row is replaced only if it
+    /// still holds what was read). Rows that no key of the sealer opens are counted and left
+    /// alone. Safe to run from several processes at once, and again after a failure.
+    ///
+    /// It runs in the caller's task; to reseal in the background, spawn it:
+    /// `tokio::spawn({ let s = store.clone(); async move { s.reseal_tokens(100).await } })`.
+    /// The backend must implement [`super::TokenStore::tokens_sealed_without_key`] and
+    /// [`super::TokenStore::replace_sealed`] (memory, SQLite and Postgres do).
+    pub async fn reseal_tokens(&self, batch: u64) -> StoreResult<ResealReport> {
+        let current = self.sealer.current_key_id().to_owned();
+        let mut report = ResealReport::default();
+        let mut cursor: Option<(CompanyId, TokenId)> = None;
+        loop {
+            let rows = self
+                .backend
+                .tokens_sealed_without_key(&current, cursor.as_ref().map(|(c, i)| (c, i)), batch)
+                .await?;
+            let Some(last) = rows.last() else { break };
+            cursor = Some((last.company.clone(), last.id.clone()));
+            for record in rows {
+                report.found += 1;
+                let Ok(token) = self.open_token(&record) else {
+                    report.unreadable += 1;
+                    continue;
+                };
+                let aad = token_aad(
+                    record.company.as_str(),
+                    record.kind.as_str(),
+                    record.login.as_str(),
+                    &record.subject_id,
+                );
+                let sealed = self.sealer.seal(token.expose(), &aad)?;
+                if self
+                    .backend
+                    .replace_sealed(&record.company, &record.id, &record.sealed, sealed)
+                    .await?
+                {
+                    report.resealed += 1;
+                } else {
+                    report.changed += 1;
+                }
+            }
+        }
+        Ok(report)
     }
 
     /// The backend, for accounts, OAuth states, jobs and token metadata.

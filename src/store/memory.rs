@@ -185,6 +185,47 @@ impl TokenStore for MemoryStore {
             .remove(&(company.clone(), id.clone()))
             .is_some())
     }
+
+    async fn tokens_sealed_without_key(
+        &self,
+        key_id: &str,
+        after: Option<(&CompanyId, &TokenId)>,
+        limit: u64,
+    ) -> StoreResult<Vec<TokenRecord>> {
+        let limit = util::effective_limit(limit)?;
+        let prefix = super::crypto::sealed_prefix(key_id);
+        let after = after.map(|(c, i)| (c.as_str(), i.as_str()));
+        let mut out: Vec<_> = self
+            .lock()
+            .tokens
+            .values()
+            .filter(|t| !t.sealed.as_str().starts_with(&prefix))
+            .filter(|t| after.map_or(true, |a| (t.company.as_str(), t.id.as_str()) > a))
+            .cloned()
+            .collect();
+        out.sort_by(|a, b| {
+            (a.company.as_str(), a.id.as_str()).cmp(&(b.company.as_str(), b.id.as_str()))
+        });
+        out.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        Ok(out)
+    }
+
+    async fn replace_sealed(
+        &self,
+        company: &CompanyId,
+        id: &TokenId,
+        expected: &super::SealedSecret,
+        sealed: super::SealedSecret,
+    ) -> StoreResult<bool> {
+        let mut inner = self.lock();
+        match inner.tokens.get_mut(&(company.clone(), id.clone())) {
+            Some(t) if &t.sealed == expected => {
+                t.sealed = sealed;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
 }
 
 /// Applies the refresh rule of [`AccountStore::upsert_accounts`] to an existing row.

@@ -2,8 +2,9 @@
 //!
 //! The storage layer is split by concern into four object-safe async traits —
 //! [`TokenStore`], [`AccountStore`], [`OAuthStateStore`] and [`JobStore`] — bundled as
-//! [`StoreBackend`]. Two backends ship here: [`MemoryStore`] (the reference) and, with the
-//! `sqlite` feature, [`SqliteStore`] (an embedded file). The [`Store`] facade wraps any backend
+//! [`StoreBackend`]. Three backends ship here: [`MemoryStore`] (the reference), with the
+//! `sqlite` feature [`SqliteStore`] (an embedded file), and with the `postgres` feature
+//! [`PostgresStore`] (one database for many processes). The [`Store`] facade wraps any backend
 //! and seals token secrets with AES-256-GCM before they reach it, so no backend ever holds a
 //! plaintext token.
 //!
@@ -40,6 +41,8 @@ mod crypto;
 mod error;
 mod facade;
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod records;
 #[cfg(feature = "sqlite")]
 mod sqlite;
@@ -50,10 +53,14 @@ pub use accounts::{
     AccountPage, AccountQuery, AccountRecord, AccountSort, AccountSortField, NewAccount,
     UpsertOutcome,
 };
-pub use crypto::{SealedSecret, Sealer, SealingKey};
+pub use crypto::{
+    SealedSecret, Sealer, SealingKey, PREVIOUS_SEALING_KEYS_ENV, SEALING_KEY_ENV,
+};
 pub use error::{StoreError, StoreResult};
-pub use facade::{NewToken, Store};
+pub use facade::{NewToken, ResealReport, Store};
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::{PostgresOptions, PostgresStore};
 pub use records::{
     AccountSource, JobInsert, JobRecord, JobStatus, LoginKind, OAuthStateRecord, TokenKind,
     TokenRecord,

@@ -69,6 +69,7 @@ stored_enum! {
 
 stored_enum! {
     /// Which login flow produced a token or started an OAuth state.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     LoginKind {
         /// Facebook Login (accounts reached through Pages and business portfolios).
         Facebook => "facebook",
@@ -79,6 +80,7 @@ stored_enum! {
 
 stored_enum! {
     /// How an Instagram account was discovered.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     AccountSource {
         /// Linked to a Page the user administers (`/me/accounts`).
         PageLinked => "page_linked",
@@ -93,6 +95,7 @@ stored_enum! {
 
 stored_enum! {
     /// Where a publish job stands.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     JobStatus {
         /// Created, not yet started, not scheduled.
         Pending => "pending",

@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::accounts::{AccountPage, AccountQuery, AccountRecord, NewAccount, UpsertOutcome};
+use super::crypto::SealedSecret;
 use super::error::StoreResult;
 use super::records::{
     JobInsert, JobRecord, JobStatus, LoginKind, OAuthStateRecord, TokenKind, TokenRecord,
@@ -59,6 +60,41 @@ pub trait TokenStore: Send + Sync {
 
     /// Deletes a token. Returns false when the company has no such token.
     async fn delete_token(&self, company: &CompanyId, id: &TokenId) -> StoreResult<bool>;
+
+    /// For re-sealing after a key rotation: tokens of every tenant whose sealed secret does not
+    /// start with `v1.<key_id>.` (sealed with another key, or malformed), ordered by
+    /// `(company, id)` (byte order), only those strictly after the cursor `after` (the last
+    /// row of the previous batch), at most `limit` (0 means 50; above 500 is an `InvalidInput`
+    /// error). Cross-tenant by design, like claims: a maintenance task serves every company.
+    ///
+    /// Optional: the default returns [`super::StoreError::Unsupported`], and
+    /// [`super::Store::reseal_tokens`] then cannot run on the backend.
+    async fn tokens_sealed_without_key(
+        &self,
+        key_id: &str,
+        after: Option<(&CompanyId, &TokenId)>,
+        limit: u64,
+    ) -> StoreResult<Vec<TokenRecord>> {
+        let _ = (key_id, after, limit);
+        Err(super::StoreError::Unsupported("tokens_sealed_without_key"))
+    }
+
+    /// Replaces a token's sealed secret with `sealed` if it is still `expected` (compare and
+    /// swap), leaving every other field alone, `updated_at` included: a token saved meanwhile
+    /// is never overwritten by the re-sealed old one. Returns whether it replaced it (false when
+    /// the company has no such token or its secret changed).
+    ///
+    /// Optional: the default returns [`super::StoreError::Unsupported`].
+    async fn replace_sealed(
+        &self,
+        company: &CompanyId,
+        id: &TokenId,
+        expected: &SealedSecret,
+        sealed: SealedSecret,
+    ) -> StoreResult<bool> {
+        let _ = (company, id, expected, sealed);
+        Err(super::StoreError::Unsupported("replace_sealed"))
+    }
 }
 
 /// The Instagram accounts each tenant connected (the old `MetaSocialAccount` table).

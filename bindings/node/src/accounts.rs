@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use instagraph::accounts::ConnectRequest;
-use instagraph::store::{AccountQuery, SealingKey, Store};
-use instagraph::{AgencyClientId, CompanyId, IgUserId, TokenId};
+use instagraph::store::{AccountQuery, AccountSortField, SealingKey, Store, StoreBackend};
+use instagraph::{AgencyClientId, CompanyId, FacebookUserId, IgUserId, TokenId};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::{json, Value};
@@ -13,13 +13,14 @@ use tokio::sync::OnceCell;
 use crate::client::Client;
 use crate::convert::{self, required};
 use crate::error::{guard, guard_sync, sdk_error, type_error};
+use crate::js_store::JsStore;
 
-/// Options of `new AccountManager(client, storeUrl, options)`.
+/// Options of `new AccountManager(client, store, options)`.
 #[napi(object)]
 pub struct AccountManagerOptions {
     /// The base64 AES-256 key that seals tokens at rest (`AccountManager.generateSealingKey()`
-    /// makes one). Required for `sqlite:` unless `INSTAGRAPH_SEALING_KEY` is set; a `memory:`
-    /// store generates one.
+    /// makes one). Required for `sqlite:`, `postgres://` and JS stores (they persist, so the
+    /// key must too) unless `INSTAGRAPH_SEALING_KEY` is set; a `memory:` store generates one.
     pub sealing_key: Option<String>,
 }
 
@@ -38,10 +39,88 @@ pub struct StartConnectRequest {
     pub client_id: Option<String>,
 }
 
+/// Search, filters, order and page of an account listing (`added`, `accounts`).
+#[napi(object)]
+pub struct AccountListOptions {
+    /// Case-insensitive substring of the username or the name.
+    pub search: Option<String>,
+    /// Only added (`true`) or only not-added (`false`) accounts (`accounts` only: `added`
+    /// lists added accounts).
+    pub is_added: Option<bool>,
+    /// Only assigned (`true`) or only unassigned (`false`) accounts.
+    pub assigned: Option<bool>,
+    /// Only accounts assigned to this client.
+    pub client_id: Option<String>,
+    /// Only accounts reached through this Facebook user.
+    pub facebook_user_id: Option<String>,
+    /// The order (default `createdAt`); ties are broken by IG user id.
+    #[napi(ts_type = "'username' | 'name' | 'followers' | 'createdAt' | 'updatedAt'")]
+    pub sort_by: Option<String>,
+    /// Largest first.
+    pub descending: Option<bool>,
+    /// Rows to skip (default 0).
+    pub offset: Option<f64>,
+    /// Rows to return: 1 to 500 (default 50).
+    pub limit: Option<f64>,
+}
+
+fn account_query(options: Option<AccountListOptions>) -> napi::Result<AccountQuery> {
+    let Some(o) = options else {
+        return Ok(AccountQuery::new());
+    };
+    let mut q = AccountQuery::new();
+    q.search = o.search;
+    q.is_added = o.is_added;
+    q.assigned = o.assigned;
+    if let Some(c) = o.client_id {
+        required("options.clientId", &c)?;
+        q.client = Some(AgencyClientId::new(c));
+    }
+    if let Some(u) = o.facebook_user_id {
+        required("options.facebookUserId", &u)?;
+        q.facebook_user = Some(FacebookUserId::new(u));
+    }
+    let field = match o.sort_by.as_deref() {
+        None | Some("createdAt") => AccountSortField::CreatedAt,
+        Some("updatedAt") => AccountSortField::UpdatedAt,
+        Some("username") => AccountSortField::Username,
+        Some("name") => AccountSortField::Name,
+        Some("followers") => AccountSortField::Followers,
+        Some(other) => {
+            return Err(type_error(
+                "options.sortBy",
+                format!("{other:?} is none of username, name, followers, createdAt, updatedAt"),
+            ))
+        }
+    };
+    q = q.sort_by(field, o.descending.unwrap_or(false));
+    if let Some(offset) = o.offset {
+        q.offset = convert::count("options.offset", offset)?;
+    }
+    if let Some(limit) = o.limit {
+        let limit = convert::count("options.limit", limit)?;
+        if limit == 0 || limit > AccountQuery::MAX_LIMIT {
+            return Err(type_error(
+                "options.limit",
+                format!("must be between 1 and {}", AccountQuery::MAX_LIMIT),
+            ));
+        }
+        q.limit = limit;
+    }
+    Ok(q)
+}
+
 enum StoreSpec {
     Memory,
     Sqlite(String),
+    /// A store implemented in JavaScript (see `js-store.js`).
+    Js(Arc<JsStore>),
+    /// A Postgres database (`postgres://…`), shared by every process that uses it.
+    Postgres(String),
 }
+
+/// `sweepTokens`' window when none is given: a week.
+const DEFAULT_SWEEP_WINDOW: u64 = 7 * 24 * 3600;
 
 /// The manager is opened on first use (opening SQLite is async; a constructor cannot wait).
 pub(crate) struct Lazy {
@@ -60,6 +139,13 @@ impl Lazy {
                     StoreSpec::Sqlite(path) => Store::sqlite(path, self.key.clone())
                         .await
                         .map_err(|e| sdk_error(what, instagraph::Error::Store(e)))?,
+                    StoreSpec::Postgres(url) => Store::postgres(url, self.key.clone())
+                        .await
+                        .map_err(|e| sdk_error(what, instagraph::Error::Store(e)))?,
+                    StoreSpec::Js(js) => {
+                        let backend: Arc<dyn StoreBackend> = js.clone();
+                        Store::new(backend, self.key.clone())
+                    }
                 };
                 Ok(instagraph::AccountManager::new(self.client.clone(), store))
             })
@@ -85,29 +171,48 @@ fn ids(argument: &str, ids: Vec<String>) -> napi::Result<Vec<IgUserId>> {
         .collect()
 }
 
+fn store_spec(url: &str) -> napi::Result<StoreSpec> {
+    if url == "memory:" || url == "memory" {
+        return Ok(StoreSpec::Memory);
+    }
+    if let Some(path) = url.strip_prefix("sqlite:") {
+        let path = path.strip_prefix("//").unwrap_or(path);
+        if path.is_empty() {
+            return Err(type_error("storeUrl", "`sqlite:` needs a file path"));
+        }
+        return Ok(StoreSpec::Sqlite(path.to_owned()));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok(StoreSpec::Postgres(url.to_owned()));
+    }
+    // A bad URL names `storeUrl` (the string given), a bad store object names `store`.
+    Err(type_error(
+        "storeUrl",
+        format!(
+            "a URL of scheme {:?} is none of `memory:`, `sqlite:PATH`, `postgres://…` (or pass a \
+             JS store object)",
+            url.split(':').next().unwrap_or_default()
+        ),
+    ))
+}
+
 #[napi]
 impl AccountManager {
-    /// `storeUrl` is `memory:` or `sqlite:PATH` (the file is created and migrated on first use).
+    /// `store` is `memory:`, `sqlite:PATH` (the file is created and migrated on first use),
+    /// `postgres://user:password@host/db` (migrated on first use), or a JS object implementing
+    /// the store (see `JsStore` and the package's `js-store.js`).
     #[napi(constructor)]
     pub fn new(
         client: &Client,
-        store_url: String,
+        #[napi(ts_arg_type = "string | JsStore")] store: Either<String, Object<'_>>,
         options: Option<AccountManagerOptions>,
     ) -> Result<Self> {
         guard_sync("new AccountManager", || {
-            let spec = if store_url == "memory:" || store_url == "memory" {
-                StoreSpec::Memory
-            } else if let Some(path) = store_url.strip_prefix("sqlite:") {
-                let path = path.strip_prefix("//").unwrap_or(path);
-                if path.is_empty() {
-                    return Err(type_error("storeUrl", "`sqlite:` needs a file path"));
+            let spec = match store {
+                Either::A(url) => store_spec(&url)?,
+                Either::B(object) => {
+                    StoreSpec::Js(Arc::new(JsStore::from_object(&object, "store")?))
                 }
-                StoreSpec::Sqlite(path.to_owned())
-            } else {
-                return Err(type_error(
-                    "storeUrl",
-                    format!("{store_url:?} is neither `memory:` nor `sqlite:PATH`"),
-                ));
             };
             let given = options
                 .and_then(|o| o.sealing_key)
@@ -116,11 +221,12 @@ impl AccountManager {
                 (Some(b64), _) => SealingKey::from_base64(&b64)
                     .map_err(|e| type_error("options.sealingKey", e))?,
                 (None, StoreSpec::Memory) => SealingKey::generate(),
-                (None, StoreSpec::Sqlite(_)) => {
+                (None, _) => {
+                    // A persistent store with a throwaway key would keep tokens nobody can open.
                     return Err(type_error(
                         "options.sealingKey",
-                        "is required for a sqlite store (or set INSTAGRAPH_SEALING_KEY)",
-                    ))
+                        "is required for a sqlite, postgres or JS store (or set INSTAGRAPH_SEALING_KEY)",
+                    ));
                 }
             };
             Ok(Self {
@@ -216,13 +322,18 @@ impl AccountManager {
 
     /// The added accounts with their live details: `{ items: [{ account, live, liveError }], total }`.
     #[napi(ts_return_type = "Promise<AddedAccounts>")]
-    pub async fn added(&self, company_id: String) -> Result<Value> {
+    pub async fn added(
+        &self,
+        company_id: String,
+        options: Option<AccountListOptions>,
+    ) -> Result<Value> {
         const WHAT: &str = "AccountManager.added";
         guard(WHAT, async {
             required("companyId", &company_id)?;
+            let query = account_query(options)?;
             let manager = self.lazy.get(WHAT).await?;
             let out = manager
-                .added(&CompanyId::new(company_id), AccountQuery::new())
+                .added(&CompanyId::new(company_id), query)
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
             let items = out
@@ -336,6 +447,136 @@ impl AccountManager {
                 "accountsRemoved": out.accounts_removed,
                 "tokensDeleted": out.tokens_deleted,
             }))
+        })
+        .await
+    }
+
+    /// Removes the client assignment of accounts: `{ updated, unknown }`.
+    #[napi(ts_return_type = "Promise<UpdateOutcome>")]
+    pub async fn unassign(&self, company_id: String, ig_user_ids: Vec<String>) -> Result<Value> {
+        const WHAT: &str = "AccountManager.unassign";
+        guard(WHAT, async {
+            required("companyId", &company_id)?;
+            let list = ids("igUserIds", ig_user_ids)?;
+            let manager = self.lazy.get(WHAT).await?;
+            let out = manager
+                .unassign(&CompanyId::new(company_id), &list)
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(json!({
+                "updated": out.updated,
+                "unknown": out.unknown.iter().map(|i| i.as_str()).collect::<Vec<_>>(),
+            }))
+        })
+        .await
+    }
+
+    /// One stored account of the company (`NotFoundError` when the company has no such
+    /// account).
+    #[napi(ts_return_type = "Promise<AccountRecord>")]
+    pub async fn account(&self, company_id: String, ig_user_id: String) -> Result<Value> {
+        const WHAT: &str = "AccountManager.account";
+        guard(WHAT, async {
+            required("companyId", &company_id)?;
+            required("igUserId", &ig_user_id)?;
+            let manager = self.lazy.get(WHAT).await?;
+            let record = manager
+                .account(&CompanyId::new(company_id), &IgUserId::new(ig_user_id))
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(convert::account(&record))
+        })
+        .await
+    }
+
+    /// The company's stored accounts, discovered or added, without calling the API:
+    /// `{ items, total, offset, limit }`.
+    #[napi(ts_return_type = "Promise<AccountPage>")]
+    pub async fn accounts(
+        &self,
+        company_id: String,
+        options: Option<AccountListOptions>,
+    ) -> Result<Value> {
+        const WHAT: &str = "AccountManager.accounts";
+        guard(WHAT, async {
+            required("companyId", &company_id)?;
+            let query = account_query(options)?;
+            let manager = self.lazy.get(WHAT).await?;
+            let page = manager
+                .store()
+                .backend()
+                .query_accounts(&CompanyId::new(company_id), &query)
+                .await
+                .map_err(|e| sdk_error(WHAT, instagraph::Error::Store(e)))?;
+            Ok(json!({
+                "items": page.items.iter().map(convert::account).collect::<Vec<_>>(),
+                "total": page.total,
+                "offset": page.offset,
+                "limit": page.limit,
+            }))
+        })
+        .await
+    }
+
+    /// Runs discovery again with a stored Facebook Login user token and stores what it finds.
+    #[napi(ts_return_type = "Promise<Connection>")]
+    pub async fn discover(&self, company_id: String, token_id: String) -> Result<Value> {
+        const WHAT: &str = "AccountManager.discover";
+        guard(WHAT, async {
+            required("companyId", &company_id)?;
+            required("tokenId", &token_id)?;
+            let manager = self.lazy.get(WHAT).await?;
+            let connection = manager
+                .discover(&CompanyId::new(company_id), &TokenId::new(token_id))
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(convert::connection(&connection))
+        })
+        .await
+    }
+
+    /// Asks Meta about a stored token (`debug_token`), records its validity and compares its
+    /// scopes with the flow's defaults.
+    #[napi(ts_return_type = "Promise<ConnectionStatus>")]
+    pub async fn connection_status(&self, company_id: String, token_id: String) -> Result<Value> {
+        const WHAT: &str = "AccountManager.connectionStatus";
+        guard(WHAT, async {
+            required("companyId", &company_id)?;
+            required("tokenId", &token_id)?;
+            let manager = self.lazy.get(WHAT).await?;
+            let status = manager
+                .connection_status(&CompanyId::new(company_id), &TokenId::new(token_id))
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(convert::connection_status(&status))
+        })
+        .await
+    }
+
+    /// Keeps the company's tokens alive: refreshes the Instagram Login tokens expiring within
+    /// `withinSeconds` (default 7 days) and lists the connections whose user must log in again.
+    #[napi(ts_return_type = "Promise<SweepReport>")]
+    pub async fn sweep_tokens(
+        &self,
+        company_id: String,
+        within_seconds: Option<f64>,
+    ) -> Result<Value> {
+        const WHAT: &str = "AccountManager.sweepTokens";
+        guard(WHAT, async {
+            required("companyId", &company_id)?;
+            let within = match within_seconds {
+                None => DEFAULT_SWEEP_WINDOW,
+                Some(s) => convert::count("withinSeconds", s)?,
+            };
+            let manager = self.lazy.get(WHAT).await?;
+            let report = manager
+                .sweep_tokens(
+                    &CompanyId::new(company_id),
+                    std::time::Duration::from_secs(within),
+                )
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(convert::sweep_report(&report))
         })
         .await
     }

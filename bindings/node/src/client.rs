@@ -4,6 +4,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use crate::error::{guard_sync, sdk_error, type_error};
+use crate::login::{FacebookLogin, InstagramLogin};
 
 /// The configuration object of `new Client(config)`.
 #[napi(object)]
@@ -102,5 +103,22 @@ impl Client {
     #[napi(getter)]
     pub fn app_id(&self) -> String {
         self.inner.config().app_id.clone()
+    }
+
+    /// Facebook Login's low-level steps (authorize URL, code exchange, long-lived token,
+    /// `debug_token`, revoke).
+    #[napi]
+    pub fn facebook_login(&self) -> FacebookLogin {
+        FacebookLogin {
+            client: self.inner.clone(),
+        }
+    }
+
+    /// Instagram Login's low-level steps (the same, plus `refresh`).
+    #[napi]
+    pub fn instagram_login(&self) -> InstagramLogin {
+        InstagramLogin {
+            client: self.inner.clone(),
+        }
     }
 }

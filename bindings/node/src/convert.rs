@@ -1,7 +1,7 @@
 //! Rust values to plain JS objects (camelCase keys) and back.
 
 use chrono::{DateTime, Utc};
-use instagraph::accounts::{ConnectStart, Connection};
+use instagraph::accounts::{ConnectStart, Connection, ConnectionStatus, SweepReport};
 use instagraph::store::AccountRecord;
 use serde_json::{json, Map, Value};
 
@@ -123,4 +123,44 @@ pub fn connection(c: &Connection) -> Value {
             "edge": s.edge, "code": s.code, "message": s.message,
         })).collect::<Vec<_>>(),
     })
+}
+
+pub fn connection_status(s: &ConnectionStatus) -> Value {
+    json!({
+        "tokenId": s.token_id.as_str(),
+        "login": s.login.as_str(),
+        "valid": s.valid,
+        "expiresAt": s.expires_at.as_ref().map(time),
+        "scopes": s.scopes,
+        "missingScopes": s.missing_scopes,
+        "reason": s.reason,
+    })
+}
+
+pub fn sweep_report(r: &SweepReport) -> Value {
+    json!({
+        "refreshed": r.refreshed.iter().map(|(id, expires)| json!({
+            "tokenId": id.as_str(),
+            "expiresAt": expires.as_ref().map(time),
+        })).collect::<Vec<_>>(),
+        "reconnect": r.reconnect.iter().map(|n| json!({
+            "tokenId": n.token_id.as_str(),
+            "login": n.login.as_str(),
+            "subjectId": n.subject_id,
+            "expiresAt": n.expires_at.as_ref().map(time),
+            "reason": n.reason,
+            "accounts": n.accounts.iter().map(|a| a.as_str()).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// A non-negative whole number argument (JS numbers are doubles).
+pub fn count(argument: &str, value: f64) -> napi::Result<u64> {
+    if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= 9_007_199_254_740_991.0
+    {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        Ok(value as u64)
+    } else {
+        Err(type_error(argument, "must be a whole number >= 0"))
+    }
 }

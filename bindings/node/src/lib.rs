@@ -7,14 +7,39 @@
 
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
+mod account_graph;
 mod accounts;
+mod batch;
 mod client;
+mod comments;
 mod convert;
 mod error;
+mod hashtags;
+mod insights;
+mod js_store;
+mod login;
+mod media;
+mod mentions;
+mod messaging;
 mod publisher;
 mod sandbox;
+mod scheduler;
+mod webhooks;
 
 pub use accounts::AccountManager;
+pub use batch::Batch;
 pub use client::Client;
+pub use comments::Comments;
+pub use hashtags::Hashtags;
+pub use insights::Insights;
+pub use js_store::conformance::{
+    run_store_conformance_case, store_conformance_cases, ConformanceOutcome,
+};
+pub use login::{FacebookLogin, InstagramLogin};
+pub use media::Media;
+pub use mentions::Mentions;
+pub use messaging::Messaging;
 pub use publisher::Publisher;
 pub use sandbox::Sandbox;
+pub use scheduler::{Scheduler, Worker};
+pub use webhooks::{Deduper, Webhooks};

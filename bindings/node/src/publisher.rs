@@ -118,7 +118,7 @@ fn rust_options(key: Option<String>, on_progress: Option<ProgressFn>) -> napi::R
 
 /// Accepts the JS shape of a post: camelCase keys; each item's source as `url` / `file`
 /// (or `source: { url }`); an image post may be `{ kind: "image", url, caption }`.
-fn post_from_js(value: Value) -> napi::Result<Post> {
+pub(crate) fn post_from_js(value: Value) -> napi::Result<Post> {
     let Value::Object(mut map) = snake_keys(value) else {
         return Err(type_error("post", "must be an object"));
     };
@@ -162,8 +162,8 @@ fn post_from_js(value: Value) -> napi::Result<Post> {
 /// Publishes posts exactly once, with progress.
 #[napi]
 pub struct Publisher {
-    lazy: Arc<Lazy>,
-    cell: Arc<OnceCell<instagraph::Publisher>>,
+    pub(crate) lazy: Arc<Lazy>,
+    pub(crate) cell: Arc<OnceCell<instagraph::Publisher>>,
 }
 
 impl Publisher {

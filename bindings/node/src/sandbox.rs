@@ -12,6 +12,11 @@ use crate::error::{binding_error, guard, guard_sync, type_error};
 pub struct SandboxOptions {
     /// A fixed port (default: a free one).
     pub port: Option<u32>,
+    /// Sandbox knobs (`SandboxConfig` of the Rust crate; camelCase or snake_case keys), e.g.
+    /// `{ appCallBudgetPerHour: 0, businessCallBudgetPerDay: 0, extraInstagramAccounts: 1,
+    /// loadAccountMedia: 1000 }` for a bench.
+    #[napi(ts_type = "Record<string, unknown>")]
+    pub config: Option<Value>,
 }
 
 /// A local imitation of Meta's Graph API, seeded with users, Pages and IG accounts.
@@ -22,6 +27,7 @@ pub struct Sandbox {
     app_id: String,
     app_secret: String,
     seed_users: Value,
+    seed: Value,
 }
 
 #[napi]
@@ -32,7 +38,14 @@ impl Sandbox {
     pub async fn start(options: Option<SandboxOptions>) -> Result<Sandbox> {
         guard("Sandbox.start", async move {
             let mut builder = instagraph::sandbox::Sandbox::builder();
-            if let Some(port) = options.and_then(|o| o.port) {
+            let (port, config) = options.map_or((None, None), |o| (o.port, o.config));
+            if let Some(config) = config {
+                let config: instagraph::sandbox::SandboxConfig =
+                    serde_json::from_value(crate::convert::snake_keys(config))
+                        .map_err(|e| type_error("options.config", e))?;
+                builder = builder.config(config);
+            }
+            if let Some(port) = port {
                 let port = u16::try_from(port)
                     .map_err(|_| type_error("options.port", "must be between 0 and 65535"))?;
                 builder = builder.port(port);
@@ -49,7 +62,11 @@ impl Sandbox {
                     .map(|u| json!({ "id": u.id, "name": u.name, "email": u.email }))
                     .collect(),
             );
+            let seed = serde_json::to_value(sandbox.seed())
+                .map(crate::convert::camel_keys)
+                .unwrap_or(Value::Null);
             Ok(Sandbox {
+                seed,
                 base_url: sandbox.base_url().to_owned(),
                 app_id: sandbox.app_id().to_owned(),
                 app_secret: sandbox.app_secret().to_owned(),
@@ -87,6 +104,14 @@ impl Sandbox {
         self.seed_users.clone()
     }
 
+    /// Everything the sandbox was seeded with (camelCase): `users`, `pages`, `businesses`,
+    /// `instagramAccounts` (`[{ id, username, pageId, media, ... }]`) and `engagement` (the ids
+    /// of seeded comments, stories, conversations, hashtags and mentions).
+    #[napi(getter, ts_return_type = "Record<string, any>")]
+    pub fn seed(&self) -> Value {
+        self.seed.clone()
+    }
+
     /// Plays the user on the consent page of `url`; resolves to the callback URL
     /// (with `code` and `state`, or the error of a denial).
     #[napi]
@@ -116,6 +141,47 @@ impl Sandbox {
             })?;
             Ok(u32::try_from(sandbox.published_count(&ig_user_id)).unwrap_or(u32::MAX))
         })
+    }
+
+    /// Moves the sandbox clock forward by `seconds` (token expiry and refresh age, container
+    /// processing, story expiry, quotas).
+    #[napi]
+    pub fn advance_clock(&self, seconds: f64) -> Result<()> {
+        guard_sync("Sandbox.advanceClock", || {
+            if !seconds.is_finite() || seconds < 0.0 {
+                return Err(type_error("seconds", "must be a non-negative number"));
+            }
+            let guard = self.inner.try_read().map_err(|_| {
+                binding_error("Sandbox.advanceClock failed", "the sandbox is busy")
+            })?;
+            let sandbox = guard.as_ref().ok_or_else(|| {
+                binding_error("Sandbox.advanceClock failed", "the sandbox is stopped")
+            })?;
+            sandbox.advance_clock(std::time::Duration::from_secs_f64(seconds.min(1e12)));
+            Ok(())
+        })
+    }
+
+    /// Makes an event happen and delivers its signed webhook to the registered callback
+    /// (`POST /__sandbox/webhooks` registers one), as `POST /__sandbox/events` does:
+    /// `{ type: "comment" | "mention" | "message" | ..., ... }` with the Rust sandbox's
+    /// snake_case fields; resolves to `{ delivered, status, event, created, ... }`.
+    #[napi(
+        ts_args_type = "event: Record<string, unknown>",
+        ts_return_type = "Promise<Record<string, any>>"
+    )]
+    pub async fn event(&self, event: Value) -> Result<Value> {
+        guard("Sandbox.event", async {
+            let guard = self.inner.read().await;
+            let sandbox = guard
+                .as_ref()
+                .ok_or_else(|| binding_error("Sandbox.event failed", "the sandbox is stopped"))?;
+            sandbox
+                .event(event)
+                .await
+                .map_err(|e| binding_error("Sandbox.event failed", e))
+        })
+        .await
     }
 
     /// Stops the sandbox (idempotent).

@@ -26,6 +26,7 @@ use crate::ids::{CompanyId, IgUserId, TokenId};
 pub mod account_query;
 pub mod accounts;
 pub mod jobs;
+pub mod rotation;
 pub mod states;
 pub mod tokens;
 
@@ -150,10 +151,25 @@ pub fn ig_ids(ids: &[&str]) -> Vec<IgUserId> {
 /// Expands to one `#[tokio::test]` per conformance case, each calling `$ctor` for a fresh
 /// backend. `$ctor` is an expression evaluating to a future whose output converts into a
 /// [`Fixture`] (any `StoreBackend`, an `Arc<dyn StoreBackend>`, a `Store`, or a `Fixture`).
+///
+/// Attributes before a `;` go on every generated test, e.g. to skip a backend whose server is
+/// not available (reported as ignored, not as passed):
+///
+/// ```ignore
+/// instagraph::store_conformance_tests!(
+///     #[cfg_attr(not(instagraph_pg), ignore = "set INSTAGRAPH_TEST_POSTGRES_URL to run")];
+///     fresh_pg()
+/// );
+/// ```
 #[macro_export]
 macro_rules! store_conformance_tests {
+    ($(#[$attr:meta])* ; $ctor:expr) => {
+        $crate::__store_conformance_list!(
+            [$crate::__store_conformance_cases] [$(#[$attr])*] $ctor
+        );
+    };
     ($ctor:expr) => {
-        $crate::__store_conformance_list!([$crate::__store_conformance_cases] $ctor);
+        $crate::__store_conformance_list!([$crate::__store_conformance_cases] [] $ctor);
     };
 }
 
@@ -208,6 +224,8 @@ macro_rules! __store_conformance_list {
         jobs::job_renew_and_release,
         jobs::job_acquire_targeted,
         jobs::job_tenant_isolation,
+        rotation::rotation_listing_and_replace,
+        rotation::rotation_reseal_end_to_end,
         }
     };
 }
@@ -216,15 +234,26 @@ macro_rules! __store_conformance_list {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __store_conformance_cases {
-    ($ctor:expr; $($module:ident :: $case:ident),+ $(,)?) => {
+    ($attrs:tt $ctor:expr; $($module:ident :: $case:ident),+ $(,)?) => {
         $(
-            #[::tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn $case() {
-                let fixture: $crate::store::conformance::Fixture =
-                    ::core::convert::Into::into($ctor.await);
-                $crate::store::conformance::$module::$case(&fixture).await;
-            }
+            $crate::__store_conformance_case!($attrs $ctor; $module :: $case);
         )+
+    };
+}
+
+/// Implementation detail of [`store_conformance_tests!`]: one test. The attributes travel as one
+/// bracketed token tree so that they can be repeated once per case.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __store_conformance_case {
+    ([$(#[$attr:meta])*] $ctor:expr; $module:ident :: $case:ident) => {
+        #[::tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        $(#[$attr])*
+        async fn $case() {
+            let fixture: $crate::store::conformance::Fixture =
+                ::core::convert::Into::into($ctor.await);
+            $crate::store::conformance::$module::$case(&fixture).await;
+        }
     };
 }
 
@@ -256,7 +285,6 @@ macro_rules! __case_list {
 /// Every case of the suite, in the order [`store_conformance_tests!`] declares them.
 pub fn cases() -> Vec<Case> {
     crate::__store_conformance_list!([__case_list])
-
 }
 
 /// What one case did: `None` when it passed, the assertion's message when it failed.

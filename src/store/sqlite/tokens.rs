@@ -174,4 +174,52 @@ impl TokenStore for SqliteStore {
             .map_err(backend)?;
         Ok(done.rows_affected() > 0)
     }
+
+    async fn tokens_sealed_without_key(
+        &self,
+        key_id: &str,
+        after: Option<(&CompanyId, &TokenId)>,
+        limit: u64,
+    ) -> StoreResult<Vec<TokenRecord>> {
+        let limit = util::to_i64("limit", util::effective_limit(limit)?)?;
+        let prefix = crate::store::crypto::sealed_prefix(key_id);
+        // substr() rather than LIKE: the prefix is compared byte for byte, case included.
+        let sql = format!(
+            "SELECT {COLUMNS} FROM tokens
+             WHERE substr(sealed, 1, length(?1)) != ?1
+               AND (?2 IS NULL OR company > ?2 OR (company = ?2 AND id > ?3))
+             ORDER BY company, id LIMIT ?4"
+        );
+        sqlx::query(&sql)
+            .bind(&prefix)
+            .bind(after.map(|(c, _)| c.as_str()))
+            .bind(after.map(|(_, i)| i.as_str()))
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?
+            .iter()
+            .map(token_from_row)
+            .collect()
+    }
+
+    async fn replace_sealed(
+        &self,
+        company: &CompanyId,
+        id: &TokenId,
+        expected: &SealedSecret,
+        sealed: SealedSecret,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE tokens SET sealed = ?4 WHERE company = ?1 AND id = ?2 AND sealed = ?3",
+        )
+        .bind(company.as_str())
+        .bind(id.as_str())
+        .bind(expected.as_str())
+        .bind(sealed.as_str())
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(done.rows_affected() > 0)
+    }
 }

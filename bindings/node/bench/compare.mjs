@@ -1,0 +1,161 @@
+// The Node comparison bench: ONE workload — connect an account holder and discover her
+// accounts, list the 1,000 media of one account, read every media's insights — run against
+// the in-process sandbox (a) through this package and (b) by plain JavaScript with Node's
+// fetch (plain-fetch.mjs). Same sandbox, same concurrency limit, medians of several runs.
+//
+//   npm run bench                       (after `npm run build`: the release build)
+//   BENCH_RUNS=9 BENCH_MEDIA=1000 npm run bench
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { plainWorkload } from './plain-fetch.mjs'
+
+const require = createRequire(import.meta.url)
+const { Sandbox, Client, AccountManager, Media, Insights } = require('../index.js')
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 7)
+const MEDIA = Number(process.env.BENCH_MEDIA ?? 1000)
+// The SDK's batch requests in flight (instagraph's DEFAULT_BATCH_CONCURRENCY); the plain
+// version gets the same limit.
+const CONCURRENCY = 4
+const REDIRECT = 'https://agency.example/instagram/oauth2callback'
+const COMPANY = 'bench-co'
+const ACCOUNT = 'load.01'
+const SCOPES = ['instagram_basic', 'instagram_manage_insights', 'pages_show_list', 'pages_read_engagement', 'business_management']
+
+const SANDBOX_CONFIG = {
+  // Rate budgets off (0), as the Rust bulk tests do: the bench measures the client, not the
+  // sandbox's imitation of Meta's throttling.
+  app_call_budget_per_hour: 0,
+  business_call_budget_per_day: 0,
+  extra_instagram_accounts: 1,
+  load_account_media: MEDIA,
+}
+
+// The sandbox runs in its own process when the release binary is built (cargo build --release
+// --bin instagraph-sandbox): then neither variant shares a thread or a tokio runtime with it.
+// Otherwise it runs inside this process (on the package's tokio runtime).
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../../target/release/instagraph-sandbox')
+let sandbox
+let stopSandbox
+let where
+if (process.env.BENCH_SANDBOX !== 'in-process' && existsSync(BIN)) {
+  const dir = mkdtempSync(join(tmpdir(), 'instagraph-bench-'))
+  const file = join(dir, 'config.json')
+  writeFileSync(file, JSON.stringify(SANDBOX_CONFIG))
+  const child = spawn(BIN, ['--config', file], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const baseUrl = await new Promise((resolve, reject) => {
+    let out = ''
+    child.stdout.on('data', (chunk) => {
+      out += chunk
+      const found = out.match(/listening on (http:\/\/\S+)/)
+      if (found) resolve(found[1])
+    })
+    child.on('exit', (code) => reject(new Error(`instagraph-sandbox exited with ${code}`)))
+  })
+  const described = await (await fetch(`${baseUrl}/__sandbox/config`)).json()
+  sandbox = { baseUrl, appId: described.app.id, appSecret: described.app.secret, hosts: described.hosts, alice: described.users[0].id }
+  stopSandbox = async () => {
+    child.kill('SIGTERM')
+    rmSync(dir, { recursive: true, force: true })
+  }
+  where = `sandbox in its own process (${BIN})`
+} else {
+  const inProcess = await Sandbox.start({ config: SANDBOX_CONFIG })
+  const hosts = (await (await fetch(`${inProcess.baseUrl}/__sandbox/config`)).json()).hosts
+  sandbox = { baseUrl: inProcess.baseUrl, appId: inProcess.appId, appSecret: inProcess.appSecret, hosts, alice: inProcess.seedUsers[0].id }
+  stopSandbox = () => inProcess.stop()
+  where = 'sandbox in this process (build target/release/instagraph-sandbox to run it apart)'
+}
+const alice = sandbox.alice
+const hosts = sandbox.hosts
+
+/** Plays the user on the consent page through its scripted shortcut: resolves to the
+ * callback URL with the code (the same for both variants). */
+async function consent(url, user) {
+  const res = await fetch(`${url}&sandbox_user=${user}&sandbox_approve=1`, { redirect: 'manual' })
+  const location = res.headers.get('location')
+  if (!location) throw new Error(`no redirect from the consent page (HTTP ${res.status})`)
+  return location
+}
+
+const client = new Client({
+  appId: sandbox.appId,
+  appSecret: sandbox.appSecret,
+  mode: 'sandbox',
+  sandboxUrl: sandbox.baseUrl,
+  redirectUri: REDIRECT,
+})
+
+async function sdkWorkload() {
+  const accounts = new AccountManager(client, 'memory:')
+  const start = await accounts.startConnect({ companyId: COMPANY, scopes: SCOPES })
+  const connection = await accounts.finishConnect(await consent(start.url, alice))
+  const account = connection.accounts.find((a) => a.username === ACCOUNT)
+  if (!account) throw new Error(`${ACCOUNT} not discovered`)
+  const media = await new Media(accounts).listAll(COMPANY, account.igUserId)
+  // Media objects carry their kind: no extra call to tell which metrics apply.
+  const insights = await new Insights(accounts).mediaBatch(COMPANY, account.igUserId, media)
+  const failed = insights.filter((e) => e.error)
+  if (failed.length) throw new Error(`${failed.length} insights failed: ${JSON.stringify(failed[0].error)}`)
+  return { accounts: connection.accounts.length, media: media.length, insights: insights.filter((e) => e.metrics.length).length }
+}
+
+const plain = (insights) => () =>
+  plainWorkload({
+    hosts,
+    appId: sandbox.appId,
+    appSecret: sandbox.appSecret,
+    redirectUri: REDIRECT,
+    consent,
+    userId: alice,
+    username: ACCOUNT,
+    concurrency: CONCURRENCY,
+    insights,
+  })
+
+const variants = [
+  ['instagraph (Media.listAll + Insights.mediaBatch)', sdkWorkload],
+  ['plain fetch, batch insights (same shape)', plain('batch')],
+  ['plain fetch, one GET per media', plain('per-media')],
+]
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = s.length >> 1
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2
+}
+
+const times = variants.map(() => [])
+try {
+  // One warm-up of each (JIT, connection pools, the sandbox's first allocations).
+  for (const [name, run] of variants) {
+    const out = await run()
+    if (out.media !== MEDIA || out.insights !== MEDIA) {
+      throw new Error(`${name}: expected ${MEDIA} media with insights, got ${JSON.stringify(out)}`)
+    }
+  }
+  // Interleaved runs, so that drift (GC, CPU frequency) hits every variant alike.
+  for (let r = 0; r < RUNS; r++) {
+    for (const [i, [, run]] of variants.entries()) {
+      const t0 = performance.now()
+      await run()
+      times[i].push(performance.now() - t0)
+    }
+  }
+} finally {
+  await stopSandbox()
+}
+
+const base = median(times[0])
+console.log(`workload: connect + discover, list ${MEDIA} media, read their insights; ${RUNS} runs, concurrency ${CONCURRENCY}`)
+console.log(`node ${process.version}; ${where}\n`)
+for (const [i, [name]] of variants.entries()) {
+  const m = median(times[i])
+  const ratio = i === 0 ? '' : `  (${(m / base).toFixed(2)}× instagraph's time)`
+  console.log(`${name.padEnd(50)} median ${m.toFixed(1).padStart(7)} ms  min ${Math.min(...times[i]).toFixed(1).padStart(7)} ms${ratio}`)
+}
+console.log(`\nspeed-up of instagraph over plain fetch (same shape): ${(median(times[1]) / base).toFixed(2)}×`)

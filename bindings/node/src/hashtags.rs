@@ -1,0 +1,238 @@
+//! `Hashtags`: hashtag search within Meta's budget (30 unique hashtags per account per 7
+//! days, tracked in Rust and refused before the call), hashtag nodes, top and recent media.
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use instagraph::api::{validate_hashtag_query, HashtagBudget, HashtagBudgetSnapshot};
+use instagraph::{HashtagId, IgUserId};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use serde_json::{json, Value};
+
+use crate::account_graph::{self, fields, limit, open, to_js};
+use crate::accounts::{AccountManager, Lazy};
+use crate::convert::required;
+use crate::error::{guard, guard_sync, sdk_error, type_error};
+
+/// Options of `new Hashtags(accounts, options)`.
+#[napi(object)]
+pub struct HashtagsOptions {
+    /// Unique hashtags per account per window (default 30, Meta's).
+    pub limit: Option<u32>,
+    /// The window, in days (default 7, Meta's).
+    pub window_days: Option<u32>,
+}
+
+/// Options of `Hashtags.topMedia` / `Hashtags.recentMedia`.
+#[napi(object)]
+pub struct HashtagMediaOptions {
+    /// Items per page (at most 50).
+    pub limit: Option<u32>,
+    /// The cursor of the previous page's `paging.after`.
+    pub after: Option<String>,
+    /// The fields to read.
+    pub fields: Option<Vec<String>>,
+}
+
+/// Hashtag search and media. Keep one instance per app: it holds the budget bookkeeping
+/// (persist it with `budgetSnapshot()` / `restoreBudget()`).
+#[napi]
+pub struct Hashtags {
+    lazy: Arc<Lazy>,
+    budget: HashtagBudget,
+}
+
+fn hashtag_id(id: &str) -> napi::Result<HashtagId> {
+    required("hashtagId", id)?;
+    Ok(HashtagId::new(id))
+}
+
+#[napi]
+impl Hashtags {
+    /// Hashtags of the accounts of `accounts`.
+    #[napi(constructor)]
+    pub fn new(accounts: &AccountManager, options: Option<HashtagsOptions>) -> Result<Self> {
+        guard_sync("new Hashtags", || {
+            let mut budget = HashtagBudget::new();
+            if let Some(o) = options {
+                if o.limit.is_some() || o.window_days.is_some() {
+                    let days = o.window_days.unwrap_or(7);
+                    if days == 0 {
+                        return Err(type_error("options.windowDays", "must be at least 1"));
+                    }
+                    budget = budget.with_limits(o.limit.unwrap_or(30), Duration::days(days.into()));
+                }
+            }
+            Ok(Self {
+                lazy: accounts.lazy.clone(),
+                budget,
+            })
+        })
+    }
+
+    /// The id of a hashtag (`q` without `#`, no spaces): `{ id }`. A hashtag new to the
+    /// account in the window takes a budget slot; with none left it fails with
+    /// `QuotaExceededError` (code `HASHTAG_BUDGET_EXCEEDED`) before any call.
+    #[napi(ts_return_type = "Promise<{ id: string }>")]
+    pub async fn search(&self, company_id: String, ig_user_id: String, q: String) -> Result<Value> {
+        const WHAT: &str = "Hashtags.search";
+        guard(WHAT, async {
+            validate_hashtag_query(&q).map_err(|e| sdk_error(WHAT, e))?;
+            let account = open(&self.lazy, WHAT, &company_id, &ig_user_id).await?;
+            let id = account
+                .graph()
+                .ig_user(account.ig().clone())
+                .hashtag_search(&q, &self.budget)
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(json!({ "id": id.as_str() }))
+        })
+        .await
+    }
+
+    /// A hashtag node: `{ id, name }`.
+    #[napi(ts_return_type = "Promise<{ id: string; name: string | null }>")]
+    pub async fn get(
+        &self,
+        company_id: String,
+        ig_user_id: String,
+        hashtag_id: String,
+    ) -> Result<Value> {
+        const WHAT: &str = "Hashtags.get";
+        guard(WHAT, async {
+            let id = self::hashtag_id(&hashtag_id)?;
+            let account = open(&self.lazy, WHAT, &company_id, &ig_user_id).await?;
+            let tag = account
+                .graph()
+                .hashtag(id)
+                .get()
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(to_js(&tag))
+        })
+        .await
+    }
+
+    /// One page of the hashtag's most popular media: `{ data, paging }`.
+    #[napi(
+        ts_args_type = "companyId: string, igUserId: string, hashtagId: string, options?: HashtagMediaOptions | undefined | null",
+        ts_return_type = "Promise<Paged<IgMedia>>"
+    )]
+    pub async fn top_media(
+        &self,
+        company_id: String,
+        ig_user_id: String,
+        hashtag_id: String,
+        options: Option<HashtagMediaOptions>,
+    ) -> Result<Value> {
+        self.media(
+            "Hashtags.topMedia",
+            true,
+            company_id,
+            ig_user_id,
+            hashtag_id,
+            options,
+        )
+        .await
+    }
+
+    /// One page of the hashtag's media of the last 24 hours, newest first: `{ data, paging }`.
+    #[napi(
+        ts_args_type = "companyId: string, igUserId: string, hashtagId: string, options?: HashtagMediaOptions | undefined | null",
+        ts_return_type = "Promise<Paged<IgMedia>>"
+    )]
+    pub async fn recent_media(
+        &self,
+        company_id: String,
+        ig_user_id: String,
+        hashtag_id: String,
+        options: Option<HashtagMediaOptions>,
+    ) -> Result<Value> {
+        self.media(
+            "Hashtags.recentMedia",
+            false,
+            company_id,
+            ig_user_id,
+            hashtag_id,
+            options,
+        )
+        .await
+    }
+
+    async fn media(
+        &self,
+        what: &'static str,
+        top: bool,
+        company_id: String,
+        ig_user_id: String,
+        hashtag_id: String,
+        options: Option<HashtagMediaOptions>,
+    ) -> Result<Value> {
+        guard(what, async {
+            let id = self::hashtag_id(&hashtag_id)?;
+            let (per_page, after, field_list) =
+                options.map_or((None, None, None), |o| (o.limit, o.after, o.fields));
+            let per_page = limit("options.limit", per_page)?;
+            if let Some(f) = &field_list {
+                fields("options.fields", f)?;
+            }
+            let account = open(&self.lazy, what, &company_id, &ig_user_id).await?;
+            let graph = account.graph();
+            let tag = graph.hashtag(id);
+            let mut req = if top {
+                tag.top_media(account.ig())
+            } else {
+                tag.recent_media(account.ig())
+            };
+            if let Some(f) = field_list {
+                req = req.fields(f);
+            }
+            if let Some(l) = per_page {
+                req = req.limit(l);
+            }
+            if let Some(a) = after {
+                req = req.after(a);
+            }
+            let page = req.send().await.map_err(|e| sdk_error(what, e))?;
+            Ok(account_graph::page(&page))
+        })
+        .await
+    }
+
+    /// The account's hashtag budget now: `{ used, remaining }` (unique hashtags searched in
+    /// the window, and slots left for new ones). No call to Meta.
+    #[napi(ts_return_type = "Promise<{ used: number; remaining: number }>")]
+    pub async fn budget(&self, company_id: String, ig_user_id: String) -> Result<Value> {
+        const WHAT: &str = "Hashtags.budget";
+        guard(WHAT, async {
+            // Opened so that an account of another company is refused like everywhere else.
+            let account = open(&self.lazy, WHAT, &company_id, &ig_user_id).await?;
+            let ig: &IgUserId = account.ig();
+            Ok(json!({
+                "used": self.budget.used(ig),
+                "remaining": self.budget.remaining(ig),
+            }))
+        })
+        .await
+    }
+
+    /// The budget bookkeeping of every account, to persist (`{ accounts: { [igUserId]:
+    /// { [hashtag]: firstSearchedAt } } }`).
+    #[napi(ts_return_type = "{ accounts: Record<string, Record<string, string>> }")]
+    pub fn budget_snapshot(&self) -> Value {
+        serde_json::to_value(self.budget.snapshot()).unwrap_or(Value::Null)
+    }
+
+    /// Restores bookkeeping saved with `budgetSnapshot()` (merged into the current one).
+    #[napi(ts_args_type = "snapshot: { accounts: Record<string, Record<string, string>> }")]
+    pub fn restore_budget(&self, snapshot: Value) -> Result<()> {
+        guard_sync("Hashtags.restoreBudget", || {
+            // Keys are account ids and hashtags, not field names: no case conversion.
+            let parsed: HashtagBudgetSnapshot =
+                serde_json::from_value(snapshot).map_err(|e| type_error("snapshot", e))?;
+            self.budget.restore(&parsed);
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,458 @@
+//! `Insights`: account insights (windows of 30 days merged, roll-ups by day/week/month),
+//! media insights with the metrics of the media's kind, many media through the batch API, and
+//! the insights of the live stories.
+
+use std::sync::Arc;
+
+use instagraph::api::insights::{
+    Breakdown, Granularity, MediaInsightKind, MediaInsights, Metric, MetricType, Period, Timeframe,
+};
+use instagraph::api::models::Media as MediaModel;
+use instagraph::api::{BatchOp, BatchSlot, Graph};
+use instagraph::{Error, MediaId};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use serde_json::{json, Value};
+
+use crate::account_graph::{open, time, to_js};
+use crate::accounts::{AccountManager, Lazy};
+use crate::convert::required;
+use crate::error::{class_name, guard, sdk_error, type_error};
+
+/// Options of `Insights.account`.
+#[napi(object)]
+pub struct AccountInsightsOptions {
+    /// Metric names (`reach`, `views`, `follower_count`, ...). A removed metric
+    /// (`impressions`, ...) is refused with the name of its replacement.
+    pub metrics: Vec<String>,
+    /// `day`, `week`, `days_28` or `lifetime`.
+    pub period: Option<String>,
+    /// `total_value` or `time_series`.
+    pub metric_type: Option<String>,
+    /// Breakdown dimensions (`media_product_type`, `follow_type`, `age`, `city`, ...).
+    pub breakdown: Option<Vec<String>>,
+    /// `this_week` or `this_month` (demographics).
+    pub timeframe: Option<String>,
+    /// Range start (RFC 3339 string or Unix seconds). Ranges over 30 days are split into
+    /// windows fetched concurrently and merged.
+    #[napi(ts_type = "string | number")]
+    pub since: Option<Value>,
+    /// Range end (RFC 3339 string or Unix seconds).
+    #[napi(ts_type = "string | number")]
+    pub until: Option<Value>,
+    /// Window requests in flight at once (default 3).
+    pub concurrency: Option<u32>,
+    /// Also roll the day series up: `daily`, `weekly` (ISO weeks) or `monthly`.
+    pub rollup: Option<String>,
+}
+
+/// Options of `Insights.media`.
+#[napi(object)]
+pub struct MediaInsightsOptions {
+    /// Metric names (default: every metric of the media's kind).
+    pub metrics: Option<Vec<String>>,
+    /// The media's kind (`feed`, `reel`, `story`, `carousel`); read from the media when
+    /// omitted (one more call).
+    pub kind: Option<String>,
+    /// Breakdown dimensions (e.g. `story_navigation_action_type`).
+    pub breakdown: Option<Vec<String>>,
+}
+
+/// Options of `Insights.mediaBatch`.
+#[napi(object)]
+pub struct MediaBatchOptions {
+    /// Metric names, valid for every kind given (default: each media's kind's own).
+    pub metrics: Option<Vec<String>>,
+}
+
+/// Insights of an account and its media. Constructed from an `AccountManager`.
+#[napi]
+pub struct Insights {
+    lazy: Arc<Lazy>,
+}
+
+fn metrics(argument: &str, names: &[String]) -> napi::Result<Vec<Metric>> {
+    if names.is_empty() {
+        return Err(type_error(argument, "must list at least one metric"));
+    }
+    names
+        .iter()
+        .map(|n| {
+            required(argument, n)?;
+            Metric::parse(n).map_err(|e| sdk_error(argument, e))
+        })
+        .collect()
+}
+
+fn word<'s>(argument: &str, value: &'s str) -> napi::Result<&'s str> {
+    required(argument, value)?;
+    Ok(value.trim())
+}
+
+fn kind(argument: &str, value: &str) -> napi::Result<MediaInsightKind> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "feed" | "image" | "video" => Ok(MediaInsightKind::Feed),
+        "reel" | "reels" => Ok(MediaInsightKind::Reel),
+        "story" => Ok(MediaInsightKind::Story),
+        "carousel" | "carousel_album" => Ok(MediaInsightKind::Carousel),
+        other => Err(type_error(
+            argument,
+            format!("{other:?} is not one of feed, reel, story, carousel"),
+        )),
+    }
+}
+
+fn kind_name(kind: MediaInsightKind) -> &'static str {
+    match kind {
+        MediaInsightKind::Feed => "feed",
+        MediaInsightKind::Reel => "reel",
+        MediaInsightKind::Story => "story",
+        MediaInsightKind::Carousel => "carousel",
+    }
+}
+
+fn insights_js(insights: &MediaInsights) -> Value {
+    json!({
+        "kind": kind_name(insights.kind),
+        "metrics": insights.metrics.iter().map(to_js).collect::<Vec<_>>(),
+    })
+}
+
+/// A failed item of a batch: the error's fields, without throwing the whole batch.
+fn item_error(err: &Error) -> Value {
+    let graph = err.graph();
+    json!({
+        "message": err.to_string(),
+        "code": graph.map(|g| g.code),
+        "subcode": graph.and_then(|g| g.error_subcode),
+        "errorClass": class_name(err.class()),
+    })
+}
+
+/// A media of `mediaBatch`'s list given as an object (what `Media.list`/`listAll` return):
+/// only these fields are read from it.
+#[napi(object)]
+pub struct MediaKey {
+    /// The media id.
+    pub id: String,
+    /// `IMAGE`, `VIDEO` or `CAROUSEL_ALBUM`.
+    pub media_type: Option<String>,
+    /// `FEED`, `REELS` or `STORY`.
+    pub media_product_type: Option<String>,
+}
+
+/// The kind of a media from its type and product type (as `MediaInsightKind::of`).
+fn kind_of(media_type: Option<&str>, product: Option<&str>) -> Option<MediaInsightKind> {
+    match (product, media_type) {
+        (Some("STORY"), _) => Some(MediaInsightKind::Story),
+        (Some("REELS"), _) => Some(MediaInsightKind::Reel),
+        (_, Some("CAROUSEL_ALBUM")) => Some(MediaInsightKind::Carousel),
+        (Some("FEED"), _) | (_, Some("IMAGE" | "VIDEO")) => Some(MediaInsightKind::Feed),
+        _ => None,
+    }
+}
+
+/// One entry of `mediaBatch`'s `media`: an id, or a media object read with `mediaType` and
+/// `mediaProductType`, whose kind needs no call.
+fn batch_entry(
+    index: usize,
+    entry: Either<String, MediaKey>,
+) -> napi::Result<(MediaId, Option<MediaInsightKind>)> {
+    let argument = format!("media[{index}]");
+    match entry {
+        Either::A(id) => {
+            required(&argument, &id)?;
+            Ok((MediaId::new(id), None))
+        }
+        Either::B(media) => {
+            required(&format!("{argument}.id"), &media.id)?;
+            let kind = kind_of(
+                media.media_type.as_deref(),
+                media.media_product_type.as_deref(),
+            );
+            Ok((MediaId::new(media.id), kind))
+        }
+    }
+}
+
+fn unknown_kind() -> Error {
+    Error::InvalidInput {
+        field: "media",
+        reason: "the media's kind (media_type, media_product_type) is unknown".to_owned(),
+    }
+}
+
+/// The kinds of media read without them: one batch of
+/// `GET {id}?fields=media_type,media_product_type`.
+async fn resolve_kinds(
+    graph: &Graph<'_>,
+    entries: Vec<(MediaId, Option<MediaInsightKind>)>,
+) -> instagraph::Result<Vec<(MediaId, std::result::Result<MediaInsightKind, Error>)>> {
+    let mut batch = graph.batch();
+    let mut slots: Vec<Option<BatchSlot<MediaModel>>> = Vec::with_capacity(entries.len());
+    for (id, kind) in &entries {
+        slots.push(kind.is_none().then(|| {
+            batch.add(BatchOp::get(format!(
+                "{id}?fields=media_type,media_product_type"
+            )))
+        }));
+    }
+    let mut results = if batch.is_empty() {
+        None
+    } else {
+        Some(batch.send().await?)
+    };
+    Ok(entries
+        .into_iter()
+        .zip(slots)
+        .map(|((id, kind), slot)| {
+            let kind = match (kind, slot, results.as_mut()) {
+                (Some(k), _, _) => Ok(k),
+                (None, Some(slot), Some(results)) => results
+                    .take(slot)
+                    .and_then(|m| MediaInsightKind::of(&m).ok_or_else(unknown_kind)),
+                _ => Err(unknown_kind()),
+            };
+            (id, kind)
+        })
+        .collect())
+}
+
+/// Insights of many media through the batch API, each entry `{ mediaId, kind, metrics }` or
+/// `{ mediaId, kind, error }`, in the order given.
+async fn batch_insights(
+    graph: &Graph<'_>,
+    entries: Vec<(MediaId, Option<MediaInsightKind>)>,
+    metrics: Option<&[Metric]>,
+) -> instagraph::Result<Vec<Value>> {
+    let resolved = resolve_kinds(graph, entries).await?;
+    let mut out: Vec<Option<Value>> = vec![None; resolved.len()];
+    let mut known = Vec::new();
+    let mut positions = Vec::new();
+    for (i, (id, kind)) in resolved.into_iter().enumerate() {
+        match kind {
+            Ok(k) => {
+                known.push((id, k));
+                positions.push(i);
+            }
+            Err(e) => {
+                out[i] =
+                    Some(json!({ "mediaId": id.as_str(), "kind": null, "error": item_error(&e) }))
+            }
+        }
+    }
+    let results = graph.media_insights_batch(known, metrics).await?;
+    for ((id, result), i) in results.into_iter().zip(positions) {
+        out[i] = Some(match result {
+            Ok(ins) => {
+                let mut v = insights_js(&ins);
+                v["mediaId"] = json!(id.as_str());
+                v
+            }
+            Err(e) => json!({ "mediaId": id.as_str(), "kind": null, "error": item_error(&e) }),
+        });
+    }
+    Ok(out.into_iter().map(|v| v.unwrap_or(Value::Null)).collect())
+}
+
+#[napi]
+impl Insights {
+    /// Insights of the accounts of `accounts`.
+    #[napi(constructor)]
+    pub fn new(accounts: &AccountManager) -> Self {
+        Self {
+            lazy: accounts.lazy.clone(),
+        }
+    }
+
+    /// Account insights: `{ metrics: [{ name, period, values, totalValue, ... }], windows:
+    /// [{ since, until }], rollup? }`. Everything is checked before any call (metrics, period,
+    /// breakdowns, range).
+    #[napi(ts_return_type = "Promise<AccountInsightsResult>")]
+    pub async fn account(
+        &self,
+        company_id: String,
+        ig_user_id: String,
+        options: AccountInsightsOptions,
+    ) -> Result<Value> {
+        const WHAT: &str = "Insights.account";
+        guard(WHAT, async {
+            let list = metrics("options.metrics", &options.metrics)?;
+            let since = options
+                .since
+                .as_ref()
+                .map(|v| time("options.since", v))
+                .transpose()?;
+            let until = options
+                .until
+                .as_ref()
+                .map(|v| time("options.until", v))
+                .transpose()?;
+            let rollup = match options.rollup.as_deref() {
+                None => None,
+                Some("daily") => Some(Granularity::Daily),
+                Some("weekly") => Some(Granularity::Weekly),
+                Some("monthly") => Some(Granularity::Monthly),
+                Some(other) => {
+                    return Err(type_error(
+                        "options.rollup",
+                        format!("{other:?} is not one of daily, weekly, monthly"),
+                    ))
+                }
+            };
+            if options.concurrency == Some(0) {
+                return Err(type_error("options.concurrency", "must be at least 1"));
+            }
+            let account = open(&self.lazy, WHAT, &company_id, &ig_user_id).await?;
+            let mut req = account
+                .graph()
+                .ig_user(account.ig().clone())
+                .insights()
+                .metrics(list);
+            if let Some(p) = &options.period {
+                req = req.period(Period::from(word("options.period", p)?));
+            }
+            if let Some(t) = &options.metric_type {
+                req = req.metric_type(MetricType::from(word("options.metricType", t)?));
+            }
+            for b in options.breakdown.iter().flatten() {
+                req = req.breakdown(Breakdown::from(word("options.breakdown", b)?));
+            }
+            if let Some(t) = &options.timeframe {
+                req = req.timeframe(Timeframe::from(word("options.timeframe", t)?));
+            }
+            if let Some(t) = since {
+                req = req.since(t);
+            }
+            if let Some(t) = until {
+                req = req.until(t);
+            }
+            if let Some(n) = options.concurrency {
+                req = req.concurrency(n as usize);
+            }
+            let insights = req.send().await.map_err(|e| sdk_error(WHAT, e))?;
+            let mut out = to_js(&insights);
+            if let Some(g) = rollup {
+                out["rollup"] = Value::Array(insights.rollup(g).iter().map(to_js).collect());
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    /// A media's lifetime insights with the metrics of its kind: `{ kind, metrics }`.
+    #[napi(
+        ts_args_type = "companyId: string, igUserId: string, mediaId: string, options?: MediaInsightsOptions | undefined | null",
+        ts_return_type = "Promise<MediaInsightsResult>"
+    )]
+    pub async fn media(
+        &self,
+        company_id: String,
+        ig_user_id: String,
+        media_id: String,
+        options: Option<MediaInsightsOptions>,
+    ) -> Result<Value> {
+        const WHAT: &str = "Insights.media";
+        guard(WHAT, async {
+            required("mediaId", &media_id)?;
+            let o = options.unwrap_or(MediaInsightsOptions {
+                metrics: None,
+                kind: None,
+                breakdown: None,
+            });
+            let list = o
+                .metrics
+                .as_deref()
+                .map(|m| metrics("options.metrics", m))
+                .transpose()?;
+            let given = o
+                .kind
+                .as_deref()
+                .map(|k| kind("options.kind", k))
+                .transpose()?;
+            let account = open(&self.lazy, WHAT, &company_id, &ig_user_id).await?;
+            let graph = account.graph();
+            let id = MediaId::new(media_id);
+            let k = match given {
+                Some(k) => k,
+                None => graph
+                    .media_insight_kind(id.clone())
+                    .await
+                    .map_err(|e| sdk_error(WHAT, e))?,
+            };
+            let mut req = graph.media_insights(id, k);
+            if let Some(list) = list {
+                req = req.metrics(list);
+            }
+            for b in o.breakdown.iter().flatten() {
+                req = req.breakdown(Breakdown::from(word("options.breakdown", b)?));
+            }
+            let insights = req.send().await.map_err(|e| sdk_error(WHAT, e))?;
+            Ok(insights_js(&insights))
+        })
+        .await
+    }
+
+    /// Insights of many media through the batch API (50 per request, a few requests in
+    /// flight): `media` lists ids or media objects from `Media.list`/`listAll` (their
+    /// `mediaType`/`mediaProductType` tell the kind without a call). Resolves to one entry per
+    /// media, in order: `{ mediaId, kind, metrics }`, or `{ mediaId, kind: null, error }` for
+    /// a media that failed alone (e.g. a story with fewer than 5 viewers).
+    #[napi(
+        ts_args_type = "companyId: string, igUserId: string, media: Array<string | IgMedia>, options?: MediaBatchOptions | undefined | null",
+        ts_return_type = "Promise<MediaBatchEntry[]>"
+    )]
+    pub async fn media_batch(
+        &self,
+        company_id: String,
+        ig_user_id: String,
+        media: Vec<Either<String, MediaKey>>,
+        options: Option<MediaBatchOptions>,
+    ) -> Result<Value> {
+        const WHAT: &str = "Insights.mediaBatch";
+        guard(WHAT, async {
+            let entries = media
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| batch_entry(i, v))
+                .collect::<napi::Result<Vec<_>>>()?;
+            let list = options
+                .and_then(|o| o.metrics)
+                .map(|m| metrics("options.metrics", &m))
+                .transpose()?;
+            let account = open(&self.lazy, WHAT, &company_id, &ig_user_id).await?;
+            let out = batch_insights(&account.graph(), entries, list.as_deref())
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(Value::Array(out))
+        })
+        .await
+    }
+
+    /// Insights of the account's live stories (one batch): entries as `mediaBatch`'s.
+    #[napi(ts_return_type = "Promise<MediaBatchEntry[]>")]
+    pub async fn stories(&self, company_id: String, ig_user_id: String) -> Result<Value> {
+        const WHAT: &str = "Insights.stories";
+        guard(WHAT, async {
+            let account = open(&self.lazy, WHAT, &company_id, &ig_user_id).await?;
+            let graph = account.graph();
+            let page = graph
+                .ig_user(account.ig().clone())
+                .media()
+                .stories()
+                .send()
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            let stories = page.collect_all().await.map_err(|e| sdk_error(WHAT, e))?;
+            let entries = stories
+                .into_iter()
+                .map(|m| (m.id, Some(MediaInsightKind::Story)))
+                .collect();
+            let out = batch_insights(&graph, entries, None)
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(Value::Array(out))
+        })
+        .await
+    }
+}

@@ -1,0 +1,336 @@
+//! `FacebookLogin` / `InstagramLogin`: the low-level OAuth steps, for callers who keep tokens
+//! themselves (`AccountManager` chains them and stores the tokens sealed).
+//!
+//! Tokens go back to JavaScript only as results the caller asked for; no error message ever
+//! carries one (the SDK's errors never quote a token, and the arguments checked here are
+//! reported by name only).
+
+use chrono::{DateTime, Utc};
+use instagraph::auth::{
+    AuthorizeRequest, AuthorizeUrl, LongLivedToken, ShortLivedToken, TokenInfo,
+};
+use instagraph::AccessToken;
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use serde_json::{json, Value};
+
+use crate::convert::required;
+use crate::error::{guard, guard_sync, sdk_error};
+
+/// What to put in an authorize URL (`authorizeUrl`).
+#[napi(object)]
+pub struct AuthorizeOptions {
+    /// The `state` parameter (yours to generate and check; non-empty visible ASCII).
+    pub state: String,
+    /// One of the client's allowed redirect URIs (default: the client's).
+    pub redirect_uri: Option<String>,
+    /// Scopes to ask for (default: the client's for the flow).
+    pub scopes: Option<Vec<String>>,
+    /// Facebook Login: ask again for declined permissions (`auth_type=rerequest`).
+    pub rerequest: Option<bool>,
+    /// Facebook Login for Business: the login configuration id (digits).
+    pub config_id: Option<String>,
+    /// Instagram Login: make the user log in again (`force_authentication=1`).
+    pub force_authentication: Option<bool>,
+    /// Instagram Login: offer "Log in with Facebook" or not (`enable_fb_login`).
+    pub enable_fb_login: Option<bool>,
+}
+
+fn time(t: &Option<DateTime<Utc>>) -> Value {
+    json!(t.as_ref().map(DateTime::to_rfc3339))
+}
+
+fn request(options: AuthorizeOptions) -> napi::Result<AuthorizeRequest> {
+    required("options.state", &options.state)?;
+    let mut request = AuthorizeRequest::new(options.state);
+    if let Some(uri) = options.redirect_uri {
+        required("options.redirectUri", &uri)?;
+        request = request.redirect_uri(uri);
+    }
+    if let Some(scopes) = options.scopes {
+        request = request.scopes(scopes);
+    }
+    if let Some(yes) = options.rerequest {
+        request = request.rerequest(yes);
+    }
+    if let Some(id) = options.config_id {
+        request = request.config_id(id);
+    }
+    if let Some(yes) = options.force_authentication {
+        request = request.force_authentication(yes);
+    }
+    if let Some(yes) = options.enable_fb_login {
+        request = request.enable_fb_login(yes);
+    }
+    Ok(request)
+}
+
+fn authorize(url: AuthorizeUrl) -> Value {
+    json!({
+        "url": url.url,
+        "state": url.state,
+        "redirectUri": url.redirect_uri,
+        "scopes": url.scopes,
+    })
+}
+
+fn token_parts(
+    token: &AccessToken,
+    token_type: &Option<String>,
+    expires_in: Option<u64>,
+    expires_at: &Option<DateTime<Utc>>,
+    user_id: &Option<String>,
+    permissions: &[String],
+) -> Value {
+    json!({
+        "accessToken": token.expose(),
+        "tokenType": token_type,
+        "expiresIn": expires_in,
+        "expiresAt": time(expires_at),
+        "userId": user_id,
+        "permissions": permissions,
+    })
+}
+
+fn short(t: &ShortLivedToken) -> Value {
+    token_parts(
+        &t.access_token,
+        &t.token_type,
+        t.expires_in,
+        &t.expires_at,
+        &t.user_id,
+        &t.permissions,
+    )
+}
+
+fn long(t: &LongLivedToken) -> Value {
+    token_parts(
+        &t.access_token,
+        &t.token_type,
+        t.expires_in,
+        &t.expires_at,
+        &t.user_id,
+        &t.permissions,
+    )
+}
+
+fn info(i: &TokenInfo) -> Value {
+    json!({
+        "appId": i.app_id,
+        "type": i.kind,
+        "application": i.application,
+        "expiresAt": time(&i.expires_at),
+        "dataAccessExpiresAt": time(&i.data_access_expires_at),
+        "issuedAt": time(&i.issued_at),
+        "isValid": i.is_valid,
+        "scopes": i.scopes,
+        "granularScopes": i.granular_scopes.iter().map(|g| json!({
+            "scope": g.scope, "targetIds": g.target_ids,
+        })).collect::<Vec<_>>(),
+        "userId": i.user_id,
+        "profileId": i.profile_id,
+        "error": i.error.as_ref().map(|e| json!({
+            "code": e.code, "message": e.message, "subcode": e.subcode,
+        })),
+    })
+}
+
+/// Facebook Login's steps (graph.facebook.com). Get one with `client.facebookLogin()`.
+#[napi]
+pub struct FacebookLogin {
+    pub(crate) client: instagraph::Client,
+}
+
+#[napi]
+impl FacebookLogin {
+    /// The login dialog URL (no network, no store): `{ url, state, redirectUri, scopes }`.
+    /// The Instagram-only options are refused.
+    #[napi(ts_return_type = "AuthorizeUrl")]
+    pub fn authorize_url(&self, options: AuthorizeOptions) -> Result<Value> {
+        const WHAT: &str = "FacebookLogin.authorizeUrl";
+        guard_sync(WHAT, || {
+            let url = self
+                .client
+                .facebook_login()
+                .authorize_url(request(options)?)
+                .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(authorize(url))
+        })
+    }
+
+    /// Exchanges the callback's code (single use) for a short-lived user token.
+    #[napi(ts_return_type = "Promise<LoginToken>")]
+    pub async fn exchange_code(&self, code: String, redirect_uri: String) -> Result<Value> {
+        const WHAT: &str = "FacebookLogin.exchangeCode";
+        guard(WHAT, async {
+            required("code", &code)?;
+            required("redirectUri", &redirect_uri)?;
+            let token = self
+                .client
+                .facebook_login()
+                .exchange_code(&code, &redirect_uri)
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(short(&token))
+        })
+        .await
+    }
+
+    /// Trades a short-lived user token for a long-lived one (about 60 days).
+    #[napi(ts_return_type = "Promise<LoginToken>")]
+    pub async fn exchange_long_lived(&self, short_token: String) -> Result<Value> {
+        const WHAT: &str = "FacebookLogin.exchangeLongLived";
+        guard(WHAT, async {
+            required("shortToken", &short_token)?;
+            let token = self
+                .client
+                .facebook_login()
+                .exchange_long_lived(&AccessToken::new(short_token))
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(long(&token))
+        })
+        .await
+    }
+
+    /// What Meta knows about a token (`debug_token`; holds no token).
+    #[napi(ts_return_type = "Promise<TokenInfo>")]
+    pub async fn debug_token(&self, token: String) -> Result<Value> {
+        const WHAT: &str = "FacebookLogin.debugToken";
+        guard(WHAT, async {
+            required("token", &token)?;
+            let out = self
+                .client
+                .facebook_login()
+                .debug_token(&AccessToken::new(token))
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(info(&out))
+        })
+        .await
+    }
+
+    /// Revokes every permission the user granted the app (`DELETE /me/permissions`).
+    #[napi]
+    pub async fn revoke(&self, user_token: String) -> Result<()> {
+        const WHAT: &str = "FacebookLogin.revoke";
+        guard(WHAT, async {
+            required("userToken", &user_token)?;
+            self.client
+                .facebook_login()
+                .revoke(&AccessToken::new(user_token))
+                .await
+                .map_err(|e| sdk_error(WHAT, e))
+        })
+        .await
+    }
+}
+
+/// Instagram Login's steps (graph.instagram.com). Get one with `client.instagramLogin()`.
+#[napi]
+pub struct InstagramLogin {
+    pub(crate) client: instagraph::Client,
+}
+
+#[napi]
+impl InstagramLogin {
+    /// The authorize URL (no network, no store): `{ url, state, redirectUri, scopes }`.
+    /// The Facebook-only options (`rerequest`, `configId`) are refused.
+    #[napi(ts_return_type = "AuthorizeUrl")]
+    pub fn authorize_url(&self, options: AuthorizeOptions) -> Result<Value> {
+        const WHAT: &str = "InstagramLogin.authorizeUrl";
+        guard_sync(WHAT, || {
+            let url = self
+                .client
+                .instagram_login()
+                .authorize_url(request(options)?)
+                .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(authorize(url))
+        })
+    }
+
+    /// Exchanges the callback's code (single use; a trailing `#_` is dropped) for a
+    /// short-lived Instagram user token (with `userId` and `permissions`).
+    #[napi(ts_return_type = "Promise<LoginToken>")]
+    pub async fn exchange_code(&self, code: String, redirect_uri: String) -> Result<Value> {
+        const WHAT: &str = "InstagramLogin.exchangeCode";
+        guard(WHAT, async {
+            required("code", &code)?;
+            required("redirectUri", &redirect_uri)?;
+            let token = self
+                .client
+                .instagram_login()
+                .exchange_code(&code, &redirect_uri)
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(short(&token))
+        })
+        .await
+    }
+
+    /// Trades a short-lived Instagram user token for a long-lived one (60 days).
+    #[napi(ts_return_type = "Promise<LoginToken>")]
+    pub async fn exchange_long_lived(&self, short_token: String) -> Result<Value> {
+        const WHAT: &str = "InstagramLogin.exchangeLongLived";
+        guard(WHAT, async {
+            required("shortToken", &short_token)?;
+            let token = self
+                .client
+                .instagram_login()
+                .exchange_long_lived(&AccessToken::new(short_token))
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(long(&token))
+        })
+        .await
+    }
+
+    /// Refreshes a long-lived token (at least 24 hours old, unexpired) for another 60 days.
+    #[napi(ts_return_type = "Promise<LoginToken>")]
+    pub async fn refresh(&self, long_lived_token: String) -> Result<Value> {
+        const WHAT: &str = "InstagramLogin.refresh";
+        guard(WHAT, async {
+            required("longLivedToken", &long_lived_token)?;
+            let token = self
+                .client
+                .instagram_login()
+                .refresh(&AccessToken::new(long_lived_token))
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(long(&token))
+        })
+        .await
+    }
+
+    /// What Meta knows about a token (`debug_token` on graph.facebook.com; holds no token).
+    #[napi(ts_return_type = "Promise<TokenInfo>")]
+    pub async fn debug_token(&self, token: String) -> Result<Value> {
+        const WHAT: &str = "InstagramLogin.debugToken";
+        guard(WHAT, async {
+            required("token", &token)?;
+            let out = self
+                .client
+                .instagram_login()
+                .debug_token(&AccessToken::new(token))
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(info(&out))
+        })
+        .await
+    }
+
+    /// Revokes the app's permissions (`DELETE graph.instagram.com/me/permissions`).
+    #[napi]
+    pub async fn revoke(&self, user_token: String) -> Result<()> {
+        const WHAT: &str = "InstagramLogin.revoke";
+        guard(WHAT, async {
+            required("userToken", &user_token)?;
+            self.client
+                .instagram_login()
+                .revoke(&AccessToken::new(user_token))
+                .await
+                .map_err(|e| sdk_error(WHAT, e))
+        })
+        .await
+    }
+}

@@ -1,0 +1,125 @@
+//! `Mentions`: media and comments of other accounts that @mention the account, and replies
+//! to them.
+
+use std::sync::Arc;
+
+use instagraph::api::validate_comment_message;
+use instagraph::{CommentId, MediaId};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use serde_json::{json, Value};
+
+use crate::account_graph::{open, to_js};
+use crate::accounts::{AccountManager, Lazy};
+use crate::convert::required;
+use crate::error::{guard, sdk_error};
+
+/// What `Mentions.reply` answers.
+#[napi(object)]
+pub struct MentionReply {
+    /// The media that mentions the account (or carries the mentioning comment).
+    pub media_id: String,
+    /// The comment that mentions the account (omit to reply to a caption mention).
+    pub comment_id: Option<String>,
+    /// The reply (not blank, at most 2,200 characters).
+    pub message: String,
+}
+
+/// @mentions of an account. Constructed from an `AccountManager`.
+#[napi]
+pub struct Mentions {
+    lazy: Arc<Lazy>,
+}
+
+#[napi]
+impl Mentions {
+    /// Mentions of the accounts of `accounts`.
+    #[napi(constructor)]
+    pub fn new(accounts: &AccountManager) -> Self {
+        Self {
+            lazy: accounts.lazy.clone(),
+        }
+    }
+
+    /// A comment (on another account's media) that mentions the account:
+    /// `{ id, mentionedComment: { id, text, ... } }`.
+    #[napi(ts_return_type = "Promise<{ id: string; mentionedComment: IgComment }>")]
+    pub async fn mentioned_comment(
+        &self,
+        company_id: String,
+        ig_user_id: String,
+        comment_id: String,
+    ) -> Result<Value> {
+        const WHAT: &str = "Mentions.mentionedComment";
+        guard(WHAT, async {
+            required("commentId", &comment_id)?;
+            let account = open(&self.lazy, WHAT, &company_id, &ig_user_id).await?;
+            let found = account
+                .graph()
+                .ig_user(account.ig().clone())
+                .mentioned_comment(&CommentId::new(comment_id))
+                .send()
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(to_js(&found))
+        })
+        .await
+    }
+
+    /// A media whose caption mentions the account: `{ id, mentionedMedia: { id, caption, ... } }`.
+    #[napi(ts_return_type = "Promise<{ id: string; mentionedMedia: IgMedia }>")]
+    pub async fn mentioned_media(
+        &self,
+        company_id: String,
+        ig_user_id: String,
+        media_id: String,
+    ) -> Result<Value> {
+        const WHAT: &str = "Mentions.mentionedMedia";
+        guard(WHAT, async {
+            required("mediaId", &media_id)?;
+            let account = open(&self.lazy, WHAT, &company_id, &ig_user_id).await?;
+            let found = account
+                .graph()
+                .ig_user(account.ig().clone())
+                .mentioned_media(&MediaId::new(media_id))
+                .send()
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(to_js(&found))
+        })
+        .await
+    }
+
+    /// Replies, as the account, to a mention (the comment when `commentId` is given, else the
+    /// media's caption): `{ id }` of the new comment. Never retried once sent.
+    #[napi(ts_return_type = "Promise<{ id: string }>")]
+    pub async fn reply(
+        &self,
+        company_id: String,
+        ig_user_id: String,
+        reply: MentionReply,
+    ) -> Result<Value> {
+        const WHAT: &str = "Mentions.reply";
+        guard(WHAT, async {
+            required("reply.mediaId", &reply.media_id)?;
+            if let Some(c) = &reply.comment_id {
+                required("reply.commentId", c)?;
+            }
+            validate_comment_message(&reply.message).map_err(|e| sdk_error(WHAT, e))?;
+            let account = open(&self.lazy, WHAT, &company_id, &ig_user_id).await?;
+            let comment = reply.comment_id.map(CommentId::new);
+            let id = account
+                .graph()
+                .ig_user(account.ig().clone())
+                .reply_to_mention(
+                    &MediaId::new(reply.media_id),
+                    comment.as_ref(),
+                    &reply.message,
+                )
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(json!({ "id": id.as_str() }))
+        })
+        .await
+    }
+}

@@ -1,0 +1,254 @@
+//! The one error every binding call can fail with, and the guards that keep panics on the Rust
+//! side of the boundary.
+//!
+//! uniffi's `flat_error` would drop the fields on the way out, so the error is an enum with a
+//! single variant carrying every field (Kotlin: `InstagraphException.Failed`, Swift:
+//! `InstagraphError.Failed`, Python: `InstagraphError.Failed`; catch the base type).
+
+use std::any::Any;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+
+use futures::FutureExt;
+
+/// Which part of the SDK failed (`kind` of [`InstagraphError::Failed`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ErrorKind {
+    /// Meta answered with a Graph API error (`code`, `subcode`, `fbtrace_id` are set).
+    Graph,
+    /// A message was refused because the 24-hour messaging window is closed.
+    MessagingWindow,
+    /// The request never got an answer (connection, timeout).
+    Http,
+    /// The answer could not be decoded.
+    Decode,
+    /// An argument was refused before any network call (`argument` names it).
+    InvalidArgument,
+    /// The configuration is invalid (`argument` names the field).
+    Config,
+    /// An OAuth step failed (state, code exchange, denied consent).
+    Auth,
+    /// A row or object does not exist for this tenant.
+    NotFound,
+    /// The store failed.
+    Store,
+    /// A publish failed (container error, expired, ...).
+    Publish,
+    /// A quota or budget is used up.
+    QuotaExceeded,
+    /// Something else, including a failure of the binding itself.
+    Other,
+}
+
+/// What to do about an error (the SDK's `ErrorClass`, flattened).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ErrorClass {
+    /// Temporary: retrying later may succeed.
+    Transient,
+    /// Rate limited: retry after `retry_after_ms` when set.
+    Throttled,
+    /// The user must log in again.
+    ReauthRequired,
+    /// A permission (scope) or role is missing.
+    PermissionMissing,
+    /// The input was refused.
+    InvalidInput,
+    /// A quota is used up.
+    QuotaExceeded,
+    /// The object is not ready yet (a container still processing).
+    NotReady,
+    /// Meta's policy blocked the action.
+    PolicyBlocked,
+    /// Anything else.
+    Unknown,
+}
+
+/// The error of every binding call.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum InstagraphError {
+    /// Every failure, with the same fields whatever its kind.
+    #[error("{reason}")]
+    Failed {
+        /// Which part failed.
+        kind: ErrorKind,
+        /// What to do about it.
+        error_class: ErrorClass,
+        /// A readable description (never a token).
+        reason: String,
+        /// The argument or field at fault (invalid arguments and configuration).
+        argument: Option<String>,
+        /// Meta's error `code` (Graph errors).
+        code: Option<i64>,
+        /// Meta's `error_subcode`.
+        subcode: Option<i64>,
+        /// Meta's `fbtrace_id`, to quote to Meta's support.
+        fbtrace_id: Option<String>,
+        /// The HTTP status of Meta's answer.
+        http_status: Option<u16>,
+        /// Meta's `error_user_title`.
+        user_title: Option<String>,
+        /// Meta's `error_user_msg`.
+        user_message: Option<String>,
+        /// When throttled: how long until the budget is back.
+        retry_after_ms: Option<u64>,
+    },
+}
+
+/// The result of every binding call.
+pub type Result<T, E = InstagraphError> = std::result::Result<T, E>;
+
+fn plain(
+    kind: ErrorKind,
+    class: ErrorClass,
+    reason: String,
+    argument: Option<String>,
+) -> InstagraphError {
+    InstagraphError::Failed {
+        kind,
+        error_class: class,
+        reason,
+        argument,
+        code: None,
+        subcode: None,
+        fbtrace_id: None,
+        http_status: None,
+        user_title: None,
+        user_message: None,
+        retry_after_ms: None,
+    }
+}
+
+/// A bad argument from the foreign side, named.
+pub fn invalid(argument: &str, reason: impl std::fmt::Display) -> InstagraphError {
+    plain(
+        ErrorKind::InvalidArgument,
+        ErrorClass::InvalidInput,
+        format!("invalid argument `{argument}`: {reason}"),
+        Some(argument.to_owned()),
+    )
+}
+
+/// A failure of the binding itself (a stopped sandbox, a panic, ...).
+pub fn binding(what: &str, reason: impl std::fmt::Display) -> InstagraphError {
+    plain(
+        ErrorKind::Other,
+        ErrorClass::Unknown,
+        format!("{what}: {reason}"),
+        None,
+    )
+}
+
+/// Rejects an empty or blank string argument.
+pub fn required(argument: &str, value: &str) -> Result<()> {
+    if value.trim().is_empty() {
+        Err(invalid(argument, "must be a non-empty string"))
+    } else {
+        Ok(())
+    }
+}
+
+fn class_of(class: instagraph::ErrorClass) -> (ErrorClass, Option<u64>) {
+    use instagraph::ErrorClass as C;
+    match class {
+        C::Transient => (ErrorClass::Transient, None),
+        C::Throttled { retry_after } => (
+            ErrorClass::Throttled,
+            retry_after.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+        ),
+        C::ReauthRequired => (ErrorClass::ReauthRequired, None),
+        C::PermissionMissing => (ErrorClass::PermissionMissing, None),
+        C::InvalidInput => (ErrorClass::InvalidInput, None),
+        C::QuotaExceeded => (ErrorClass::QuotaExceeded, None),
+        C::NotReady => (ErrorClass::NotReady, None),
+        C::PolicyBlocked => (ErrorClass::PolicyBlocked, None),
+        _ => (ErrorClass::Unknown, None),
+    }
+}
+
+/// Maps an SDK error, naming what failed (`what`, e.g. `AccountManager.add`).
+pub fn sdk(what: &str, err: instagraph::Error) -> InstagraphError {
+    use instagraph::Error as E;
+    let kind = match &err {
+        E::Graph { .. } => ErrorKind::Graph,
+        E::OutsideMessagingWindow { .. } => ErrorKind::MessagingWindow,
+        E::Http { .. } | E::BatchTimedOut { .. } => ErrorKind::Http,
+        E::Decode { .. } => ErrorKind::Decode,
+        E::InvalidInput { .. } | E::RemovedMetric { .. } => ErrorKind::InvalidArgument,
+        E::Config { .. } => ErrorKind::Config,
+        E::Auth(_) => ErrorKind::Auth,
+        E::NotFound { .. } => ErrorKind::NotFound,
+        E::Store(_) => ErrorKind::Store,
+        E::Publish { .. } | E::LeaseLost { .. } => ErrorKind::Publish,
+        E::QuotaExceeded { .. } | E::HashtagBudgetExceeded { .. } => ErrorKind::QuotaExceeded,
+        _ => ErrorKind::Other,
+    };
+    let argument = match &err {
+        E::InvalidInput { field, .. } | E::Config { field, .. } => Some(field.to_string()),
+        _ => None,
+    };
+    let http_status = match &err {
+        E::Graph { status, .. } => Some(*status),
+        _ => None,
+    };
+    let (error_class, retry_after_ms) = class_of(err.class());
+    let graph = err.graph().cloned();
+    InstagraphError::Failed {
+        kind,
+        error_class,
+        reason: format!("{what} failed: {err}"),
+        argument,
+        code: graph.as_ref().map(|g| g.code),
+        subcode: graph.as_ref().and_then(|g| g.error_subcode),
+        fbtrace_id: graph.as_ref().and_then(|g| g.fbtrace_id.clone()),
+        http_status,
+        user_title: graph.as_ref().and_then(|g| g.error_user_title.clone()),
+        user_message: graph.as_ref().and_then(|g| g.error_user_msg.clone()),
+        retry_after_ms,
+    }
+}
+
+/// A store error reached directly (opening a store).
+pub fn store(what: &str, err: instagraph::store::StoreError) -> InstagraphError {
+    sdk(what, instagraph::Error::Store(err))
+}
+
+pub(crate) fn panic_message(payload: Box<dyn Any + Send>) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".to_owned()
+    }
+}
+
+/// Runs a sync body, turning a panic into the typed error.
+pub fn guard_sync<T>(what: &str, body: impl FnOnce() -> Result<T>) -> Result<T> {
+    match std::panic::catch_unwind(AssertUnwindSafe(body)) {
+        Ok(result) => result,
+        Err(payload) => Err(binding(
+            what,
+            format!("internal panic: {}", panic_message(payload)),
+        )),
+    }
+}
+
+/// Runs an async body on the binding's runtime, turning a panic into the typed error.
+///
+/// The foreign side (asyncio, Kotlin coroutines, Swift tasks) only awaits the join handle: the
+/// SDK's futures need tokio (timers, sockets), which the foreign executors do not provide.
+pub async fn run<T, F>(what: &'static str, body: F) -> Result<T>
+where
+    T: Send + 'static,
+    F: Future<Output = Result<T>> + Send + 'static,
+{
+    let task = crate::runtime::handle()?.spawn(AssertUnwindSafe(body).catch_unwind());
+    match task.await {
+        Ok(Ok(result)) => result,
+        Ok(Err(payload)) => Err(binding(
+            what,
+            format!("internal panic: {}", panic_message(payload)),
+        )),
+        Err(join) => Err(binding(what, format!("task failed: {join}"))),
+    }
+}

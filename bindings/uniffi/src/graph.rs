@@ -1,0 +1,386 @@
+//! `AccountGraph`: media, comments, insights and messaging of one connected account.
+//!
+//! The models are small mirrors of the core's: the core's keep every unknown field of Meta's
+//! answers as open-ended JSON (`extra`), which uniffi cannot carry.
+
+use std::time::SystemTime;
+
+use chrono::{DateTime, Utc};
+use instagraph::accounts::AccountAccess;
+use instagraph::api::insights::{Metric, Period};
+use instagraph::api::messaging::MessageContent;
+use instagraph::api::models::Insight;
+use instagraph::{CommentId, MediaId};
+
+use crate::error::{invalid, required, run, sdk, Result};
+
+/// A media of the account.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct MediaSummary {
+    /// The media id.
+    pub id: String,
+    /// Its caption.
+    pub caption: Option<String>,
+    /// `IMAGE`, `VIDEO`, `CAROUSEL_ALBUM`.
+    pub media_type: Option<String>,
+    /// Its permalink.
+    pub permalink: Option<String>,
+    /// When it was posted (as Meta sends it).
+    pub timestamp: Option<String>,
+    /// Likes.
+    pub like_count: Option<u64>,
+    /// Comments.
+    pub comments_count: Option<u64>,
+}
+
+/// A comment (or reply).
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct CommentSummary {
+    /// The comment id.
+    pub id: String,
+    /// Its text.
+    pub text: Option<String>,
+    /// Its author's username.
+    pub username: Option<String>,
+    /// When it was posted.
+    pub timestamp: Option<String>,
+    /// Whether it is hidden.
+    pub hidden: Option<bool>,
+    /// Usernames of its replies' authors (answered-or-not at a glance).
+    pub reply_usernames: Vec<String>,
+}
+
+/// One value of an insights series.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct InsightPoint {
+    /// The value, when numeric.
+    pub value: Option<f64>,
+    /// The end of the period it covers.
+    pub end_time: Option<String>,
+}
+
+/// One metric's answer.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct InsightSeries {
+    /// The metric, e.g. `reach`.
+    pub name: String,
+    /// Time-series values.
+    pub values: Vec<InsightPoint>,
+    /// The total (`total_value` answers and lifetime media metrics), when numeric.
+    pub total: Option<f64>,
+}
+
+/// The period of an account insights request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum InsightPeriod {
+    /// One value per day.
+    Day,
+    /// One value per week.
+    Week,
+    /// One value per 28 days.
+    Days28,
+    /// The lifetime.
+    Lifetime,
+}
+
+/// A conversation of the account.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct ConversationSummary {
+    /// The conversation id.
+    pub id: String,
+    /// When it last changed.
+    pub updated_time: Option<String>,
+    /// The other participants' IGSIDs (recipients of a reply).
+    pub participant_ids: Vec<String>,
+    /// Their usernames, in the same order (empty when unknown).
+    pub participant_usernames: Vec<String>,
+}
+
+/// What Meta answered to a sent message.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct SentMessage {
+    /// The recipient's IGSID.
+    pub recipient_id: Option<String>,
+    /// The new message's id.
+    pub message_id: Option<String>,
+}
+
+fn number(v: &serde_json::Value) -> Option<f64> {
+    match v {
+        serde_json::Value::Number(n) => n.as_f64(),
+        serde_json::Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+fn series(i: &Insight) -> InsightSeries {
+    let values: Vec<InsightPoint> = i
+        .values
+        .iter()
+        .map(|v| InsightPoint {
+            value: v.as_f64(),
+            end_time: v.end_time.clone(),
+        })
+        .collect();
+    let total = i
+        .total_value
+        .as_ref()
+        .and_then(|t| number(&t.value))
+        .or_else(|| {
+            // Lifetime media metrics come as a single value.
+            (values.len() == 1)
+                .then(|| values.first().and_then(|p| p.value))
+                .flatten()
+        });
+    InsightSeries {
+        name: i.name.clone(),
+        values,
+        total,
+    }
+}
+
+fn time(argument: &str, t: SystemTime) -> Result<DateTime<Utc>> {
+    let secs = t
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_err(|_| invalid(argument, "is before 1970"))?;
+    DateTime::<Utc>::from_timestamp(
+        i64::try_from(secs.as_secs()).map_err(|_| invalid(argument, "is out of range"))?,
+        secs.subsec_nanos(),
+    )
+    .ok_or_else(|| invalid(argument, "is out of range"))
+}
+
+/// The Graph API for one connected account, with its stored token.
+#[derive(uniffi::Object)]
+pub struct AccountGraph {
+    client: instagraph::Client,
+    access: AccountAccess,
+}
+
+impl AccountGraph {
+    pub(crate) fn new(client: instagraph::Client, access: AccountAccess) -> Self {
+        Self { client, access }
+    }
+
+    fn parts(&self) -> (instagraph::Client, AccountAccess) {
+        (self.client.clone(), self.access.clone())
+    }
+}
+
+#[uniffi::export]
+impl AccountGraph {
+    /// The account's IG user id.
+    pub fn ig_user_id(&self) -> String {
+        self.access.ig_user_id.as_str().to_owned()
+    }
+
+    /// The account's newest media (one page, `limit` 1–100).
+    pub async fn media(&self, limit: u32) -> Result<Vec<MediaSummary>> {
+        const WHAT: &str = "AccountGraph.media";
+        let (client, access) = self.parts();
+        run(WHAT, async move {
+            if !(1..=100).contains(&limit) {
+                return Err(invalid("limit", "must be between 1 and 100"));
+            }
+            let page = access
+                .graph(&client)
+                .ig_user(access.ig_user_id.clone())
+                .media()
+                .list()
+                .limit(limit)
+                .send()
+                .await
+                .map_err(|e| sdk(WHAT, e))?;
+            Ok(page
+                .items
+                .iter()
+                .map(|m| MediaSummary {
+                    id: m.id.as_str().to_owned(),
+                    caption: m.caption.clone(),
+                    media_type: m.media_type.as_ref().map(|t| t.as_str().to_owned()),
+                    permalink: m.permalink.clone(),
+                    timestamp: m.timestamp.clone(),
+                    like_count: m.like_count,
+                    comments_count: m.comments_count,
+                })
+                .collect())
+        })
+        .await
+    }
+
+    /// The newest top-level comments of a media (one page).
+    pub async fn comments(&self, media_id: String) -> Result<Vec<CommentSummary>> {
+        const WHAT: &str = "AccountGraph.comments";
+        let (client, access) = self.parts();
+        run(WHAT, async move {
+            required("media_id", &media_id)?;
+            let page = access
+                .graph(&client)
+                .media(MediaId::new(media_id))
+                .comments()
+                .send()
+                .await
+                .map_err(|e| sdk(WHAT, e))?;
+            Ok(page
+                .items
+                .iter()
+                .map(|c| CommentSummary {
+                    id: c.id.as_str().to_owned(),
+                    text: c.text.clone(),
+                    username: c.username.clone(),
+                    timestamp: c.timestamp.clone(),
+                    hidden: c.hidden,
+                    reply_usernames: c
+                        .replies()
+                        .iter()
+                        .filter_map(|r| r.username.clone())
+                        .collect(),
+                })
+                .collect())
+        })
+        .await
+    }
+
+    /// Replies to a comment; returns the reply's id.
+    pub async fn reply_to_comment(&self, comment_id: String, message: String) -> Result<String> {
+        const WHAT: &str = "AccountGraph.reply_to_comment";
+        let (client, access) = self.parts();
+        run(WHAT, async move {
+            required("comment_id", &comment_id)?;
+            required("message", &message)?;
+            let id = access
+                .graph(&client)
+                .comment(CommentId::new(comment_id))
+                .reply(&message)
+                .await
+                .map_err(|e| sdk(WHAT, e))?;
+            Ok(id.as_str().to_owned())
+        })
+        .await
+    }
+
+    /// Account insights: `metrics` (e.g. `["reach"]`) over `period`, between `since` and
+    /// `until` (long ranges are fetched in 30-day windows).
+    pub async fn account_insights(
+        &self,
+        metrics: Vec<String>,
+        period: InsightPeriod,
+        since: SystemTime,
+        until: SystemTime,
+    ) -> Result<Vec<InsightSeries>> {
+        const WHAT: &str = "AccountGraph.account_insights";
+        let (client, access) = self.parts();
+        run(WHAT, async move {
+            if metrics.is_empty() {
+                return Err(invalid("metrics", "must name at least one metric"));
+            }
+            let parsed = metrics
+                .iter()
+                .map(|m| m.parse::<Metric>().map_err(|e| sdk(WHAT, e)))
+                .collect::<Result<Vec<_>>>()?;
+            let (since, until) = (time("since", since)?, time("until", until)?);
+            if since >= until {
+                return Err(invalid("since", "must be before `until`"));
+            }
+            let period = match period {
+                InsightPeriod::Day => Period::Day,
+                InsightPeriod::Week => Period::Week,
+                InsightPeriod::Days28 => Period::Days28,
+                InsightPeriod::Lifetime => Period::Lifetime,
+            };
+            let out = access
+                .graph(&client)
+                .ig_user(access.ig_user_id.clone())
+                .insights()
+                .metrics(parsed)
+                .period(period)
+                .since(since)
+                .until(until)
+                .send()
+                .await
+                .map_err(|e| sdk(WHAT, e))?;
+            Ok(out.metrics.iter().map(series).collect())
+        })
+        .await
+    }
+
+    /// A media's lifetime insights (the metrics that fit its kind: post, reel, story, ...).
+    pub async fn media_insights(&self, media_id: String) -> Result<Vec<InsightSeries>> {
+        const WHAT: &str = "AccountGraph.media_insights";
+        let (client, access) = self.parts();
+        run(WHAT, async move {
+            required("media_id", &media_id)?;
+            let graph = access.graph(&client);
+            let kind = graph
+                .media_insight_kind(MediaId::new(media_id.clone()))
+                .await
+                .map_err(|e| sdk(WHAT, e))?;
+            let out = graph
+                .media_insights(MediaId::new(media_id), kind)
+                .send()
+                .await
+                .map_err(|e| sdk(WHAT, e))?;
+            Ok(out.metrics.iter().map(series).collect())
+        })
+        .await
+    }
+
+    /// The account's conversations (one page, newest first).
+    pub async fn conversations(&self) -> Result<Vec<ConversationSummary>> {
+        const WHAT: &str = "AccountGraph.conversations";
+        let (client, access) = self.parts();
+        run(WHAT, async move {
+            let me = access.ig_user_id.clone();
+            let page = access
+                .graph(&client)
+                .ig_user(me.clone())
+                .conversations()
+                .send()
+                .await
+                .map_err(|e| sdk(WHAT, e))?;
+            Ok(page
+                .items
+                .iter()
+                .map(|c| {
+                    let others: Vec<_> = c
+                        .participants
+                        .as_ref()
+                        .map(|p| p.data.iter().filter(|p| p.id != me.as_str()).collect())
+                        .unwrap_or_default();
+                    ConversationSummary {
+                        id: c.id.as_str().to_owned(),
+                        updated_time: c.updated_time.clone(),
+                        participant_ids: others.iter().map(|p| p.id.clone()).collect(),
+                        participant_usernames: others
+                            .iter()
+                            .map(|p| p.username.clone().unwrap_or_default())
+                            .collect(),
+                    }
+                })
+                .collect())
+        })
+        .await
+    }
+
+    /// Sends a text message to a person (their IGSID), within the messaging window.
+    pub async fn send_message(&self, recipient_id: String, text: String) -> Result<SentMessage> {
+        const WHAT: &str = "AccountGraph.send_message";
+        let (client, access) = self.parts();
+        run(WHAT, async move {
+            required("recipient_id", &recipient_id)?;
+            required("text", &text)?;
+            let out = access
+                .graph(&client)
+                .ig_user(access.ig_user_id.clone())
+                .send_message(recipient_id, MessageContent::Text(text))
+                .send()
+                .await
+                .map_err(|e| sdk(WHAT, e))?;
+            Ok(SentMessage {
+                recipient_id: out.recipient_id,
+                message_id: out.message_id.map(|m| m.as_str().to_owned()),
+            })
+        })
+        .await
+    }
+}

@@ -1,0 +1,30 @@
+//! Kotlin, Swift and Python bindings of `instagraph`, made with uniffi's proc-macros.
+//!
+//! The same facade as the Rust API: [`client::Client`], both login flows and discovery in
+//! [`accounts::AccountManager`], [`graph::AccountGraph`] (media, comments, insights,
+//! messaging), [`publisher::Publisher`] with progress and [`publisher::Scheduler`], webhook
+//! helpers, the stores — built-in memory and SQLite, or the app's own storage through
+//! [`foreign::ForeignStore`] — and the in-process [`sandbox::Sandbox`] for tests.
+//!
+//! Every async method runs on the binding's own tokio runtime ([`runtime`]); the foreign side
+//! awaits it as a `suspend fun`, a Swift `async` function or a Python coroutine. Every failure,
+//! a panic included, comes back as the one error type [`error::InstagraphError`].
+
+#![warn(missing_docs)]
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+// The error crosses the FFI by value with every field Meta sends; boxing it is not an option
+// for a uniffi error, and its size does not matter next to a network call.
+#![allow(clippy::result_large_err)]
+
+pub mod accounts;
+pub mod client;
+pub mod error;
+pub mod foreign;
+pub mod graph;
+pub mod publisher;
+pub mod runtime;
+pub mod sandbox;
+pub mod store;
+pub mod webhooks;
+
+uniffi::setup_scaffolding!("instagraph");

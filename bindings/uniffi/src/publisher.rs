@@ -1,0 +1,431 @@
+//! `Publisher` (exactly-once publishing with progress) and `Scheduler` (posts for later).
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use instagraph::publisher::TickReport;
+use instagraph::publisher::{MediaItem, Post, PublishOptions, PublishResult};
+use instagraph::store::{JobRecord, JobStatus};
+use instagraph::{CompanyId, IgUserId, JobId};
+
+use crate::accounts::AccountManager;
+use crate::error::{invalid, required, run, sdk, Result};
+
+/// What kind of post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum PostKind {
+    /// One image in the feed.
+    Image,
+    /// 2 to 10 images and videos.
+    Carousel,
+    /// A reel (one video).
+    Reel,
+    /// A story (one image or video).
+    Story,
+}
+
+/// One media of a post, by public URL (Meta downloads it).
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct PostItem {
+    /// A public http(s) URL.
+    pub url: String,
+    /// True for a video (MP4/MOV).
+    #[uniffi(default = false)]
+    pub video: bool,
+    /// Alternative text (images).
+    #[uniffi(default = None)]
+    pub alt_text: Option<String>,
+}
+
+/// A post to publish or schedule.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct PostSpec {
+    /// What kind of post.
+    pub kind: PostKind,
+    /// Exactly one media (image, reel, story) or 2–10 (carousel).
+    pub items: Vec<PostItem>,
+    /// The caption (at most 2,200 characters, 30 hashtags, 20 mentions).
+    #[uniffi(default = None)]
+    pub caption: Option<String>,
+}
+
+/// One step of a publish, in the order they happen.
+#[derive(Debug, Clone, uniffi::Enum)]
+pub enum ProgressEvent {
+    /// A container was created (each carousel item, then the carousel) and its id stored.
+    Created {
+        /// The media it holds.
+        media: String,
+        /// The container id.
+        container_id: String,
+    },
+    /// Bytes of a local video sent to the upload host.
+    Uploading {
+        /// The media being uploaded.
+        media: String,
+        /// Bytes sent so far.
+        bytes: u64,
+        /// The file's size.
+        total: u64,
+    },
+    /// A poll found the container still processing.
+    Processing {
+        /// The container.
+        container_id: String,
+        /// Its status code.
+        status: String,
+        /// How long the wait has lasted.
+        elapsed_ms: u64,
+    },
+    /// The container is ready to publish.
+    Ready {
+        /// The container.
+        container_id: String,
+    },
+    /// The post is published.
+    Published {
+        /// The new media id.
+        media_id: Option<String>,
+        /// Its permalink.
+        permalink: Option<String>,
+    },
+}
+
+/// Receives progress events; called from the SDK's threads, it should return quickly.
+#[uniffi::export(with_foreign)]
+pub trait ProgressListener: Send + Sync {
+    /// One event.
+    fn on_progress(&self, event: ProgressEvent);
+}
+
+/// What a publish produced.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct PublishOutcome {
+    /// The job in the store.
+    pub job_id: String,
+    /// Its idempotency key (publishing again with it returns this same outcome).
+    pub idempotency_key: String,
+    /// The new media id.
+    pub media_id: Option<String>,
+    /// Its permalink.
+    pub permalink: Option<String>,
+    /// The published container.
+    pub container_id: Option<String>,
+    /// The carousel items' containers, in order.
+    pub item_containers: Vec<String>,
+    /// True when this is the stored result of an earlier publish with the same key.
+    pub replayed: bool,
+}
+
+impl From<&PublishResult> for PublishOutcome {
+    fn from(r: &PublishResult) -> Self {
+        Self {
+            job_id: r.job_id.as_str().to_owned(),
+            idempotency_key: r.idempotency_key.clone(),
+            media_id: r.media_id.as_ref().map(|m| m.as_str().to_owned()),
+            permalink: r.permalink.clone(),
+            container_id: r.container_id.as_ref().map(|c| c.as_str().to_owned()),
+            item_containers: r
+                .item_containers
+                .iter()
+                .map(|c| c.as_str().to_owned())
+                .collect(),
+            replayed: r.replayed,
+        }
+    }
+}
+
+/// A stored publish job (scheduled or not).
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct PublishJob {
+    /// The job id.
+    pub id: String,
+    /// The account.
+    pub ig_user_id: String,
+    /// Where it stands.
+    pub status: JobStatus,
+    /// When it is due.
+    pub scheduled_at: Option<SystemTime>,
+    /// The published media id.
+    pub media_id: Option<String>,
+    /// The permalink.
+    pub permalink: Option<String>,
+    /// Why it failed or was deferred.
+    pub error: Option<String>,
+    /// How many times a worker ran it.
+    pub attempts: u32,
+}
+
+impl From<&JobRecord> for PublishJob {
+    fn from(j: &JobRecord) -> Self {
+        Self {
+            id: j.id.as_str().to_owned(),
+            ig_user_id: j.ig_user_id.as_str().to_owned(),
+            status: j.status,
+            scheduled_at: j.scheduled_at.map(SystemTime::from),
+            media_id: j.media_id.clone(),
+            permalink: j.permalink.clone(),
+            error: j.error.clone(),
+            attempts: j.attempts,
+        }
+    }
+}
+
+fn item(index: usize, i: PostItem) -> Result<MediaItem> {
+    let argument = format!("post.items[{index}].url");
+    required(&argument, &i.url)?;
+    let parsed =
+        url::Url::parse(&i.url).map_err(|e| invalid(&argument, format!("not a URL: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(invalid(&argument, "must be a public http(s) URL"));
+    }
+    let mut m = if i.video {
+        MediaItem::video(i.url)
+    } else {
+        MediaItem::image(i.url)
+    };
+    if let Some(alt) = i.alt_text {
+        m = m.alt_text(alt);
+    }
+    Ok(m)
+}
+
+/// Builds and validates the core's post (every rule checked before any call).
+fn post(spec: PostSpec) -> Result<Post> {
+    const WHAT: &str = "post";
+    let count = spec.items.len();
+    let mut items = spec
+        .items
+        .into_iter()
+        .enumerate()
+        .map(|(n, i)| item(n, i))
+        .collect::<Result<Vec<_>>>()?;
+    let single = |items: &mut Vec<MediaItem>| -> Result<MediaItem> {
+        if count != 1 {
+            return Err(invalid(
+                "post.items",
+                format!("must hold exactly one media, not {count}"),
+            ));
+        }
+        items.pop().ok_or_else(|| invalid("post.items", "is empty"))
+    };
+    let mut p = match spec.kind {
+        PostKind::Carousel => Post::carousel(items),
+        PostKind::Image => {
+            let m = single(&mut items)?;
+            let mut p = Post::image(m.source.label());
+            if let Some(alt) = m.alt_text {
+                p = p.alt_text(alt);
+            }
+            p
+        }
+        PostKind::Reel => Post::reel(single(&mut items)?.source),
+        PostKind::Story => Post::story(single(&mut items)?),
+    };
+    if let Some(caption) = spec.caption {
+        p = p.caption(caption);
+    }
+    p.validate().map_err(|e| sdk(WHAT, e))?;
+    Ok(p)
+}
+
+fn event(e: &instagraph::publisher::ProgressEvent) -> Option<ProgressEvent> {
+    use instagraph::publisher::ProgressEvent as E;
+    Some(match e {
+        E::Created {
+            media,
+            container_id,
+        } => ProgressEvent::Created {
+            media: media.to_string(),
+            container_id: container_id.as_str().to_owned(),
+        },
+        E::Uploading {
+            media,
+            bytes,
+            total,
+        } => ProgressEvent::Uploading {
+            media: media.to_string(),
+            bytes: *bytes,
+            total: *total,
+        },
+        E::Processing {
+            container_id,
+            status,
+            elapsed,
+        } => ProgressEvent::Processing {
+            container_id: container_id.as_str().to_owned(),
+            status: format!("{status:?}"),
+            elapsed_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+        },
+        E::Ready { container_id } => ProgressEvent::Ready {
+            container_id: container_id.as_str().to_owned(),
+        },
+        E::Published {
+            media_id,
+            permalink,
+        } => ProgressEvent::Published {
+            media_id: media_id.as_ref().map(|m| m.as_str().to_owned()),
+            permalink: permalink.clone(),
+        },
+        _ => return None,
+    })
+}
+
+/// Publishes posts exactly once, with progress.
+#[derive(uniffi::Object)]
+pub struct Publisher {
+    inner: instagraph::Publisher,
+}
+
+#[uniffi::export]
+impl Publisher {
+    /// A publisher over an `AccountManager`'s accounts and store.
+    #[uniffi::constructor]
+    pub fn new(accounts: Arc<AccountManager>) -> Arc<Self> {
+        Arc::new(Self {
+            inner: instagraph::Publisher::new(accounts.inner.clone()),
+        })
+    }
+
+    /// Publishes `post` on an account of the company. With an `idempotency_key`, publishing
+    /// again returns the first outcome (`replayed`). `progress` hears every step.
+    pub async fn publish(
+        &self,
+        company_id: String,
+        ig_user_id: String,
+        post_spec: PostSpec,
+        idempotency_key: Option<String>,
+        progress: Option<Arc<dyn ProgressListener>>,
+    ) -> Result<PublishOutcome> {
+        const WHAT: &str = "Publisher.publish";
+        let inner = self.inner.clone();
+        run(WHAT, async move {
+            required("company_id", &company_id)?;
+            required("ig_user_id", &ig_user_id)?;
+            let p = post(post_spec)?;
+            let mut opts = PublishOptions::new();
+            if let Some(key) = idempotency_key {
+                required("idempotency_key", &key)?;
+                opts = opts.idempotency_key(key);
+            }
+            if let Some(listener) = progress {
+                opts = opts.progress(Arc::new(move |e| {
+                    if let Some(ev) = event(&e) {
+                        listener.on_progress(ev);
+                    }
+                }));
+            }
+            let out = inner
+                .publish(
+                    &CompanyId::new(company_id),
+                    &IgUserId::new(ig_user_id),
+                    p,
+                    opts,
+                )
+                .await
+                .map_err(|e| sdk(WHAT, e))?;
+            Ok(PublishOutcome::from(&out))
+        })
+        .await
+    }
+}
+
+/// Keeps posts for later and runs them when due.
+#[derive(uniffi::Object)]
+pub struct Scheduler {
+    inner: instagraph::publisher::Scheduler,
+}
+
+#[uniffi::export]
+impl Scheduler {
+    /// A scheduler over a publisher.
+    #[uniffi::constructor]
+    pub fn new(accounts: Arc<AccountManager>) -> Arc<Self> {
+        Arc::new(Self {
+            inner: instagraph::publisher::Scheduler::new(instagraph::Publisher::new(
+                accounts.inner.clone(),
+            )),
+        })
+    }
+
+    /// Schedules `post` for `at` (a past time means due now); returns the stored job.
+    pub async fn schedule(
+        &self,
+        company_id: String,
+        ig_user_id: String,
+        post_spec: PostSpec,
+        at: SystemTime,
+        idempotency_key: Option<String>,
+    ) -> Result<PublishJob> {
+        const WHAT: &str = "Scheduler.schedule";
+        let inner = self.inner.clone();
+        run(WHAT, async move {
+            required("company_id", &company_id)?;
+            required("ig_user_id", &ig_user_id)?;
+            if let Some(key) = &idempotency_key {
+                required("idempotency_key", key)?;
+            }
+            let p = post(post_spec)?;
+            let at = chrono::DateTime::<chrono::Utc>::from(at);
+            let job = inner
+                .schedule(
+                    &CompanyId::new(company_id),
+                    &IgUserId::new(ig_user_id),
+                    p,
+                    at,
+                    idempotency_key,
+                )
+                .await
+                .map_err(|e| sdk(WHAT, e))?;
+            Ok(PublishJob::from(&job))
+        })
+        .await
+    }
+
+    /// The company's jobs, oldest first.
+    pub async fn jobs(&self, company_id: String) -> Result<Vec<PublishJob>> {
+        const WHAT: &str = "Scheduler.jobs";
+        let inner = self.inner.clone();
+        run(WHAT, async move {
+            required("company_id", &company_id)?;
+            let jobs = inner
+                .list(&CompanyId::new(company_id), None)
+                .await
+                .map_err(|e| sdk(WHAT, e))?;
+            Ok(jobs.iter().map(PublishJob::from).collect())
+        })
+        .await
+    }
+
+    /// Cancels a job that is not published yet.
+    pub async fn cancel(&self, company_id: String, job_id: String) -> Result<PublishJob> {
+        const WHAT: &str = "Scheduler.cancel";
+        let inner = self.inner.clone();
+        run(WHAT, async move {
+            required("company_id", &company_id)?;
+            required("job_id", &job_id)?;
+            let job = inner
+                .cancel(&CompanyId::new(company_id), &JobId::new(job_id))
+                .await
+                .map_err(|e| sdk(WHAT, e))?;
+            Ok(PublishJob::from(&job))
+        })
+        .await
+    }
+
+    /// Runs the due jobs once, as worker `worker_id` (call it from a background task / a
+    /// WorkManager job / a BGTask).
+    pub async fn run_due(&self, worker_id: String) -> Result<TickReport> {
+        const WHAT: &str = "Scheduler.run_due";
+        let inner = self.inner.clone();
+        run(WHAT, async move {
+            required("worker_id", &worker_id)?;
+            inner
+                .worker(worker_id)
+                .run_once()
+                .await
+                .map_err(|e| sdk(WHAT, e))
+        })
+        .await
+    }
+}

@@ -1,0 +1,44 @@
+"""Puts the generated Python bindings (bindings/uniffi/generated/python, made by
+build-bindings.sh) on the path, and gives the tests a Python-implemented store."""
+
+import os
+import sys
+import threading
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GENERATED = os.path.join(HERE, "..", "generated", "python")
+if not os.path.exists(os.path.join(GENERATED, "instagraph.py")):
+    raise RuntimeError("run bindings/uniffi/build-bindings.sh first (no generated bindings)")
+sys.path.insert(0, GENERATED)
+
+import instagraph  # noqa: E402
+
+
+class DictStore(instagraph.ForeignStore):
+    """An app's storage, here a dict per collection. Every method is atomic (one lock), as the
+    ForeignStore contract asks; the SDK keeps every other rule."""
+
+    def __init__(self):
+        self.rows = {c: {} for c in instagraph.StoreCollection}
+        self.lock = threading.Lock()
+        self.calls = 0
+
+    def get(self, collection, key):
+        with self.lock:
+            self.calls += 1
+            return self.rows[collection].get(key)
+
+    def put(self, collection, key, value):
+        with self.lock:
+            self.calls += 1
+            self.rows[collection][key] = value
+
+    def delete(self, collection, key):
+        with self.lock:
+            self.calls += 1
+            return self.rows[collection].pop(key, None) is not None
+
+    def list(self, collection):
+        with self.lock:
+            self.calls += 1
+            return list(self.rows[collection].values())

@@ -1,0 +1,273 @@
+"""The whole agency flow through the Python bindings, against the in-process sandbox, with the
+tokens, accounts, OAuth states and jobs kept in a Python store."""
+
+import asyncio
+import json
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+import instagraph
+from conftest import DictStore
+
+COMPANY = "acme-agency"
+REDIRECT = "https://agency.example/instagram/oauth2callback"
+BAKERY = "alice.bakery"
+SCOPES = [
+    "public_profile",
+    "email",
+    "pages_show_list",
+    "pages_read_engagement",
+    "pages_manage_metadata",
+    "pages_messaging",
+    "business_management",
+    "instagram_basic",
+    "instagram_content_publish",
+    "instagram_manage_comments",
+    "instagram_manage_insights",
+    "instagram_manage_messages",
+]
+
+
+class Progress(instagraph.ProgressListener):
+    def __init__(self):
+        self.events = []
+
+    def on_progress(self, event):
+        self.events.append(event)
+
+    def kinds(self):
+        return [type(e).__name__.rsplit(".", 1)[-1] for e in self.events]
+
+
+async def connect(sandbox, store):
+    client = instagraph.Client(
+        instagraph.ClientConfig(
+            app_id=sandbox.app_id(),
+            app_secret=sandbox.app_secret(),
+            sandbox_url=sandbox.base_url(),
+            redirect_uri=REDIRECT,
+        )
+    )
+    manager = instagraph.AccountManager(client, store)
+    start = await manager.start_connect(
+        instagraph.ConnectOptions(
+            company_id=COMPANY, login=instagraph.Login.FACEBOOK, scopes=SCOPES
+        )
+    )
+    assert start.url.startswith(sandbox.base_url())
+    alice = sandbox.users()[0]
+    assert alice.name.startswith("Alice")
+    callback = await sandbox.consent(start.url, alice.id, True)
+    assert callback.startswith(REDIRECT) and "code=" in callback
+    connection = await manager.finish_connect(callback)
+    return manager, connection
+
+
+def test_full_flow_with_a_python_store():
+    async def go():
+        sandbox = await instagraph.start_sandbox(0)
+        py_store = DictStore()
+        store = instagraph.Store.foreign(py_store, instagraph.generate_sealing_key())
+        try:
+            manager, connection = await connect(sandbox, store)
+
+            # Discover: the accounts Alice's Pages and portfolios reach, stored in Python.
+            assert connection.login == instagraph.Login.FACEBOOK
+            names = {a.username for a in connection.accounts}
+            assert BAKERY in names, names
+            assert connection.inserted == len(connection.accounts)
+            assert len(py_store.rows[instagraph.StoreCollection.ACCOUNTS]) == len(connection.accounts)
+            assert py_store.rows[instagraph.StoreCollection.OAUTH_STATES] == {}, "the state is single use"
+            for row in py_store.rows[instagraph.StoreCollection.TOKENS].values():
+                assert "access_token" not in row and json.loads(row)["sealed"].startswith("v1.")
+            bakery = next(a for a in connection.accounts if a.username == BAKERY)
+            ig = bakery.ig_user_id
+
+            # Add and assign, then list with live details.
+            added = await manager.add(COMPANY, [ig, "17849999999999999"])
+            assert added.updated == 1 and added.unknown == ["17849999999999999"]
+            assigned = await manager.assign(COMPANY, "client-42", [ig])
+            assert assigned.updated == 1
+            assignments = await manager.assignments(COMPANY)
+            assert [(a.ig_user_id, a.client_id) for a in assignments] == [(ig, "client-42")]
+            live = await manager.added(COMPANY)
+            assert [x.account.ig_user_id for x in live] == [ig]
+            assert live[0].live_error is None and live[0].live_followers_count is not None
+            assert live[0].account.assigned_client_id == "client-42"
+
+            # Publish an image, then a carousel, with progress.
+            publisher = instagraph.Publisher(manager)
+            before = sandbox.published_count(ig)
+            progress = Progress()
+            image = await publisher.publish(
+                COMPANY,
+                ig,
+                instagraph.PostSpec(
+                    kind=instagraph.PostKind.IMAGE,
+                    items=[instagraph.PostItem(url="https://images.example.com/bread.jpg")],
+                    caption="Fresh bread #bakery",
+                ),
+                "post-1",
+                progress,
+            )
+            assert image.media_id and image.permalink and not image.replayed
+            assert progress.kinds()[0] == "CREATED" and progress.kinds()[-1] == "PUBLISHED"
+            assert progress.events[0].container_id, "the container id comes with the event"
+            assert progress.events[-1].media_id == image.media_id
+            again = await publisher.publish(
+                COMPANY,
+                ig,
+                instagraph.PostSpec(
+                    kind=instagraph.PostKind.IMAGE,
+                    items=[instagraph.PostItem(url="https://images.example.com/bread.jpg")],
+                ),
+                "post-1",
+                None,
+            )
+            assert again.replayed and again.media_id == image.media_id, "exactly once"
+
+            carousel_progress = Progress()
+            carousel = await publisher.publish(
+                COMPANY,
+                ig,
+                instagraph.PostSpec(
+                    kind=instagraph.PostKind.CAROUSEL,
+                    items=[
+                        instagraph.PostItem(url="https://images.example.com/a.jpg", alt_text="Shop"),
+                        instagraph.PostItem(url="https://images.example.com/b.jpg"),
+                    ],
+                    caption="Opening day",
+                ),
+                None,
+                carousel_progress,
+            )
+            assert carousel.media_id and len(carousel.item_containers) == 2
+            created = [e for e in carousel_progress.events if isinstance(e, instagraph.ProgressEvent.CREATED)]
+            assert len(created) == 3, "two items, then the carousel"
+            assert sandbox.published_count(ig) == before + 2
+            jobs = py_store.rows[instagraph.StoreCollection.JOBS]
+            assert len(jobs) == 2 and all(json.loads(j)["status"] == "published" for j in jobs.values())
+
+            # Read: media, insights.
+            graph = await manager.access(COMPANY, ig)
+            media = await graph.media(25)
+            assert image.media_id in [m.id for m in media]
+            until = datetime.now(timezone.utc)
+            reach = await graph.account_insights(
+                ["reach"], instagraph.InsightPeriod.DAY, until - timedelta(days=7), until
+            )
+            assert reach[0].name == "reach" and len(reach[0].values) >= 6
+            assert all(p.value is not None for p in reach[0].values)
+            insights = await graph.media_insights(image.media_id)
+            assert "reach" in [s.name for s in insights]
+
+            # Engage: reply to a comment.
+            commented = next(m for m in media if (m.comments_count or 0) > 0)
+            comments = await graph.comments(commented.id)
+            count = sandbox.comment_count(commented.id)
+            visible = next(c for c in comments if c.hidden is not True)
+            reply_id = await graph.reply_to_comment(visible.id, "Thank you!")
+            assert reply_id
+            assert sandbox.comment_count(commented.id) == count + 1
+
+            # Message someone whose window is open.
+            conv = next(
+                c for c in sandbox.conversations() if c.ig_user_id == ig and c.window == "open"
+            )
+            listed = await graph.conversations()
+            assert conv.id in [c.id for c in listed]
+            messages = sandbox.message_count(conv.id)
+            sent = await graph.send_message(conv.user_id, "We open at 8!")
+            assert sent.message_id
+            assert sandbox.message_count(conv.id) == messages + 1
+
+            # A closed window is refused with the typed error.
+            closed = next(
+                c for c in sandbox.conversations() if c.ig_user_id == ig and c.window == "closed"
+            )
+            with pytest.raises(instagraph.InstagraphError) as err:
+                await graph.send_message(closed.user_id, "Hello?")
+            assert err.value.kind == instagraph.ErrorKind.MESSAGING_WINDOW
+            assert err.value.code is not None and err.value.fbtrace_id
+        finally:
+            await sandbox.stop()
+
+    asyncio.run(go())
+
+
+def test_scheduler_runs_a_due_post_once():
+    async def go():
+        sandbox = await instagraph.start_sandbox(0)
+        try:
+            store = instagraph.Store.memory(instagraph.generate_sealing_key())
+            manager, connection = await connect(sandbox, store)
+            ig = next(a.ig_user_id for a in connection.accounts if a.username == BAKERY)
+            await manager.add(COMPANY, [ig])
+            scheduler = instagraph.Scheduler(manager)
+            post = instagraph.PostSpec(
+                kind=instagraph.PostKind.IMAGE,
+                items=[instagraph.PostItem(url="https://images.example.com/later.jpg")],
+            )
+            later = await scheduler.schedule(
+                COMPANY, ig, post, datetime.now(timezone.utc) + timedelta(hours=3), "later"
+            )
+            due = await scheduler.schedule(
+                COMPANY, ig, post, datetime.now(timezone.utc) - timedelta(seconds=1), "due"
+            )
+            assert later.status == "scheduled" and due.status == "scheduled"
+            report = await scheduler.run_due("worker-1")
+            assert report.claimed == 1 and report.published == 1
+            again = await scheduler.run_due("worker-2")
+            assert again.claimed == 0
+            jobs = {j.id: j for j in await scheduler.jobs(COMPANY)}
+            assert jobs[due.id].status == "published" and jobs[due.id].media_id
+            assert jobs[later.id].status == "scheduled"
+        finally:
+            await sandbox.stop()
+
+    asyncio.run(go())
+
+
+def test_sqlite_store_keeps_the_connection(tmp_path):
+    async def go():
+        sandbox = await instagraph.start_sandbox(0)
+        try:
+            key = instagraph.generate_sealing_key()
+            path = str(tmp_path / "instagraph.db")
+            store = await instagraph.open_sqlite_store(path, key)
+            manager, connection = await connect(sandbox, store)
+            reopened = await instagraph.open_sqlite_store(path, key)
+            client = instagraph.Client(
+                instagraph.ClientConfig(
+                    app_id=sandbox.app_id(),
+                    app_secret=sandbox.app_secret(),
+                    sandbox_url=sandbox.base_url(),
+                )
+            )
+            other = instagraph.AccountManager(client, reopened)
+            rows = await other.accounts(COMPANY)
+            assert sorted(a.ig_user_id for a in rows) == sorted(
+                a.ig_user_id for a in connection.accounts
+            )
+        finally:
+            await sandbox.stop()
+
+    asyncio.run(go())
+
+
+def test_webhook_helpers():
+    body = b'{"object":"instagram","entry":[{"id":"1","time":1,"changes":[{"field":"comments","value":{"id":"c1","text":"hi","from":{"id":"9","username":"maya"},"media":{"id":"m1"}}}]}]}'
+    header = instagraph.webhook_signature_header("secret", body)
+    instagraph.webhook_verify_signature("secret", header, body)
+    with pytest.raises(instagraph.InstagraphError) as err:
+        instagraph.webhook_verify_signature("other", header, body)
+    assert err.value.http_status == 403
+    events = instagraph.webhook_parse(body)
+    assert [e.kind for e in events] == ["comment"]
+    assert json.loads(events[0].json)["text"] == "hi"
+    echo = instagraph.webhook_verify_challenge(
+        "hub.mode=subscribe&hub.challenge=42&hub.verify_token=tok", "tok"
+    )
+    assert echo == "42"

@@ -1,0 +1,96 @@
+"""No panic crosses the boundary: garbage arguments come back as the typed error, naming the
+argument, before any network call."""
+
+import asyncio
+
+import pytest
+
+import instagraph
+
+
+def expect_invalid(coro_or_fn, argument=None):
+    with pytest.raises(instagraph.InstagraphError) as err:
+        if asyncio.iscoroutine(coro_or_fn):
+            asyncio.run(coro_or_fn)
+        else:
+            coro_or_fn()
+    e = err.value
+    assert e.kind in (instagraph.ErrorKind.INVALID_ARGUMENT, instagraph.ErrorKind.CONFIG), e
+    assert e.error_class == instagraph.ErrorClass.INVALID_INPUT, e
+    if argument is not None:
+        assert argument in (e.argument or "") or argument in e.reason, e
+    return e
+
+
+def manager():
+    client = instagraph.Client(
+        instagraph.ClientConfig(app_id="100", app_secret="s", sandbox_url="http://127.0.0.1:9")
+    )
+    store = instagraph.Store.memory(instagraph.generate_sealing_key())
+    return instagraph.AccountManager(client, store)
+
+
+def test_bad_config():
+    expect_invalid(lambda: instagraph.Client(instagraph.ClientConfig(app_id="")), "app_id")
+    expect_invalid(
+        lambda: instagraph.Client(instagraph.ClientConfig(app_id="1", sandbox_url="not a url")),
+        "sandbox_url",
+    )
+    expect_invalid(lambda: instagraph.Store.memory("short"), "sealing_key")
+    expect_invalid(lambda: instagraph.Store.memory(""), "sealing_key")
+
+
+def test_empty_ids():
+    m = manager()
+    expect_invalid(m.add("", ["1"]), "company_id")
+    expect_invalid(m.add("acme", []), "ig_user_ids")
+    expect_invalid(m.add("acme", [""]), "ig_user_ids")
+    expect_invalid(m.assign("acme", " ", ["1"]), "client_id")
+    expect_invalid(m.finish_connect(""), "callback_url")
+    expect_invalid(
+        m.start_connect(instagraph.ConnectOptions(company_id="", login=instagraph.Login.INSTAGRAM)),
+        "company_id",
+    )
+
+
+def test_bad_posts():
+    p = instagraph.Publisher(manager())
+    image = lambda url, caption=None: instagraph.PostSpec(  # noqa: E731
+        kind=instagraph.PostKind.IMAGE, items=[instagraph.PostItem(url=url)], caption=caption
+    )
+    expect_invalid(p.publish("acme", "1", image("not a url"), None, None), "post.items[0].url")
+    expect_invalid(p.publish("acme", "1", image("ftp://x/y.jpg"), None, None), "post.items[0].url")
+    e = expect_invalid(
+        p.publish("acme", "1", image("https://x.example/a.jpg", "a" * 100_000), None, None)
+    )
+    assert "caption" in e.reason
+    expect_invalid(p.publish("", "1", image("https://x.example/a.jpg"), None, None), "company_id")
+    one = instagraph.PostSpec(
+        kind=instagraph.PostKind.CAROUSEL, items=[instagraph.PostItem(url="https://x.example/a.jpg")]
+    )
+    expect_invalid(p.publish("acme", "1", one, None, None))
+    expect_invalid(
+        p.publish(
+            "acme",
+            "1",
+            instagraph.PostSpec(kind=instagraph.PostKind.IMAGE, items=[]),
+            None,
+            None,
+        ),
+        "post.items",
+    )
+
+
+def test_unknown_conformance_case():
+    store = instagraph.Store.memory(instagraph.generate_sealing_key())
+    assert store is not None
+    from conftest import DictStore
+
+    expect_invalid(instagraph.run_store_conformance_case("nope", DictStore()), "name")
+
+
+def test_bad_webhook_bodies():
+    for body in [b"", b"\xff\xfe", b"[1,2]", b"{" * 10_000]:
+        with pytest.raises(instagraph.InstagraphError) as err:
+            instagraph.webhook_parse(body)
+        assert err.value.http_status == 400

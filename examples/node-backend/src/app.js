@@ -1,0 +1,114 @@
+'use strict'
+// createApp(options) → an Express app (no listen): the old Instagram service's routes, each a
+// thin layer over the `instagraph` package: parse, one SDK call, respond.
+
+const express = require('express')
+const ig = require('instagraph')
+
+const { normalizeConfig } = require('./config')
+const { authenticate } = require('./auth')
+const { ApiError, errorMiddleware } = require('./errors')
+const oauth = require('./routes/oauth')
+const accounts = require('./routes/accounts')
+const publishing = require('./routes/publishing')
+const media = require('./routes/media')
+const messaging = require('./routes/messaging')
+const webhooks = require('./routes/webhooks')
+
+function makeClient(instagram) {
+  return new ig.Client({
+    appId: instagram.appId,
+    appSecret: instagram.appSecret,
+    apiVersion: instagram.apiVersion,
+    mode: instagram.mode,
+    sandboxUrl: instagram.mode === 'sandbox' ? instagram.sandboxUrl : undefined,
+    redirectUri: instagram.redirectUri,
+    allowedRedirectUris: instagram.allowedRedirectUris,
+    scopes: instagram.scopes,
+  })
+}
+
+/**
+ * Builds the app. `options`: `{ companies, frontend, storeUrl, sealingKey, instagram,
+ * webhooks, scheduler }` (see config.js and README.md). `client` brings a ready SDK client;
+ * `accounts` a ready AccountManager, or `(client) => AccountManager` to choose the store (a
+ * JS store on your own database) over the client built from the configuration.
+ * `options.log` receives server-side failures (default: console.error).
+ */
+function createApp(options = {}) {
+  const config = normalizeConfig(options)
+  const log = options.log ?? ((line) => console.error(line))
+  const ready = options.accounts && typeof options.accounts !== 'function'
+  const client = options.client ?? (ready ? null : makeClient(config.instagram))
+  const manager = ready
+    ? options.accounts
+    : typeof options.accounts === 'function'
+      ? options.accounts(client)
+      : new ig.AccountManager(client, config.storeUrl, { sealingKey: config.sealingKey })
+  const publisher = new ig.Publisher(manager)
+  const sdk = {
+    client,
+    accounts: manager,
+    publisher,
+    scheduler: new ig.Scheduler(publisher),
+    media: new ig.Media(manager),
+    comments: new ig.Comments(manager),
+    insights: new ig.Insights(manager),
+    messaging: new ig.Messaging(manager),
+  }
+  const ctx = { config, sdk, log, webhookEvents: [], worker: null }
+
+  const app = express()
+  app.disable('x-powered-by')
+  app.locals.config = config
+  app.locals.instagraph = sdk
+  app.locals.webhookEvents = ctx.webhookEvents
+
+  app.get('/health', (req, res) => res.json({ success: true }))
+  // Called by Meta, authenticated by the signature (GET: the verify token); needs the raw body.
+  app.use('/instagram/webhooks', webhooks.router(ctx))
+  // Called by the user's browser coming back from Meta, authenticated by the single-use state.
+  app.get('/instagram/oauth2callback', oauth.callback(ctx))
+
+  const api = express.Router()
+  // Authenticate first: an unknown caller's body is never parsed.
+  api.use(authenticate(config.companies))
+  api.use(express.json({ limit: '256kb' }))
+  api.use(oauth.router(ctx))
+  api.use(accounts.router(ctx))
+  api.use(publishing.router(ctx))
+  api.use(media.router(ctx))
+  api.use(messaging.router(ctx))
+  api.use(webhooks.eventsRouter(ctx))
+  app.use('/instagram', api)
+
+  if (options.demoPages) {
+    // Stand-ins for the frontend's pages (sandbox mode): show where the callback redirected.
+    app.get('/demo/connected', (req, res) => res.json({ success: true, connected: req.query }))
+    app.get('/demo/error', (req, res) => res.status(400).json({ success: false, error: req.query }))
+  }
+
+  app.use((req, res, next) => next(new ApiError(404, 'NOT_FOUND', `no route ${req.method} ${req.path}`)))
+  app.use(errorMiddleware(log))
+
+  /** Starts the scheduler's worker (publishes due posts in the background). */
+  app.startWorker = (workerOptions = {}) => {
+    if (ctx.worker) return ctx.worker
+    const opts = { ...workerOptions }
+    for (const key of ['pollIntervalMs', 'maxPollIntervalMs']) {
+      if (config.scheduler[key] !== undefined && opts[key] === undefined) opts[key] = config.scheduler[key]
+    }
+    ctx.worker = sdk.scheduler.worker(config.scheduler.workerId, opts)
+    ctx.worker.start()
+    return ctx.worker
+  }
+  /** Stops the worker (resolves once it has stopped). */
+  app.close = async () => {
+    const worker = ctx.worker
+    ctx.worker = null
+    if (worker) await worker.stop()
+  }
+  return app
+}
+
+module.exports = { createApp }

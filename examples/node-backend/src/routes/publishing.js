@@ -1,0 +1,161 @@
+'use strict'
+// Publishing: an image (the old route), stories, reels, carousels, and scheduled posts.
+// Posts are built from whitelisted fields only: a request can never name a local file.
+
+const express = require('express')
+const { checkCompany } = require('../auth')
+const { badRequest } = require('../errors')
+const input = require('../input')
+
+/** `Idempotency-Key` header or `idempotencyKey` field: a retried request publishes once. */
+function idempotencyKey(req) {
+  const key = req.get('idempotency-key') ?? input.str(req, 'idempotencyKey', { max: 200 })
+  if (key !== undefined && (key.length === 0 || key.length > 200)) {
+    throw badRequest('idempotencyKey', 'idempotencyKey must be 1 to 200 characters')
+  }
+  return key
+}
+
+function published(res, result) {
+  // The old route's names: mediaId was the container ("create media"), postId the post.
+  res.status(result.replayed ? 200 : 201).json({
+    success: true,
+    platform: 'instagram',
+    mediaId: result.containerId,
+    postId: result.mediaId,
+    permalink: result.permalink,
+    response: result,
+  })
+}
+
+function caption(req) {
+  return input.str(req, 'caption', { max: 2200 })
+}
+
+/** One item of a carousel: `{ imageUrl }`, `{ videoUrl }` or `{ kind, url }`. */
+function item(value, index) {
+  const field = `items[${index}]`
+  if (!value || typeof value !== 'object') throw badRequest(field, `${field} must be an object`)
+  const fake = { body: value, query: {} }
+  const imageUrl = input.url(fake, 'imageUrl')
+  const videoUrl = input.url(fake, 'videoUrl')
+  const url = input.url(fake, 'url')
+  const kind = value.kind ?? (videoUrl ? 'video' : 'image')
+  if (kind !== 'image' && kind !== 'video') throw badRequest(`${field}.kind`, `${field}.kind must be image or video`)
+  const source = imageUrl ?? videoUrl ?? url
+  if (!source) throw badRequest(`${field}.url`, `${field} needs imageUrl, videoUrl or url`)
+  const altText = input.str(fake, 'altText', { max: 1000 })
+  return { kind, url: source, ...(altText ? { altText } : {}) }
+}
+
+/** The post of a request: `{ kind: image|carousel|reel|story, … }` from whitelisted fields. */
+function postOf(body, kind) {
+  const req = { body, query: {} }
+  switch (kind) {
+    case 'image': {
+      const url = input.url(req, 'imageUrl', { required: true })
+      const altText = input.str(req, 'altText', { max: 1000 })
+      return { kind, caption: caption(req), items: [{ kind: 'image', url, ...(altText ? { altText } : {}) }] }
+    }
+    case 'carousel': {
+      const items = body?.items
+      if (!Array.isArray(items) || items.length < 2 || items.length > 10) {
+        throw badRequest('items', 'a carousel needs 2 to 10 items')
+      }
+      return { kind, caption: caption(req), items: items.map(item) }
+    }
+    case 'reel': {
+      const url = input.url(req, 'videoUrl', { required: true })
+      return {
+        kind,
+        caption: caption(req),
+        items: [{ kind: 'video', url }],
+        coverUrl: input.url(req, 'coverUrl'),
+        shareToFeed: input.bool(req, 'shareToFeed'),
+        thumbOffsetMs: input.int(req, 'thumbOffsetMs', { min: 0, max: 15 * 60 * 1000 }),
+        audioName: input.str(req, 'audioName', { max: 200 }),
+      }
+    }
+    case 'story': {
+      const imageUrl = input.url(req, 'imageUrl')
+      const videoUrl = input.url(req, 'videoUrl')
+      if (!imageUrl === !videoUrl) throw badRequest('imageUrl', 'a story needs exactly one of imageUrl and videoUrl')
+      return { kind, items: [{ kind: imageUrl ? 'image' : 'video', url: imageUrl ?? videoUrl }] }
+    }
+    default:
+      throw badRequest('kind', 'kind must be one of image, carousel, reel, story')
+  }
+}
+
+const strip = (post) => Object.fromEntries(Object.entries(post).filter(([, v]) => v !== undefined))
+
+function router({ sdk }) {
+  const r = express.Router()
+  const publish = (kind) => async (req, res) => {
+    checkCompany(req)
+    const igUserId = input.igUserId(req)
+    const post = strip(postOf(req.body, kind))
+    published(res, await sdk.publisher.publish(req.company.id, igUserId, post, { idempotencyKey: idempotencyKey(req) }))
+  }
+
+  // POST /instagram/social/post/instagram { instagramBusinessId, caption, imageUrl }
+  // (`userAccessToken` is accepted and ignored: the token comes from the store).
+  r.post('/social/post/instagram', async (req, res) => {
+    checkCompany(req)
+    const igUserId = input.igUserId(req)
+    const imageUrl = input.url(req, 'imageUrl', { required: true })
+    const result = await sdk.publisher.publishImage(req.company.id, igUserId, imageUrl, {
+      caption: caption(req),
+      altText: input.str(req, 'altText', { max: 1000 }),
+      idempotencyKey: idempotencyKey(req),
+    })
+    published(res, result)
+  })
+  r.post('/stories', publish('story'))
+  r.post('/reels', publish('reel'))
+  r.post('/carousels', publish('carousel'))
+
+  // POST /instagram/schedule { igUserId, publishAt, kind, …the fields of that kind }
+  r.post('/schedule', async (req, res) => {
+    checkCompany(req)
+    const igUserId = input.igUserId(req)
+    const publishAt = input.time(req, 'publishAt', { required: true })
+    const kind = input.oneOf(req, 'kind', ['image', 'carousel', 'reel', 'story']) ?? 'image'
+    const post = strip(postOf(req.body, kind))
+    const job = await sdk.scheduler.schedule(req.company.id, igUserId, post, publishAt, {
+      idempotencyKey: idempotencyKey(req),
+    })
+    res.status(201).json({ success: true, data: job })
+  })
+
+  // GET /instagram/schedule?status&igUserId&limit
+  r.get('/schedule', async (req, res) => {
+    const status = input.oneOf(req, 'status', [
+      'pending',
+      'scheduled',
+      'containerCreated',
+      'publishing',
+      'published',
+      'failed',
+      'cancelled',
+      'deferred',
+    ])
+    const igUserId = input.id(req, 'igUserId', { required: false })
+    const limit = input.int(req, 'limit', { min: 1, max: 500 })
+    const data = await sdk.scheduler.list(req.company.id, strip({ status, igUserId, limit }))
+    res.json({ success: true, data })
+  })
+
+  // GET /instagram/schedule/:jobId
+  r.get('/schedule/:jobId', async (req, res) => {
+    res.json({ success: true, data: await sdk.scheduler.get(req.company.id, input.pathId(req, 'jobId')) })
+  })
+
+  // DELETE /instagram/schedule/:jobId: cancels a scheduled post.
+  r.delete('/schedule/:jobId', async (req, res) => {
+    res.json({ success: true, data: await sdk.scheduler.cancel(req.company.id, input.pathId(req, 'jobId')) })
+  })
+  return r
+}
+
+module.exports = { router }

@@ -1,0 +1,125 @@
+'use strict'
+// Runs the service: `npm start` (configuration from the environment). With
+// INSTAGRAM_MODE=sandbox and no INSTAGRAM_SANDBOX_URL it starts the instagraph sandbox in this
+// process, so the whole service runs with no Meta app.
+
+const http = require('node:http')
+const { randomBytes } = require('node:crypto')
+const { Sandbox } = require('instagraph')
+const { createApp } = require('./app')
+const { loadConfig } = require('./config')
+
+function listen(server, port, host) {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+}
+
+const merge = (base, over) => {
+  const out = { ...base }
+  for (const [k, v] of Object.entries(over ?? {})) {
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && base?.[k] && typeof base[k] === 'object' ? merge(base[k], v) : v
+  }
+  return out
+}
+
+/**
+ * Starts the service. `options`: `env` (default process.env), `config` (overrides of the
+ * environment's configuration, the shape of createApp's options), `sandbox` (a running
+ * instagraph Sandbox to use), `worker` (false: no scheduler worker), `log`.
+ * Resolves to `{ app, server, url, sandbox, config, close }`.
+ */
+async function start(options = {}) {
+  const log = options.log ?? ((line) => console.log(line))
+  const config = merge(loadConfig(options.env ?? process.env), options.config)
+  let sandbox = options.sandbox ?? null
+  let ownSandbox = false
+  const sandboxMode = (config.instagram.mode ?? '').toLowerCase() === 'sandbox'
+  if (!sandbox && sandboxMode && !config.instagram.sandboxUrl) {
+    sandbox = await Sandbox.start()
+    ownSandbox = true
+  }
+  if (sandbox) {
+    config.instagram = {
+      ...config.instagram,
+      mode: 'sandbox',
+      sandboxUrl: sandbox.baseUrl,
+      appId: sandbox.appId,
+      appSecret: sandbox.appSecret,
+    }
+  }
+  const demo = sandboxMode || Boolean(sandbox)
+  if (demo && Object.keys(config.companies ?? {}).length === 0) {
+    // A demo company so that the printed curl works out of the box.
+    config.companies = {
+      demo: { apiKeys: [`demo-${randomBytes(12).toString('hex')}`], clients: [{ id: 'bakery', name: 'Bakery client' }] },
+    }
+  }
+  if (demo && !config.webhooks?.verifyToken) {
+    config.webhooks = { ...config.webhooks, verifyToken: randomBytes(12).toString('hex') }
+  }
+
+  const server = http.createServer()
+  await listen(server, config.port ?? 3000, config.host ?? '127.0.0.1')
+  const { port } = server.address()
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host ?? '127.0.0.1'}:${port}`
+  config.instagram.redirectUri ??= `${url}/instagram/oauth2callback`
+  if (demo) {
+    config.frontend = {
+      successUrl: config.frontend?.successUrl ?? `${url}/demo/connected`,
+      errorUrl: config.frontend?.errorUrl ?? `${url}/demo/error`,
+    }
+  }
+  let app
+  try {
+    app = createApp({ ...config, demoPages: demo, log: options.log })
+  } catch (err) {
+    server.close()
+    if (ownSandbox) await sandbox.stop()
+    throw err
+  }
+  server.on('request', app)
+  if (options.worker !== false) app.startWorker()
+
+  let closing
+  const close = () =>
+    (closing ??= (async () => {
+      await app.close()
+      await new Promise((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections?.()
+      })
+      if (ownSandbox) await sandbox.stop()
+    })())
+  log(`instagraph node-backend listening on ${url}${sandbox ? ` (sandbox at ${sandbox.baseUrl})` : ''}`)
+  return { app, server, url, sandbox, config, close }
+}
+
+async function main() {
+  let running
+  try {
+    running = await start()
+  } catch (err) {
+    console.error(err.message)
+    process.exit(1)
+  }
+  const { url, config, sandbox } = running
+  const [company, { apiKeys }] = Object.entries(running.app.locals.config.companies)[0]
+  console.log(`Try it:
+  curl -s -H 'x-api-key: ${sandbox ? apiKeys[0] : '<API key>'}' '${url}/instagram/auth/url?companyId=${company}'
+then open the returned url in a browser${sandbox ? ' (the sandbox consent page: pick a user, approve)' : ''}; the callback
+redirects to ${config.frontend?.successUrl ?? '(FRONTEND_SUCCESS_URL)'} with the stored token's id.`)
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      running.close().then(() => process.exit(0), () => process.exit(1))
+    })
+  }
+}
+
+if (require.main === module) main()
+
+module.exports = { start }

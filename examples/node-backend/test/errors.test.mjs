@@ -1,0 +1,134 @@
+// Bad input on every route: a 4xx with { success: false, error: { message, code, field? } },
+// never a 500; configuration errors at start-up.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { createRequire } from 'node:module'
+import { startBackend } from './support.mjs'
+
+const require = createRequire(import.meta.url)
+const { createApp } = require('../src/app.js')
+const { loadConfig, ConfigurationError } = require('../src/config.js')
+
+let t
+let bakery
+
+before(async () => {
+  t = await startBackend()
+  // Thousands of calls: no app throttling (one test below turns it back on).
+  await t.sandboxConfig({ app_call_budget_per_hour: 0, business_call_budget_per_day: 0 })
+  // A connected company with added accounts, so that bad input reaches past the account check.
+  const acme = await t.connect('acme', 0)
+  const found = await t.api('GET', `/instagram/get-accounts-businesses?tokenId=${acme.tokenId}`)
+  await t.api('POST', '/instagram/add-instagram-account', { body: { instagramAccounts: found.body.data.accounts } })
+  bakery = found.body.data.accounts.find((a) => a.username === 'alice.bakery').id
+})
+
+after(async () => {
+  await t?.stop()
+})
+
+test('malformed bodies, unknown routes and wrong methods', async () => {
+  const malformed = await t.api('POST', '/instagram/add-instagram-account', {
+    raw: '{"instagramAccounts": [',
+    headers: { 'content-type': 'application/json' },
+  })
+  t.assertError(malformed, 400, { code: 'MALFORMED_JSON' })
+  const huge = await t.api('POST', '/instagram/social/post/instagram', {
+    raw: JSON.stringify({ caption: 'x'.repeat(300_000) }),
+    headers: { 'content-type': 'application/json' },
+  })
+  t.assertError(huge, 413)
+  t.assertError(await t.api('GET', '/instagram/nope'), 404, { code: 'NOT_FOUND' })
+  t.assertError(await t.api('PATCH', '/instagram/media/1'), 404)
+  t.assertError(await t.api('GET', '/nowhere', { as: null }), 404)
+  // Unauthenticated requests learn nothing about routes or input.
+  t.assertError(await t.api('POST', '/instagram/social/post/instagram', { as: null, body: {} }), 401)
+})
+
+test('no route answers 500 to bad input', async () => {
+  const weird = [undefined, null, 42, true, {}, 'x'.repeat(5000), '../../etc', { $gt: '' }, ['a', 'b']]
+  const routes = [
+    ['GET', '/instagram/auth/url'],
+    ['GET', '/instagram/get-accounts-businesses'],
+    ['POST', '/instagram/add-instagram-account'],
+    ['GET', '/instagram/get-added-accounts'],
+    ['GET', '/instagram/businesses'],
+    ['POST', '/instagram/social/post/instagram'],
+    ['GET', '/instagram/clients/available'],
+    ['POST', '/instagram/accounts/assign-to-client'],
+    ['GET', '/instagram/accounts/assignments'],
+    ['GET', '/instagram/me/insights'],
+    ['GET', '/instagram/media'],
+    ['GET', '/instagram/media/1/comments'],
+    ['POST', '/instagram/media/1/comments'],
+    ['DELETE', '/instagram/comments/1'],
+    ['PUT', '/instagram/media/1'],
+    ['DELETE', '/instagram/media/1'],
+    ['POST', '/instagram/stories'],
+    ['POST', '/instagram/reels'],
+    ['POST', '/instagram/carousels'],
+    ['POST', '/instagram/schedule'],
+    ['GET', '/instagram/schedule'],
+    ['DELETE', '/instagram/schedule/1'],
+    ['GET', '/instagram/media/insights'],
+    ['GET', '/instagram/stories/insights'],
+    ['GET', '/instagram/conversations'],
+    ['GET', '/instagram/conversations/1/messages'],
+    ['POST', '/instagram/conversations/1/messages'],
+    ['DELETE', '/instagram/accounts/1'],
+    ['POST', '/instagram/disconnect'],
+  ]
+  const fields = ['companyId', 'igUserId', 'instagramBusinessId', 'imageUrl', 'caption', 'tokenId', 'clientId', 'accountIds',
+    'instagramAccounts', 'items', 'publishAt', 'message', 'text', 'commentsEnabled', 'metrics', 'limit', 'mediaIds', 'videoUrl']
+  let checked = 0
+  for (const [method, path] of routes) {
+    for (const value of weird) {
+      for (const field of fields) {
+        const body = value === undefined ? {} : { igUserId: bakery, [field]: value }
+        const query = new URLSearchParams({ igUserId: bakery })
+        query.set(field, typeof value === 'string' ? value : JSON.stringify(value))
+        const res = method === 'GET' || method === 'DELETE'
+          ? await t.api(method, `${path}?${query}`)
+          : await t.api(method, path, { body })
+        assert.ok(res.status >= 200 && res.status < 500, `${method} ${path} ${field}=${JSON.stringify(value)} → ${res.status} ${res.text}`)
+        if (res.status >= 400) t.assertError(res, res.status)
+        checked++
+      }
+    }
+  }
+  assert.ok(checked > 4000, `${checked} requests`)
+})
+
+test('Meta throttling becomes a 429 with the error class, not a 500', async () => {
+  await t.sandboxConfig({ app_call_budget_per_hour: 1 })
+  try {
+    const res = await t.api('GET', `/instagram/media?igUserId=${bakery}`)
+    t.assertError(res, 429, { code: 'GRAPH_API_ERROR' })
+    assert.equal(res.body.error.errorClass, 'throttled')
+  } finally {
+    await t.sandboxConfig({ app_call_budget_per_hour: 0 })
+  }
+})
+
+test('configuration errors name the setting at start-up', () => {
+  const base = { instagram: { appId: '1', redirectUri: 'https://x.example/cb' } }
+  assert.throws(() => createApp({ ...base }), (e) => e instanceof ConfigurationError && e.setting === 'COMPANY_API_KEYS')
+  assert.throws(() => createApp({ ...base, companies: { acme: { apiKeys: ['short'] } } }), /shorter than 8/)
+  assert.throws(
+    () => createApp({ ...base, companies: { a: { apiKeys: ['same-key-123'] }, b: { apiKeys: ['same-key-123'] } } }),
+    /both "a" and "b"/,
+  )
+  assert.throws(() => createApp({ companies: { a: { apiKeys: ['a-long-key'] } } }), (e) => e.setting === 'INSTAGRAM_APP_ID')
+  assert.throws(() => loadConfig({ COMPANY_API_KEYS: 'nocolon' }), (e) => e.setting === 'COMPANY_API_KEYS')
+  assert.throws(() => loadConfig({ COMPANY_CLIENTS: '{nope' }), (e) => e.setting === 'COMPANY_CLIENTS')
+  const config = loadConfig({
+    COMPANY_API_KEYS: 'acme:key-one-123,globex:key-two-123,acme:key-three-123',
+    COMPANY_CLIENTS: '{"acme":[{"id":"bakery","name":"Bakery"}],"globex":["solo"]}',
+    INSTAGRAM_APP_ID: '123',
+    INSTAGRAM_REDIRECT_URI: 'https://agency.example/instagram/oauth2callback',
+  })
+  assert.deepEqual(config.companies.acme.apiKeys, ['key-one-123', 'key-three-123'])
+  assert.deepEqual(config.companies.acme.clients, [{ id: 'bakery', name: 'Bakery' }])
+  const app = createApp({ ...config, log: () => {} })
+  assert.deepEqual(app.locals.config.companies.globex.clients, [{ id: 'solo', name: 'solo' }])
+})
