@@ -53,9 +53,7 @@ pub use accounts::{
     AccountPage, AccountQuery, AccountRecord, AccountSort, AccountSortField, NewAccount,
     UpsertOutcome,
 };
-pub use crypto::{
-    SealedSecret, Sealer, SealingKey, PREVIOUS_SEALING_KEYS_ENV, SEALING_KEY_ENV,
-};
+pub use crypto::{SealedSecret, Sealer, SealingKey, PREVIOUS_SEALING_KEYS_ENV, SEALING_KEY_ENV};
 pub use error::{StoreError, StoreResult};
 pub use facade::{NewToken, ResealReport, Store};
 pub use memory::MemoryStore;

@@ -75,6 +75,15 @@ test('the suite catches a store that breaks the contract', async () => {
   assert.match(isolation.failure, /getToken.*another company/)
 })
 
+test('a store without the optional rotation methods reports them unsupported, and passes', async () => {
+  for (const name of cases.filter((n) => n.startsWith('rotation::'))) {
+    const outcome = await runStoreConformanceCase(name, () =>
+      Object.assign(createMemoryJsStore(), { tokensSealedWithoutKey: null, replaceSealed: null }),
+    )
+    assert.ok(outcome.passed, `${name}: ${outcome.failure}`)
+  }
+})
+
 test('an unknown case name or a bad factory is a TypeError naming the argument', async () => {
   await assert.rejects(runStoreConformanceCase('nope::nope', createMemoryJsStore), (e) => {
     assert.ok(e instanceof TypeError)
@@ -233,6 +242,16 @@ test('a plain synchronous store object is accepted', async () => {
   const accounts = new AccountManager(client, store, { sealingKey: KEY })
   const start = await accounts.startConnect({ companyId: 'sync-co' })
   assert.equal(states.get(start.state).company, 'sync-co')
+
+  // So is a thenable that is not a native Promise (a query builder, say), resolved or rejected.
+  const thenable = createMemoryJsStore()
+  thenable.putState = (s) => ({ then: (resolve) => setTimeout(() => resolve(states.set(s.state, s) && true), 1) })
+  const viaThenable = new AccountManager(client, thenable, { sealingKey: KEY })
+  const second = await viaThenable.startConnect({ companyId: 'thenable-co' })
+  assert.equal(states.get(second.state).company, 'thenable-co')
+  thenable.putState = () => ({ then: (_resolve, reject) => reject(new Error('builder failed')) })
+  const rejecting = new AccountManager(client, thenable, { sealingKey: KEY })
+  await assert.rejects(rejecting.startConnect({ companyId: 'thenable-co' }), (e) => e instanceof StoreError && /putState.*builder failed/.test(e.message))
 })
 
 test('construction checks the store object and asks for a sealing key', () => {
@@ -255,6 +274,13 @@ test('construction checks the store object and asks for a sealing key', () => {
   assert.throws(
     () => new AccountManager(client, createMemoryJsStore()),
     (e) => e instanceof TypeError && e.argument === 'options.sealingKey',
+  )
+  // The key-rotation methods are optional; present, they must be functions.
+  const withoutRotation = Object.assign(createMemoryJsStore(), { tokensSealedWithoutKey: null, replaceSealed: undefined })
+  assert.ok(new AccountManager(client, withoutRotation, { sealingKey: KEY }))
+  assert.throws(
+    () => new AccountManager(client, Object.assign(createMemoryJsStore(), { replaceSealed: 'yes' }), { sealingKey: KEY }),
+    (e) => e instanceof TypeError && e.argument === 'store' && /replaceSealed/.test(e.message),
   )
   assert.throws(
     () => new AccountManager(client, 42, { sealingKey: KEY }),

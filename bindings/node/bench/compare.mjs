@@ -16,7 +16,7 @@ import { plainWorkload } from './plain-fetch.mjs'
 const require = createRequire(import.meta.url)
 const { Sandbox, Client, AccountManager, Media, Insights } = require('../index.js')
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 7)
+const RUNS = Number(process.env.BENCH_RUNS ?? 11)
 const MEDIA = Number(process.env.BENCH_MEDIA ?? 1000)
 // The SDK's batch requests in flight (instagraph's DEFAULT_BATCH_CONCURRENCY); the plain
 // version gets the same limit.
@@ -90,21 +90,24 @@ const client = new Client({
   redirectUri: REDIRECT,
 })
 
-async function sdkWorkload() {
+async function sdkWorkload(stage = () => {}) {
   const accounts = new AccountManager(client, 'memory:')
   const start = await accounts.startConnect({ companyId: COMPANY, scopes: SCOPES })
   const connection = await accounts.finishConnect(await consent(start.url, alice))
   const account = connection.accounts.find((a) => a.username === ACCOUNT)
   if (!account) throw new Error(`${ACCOUNT} not discovered`)
+  stage('connect')
   const media = await new Media(accounts).listAll(COMPANY, account.igUserId)
+  stage('media')
   // Media objects carry their kind: no extra call to tell which metrics apply.
   const insights = await new Insights(accounts).mediaBatch(COMPANY, account.igUserId, media)
   const failed = insights.filter((e) => e.error)
   if (failed.length) throw new Error(`${failed.length} insights failed: ${JSON.stringify(failed[0].error)}`)
+  stage('insights')
   return { accounts: connection.accounts.length, media: media.length, insights: insights.filter((e) => e.metrics.length).length }
 }
 
-const plain = (insights) => () =>
+const plain = (insights) => (stage) =>
   plainWorkload({
     hosts,
     appId: sandbox.appId,
@@ -115,6 +118,7 @@ const plain = (insights) => () =>
     username: ACCOUNT,
     concurrency: CONCURRENCY,
     insights,
+    stage,
   })
 
 const variants = [
@@ -130,6 +134,8 @@ const median = (xs) => {
 }
 
 const times = variants.map(() => [])
+// Per-step times (ms) of each variant: connect + discover, list the media, read the insights.
+const steps = variants.map(() => ({ connect: [], media: [], insights: [] }))
 try {
   // One warm-up of each (JIT, connection pools, the sandbox's first allocations).
   for (const [name, run] of variants) {
@@ -142,7 +148,12 @@ try {
   for (let r = 0; r < RUNS; r++) {
     for (const [i, [, run]] of variants.entries()) {
       const t0 = performance.now()
-      await run()
+      let last = t0
+      await run((name) => {
+        const now = performance.now()
+        steps[i][name].push(now - last)
+        last = now
+      })
       times[i].push(performance.now() - t0)
     }
   }
@@ -157,5 +168,7 @@ for (const [i, [name]] of variants.entries()) {
   const m = median(times[i])
   const ratio = i === 0 ? '' : `  (${(m / base).toFixed(2)}× instagraph's time)`
   console.log(`${name.padEnd(50)} median ${m.toFixed(1).padStart(7)} ms  min ${Math.min(...times[i]).toFixed(1).padStart(7)} ms${ratio}`)
+  const parts = Object.entries(steps[i]).map(([k, v]) => `${k} ${median(v).toFixed(1)}`)
+  console.log(`${''.padEnd(50)}   medians of the steps (ms): ${parts.join(', ')}`)
 }
 console.log(`\nspeed-up of instagraph over plain fetch (same shape): ${(median(times[1]) / base).toFixed(2)}×`)

@@ -88,9 +88,10 @@ async function all(g, path, params, token) {
  * accounts through her Pages, list every media of `username`, read every media's insights.
  *
  * `insights`: `batch` (50 operations per POST, `concurrency` batches in flight, as the SDK
- * does) or `per-media` (one GET per media, `concurrency` in flight).
+ * does) or `per-media` (one GET per media, `concurrency` in flight). `stage(name)` is called
+ * after each step (`connect`, `media`, `insights`).
  */
-export async function plainWorkload({ hosts, appId, appSecret, redirectUri, consent, userId, username, concurrency, insights }) {
+export async function plainWorkload({ hosts, appId, appSecret, redirectUri, consent, userId, username, concurrency, insights, stage = () => {} }) {
   const g = graph(hosts.graph_facebook, appSecret)
   // 1. Connect: authorize URL, consent, code → token → long-lived token.
   const state = Math.random().toString(36).slice(2)
@@ -124,9 +125,11 @@ export async function plainWorkload({ hosts, appId, appSecret, redirectUri, cons
     .map((p) => ({ ...p.instagram_business_account, pageId: p.id, token: p.access_token }))
   const account = accounts.find((a) => a.username === username)
   if (!account) throw new Error(`account ${username} not discovered`)
+  stage('connect')
 
   // 3. Every media, 100 per page.
   const media = await all(g, `${account.id}/media`, { fields: MEDIA_FIELDS, limit: '100' }, account.token)
+  stage('media')
 
   // 4. Every media's insights.
   let results
@@ -153,5 +156,6 @@ export async function plainWorkload({ hosts, appId, appSecret, redirectUri, cons
       return body
     })
   }
+  stage('insights')
   return { accounts: accounts.length, media: media.length, insights: results.filter((r) => r.data.length > 0).length }
 }

@@ -114,3 +114,54 @@ pub(crate) fn limit(argument: &str, limit: Option<u32>) -> napi::Result<Option<u
         other => Ok(other),
     }
 }
+
+/// A result handed to JS as JSON text that V8's `JSON.parse` turns into objects.
+///
+/// Measured with the bench (bench/README.md): for the bulk results (1,000 media, their ~10,000
+/// insight values) `JSON.parse` builds the objects several times faster than napi's
+/// property-by-property conversion of a `serde_json::Value`, which made `Insights.mediaBatch`
+/// slower than plain `fetch` + `res.json()`. The resulting JS values are the same.
+pub struct Json(pub(crate) Value);
+
+impl napi::bindgen_prelude::ToNapiValue for Json {
+    /// # Safety
+    /// Called by napi on the JS thread with a live `env`, as every `ToNapiValue`.
+    unsafe fn to_napi_value(
+        env: napi::sys::napi_env,
+        val: Self,
+    ) -> napi::Result<napi::sys::napi_value> {
+        use napi::{check_status, sys};
+        let text = serde_json::to_string(&val.0)
+            .map_err(|e| crate::error::binding_error("encoding a result", e))?;
+        let len = isize::try_from(text.len())
+            .map_err(|_| crate::error::binding_error("encoding a result", "too large"))?;
+        let mut global = std::ptr::null_mut();
+        check_status!(sys::napi_get_global(env, &mut global))?;
+        let mut json = std::ptr::null_mut();
+        check_status!(sys::napi_get_named_property(
+            env,
+            global,
+            c"JSON".as_ptr(),
+            &mut json
+        ))?;
+        let mut parse = std::ptr::null_mut();
+        check_status!(sys::napi_get_named_property(
+            env,
+            json,
+            c"parse".as_ptr(),
+            &mut parse
+        ))?;
+        let mut string = std::ptr::null_mut();
+        check_status!(sys::napi_create_string_utf8(
+            env,
+            text.as_ptr().cast(),
+            len,
+            &mut string
+        ))?;
+        let mut out = std::ptr::null_mut();
+        check_status!(sys::napi_call_function(
+            env, json, parse, 1, &string, &mut out
+        ))?;
+        Ok(out)
+    }
+}

@@ -14,7 +14,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::{json, Value};
 
-use crate::account_graph::{self, fields, limit, open, time, to_js};
+use crate::account_graph::{self, fields, limit, open, time, to_js, Json};
 use crate::accounts::{AccountManager, Lazy};
 use crate::convert::required;
 use crate::error::{guard, guard_sync, sdk_error, type_error};
@@ -121,7 +121,7 @@ impl Comments {
         ig_user_id: String,
         media_id: String,
         options: Option<CommentListOptions>,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Comments.list";
         guard(WHAT, async {
             required("mediaId", &media_id)?;
@@ -141,6 +141,7 @@ impl Comments {
             Ok(account_graph::page(&page))
         })
         .await
+        .map(Json)
     }
 
     /// Comments on a media as the account: `{ id }`. The message is checked first (not blank,
@@ -152,7 +153,7 @@ impl Comments {
         ig_user_id: String,
         media_id: String,
         message: String,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Comments.create";
         guard(WHAT, async {
             required("mediaId", &media_id)?;
@@ -167,6 +168,7 @@ impl Comments {
             Ok(json!({ "id": id.as_str() }))
         })
         .await
+        .map(Json)
     }
 
     /// One comment or reply.
@@ -180,7 +182,7 @@ impl Comments {
         ig_user_id: String,
         comment_id: String,
         options: Option<CommentListOptions>,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Comments.get";
         guard(WHAT, async {
             let id = self::comment_id(&comment_id)?;
@@ -194,6 +196,7 @@ impl Comments {
             Ok(to_js(&comment))
         })
         .await
+        .map(Json)
     }
 
     /// One page of a comment's replies: `{ data, paging }`.
@@ -207,7 +210,7 @@ impl Comments {
         ig_user_id: String,
         comment_id: String,
         options: Option<CommentListOptions>,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Comments.replies";
         guard(WHAT, async {
             let id = self::comment_id(&comment_id)?;
@@ -227,6 +230,7 @@ impl Comments {
             Ok(account_graph::page(&page))
         })
         .await
+        .map(Json)
     }
 
     /// Replies to a comment as the account: `{ id }` (message checked as in `create`).
@@ -237,7 +241,7 @@ impl Comments {
         ig_user_id: String,
         comment_id: String,
         message: String,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Comments.reply";
         guard(WHAT, async {
             let id = self::comment_id(&comment_id)?;
@@ -252,6 +256,7 @@ impl Comments {
             Ok(json!({ "id": created.as_str() }))
         })
         .await
+        .map(Json)
     }
 
     /// Hides or shows a comment: `{ success }`.
@@ -262,7 +267,7 @@ impl Comments {
         ig_user_id: String,
         comment_id: String,
         hidden: bool,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Comments.hide";
         guard(WHAT, async {
             let id = self::comment_id(&comment_id)?;
@@ -276,6 +281,7 @@ impl Comments {
             Ok(json!({ "success": success }))
         })
         .await
+        .map(Json)
     }
 
     /// Deletes a comment: `{ success }`.
@@ -285,7 +291,7 @@ impl Comments {
         company_id: String,
         ig_user_id: String,
         comment_id: String,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Comments.delete";
         guard(WHAT, async {
             let id = self::comment_id(&comment_id)?;
@@ -299,6 +305,7 @@ impl Comments {
             Ok(json!({ "success": success }))
         })
         .await
+        .map(Json)
     }
 
     /// A private reply (a direct message) to a comment's author: `{ recipientId, messageId }`.
@@ -310,7 +317,7 @@ impl Comments {
         ig_user_id: String,
         comment_id: String,
         text: String,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Comments.privateReply";
         guard(WHAT, async {
             let id = self::comment_id(&comment_id)?;
@@ -325,6 +332,7 @@ impl Comments {
             Ok(to_js(&sent))
         })
         .await
+        .map(Json)
     }
 
     /// The comments of a media that pass `filter`, read page by page in Rust (with the fields
@@ -336,7 +344,7 @@ impl Comments {
         ig_user_id: String,
         media_id: String,
         filter: CommentFilterOptions,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Comments.filter";
         guard(WHAT, async {
             required("mediaId", &media_id)?;
@@ -396,6 +404,7 @@ impl Comments {
             Ok(Value::Array(items))
         })
         .await
+        .map(Json)
     }
 
     /// Renders a reply template (`{username}`, `{text}`, `{custom:NAME}`; `{{`/`}}` for
@@ -433,7 +442,7 @@ impl Comments {
         comment_id: String,
         template: String,
         custom: Option<std::collections::HashMap<String, String>>,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Comments.replyWithTemplate";
         guard(WHAT, async {
             let id = self::comment_id(&comment_id)?;
@@ -457,5 +466,6 @@ impl Comments {
             Ok(json!({ "id": created.as_str(), "message": message }))
         })
         .await
+        .map(Json)
     }
 }

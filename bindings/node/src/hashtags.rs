@@ -10,7 +10,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::{json, Value};
 
-use crate::account_graph::{self, fields, limit, open, to_js};
+use crate::account_graph::{self, fields, limit, open, to_js, Json};
 use crate::accounts::{AccountManager, Lazy};
 use crate::convert::required;
 use crate::error::{guard, guard_sync, sdk_error, type_error};
@@ -75,7 +75,7 @@ impl Hashtags {
     /// account in the window takes a budget slot; with none left it fails with
     /// `QuotaExceededError` (code `HASHTAG_BUDGET_EXCEEDED`) before any call.
     #[napi(ts_return_type = "Promise<{ id: string }>")]
-    pub async fn search(&self, company_id: String, ig_user_id: String, q: String) -> Result<Value> {
+    pub async fn search(&self, company_id: String, ig_user_id: String, q: String) -> Result<Json> {
         const WHAT: &str = "Hashtags.search";
         guard(WHAT, async {
             validate_hashtag_query(&q).map_err(|e| sdk_error(WHAT, e))?;
@@ -89,6 +89,7 @@ impl Hashtags {
             Ok(json!({ "id": id.as_str() }))
         })
         .await
+        .map(Json)
     }
 
     /// A hashtag node: `{ id, name }`.
@@ -98,7 +99,7 @@ impl Hashtags {
         company_id: String,
         ig_user_id: String,
         hashtag_id: String,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Hashtags.get";
         guard(WHAT, async {
             let id = self::hashtag_id(&hashtag_id)?;
@@ -112,6 +113,7 @@ impl Hashtags {
             Ok(to_js(&tag))
         })
         .await
+        .map(Json)
     }
 
     /// One page of the hashtag's most popular media: `{ data, paging }`.
@@ -125,7 +127,7 @@ impl Hashtags {
         ig_user_id: String,
         hashtag_id: String,
         options: Option<HashtagMediaOptions>,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         self.media(
             "Hashtags.topMedia",
             true,
@@ -148,7 +150,7 @@ impl Hashtags {
         ig_user_id: String,
         hashtag_id: String,
         options: Option<HashtagMediaOptions>,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         self.media(
             "Hashtags.recentMedia",
             false,
@@ -168,7 +170,7 @@ impl Hashtags {
         ig_user_id: String,
         hashtag_id: String,
         options: Option<HashtagMediaOptions>,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         guard(what, async {
             let id = self::hashtag_id(&hashtag_id)?;
             let (per_page, after, field_list) =
@@ -198,12 +200,13 @@ impl Hashtags {
             Ok(account_graph::page(&page))
         })
         .await
+        .map(Json)
     }
 
     /// The account's hashtag budget now: `{ used, remaining }` (unique hashtags searched in
     /// the window, and slots left for new ones). No call to Meta.
     #[napi(ts_return_type = "Promise<{ used: number; remaining: number }>")]
-    pub async fn budget(&self, company_id: String, ig_user_id: String) -> Result<Value> {
+    pub async fn budget(&self, company_id: String, ig_user_id: String) -> Result<Json> {
         const WHAT: &str = "Hashtags.budget";
         guard(WHAT, async {
             // Opened so that an account of another company is refused like everywhere else.
@@ -215,6 +218,7 @@ impl Hashtags {
             }))
         })
         .await
+        .map(Json)
     }
 
     /// The budget bookkeeping of every account, to persist (`{ accounts: { [igUserId]:

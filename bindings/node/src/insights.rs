@@ -14,7 +14,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::{json, Value};
 
-use crate::account_graph::{open, time, to_js};
+use crate::account_graph::{open, time, to_js, Json};
 use crate::accounts::{AccountManager, Lazy};
 use crate::convert::required;
 use crate::error::{class_name, guard, sdk_error, type_error};
@@ -274,7 +274,7 @@ impl Insights {
         company_id: String,
         ig_user_id: String,
         options: AccountInsightsOptions,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Insights.account";
         guard(WHAT, async {
             let list = metrics("options.metrics", &options.metrics)?;
@@ -338,6 +338,7 @@ impl Insights {
             Ok(out)
         })
         .await
+        .map(Json)
     }
 
     /// A media's lifetime insights with the metrics of its kind: `{ kind, metrics }`.
@@ -351,7 +352,7 @@ impl Insights {
         ig_user_id: String,
         media_id: String,
         options: Option<MediaInsightsOptions>,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Insights.media";
         guard(WHAT, async {
             required("mediaId", &media_id)?;
@@ -391,6 +392,7 @@ impl Insights {
             Ok(insights_js(&insights))
         })
         .await
+        .map(Json)
     }
 
     /// Insights of many media through the batch API (50 per request, a few requests in
@@ -408,7 +410,7 @@ impl Insights {
         ig_user_id: String,
         media: Vec<Either<String, MediaKey>>,
         options: Option<MediaBatchOptions>,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Insights.mediaBatch";
         guard(WHAT, async {
             let entries = media
@@ -427,11 +429,12 @@ impl Insights {
             Ok(Value::Array(out))
         })
         .await
+        .map(Json)
     }
 
     /// Insights of the account's live stories (one batch): entries as `mediaBatch`'s.
     #[napi(ts_return_type = "Promise<MediaBatchEntry[]>")]
-    pub async fn stories(&self, company_id: String, ig_user_id: String) -> Result<Value> {
+    pub async fn stories(&self, company_id: String, ig_user_id: String) -> Result<Json> {
         const WHAT: &str = "Insights.stories";
         guard(WHAT, async {
             let account = open(&self.lazy, WHAT, &company_id, &ig_user_id).await?;
@@ -454,5 +457,6 @@ impl Insights {
             Ok(Value::Array(out))
         })
         .await
+        .map(Json)
     }
 }

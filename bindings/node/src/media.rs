@@ -9,7 +9,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::{json, Value};
 
-use crate::account_graph::{self, fields, limit, open, time, to_js};
+use crate::account_graph::{self, fields, limit, open, time, to_js, Json};
 use crate::accounts::{AccountManager, Lazy};
 use crate::convert::required;
 use crate::error::{guard, sdk_error, type_error};
@@ -85,7 +85,7 @@ impl Media {
         company_id: String,
         ig_user_id: String,
         options: Option<MediaListOptions>,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Media.list";
         guard(WHAT, async {
             let o = options.unwrap_or(MediaListOptions {
@@ -140,6 +140,7 @@ impl Media {
             Ok(account_graph::page(&page))
         })
         .await
+        .map(Json)
     }
 
     /// Every media of the account (or the newest `max`), newest first. Pages are fetched and
@@ -153,7 +154,7 @@ impl Media {
         company_id: String,
         ig_user_id: String,
         options: Option<MediaListAllOptions>,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Media.listAll";
         guard(WHAT, async {
             let (max, per_page, field_list) =
@@ -191,11 +192,12 @@ impl Media {
             Ok(Value::Array(items))
         })
         .await
+        .map(Json)
     }
 
     /// The account's live stories (24 hours): `{ data, paging }`.
     #[napi(ts_return_type = "Promise<Paged<IgMedia>>")]
-    pub async fn stories(&self, company_id: String, ig_user_id: String) -> Result<Value> {
+    pub async fn stories(&self, company_id: String, ig_user_id: String) -> Result<Json> {
         const WHAT: &str = "Media.stories";
         guard(WHAT, async {
             let account = open(&self.lazy, WHAT, &company_id, &ig_user_id).await?;
@@ -210,6 +212,7 @@ impl Media {
             Ok(account_graph::page(&page))
         })
         .await
+        .map(Json)
     }
 
     /// One media.
@@ -223,7 +226,7 @@ impl Media {
         ig_user_id: String,
         media_id: String,
         options: Option<MediaGetOptions>,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Media.get";
         guard(WHAT, async {
             let id = self::media_id("mediaId", &media_id)?;
@@ -240,6 +243,7 @@ impl Media {
             Ok(to_js(&media))
         })
         .await
+        .map(Json)
     }
 
     /// The items of a carousel (every page).
@@ -249,7 +253,7 @@ impl Media {
         company_id: String,
         ig_user_id: String,
         media_id: String,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Media.children";
         guard(WHAT, async {
             let id = self::media_id("mediaId", &media_id)?;
@@ -265,6 +269,7 @@ impl Media {
             Ok(Value::Array(all.iter().map(to_js).collect()))
         })
         .await
+        .map(Json)
     }
 
     /// Deletes a published media: `{ deleted, deletedId }`. Safe to retry.
@@ -274,7 +279,7 @@ impl Media {
         company_id: String,
         ig_user_id: String,
         media_id: String,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Media.delete";
         guard(WHAT, async {
             let id = self::media_id("mediaId", &media_id)?;
@@ -288,6 +293,7 @@ impl Media {
             Ok(json!({ "deleted": out.success, "deletedId": out.deleted_id }))
         })
         .await
+        .map(Json)
     }
 
     /// Turns comments on a media on or off: `{ success }`.
@@ -298,7 +304,7 @@ impl Media {
         ig_user_id: String,
         media_id: String,
         enabled: bool,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Media.setCommentsEnabled";
         guard(WHAT, async {
             let id = self::media_id("mediaId", &media_id)?;
@@ -312,5 +318,6 @@ impl Media {
             Ok(json!({ "success": success }))
         })
         .await
+        .map(Json)
     }
 }

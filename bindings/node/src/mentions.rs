@@ -7,9 +7,9 @@ use instagraph::api::validate_comment_message;
 use instagraph::{CommentId, MediaId};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use serde_json::{json, Value};
+use serde_json::json;
 
-use crate::account_graph::{open, to_js};
+use crate::account_graph::{open, to_js, Json};
 use crate::accounts::{AccountManager, Lazy};
 use crate::convert::required;
 use crate::error::{guard, sdk_error};
@@ -49,7 +49,7 @@ impl Mentions {
         company_id: String,
         ig_user_id: String,
         comment_id: String,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Mentions.mentionedComment";
         guard(WHAT, async {
             required("commentId", &comment_id)?;
@@ -64,6 +64,7 @@ impl Mentions {
             Ok(to_js(&found))
         })
         .await
+        .map(Json)
     }
 
     /// A media whose caption mentions the account: `{ id, mentionedMedia: { id, caption, ... } }`.
@@ -73,7 +74,7 @@ impl Mentions {
         company_id: String,
         ig_user_id: String,
         media_id: String,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Mentions.mentionedMedia";
         guard(WHAT, async {
             required("mediaId", &media_id)?;
@@ -88,6 +89,7 @@ impl Mentions {
             Ok(to_js(&found))
         })
         .await
+        .map(Json)
     }
 
     /// Replies, as the account, to a mention (the comment when `commentId` is given, else the
@@ -98,7 +100,7 @@ impl Mentions {
         company_id: String,
         ig_user_id: String,
         reply: MentionReply,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Mentions.reply";
         guard(WHAT, async {
             required("reply.mediaId", &reply.media_id)?;
@@ -121,5 +123,6 @@ impl Mentions {
             Ok(json!({ "id": id.as_str() }))
         })
         .await
+        .map(Json)
     }
 }

@@ -10,7 +10,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
 
-use crate::account_graph::{self, fields, limit, open, to_js};
+use crate::account_graph::{self, fields, limit, open, to_js, Json};
 use crate::accounts::{AccountManager, Lazy};
 use crate::convert::required;
 use crate::error::{guard, sdk_error, type_error};
@@ -142,7 +142,7 @@ impl Messaging {
         company_id: String,
         ig_user_id: String,
         options: Option<ConversationListOptions>,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Messaging.conversations";
         guard(WHAT, async {
             let o = options.unwrap_or(ConversationListOptions {
@@ -179,6 +179,7 @@ impl Messaging {
             Ok(account_graph::page(&page))
         })
         .await
+        .map(Json)
     }
 
     /// The newest messages of a conversation (at most 20), newest first, each read in full.
@@ -192,7 +193,7 @@ impl Messaging {
         ig_user_id: String,
         conversation_id: String,
         options: Option<MessageListOptions>,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Messaging.messages";
         guard(WHAT, async {
             required("conversationId", &conversation_id)?;
@@ -223,6 +224,7 @@ impl Messaging {
             Ok(Value::Array(messages.iter().map(to_js).collect()))
         })
         .await
+        .map(Json)
     }
 
     /// Sends a message: `{ recipientId, messageId }`. Outside the 24-hour window (7 days with
@@ -233,7 +235,7 @@ impl Messaging {
         company_id: String,
         ig_user_id: String,
         message: OutgoingMessage,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Messaging.send";
         guard(WHAT, async {
             let to = recipient(message.recipient)?;
@@ -260,6 +262,7 @@ impl Messaging {
             Ok(to_js(&sent))
         })
         .await
+        .map(Json)
     }
 
     /// Reacts to a message (`reaction` defaults to `love`): `{ recipientId, ... }`.
@@ -271,7 +274,7 @@ impl Messaging {
         recipient_id: String,
         message_id: String,
         reaction: Option<String>,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Messaging.react";
         guard(WHAT, async {
             required("recipientId", &recipient_id)?;
@@ -293,6 +296,7 @@ impl Messaging {
             Ok(to_js(&out))
         })
         .await
+        .map(Json)
     }
 
     /// Removes the account's reaction from a message.
@@ -303,7 +307,7 @@ impl Messaging {
         ig_user_id: String,
         recipient_id: String,
         message_id: String,
-    ) -> Result<Value> {
+    ) -> Result<Json> {
         const WHAT: &str = "Messaging.unreact";
         guard(WHAT, async {
             required("recipientId", &recipient_id)?;
@@ -318,5 +322,6 @@ impl Messaging {
             Ok(to_js(&out))
         })
         .await
+        .map(Json)
     }
 }

@@ -19,7 +19,7 @@ coroutines="$tools/lib/kotlinx-coroutines-core-jvm.jar"
 mkdir -p "$build"
 # Recompile only when a source changed (kotlinc takes a while to start).
 stamp="$build/.sources"
-sources=("$generated/uniffi/instagraph/instagraph.kt" "$here"/src/*.kt)
+sources=("$generated"/uniffi/*/*.kt "$here"/src/*.kt)
 sum="$(cat "${sources[@]}" | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$build/app.jar" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
   "$tools/bin/kotlinc" -nowarn -cp "$jna:$coroutines" -d "$build/app.jar" "${sources[@]}"

@@ -311,7 +311,10 @@ impl Publisher {
             if let Some(listener) = progress {
                 opts = opts.progress(Arc::new(move |e| {
                     if let Some(ev) = event(&e) {
-                        listener.on_progress(ev);
+                        // A listener that throws (uniffi turns that into a panic) must not stop
+                        // the publish halfway: the event is dropped, the publish goes on.
+                        let call = std::panic::AssertUnwindSafe(|| listener.on_progress(ev));
+                        let _ = std::panic::catch_unwind(call);
                     }
                 }));
             }

@@ -7,7 +7,7 @@ import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GENERATED = os.path.join(HERE, "..", "generated", "python")
-if not os.path.exists(os.path.join(GENERATED, "instagraph.py")):
+if not os.path.exists(os.path.join(GENERATED, "instagraph", "__init__.py")):
     raise RuntimeError("run bindings/uniffi/build-bindings.sh first (no generated bindings)")
 sys.path.insert(0, GENERATED)
 

@@ -53,7 +53,7 @@ async def connect(sandbox, store):
     manager = instagraph.AccountManager(client, store)
     start = await manager.start_connect(
         instagraph.ConnectOptions(
-            company_id=COMPANY, login=instagraph.Login.FACEBOOK, scopes=SCOPES
+            company_id=COMPANY, login=instagraph.LoginKind.FACEBOOK, scopes=SCOPES
         )
     )
     assert start.url.startswith(sandbox.base_url())
@@ -74,7 +74,7 @@ def test_full_flow_with_a_python_store():
             manager, connection = await connect(sandbox, store)
 
             # Discover: the accounts Alice's Pages and portfolios reach, stored in Python.
-            assert connection.login == instagraph.Login.FACEBOOK
+            assert connection.login == instagraph.LoginKind.FACEBOOK
             names = {a.username for a in connection.accounts}
             assert BAKERY in names, names
             assert connection.inserted == len(connection.accounts)
@@ -84,6 +84,7 @@ def test_full_flow_with_a_python_store():
                 assert "access_token" not in row and json.loads(row)["sealed"].startswith("v1.")
             bakery = next(a for a in connection.accounts if a.username == BAKERY)
             ig = bakery.ig_user_id
+            assert bakery.source == instagraph.AccountSource.PAGE_LINKED
 
             # Add and assign, then list with live details.
             added = await manager.add(COMPANY, [ig, "17849999999999999"])
@@ -216,14 +217,15 @@ def test_scheduler_runs_a_due_post_once():
             due = await scheduler.schedule(
                 COMPANY, ig, post, datetime.now(timezone.utc) - timedelta(seconds=1), "due"
             )
-            assert later.status == "scheduled" and due.status == "scheduled"
+            assert later.status == due.status == instagraph.JobStatus.SCHEDULED
             report = await scheduler.run_due("worker-1")
+            assert isinstance(report, instagraph.TickReport), "the core's own type"
             assert report.claimed == 1 and report.published == 1
             again = await scheduler.run_due("worker-2")
             assert again.claimed == 0
             jobs = {j.id: j for j in await scheduler.jobs(COMPANY)}
-            assert jobs[due.id].status == "published" and jobs[due.id].media_id
-            assert jobs[later.id].status == "scheduled"
+            assert jobs[due.id].status == instagraph.JobStatus.PUBLISHED and jobs[due.id].media_id
+            assert jobs[later.id].status == instagraph.JobStatus.SCHEDULED
         finally:
             await sandbox.stop()
 
@@ -271,3 +273,42 @@ def test_webhook_helpers():
         "hub.mode=subscribe&hub.challenge=42&hub.verify_token=tok", "tok"
     )
     assert echo == "42"
+
+
+def test_instagram_login_connects_the_account_itself():
+    async def go():
+        sandbox = await instagraph.start_sandbox(0)
+        try:
+            client = instagraph.Client(
+                instagraph.ClientConfig(
+                    app_id=sandbox.app_id(),
+                    app_secret=sandbox.app_secret(),
+                    sandbox_url=sandbox.base_url(),
+                    redirect_uri=REDIRECT,
+                )
+            )
+            manager = instagraph.AccountManager(
+                client, instagraph.Store.foreign(DictStore(), instagraph.generate_sealing_key())
+            )
+            start = await manager.start_connect(
+                instagraph.ConnectOptions(company_id=COMPANY, login=instagraph.LoginKind.INSTAGRAM)
+            )
+            account = next(a for a in sandbox.accounts() if a.instagram_login)
+            callback = await sandbox.consent(start.url, account.id, True)
+            connection = await manager.finish_connect(callback)
+            assert connection.login == instagraph.LoginKind.INSTAGRAM
+            assert [a.ig_user_id for a in connection.accounts] == [account.id]
+            assert connection.accounts[0].source == instagraph.AccountSource.INSTAGRAM_LOGIN
+
+            # A denied consent comes back as the typed error, and the state cannot be reused.
+            start = await manager.start_connect(
+                instagraph.ConnectOptions(company_id=COMPANY, login=instagraph.LoginKind.INSTAGRAM)
+            )
+            denied = await sandbox.consent(start.url, account.id, False)
+            with pytest.raises(instagraph.InstagraphError) as err:
+                await manager.finish_connect(denied)
+            assert err.value.kind == instagraph.ErrorKind.AUTH
+        finally:
+            await sandbox.stop()
+
+    asyncio.run(go())

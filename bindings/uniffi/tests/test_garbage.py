@@ -48,7 +48,7 @@ def test_empty_ids():
     expect_invalid(m.assign("acme", " ", ["1"]), "client_id")
     expect_invalid(m.finish_connect(""), "callback_url")
     expect_invalid(
-        m.start_connect(instagraph.ConnectOptions(company_id="", login=instagraph.Login.INSTAGRAM)),
+        m.start_connect(instagraph.ConnectOptions(company_id="", login=instagraph.LoginKind.INSTAGRAM)),
         "company_id",
     )
 
@@ -94,3 +94,55 @@ def test_bad_webhook_bodies():
         with pytest.raises(instagraph.InstagraphError) as err:
             instagraph.webhook_parse(body)
         assert err.value.http_status == 400
+
+
+def test_a_throwing_progress_listener_does_not_break_the_publish():
+    """An exception in a callback is not a crash, and the publish still happens."""
+
+    class Throws(instagraph.ProgressListener):
+        def __init__(self):
+            self.calls = 0
+
+        def on_progress(self, event):
+            self.calls += 1
+            raise RuntimeError("listener bug")
+
+    async def go():
+        sandbox = await instagraph.start_sandbox(0)
+        try:
+            client = instagraph.Client(
+                instagraph.ClientConfig(
+                    app_id=sandbox.app_id(),
+                    app_secret=sandbox.app_secret(),
+                    sandbox_url=sandbox.base_url(),
+                    redirect_uri="https://agency.example/cb",
+                )
+            )
+            manager = instagraph.AccountManager(
+                client, instagraph.Store.memory(instagraph.generate_sealing_key())
+            )
+            start = await manager.start_connect(
+                instagraph.ConnectOptions(company_id="acme", login=instagraph.LoginKind.FACEBOOK)
+            )
+            callback = await sandbox.consent(start.url, sandbox.users()[0].id, True)
+            connection = await manager.finish_connect(callback)
+            ig = connection.accounts[0].ig_user_id
+            await manager.add("acme", [ig])
+            listener = Throws()
+            before = sandbox.published_count(ig)
+            out = await instagraph.Publisher(manager).publish(
+                "acme",
+                ig,
+                instagraph.PostSpec(
+                    kind=instagraph.PostKind.IMAGE,
+                    items=[instagraph.PostItem(url="https://images.example.com/x.jpg")],
+                ),
+                None,
+                listener,
+            )
+            assert out.media_id and listener.calls >= 2
+            assert sandbox.published_count(ig) == before + 1
+        finally:
+            await sandbox.stop()
+
+    asyncio.run(go())

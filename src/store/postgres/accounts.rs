@@ -319,9 +319,15 @@ impl AccountStore for PostgresStore {
         if ids.is_empty() {
             return Ok(0);
         }
+        // Rows are locked in id order, as upserts lock them, so that the two never deadlock.
         let done = sqlx::query(
-            "UPDATE accounts SET is_added = $1, updated_at = $2
-             WHERE company = $3 AND is_added <> $1 AND ig_user_id = ANY($4)",
+            "WITH target AS (
+                 SELECT company, ig_user_id FROM accounts
+                 WHERE company = $3 AND is_added <> $1 AND ig_user_id = ANY($4)
+                 ORDER BY ig_user_id FOR UPDATE)
+             UPDATE accounts AS a SET is_added = $1, updated_at = $2
+             FROM target AS t
+             WHERE a.company = t.company AND a.ig_user_id = t.ig_user_id",
         )
         .bind(added)
         .bind(truncate_time(Utc::now()))
@@ -343,10 +349,16 @@ impl AccountStore for PostgresStore {
         if ids.is_empty() {
             return Ok(0);
         }
+        // Locked in id order, like `set_added`.
         let done = sqlx::query(
-            "UPDATE accounts SET assigned_client_id = $1, updated_at = $2
-             WHERE company = $3 AND assigned_client_id IS DISTINCT FROM $1
-               AND ig_user_id = ANY($4)",
+            "WITH target AS (
+                 SELECT company, ig_user_id FROM accounts
+                 WHERE company = $3 AND assigned_client_id IS DISTINCT FROM $1
+                   AND ig_user_id = ANY($4)
+                 ORDER BY ig_user_id FOR UPDATE)
+             UPDATE accounts AS a SET assigned_client_id = $1, updated_at = $2
+             FROM target AS t
+             WHERE a.company = t.company AND a.ig_user_id = t.ig_user_id",
         )
         .bind(client.map(AgencyClientId::as_str))
         .bind(truncate_time(Utc::now()))

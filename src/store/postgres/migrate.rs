@@ -116,3 +116,16 @@ pub(crate) async fn applied(pool: &PgPool) -> StoreResult<Vec<(i64, String)>> {
 fn migration(e: sqlx::Error) -> StoreError {
     StoreError::Migration(e.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::MIGRATIONS;
+
+    #[test]
+    fn versions_start_at_one_and_increase_by_one() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version, i as i64 + 1, "{}", m.name);
+            assert!(!m.sql.trim().is_empty(), "{}", m.name);
+        }
+    }
+}

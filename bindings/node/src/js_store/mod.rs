@@ -87,13 +87,14 @@ impl JsStore {
         let mut methods = HashMap::with_capacity(METHODS.len() + OPTIONAL_METHODS.len());
         let all = METHODS.iter().map(|m| (m, true));
         for (&name, needed) in all.chain(OPTIONAL_METHODS.iter().map(|m| (m, false))) {
+            // `get` reads `undefined` as `None`.
             let property = store.get::<Unknown>(name)?;
-            let is_function = match &property {
-                Some(p) => p.get_type()? == ValueType::Function,
-                None => false,
+            let kind = match &property {
+                Some(p) => p.get_type()?,
+                None => ValueType::Undefined,
             };
-            let Some(property) = property.filter(|_| is_function) else {
-                if property.is_none() && !needed {
+            let Some(property) = property.filter(|_| kind == ValueType::Function) else {
+                if !needed && matches!(kind, ValueType::Undefined | ValueType::Null) {
                     continue;
                 }
                 return Err(type_error(

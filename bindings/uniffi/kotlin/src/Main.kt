@@ -6,6 +6,7 @@ import java.time.Duration
 import java.time.Instant
 import kotlinx.coroutines.runBlocking
 import uniffi.instagraph.*
+import uniffi.instagraph_core.*
 
 const val COMPANY = "acme-agency"
 const val REDIRECT = "https://agency.example/instagram/oauth2callback"
@@ -69,13 +70,14 @@ suspend fun fullFlow(sandbox: Sandbox) {
     val manager = AccountManager(client, store)
 
     // Connect through the scripted consent.
-    val start = manager.startConnect(ConnectOptions(companyId = COMPANY, login = Login.FACEBOOK, scopes = SCOPES))
+    val start = manager.startConnect(ConnectOptions(companyId = COMPANY, login = LoginKind.FACEBOOK, scopes = SCOPES))
     val alice = sandbox.users().first()
     val callback = sandbox.consent(start.url, alice.id, true)
     expect(callback.startsWith(REDIRECT) && callback.contains("code="), "callback $callback")
     val connection = manager.finishConnect(callback)
     val bakery = connection.accounts.first { it.username == "alice.bakery" }
     val ig = bakery.igUserId
+    expect(bakery.source == AccountSource.PAGE_LINKED, "the core's AccountSource")
     expect(kotlinStore.rows.getValue(StoreCollection.ACCOUNTS).size == connection.accounts.size, "accounts stored in Kotlin")
     expect(kotlinStore.rows.getValue(StoreCollection.OAUTH_STATES).isEmpty(), "the state is single use")
     expect(kotlinStore.rows.getValue(StoreCollection.TOKENS).values.all { it.contains("\"sealed\":\"v1.") }, "sealed tokens only")
@@ -110,6 +112,14 @@ suspend fun fullFlow(sandbox: Sandbox) {
     expect(carousel.itemContainers.size == 2, "two items")
     expect(carouselProgress.events.count { it is ProgressEvent.Created } == 3, "3 containers")
     expect(sandbox.publishedCount(ig) == before + 2u, "two posts on the account")
+
+    // The scheduler: a due post runs once; the report is the core's TickReport.
+    val scheduler = Scheduler(manager)
+    val due = scheduler.schedule(COMPANY, ig, image("https://images.example.com/due.jpg"), Instant.now().minusSeconds(1), "kt-due")
+    expect(due.status == JobStatus.SCHEDULED, "scheduled")
+    val tick: TickReport = scheduler.runDue("kt-worker")
+    expect(tick.claimed == 1uL && tick.published == 1uL, "tick $tick")
+    expect(scheduler.jobs(COMPANY).first { it.id == due.id }.status == JobStatus.PUBLISHED, "published by the worker")
 
     // Insights, comments, messages.
     val graph = manager.access(COMPANY, ig)

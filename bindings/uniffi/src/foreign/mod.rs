@@ -56,7 +56,8 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for ForeignStoreError {
 /// Storage provided by the app: string rows under string keys, in four collections.
 ///
 /// Each method must be atomic on its own; the SDK serialises its calls (one at a time per
-/// store object) and keeps every other rule itself. Calls come from the SDK's worker threads.
+/// `Store.foreign(..)` object: make one per storage and share it) and keeps every other rule
+/// itself. Calls come from the SDK's worker threads.
 #[uniffi::export(with_foreign)]
 pub trait ForeignStore: Send + Sync {
     /// The row under `key`, if any.
