@@ -117,6 +117,11 @@ test('mediaBatch: ids or media objects, in order, failures kept per item', async
   assert.deepEqual(await insights.mediaBatch(COMPANY, ctx.bakery, []), [])
   await rejectsType(insights.mediaBatch(COMPANY, ctx.bakery, ['1', '']), 'media[1]')
   await rejectsType(insights.mediaBatch(COMPANY, ctx.bakery, [{ id: '' }]), 'media[0].id')
+  await rejectsType(insights.mediaBatch(COMPANY, ctx.bakery, ['1/comments']), 'media[0]')
+  // A reel metric asked of a feed post: refused before any insights call.
+  const image = all.find((m) => m.mediaType === 'IMAGE')
+  await rejectsInvalid(insights.mediaBatch(COMPANY, ctx.bakery, [image], { metrics: ['ig_reels_avg_watch_time'] }), 'metric')
+  await rejectsType(insights.mediaBatch(COMPANY, ctx.bakery, [image], { metrics: [] }), 'options.metrics')
   await assert.rejects(async () => insights.mediaBatch(COMPANY, ctx.bakery, [42]), TypeError)
 })
 

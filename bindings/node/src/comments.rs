@@ -141,7 +141,7 @@ impl Comments {
             Ok(account_graph::page(&page))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 
     /// Comments on a media as the account: `{ id }`. The message is checked first (not blank,
@@ -168,7 +168,7 @@ impl Comments {
             Ok(json!({ "id": id.as_str() }))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 
     /// One comment or reply.
@@ -196,7 +196,7 @@ impl Comments {
             Ok(to_js(&comment))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 
     /// One page of a comment's replies: `{ data, paging }`.
@@ -230,7 +230,7 @@ impl Comments {
             Ok(account_graph::page(&page))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 
     /// Replies to a comment as the account: `{ id }` (message checked as in `create`).
@@ -256,7 +256,7 @@ impl Comments {
             Ok(json!({ "id": created.as_str() }))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 
     /// Hides or shows a comment: `{ success }`.
@@ -281,7 +281,7 @@ impl Comments {
             Ok(json!({ "success": success }))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 
     /// Deletes a comment: `{ success }`.
@@ -305,7 +305,7 @@ impl Comments {
             Ok(json!({ "success": success }))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 
     /// A private reply (a direct message) to a comment's author: `{ recipientId, messageId }`.
@@ -332,7 +332,7 @@ impl Comments {
             Ok(to_js(&sent))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 
     /// The comments of a media that pass `filter`, read page by page in Rust (with the fields
@@ -404,7 +404,7 @@ impl Comments {
             Ok(Value::Array(items))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 
     /// Renders a reply template (`{username}`, `{text}`, `{custom:NAME}`; `{{`/`}}` for
@@ -466,6 +466,6 @@ impl Comments {
             Ok(json!({ "id": created.as_str(), "message": message }))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 }

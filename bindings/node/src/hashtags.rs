@@ -89,7 +89,7 @@ impl Hashtags {
             Ok(json!({ "id": id.as_str() }))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 
     /// A hashtag node: `{ id, name }`.
@@ -113,7 +113,7 @@ impl Hashtags {
             Ok(to_js(&tag))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 
     /// One page of the hashtag's most popular media: `{ data, paging }`.
@@ -200,7 +200,7 @@ impl Hashtags {
             Ok(account_graph::page(&page))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 
     /// The account's hashtag budget now: `{ used, remaining }` (unique hashtags searched in
@@ -218,7 +218,7 @@ impl Hashtags {
             }))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 
     /// The budget bookkeeping of every account, to persist (`{ accounts: { [igUserId]:

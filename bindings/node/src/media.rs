@@ -140,7 +140,7 @@ impl Media {
             Ok(account_graph::page(&page))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 
     /// Every media of the account (or the newest `max`), newest first. Pages are fetched and
@@ -192,7 +192,7 @@ impl Media {
             Ok(Value::Array(items))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 
     /// The account's live stories (24 hours): `{ data, paging }`.
@@ -212,7 +212,7 @@ impl Media {
             Ok(account_graph::page(&page))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 
     /// One media.
@@ -243,7 +243,7 @@ impl Media {
             Ok(to_js(&media))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 
     /// The items of a carousel (every page).
@@ -269,7 +269,7 @@ impl Media {
             Ok(Value::Array(all.iter().map(to_js).collect()))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 
     /// Deletes a published media: `{ deleted, deletedId }`. Safe to retry.
@@ -293,7 +293,7 @@ impl Media {
             Ok(json!({ "deleted": out.success, "deletedId": out.deleted_id }))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 
     /// Turns comments on a media on or off: `{ success }`.
@@ -318,6 +318,6 @@ impl Media {
             Ok(json!({ "success": success }))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 }

@@ -64,7 +64,7 @@ impl Mentions {
             Ok(to_js(&found))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 
     /// A media whose caption mentions the account: `{ id, mentionedMedia: { id, caption, ... } }`.
@@ -89,7 +89,7 @@ impl Mentions {
             Ok(to_js(&found))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 
     /// Replies, as the account, to a mention (the comment when `commentId` is given, else the
@@ -123,6 +123,6 @@ impl Mentions {
             Ok(json!({ "id": id.as_str() }))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 }

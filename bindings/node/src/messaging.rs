@@ -179,7 +179,7 @@ impl Messaging {
             Ok(account_graph::page(&page))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 
     /// The newest messages of a conversation (at most 20), newest first, each read in full.
@@ -224,7 +224,7 @@ impl Messaging {
             Ok(Value::Array(messages.iter().map(to_js).collect()))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 
     /// Sends a message: `{ recipientId, messageId }`. Outside the 24-hour window (7 days with
@@ -262,7 +262,7 @@ impl Messaging {
             Ok(to_js(&sent))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 
     /// Reacts to a message (`reaction` defaults to `love`): `{ recipientId, ... }`.
@@ -296,7 +296,7 @@ impl Messaging {
             Ok(to_js(&out))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 
     /// Removes the account's reaction from a message.
@@ -322,6 +322,6 @@ impl Messaging {
             Ok(to_js(&out))
         })
         .await
-        .map(Json)
+        .map(Json::from)
     }
 }

@@ -20,6 +20,9 @@ use sqlx::Postgres;
 
 use super::error::{StoreError, StoreResult};
 
+/// A pooled connection idle at least this long is pinged before use.
+const PING_IF_IDLE_FOR: Duration = Duration::from_secs(30);
+
 /// Pool and schema settings of a [`PostgresStore`]. `Default` suits a service process.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PostgresOptions {
@@ -164,6 +167,18 @@ impl PostgresStore {
             .min_connections(options.min_connections)
             .acquire_timeout(options.acquire_timeout)
             .idle_timeout(options.idle_timeout)
+            // sqlx pings every connection it hands out by default: one more round trip per
+            // call. Only a connection idle for a while is checked (a restarted server or a
+            // dropping proxy shows there); a dead one is discarded and another used.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= PING_IF_IDLE_FOR {
+                        sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_with(connect)
             .await
             .map_err(backend)?;
