@@ -4,12 +4,14 @@ use chrono::{DateTime, Utc};
 
 use super::error::{StoreError, StoreResult};
 
+#[cfg_attr(not(feature = "sqlite"), allow(dead_code))] // the SQL backends' helpers
 /// Microseconds since the Unix epoch: the precision every backend keeps (Postgres `timestamptz`
 /// has no finer unit, so the others drop the nanoseconds too and all compare equal).
 pub(crate) fn to_micros(t: DateTime<Utc>) -> i64 {
     t.timestamp_micros()
 }
 
+#[cfg_attr(not(feature = "sqlite"), allow(dead_code))] // the SQL backends' helpers
 /// The inverse of [`to_micros`]; a value outside chrono's range means a corrupt row.
 pub(crate) fn from_micros(us: i64) -> StoreResult<DateTime<Utc>> {
     DateTime::from_timestamp_micros(us)
@@ -41,6 +43,7 @@ pub(crate) fn require_non_empty(field: &'static str, value: &str) -> StoreResult
     }
 }
 
+#[cfg_attr(not(feature = "sqlite"), allow(dead_code))] // the SQL backends' helpers
 /// Converts a count that the caller gave as `u64` into the `i64` SQL speaks.
 pub(crate) fn to_i64(field: &'static str, v: u64) -> StoreResult<i64> {
     i64::try_from(v).map_err(|_| StoreError::invalid(field, "too large"))

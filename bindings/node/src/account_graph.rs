@@ -260,7 +260,54 @@ pub(crate) fn top_level_member<'t>(text: &'t str, name: &str) -> Option<&'t str>
     None
 }
 
+impl napi::bindgen_prelude::ToNapiValue for Json {
+    /// # Safety
+    /// Called by napi on the JS thread with a live `env`, as every `ToNapiValue`.
+    unsafe fn to_napi_value(
+        env: napi::sys::napi_env,
+        val: Self,
+    ) -> napi::Result<napi::sys::napi_value> {
+        use napi::{check_status, sys};
+        let text = match val {
+            Json::Text(text) => text,
+            Json::Value(value) => serde_json::to_string(&value)
+                .map_err(|e| crate::error::binding_error("encoding a result", e))?,
+        };
+        let len = isize::try_from(text.len())
+            .map_err(|_| crate::error::binding_error("encoding a result", "too large"))?;
+        let mut global = std::ptr::null_mut();
+        check_status!(sys::napi_get_global(env, &mut global))?;
+        let mut json = std::ptr::null_mut();
+        check_status!(sys::napi_get_named_property(
+            env,
+            global,
+            c"JSON".as_ptr(),
+            &mut json
+        ))?;
+        let mut parse = std::ptr::null_mut();
+        check_status!(sys::napi_get_named_property(
+            env,
+            json,
+            c"parse".as_ptr(),
+            &mut parse
+        ))?;
+        let mut string = std::ptr::null_mut();
+        check_status!(sys::napi_create_string_utf8(
+            env,
+            text.as_ptr().cast(),
+            len,
+            &mut string
+        ))?;
+        let mut out = std::ptr::null_mut();
+        check_status!(sys::napi_call_function(
+            env, json, parse, 1, &string, &mut out
+        ))?;
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use super::{camel_json, top_level_member};
     use crate::convert::camel_keys;
@@ -306,51 +353,5 @@ mod tests {
         assert_eq!(camel("{}"), "{}");
         assert_eq!(camel(r#"  { "x_y" : [ ] } "#), r#"  { "xY" : [ ] } "#);
         assert_eq!(camel(""), "");
-    }
-}
-
-impl napi::bindgen_prelude::ToNapiValue for Json {
-    /// # Safety
-    /// Called by napi on the JS thread with a live `env`, as every `ToNapiValue`.
-    unsafe fn to_napi_value(
-        env: napi::sys::napi_env,
-        val: Self,
-    ) -> napi::Result<napi::sys::napi_value> {
-        use napi::{check_status, sys};
-        let text = match val {
-            Json::Text(text) => text,
-            Json::Value(value) => serde_json::to_string(&value)
-                .map_err(|e| crate::error::binding_error("encoding a result", e))?,
-        };
-        let len = isize::try_from(text.len())
-            .map_err(|_| crate::error::binding_error("encoding a result", "too large"))?;
-        let mut global = std::ptr::null_mut();
-        check_status!(sys::napi_get_global(env, &mut global))?;
-        let mut json = std::ptr::null_mut();
-        check_status!(sys::napi_get_named_property(
-            env,
-            global,
-            c"JSON".as_ptr(),
-            &mut json
-        ))?;
-        let mut parse = std::ptr::null_mut();
-        check_status!(sys::napi_get_named_property(
-            env,
-            json,
-            c"parse".as_ptr(),
-            &mut parse
-        ))?;
-        let mut string = std::ptr::null_mut();
-        check_status!(sys::napi_create_string_utf8(
-            env,
-            text.as_ptr().cast(),
-            len,
-            &mut string
-        ))?;
-        let mut out = std::ptr::null_mut();
-        check_status!(sys::napi_call_function(
-            env, json, parse, 1, &string, &mut out
-        ))?;
-        Ok(out)
     }
 }

@@ -151,9 +151,10 @@ impl Sandbox {
             if !seconds.is_finite() || seconds < 0.0 {
                 return Err(type_error("seconds", "must be a non-negative number"));
             }
-            let guard = self.inner.try_read().map_err(|_| {
-                binding_error("Sandbox.advanceClock failed", "the sandbox is busy")
-            })?;
+            let guard = self
+                .inner
+                .try_read()
+                .map_err(|_| binding_error("Sandbox.advanceClock failed", "the sandbox is busy"))?;
             let sandbox = guard.as_ref().ok_or_else(|| {
                 binding_error("Sandbox.advanceClock failed", "the sandbox is stopped")
             })?;
