@@ -12,7 +12,9 @@ const { loadSignatures, argumentCheck } = require('./signatures.js')
 const { translate } = errors
 const signatures = loadSignatures()
 
-function wrap(fn, what, params) {
+// `receiver`, when given, is the `this` of every call: statics run on the native class, not
+// on the Proxy below (a native factory such as `Client.fromEnv` constructs through `this`).
+function wrap(fn, what, params, receiver) {
   const check = argumentCheck(params, signatures)
   const rejects = Boolean(params && params.async)
   return function (...args) {
@@ -24,7 +26,7 @@ function wrap(fn, what, params) {
     }
     let out
     try {
-      out = fn.apply(this, args)
+      out = fn.apply(receiver ?? this, args)
     } catch (e) {
       if (rejects) return Promise.reject(translate(e, what))
       throw translate(e, what)
@@ -38,12 +40,12 @@ function wrap(fn, what, params) {
   }
 }
 
-function wrapMethods(target, prefix, params) {
+function wrapMethods(target, prefix, params, receiver) {
   for (const key of Object.getOwnPropertyNames(target)) {
     if (key === 'constructor' || key === 'prototype') continue
     const desc = Object.getOwnPropertyDescriptor(target, key)
     if (!desc || typeof desc.value !== 'function') continue
-    const value = wrap(desc.value, `${prefix}${key}`, params[key])
+    const value = wrap(desc.value, `${prefix}${key}`, params[key], receiver)
     Object.defineProperty(target, key, { ...desc, value })
   }
 }
@@ -51,7 +53,7 @@ function wrapMethods(target, prefix, params) {
 function wrapClass(Class, name) {
   const sig = signatures.classes[name] ?? { constructor: null, methods: {}, statics: {} }
   wrapMethods(Class.prototype, `${name}.`, sig.methods)
-  wrapMethods(Class, `${name}.`, sig.statics)
+  wrapMethods(Class, `${name}.`, sig.statics, Class)
   const check = argumentCheck(sig.constructor, signatures)
   return new Proxy(Class, {
     construct(target, args, newTarget) {

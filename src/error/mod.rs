@@ -290,6 +290,17 @@ impl Error {
         }
     }
 
+    /// Meta's error subcode: the Graph error's, or a publishing failure's (also when Meta
+    /// reported it through the container's status rather than an error response).
+    pub fn subcode(&self) -> Option<i64> {
+        match self {
+            Error::Publish { cause, graph, .. } => cause
+                .subcode()
+                .or_else(|| graph.as_ref().and_then(|g| g.error_subcode)),
+            other => other.graph().and_then(|g| g.error_subcode),
+        }
+    }
+
     /// The Graph error, when this is one (or a publishing failure that came from one).
     pub fn graph(&self) -> Option<&GraphApiError> {
         match self {

@@ -85,7 +85,7 @@ pub fn sdk_error(what: &str, err: Error) -> napi::Error {
         "name": name,
         "message": format!("{what} failed: {err}"),
         "code": code,
-        "subcode": graph.as_ref().and_then(|g| g.error_subcode),
+        "subcode": err.subcode(),
         "fbtraceId": graph.as_ref().and_then(|g| g.fbtrace_id.clone()),
         "errorClass": class_name(err.class()),
         "userTitle": graph.as_ref().and_then(|g| g.error_user_title.clone()),

@@ -198,7 +198,7 @@ pub fn sdk(what: &str, err: instagraph::Error) -> InstagraphError {
         reason: format!("{what} failed: {err}"),
         argument,
         code: graph.as_ref().map(|g| g.code),
-        subcode: graph.as_ref().and_then(|g| g.error_subcode),
+        subcode: err.subcode(),
         fbtrace_id: graph.as_ref().and_then(|g| g.fbtrace_id.clone()),
         http_status,
         user_title: graph.as_ref().and_then(|g| g.error_user_title.clone()),
