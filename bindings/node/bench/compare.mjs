@@ -1,20 +1,16 @@
 // The Node comparison bench: ONE workload — connect an account holder and discover her
 // accounts, list the 1,000 media of one account, read every media's insights — run against
-// the in-process sandbox (a) through this package and (b) by plain JavaScript with Node's
+// the sandbox (a) through this package and (b) by plain JavaScript with Node's
 // fetch (plain-fetch.mjs). Same sandbox, same concurrency limit, medians of several runs.
 //
 //   npm run bench                       (after `npm run build`: the release build)
 //   BENCH_RUNS=9 BENCH_MEDIA=1000 npm run bench
-import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { consent, median, startSandbox } from './sandbox.mjs'
 import { plainWorkload } from './plain-fetch.mjs'
 
 const require = createRequire(import.meta.url)
-const { Sandbox, Client, AccountManager, Media, Insights } = require('../index.js')
+const { Client, AccountManager, Media, Insights } = require('../index.js')
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 11)
 const MEDIA = Number(process.env.BENCH_MEDIA ?? 1000)
@@ -35,52 +31,9 @@ const SANDBOX_CONFIG = {
   load_account_media: MEDIA,
 }
 
-// The sandbox runs in its own process when the release binary is built (cargo build --release
-// --bin instagraph-sandbox): then neither variant shares a thread or a tokio runtime with it.
-// Otherwise it runs inside this process (on the package's tokio runtime).
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../../target/release/instagraph-sandbox')
-let sandbox
-let stopSandbox
-let where
-if (process.env.BENCH_SANDBOX !== 'in-process' && existsSync(BIN)) {
-  const dir = mkdtempSync(join(tmpdir(), 'instagraph-bench-'))
-  const file = join(dir, 'config.json')
-  writeFileSync(file, JSON.stringify(SANDBOX_CONFIG))
-  const child = spawn(BIN, ['--config', file], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const baseUrl = await new Promise((resolve, reject) => {
-    let out = ''
-    child.stdout.on('data', (chunk) => {
-      out += chunk
-      const found = out.match(/listening on (http:\/\/\S+)/)
-      if (found) resolve(found[1])
-    })
-    child.on('exit', (code) => reject(new Error(`instagraph-sandbox exited with ${code}`)))
-  })
-  const described = await (await fetch(`${baseUrl}/__sandbox/config`)).json()
-  sandbox = { baseUrl, appId: described.app.id, appSecret: described.app.secret, hosts: described.hosts, alice: described.users[0].id }
-  stopSandbox = async () => {
-    child.kill('SIGTERM')
-    rmSync(dir, { recursive: true, force: true })
-  }
-  where = `sandbox in its own process (${BIN})`
-} else {
-  const inProcess = await Sandbox.start({ config: SANDBOX_CONFIG })
-  const hosts = (await (await fetch(`${inProcess.baseUrl}/__sandbox/config`)).json()).hosts
-  sandbox = { baseUrl: inProcess.baseUrl, appId: inProcess.appId, appSecret: inProcess.appSecret, hosts, alice: inProcess.seedUsers[0].id }
-  stopSandbox = () => inProcess.stop()
-  where = 'sandbox in this process (build target/release/instagraph-sandbox to run it apart)'
-}
+const { sandbox, stop: stopSandbox, where } = await startSandbox(SANDBOX_CONFIG)
 const alice = sandbox.alice
 const hosts = sandbox.hosts
-
-/** Plays the user on the consent page through its scripted shortcut: resolves to the
- * callback URL with the code (the same for both variants). */
-async function consent(url, user) {
-  const res = await fetch(`${url}&sandbox_user=${user}&sandbox_approve=1`, { redirect: 'manual' })
-  const location = res.headers.get('location')
-  if (!location) throw new Error(`no redirect from the consent page (HTTP ${res.status})`)
-  return location
-}
 
 const client = new Client({
   appId: sandbox.appId,
@@ -126,12 +79,6 @@ const variants = [
   ['plain fetch, batch insights (same shape)', plain('batch')],
   ['plain fetch, one GET per media', plain('per-media')],
 ]
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const mid = s.length >> 1
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2
-}
 
 const times = variants.map(() => [])
 // Per-step times (ms) of each variant: connect + discover, list the media, read the insights.

@@ -9,7 +9,7 @@ const VERSION = 'v26.0'
 const FEED = 'reach,views,likes,comments,shares,saved,total_interactions,follows,profile_visits,profile_activity'
 const REEL = 'reach,views,likes,comments,shares,saved,total_interactions,ig_reels_avg_watch_time,ig_reels_video_view_total_time'
 const STORY = 'reach,views,replies,navigation,shares,total_interactions,follows,profile_visits,profile_activity'
-const MEDIA_FIELDS =
+export const MEDIA_FIELDS =
   'id,caption,media_type,media_product_type,media_url,permalink,shortcode,thumbnail_url,timestamp,username,like_count,comments_count,is_comment_enabled'
 
 function metricsFor(media) {
@@ -42,7 +42,7 @@ async function pool(items, limit, fn) {
 }
 
 /** A tiny Graph client: token + appsecret_proof on every call, JSON errors thrown. */
-function graph(base, appSecret) {
+export function graph(base, appSecret) {
   const proof = (token) => createHmac('sha256', appSecret).update(token).digest('hex')
   async function call(url, init) {
     const res = await fetch(url, init)
@@ -84,14 +84,11 @@ async function all(g, path, params, token) {
 }
 
 /**
- * The workload: connect Alice (consent, code exchange, long-lived token), discover her IG
- * accounts through her Pages, list every media of `username`, read every media's insights.
- *
- * `insights`: `batch` (50 operations per POST, `concurrency` batches in flight, as the SDK
- * does) or `per-media` (one GET per media, `concurrency` in flight). `stage(name)` is called
- * after each step (`connect`, `media`, `insights`).
+ * Connects Alice (consent, code exchange, long-lived token) and discovers her IG accounts
+ * through her Pages: `{ g, accounts, account }`, `account` the one named `username` (with its
+ * Page token).
  */
-export async function plainWorkload({ hosts, appId, appSecret, redirectUri, consent, userId, username, concurrency, insights, stage = () => {} }) {
+export async function plainConnect({ hosts, appId, appSecret, redirectUri, consent, userId, username }) {
   const g = graph(hosts.graph_facebook, appSecret)
   // 1. Connect: authorize URL, consent, code → token → long-lived token.
   const state = Math.random().toString(36).slice(2)
@@ -125,6 +122,19 @@ export async function plainWorkload({ hosts, appId, appSecret, redirectUri, cons
     .map((p) => ({ ...p.instagram_business_account, pageId: p.id, token: p.access_token }))
   const account = accounts.find((a) => a.username === username)
   if (!account) throw new Error(`account ${username} not discovered`)
+  return { g, accounts, account }
+}
+
+/**
+ * The workload: connect Alice and discover her IG accounts (`plainConnect`), list every media
+ * of `username`, read every media's insights.
+ *
+ * `insights`: `batch` (50 operations per POST, `concurrency` batches in flight, as the SDK
+ * does) or `per-media` (one GET per media, `concurrency` in flight). `stage(name)` is called
+ * after each step (`connect`, `media`, `insights`).
+ */
+export async function plainWorkload({ hosts, appId, appSecret, redirectUri, consent, userId, username, concurrency, insights, stage = () => {} }) {
+  const { g, accounts, account } = await plainConnect({ hosts, appId, appSecret, redirectUri, consent, userId, username })
   stage('connect')
 
   // 3. Every media, 100 per page.

@@ -14,10 +14,11 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::{json, Value};
 
-use crate::account_graph::{self, fields, limit, open, time, to_js, Json};
+use crate::account_graph::{fields, limit, open, time, to_js, Json};
 use crate::accounts::{AccountManager, Lazy};
 use crate::convert::required;
 use crate::error::{guard, guard_sync, sdk_error, type_error};
+use crate::json_text;
 
 /// Options of `Comments.list` / `Comments.replies`.
 #[napi(object)]
@@ -138,10 +139,9 @@ impl Comments {
                 req = req.after(a);
             }
             let page = req.send().await.map_err(|e| sdk_error(WHAT, e))?;
-            Ok(account_graph::page(&page))
+            json_text::page(&page)
         })
         .await
-        .map(Json::from)
     }
 
     /// Comments on a media as the account: `{ id }`. The message is checked first (not blank,
@@ -227,10 +227,9 @@ impl Comments {
                 req = req.after(a);
             }
             let page = req.send().await.map_err(|e| sdk_error(WHAT, e))?;
-            Ok(account_graph::page(&page))
+            json_text::page(&page)
         })
         .await
-        .map(Json::from)
     }
 
     /// Replies to a comment as the account: `{ id }` (message checked as in `create`).

@@ -17,6 +17,7 @@ mod error;
 mod hashtags;
 mod insights;
 mod js_store;
+mod json_text;
 mod login;
 mod media;
 mod mentions;

@@ -4,15 +4,17 @@
 use std::sync::Arc;
 
 use futures::{StreamExt, TryStreamExt};
+use instagraph::api::models::Media as MediaModel;
 use instagraph::MediaId;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::{json, Value};
 
-use crate::account_graph::{self, fields, limit, open, time, to_js, Json};
+use crate::account_graph::{fields, limit, open, time, to_js, Json};
 use crate::accounts::{AccountManager, Lazy};
 use crate::convert::required;
 use crate::error::{guard, sdk_error, type_error};
+use crate::json_text;
 
 /// Options of `Media.list`.
 #[napi(object)]
@@ -137,10 +139,9 @@ impl Media {
                 req = req.until(t);
             }
             let page = req.send().await.map_err(|e| sdk_error(WHAT, e))?;
-            Ok(account_graph::page(&page))
+            json_text::page(&page)
         })
         .await
-        .map(Json::from)
     }
 
     /// Every media of the account (or the newest `max`), newest first. Pages are fetched and
@@ -178,21 +179,14 @@ impl Media {
             }
             let first = req.send().await.map_err(|e| sdk_error(WHAT, e))?;
             let stream = first.into_stream();
-            let items: Vec<Value> = match max {
-                Some(max) => {
-                    stream
-                        .take(max as usize)
-                        .map_ok(|m| to_js(&m))
-                        .try_collect()
-                        .await
-                }
-                None => stream.map_ok(|m| to_js(&m)).try_collect().await,
+            let items: Vec<MediaModel> = match max {
+                Some(max) => stream.take(max as usize).try_collect().await,
+                None => stream.try_collect().await,
             }
             .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(Value::Array(items))
+            json_text::items(&items)
         })
         .await
-        .map(Json::from)
     }
 
     /// The account's live stories (24 hours): `{ data, paging }`.
@@ -209,10 +203,9 @@ impl Media {
                 .send()
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(account_graph::page(&page))
+            json_text::page(&page)
         })
         .await
-        .map(Json::from)
     }
 
     /// One media.
@@ -266,10 +259,9 @@ impl Media {
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
             let all = page.collect_all().await.map_err(|e| sdk_error(WHAT, e))?;
-            Ok(Value::Array(all.iter().map(to_js).collect()))
+            json_text::items(&all)
         })
         .await
-        .map(Json::from)
     }
 
     /// Deletes a published media: `{ deleted, deletedId }`. Safe to retry.
