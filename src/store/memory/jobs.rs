@@ -1,0 +1,205 @@
+//! `JobStore` for [`MemoryStore`]: claims and leases under the one mutex.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::MemoryStore;
+use crate::ids::{CompanyId, JobId};
+use crate::store::error::{StoreError, StoreResult};
+use crate::store::records::{JobInsert, JobRecord, JobStatus};
+use crate::store::traits::JobStore;
+use crate::store::util::{self, truncate_time};
+
+/// The claim rule of [`JobStore::claim_due_jobs`]: not terminal, due, and not under a live
+/// lease.
+fn is_due(j: &JobRecord, now: DateTime<Utc>) -> bool {
+    j.status.is_claimable()
+        && j.scheduled_at.map_or(true, |t| t <= now)
+        && (j.lease_owner.is_none() || j.lease_expires_at.map_or(true, |t| t <= now))
+}
+
+#[async_trait]
+impl JobStore for MemoryStore {
+    async fn insert_job(&self, job: JobRecord) -> StoreResult<JobInsert> {
+        util::require_non_empty("company", job.company.as_str())?;
+        util::require_non_empty("id", job.id.as_str())?;
+        util::require_non_empty("idempotency_key", &job.idempotency_key)?;
+        let job = job.normalized();
+        let mut inner = self.lock();
+        if let Some(existing) = inner
+            .jobs
+            .values()
+            .find(|j| j.company == job.company && j.idempotency_key == job.idempotency_key)
+        {
+            return Ok(JobInsert::Existing(existing.clone()));
+        }
+        let key = (job.company.clone(), job.id.clone());
+        if inner.jobs.contains_key(&key) {
+            return Err(StoreError::Conflict(format!(
+                "job id {} is used by another idempotency key",
+                job.id
+            )));
+        }
+        inner.jobs.insert(key, job.clone());
+        Ok(JobInsert::Inserted(job))
+    }
+
+    async fn get_job(&self, company: &CompanyId, id: &JobId) -> StoreResult<Option<JobRecord>> {
+        Ok(self
+            .lock()
+            .jobs
+            .get(&(company.clone(), id.clone()))
+            .cloned())
+    }
+
+    async fn find_job_by_key(
+        &self,
+        company: &CompanyId,
+        key: &str,
+    ) -> StoreResult<Option<JobRecord>> {
+        Ok(self
+            .lock()
+            .jobs
+            .values()
+            .find(|j| &j.company == company && j.idempotency_key == key)
+            .cloned())
+    }
+
+    async fn update_job(&self, job: &JobRecord) -> StoreResult<()> {
+        let job = job.clone().normalized();
+        let mut inner = self.lock();
+        let Some(row) = inner.jobs.get_mut(&(job.company.clone(), job.id.clone())) else {
+            return Err(StoreError::not_found("job", &job.id));
+        };
+        *row = JobRecord {
+            company: row.company.clone(),
+            id: row.id.clone(),
+            ig_user_id: row.ig_user_id.clone(),
+            idempotency_key: row.idempotency_key.clone(),
+            created_at: row.created_at,
+            ..job
+        };
+        Ok(())
+    }
+
+    async fn list_jobs(
+        &self,
+        company: &CompanyId,
+        status: Option<JobStatus>,
+        limit: u64,
+    ) -> StoreResult<Vec<JobRecord>> {
+        let limit = util::effective_limit(limit)?;
+        let mut out: Vec<_> = self
+            .lock()
+            .jobs
+            .values()
+            .filter(|j| &j.company == company && status.map_or(true, |s| j.status == s))
+            .cloned()
+            .collect();
+        out.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        out.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        Ok(out)
+    }
+
+    async fn claim_due_jobs(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease: std::time::Duration,
+        limit: u64,
+    ) -> StoreResult<Vec<JobRecord>> {
+        util::require_non_empty("worker", worker)?;
+        if limit > util::MAX_BATCH {
+            return Err(StoreError::invalid("limit", "above the maximum of 500"));
+        }
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let now = truncate_time(now);
+        let until = util::lease_until(now, lease)?;
+        let mut inner = self.lock();
+        let mut due: Vec<_> = inner
+            .jobs
+            .iter()
+            .filter(|(_, j)| is_due(j, now))
+            .map(|(k, j)| (j.scheduled_at, j.created_at, k.clone()))
+            .collect();
+        // `None` sorts first, matching SQL's NULLS FIRST for an unset schedule.
+        due.sort();
+        let mut out = Vec::new();
+        for (_, _, key) in due
+            .into_iter()
+            .take(usize::try_from(limit).unwrap_or(usize::MAX))
+        {
+            if let Some(j) = inner.jobs.get_mut(&key) {
+                j.lease_owner = Some(worker.to_owned());
+                j.lease_expires_at = Some(until);
+                j.attempts = j.attempts.saturating_add(1);
+                j.updated_at = now;
+                out.push(j.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    async fn acquire_job(
+        &self,
+        company: &CompanyId,
+        id: &JobId,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease: std::time::Duration,
+    ) -> StoreResult<Option<JobRecord>> {
+        util::require_non_empty("worker", worker)?;
+        let now = truncate_time(now);
+        let until = util::lease_until(now, lease)?;
+        let mut inner = self.lock();
+        let Some(j) = inner.jobs.get_mut(&(company.clone(), id.clone())) else {
+            return Ok(None);
+        };
+        let free = j.lease_owner.is_none()
+            || j.lease_owner.as_deref() == Some(worker)
+            || j.lease_expires_at.map_or(true, |t| t <= now);
+        if j.status.is_terminal() || !free {
+            return Ok(None);
+        }
+        j.lease_owner = Some(worker.to_owned());
+        j.lease_expires_at = Some(until);
+        j.updated_at = now;
+        Ok(Some(j.clone()))
+    }
+
+    async fn renew_lease(
+        &self,
+        company: &CompanyId,
+        id: &JobId,
+        worker: &str,
+        until: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let mut inner = self.lock();
+        match inner.jobs.get_mut(&(company.clone(), id.clone())) {
+            Some(j) if j.lease_owner.as_deref() == Some(worker) => {
+                j.lease_expires_at = Some(truncate_time(until));
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    async fn release_job(
+        &self,
+        company: &CompanyId,
+        id: &JobId,
+        worker: &str,
+    ) -> StoreResult<bool> {
+        let mut inner = self.lock();
+        match inner.jobs.get_mut(&(company.clone(), id.clone())) {
+            Some(j) if j.lease_owner.as_deref() == Some(worker) => {
+                j.lease_owner = None;
+                j.lease_expires_at = None;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+}
