@@ -1,4 +1,4 @@
-//! Decodes every recorded Graph API response in `shared/conformance/` with the model that reads it.
+//! Decodes every recorded Graph API response in `tests/fixtures/graph/` with the model that reads it.
 //!
 //! [`TABLE`] maps each recorded file to its model and is the documentation of which model reads
 //! which response. The walk fails when a JSON file on disk is missing from the table (a newly
@@ -14,8 +14,8 @@ use instagraph::api::models::*;
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
 
-/// Where CI puts the shared folder: beside the repository.
-const CONFORMANCE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/conformance");
+/// The recorded responses, kept in the repository (see `tests/fixtures/graph/NOTICE`).
+const CONFORMANCE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/graph");
 
 /// What the walk learns from decoding a file: the model serialised back (for the loss check) and
 /// the top-level keys that landed in `extra` (of the object, of each item of a list, of each
@@ -119,7 +119,7 @@ impl<T: Unmodelled> Unmodelled for ByIds<T> {
     }
 }
 
-/// Recorded file (relative to `shared/conformance/`) => the model that reads it
+/// Recorded file (relative to `tests/fixtures/graph/`) => the model that reads it
 /// [; keeps [top-level fields the model leaves in `extra` on purpose]].
 ///
 /// `ByIds<T>` is a multi-id read (`GET /?ids=a,b`), `ListResponse<T>` one page of an edge,

@@ -1,4 +1,4 @@
-//! The sandbox's JSON has the shapes of the recorded real responses in shared/conformance:
+//! The sandbox's JSON has the shapes of the recorded real responses in tests/fixtures/graph:
 //! same keys (for the fields requested) and the same JSON types.
 
 mod sandbox_support;
@@ -11,12 +11,13 @@ use serde_json::Value;
 /// (recorded file, Graph path, query, keys the sandbox may add or omit).
 type Case<'a> = (&'a str, String, Vec<(&'a str, &'a str)>, &'a [&'a str]);
 
-fn recorded(rel: &str) -> Option<Value> {
-    let dir = std::env::var_os("INSTAGRAPH_CONFORMANCE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance"));
-    let text = std::fs::read_to_string(dir.join(rel)).ok()?;
-    serde_json::from_str(&text).ok()
+fn recorded(rel: &str) -> Value {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/graph")
+        .join(rel);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("recorded response {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -74,10 +75,6 @@ fn same_shape(
 
 #[tokio::test]
 async fn responses_match_recorded_shapes() {
-    if recorded("instagram/apidata/users/medias_p1.json").is_none() {
-        eprintln!("shared/conformance not found; set INSTAGRAPH_CONFORMANCE_DIR to run this test");
-        return;
-    }
     let ctx = Ctx::with_config(sandbox_config()).await;
     let t = ctx.alice();
     let album = ctx
@@ -167,7 +164,7 @@ async fn responses_match_recorded_shapes() {
     ];
     let mut errors = Vec::new();
     for (file, path, params, extra) in cases {
-        let real = recorded(file).unwrap_or_else(|| panic!("recorded {file}"));
+        let real = recorded(file);
         let got = ctx.get(&ctx.fb(&path), &t, &params).await;
         assert_eq!(got.status, 200, "{file}: {:?}", got.body);
         same_shape(file, &got.body, &real, extra, &mut errors);

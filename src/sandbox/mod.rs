@@ -22,7 +22,7 @@
 //! segment or none. `/__sandbox/*` holds control endpoints (config, faults, clock, tokens,
 //! revoke) that need no token.
 //!
-//! Behaviour follows shared/GRAPH_API.md. Choices where Meta is silent or ambiguous:
+//! Behaviour follows Meta's documentation of the Graph API. Choices where Meta is silent or ambiguous:
 //! - publishing an already published container answers code 9007 without subcode (never a
 //!   second post), with a message naming the media id;
 //! - media problems are decided by markers in the media URL and surface at processing

@@ -1,6 +1,6 @@
 //! Typed models of Graph API responses.
 //!
-//! Every model decodes the shapes recorded from the real API (`shared/conformance/`, checked by
+//! Every model decodes the shapes recorded from the real API (`tests/fixtures/graph/`, checked by
 //! `tests/conformance_walk.rs`) as well as the current documented ones:
 //!
 //! - only `id` is required; every other field is an `Option` (or an empty `Vec`), because the API
