@@ -220,6 +220,13 @@ pub struct JobRecord {
     pub created_at: DateTime<Utc>,
     /// When the job was last written.
     pub updated_at: DateTime<Utc>,
+    /// The fencing number: 0 when inserted, one more after every write that changes the job or
+    /// its holder (an update, a claim, an acquire, a release; not a lease renewal). Every
+    /// conditional write ([`super::JobStore::update_job`], `renew_lease`, `release_job`) is a
+    /// compare-and-swap on it, so a writer that lost the job, even to a worker with the same
+    /// name, finds out before it acts. Stores set it; the value given to `insert_job` is
+    /// ignored.
+    pub version: u64,
 }
 
 impl JobRecord {
@@ -248,6 +255,7 @@ impl JobRecord {
             attempts: 0,
             created_at: now,
             updated_at: now,
+            version: 0,
         }
     }
 
