@@ -760,7 +760,11 @@ async fn shutdown_finishes_running_jobs_and_releases_the_rest() {
             .await
             .expect("list")
             .iter()
-            .filter(|j| j.lease_owner.as_deref() == Some("one-at-a-time"))
+            .filter(|j| {
+                j.lease_owner
+                    .as_deref()
+                    .is_some_and(|o| o.starts_with("one-at-a-time/"))
+            })
             .count();
         if held == 4 {
             break;

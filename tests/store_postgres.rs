@@ -155,7 +155,11 @@ async fn concurrent_connects_to_a_fresh_schema_migrate_once() {
     for s in &stores {
         assert_eq!(
             s.applied_migrations().await.expect("applied"),
-            [(1, "init".to_owned()), (2, "job_versions".to_owned())],
+            [
+                (1, "init".to_owned()),
+                (2, "job_versions".to_owned()),
+                (3, "oauth_states_company".to_owned())
+            ],
             "recorded once"
         );
     }
@@ -165,7 +169,11 @@ async fn concurrent_connects_to_a_fresh_schema_migrate_once() {
         .expect("reconnect");
     assert_eq!(
         again.applied_migrations().await.expect("applied"),
-        [(1, "init".to_owned()), (2, "job_versions".to_owned())]
+        [
+            (1, "init".to_owned()),
+            (2, "job_versions".to_owned()),
+            (3, "oauth_states_company".to_owned())
+        ]
     );
 }
 

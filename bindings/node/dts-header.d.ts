@@ -253,7 +253,8 @@ export interface JsStore {
   assignClient(company: string, clientId: string | null, igUserIds: string[], now: StoreTime): Awaitable<number>
   removeAccount(company: string, igUserId: string): Awaitable<boolean>
   removeAccountsOfUser(company: string, facebookUserId: string): Awaitable<number>
-  /** `false` when the state exists already (keep the first). */
+  /** `false` when the state exists already (keep the first). Keeps at most 1,000 states per
+   * company: beyond that the company's oldest (createdAt, then state) are deleted. */
   putState(state: StoredState): Awaitable<boolean>
   /** Removes and returns it, atomically (of concurrent takers exactly one gets it). */
   takeState(state: string): Awaitable<StoredState | null>

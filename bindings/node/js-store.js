@@ -27,6 +27,9 @@
 
 const TERMINAL = new Set(['published', 'failed', 'cancelled'])
 
+/** The most OAuth states one company keeps (the crate's MAX_OAUTH_STATES_PER_COMPANY). */
+const MAX_STATES_PER_COMPANY = 1000
+
 /** Compares strings by code point, as Rust and SQL `COLLATE "C"` do (not by UTF-16 unit). */
 function compareText(a, b) {
   if (a === b) return 0
@@ -261,10 +264,18 @@ class MemoryJsStore {
 
   // ---- OAuth states (not tenant-scoped: the callback learns the company from the state) ------
 
-  /** Returns false when the state exists already (the first one is kept). */
+  /** Returns false when the state exists already (the first one is kept). Keeps at most
+   * MAX_STATES_PER_COMPANY states per company: beyond that, the company's oldest (createdAt, then
+   * state) are deleted. */
   async putState(state) {
     if (this.states.has(state.state)) return false
     this.states.set(state.state, copy(state))
+    const mine = [...this.states.values()]
+      .filter((s) => s.company === state.company)
+      .sort((a, b) => compareText(a.createdAt, b.createdAt) || compareText(a.state, b.state))
+    for (const old of mine.slice(0, Math.max(0, mine.length - MAX_STATES_PER_COMPANY))) {
+      this.states.delete(old.state)
+    }
     return true
   }
 

@@ -65,5 +65,7 @@ pub use records::{
 };
 #[cfg(feature = "sqlite")]
 pub use sqlite::{Durability, SqliteStore};
-pub use traits::{AccountStore, JobStore, OAuthStateStore, StoreBackend, TokenStore};
+pub use traits::{
+    AccountStore, JobStore, OAuthStateStore, StoreBackend, TokenStore, MAX_OAUTH_STATES_PER_COMPANY,
+};
 pub use util::truncate_time;

@@ -155,10 +155,20 @@ pub trait AccountStore: Send + Sync {
     ) -> StoreResult<u64>;
 }
 
+/// The most live OAuth states one company holds; [`OAuthStateStore::put_state`] drops the
+/// oldest beyond it. A person completes a login within minutes, so 1,000 pending logins per
+/// company is far above real use.
+pub const MAX_OAUTH_STATES_PER_COMPANY: u64 = 1_000;
+
 /// Single-use OAuth states between the redirect to Meta and the callback.
 #[async_trait]
 pub trait OAuthStateStore: Send + Sync {
     /// Stores a new state; [`super::StoreError::Conflict`] if it already exists.
+    ///
+    /// Nothing grows without bound: in the same call, every state that expired by the new one's
+    /// `created_at` is deleted (across tenants), and when the company then holds more than
+    /// [`MAX_OAUTH_STATES_PER_COMPANY`] states, its oldest ones (by `created_at`, then `state`)
+    /// go, so that a client asking for authorize URLs in a loop cannot fill the store.
     async fn put_state(&self, record: OAuthStateRecord) -> StoreResult<()>;
 
     /// Removes and returns a state, atomically: of any number of concurrent callers, one gets

@@ -412,7 +412,12 @@ async fn get_json(http: &reqwest::Client, url: &str) -> Value {
 }
 
 fn held_by(job: &JobRecord, worker: &str) -> bool {
-    !job.status.is_terminal() && job.lease_owner.as_deref() == Some(worker)
+    !job.status.is_terminal() && job.lease_owner.as_deref().map(worker_of) == Some(worker)
+}
+
+/// The worker a lease owner names: workers hold each claim as `<worker id>/<claim>`.
+fn worker_of(owner: &str) -> &str {
+    owner.split_once('/').map_or(owner, |(worker, _)| worker)
 }
 
 /// Every job of every company.
@@ -451,7 +456,8 @@ impl Watch {
                 JobStatus::Failed | JobStatus::Cancelled => panic!("a job ended badly: {job:#?}"),
                 _ => {
                     if let Some(owner) = &job.lease_owner {
-                        self.holder.insert(job.id.clone(), owner.clone());
+                        self.holder
+                            .insert(job.id.clone(), worker_of(owner).to_owned());
                     }
                 }
             }

@@ -298,7 +298,7 @@ impl Scheduler {
         }))
     }
 
-    /// The company's jobs, oldest first (at most 500), optionally filtered.
+    /// The company's newest jobs first (at most 500), optionally filtered.
     #[napi(ts_return_type = "Promise<Job[]>")]
     pub async fn list(
         &self,

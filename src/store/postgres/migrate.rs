@@ -31,6 +31,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "job_versions",
         sql: include_str!("../../../migrations/postgres/0002_job_versions.sql"),
     },
+    Migration {
+        version: 3,
+        name: "oauth_states_company",
+        sql: include_str!("../../../migrations/postgres/0003_oauth_states_company.sql"),
+    },
 ];
 
 /// The first key of the advisory lock: "instagraph migrations" among the application's locks.

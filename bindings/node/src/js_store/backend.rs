@@ -373,11 +373,13 @@ impl OAuthStateStore for JsStore {
         record.created_at = truncate_time(record.created_at);
         record.expires_at = truncate_time(record.expires_at);
         let args = vec![state_to_js(&record)];
-        if self.call_parse("putState", args, parse::<bool>).await? {
-            Ok(())
-        } else {
-            Err(StoreError::Conflict("OAuth state already exists".into()))
+        if !self.call_parse("putState", args, parse::<bool>).await? {
+            return Err(StoreError::Conflict("OAuth state already exists".into()));
         }
+        // The JS store keeps the per-company bound itself (`putState`); expired states of
+        // every company go here.
+        self.purge_expired_states(record.created_at).await?;
+        Ok(())
     }
 
     async fn take_state(&self, state: &str) -> StoreResult<Option<OAuthStateRecord>> {

@@ -10,7 +10,7 @@ use instagraph::store::{
     truncate_time, AccountPage, AccountQuery, AccountRecord, AccountSortField, AccountStore,
     JobInsert, JobRecord, JobStatus, JobStore, LoginKind, NewAccount, OAuthStateRecord,
     OAuthStateStore, SealedSecret, StoreError, StoreResult, TokenKind, TokenRecord, TokenStore,
-    UpsertOutcome,
+    UpsertOutcome, MAX_OAUTH_STATES_PER_COMPANY,
 };
 use instagraph::{AgencyClientId, CompanyId, FacebookUserId, IgUserId, JobId, TokenId};
 use serde::de::DeserializeOwned;
@@ -590,7 +590,25 @@ impl OAuthStateStore for ForeignBackend {
             StoreCollection::OauthStates,
             &record.state,
             &StateRow::from_record(&record),
-        )
+        )?;
+        // The bounds of `put_state`: expired states go, and the company keeps its newest.
+        let now = truncate_time(record.created_at).timestamp_micros();
+        let mut mine = Vec::new();
+        for s in self.list::<StateRow>(StoreCollection::OauthStates)? {
+            if s.expires_at <= now {
+                self.delete(StoreCollection::OauthStates, &s.state)?;
+            } else if s.company == record.company.as_str() {
+                mine.push((s.created_at, s.state));
+            }
+        }
+        let cap = usize::try_from(MAX_OAUTH_STATES_PER_COMPANY).unwrap_or(usize::MAX);
+        if mine.len() > cap {
+            mine.sort();
+            for (_, state) in &mine[..mine.len() - cap] {
+                self.delete(StoreCollection::OauthStates, state)?;
+            }
+        }
+        Ok(())
     }
 
     async fn take_state(&self, state: &str) -> StoreResult<Option<OAuthStateRecord>> {
