@@ -58,6 +58,7 @@ mod batch;
 mod comments;
 mod config;
 mod control;
+mod credentials;
 mod dialog;
 mod engage;
 mod error;
@@ -66,6 +67,7 @@ mod fields;
 mod graph;
 mod hashtags;
 mod html;
+mod incoming;
 mod insights;
 mod mentions;
 mod messaging;
@@ -440,7 +442,7 @@ impl Sandbox {
 
     /// `appsecret_proof` for a token under this sandbox's app secret.
     pub fn appsecret_proof(&self, access_token: &str) -> String {
-        graph::proof_for(&self.app_secret, access_token)
+        credentials::proof_for(&self.app_secret, access_token)
     }
 
     /// Stops the server and waits (up to 5 s) for it to finish.
