@@ -608,6 +608,16 @@ async fn booleans_batches_dates_and_limits_read_like_meta() {
     let r = ctx.get(&edge, &t, &[("limit", "abc")]).await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["data"], all.body["data"]);
+
+    // A trailing slash, or no version segment, reaches the same node.
+    let unversioned = format!(
+        "{}/graph.facebook.com/{IG_BAKERY}/media/",
+        ctx.sb.base_url()
+    );
+    for url in [format!("{edge}/"), unversioned] {
+        let r = ctx.get(&url, &t, &[("fields", "id")]).await;
+        assert_eq!(r.body["data"], all.body["data"], "{url}");
+    }
 }
 
 /// Meta's reference lists the parameters of each container type without saying others are

@@ -1,6 +1,8 @@
 //! The consent dialogs of both logins (www.facebook.com, www.instagram.com): validation, the
-//! HTML page, the `sandbox_user`/`sandbox_approve` shortcut, and the redirects with a code or
-//! Meta's `error=access_denied` triple.
+//! HTML page, the `sandbox_user`/`sandbox_approve` shortcut, and the redirects with a code (or,
+//! for Facebook Login's `response_type=token`, a token in the fragment; `granted_scopes` on
+//! request) or Meta's `error=access_denied` triple. Unknown scopes get Meta's "Invalid Scopes"
+//! page, which Meta shows to the app's developers and testers (the people who use a sandbox).
 
 use super::html::{consent_page, error_page, Consent};
 use super::server::{Incoming, Reply, Shared};

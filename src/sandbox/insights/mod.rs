@@ -7,7 +7,7 @@
 //! (`time_series`, the default, or `total_value`: every day metric but `reach` and
 //! `follower_count` needs `total_value`, as Meta answers), `breakdown` (total values only),
 //! `timeframe` (`this_week|this_month`, demographics only and required), `since`/`until`
-//! (unix seconds; default the last 2 days; more than 30 days apart → code 100). A day's
+//! (unix seconds or dates; default the last 2 days; more than 30 days apart → code 100). A day's
 //! `end_time` is the next day at 07:00 UTC. Days older than 90 days (or not over yet) have no
 //! data: a metric without data is left out, so an old range answers `{"data":[]}`. Removed
 //! metrics (`impressions`, `plays`, `video_views`, `profile_views`, `website_clicks`,
