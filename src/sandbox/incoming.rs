@@ -282,3 +282,52 @@ fn decode(s: &str, plus_is_space: bool) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multipart_reads_text_fields_and_skips_files() {
+        let body =
+            "--b\r\nContent-Disposition: form-data; name=\"caption\"\r\n\r\nline 1\r\nline 2\r\n\
+                    --b\r\nContent-Disposition: form-data; name=\"source\"; filename=\"x.jpg\"\r\n\
+                    Content-Type: image/jpeg\r\n\r\n\u{1}\u{2}\r\n\
+                    --b\r\ncontent-disposition: form-data; name=empty\r\n\r\n\r\n--b--\r\n";
+        let got = body_params("multipart/form-data; boundary=\"b\"", body.as_bytes());
+        assert_eq!(
+            got,
+            vec![
+                ("caption".to_owned(), "line 1\r\nline 2".to_owned()),
+                ("empty".to_owned(), String::new()),
+            ]
+        );
+    }
+
+    #[test]
+    fn bodies_without_a_known_type_are_sniffed() {
+        let json = body_params("", br#"{"limit": 5, "fields": "id", "after": null}"#);
+        assert_eq!(
+            json,
+            vec![
+                ("fields".to_owned(), "id".to_owned()),
+                ("limit".to_owned(), "5".to_owned())
+            ]
+        );
+        let form = body_params("text/plain", b"a=1&b=x+y");
+        assert_eq!(
+            form,
+            vec![
+                ("a".to_owned(), "1".to_owned()),
+                ("b".to_owned(), "x y".to_owned())
+            ]
+        );
+        assert!(body_params("application/json", b"[1,2]").is_empty());
+    }
+
+    #[test]
+    fn decoding_keeps_malformed_escapes_and_plus_in_paths() {
+        assert_eq!(form_decode("a%3Ab+c%2"), "a:b c%2");
+        assert_eq!(percent_decode("a+b%20c"), "a+b c");
+    }
+}
