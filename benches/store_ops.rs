@@ -149,7 +149,10 @@ fn store_ops(c: &mut Criterion) {
         .expect("runtime");
 
     let dir = tempfile::tempdir().expect("tempdir");
-    for (name, durability) in [("sqlite", Durability::Full), ("sqlite-normal", Durability::Normal)] {
+    for (name, durability) in [
+        ("sqlite", Durability::Full),
+        ("sqlite-normal", Durability::Normal),
+    ] {
         let sqlite = rt
             .block_on(SqliteStore::open_with(
                 dir.path().join(format!("{name}.db")),

@@ -165,8 +165,8 @@ pub const MAX_OAUTH_STATES_PER_COMPANY: u64 = 1_000;
 pub trait OAuthStateStore: Send + Sync {
     /// Stores a new state; [`super::StoreError::Conflict`] if it already exists.
     ///
-    /// Nothing grows without bound: in the same call, every state that expired by the new one's
-    /// `created_at` is deleted (across tenants), and when the company then holds more than
+    /// Nothing grows without bound: in the same call, every state that expired before the new
+    /// one's `created_at` (`expires_at < created_at`) is deleted (across tenants), and when the company then holds more than
     /// [`MAX_OAUTH_STATES_PER_COMPANY`] states, its oldest ones (by `created_at`, then `state`)
     /// go, so that a client asking for authorize URLs in a loop cannot fill the store.
     async fn put_state(&self, record: OAuthStateRecord) -> StoreResult<()>;

@@ -432,7 +432,7 @@ impl OAuthStateStore for MemoryStore {
         }
         let (company, now) = (record.company.clone(), record.created_at);
         inner.states.insert(record.state.clone(), record);
-        inner.states.retain(|_, s| s.expires_at > now);
+        inner.states.retain(|_, s| s.expires_at >= now);
         let mut mine: Vec<_> = inner
             .states
             .values()

@@ -48,7 +48,7 @@ impl OAuthStateStore for PostgresStore {
             StoreError::Conflict(_) => StoreError::Conflict("OAuth state already exists".into()),
             other => other,
         })?;
-        sqlx::query("DELETE FROM oauth_states WHERE expires_at <= $1")
+        sqlx::query("DELETE FROM oauth_states WHERE expires_at < $1")
             .bind(truncate_time(record.created_at))
             .execute(&mut *tx)
             .await

@@ -376,9 +376,10 @@ impl OAuthStateStore for JsStore {
         if !self.call_parse("putState", args, parse::<bool>).await? {
             return Err(StoreError::Conflict("OAuth state already exists".into()));
         }
-        // The JS store keeps the per-company bound itself (`putState`); expired states of
-        // every company go here.
-        self.purge_expired_states(record.created_at).await?;
+        // The JS store keeps the per-company bound itself (`putState`); states of every company
+        // that expired before this one was made go here.
+        self.purge_expired_states(record.created_at - chrono::Duration::microseconds(1))
+            .await?;
         Ok(())
     }
 

@@ -595,7 +595,7 @@ impl OAuthStateStore for ForeignBackend {
         let now = truncate_time(record.created_at).timestamp_micros();
         let mut mine = Vec::new();
         for s in self.list::<StateRow>(StoreCollection::OauthStates)? {
-            if s.expires_at <= now {
+            if s.expires_at < now {
                 self.delete(StoreCollection::OauthStates, &s.state)?;
             } else if s.company == record.company.as_str() {
                 mine.push((s.created_at, s.state));
