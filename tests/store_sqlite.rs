@@ -190,7 +190,8 @@ async fn migrations_are_recorded_and_idempotent() {
         vec![
             (1, "init".to_owned()),
             (2, "jobs_claimable".to_owned()),
-            (3, "job_versions".to_owned())
+            (3, "job_versions".to_owned()),
+            (4, "oauth_states_company".to_owned())
         ]
     );
     first

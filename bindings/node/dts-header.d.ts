@@ -212,6 +212,15 @@ export interface StoredJob {
   version: number
 }
 
+/** What `listJobs` selects. */
+export interface StoreJobQuery {
+  status: StoredJobStatus | null
+  igUserId: string | null
+  beforeCreatedAt: StoreTime | null
+  beforeId: string | null
+  limit: number
+}
+
 type Awaitable<T> = T | Promise<T>
 
 /**
@@ -269,9 +278,9 @@ export interface JsStore {
    * but company, id, igUserId, idempotencyKey, createdAt, sets version + 1 and returns the stored
    * job; `null` when the version differs (nothing changes); `false` when missing. */
   updateJob(job: StoredJob): Awaitable<StoredJob | null | false>
-  /** Newest first (createdAt, then id, descending), of one status when `status` is not null,
-   * strictly before (beforeCreatedAt, beforeId) when those are not null. */
-  listJobs(company: string, status: StoredJobStatus | null, beforeCreatedAt: StoreTime | null, beforeId: string | null, limit: number): Awaitable<StoredJob[]>
+  /** Newest first (createdAt, then id, descending), at most `limit`; of one status and one
+   * account when those are not null; strictly before (beforeCreatedAt, beforeId) when given. */
+  listJobs(company: string, query: StoreJobQuery): Awaitable<StoredJob[]>
   /** Leases up to `limit` due jobs of every company, atomically: not terminal, `scheduledAt`
    * null or <= now, no live lease (`leaseExpiresAt <= now` is lapsed). Order: scheduledAt (null
    * first), createdAt, company, id. Sets leaseOwner, leaseExpiresAt, `updatedAt = now`,
@@ -312,7 +321,7 @@ export declare class MemoryJsStore implements JsStore {
   getJob(company: string, id: string): Promise<StoredJob | null>
   findJobByKey(company: string, idempotencyKey: string): Promise<StoredJob | null>
   updateJob(job: StoredJob): Promise<StoredJob | null | false>
-  listJobs(company: string, status: StoredJobStatus | null, beforeCreatedAt: StoreTime | null, beforeId: string | null, limit: number): Promise<StoredJob[]>
+  listJobs(company: string, query: StoreJobQuery): Promise<StoredJob[]>
   claimDueJobs(worker: string, now: StoreTime, leaseExpiresAt: StoreTime, limit: number): Promise<StoredJob[]>
   acquireJob(company: string, id: string, worker: string, now: StoreTime, leaseExpiresAt: StoreTime): Promise<StoredJob | null>
   renewLease(company: string, id: string, version: number, until: StoreTime): Promise<boolean>

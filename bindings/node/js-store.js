@@ -341,16 +341,20 @@ class MemoryJsStore {
     return copy(stored)
   }
 
-  /** Newest first (createdAt, then id, both descending), optionally of one status, only those
-   * strictly before (beforeCreatedAt, beforeId) when given, at most `limit`. */
-  async listJobs(company, status, beforeCreatedAt, beforeId, limit) {
+  /** Newest first (createdAt, then id, both descending), at most `query.limit`: only jobs in
+   * `query.status` and of `query.igUserId` when those are not null, and only those strictly
+   * before (query.beforeCreatedAt, query.beforeId) when given. */
+  async listJobs(company, query) {
+    const { status, igUserId, beforeCreatedAt, beforeId, limit } = query
     return [...this.jobs.values()]
-      .filter((j) => j.company === company && (status === null || j.status === status))
       .filter(
         (j) =>
-          beforeCreatedAt === null ||
-          compareText(j.createdAt, beforeCreatedAt) < 0 ||
-          (j.createdAt === beforeCreatedAt && compareText(j.id, beforeId) < 0),
+          j.company === company &&
+          (status === null || j.status === status) &&
+          (igUserId === null || j.igUserId === igUserId) &&
+          (beforeCreatedAt === null ||
+            compareText(j.createdAt, beforeCreatedAt) < 0 ||
+            (j.createdAt === beforeCreatedAt && compareText(j.id, beforeId) < 0)),
       )
       .sort((a, b) => compareText(b.createdAt, a.createdAt) || compareText(b.id, a.id))
       .slice(0, limit)

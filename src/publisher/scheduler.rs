@@ -49,7 +49,7 @@ use tokio::sync::{watch, Semaphore};
 use super::{Post, Publisher, MAX_IDEMPOTENCY_KEY_LEN};
 use crate::error::{Error, ErrorClass, Result};
 use crate::ids::{CompanyId, IgUserId, JobId};
-use crate::store::{truncate_time, JobRecord, JobStatus, StoreBackend};
+use crate::store::{truncate_time, JobQuery, JobRecord, JobStatus, StoreBackend};
 
 /// How long cancel and reschedule hold a job while they change it.
 const EDIT_LEASE: Duration = Duration::from_secs(30);
@@ -139,30 +139,36 @@ impl Scheduler {
 
     /// The company's newest jobs (scheduled or not), optionally only those in `status`, newest
     /// first; at most [`LIST_LIMIT`]. A deferred or failed job says why in `error`, and when it
-    /// is due again in `scheduled_at`. [`Scheduler::list_page`] reads further back.
+    /// is due again in `scheduled_at`. [`Scheduler::list_page`] filters by account and reads
+    /// further back.
     pub async fn list(
         &self,
         company: &CompanyId,
         status: Option<JobStatus>,
     ) -> Result<Vec<JobRecord>> {
-        self.list_page(company, status, None, LIST_LIMIT).await
+        let query = JobQuery {
+            status,
+            limit: LIST_LIMIT,
+            ..JobQuery::new()
+        };
+        self.list_page(company, query, None).await
     }
 
-    /// One page of the company's jobs, newest first: those created before `after` (the last job
-    /// of the previous page; `None` starts at the newest), at most `limit` (0 means 50; above
-    /// [`LIST_LIMIT`] is an [`Error::InvalidInput`] naming `limit`).
+    /// One page of the company's jobs that `query` selects (status, account, page size: 0
+    /// means 50, above [`LIST_LIMIT`] is an [`Error::InvalidInput`] naming `limit`), newest
+    /// first. `after` continues a listing from the last job of the previous page
+    /// ([`Error::NotFound`] when the company has no such job).
     pub async fn list_page(
         &self,
         company: &CompanyId,
-        status: Option<JobStatus>,
-        after: Option<&JobRecord>,
-        limit: u64,
+        query: JobQuery,
+        after: Option<&JobId>,
     ) -> Result<Vec<JobRecord>> {
-        let before = after.map(|j| (j.created_at, j.id.clone()));
-        Ok(self
-            .store()
-            .list_jobs(company, status, before, limit)
-            .await?)
+        let query = match after {
+            Some(id) => query.after(&self.get(company, id).await?),
+            None => query,
+        };
+        Ok(self.store().list_jobs(company, &query).await?)
     }
 
     /// One job of the company ([`Error::NotFound`] when it has none by that id).

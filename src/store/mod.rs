@@ -60,8 +60,8 @@ pub use memory::MemoryStore;
 #[cfg(feature = "postgres")]
 pub use postgres::{LeaseClock, PostgresOptions, PostgresStore};
 pub use records::{
-    AccountSource, JobInsert, JobRecord, JobStatus, LoginKind, OAuthStateRecord, TokenKind,
-    TokenRecord,
+    AccountSource, JobInsert, JobQuery, JobRecord, JobStatus, LoginKind, OAuthStateRecord,
+    TokenKind, TokenRecord,
 };
 #[cfg(feature = "sqlite")]
 pub use sqlite::{Durability, SqliteStore};

@@ -10,7 +10,7 @@ use super::accounts::{AccountPage, AccountQuery, AccountRecord, NewAccount, Upse
 use super::crypto::SealedSecret;
 use super::error::StoreResult;
 use super::records::{
-    JobInsert, JobRecord, JobStatus, LoginKind, OAuthStateRecord, TokenKind, TokenRecord,
+    JobInsert, JobQuery, JobRecord, LoginKind, OAuthStateRecord, TokenKind, TokenRecord,
 };
 use crate::ids::{AgencyClientId, CompanyId, FacebookUserId, IgUserId, JobId, TokenId};
 
@@ -209,17 +209,11 @@ pub trait JobStore: Send + Sync {
     /// [`super::StoreError::NotFound`] when the company has no such job.
     async fn update_job(&self, job: &JobRecord) -> StoreResult<Option<JobRecord>>;
 
-    /// Jobs of the company, optionally of one status, newest first (`created_at`, then `id`,
-    /// both descending). `before` continues a listing: only jobs strictly older than that
-    /// `(created_at, id)` position (the last job of the previous page) are returned. `limit` 0
-    /// means 50; above 500 is an `InvalidInput` error.
-    async fn list_jobs(
-        &self,
-        company: &CompanyId,
-        status: Option<JobStatus>,
-        before: Option<(DateTime<Utc>, JobId)>,
-        limit: u64,
-    ) -> StoreResult<Vec<JobRecord>>;
+    /// The company's jobs that `query` selects ([`JobQuery`]: status, account, and a position
+    /// to continue from), newest first (`created_at`, then `id`, both descending), at most
+    /// `query.limit` (0 means 50; above 500 is an `InvalidInput` error).
+    async fn list_jobs(&self, company: &CompanyId, query: &JobQuery)
+        -> StoreResult<Vec<JobRecord>>;
 
     /// Leases up to `limit` due jobs to `worker` for `lease` and returns them (`limit` 0 returns
     /// none; above 500 is an error). Cross-tenant by design: workers serve every company.

@@ -79,7 +79,12 @@ test('a due job is published by one tick of a worker; a later one waits', async 
 
   const listed = await scheduler.list('acme', { status: 'scheduled', igUserId: ig })
   assert.deepEqual(listed.map((j) => j.id).sort(), [due.id, later.id].sort())
-  assert.equal((await scheduler.list('acme', { limit: 1 })).length, 1)
+  // Newest first, one page at a time.
+  const [newest] = await scheduler.list('acme', { limit: 1 })
+  assert.equal(newest.id, later.id)
+  const [older] = await scheduler.list('acme', { limit: 1, after: newest.id })
+  assert.equal(older.id, due.id)
+  assert.deepEqual(await scheduler.list('acme', { after: older.id }), [])
   assert.equal((await scheduler.list('other-company')).length, 0)
   assert.equal((await scheduler.get('acme', later.id)).id, later.id)
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::{at, company, Fixture};
 use crate::ids::{CompanyId, IgUserId, JobId};
-use crate::store::{JobRecord, JobStatus, StoreError};
+use crate::store::{JobQuery, JobRecord, JobStatus, StoreError};
 
 const LEASE: Duration = Duration::from_secs(300);
 
@@ -188,7 +188,8 @@ pub async fn job_update(f: &Fixture) {
     );
 }
 
-/// `list_jobs` filters by status, is newest first, pages with `before` and bounds the limit.
+/// `list_jobs` filters by status and account, is newest first, pages with `before` and bounds
+/// the limit.
 pub async fn job_list(f: &Fixture) {
     let b = f.backend();
     let acme = company("acme");
@@ -204,58 +205,61 @@ pub async fn job_list(f: &Fixture) {
         let mut j = job(&acme, &format!("j{i}"), &format!("k{i}"));
         j.status = status;
         j.created_at = at(10 - i as i64);
+        if i == 1 {
+            j.ig_user_id = IgUserId::new("17841400000000002");
+        }
         b.insert_job(j).await.expect("insert");
     }
-    let all: Vec<_> = b
-        .list_jobs(&acme, None, None, 0)
-        .await
-        .expect("list")
-        .into_iter()
-        .map(|j| j.id.into_inner())
-        .collect();
-    assert_eq!(all, ["j0", "j1", "j2", "j3"], "newest first");
-    let pending: Vec<_> = b
-        .list_jobs(&acme, Some(JobStatus::Pending), None, 10)
-        .await
-        .expect("list")
-        .into_iter()
-        .map(|j| j.id.into_inner())
-        .collect();
-    assert_eq!(pending, ["j0", "j2"]);
-    let first = b.list_jobs(&acme, None, None, 2).await.expect("list");
+    let ids = |jobs: Vec<JobRecord>| -> Vec<String> {
+        jobs.into_iter().map(|j| j.id.into_inner()).collect()
+    };
+    let list = |q: JobQuery| {
+        let (b, acme) = (f.backend(), acme.clone());
+        async move { b.list_jobs(&acme, &q).await.expect("list") }
+    };
+    assert_eq!(
+        ids(list(JobQuery::new()).await),
+        ["j0", "j1", "j2", "j3"],
+        "newest first"
+    );
+    assert_eq!(
+        ids(list(JobQuery::new().status(JobStatus::Pending).limit(10)).await),
+        ["j0", "j2"]
+    );
+    assert_eq!(
+        ids(list(JobQuery::new().account(IgUserId::new("17841400000000002"))).await),
+        ["j1"]
+    );
+    assert_eq!(
+        ids(list(JobQuery::new().account(IgUserId::new("17841400000000001"))).await),
+        ["j0", "j2", "j3"]
+    );
+    let first = list(JobQuery::new().limit(2)).await;
     assert_eq!(first.len(), 2);
     // The next page starts strictly after the last job of this one.
-    let last = first.last().expect("two");
-    let rest: Vec<_> = b
-        .list_jobs(&acme, None, Some((last.created_at, last.id.clone())), 10)
-        .await
-        .expect("list")
-        .into_iter()
-        .map(|j| j.id.into_inner())
-        .collect();
-    assert_eq!(rest, ["j2", "j3"]);
+    let last = first.last().expect("two").clone();
+    assert_eq!(
+        ids(list(JobQuery::new().after(&last).limit(10)).await),
+        ["j2", "j3"]
+    );
     // Equal creation times are ordered by id, and paging splits them without loss.
     for id in ["t-a", "t-b", "t-c"] {
         let mut j = job(&acme, id, &format!("k-{id}"));
         j.created_at = at(50);
         b.insert_job(j).await.expect("insert");
     }
-    let tie = b.list_jobs(&acme, None, None, 2).await.expect("list");
-    let ids: Vec<_> = tie.iter().map(|j| j.id.as_str()).collect();
-    assert_eq!(ids, ["t-c", "t-b"]);
-    let after_tie = b
-        .list_jobs(&acme, None, Some((at(50), JobId::new("t-b"))), 2)
+    let tie = list(JobQuery::new().limit(2)).await;
+    let tail = tie.last().expect("two").clone();
+    assert_eq!(ids(tie), ["t-c", "t-b"]);
+    assert_eq!(
+        ids(list(JobQuery::new().after(&tail).limit(2)).await),
+        ["t-a", "j0"]
+    );
+    assert!(list(JobQuery::new().status(JobStatus::Cancelled))
         .await
-        .expect("list");
-    let ids: Vec<_> = after_tie.iter().map(|j| j.id.as_str()).collect();
-    assert_eq!(ids, ["t-a", "j0"]);
-    assert!(b
-        .list_jobs(&acme, Some(JobStatus::Cancelled), None, 10)
-        .await
-        .expect("list")
         .is_empty());
     let err = b
-        .list_jobs(&acme, None, None, 501)
+        .list_jobs(&acme, &JobQuery::new().limit(501))
         .await
         .expect_err("limit");
     assert!(
@@ -806,7 +810,7 @@ pub async fn job_tenant_isolation(f: &Fixture) {
         .expect("find")
         .is_none());
     assert!(b
-        .list_jobs(&other, None, None, 0)
+        .list_jobs(&other, &JobQuery::new())
         .await
         .expect("list")
         .is_empty());

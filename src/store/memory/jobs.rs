@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use super::MemoryStore;
 use crate::ids::{CompanyId, JobId};
 use crate::store::error::{StoreError, StoreResult};
-use crate::store::records::{JobInsert, JobRecord, JobStatus};
+use crate::store::records::{JobInsert, JobQuery, JobRecord};
 use crate::store::traits::JobStore;
 use crate::store::util::{self, truncate_time};
 
@@ -92,25 +92,17 @@ impl JobStore for MemoryStore {
     async fn list_jobs(
         &self,
         company: &CompanyId,
-        status: Option<JobStatus>,
-        before: Option<(DateTime<Utc>, JobId)>,
-        limit: u64,
+        query: &JobQuery,
     ) -> StoreResult<Vec<JobRecord>> {
-        let limit = util::effective_limit(limit)?;
-        let before = before.map(|(t, id)| (truncate_time(t), id));
+        let limit = util::effective_limit(query.limit)?;
         let mut out: Vec<_> = self
             .lock()
             .jobs
             .values()
-            .filter(|j| &j.company == company && status.map_or(true, |s| j.status == s))
-            .filter(|j| {
-                before
-                    .as_ref()
-                    .map_or(true, |(t, id)| (j.created_at, &j.id) < (*t, id))
-            })
+            .filter(|j| &j.company == company && query.matches(j))
             .cloned()
             .collect();
-        out.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
+        out.sort_by(JobQuery::order);
         out.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         Ok(out)
     }

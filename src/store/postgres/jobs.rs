@@ -8,7 +8,7 @@ use sqlx::types::Json;
 use super::{backend, col, col_u32, parse_enum, PostgresStore};
 use crate::ids::{CompanyId, IgUserId, JobId};
 use crate::store::error::{StoreError, StoreResult};
-use crate::store::records::{JobInsert, JobRecord, JobStatus};
+use crate::store::records::{JobInsert, JobQuery, JobRecord, JobStatus};
 use crate::store::traits::JobStore;
 use crate::store::util::{self, to_i64, truncate_opt, truncate_time};
 
@@ -194,23 +194,23 @@ impl JobStore for PostgresStore {
     async fn list_jobs(
         &self,
         company: &CompanyId,
-        status: Option<JobStatus>,
-        before: Option<(DateTime<Utc>, JobId)>,
-        limit: u64,
+        query: &JobQuery,
     ) -> StoreResult<Vec<JobRecord>> {
-        let limit = to_i64("limit", util::effective_limit(limit)?)?;
-        let (before_at, before_id) = before.map_or((None, None), |(t, id)| {
-            (Some(truncate_time(t)), Some(id.as_str().to_owned()))
+        let limit = to_i64("limit", util::effective_limit(query.limit)?)?;
+        let (before_at, before_id) = query.before.as_ref().map_or((None, None), |(t, id)| {
+            (Some(truncate_time(*t)), Some(id.as_str()))
         });
         let sql = format!(
             "SELECT {COLUMNS} FROM jobs
              WHERE company = $1 AND ($2::text IS NULL OR status = $2)
-               AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4::text))
-             ORDER BY created_at DESC, id DESC LIMIT $5"
+               AND ($3::text IS NULL OR ig_user_id = $3)
+               AND ($4::timestamptz IS NULL OR (created_at, id) < ($4, $5::text))
+             ORDER BY created_at DESC, id DESC LIMIT $6"
         );
         sqlx::query(&sql)
             .bind(company.as_str())
-            .bind(status.map(JobStatus::as_str))
+            .bind(query.status.map(JobStatus::as_str))
+            .bind(query.ig_user_id.as_ref().map(IgUserId::as_str))
             .bind(before_at)
             .bind(before_id)
             .bind(limit)

@@ -7,7 +7,7 @@ use sqlx::sqlite::SqliteRow;
 use super::{backend, col, from_json, opt_time, parse_enum, time, to_json, SqliteStore};
 use crate::ids::{CompanyId, IgUserId, JobId};
 use crate::store::error::{StoreError, StoreResult};
-use crate::store::records::{JobInsert, JobRecord, JobStatus};
+use crate::store::records::{JobInsert, JobQuery, JobRecord, JobStatus};
 use crate::store::traits::JobStore;
 use crate::store::util::{self, to_i64, to_micros};
 
@@ -168,22 +168,22 @@ impl JobStore for SqliteStore {
     async fn list_jobs(
         &self,
         company: &CompanyId,
-        status: Option<JobStatus>,
-        before: Option<(DateTime<Utc>, JobId)>,
-        limit: u64,
+        query: &JobQuery,
     ) -> StoreResult<Vec<JobRecord>> {
-        let limit = to_i64("limit", util::effective_limit(limit)?)?;
-        let (before_at, before_id) = before.map_or((None, None), |(t, id)| {
-            (Some(to_micros(t)), Some(id.as_str().to_owned()))
+        let limit = to_i64("limit", util::effective_limit(query.limit)?)?;
+        let (before_at, before_id) = query.before.as_ref().map_or((None, None), |(t, id)| {
+            (Some(to_micros(*t)), Some(id.as_str()))
         });
         let sql = format!(
             "SELECT {COLUMNS} FROM jobs WHERE company = ?1 AND (?2 IS NULL OR status = ?2)
-               AND (?3 IS NULL OR created_at < ?3 OR (created_at = ?3 AND id < ?4))
-             ORDER BY created_at DESC, id DESC LIMIT ?5"
+               AND (?3 IS NULL OR ig_user_id = ?3)
+               AND (?4 IS NULL OR created_at < ?4 OR (created_at = ?4 AND id < ?5))
+             ORDER BY created_at DESC, id DESC LIMIT ?6"
         );
         sqlx::query(&sql)
             .bind(company.as_str())
-            .bind(status.map(JobStatus::as_str))
+            .bind(query.status.map(JobStatus::as_str))
+            .bind(query.ig_user_id.as_ref().map(IgUserId::as_str))
             .bind(before_at)
             .bind(before_id)
             .bind(limit)

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use instagraph::store::{
     truncate_time, AccountPage, AccountQuery, AccountRecord, AccountSortField, AccountStore,
-    JobInsert, JobRecord, JobStatus, JobStore, LoginKind, NewAccount, OAuthStateRecord,
+    JobInsert, JobQuery, JobRecord, JobStatus, JobStore, LoginKind, NewAccount, OAuthStateRecord,
     OAuthStateStore, SealedSecret, StoreError, StoreResult, TokenKind, TokenRecord, TokenStore,
     UpsertOutcome,
 };
@@ -468,21 +468,22 @@ impl JobStore for JsStore {
     async fn list_jobs(
         &self,
         company: &CompanyId,
-        status: Option<JobStatus>,
-        before: Option<(DateTime<Utc>, JobId)>,
-        limit: u64,
+        query: &JobQuery,
     ) -> StoreResult<Vec<JobRecord>> {
-        let limit = AccountQuery::new().limit(limit).effective_limit()?;
-        let (before_at, before_id) = match &before {
+        let limit = AccountQuery::new().limit(query.limit).effective_limit()?;
+        let (before_at, before_id) = match &query.before {
             Some((t, id)) => (time(&truncate_time(*t)), json!(id.as_str())),
             None => (Value::Null, Value::Null),
         };
         let args = vec![
             json!(company.as_str()),
-            json!(status.map(JobStatus::as_str)),
-            before_at,
-            before_id,
-            json!(limit),
+            json!({
+                "status": query.status.map(JobStatus::as_str),
+                "igUserId": query.ig_user_id.as_ref().map(IgUserId::as_str),
+                "beforeCreatedAt": before_at,
+                "beforeId": before_id,
+                "limit": limit,
+            }),
         ];
         self.call_parse("listJobs", args, |v| list(v, job_in(company)))
             .await

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use instagraph::store::{
     truncate_time, AccountPage, AccountQuery, AccountRecord, AccountSortField, AccountStore,
-    JobInsert, JobRecord, JobStatus, JobStore, LoginKind, NewAccount, OAuthStateRecord,
+    JobInsert, JobQuery, JobRecord, JobStore, LoginKind, NewAccount, OAuthStateRecord,
     OAuthStateStore, SealedSecret, StoreError, StoreResult, TokenKind, TokenRecord, TokenStore,
     UpsertOutcome, MAX_OAUTH_STATES_PER_COMPANY,
 };
@@ -709,24 +709,16 @@ impl JobStore for ForeignBackend {
     async fn list_jobs(
         &self,
         company: &CompanyId,
-        status: Option<JobStatus>,
-        before: Option<(DateTime<Utc>, JobId)>,
-        limit: u64,
+        query: &JobQuery,
     ) -> StoreResult<Vec<JobRecord>> {
-        let limit = effective_limit(limit)?;
-        let before = before.map(|(t, id)| (truncate_time(t), id));
+        let limit = effective_limit(query.limit)?;
         let _guard = self.lock.lock().await;
         let mut out: Vec<_> = self
             .jobs()?
             .into_iter()
-            .filter(|j| &j.company == company && status.map_or(true, |s| j.status == s))
-            .filter(|j| {
-                before
-                    .as_ref()
-                    .map_or(true, |(t, id)| (j.created_at, &j.id) < (*t, id))
-            })
+            .filter(|j| &j.company == company && query.matches(j))
             .collect();
-        out.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
+        out.sort_by(JobQuery::order);
         out.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         Ok(out)
     }
