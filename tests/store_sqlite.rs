@@ -237,7 +237,8 @@ async fn concurrent_opens_of_a_fresh_file_migrate_once() {
             vec![
                 (1, "init".to_owned()),
                 (2, "jobs_claimable".to_owned()),
-                (3, "job_versions".to_owned())
+                (3, "job_versions".to_owned()),
+                (4, "oauth_states_company".to_owned())
             ]
         );
     }
