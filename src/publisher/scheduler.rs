@@ -33,10 +33,17 @@
 //!
 //! # Leases
 //!
-//! A claim leases a job for [`WorkerOptions::lease`]; once the publisher writes the job's first
-//! step it holds the lease for [`PublisherConfig::lease`](super::PublisherConfig::lease)
-//! instead, renewing it as it goes, and the worker renews it too. A dead worker's jobs are
-//! therefore taken over after at most the longer of the two: keep them equal.
+//! A claim leases a job for [`WorkerOptions::lease`], and the worker renews it while the job
+//! waits for a free slot; once the run starts, the publisher holds the lease for
+//! [`PublisherConfig::lease`](super::PublisherConfig::lease) instead, renewing it as it goes. A
+//! dead worker's jobs are therefore taken over after at most the longer of the two: keep them
+//! equal.
+//!
+//! Every write of a job is a compare-and-swap on its version ([`JobRecord::version`]), and each
+//! claim holds its jobs under a lease owner of its own (`<worker id>/<claim>`): a run that
+//! stalled past its lease while another worker took the job over (even one started with the
+//! same id) fails its next write, which always comes before `media_publish`, and leaves the job
+//! to its new holder.
 
 use std::future::Future;
 use std::sync::Arc;
