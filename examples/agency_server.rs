@@ -5,7 +5,7 @@
 //! many workers run, because workers lease jobs from the store.
 //!
 //! ```text
-//! agency_server serve  [--listen 127.0.0.1:3000]
+//! agency_server serve  [--listen 127.0.0.1:3000] [--api-keys acme:KEY,…]
 //! agency_server worker [--id NAME] [--lease-ms 120000] [--poll-ms 1000] [--max-poll-ms 10000]
 //!                      [--batch 4] [--concurrency 4] [--retry-backoff-ms 30000] [--first-poll-ms 1000]
 //! common:              [--store sqlite:PATH|postgres://…] [--sandbox-url URL] [--app-id ID]
@@ -44,7 +44,8 @@
 //! export INSTAGRAM_MODE=sandbox INSTAGRAM_SANDBOX_URL=http://127.0.0.1:4000 \
 //!        INSTAGRAM_APP_ID=100000000000001 INSTAGRAM_APP_SECRET=… \
 //!        INSTAGRAM_REDIRECT_URI=http://localhost:3000/connect/callback \
-//!        INSTAGRAPH_STORE_URL=sqlite:/tmp/agency.db INSTAGRAPH_SEALING_KEY=…
+//!        INSTAGRAPH_STORE_URL=sqlite:/tmp/agency.db INSTAGRAPH_SEALING_KEY=… \
+//!        COMPANY_API_KEYS=acme:a-long-random-key
 //! cargo run --example agency_server -- serve --listen 127.0.0.1:3000 &
 //! cargo run --example agency_server -- serve --listen 127.0.0.1:3001 &
 //! cargo run --example agency_server -- worker --id worker-1 &
@@ -64,7 +65,7 @@ use axum::{Json, Router};
 use instagraph::accounts::ConnectRequest;
 use instagraph::publisher::{Publisher, PublisherConfig, Scheduler, WaitPolicy, WorkerOptions};
 use instagraph::store::{AccountQuery, Sealer, Store};
-use instagraph::{AccountManager, Client, CompanyId, Config, Error};
+use instagraph::{AccountManager, AuthError, Client, CompanyId, Config, Error};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -279,8 +280,9 @@ pub fn app(manager: AccountManager, keys: ApiKeys) -> Router {
         .with_state(AppState { manager, keys })
 }
 
-/// A refused request, or an SDK error as an HTTP answer: the caller's fault → 4xx, the
-/// service's (store, configuration) → 500, Meta's or the network's → 502.
+/// A refused request, or an SDK error as an HTTP answer: the caller's fault → 4xx with the
+/// SDK's message; the service's (store, configuration) → 500 and Meta's or the network's → 502,
+/// both with a fixed message (the detail goes to stderr).
 enum ApiError {
     Unauthenticated(&'static str),
     Forbidden(&'static str),
@@ -292,22 +294,30 @@ impl IntoResponse for ApiError {
         let (status, message) = match self {
             Self::Unauthenticated(why) => (StatusCode::UNAUTHORIZED, why.to_owned()),
             Self::Forbidden(why) => (StatusCode::FORBIDDEN, why.to_owned()),
-            Self::Sdk(e @ (Error::Store(_) | Error::Config { .. })) => {
-                // The detail (a driver's words, a setting's name) is the operator's: the log.
-                eprintln!("agency_server: {e}");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "the service failed; the error was logged".to_owned(),
-                )
-            }
-            Self::Sdk(e) => {
-                let status = match &e {
-                    Error::InvalidInput { .. } | Error::Auth(_) => StatusCode::BAD_REQUEST,
-                    Error::NotFound { .. } => StatusCode::NOT_FOUND,
-                    _ => StatusCode::BAD_GATEWAY,
-                };
+            // Its description is the query's (Meta's, or whoever crafted the link): not echoed.
+            Self::Sdk(Error::Auth(AuthError::ConsentDenied { .. })) => (
+                StatusCode::BAD_REQUEST,
+                "the connection was refused at Meta's consent screen".to_owned(),
+            ),
+            Self::Sdk(e @ (Error::InvalidInput { .. } | Error::Auth(_))) => {
                 // The SDK's messages never carry a token, so they can go back to the caller.
-                (status, e.to_string())
+                (StatusCode::BAD_REQUEST, e.to_string())
+            }
+            Self::Sdk(e @ Error::NotFound { .. }) => (StatusCode::NOT_FOUND, e.to_string()),
+            Self::Sdk(e) => {
+                // The detail (a driver's words, a transport error, a setting) is the
+                // operator's: the log.
+                eprintln!("agency_server: {e}");
+                match e {
+                    Error::Store(_) | Error::Config { .. } => (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "the service failed; the error was logged".to_owned(),
+                    ),
+                    _ => (
+                        StatusCode::BAD_GATEWAY,
+                        "Instagram failed or could not be reached; try again shortly".to_owned(),
+                    ),
+                }
             }
         };
         (status, Json(json!({ "error": message }))).into_response()

@@ -120,6 +120,17 @@ async fn routes_need_the_company_api_key() {
     assert_eq!(theirs["total"], 0, "globex sees none of acme's accounts");
 
     assert_eq!(get(&format!("{base}/healthz"), &[]).await.0, 200);
+
+    // Meta's error triple: the answer does not echo the query's description.
+    let (status, refused) = get(
+        &format!(
+            "{base}/connect/callback?error=access_denied&state=x&error_description=%3Cscript%3Ecall+555-0100"
+        ),
+        &[],
+    )
+    .await;
+    assert_eq!(status, 400, "{refused}");
+    assert!(!refused.to_string().contains("555"), "{refused}");
 }
 
 #[test]

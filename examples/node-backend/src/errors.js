@@ -147,4 +147,4 @@ function errorMiddleware(log) {
   }
 }
 
-module.exports = { ApiError, badRequest, forbidden, notFound, errorBody, errorMiddleware, logLine, FAILURES }
+module.exports = { ApiError, badRequest, forbidden, notFound, errorBody, errorMiddleware, logLine }

@@ -52,16 +52,17 @@ const CALLBACK_FAILED = 'The Instagram account could not be connected; start con
 
 /**
  * The error code for the frontend: `access_denied` (the user said no), `authorization_failed`
- * (Meta refused for another reason), `invalid_state`, `invalid_code`, or the service's code.
+ * (Meta refused for another reason), `invalid_state`, `invalid_code`, or else `code` (the
+ * service's code for the error).
  */
-function callbackError(err, params) {
+function callbackError(err, params, code) {
   // Meta's error triple: only the exact `access_denied` is taken from it.
   if (err instanceof ig.AuthError && err.errorClass === 'permissionMissing') {
     return params.get('error') === 'access_denied' ? 'access_denied' : 'authorization_failed'
   }
   if (err.field === 'state') return 'invalid_state'
   if (err instanceof ig.AuthError && err.field === 'code') return 'invalid_code'
-  return errorBody(err).body.error.code
+  return code
 }
 
 /**
@@ -85,9 +86,9 @@ function callback({ config, sdk, log }) {
       to.searchParams.set('accounts', String(connection.accounts.length))
       res.redirect(302, to.toString())
     } catch (err) {
-      const { status } = errorBody(err)
+      const { status, body } = errorBody(err)
       if (status >= 500) log(logLine(`${req.method} ${req.path}`, status, err))
-      const code = callbackError(err, params)
+      const code = callbackError(err, params, body.error.code)
       const to = new URL(config.frontend.errorUrl)
       to.searchParams.set('error', code)
       to.searchParams.set('message', CALLBACK_MESSAGES[code] ?? CALLBACK_FAILED)
