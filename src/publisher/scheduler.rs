@@ -49,7 +49,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use futures::future::join_all;
 use tokio::sync::{watch, Semaphore};
 
@@ -75,6 +75,13 @@ const MAX_LEASE: Duration = Duration::from_secs(24 * 3600);
 
 /// The longest retry backoff.
 const MAX_BACKOFF: Duration = Duration::from_secs(15 * 60);
+
+/// How far in the past a publish time may be (a year): older is a wrong year or unit, not "due
+/// now".
+const PUBLISH_AT_PAST_DAYS: i64 = 365;
+
+/// How far ahead a post may be scheduled (two years).
+const PUBLISH_AT_AHEAD_DAYS: i64 = 2 * 365;
 
 /// Schedules posts, lists, cancels and reschedules them, and makes [`Worker`]s that publish them
 /// when due. Cheap to clone; clones share one [`Publisher`].
@@ -113,7 +120,9 @@ impl Scheduler {
     }
 
     /// Schedules `post` on `ig_user_id` of `company` for `at` and returns the stored job
-    /// (`Scheduled`). A time in the past is allowed and means "due now".
+    /// (`Scheduled`). A time in the past is allowed and means "due now", as far back as a year;
+    /// `at` more than a year ago or more than two years ahead is refused with an
+    /// [`Error::InvalidInput`] naming `publish_at`.
     ///
     /// The post is validated as [`Publisher::publish`] would before anything is stored, and the
     /// account must be one of the company's ([`Error::NotFound`] otherwise). With an
@@ -128,6 +137,7 @@ impl Scheduler {
         at: DateTime<Utc>,
         idempotency_key: Option<String>,
     ) -> Result<JobRecord> {
+        check_publish_at(at, Utc::now())?;
         post.validate()?;
         let key = match idempotency_key {
             Some(key) => check_key(&key)?,
@@ -223,14 +233,16 @@ impl Scheduler {
     }
 
     /// Moves a `Scheduled` or `Deferred` job to `at` and returns it (`Scheduled`, due at `at`;
-    /// a time in the past means due now). Any other state, or a job a worker is running right
-    /// now, is refused with an [`Error::InvalidInput`] naming the state.
+    /// a time in the past means due now). `at` is bounded as in [`Scheduler::schedule`]. Any
+    /// other state, or a job a worker is running right now, is refused with an
+    /// [`Error::InvalidInput`] naming the state.
     pub async fn reschedule(
         &self,
         company: &CompanyId,
         job_id: &JobId,
         at: DateTime<Utc>,
     ) -> Result<JobRecord> {
+        check_publish_at(at, Utc::now())?;
         let Some(mut job) = self.acquire(company, job_id).await? else {
             let job = self.get(company, job_id).await?;
             return Err(refused("rescheduled", &job));
@@ -303,6 +315,27 @@ fn check_key(key: &str) -> Result<String> {
         ));
     }
     Ok(trimmed.to_owned())
+}
+
+/// Refuses a publish time more than a year before `now` or more than two years after it, before
+/// it reaches the store.
+fn check_publish_at(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<()> {
+    let earliest = now - TimeDelta::days(PUBLISH_AT_PAST_DAYS);
+    let latest = now + TimeDelta::days(PUBLISH_AT_AHEAD_DAYS);
+    if at < earliest || at > latest {
+        let show = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+        return Err(Error::invalid(
+            "publish_at",
+            format!(
+                "{} is out of range: a post is scheduled from a year ago ({}) to two years \
+                 ahead ({})",
+                show(at),
+                show(earliest),
+                show(latest)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn job_not_found(id: &JobId) -> Error {

@@ -162,6 +162,7 @@ test('SDK failures are InstagraphError subclasses with Meta-style fields', async
       assert.ok(e instanceof InstagraphError)
       assert.equal(e.name, 'AuthError')
       assert.match(e.message, /AccountManager\.finishConnect failed/)
+      assert.equal(e.field, 'state', 'an OAuth failure names the callback parameter at fault')
       for (const field of ['code', 'subcode', 'fbtraceId', 'errorClass', 'userTitle', 'userMessage']) {
         assert.ok(field in e, field)
       }

@@ -115,6 +115,17 @@ test('a due job is published by one tick of a worker; a later one waits', async 
   })
 })
 
+test('a publishAt more than a year ago or two years ahead is refused, naming publish_at', async () => {
+  for (const at of ['1900-01-01T00:00:00Z', '9999-12-31T00:00:00Z', 0]) {
+    await assert.rejects(scheduler.schedule('acme', ig, { kind: 'image', url: IMAGE }, at), (e) => {
+      assert.ok(e instanceof InvalidInputError, `${e.name}: ${e.message}`)
+      assert.equal(e.field, 'publish_at')
+      return true
+    })
+  }
+  assert.equal((await scheduler.list('acme')).filter((j) => Date.parse(j.publishAt) < Date.parse('2000-01-01')).length, 0)
+})
+
 test('cancel and reschedule', async () => {
   const job = await scheduler.schedule('acme', ig, { kind: 'image', url: IMAGE }, inAnHour())
   const moved = await scheduler.reschedule('acme', job.id, new Date(Date.now() + 7200 * 1000))

@@ -256,7 +256,8 @@ impl Scheduler {
 
     /// Schedules `post` for `publishAt` (a time in the past means due now) and resolves to the
     /// stored job (`scheduled`). The post is validated as `publish` would, and the account must
-    /// be one of the company's, before anything is stored.
+    /// be one of the company's, before anything is stored. A `publishAt` more than a year ago or
+    /// more than two years ahead is refused (`InvalidInputError`, `field: 'publish_at'`).
     #[napi(
         ts_args_type = "companyId: string, igUserId: string, post: Post, publishAt: Date | string | number, options?: ScheduleOptions | undefined | null",
         ts_return_type = "Promise<Job>"
@@ -383,7 +384,8 @@ impl Scheduler {
         .await
     }
 
-    /// Moves a `scheduled` or `deferred` job to `publishAt` and resolves to it (`scheduled`).
+    /// Moves a `scheduled` or `deferred` job to `publishAt` and resolves to it (`scheduled`);
+    /// `publishAt` is bounded as in `schedule`.
     #[napi(
         ts_args_type = "companyId: string, jobId: string, publishAt: Date | string | number",
         ts_return_type = "Promise<Job>"
