@@ -288,8 +288,7 @@ pub struct JobQuery {
     /// Only jobs strictly older than this `(created_at, id)` position: the last job of the
     /// previous page, to read further back.
     pub before: Option<(DateTime<Utc>, JobId)>,
-    /// At most this many; 0 means [`super::util::DEFAULT_BATCH`], above
-    /// [`super::util::MAX_BATCH`] is an `InvalidInput` error naming `limit`.
+    /// At most this many; 0 means 50, above 500 is an `InvalidInput` error naming `limit`.
     pub limit: u64,
 }
 

@@ -219,7 +219,7 @@ pub trait JobStore: Send + Sync {
     /// none; above 500 is an error). Cross-tenant by design: workers serve every company.
     ///
     /// Due means all of:
-    /// - a status that is not terminal ([`JobStatus::is_claimable`]): `Scheduled` and
+    /// - a status that is not terminal ([`JobStatus::is_claimable`](super::JobStatus::is_claimable)): `Scheduled` and
     ///   `Deferred` jobs waiting for their time, and also `Pending`, `ContainerCreated` and
     ///   `Publishing` jobs, so that the work of a crashed worker or publisher is taken over once
     ///   its lease lapses (whoever resumes such a job must check the container's status before
