@@ -131,13 +131,16 @@ impl AccountManager {
         }
         self.ensure_company(company).await?;
         let page = self.store.backend().query_accounts(company, &query).await?;
-        let items = stream::iter(page.items)
-            .map(|account| self.with_live_details(company, account))
-            .buffered(self.live.concurrency)
+        // Unordered, so that a slow account does not hold a slot once the others are done; the
+        // page's order is restored after.
+        let mut items = stream::iter(page.items.into_iter().enumerate())
+            .map(|(i, account)| async move { (i, self.with_live_details(company, account).await) })
+            .buffer_unordered(self.live.concurrency)
             .collect::<Vec<_>>()
             .await;
+        items.sort_unstable_by_key(|(i, _)| *i);
         Ok(AddedAccounts {
-            items,
+            items: items.into_iter().map(|(_, item)| item).collect(),
             total: page.total,
         })
     }
