@@ -233,6 +233,54 @@ async fn a_chunked_body_at_the_cap_passes() {
     assert_eq!(me.name.map(|n| n.len()), Some((64 << 10) - 23));
 }
 
+#[tokio::test]
+async fn the_upload_hosts_answer_is_capped_too() {
+    use instagraph::publisher::{MediaItem, MediaSource, Post, PublishOptions, Publisher};
+    let server = MockServer::start().await;
+    let (store, company) = company_with_accounts(1).await;
+    let ig = IgUserId::new("17841400000000000");
+    let client = client_at(&server.uri(), 1024);
+    let publisher = Publisher::new(AccountManager::new(client, store));
+    Mock::given(method("GET"))
+        .and(path(v(&format!("{ig}/content_publishing_limit"))))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [
+            {"quota_usage": 0, "config": {"quota_total": 50, "quota_duration": 86400}}
+        ]})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(v(&format!("{ig}/media"))))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "S9"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/ig-api-upload/v26.0/S9"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("x".repeat(4096)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("story.mov");
+    std::fs::write(&file, vec![1u8; 1000]).unwrap();
+    let err = publisher
+        .publish(
+            &company,
+            &ig,
+            Post::story(MediaItem::video(MediaSource::file(&file))),
+            PublishOptions::new(),
+        )
+        .await
+        .unwrap_err();
+    match &err {
+        Error::ResponseTooLarge { limit, context } => {
+            assert_eq!(*limit, 1024);
+            assert_eq!(context.method, "POST");
+        }
+        other => panic!("expected ResponseTooLarge, got {other:?}"),
+    }
+    assert!(!err.to_string().contains(TOKEN));
+}
+
 // ---- collecting a listing -----------------------------------------------------------------
 
 /// A media page of `n` items whose `next` link points at the same edge again.
