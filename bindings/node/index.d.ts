@@ -250,7 +250,10 @@ export interface JsStore {
   /** Assigns, or unassigns with `null`; returns how many rows changed. */
   assignClient(company: string, clientId: string | null, igUserIds: string[], now: StoreTime): Awaitable<number>
   removeAccount(company: string, igUserId: string): Awaitable<boolean>
-  removeAccountsOfUser(company: string, facebookUserId: string): Awaitable<number>
+  /** Deletes the company's rows of `facebookUserId` except those whose `tokenId` is in
+   * `keepTokenIds` (the tokens of other connections: the Rust side chooses them); returns how
+   * many. */
+  removeAccountsOfUser(company: string, facebookUserId: string, keepTokenIds: string[]): Awaitable<number>
   /** `false` when the state exists already (keep the first). */
   putState(state: StoredState): Awaitable<boolean>
   /** Removes and returns it, atomically (of concurrent takers exactly one gets it). */
@@ -297,7 +300,7 @@ export declare class MemoryJsStore implements JsStore {
   setAdded(company: string, igUserIds: string[], added: boolean, now: StoreTime): Promise<number>
   assignClient(company: string, clientId: string | null, igUserIds: string[], now: StoreTime): Promise<number>
   removeAccount(company: string, igUserId: string): Promise<boolean>
-  removeAccountsOfUser(company: string, facebookUserId: string): Promise<number>
+  removeAccountsOfUser(company: string, facebookUserId: string, keepTokenIds: string[]): Promise<number>
   putState(state: StoredState): Promise<boolean>
   takeState(state: string): Promise<StoredState | null>
   purgeExpiredStates(now: StoreTime): Promise<number>
@@ -852,7 +855,9 @@ export declare class Media {
   list(companyId: string, igUserId: string, options?: MediaListOptions | undefined | null): Promise<Paged<IgMedia>>
   /**
    * Every media of the account (or the newest `max`), newest first. Pages are fetched and
-   * decoded in Rust, one after the other, and handed to JS once as one array.
+   * decoded in Rust, one after the other, and handed to JS once as one array. Without `max`,
+   * at most 10 000 media: a longer listing (or a server that never stops linking pages) fails
+   * naming the limit instead of being read for ever.
    */
   listAll(companyId: string, igUserId: string, options?: MediaListAllOptions | undefined | null): Promise<IgMedia[]>
   /** The account's live stories (24 hours): `{ data, paging }`. */
@@ -1110,6 +1115,12 @@ export interface AccountManagerOptions {
    * key must too) unless `INSTAGRAPH_SEALING_KEY` is set; a `memory:` store generates one.
    */
   sealingKey?: string
+  /**
+   * For a JS store: how long one of its methods may take, in milliseconds, before the call
+   * fails with a `StoreError` naming the method (default 30 000). A Promise that never
+   * settles then fails the SDK call instead of hanging it.
+   */
+  storeTimeoutMs?: number
 }
 
 /** What to put in an authorize URL (`authorizeUrl`). */
@@ -1279,7 +1290,11 @@ export interface MediaKey {
 
 /** Options of `Media.listAll`. */
 export interface MediaListAllOptions {
-  /** Stop after this many media (default: all). */
+  /**
+   * Stop after this many media, the newest (default: all of them, up to 10 000: a longer
+   * listing fails with an `InvalidInputError` of code `TOO_MANY_ITEMS` naming the limit; pass
+   * `max` to read part of it).
+   */
   max?: number
   /** Items per page fetched (default 100, Meta's maximum: fewest round trips). */
   limit?: number
