@@ -253,7 +253,8 @@ impl ClientBuilder {
     /// The largest response body the client reads, in bytes (8 MiB by default, see
     /// [`crate::config::DEFAULT_MAX_RESPONSE_BYTES`]). A larger answer fails with
     /// [`crate::Error::ResponseTooLarge`] as soon as its `Content-Length` or the bytes received
-    /// so far exceed the limit; it is never read whole.
+    /// so far exceed the limit; it is never read whole. A batch answer carries the bodies of all
+    /// its operations: raise the limit for batches of large pages.
     pub fn max_response_bytes(mut self, bytes: u64) -> Self {
         self.max_response_bytes = Some(bytes);
         self
