@@ -10,9 +10,11 @@
 //!   zero, so every claimed job is due again at the next call: the table stays in a steady state
 //!   instead of filling with leased rows; throughput in jobs claimed per second.
 //!
-//! Run with `cargo bench --bench store_ops` (criterion prints `thrpt:` per operation). The
-//! SQLite database is a file in a temporary directory (WAL, `synchronous = NORMAL`); Postgres
-//! uses a fresh schema, dropped at the end.
+//! Run with `cargo bench --bench store_ops` (criterion prints `thrpt:` per operation). SQLite
+//! runs twice, on a file in a temporary directory (WAL): `sqlite` with the store's default
+//! `synchronous = FULL` (every commit on disk before it returns, so that a publish job's status
+//! survives a power cut) and `sqlite-normal` with `synchronous = NORMAL`, side by side, which is
+//! what `FULL` costs. Postgres uses a fresh schema, dropped at the end.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -21,7 +23,8 @@ use std::time::Duration;
 use chrono::Utc;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use instagraph::store::{
-    AccountQuery, AccountSort, AccountSortField, AccountSource, JobRecord, NewAccount, StoreBackend,
+    AccountQuery, AccountSort, AccountSortField, AccountSource, Durability, JobRecord, NewAccount,
+    SqliteStore, StoreBackend,
 };
 use instagraph::{CompanyId, IgUserId};
 
@@ -146,13 +149,19 @@ fn store_ops(c: &mut Criterion) {
         .expect("runtime");
 
     let dir = tempfile::tempdir().expect("tempdir");
-    let sqlite = rt
-        .block_on(instagraph::store::SqliteStore::open(
-            dir.path().join("bench.db"),
-        ))
-        .expect("open sqlite");
-    bench_backend(c, &rt, "sqlite", Arc::new(sqlite.clone()));
-    rt.block_on(sqlite.close());
+    for (name, durability) in [
+        ("sqlite", Durability::Full),
+        ("sqlite-normal", Durability::Normal),
+    ] {
+        let sqlite = rt
+            .block_on(SqliteStore::open_with(
+                dir.path().join(format!("{name}.db")),
+                durability,
+            ))
+            .expect("open sqlite");
+        bench_backend(c, &rt, name, Arc::new(sqlite.clone()));
+        rt.block_on(sqlite.close());
+    }
 
     match std::env::var("INSTAGRAPH_TEST_POSTGRES_URL") {
         Ok(url) if !url.is_empty() => {

@@ -5,7 +5,7 @@
 //! many workers run, because workers lease jobs from the store.
 //!
 //! ```text
-//! agency_server serve  [--listen 127.0.0.1:3000]
+//! agency_server serve  [--listen 127.0.0.1:3000] [--api-keys acme:KEY,…]
 //! agency_server worker [--id NAME] [--lease-ms 120000] [--poll-ms 1000] [--max-poll-ms 10000]
 //!                      [--batch 4] [--concurrency 4] [--retry-backoff-ms 30000] [--first-poll-ms 1000]
 //! common:              [--store sqlite:PATH|postgres://…] [--sandbox-url URL] [--app-id ID]
@@ -19,11 +19,20 @@
 //! `INSTAGRAM_SANDBOX_URL`, `INSTAGRAM_REDIRECT_URI`, see `Config::from_env`).
 //!
 //! Routes of `serve`:
-//! - `GET /connect/start?company=acme[&login=instagram]` → `{"url","state","expiresAt"}`;
+//! - `GET /connect/start[?company=acme&login=instagram]` → `{"url","state","expiresAt"}`;
 //! - `GET /connect/callback?code=…&state=…` (the redirect URI; Meta's query as is) →
 //!   `{"companyId","tokenId","userId","accounts":[{"igUserId","username"}]}`;
-//! - `GET /accounts?company=acme` → the company's stored accounts;
+//! - `GET /accounts[?company=acme]` → the company's stored accounts;
 //! - `GET /healthz` → `ok`.
+//!
+//! Authentication, as in the node-backend: each company has API keys, and every route but the
+//! callback (the user's browser, authenticated by the single-use OAuth state, which names the
+//! company that started the connect) and `/healthz` needs one, as `x-api-key: KEY` or
+//! `Authorization: Bearer KEY` (401 without a known key). The key decides the company; a
+//! `company` parameter, if given, must be the key's (403 otherwise). `serve` takes the keys from
+//! `COMPANY_API_KEYS` or `--api-keys` (`acme:key1,globex:key2,acme:key3`; at least 8
+//! characters, each key one company's; the environment keeps them out of the command line) and
+//! refuses to start without any.
 //!
 //! `worker` publishes due scheduled posts until SIGTERM or Ctrl-C, then finishes the posts it is
 //! publishing and hands the rest back.
@@ -35,7 +44,8 @@
 //! export INSTAGRAM_MODE=sandbox INSTAGRAM_SANDBOX_URL=http://127.0.0.1:4000 \
 //!        INSTAGRAM_APP_ID=100000000000001 INSTAGRAM_APP_SECRET=… \
 //!        INSTAGRAM_REDIRECT_URI=http://localhost:3000/connect/callback \
-//!        INSTAGRAPH_STORE_URL=sqlite:/tmp/agency.db INSTAGRAPH_SEALING_KEY=…
+//!        INSTAGRAPH_STORE_URL=sqlite:/tmp/agency.db INSTAGRAPH_SEALING_KEY=… \
+//!        COMPANY_API_KEYS=acme:a-long-random-key
 //! cargo run --example agency_server -- serve --listen 127.0.0.1:3000 &
 //! cargo run --example agency_server -- serve --listen 127.0.0.1:3001 &
 //! cargo run --example agency_server -- worker --id worker-1 &
@@ -44,18 +54,21 @@
 
 use std::collections::HashMap;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{Query, RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use instagraph::accounts::ConnectRequest;
 use instagraph::publisher::{Publisher, PublisherConfig, Scheduler, WaitPolicy, WorkerOptions};
 use instagraph::store::{AccountQuery, Sealer, Store};
-use instagraph::{AccountManager, Client, CompanyId, Config, Error};
+use instagraph::{AccountManager, AuthError, Client, CompanyId, Config, Error};
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 /// The line `serve` prints once it accepts connections, followed by its base URL.
 pub const LISTENING: &str = "agency_server listening on ";
@@ -163,72 +176,209 @@ pub async fn open_store_url(url: &str, sealer: Sealer) -> Result<Store, BoxError
 
 // ---- serve ----
 
+/// The shortest API key accepted.
+const MIN_KEY_LEN: usize = 8;
+
+/// The companies' API keys. Only their SHA-256 digests are kept, and a key is looked up by
+/// comparing it with every digest in constant time, so that timing says nothing about them.
+#[derive(Clone)]
+pub struct ApiKeys {
+    digests: Arc<Vec<([u8; 32], CompanyId)>>,
+}
+
+impl ApiKeys {
+    /// Reads `acme:key1,globex:key2,acme:key3` (commas or blanks between entries). Errors name
+    /// the entry by its position, never by its text: a malformed entry may still be a key.
+    pub fn parse(text: &str) -> Result<Self, BoxError> {
+        let mut digests: Vec<([u8; 32], CompanyId)> = Vec::new();
+        let entries = text.split(|c: char| c == ',' || c.is_whitespace());
+        for (n, entry) in entries.filter(|e| !e.is_empty()).enumerate() {
+            let n = n + 1;
+            let (company, key) = entry
+                .split_once(':')
+                .filter(|(c, k)| !c.is_empty() && !k.is_empty())
+                .ok_or_else(|| format!("API keys: entry {n} is not company:key"))?;
+            if key.chars().count() < MIN_KEY_LEN {
+                return Err(format!(
+                    "API keys: the key of entry {n} is shorter than {MIN_KEY_LEN} characters"
+                )
+                .into());
+            }
+            let digest: [u8; 32] = Sha256::digest(key.as_bytes()).into();
+            if let Some((_, owner)) = digests.iter().find(|(d, _)| *d == digest) {
+                if owner.as_str() != company {
+                    return Err(format!(
+                        "API keys: the key of entry {n} is also given to {owner}; a key belongs \
+                         to one company"
+                    )
+                    .into());
+                }
+                continue;
+            }
+            digests.push((digest, CompanyId::new(company)));
+        }
+        if digests.is_empty() {
+            return Err("API keys: none given (company:key, …)".into());
+        }
+        Ok(Self {
+            digests: Arc::new(digests),
+        })
+    }
+
+    /// The company whose key `given` is.
+    fn company(&self, given: &str) -> Option<CompanyId> {
+        let digest = Sha256::digest(given.as_bytes());
+        let mut found = None;
+        // Every digest is compared, found or not.
+        for (known, company) in self.digests.iter() {
+            if bool::from(known[..].ct_eq(&digest[..])) {
+                found = Some(company.clone());
+            }
+        }
+        found
+    }
+}
+
+/// The keys of `--api-keys`, or else of `COMPANY_API_KEYS`.
+fn api_keys(flags: &HashMap<String, String>) -> Result<ApiKeys, BoxError> {
+    match flags.get("api-keys") {
+        Some(text) => ApiKeys::parse(text),
+        None => ApiKeys::parse(&std::env::var("COMPANY_API_KEYS").map_err(|_| {
+            "set COMPANY_API_KEYS or --api-keys (company:key,…): every route but the callback \
+             needs a company's API key"
+        })?),
+    }
+}
+
+/// What the handlers share.
+#[derive(Clone)]
+struct AppState {
+    manager: AccountManager,
+    keys: ApiKeys,
+}
+
 async fn serve(manager: AccountManager, flags: &HashMap<String, String>) -> Result<(), BoxError> {
+    let keys = api_keys(flags)?;
     let listen = flags.get("listen").map_or("127.0.0.1:3000", String::as_str);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| format!("--listen {listen}: {e}"))?;
-    let app = Router::new()
-        .route("/connect/start", get(connect_start))
-        .route("/connect/callback", get(connect_callback))
-        .route("/accounts", get(accounts))
-        .route("/healthz", get(|| async { "ok" }))
-        .with_state(manager);
     println!("{LISTENING}http://{}", listener.local_addr()?);
-    axum::serve(listener, app)
+    axum::serve(listener, app(manager, keys))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())
 }
 
-/// An SDK error as an HTTP answer: the caller's fault → 400, Meta's or the network's → 502.
-struct ApiError(Error);
+/// The routes of `serve`, over `manager`, authenticated with `keys`.
+pub fn app(manager: AccountManager, keys: ApiKeys) -> Router {
+    Router::new()
+        .route("/connect/start", get(connect_start))
+        .route("/connect/callback", get(connect_callback))
+        .route("/accounts", get(accounts))
+        .route("/healthz", get(|| async { "ok" }))
+        .with_state(AppState { manager, keys })
+}
+
+/// A refused request, or an SDK error as an HTTP answer: the caller's fault → 4xx with the
+/// SDK's message; the service's (store, configuration) → 500 and Meta's or the network's → 502,
+/// both with a fixed message (the detail goes to stderr).
+enum ApiError {
+    Unauthenticated(&'static str),
+    Forbidden(&'static str),
+    Sdk(Error),
+}
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = match &self.0 {
-            Error::InvalidInput { .. } | Error::Auth(_) => StatusCode::BAD_REQUEST,
-            Error::NotFound { .. } => StatusCode::NOT_FOUND,
-            Error::Store(_) | Error::Config { .. } => StatusCode::INTERNAL_SERVER_ERROR,
-            _ => StatusCode::BAD_GATEWAY,
+        let (status, message) = match self {
+            Self::Unauthenticated(why) => (StatusCode::UNAUTHORIZED, why.to_owned()),
+            Self::Forbidden(why) => (StatusCode::FORBIDDEN, why.to_owned()),
+            // Its description is the query's (Meta's, or whoever crafted the link): not echoed.
+            Self::Sdk(Error::Auth(AuthError::ConsentDenied { .. })) => (
+                StatusCode::BAD_REQUEST,
+                "the connection was refused at Meta's consent screen".to_owned(),
+            ),
+            Self::Sdk(e @ (Error::InvalidInput { .. } | Error::Auth(_))) => {
+                // The SDK's messages never carry a token, so they can go back to the caller.
+                (StatusCode::BAD_REQUEST, e.to_string())
+            }
+            Self::Sdk(e @ Error::NotFound { .. }) => (StatusCode::NOT_FOUND, e.to_string()),
+            Self::Sdk(e) => {
+                // The detail (a driver's words, a transport error, a setting) is the
+                // operator's: the log.
+                eprintln!("agency_server: {e}");
+                match e {
+                    Error::Store(_) | Error::Config { .. } => (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "the service failed; the error was logged".to_owned(),
+                    ),
+                    _ => (
+                        StatusCode::BAD_GATEWAY,
+                        "Instagram failed or could not be reached; try again shortly".to_owned(),
+                    ),
+                }
+            }
         };
-        // The SDK's messages never carry a token, so they can go back to the caller.
-        (status, Json(json!({ "error": self.0.to_string() }))).into_response()
+        (status, Json(json!({ "error": message }))).into_response()
     }
 }
 
 impl From<Error> for ApiError {
     fn from(e: Error) -> Self {
-        Self(e)
+        Self::Sdk(e)
     }
 }
 
-fn company_param(params: &HashMap<String, String>) -> Result<CompanyId, ApiError> {
+/// The company of the request's API key (`x-api-key` or `Authorization: Bearer`); a `company`
+/// parameter must be that company.
+fn authenticate(
+    keys: &ApiKeys,
+    headers: &HeaderMap,
+    params: &HashMap<String, String>,
+) -> Result<CompanyId, ApiError> {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, key)| key.trim());
+    let key = headers
+        .get("x-api-key")
+        .and_then(|v| v.to_str().ok())
+        .or(bearer)
+        .filter(|k| !k.is_empty())
+        .ok_or(ApiError::Unauthenticated(
+            "send your API key in `x-api-key` or `Authorization: Bearer`",
+        ))?;
+    let company = keys
+        .company(key)
+        .ok_or(ApiError::Unauthenticated("unknown API key"))?;
     match params.get("company").map(|c| c.trim()) {
-        Some(c) if !c.is_empty() => Ok(CompanyId::new(c)),
-        _ => Err(ApiError(Error::InvalidInput {
-            field: "company",
-            reason: "the query parameter is missing or empty".into(),
-        })),
+        Some(given) if !given.is_empty() && given != company.as_str() => Err(ApiError::Forbidden(
+            "`company` is not the company of this API key",
+        )),
+        _ => Ok(company),
     }
 }
 
 async fn connect_start(
-    State(manager): State<AccountManager>,
+    State(state): State<AppState>,
+    headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
-    let company = company_param(&params)?;
+    let company = authenticate(&state.keys, &headers, &params)?;
     let request = match params.get("login").map(String::as_str) {
         None | Some("facebook") => ConnectRequest::facebook(company),
         Some("instagram") => ConnectRequest::instagram(company),
         Some(other) => {
-            return Err(ApiError(Error::InvalidInput {
+            return Err(ApiError::Sdk(Error::InvalidInput {
                 field: "login",
                 reason: format!("{other:?} is neither facebook nor instagram"),
             }))
         }
     };
-    let start = manager.start_connect(request).await?;
+    let start = state.manager.start_connect(request).await?;
     Ok(Json(json!({
         "url": start.url,
         "state": start.state,
@@ -237,10 +387,11 @@ async fn connect_start(
 }
 
 async fn connect_callback(
-    State(manager): State<AccountManager>,
+    State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
-    let connection = manager
+    let connection = state
+        .manager
         .finish_connect(query.as_deref().unwrap_or_default())
         .await?;
     let accounts: Vec<Value> = connection
@@ -257,11 +408,13 @@ async fn connect_callback(
 }
 
 async fn accounts(
-    State(manager): State<AccountManager>,
+    State(state): State<AppState>,
+    headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
-    let company = company_param(&params)?;
-    let page = manager
+    let company = authenticate(&state.keys, &headers, &params)?;
+    let page = state
+        .manager
         .store()
         .backend()
         .query_accounts(&company, &AccountQuery::default())

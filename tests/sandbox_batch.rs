@@ -59,7 +59,12 @@ async fn operations_answer_in_order() {
 
 #[tokio::test]
 async fn operation_tokens_and_outer_proof() {
-    let ctx = Ctx::new().await;
+    // The app requires appsecret_proof, so an operation's own token needs its own proof.
+    let ctx = Ctx::with_config(SandboxConfig {
+        require_appsecret_proof: true,
+        ..SandboxConfig::default()
+    })
+    .await;
     let alice = ctx.alice();
     let bob = ctx.token(BOB, instagraph::sandbox::Login::Facebook, true, None);
     let bob_proof = ctx.sb.appsecret_proof(&bob);

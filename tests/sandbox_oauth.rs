@@ -6,39 +6,6 @@ mod sandbox_support;
 use instagraph::sandbox::{InstagramTokenShape, SandboxConfig};
 use sandbox_support::*;
 
-fn fb_dialog(ctx: &Ctx, extra: &[(&str, &str)]) -> reqwest::RequestBuilder {
-    let mut q = vec![
-        ("client_id", ctx.sb.app_id().to_owned()),
-        ("redirect_uri", REDIRECT.to_owned()),
-        ("state", "st4te".to_owned()),
-        (
-            "scope",
-            "email,pages_show_list,business_management,instagram_basic,instagram_content_publish"
-                .to_owned(),
-        ),
-        ("response_type", "code".to_owned()),
-    ];
-    q.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
-    ctx.http
-        .get(ctx.url("www.facebook.com/v24.0/dialog/oauth"))
-        .query(&q)
-}
-
-async fn fb_code(ctx: &Ctx, user: &str) -> String {
-    let r = ctx
-        .send(fb_dialog(
-            ctx,
-            &[("sandbox_user", user), ("sandbox_approve", "1")],
-        ))
-        .await;
-    assert_eq!(r.status, 302);
-    let loc = r.header("location").expect("location");
-    assert!(loc.starts_with(REDIRECT), "{loc}");
-    let params = location_params(&loc);
-    assert_eq!(param(&params, "state"), Some("st4te"));
-    param(&params, "code").expect("code").to_owned()
-}
-
 async fn exchange(ctx: &Ctx, code: &str, redirect: &str, secret: &str) -> Resp {
     ctx.get_raw(
         &ctx.fb("oauth/access_token"),
@@ -55,7 +22,7 @@ async fn exchange(ctx: &Ctx, code: &str, redirect: &str, secret: &str) -> Resp {
 #[tokio::test]
 async fn facebook_shortcut_code_exchange_and_me() {
     let ctx = Ctx::new().await;
-    let code = fb_code(&ctx, ALICE).await;
+    let code = ctx.fb_code(ALICE).await;
     let r = exchange(&ctx, &code, REDIRECT, ctx.sb.app_secret()).await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["token_type"], "bearer");
@@ -81,7 +48,7 @@ async fn facebook_shortcut_code_exchange_and_me() {
 #[tokio::test]
 async fn facebook_consent_page_form_posts_back() {
     let ctx = Ctx::new().await;
-    let page = ctx.send(fb_dialog(&ctx, &[])).await;
+    let page = ctx.send(ctx.fb_dialog(&[])).await;
     assert_eq!(page.status, 200);
     let html = page.body.as_str().expect("html").to_owned();
     assert!(html.contains("Approve") && html.contains("Deny"));
@@ -139,14 +106,11 @@ async fn facebook_dialog_rejects_unknown_app_and_scopes() {
         .as_str()
         .is_some_and(|h| h.contains("Invalid App ID")));
     let r = ctx
-        .send(fb_dialog(&ctx, &[("scope", "instagram_business_basic")]))
+        .send(ctx.fb_dialog(&[("scope", "instagram_business_basic")]))
         .await;
     assert_eq!(r.status, 400);
     let r = ctx
-        .send(fb_dialog(
-            &ctx,
-            &[("sandbox_user", ALICE), ("sandbox_approve", "0")],
-        ))
+        .send(ctx.fb_dialog(&[("sandbox_user", ALICE), ("sandbox_approve", "0")]))
         .await;
     assert_eq!(r.status, 302);
 }
@@ -154,7 +118,7 @@ async fn facebook_dialog_rejects_unknown_app_and_scopes() {
 #[tokio::test]
 async fn facebook_code_failures() {
     let ctx = Ctx::new().await;
-    let code = fb_code(&ctx, ALICE).await;
+    let code = ctx.fb_code(ALICE).await;
     let r = exchange(&ctx, &code, REDIRECT, "wrong-secret").await;
     assert_graph_error(&r, 400, 1, None);
     assert_eq!(r.body["error"]["type"], "OAuthException");
@@ -181,7 +145,7 @@ async fn facebook_code_failures() {
 #[tokio::test]
 async fn facebook_long_lived_debug_token_and_disconnect() {
     let ctx = Ctx::new().await;
-    let code = fb_code(&ctx, ALICE).await;
+    let code = ctx.fb_code(ALICE).await;
     let short = exchange(&ctx, &code, REDIRECT, ctx.sb.app_secret())
         .await
         .body["access_token"]
@@ -264,33 +228,6 @@ async fn facebook_long_lived_debug_token_and_disconnect() {
     assert_graph_error(&r, 400, 190, Some(458));
 }
 
-async fn ig_code(ctx: &Ctx, user: &str) -> String {
-    let r = ctx
-        .send(
-            ctx.http
-                .get(ctx.url("www.instagram.com/oauth/authorize"))
-                .query(&[
-                    ("client_id", ctx.sb.app_id()),
-                    ("redirect_uri", REDIRECT),
-                    ("response_type", "code"),
-                    (
-                        "scope",
-                        "instagram_business_basic,instagram_business_content_publish",
-                    ),
-                    ("state", "igst"),
-                    ("sandbox_user", user),
-                    ("sandbox_approve", "1"),
-                ]),
-        )
-        .await;
-    assert_eq!(r.status, 302, "{:?}", r.body);
-    let loc = r.header("location").expect("location");
-    assert!(loc.ends_with("#_"), "Instagram appends #_: {loc}");
-    let params = location_params(&loc);
-    assert_eq!(param(&params, "state"), Some("igst"));
-    param(&params, "code").expect("code").to_owned()
-}
-
 async fn ig_exchange(ctx: &Ctx, code: &str) -> Resp {
     ctx.send(
         ctx.http
@@ -309,7 +246,7 @@ async fn ig_exchange(ctx: &Ctx, code: &str) -> Resp {
 #[tokio::test]
 async fn instagram_login_flat_shape_exchange_and_refresh() {
     let ctx = Ctx::new().await;
-    let code = ig_code(&ctx, IG_TRAVELS).await;
+    let code = ctx.ig_code(IG_TRAVELS).await;
     let r = ig_exchange(&ctx, &code).await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["user_id"], IG_TRAVELS);
@@ -394,7 +331,7 @@ async fn instagram_login_nested_shape_numeric_id_and_errors() {
         ..SandboxConfig::default()
     };
     let ctx = Ctx::with_config(config).await;
-    let code = ig_code(&ctx, "alice.travels").await;
+    let code = ctx.ig_code("alice.travels").await;
     let r = ig_exchange(&ctx, &code).await;
     let item = &r.body["data"][0];
     assert!(item["access_token"].is_string(), "{:?}", r.body);

@@ -208,7 +208,7 @@ async fn each_type_processes_for_its_configured_time() {
             &t,
             &[
                 ("media_type", "STORIES"),
-                ("image_url", "https://img.example.com/s.jpg"),
+                ("video_url", "https://cdn.example.com/s.mp4"),
             ],
         )
         .await;
@@ -228,7 +228,7 @@ async fn each_type_processes_for_its_configured_time() {
         reel_status["video_status"]["processing_phase"]["status"],
         "in_progress"
     );
-    // Processing times: image 10 s, carousel video 20 s, reel 30 s, story 40 s, and the
+    // Processing times: image 10 s, carousel video 20 s, reel 30 s, video story 40 s, and the
     // carousel 50 s after its last child (the video, at 20 s) → 70 s.
     let ids = [&image, &item_video, &reel, &story, &carousel];
     let steps: [(i64, [&str; 5]); 6] = [

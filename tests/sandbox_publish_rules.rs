@@ -7,7 +7,12 @@ use sandbox_support::*;
 
 #[tokio::test]
 async fn creation_errors() {
-    let ctx = Ctx::with_config(SandboxConfig::default()).await;
+    // Parameters a type does not take are refused here (by default they are ignored).
+    let ctx = Ctx::with_config(SandboxConfig {
+        reject_inapplicable_params: true,
+        ..SandboxConfig::default()
+    })
+    .await;
     let t = ctx.alice();
     let err = |params: Vec<(&'static str, String)>, code: i64, sub: Option<i64>| {
         let ctx = &ctx;
@@ -192,7 +197,12 @@ fn img_pair() -> (&'static str, &'static str) {
 
 #[tokio::test]
 async fn carousel_rules() {
-    let ctx = Ctx::with_config(instant()).await;
+    // The parent's media URL is refused here (by default it is ignored).
+    let ctx = Ctx::with_config(SandboxConfig {
+        reject_inapplicable_params: true,
+        ..instant()
+    })
+    .await;
     let t = ctx.alice();
     let item = |n: usize| {
         let ctx = &ctx;

@@ -155,7 +155,11 @@ async fn concurrent_connects_to_a_fresh_schema_migrate_once() {
     for s in &stores {
         assert_eq!(
             s.applied_migrations().await.expect("applied"),
-            [(1, "init".to_owned())],
+            [
+                (1, "init".to_owned()),
+                (2, "job_versions".to_owned()),
+                (3, "oauth_states_company".to_owned())
+            ],
             "recorded once"
         );
     }
@@ -165,7 +169,11 @@ async fn concurrent_connects_to_a_fresh_schema_migrate_once() {
         .expect("reconnect");
     assert_eq!(
         again.applied_migrations().await.expect("applied"),
-        [(1, "init".to_owned())]
+        [
+            (1, "init".to_owned()),
+            (2, "job_versions".to_owned()),
+            (3, "oauth_states_company".to_owned())
+        ]
     );
 }
 
@@ -231,6 +239,62 @@ async fn bad_urls_and_options_fail_before_connecting() {
     .await
     .expect_err("no server");
     assert!(!err.to_string().contains("hunter2"), "{err}");
+}
+
+/// Leases are timed by the database's clock: a host whose clock runs ten minutes ahead (or one
+/// far behind) neither takes a live lease nor gives itself a lease that outlives the others'
+/// view of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(instagraph_pg), ignore = "set INSTAGRAPH_TEST_POSTGRES_URL to run")]
+async fn leases_follow_the_database_clock_not_the_hosts() {
+    let (store, _guard) = fresh_store("clock").await;
+    let acme = CompanyId::new("acme");
+    let due = Utc::now() - chrono::Duration::minutes(1);
+    for key in ["a", "b"] {
+        let job = JobRecord::new(
+            acme.clone(),
+            IgUserId::new("1784"),
+            key,
+            serde_json::json!({}),
+        )
+        .scheduled(due);
+        store.insert_job(job).await.expect("insert");
+    }
+    let lease = Duration::from_secs(60);
+    // A host whose clock is a year behind still claims due jobs: "now" is the database's.
+    let behind = Utc::now() - chrono::Duration::days(365);
+    let claimed = store
+        .claim_due_jobs("slow-host", behind, lease, 1)
+        .await
+        .expect("claim");
+    assert_eq!(claimed.len(), 1);
+    let held = &claimed[0];
+    let until = held.lease_expires_at.expect("leased");
+    let from_now = until - Utc::now();
+    assert!(
+        from_now > chrono::Duration::seconds(50) && from_now <= chrono::Duration::seconds(61),
+        "the lease ends a minute after the database's now, not the caller's: {until}"
+    );
+    // A host ten minutes ahead sees the lease as live all the same.
+    let ahead = Utc::now() + chrono::Duration::minutes(10);
+    let second = store
+        .claim_due_jobs("fast-host", ahead, lease, 10)
+        .await
+        .expect("claim");
+    assert_eq!(second.len(), 1, "only the other job");
+    assert_ne!(second[0].id, held.id, "the live lease is not taken");
+    assert!(store
+        .acquire_job(&acme, &held.id, "fast-host", ahead, lease)
+        .await
+        .expect("acquire")
+        .is_none());
+    // Renewals are timed by the database too.
+    let renewed = store
+        .renew_lease(held, behind, Duration::from_secs(120))
+        .await
+        .expect("renew")
+        .expect("still held");
+    assert!(renewed - Utc::now() > chrono::Duration::seconds(110));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -187,7 +187,12 @@ async fn migrations_are_recorded_and_idempotent() {
     let applied = first.applied_migrations().await.expect("applied");
     assert_eq!(
         applied,
-        vec![(1, "init".to_owned()), (2, "jobs_claimable".to_owned())]
+        vec![
+            (1, "init".to_owned()),
+            (2, "jobs_claimable".to_owned()),
+            (3, "job_versions".to_owned()),
+            (4, "oauth_states_company".to_owned())
+        ]
     );
     first
         .upsert_accounts(
@@ -229,7 +234,12 @@ async fn concurrent_opens_of_a_fresh_file_migrate_once() {
     for s in &stores {
         assert_eq!(
             s.applied_migrations().await.expect("applied"),
-            vec![(1, "init".to_owned()), (2, "jobs_claimable".to_owned())]
+            vec![
+                (1, "init".to_owned()),
+                (2, "jobs_claimable".to_owned()),
+                (3, "job_versions".to_owned()),
+                (4, "oauth_states_company".to_owned())
+            ]
         );
     }
 }

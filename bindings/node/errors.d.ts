@@ -22,7 +22,9 @@ export declare class InstagraphError extends Error {
   readonly userTitle: string | null
   /** Meta's `error_user_msg`. */
   readonly userMessage: string | null
-  /** The field at fault (invalid input and configuration errors). */
+  /** The field at fault (invalid input and configuration errors); for an `AuthError` of an
+   * OAuth callback, the callback parameter: `state` (unknown, used, expired or another
+   * company's) or `code` (missing, used or refused). */
   readonly field: string | null
   /** The HTTP status of a Graph error. */
   readonly httpStatus: number | null

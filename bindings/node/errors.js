@@ -26,7 +26,9 @@ class InstagraphError extends Error {
     this.userTitle = fields.userTitle ?? null
     /** Meta's `error_user_msg` (safe to show to the user). */
     this.userMessage = fields.userMessage ?? null
-    /** The field at fault (invalid input and configuration errors). */
+    /** The field at fault (invalid input and configuration errors); for an `AuthError` of an
+     * OAuth callback, the callback parameter: `state` (unknown, used, expired or another
+     * company's) or `code` (missing, used or refused). */
     this.field = fields.field ?? null
     /** The HTTP status of a Graph error. */
     this.httpStatus = fields.httpStatus ?? null

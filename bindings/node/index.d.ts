@@ -971,7 +971,8 @@ export declare class Scheduler {
   /**
    * Schedules `post` for `publishAt` (a time in the past means due now) and resolves to the
    * stored job (`scheduled`). The post is validated as `publish` would, and the account must
-   * be one of the company's, before anything is stored.
+   * be one of the company's, before anything is stored. A `publishAt` more than a year ago or
+   * more than two years ahead is refused (`InvalidInputError`, `field: 'publish_at'`).
    */
   schedule(companyId: string, igUserId: string, post: Post, publishAt: Date | string | number, options?: ScheduleOptions | undefined | null): Promise<Job>
   /** The company's jobs, oldest first (at most 500), optionally filtered. */
@@ -984,7 +985,10 @@ export declare class Scheduler {
    * `InvalidInputError` naming its state.
    */
   cancel(companyId: string, jobId: string): Promise<Job>
-  /** Moves a `scheduled` or `deferred` job to `publishAt` and resolves to it (`scheduled`). */
+  /**
+   * Moves a `scheduled` or `deferred` job to `publishAt` and resolves to it (`scheduled`);
+   * `publishAt` is bounded as in `schedule`.
+   */
   reschedule(companyId: string, jobId: string, publishAt: Date | string | number): Promise<Job>
   /**
    * A worker named `workerId` (unique among the workers sharing the store: it is the lease

@@ -27,6 +27,9 @@
 
 const TERMINAL = new Set(['published', 'failed', 'cancelled'])
 
+/** The most OAuth states one company keeps (the crate's MAX_OAUTH_STATES_PER_COMPANY). */
+const MAX_STATES_PER_COMPANY = 1000
+
 /** Compares strings by code point, as Rust and SQL `COLLATE "C"` do (not by UTF-16 unit). */
 function compareText(a, b) {
   if (a === b) return 0
@@ -265,10 +268,18 @@ class MemoryJsStore {
 
   // ---- OAuth states (not tenant-scoped: the callback learns the company from the state) ------
 
-  /** Returns false when the state exists already (the first one is kept). */
+  /** Returns false when the state exists already (the first one is kept). Keeps at most
+   * MAX_STATES_PER_COMPANY states per company: beyond that, the company's oldest (createdAt, then
+   * state) are deleted. */
   async putState(state) {
     if (this.states.has(state.state)) return false
     this.states.set(state.state, copy(state))
+    const mine = [...this.states.values()]
+      .filter((s) => s.company === state.company)
+      .sort((a, b) => compareText(a.createdAt, b.createdAt) || compareText(a.state, b.state))
+    for (const old of mine.slice(0, Math.max(0, mine.length - MAX_STATES_PER_COMPANY))) {
+      this.states.delete(old.state)
+    }
     return true
   }
 
@@ -303,8 +314,9 @@ class MemoryJsStore {
       }
     }
     if (this.jobs.has(key(job.company, job.id))) return null
-    this.jobs.set(key(job.company, job.id), copy(job))
-    return { inserted: true, job: copy(job) }
+    const stored = { ...copy(job), version: 0 }
+    this.jobs.set(key(job.company, job.id), stored)
+    return { inserted: true, job: copy(stored) }
   }
 
   async getJob(company, id) {
@@ -319,21 +331,36 @@ class MemoryJsStore {
     return null
   }
 
-  /** Replaces everything but company, id, igUserId, idempotencyKey and createdAt. Returns false
-   * when the company has no such job. */
+  /** A compare-and-swap on `version`: when the stored job's version equals `job.version`,
+   * replaces everything but company, id, igUserId, idempotencyKey and createdAt, sets version to
+   * job.version + 1 and returns the stored job; when it differs, changes nothing and returns
+   * null. Returns false when the company has no such job. */
   async updateJob(job) {
     const row = this.jobs.get(key(job.company, job.id))
     if (!row) return false
+    if (row.version !== job.version) return null
     const { company, id, igUserId, idempotencyKey, createdAt } = row
-    this.jobs.set(key(company, id), { ...copy(job), company, id, igUserId, idempotencyKey, createdAt })
-    return true
+    const stored = { ...copy(job), company, id, igUserId, idempotencyKey, createdAt, version: row.version + 1 }
+    this.jobs.set(key(company, id), stored)
+    return copy(stored)
   }
 
-  /** Oldest first (createdAt, then id), optionally of one status, at most `limit`. */
-  async listJobs(company, status, limit) {
+  /** Newest first (createdAt, then id, both descending), at most `query.limit`: only jobs in
+   * `query.status` and of `query.igUserId` when those are not null, and only those strictly
+   * before (query.beforeCreatedAt, query.beforeId) when given. */
+  async listJobs(company, query) {
+    const { status, igUserId, beforeCreatedAt, beforeId, limit } = query
     return [...this.jobs.values()]
-      .filter((j) => j.company === company && (status === null || j.status === status))
-      .sort((a, b) => compareText(a.createdAt, b.createdAt) || compareText(a.id, b.id))
+      .filter(
+        (j) =>
+          j.company === company &&
+          (status === null || j.status === status) &&
+          (igUserId === null || j.igUserId === igUserId) &&
+          (beforeCreatedAt === null ||
+            compareText(j.createdAt, beforeCreatedAt) < 0 ||
+            (j.createdAt === beforeCreatedAt && compareText(j.id, beforeId) < 0)),
+      )
+      .sort((a, b) => compareText(b.createdAt, a.createdAt) || compareText(b.id, a.id))
       .slice(0, limit)
       .map(copy)
   }
@@ -341,7 +368,8 @@ class MemoryJsStore {
   /** Leases up to `limit` due jobs of every company to `worker` until `leaseExpiresAt`, in one
    * step. Due: not terminal, `scheduledAt` null or <= now, and no live lease (`leaseOwner` null
    * or `leaseExpiresAt <= now`). Order: scheduledAt (null first), createdAt, company, id.
-   * Claiming sets leaseOwner, leaseExpiresAt, updatedAt = now and adds 1 to attempts. */
+   * Claiming sets leaseOwner, leaseExpiresAt, updatedAt = now and adds 1 to attempts and to
+   * version. */
   async claimDueJobs(worker, now, leaseExpiresAt, limit) {
     const due = [...this.jobs.values()]
       .filter(
@@ -363,39 +391,41 @@ class MemoryJsStore {
       j.leaseExpiresAt = leaseExpiresAt
       j.updatedAt = now
       j.attempts += 1
+      j.version += 1
     }
     return due.map(copy)
   }
 
-  /** Leases one job to `worker` whatever its schedule, if it is not terminal and nobody else
-   * holds a live lease (the holder itself extends it). Sets leaseOwner, leaseExpiresAt and
-   * updatedAt; attempts stay. Returns the job, or null. */
+  /** Leases one job to `worker` whatever its schedule, if it is not terminal and no lease on it
+   * is live (not even one held under the same worker name). Sets leaseOwner, leaseExpiresAt and
+   * updatedAt and adds 1 to version; attempts stay. Returns the job, or null. */
   async acquireJob(company, id, worker, now, leaseExpiresAt) {
     const j = this.jobs.get(key(company, id))
     if (!j || TERMINAL.has(j.status)) return null
-    const free =
-      j.leaseOwner === null || j.leaseOwner === worker || j.leaseExpiresAt === null || j.leaseExpiresAt <= now
+    const free = j.leaseOwner === null || j.leaseExpiresAt === null || j.leaseExpiresAt <= now
     if (!free) return null
     j.leaseOwner = worker
     j.leaseExpiresAt = leaseExpiresAt
     j.updatedAt = now
+    j.version += 1
     return copy(j)
   }
 
-  /** Moves the lease end to `until` if `worker` is still leaseOwner. */
-  async renewLease(company, id, worker, until) {
+  /** Moves the lease end to `until` if the job is still at `version` and leased. */
+  async renewLease(company, id, version, until) {
     const j = this.jobs.get(key(company, id))
-    if (!j || j.leaseOwner !== worker) return false
+    if (!j || j.version !== version || j.leaseOwner === null) return false
     j.leaseExpiresAt = until
     return true
   }
 
-  /** Drops the lease if `worker` holds it. */
-  async releaseJob(company, id, worker) {
+  /** Drops the lease (adding 1 to version) if the job is still at `version` and leased. */
+  async releaseJob(company, id, version) {
     const j = this.jobs.get(key(company, id))
-    if (!j || j.leaseOwner !== worker) return false
+    if (!j || j.version !== version || j.leaseOwner === null) return false
     j.leaseOwner = null
     j.leaseExpiresAt = null
+    j.version += 1
     return true
   }
 }

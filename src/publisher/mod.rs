@@ -35,7 +35,7 @@
 //!    and the media (URL or carousel item index). No call is made when a check fails.
 //! 2. **Persist the job** in the store's [`JobStore`](crate::store::JobStore) under its
 //!    idempotency key (a UUID when the caller gives none), holding a lease
-//!    (`lease_owner` = this publisher's [`Publisher::instance_id`], `lease_expires_at` = now +
+//!    (`lease_owner` = this call's name under [`Publisher::instance_id`], `lease_expires_at` = now +
 //!    [`PublisherConfig::lease`]) so that scheduler workers leave it alone. A key already used:
 //!    a `Published` job returns its stored result at once ([`PublishResult::replayed`]); a job
 //!    in progress is resumed (after waiting for a live lease held elsewhere to end); a `Failed`
@@ -321,12 +321,13 @@ impl Publisher {
                 accounts,
                 config,
                 quota: QuotaBook::default(),
-                instance_id: format!("publisher-{}", uuid::Uuid::new_v4()),
+                instance_id: holder_name("publisher"),
             }),
         }
     }
 
-    /// The lease owner name of this publisher's immediate publishes.
+    /// The prefix of the lease owner names of this publisher's immediate publishes (each call
+    /// holds its job as `<instance_id>/<call>`).
     pub fn instance_id(&self) -> &str {
         &self.inner.instance_id
     }
@@ -369,7 +370,12 @@ impl Publisher {
             None => uuid::Uuid::new_v4().to_string(),
         };
         let progress = Progress::new(options.progress);
-        let owner = self.inner.instance_id.clone();
+        // One owner name per call: two calls of this publisher with one key are two holders.
+        let owner = format!(
+            "{}/{}",
+            self.inner.instance_id,
+            uuid::Uuid::new_v4().simple()
+        );
         let store = self.jobs();
         let existing = match store.find_job_by_key(company, &key).await? {
             Some(job) => job,
@@ -383,9 +389,7 @@ impl Publisher {
                 job.lease_owner = Some(owner.clone());
                 job.lease_expires_at = Some(Utc::now() + lease_chrono(self.inner.config.lease));
                 match store.insert_job(job).await? {
-                    JobInsert::Inserted(job) => {
-                        return self.run_publish(job, post, &owner, progress).await
-                    }
+                    JobInsert::Inserted(job) => return self.run_publish(job, post, progress).await,
                     JobInsert::Existing(job) => job,
                 }
             }
@@ -410,7 +414,7 @@ impl Publisher {
             Acquired::Owned(job) => {
                 // The stored post is the one this key stands for.
                 let stored = Post::from_payload(&job.payload).unwrap_or(post);
-                self.run_publish(job, stored, &owner, progress).await
+                self.run_publish(job, stored, progress).await
             }
         }
     }
@@ -418,8 +422,9 @@ impl Publisher {
     /// Takes over an existing job for `owner`, or returns it when it is finished (or once the
     /// live lease someone holds on it ends with the job finished).
     ///
-    /// A live lease is respected even when `owner` holds it: that is a concurrent `publish`
-    /// with the same key in this process, which must not run the job a second time.
+    /// Every takeover is a compare-and-swap on the job's version: of concurrent `publish` calls
+    /// with one key (in this process or others), exactly one gets the job; the others wait for
+    /// its outcome.
     async fn acquire(&self, job: JobRecord, owner: &str) -> Result<Acquired> {
         let store = self.jobs();
         let lease = self.inner.config.lease;
@@ -434,19 +439,17 @@ impl Publisher {
             match job.status {
                 JobStatus::Published | JobStatus::Cancelled => return Ok(Acquired::Done(job)),
                 JobStatus::Failed => {
-                    // Nothing was published: start it again (workers never claim a failed
-                    // job, so only another publish with this key could race here).
-                    job.status = JobStatus::Pending;
-                    job.error = None;
-                    job.lease_owner = Some(owner.to_owned());
-                    job.lease_expires_at = Some(now + lease_chrono(lease));
-                    job.updated_at = now;
-                    store.update_job(&job).await?;
-                    if store
-                        .renew_lease(&job.company, &job.id, owner, now + lease_chrono(lease))
-                        .await?
-                    {
-                        return Ok(Acquired::Owned(job));
+                    // Nothing was published: start it again, if nobody else did first.
+                    let restarted = JobRecord {
+                        status: JobStatus::Pending,
+                        error: None,
+                        lease_owner: Some(owner.to_owned()),
+                        lease_expires_at: Some(now + lease_chrono(lease)),
+                        updated_at: now,
+                        ..job.clone()
+                    };
+                    if let Some(stored) = store.update_job(&restarted).await? {
+                        return Ok(Acquired::Owned(stored));
                     }
                 }
                 _ if !live_lease => {
@@ -478,7 +481,6 @@ impl Publisher {
         &self,
         job: JobRecord,
         post: Post,
-        owner: &str,
         progress: Progress,
     ) -> Result<PublishResult> {
         let access = match self
@@ -489,7 +491,7 @@ impl Publisher {
         {
             Ok(a) => a,
             Err(e) => {
-                self.fail(job, owner, &e).await;
+                self.fail(job, &e).await;
                 return Err(e);
             }
         };
@@ -500,7 +502,6 @@ impl Publisher {
             ig: job.ig_user_id.clone(),
             post,
             job: tokio::sync::Mutex::new(job),
-            owner: owner.to_owned(),
             progress,
             uploaded: Default::default(),
         };
@@ -512,18 +513,21 @@ impl Publisher {
                     (Error::LeaseLost { .. }, _) => {}
                     (_, JobStatus::Publishing) => {
                         // Unknown outcome: leave it for a resume to settle.
-                        let _ = self.jobs().release_job(&job.company, &job.id, owner).await;
+                        let _ = self.jobs().release_job(&job).await;
                     }
-                    _ => self.fail(job, owner, &e).await,
+                    _ => self.fail(job, &e).await,
                 }
                 Err(e)
             }
         }
     }
 
-    /// Drives the run while renewing its lease every third of the lease.
+    /// Drives the run while renewing its lease: once at the start (a worker's claim may have
+    /// leased the job for a shorter time than [`PublisherConfig::lease`]), then every third of
+    /// the lease.
     async fn keep_lease(&self, run: &Run<'_>) -> Result<engine::Outcome> {
         let period = (self.inner.config.lease / 3).max(Duration::from_millis(200));
+        run.renew().await?;
         let work = run.drive();
         tokio::pin!(work);
         loop {
@@ -534,18 +538,19 @@ impl Publisher {
         }
     }
 
-    /// Marks a job `Failed` (nothing was published) and releases it.
-    async fn fail(&self, mut job: JobRecord, owner: &str, e: &Error) {
-        let store = self.jobs();
-        job.status = JobStatus::Failed;
-        job.error = Some(e.to_string());
-        job.lease_owner = None;
-        job.lease_expires_at = None;
-        job.updated_at = Utc::now();
-        if let Err(err) = store.update_job(&job).await {
-            tracing::warn!(job_id = %job.id, error = %err, "could not mark the job failed");
+    /// Marks a job `Failed` (nothing was published) and drops its lease, in one
+    /// compare-and-swap: a run that lost the job changes nothing.
+    async fn fail(&self, job: JobRecord, e: &Error) {
+        let job_id = job.id.clone();
+        match self.jobs().update_job(&failed(job, e)).await {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                tracing::debug!(job_id = %job_id, "the job changed hands; not marked failed")
+            }
+            Err(err) => {
+                tracing::warn!(job_id = %job_id, error = %err, "could not mark the job failed")
+            }
         }
-        let _ = store.release_job(&job.company, &job.id, owner).await;
     }
 
     /// Runs or resumes a stored job exactly once, as `worker`, and returns it updated. The
@@ -569,7 +574,7 @@ impl Publisher {
         }
         let post = match Post::from_payload(&job.payload).and_then(|p| p.validate().map(|_| p)) {
             Ok(p) => p,
-            Err(e) => return self.fail_job(job, worker, &e).await,
+            Err(e) => return self.fail_job(job, &e).await,
         };
         let access = match self
             .inner
@@ -579,7 +584,7 @@ impl Publisher {
         {
             Ok(a) => a,
             Err(e) if is_deferrable(&e) => return Err(e),
-            Err(e) => return self.fail_job(job, worker, &e).await,
+            Err(e) => return self.fail_job(job, &e).await,
         };
         let mut job = job;
         if job.lease_owner.as_deref() != Some(worker) {
@@ -606,7 +611,6 @@ impl Publisher {
             ig: job.ig_user_id.clone(),
             post,
             job: tokio::sync::Mutex::new(job),
-            owner: worker.to_owned(),
             progress: Progress::default(),
             uploaded: Default::default(),
         };
@@ -617,23 +621,18 @@ impl Publisher {
                 if is_deferrable(&e) || job.status == JobStatus::Publishing {
                     Err(e)
                 } else {
-                    self.fail_job(job, worker, &e).await
+                    self.fail_job(job, &e).await
                 }
             }
         }
     }
 
-    async fn fail_job(&self, job: JobRecord, worker: &str, e: &Error) -> Result<JobRecord> {
-        let store = self.jobs();
-        let mut job = job;
-        job.status = JobStatus::Failed;
-        job.error = Some(e.to_string());
-        job.lease_owner = None;
-        job.lease_expires_at = None;
-        job.updated_at = Utc::now();
-        store.update_job(&job).await?;
-        let _ = store.release_job(&job.company, &job.id, worker).await;
-        Ok(job)
+    async fn fail_job(&self, job: JobRecord, e: &Error) -> Result<JobRecord> {
+        let job_id = job.id.clone();
+        self.jobs()
+            .update_job(&failed(job, e))
+            .await?
+            .ok_or(Error::LeaseLost { job_id })
     }
 
     /// The job stored under an idempotency key.
@@ -719,6 +718,34 @@ impl Publisher {
             .set_comments_enabled(enabled)
             .await?;
         Ok(())
+    }
+}
+
+/// A lease holder's name that says where it runs: `<kind>-<host>-<pid>-<random>`. Leases are
+/// fenced by the job's version, not by this name; the name is for people reading the jobs
+/// (which host and process holds this one?), and the random part keeps two holders in one
+/// process apart.
+pub(crate) fn holder_name(kind: &str) -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "host".to_owned());
+    let random = uuid::Uuid::new_v4().simple().to_string();
+    format!("{kind}-{host}-{}-{}", std::process::id(), &random[..8])
+}
+
+/// `job` marked `Failed` with `e`, its lease dropped.
+fn failed(job: JobRecord, e: &Error) -> JobRecord {
+    JobRecord {
+        status: JobStatus::Failed,
+        error: Some(e.to_string()),
+        lease_owner: None,
+        lease_expires_at: None,
+        updated_at: Utc::now(),
+        ..job
     }
 }
 

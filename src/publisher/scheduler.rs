@@ -33,23 +33,30 @@
 //!
 //! # Leases
 //!
-//! A claim leases a job for [`WorkerOptions::lease`]; once the publisher writes the job's first
-//! step it holds the lease for [`PublisherConfig::lease`](super::PublisherConfig::lease)
-//! instead, renewing it as it goes, and the worker renews it too. A dead worker's jobs are
-//! therefore taken over after at most the longer of the two: keep them equal.
+//! A claim leases a job for [`WorkerOptions::lease`], and the worker renews it while the job
+//! waits for a free slot; once the run starts, the publisher holds the lease for
+//! [`PublisherConfig::lease`](super::PublisherConfig::lease) instead, renewing it as it goes. A
+//! dead worker's jobs are therefore taken over after at most the longer of the two: keep them
+//! equal.
+//!
+//! Every write of a job is a compare-and-swap on its version ([`JobRecord::version`]), and each
+//! claim holds its jobs under a lease owner of its own (`<worker id>/<claim>`): a run that
+//! stalled past its lease while another worker took the job over (even one started with the
+//! same id) fails its next write, which always comes before `media_publish`, and leaves the job
+//! to its new holder.
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use futures::future::join_all;
 use tokio::sync::{watch, Semaphore};
 
 use super::{Post, Publisher, MAX_IDEMPOTENCY_KEY_LEN};
 use crate::error::{Error, ErrorClass, Result};
 use crate::ids::{CompanyId, IgUserId, JobId};
-use crate::store::{truncate_time, JobRecord, JobStatus, StoreBackend};
+use crate::store::{truncate_time, JobQuery, JobRecord, JobStatus, StoreBackend};
 
 /// How long cancel and reschedule hold a job while they change it.
 const EDIT_LEASE: Duration = Duration::from_secs(30);
@@ -68,6 +75,13 @@ const MAX_LEASE: Duration = Duration::from_secs(24 * 3600);
 
 /// The longest retry backoff.
 const MAX_BACKOFF: Duration = Duration::from_secs(15 * 60);
+
+/// How far in the past a publish time may be (a year): older is a wrong year or unit, not "due
+/// now".
+const PUBLISH_AT_PAST_DAYS: i64 = 365;
+
+/// How far ahead a post may be scheduled (two years).
+const PUBLISH_AT_AHEAD_DAYS: i64 = 2 * 365;
 
 /// Schedules posts, lists, cancels and reschedules them, and makes [`Worker`]s that publish them
 /// when due. Cheap to clone; clones share one [`Publisher`].
@@ -106,7 +120,9 @@ impl Scheduler {
     }
 
     /// Schedules `post` on `ig_user_id` of `company` for `at` and returns the stored job
-    /// (`Scheduled`). A time in the past is allowed and means "due now".
+    /// (`Scheduled`). A time in the past is allowed and means "due now", as far back as a year;
+    /// `at` more than a year ago or more than two years ahead is refused with an
+    /// [`Error::InvalidInput`] naming `publish_at`.
     ///
     /// The post is validated as [`Publisher::publish`] would before anything is stored, and the
     /// account must be one of the company's ([`Error::NotFound`] otherwise). With an
@@ -121,6 +137,7 @@ impl Scheduler {
         at: DateTime<Utc>,
         idempotency_key: Option<String>,
     ) -> Result<JobRecord> {
+        check_publish_at(at, Utc::now())?;
         post.validate()?;
         let key = match idempotency_key {
             Some(key) => check_key(&key)?,
@@ -137,15 +154,38 @@ impl Scheduler {
         Ok(self.store().insert_job(job).await?.into_record())
     }
 
-    /// The company's jobs (scheduled or not), optionally only those in `status`, oldest first;
-    /// at most [`LIST_LIMIT`]. A deferred or failed job says why in `error`, and when it is due
-    /// again in `scheduled_at`.
+    /// The company's newest jobs (scheduled or not), optionally only those in `status`, newest
+    /// first; at most [`LIST_LIMIT`]. A deferred or failed job says why in `error`, and when it
+    /// is due again in `scheduled_at`. [`Scheduler::list_page`] filters by account and reads
+    /// further back.
     pub async fn list(
         &self,
         company: &CompanyId,
         status: Option<JobStatus>,
     ) -> Result<Vec<JobRecord>> {
-        Ok(self.store().list_jobs(company, status, LIST_LIMIT).await?)
+        let query = JobQuery {
+            status,
+            limit: LIST_LIMIT,
+            ..JobQuery::new()
+        };
+        self.list_page(company, query, None).await
+    }
+
+    /// One page of the company's jobs that `query` selects (status, account, page size: 0
+    /// means 50, above [`LIST_LIMIT`] is an [`Error::InvalidInput`] naming `limit`), newest
+    /// first. `after` continues a listing from the last job of the previous page
+    /// ([`Error::NotFound`] when the company has no such job).
+    pub async fn list_page(
+        &self,
+        company: &CompanyId,
+        query: JobQuery,
+        after: Option<&JobId>,
+    ) -> Result<Vec<JobRecord>> {
+        let query = match after {
+            Some(id) => query.after(&self.get(company, id).await?),
+            None => query,
+        };
+        Ok(self.store().list_jobs(company, &query).await?)
     }
 
     /// One job of the company ([`Error::NotFound`] when it has none by that id).
@@ -183,26 +223,26 @@ impl Scheduler {
                 job.lease_owner = None;
                 job.lease_expires_at = None;
                 job.updated_at = truncate_time(Utc::now());
-                self.store().update_job(&job).await?;
-                Ok(job)
+                self.write_edit(job).await
             }
             _ => {
-                let holder = job.lease_owner.clone().unwrap_or_default();
-                self.store().release_job(company, job_id, &holder).await?;
+                self.store().release_job(&job).await?;
                 Err(refused("cancelled", &job))
             }
         }
     }
 
     /// Moves a `Scheduled` or `Deferred` job to `at` and returns it (`Scheduled`, due at `at`;
-    /// a time in the past means due now). Any other state, or a job a worker is running right
-    /// now, is refused with an [`Error::InvalidInput`] naming the state.
+    /// a time in the past means due now). `at` is bounded as in [`Scheduler::schedule`]. Any
+    /// other state, or a job a worker is running right now, is refused with an
+    /// [`Error::InvalidInput`] naming the state.
     pub async fn reschedule(
         &self,
         company: &CompanyId,
         job_id: &JobId,
         at: DateTime<Utc>,
     ) -> Result<JobRecord> {
+        check_publish_at(at, Utc::now())?;
         let Some(mut job) = self.acquire(company, job_id).await? else {
             let job = self.get(company, job_id).await?;
             return Err(refused("rescheduled", &job));
@@ -215,26 +255,36 @@ impl Scheduler {
                 job.lease_owner = None;
                 job.lease_expires_at = None;
                 job.updated_at = truncate_time(Utc::now());
-                self.store().update_job(&job).await?;
-                Ok(job)
+                self.write_edit(job).await
             }
             _ => {
-                let holder = job.lease_owner.clone().unwrap_or_default();
-                self.store().release_job(company, job_id, &holder).await?;
+                self.store().release_job(&job).await?;
                 Err(refused("rescheduled", &job))
             }
         }
     }
 
-    /// A worker named `worker_id` with the default [`WorkerOptions`]. The id must be unique
-    /// among the workers sharing the store (it is the lease owner); a process's hostname and
-    /// pid plus a counter do.
+    /// A worker named `worker_id` with the default [`WorkerOptions`]. The id names the worker in
+    /// logs and in the jobs' `lease_owner` (`<worker_id>/<claim>`): every claim gets a lease
+    /// owner of its own, so two workers given the same id by mistake (say `worker-1` in every
+    /// container) still never hold one job together.
     pub fn worker(&self, worker_id: impl Into<String>) -> Worker {
         Worker {
             scheduler: self.clone(),
             id: worker_id.into(),
             options: WorkerOptions::default(),
         }
+    }
+
+    /// Writes an edited job leased by [`Scheduler::acquire`]; the edit lease is short, so a
+    /// write that finds the job changed means the edit stalled past it and someone else took
+    /// the job: [`Error::LeaseLost`].
+    async fn write_edit(&self, job: JobRecord) -> Result<JobRecord> {
+        let job_id = job.id.clone();
+        self.store()
+            .update_job(&job)
+            .await?
+            .ok_or(Error::LeaseLost { job_id })
     }
 
     /// Leases the job for an edit under a fresh holder name. `None` when it is terminal, leased
@@ -265,6 +315,27 @@ fn check_key(key: &str) -> Result<String> {
         ));
     }
     Ok(trimmed.to_owned())
+}
+
+/// Refuses a publish time more than a year before `now` or more than two years after it, before
+/// it reaches the store.
+fn check_publish_at(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<()> {
+    let earliest = now - TimeDelta::days(PUBLISH_AT_PAST_DAYS);
+    let latest = now + TimeDelta::days(PUBLISH_AT_AHEAD_DAYS);
+    if at < earliest || at > latest {
+        let show = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+        return Err(Error::invalid(
+            "publish_at",
+            format!(
+                "{} is out of range: a post is scheduled from a year ago ({}) to two years \
+                 ahead ({})",
+                show(at),
+                show(earliest),
+                show(latest)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn job_not_found(id: &JobId) -> Error {
@@ -519,9 +590,13 @@ impl Worker {
     }
 
     async fn tick(&self, stop: &watch::Receiver<bool>) -> Result<TickReport> {
+        // A lease owner of its own per claim: a job this worker claims again (its run stalled
+        // past the lease) is another holder, and so is a job of another worker configured with
+        // the same id by mistake.
+        let owner = format!("{}/{}", self.id, uuid::Uuid::new_v4().simple());
         let jobs = self
             .store()
-            .claim_due_jobs(&self.id, Utc::now(), self.options.lease, self.options.batch)
+            .claim_due_jobs(&owner, Utc::now(), self.options.lease, self.options.batch)
             .await?;
         let mut report = TickReport {
             claimed: jobs.len() as u64,
@@ -534,7 +609,7 @@ impl Worker {
         let permits = Semaphore::new(self.options.concurrency);
         let outcomes = join_all(
             jobs.into_iter()
-                .map(|job| self.run_job(job, &permits, stop)),
+                .map(|job| self.run_job(job, &owner, &permits, stop)),
         )
         .await;
         for outcome in outcomes {
@@ -547,71 +622,48 @@ impl Worker {
         self.scheduler.store()
     }
 
-    /// Runs one claimed job, keeping its lease alive from the claim until the run ends.
+    /// Runs one claimed job. While it waits for a free slot the worker keeps the claim's lease
+    /// alive; once it runs, the publisher holds and renews the lease itself (every write of the
+    /// run moves the job's version on, so a second renewer would only get in the way).
     async fn run_job(
         &self,
         job: JobRecord,
+        owner: &str,
         permits: &Semaphore,
         stop: &watch::Receiver<bool>,
     ) -> Outcome {
         let (company, id) = (job.company.clone(), job.id.clone());
-        let run = async {
-            let Ok(_permit) = permits.acquire().await else {
-                return None;
-            };
-            if *stop.borrow() {
-                return None;
-            }
-            Some(
-                self.scheduler
-                    .inner
-                    .publisher
-                    .execute_job(job, &self.id)
-                    .await,
-            )
-        };
-        tokio::pin!(run);
-        let result = tokio::select! {
-            result = &mut run => result,
-            () = self.keep_lease(&company, &id) => {
-                // The publisher gives the lease back as its last step: a terminal job is our
-                // run finishing, so let it return. Otherwise another worker owns the job now.
-                match self.store().get_job(&company, &id).await {
-                    Ok(Some(job)) if job.status.is_terminal() => run.await,
-                    _ => {
-                        tracing::warn!(worker = %self.id, job = %id,
-                            "lost the lease; leaving the job");
-                        return Outcome::Released;
-                    }
-                }
+        let permit = tokio::select! {
+            permit = permits.acquire() => permit.ok(),
+            () = self.keep_lease(&job) => {
+                tracing::warn!(worker = %self.id, job = %id, "lost the lease; leaving the job");
+                return Outcome::Released;
             }
         };
-        match result {
-            None => {
-                if let Err(e) = self.store().release_job(&company, &id, &self.id).await {
-                    tracing::warn!(worker = %self.id, job = %id, error = %e, "release failed");
-                }
-                Outcome::Released
+        if permit.is_none() || *stop.borrow() {
+            if let Err(e) = self.store().release_job(&job).await {
+                tracing::warn!(worker = %self.id, job = %id, error = %e, "release failed");
             }
-            Some(result) => self.settle(&company, &id, result).await,
+            return Outcome::Released;
         }
+        let result = self.scheduler.inner.publisher.execute_job(job, owner).await;
+        self.settle(&company, &id, owner, result).await
     }
 
-    /// Renews the lease every third of its length; returns only when it is lost (taken over,
-    /// or not renewed before it lapsed).
-    async fn keep_lease(&self, company: &CompanyId, id: &JobId) {
+    /// Renews the lease of a claimed job every third of its length; returns only when it is
+    /// lost (taken over, or not renewed before it lapsed).
+    async fn keep_lease(&self, job: &JobRecord) {
         let lease = self.options.lease;
         let every = lease / 3;
         let mut held_until = tokio::time::Instant::now() + lease;
         loop {
             tokio::time::sleep(every).await;
             let sent = tokio::time::Instant::now();
-            let until = time_after(Utc::now(), lease);
-            match self.store().renew_lease(company, id, &self.id, until).await {
-                Ok(true) => held_until = sent + lease,
-                Ok(false) => return,
+            match self.store().renew_lease(job, Utc::now(), lease).await {
+                Ok(Some(_)) => held_until = sent + lease,
+                Ok(None) => return,
                 Err(e) => {
-                    tracing::warn!(worker = %self.id, job = %id, error = %e, "lease renewal failed");
+                    tracing::warn!(worker = %self.id, job = %job.id, error = %e, "lease renewal failed");
                     if tokio::time::Instant::now() + every >= held_until {
                         return;
                     }
@@ -621,11 +673,17 @@ impl Worker {
     }
 
     /// Records how a run ended, and releases the lease.
-    async fn settle(&self, company: &CompanyId, id: &JobId, result: Result<JobRecord>) -> Outcome {
+    async fn settle(
+        &self,
+        company: &CompanyId,
+        id: &JobId,
+        owner: &str,
+        result: Result<JobRecord>,
+    ) -> Outcome {
         let err = match result {
             Ok(job) => {
-                if job.lease_owner.as_deref() == Some(self.id.as_str()) {
-                    if let Err(e) = self.store().release_job(company, id, &self.id).await {
+                if job.lease_owner.as_deref() == Some(owner) {
+                    if let Err(e) = self.store().release_job(&job).await {
                         tracing::warn!(worker = %self.id, job = %id, error = %e, "release failed");
                     }
                 }
@@ -640,7 +698,7 @@ impl Worker {
             Err(Error::LeaseLost { .. }) => return Outcome::Released,
             Err(err) => err,
         };
-        match self.record_failure(company, id, &err).await {
+        match self.record_failure(company, id, owner, &err).await {
             Ok(outcome) => outcome,
             Err(e) => {
                 // The lease lapses on its own and another worker resumes the job.
@@ -651,20 +709,23 @@ impl Worker {
         }
     }
 
+    /// Records a failed run on the job, if `owner` (this claim) still holds it: the read and
+    /// the write are a compare-and-swap on the job's version.
     async fn record_failure(
         &self,
         company: &CompanyId,
         id: &JobId,
+        owner: &str,
         err: &Error,
     ) -> Result<Outcome> {
         let Some(mut job) = self.store().get_job(company, id).await? else {
             return Ok(Outcome::Released);
         };
-        if job.lease_owner.as_deref() != Some(self.id.as_str()) {
+        if job.lease_owner.as_deref() != Some(owner) {
             return Ok(Outcome::Released);
         }
         if job.status.is_terminal() {
-            self.store().release_job(company, id, &self.id).await?;
+            self.store().release_job(&job).await?;
             return Ok(match job.status {
                 JobStatus::Published => Outcome::Published,
                 JobStatus::Failed => Outcome::Failed,
@@ -699,7 +760,9 @@ impl Worker {
         job.lease_owner = None;
         job.lease_expires_at = None;
         job.updated_at = now;
-        self.store().update_job(&job).await?;
+        if self.store().update_job(&job).await?.is_none() {
+            return Ok(Outcome::Released);
+        }
         tracing::info!(worker = %self.id, job = %id, status = %job.status,
             error = job.error.as_deref().unwrap_or(""), "job run failed");
         Ok(outcome)

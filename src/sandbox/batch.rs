@@ -1,4 +1,5 @@
-//! Batch requests: `POST /` (also `POST /vN.M/`) on graph.facebook.com with
+//! Batch requests: `POST /` (also `POST /vN.M/`, or any other path, as Meta's `POST /me?batch=`
+//! example) on graph.facebook.com with
 //! `batch=[{"method","relative_url","body"?},…]` (at most 50), `access_token` and
 //! `include_headers` (default true) → a JSON array, in order, of
 //! `{"code","headers":[{"name","value"}],"body":"<JSON text>"}`.
@@ -18,9 +19,11 @@ use std::collections::BTreeMap;
 use axum::http::HeaderMap;
 use serde_json::{json, Value};
 
+use super::credentials::token_of;
 use super::error::GraphError;
 use super::faults::FaultRoll;
 use super::graph::{self, is_version};
+use super::incoming::parse_bool;
 use super::server::{hosts, percent_decode, Incoming, Reply, Shared};
 use super::world::Login;
 use super::{stats, usage};
@@ -28,10 +31,10 @@ use super::{stats, usage};
 /// The most operations one batch may hold.
 pub(crate) const MAX_OPS: usize = 50;
 
-/// A `POST` to the Graph root (after an optional version) with a `batch` parameter.
+/// A `POST` with a `batch` parameter. Meta takes it on any endpoint (`POST /ENDPOINT?batch=`,
+/// its example posts to `/me`); the path is then ignored.
 pub(crate) fn is_batch(inc: &Incoming) -> bool {
-    let rest: Vec<&String> = inc.segments.iter().skip_while(|s| is_version(s)).collect();
-    inc.method == "POST" && rest.is_empty() && inc.param("batch").is_some()
+    inc.method == "POST" && inc.param("batch").is_some()
 }
 
 fn error_reply(w: &mut super::world::World, e: &GraphError) -> Reply {
@@ -64,8 +67,11 @@ pub(crate) async fn run(shared: &Shared, host: Login, inc: &Incoming, roll: Faul
             Err(e) => return error_reply(&mut w, &e),
         }
     };
-    let include_headers = !matches!(inc.param("include_headers"), Some("false" | "0"));
-    let outer_token = graph::token_of(inc);
+    let include_headers = inc
+        .param("include_headers")
+        .and_then(parse_bool)
+        .unwrap_or(true);
+    let outer_token = token_of(inc);
     let outer_proof = inc.param("appsecret_proof").map(str::to_owned);
     let version = inc.segments.first().filter(|s| is_version(s)).cloned();
     let mut results = Vec::with_capacity(ops.len());
@@ -216,8 +222,9 @@ impl Op {
         let query: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
             .into_owned()
             .collect();
+        let body: Vec<(String, String)> = self.body.clone().into_iter().collect();
         let mut params: BTreeMap<String, String> = query.iter().cloned().collect();
-        params.extend(self.body.clone());
+        params.extend(body.iter().cloned());
         if !params.contains_key("access_token") {
             if let Some(t) = token {
                 params.insert("access_token".into(), t.to_owned());
@@ -237,6 +244,7 @@ impl Op {
             path: format!("/{host_name}/{}", segments.join("/")),
             segments,
             query,
+            body,
             params,
             headers: HeaderMap::new(),
         }

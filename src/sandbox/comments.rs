@@ -300,12 +300,9 @@ pub(crate) fn hide(
     comment: &str,
 ) -> GraphResult<Value> {
     caller.require(comments_scope(caller), 10)?;
-    let hide = match req.param("hide").map(str::trim) {
-        Some("true" | "1") => true,
-        Some("false" | "0") => false,
-        Some(_) => return Err(GraphError::invalid_param("Param hide must be a boolean")),
-        None => return Err(GraphError::param_required("hide")),
-    };
+    let hide = req
+        .boolean("hide")?
+        .ok_or_else(|| GraphError::param_required("hide"))?;
     let c = w
         .engage
         .comments

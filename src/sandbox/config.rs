@@ -33,8 +33,8 @@ pub struct SandboxConfig {
     pub app_secret: Option<String>,
     /// The app's display name (debug_token's `application`).
     pub app_name: String,
-    /// Whether calls without `appsecret_proof` fail (Meta's "Require App Secret" switch).
-    /// A wrong proof always fails.
+    /// Whether calls without `appsecret_proof` fail (Meta's "Require App Secret" switch, an
+    /// opt-in app setting: off by default). A wrong proof always fails.
     pub require_appsecret_proof: bool,
     /// Redirect URIs the dialogs accept; empty accepts any http(s) URI.
     pub allowed_redirect_uris: Vec<String>,
@@ -53,17 +53,28 @@ pub struct SandboxConfig {
     /// reach 100% (Meta: 4800 × impressions); 0 disables it.
     pub business_call_budget_per_day: u64,
     /// How long an image container (feed image, story image or carousel image item) stays
-    /// `IN_PROGRESS`, in milliseconds of sandbox time.
+    /// `IN_PROGRESS`, in milliseconds of sandbox time. 0 (the default) makes it `FINISHED` at
+    /// creation, already on the first status read: Meta fetches the image while it creates the
+    /// container. Set it to test the not-ready path.
     pub image_processing_ms: u64,
     /// Processing time of a carousel video item, milliseconds of sandbox time.
     pub video_processing_ms: u64,
     /// Processing time of a reel, milliseconds of sandbox time.
     pub reel_processing_ms: u64,
-    /// Processing time of a story (image or video), milliseconds of sandbox time.
+    /// Processing time of a video story, milliseconds of sandbox time (an image story takes
+    /// `image_processing_ms`).
     pub story_processing_ms: u64,
-    /// Processing time of a carousel parent, counted from when its last child finishes (or
-    /// from its creation, whichever is later), milliseconds of sandbox time.
+    /// Processing time of a carousel parent with at least one video item, counted from when its
+    /// last child finishes (or from its creation, whichever is later), milliseconds of sandbox
+    /// time. A carousel of images only takes no time of its own: it is `FINISHED` as soon as
+    /// its children are (at once by default; `image_processing_ms` delays them and so it).
     pub carousel_processing_ms: u64,
+    /// Whether container creation refuses (code 100) a parameter its media type does not take
+    /// (`caption` on a carousel item, `alt_text` on a reel, `collaborators` on a story,
+    /// reel-only parameters elsewhere, …). Meta's reference lists each type's parameters
+    /// without saying that others are refused, so by default they are ignored (not stored,
+    /// not validated).
+    pub reject_inapplicable_params: bool,
     /// Posts an account may publish per rolling 24 h (Meta documents 50 and 100). A carousel
     /// counts once.
     pub publishing_quota: u32,
@@ -114,7 +125,7 @@ impl Default for SandboxConfig {
             app_id: "100000000000001".to_owned(),
             app_secret: None,
             app_name: "instagraph Sandbox App".to_owned(),
-            require_appsecret_proof: true,
+            require_appsecret_proof: false,
             allowed_redirect_uris: Vec::new(),
             instagram_token_shape: InstagramTokenShape::Flat,
             instagram_user_id_as_number: false,
@@ -123,11 +134,12 @@ impl Default for SandboxConfig {
             // 200 calls × the three seeded app users (Alice, Bob, the Instagram Login user).
             app_call_budget_per_hour: 600,
             business_call_budget_per_day: 4800,
-            image_processing_ms: 300,
+            image_processing_ms: 0,
             video_processing_ms: 1_500,
             reel_processing_ms: 3_000,
             story_processing_ms: 1_000,
             carousel_processing_ms: 500,
+            reject_inapplicable_params: false,
             publishing_quota: 100,
             container_quota: 400,
             extra_instagram_accounts: 0,

@@ -1,6 +1,8 @@
 //! The consent dialogs of both logins (www.facebook.com, www.instagram.com): validation, the
-//! HTML page, the `sandbox_user`/`sandbox_approve` shortcut, and the redirects with a code or
-//! Meta's `error=access_denied` triple.
+//! HTML page, the `sandbox_user`/`sandbox_approve` shortcut, and the redirects with a code (or,
+//! for Facebook Login's `response_type=token`, a token in the fragment; `granted_scopes` on
+//! request) or Meta's `error=access_denied` triple. Unknown scopes get Meta's "Invalid Scopes"
+//! page, which Meta shows to the app's developers and testers (the people who use a sandbox).
 
 use super::html::{consent_page, error_page, Consent};
 use super::server::{Incoming, Reply, Shared};
@@ -85,22 +87,71 @@ fn dialog_error(message: &str) -> Reply {
     }
 }
 
-/// Appends `pairs` to the redirect URI's query (and Instagram's `#_`).
-fn redirect_with(redirect_uri: &str, pairs: &[(&str, &str)], fragment: Option<&str>) -> Reply {
+/// Where the answer of a dialog goes on the redirect URI.
+enum Carry<'a> {
+    /// In the query, with an optional fixed fragment (Instagram's `#_`).
+    Query(Option<&'a str>),
+    /// In the fragment (Facebook Login's `response_type=token`).
+    Fragment,
+}
+
+/// Adds `pairs` to the redirect URI as `carry` says.
+fn redirect_with(redirect_uri: &str, pairs: &[(&str, &str)], carry: Carry<'_>) -> Reply {
     match url::Url::parse(redirect_uri) {
         Ok(mut url) => {
-            {
-                let mut q = url.query_pairs_mut();
-                for (k, v) in pairs {
-                    q.append_pair(k, v);
+            match carry {
+                Carry::Query(fragment) => {
+                    url.query_pairs_mut().extend_pairs(pairs);
+                    url.set_fragment(fragment);
+                }
+                Carry::Fragment => {
+                    let text = url::form_urlencoded::Serializer::new(String::new())
+                        .extend_pairs(pairs)
+                        .finish();
+                    url.set_fragment(Some(&text));
                 }
             }
-            url.set_fragment(fragment);
             Reply::Redirect {
                 location: url.to_string(),
             }
         }
         Err(_) => dialog_error("The redirect_uri is not a valid URL."),
+    }
+}
+
+/// What the redirect carries, from `response_type`.
+struct ResponseType {
+    code: bool,
+    token: bool,
+    granted_scopes: bool,
+}
+
+impl ResponseType {
+    /// Facebook Login takes `code` (the default), `token`, `code token`, each optionally with
+    /// `granted_scopes` (space- or comma-separated); Instagram Login takes `code` only.
+    /// `None` for anything else.
+    fn parse(login: Login, raw: Option<&str>) -> Option<Self> {
+        let mut r = ResponseType {
+            code: false,
+            token: false,
+            granted_scopes: false,
+        };
+        for part in raw
+            .unwrap_or("code")
+            .split([' ', ',', '+'])
+            .filter(|s| !s.is_empty())
+        {
+            match (login, part) {
+                (_, "code") => r.code = true,
+                (Login::Facebook, "token") => r.token = true,
+                (Login::Facebook, "granted_scopes") => r.granted_scopes = true,
+                _ => return None,
+            }
+        }
+        if !r.token {
+            r.code = true;
+        }
+        Some(r)
     }
 }
 
@@ -164,9 +215,14 @@ fn dialog(shared: &Shared, inc: &Incoming, login: Login) -> Reply {
             "URL Blocked: This redirect failed because the redirect URI is not whitelisted in the app's Client OAuth Settings.",
         );
     }
-    if p("response_type").is_some_and(|r| r != "code") {
-        return dialog_error("The sandbox dialogs only support response_type=code.");
-    }
+    let Some(response) = ResponseType::parse(login, p("response_type").as_deref()) else {
+        return dialog_error(match login {
+            Login::Facebook => {
+                "response_type must be code, token, code token, or any of them with granted_scopes."
+            }
+            Login::Instagram => "response_type must be code.",
+        });
+    };
     let mut scopes = split_scopes(&p("scope").unwrap_or_default());
     if login == Login::Instagram {
         scopes = scopes
@@ -224,7 +280,7 @@ fn dialog(shared: &Shared, inc: &Incoming, login: Login) -> Reply {
             if let Some(s) = &state {
                 pairs.push(("state", s));
             }
-            redirect_with(&redirect_uri, &pairs, None)
+            redirect_with(&redirect_uri, &pairs, Carry::Query(None))
         }
         Some("1") => {
             let wanted = p("sandbox_user").unwrap_or_default();
@@ -244,14 +300,38 @@ fn dialog(shared: &Shared, inc: &Incoming, login: Login) -> Reply {
                     "Unknown sandbox_user '{wanted}': pick one of the seeded users."
                 ));
             };
-            let code = w.new_code(login, &user, scopes, &redirect_uri);
-            let mut pairs = vec![("code", code.as_str())];
-            if let Some(s) = &state {
-                pairs.push(("state", s));
+            let mut pairs: Vec<(&str, String)> = Vec::new();
+            if response.code {
+                let code = w.new_code(login, &user, scopes.clone(), &redirect_uri);
+                pairs.push(("code", code));
             }
-            // Instagram appends `#_` to the redirect; clients must strip it from the code.
-            let fragment = (login == Login::Instagram).then_some("_");
-            redirect_with(&redirect_uri, &pairs, fragment)
+            if response.token {
+                let token = w.mint_user_token(login, &user, scopes.clone(), false);
+                let expires_in = token
+                    .expires_at
+                    .map_or(0, |t| (t - token.issued_at).num_seconds());
+                let data_expiry = token.issued_at + chrono::Duration::days(90);
+                pairs.push(("access_token", token.value));
+                pairs.push((
+                    "data_access_expiration_time",
+                    data_expiry.timestamp().to_string(),
+                ));
+                pairs.push(("expires_in", expires_in.to_string()));
+            }
+            if response.granted_scopes {
+                pairs.push(("granted_scopes", scopes.join(",")));
+            }
+            if let Some(s) = &state {
+                pairs.push(("state", s.clone()));
+            }
+            let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let carry = match login {
+                // Instagram appends `#_` to the redirect; clients must strip it from the code.
+                Login::Instagram => Carry::Query(Some("_")),
+                Login::Facebook if response.token => Carry::Fragment,
+                Login::Facebook => Carry::Query(None),
+            };
+            redirect_with(&redirect_uri, &pairs, carry)
         }
         Some(_) => dialog_error("sandbox_approve must be 1 or 0."),
         None => {

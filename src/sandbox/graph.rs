@@ -1,16 +1,15 @@
 //! The Graph API hosts (graph.facebook.com, graph.instagram.com): faults, token and proof
 //! checks, throttling, then routing `/me`, `/{id}` and `/{id}/{edge}`.
 
-use hmac::{Hmac, Mac};
 use serde_json::{json, Map, Value};
-use sha2::Sha256;
-use subtle::ConstantTimeEq;
 
 use super::access::{node_kind, Caller, NodeKind};
+use super::credentials::{check_proof, check_token, is_app_token, token_of};
 use super::engage::{comments_scope, messages_scope};
 use super::error::{GraphError, GraphResult};
 use super::faults::{self, FaultRoll};
 use super::fields::{self, Field};
+use super::incoming::parse_bool;
 use super::net::ConnHandle;
 use super::nodes::{self, View};
 use super::paging::{self, PageLinks};
@@ -40,24 +39,33 @@ impl GraphReq<'_> {
         self.inc.param(name)
     }
 
+    /// A boolean parameter as Meta reads one: `true`/`false` in any case, or `1`/`0`; absent
+    /// or empty is `None`.
+    pub fn boolean(&self, name: &str) -> GraphResult<Option<bool>> {
+        match self.param(name).map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(v) => parse_bool(v).map(Some).ok_or_else(|| {
+                GraphError::invalid_param(format!("Param {name} must be a boolean"))
+            }),
+        }
+    }
+
     pub fn method(&self) -> &str {
         &self.inc.method
     }
 
-    /// Links for `paging.next`: the same URL and query, and the token even if it came in a
-    /// header (Meta's links always carry `access_token`).
-    pub fn links(&self) -> PageLinks<'_> {
-        let mut extra = Vec::new();
+    /// Links for `paging.next`: the same URL and parameters (query and body), and the token
+    /// even if it came in a header (Meta's links always carry `access_token`).
+    pub fn links(&self) -> PageLinks {
+        let mut query = self.inc.link_pairs();
         if let Some(t) = &self.token {
-            extra.push(("access_token".to_owned(), t.clone()));
-        }
-        if let Some(p) = self.param("appsecret_proof") {
-            extra.push(("appsecret_proof".to_owned(), p.to_owned()));
+            if !query.iter().any(|(k, _)| k == "access_token") {
+                query.push(("access_token".to_owned(), t.clone()));
+            }
         }
         PageLinks {
             url: format!("{}/{}", self.root_url, self.path.join("/")),
-            query: &self.inc.query,
-            extra,
+            query,
         }
     }
 
@@ -153,108 +161,6 @@ pub(crate) fn is_version(s: &str) -> bool {
         !m.is_empty() && m.chars().all(|c| c.is_ascii_digit())
     });
     major_ok && minor_ok
-}
-
-/// The access token from `access_token` (query or form) or `Authorization: Bearer|OAuth`.
-pub(crate) fn token_of(inc: &Incoming) -> Option<String> {
-    if let Some(t) = inc.param("access_token").filter(|t| !t.is_empty()) {
-        return Some(t.to_owned());
-    }
-    let header = inc
-        .headers
-        .get(axum::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?;
-    let (scheme, value) = header.trim().split_once(' ')?;
-    if scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("oauth") {
-        Some(value.trim().to_owned()).filter(|v| !v.is_empty())
-    } else {
-        None
-    }
-}
-
-pub(crate) fn proof_for(secret: &str, token: &str) -> String {
-    match Hmac::<Sha256>::new_from_slice(secret.as_bytes()) {
-        Ok(mut mac) => {
-            mac.update(token.as_bytes());
-            hex::encode(mac.finalize().into_bytes())
-        }
-        // HMAC accepts keys of any length; this arm is unreachable in practice.
-        Err(_) => String::new(),
-    }
-}
-
-/// Validates a user or Page token for this host: expiry, revocation, login.
-pub(crate) fn check_token(w: &World, host: Login, value: &str) -> GraphResult<Caller> {
-    let token = w
-        .tokens
-        .get(value)
-        .filter(|t| t.login == host)
-        .ok_or_else(GraphError::cannot_parse_token)?;
-    if let Some(r) = token.revoked {
-        return Err(match r {
-            Revocation::AppRemoved => GraphError::oauth(
-                190,
-                format!(
-                    "Error validating access token: The user has not authorized application {}.",
-                    w.app.id
-                ),
-            )
-            .subcode(458),
-            Revocation::SessionInvalidated => GraphError::oauth(
-                190,
-                "Error validating access token: The session has been invalidated because the user \
-                 changed their password or Facebook has changed the session for security reasons.",
-            )
-            .subcode(460),
-        });
-    }
-    if let Some(exp) = token.expires_at {
-        let now = w.now();
-        if now >= exp {
-            return Err(GraphError::oauth(
-                190,
-                format!(
-                    "Error validating access token: Session has expired on {}. The current time is {}.",
-                    exp.format("%A, %d-%b-%y %H:%M:%S UTC"),
-                    now.format("%A, %d-%b-%y %H:%M:%S UTC")
-                ),
-            )
-            .subcode(463));
-        }
-    }
-    Ok(Caller {
-        token: token.clone(),
-    })
-}
-
-fn check_proof(w: &World, req: &GraphReq<'_>, token: &str) -> GraphResult<()> {
-    match req.param("appsecret_proof") {
-        Some(p) => {
-            let expected = proof_for(&w.app.secret, token);
-            if bool::from(
-                p.trim()
-                    .to_ascii_lowercase()
-                    .as_bytes()
-                    .ct_eq(expected.as_bytes()),
-            ) {
-                Ok(())
-            } else {
-                Err(GraphError::wrong_proof())
-            }
-        }
-        None if w.config.require_appsecret_proof => Err(GraphError::proof_required()),
-        None => Ok(()),
-    }
-}
-
-/// `APPID|APPSECRET`: true when it matches the app, error when it names it wrongly.
-pub(crate) fn is_app_token(w: &World, token: &str) -> GraphResult<bool> {
-    match token.split_once('|') {
-        Some((id, secret)) if id == w.app.id && secret == w.app.secret => Ok(true),
-        Some(_) => Err(GraphError::bad_app_token()),
-        None => Ok(false),
-    }
 }
 
 fn dispatch(
@@ -518,19 +424,44 @@ pub(crate) fn list(
     Ok(paging::list(data, &ids, &win, &req.links()))
 }
 
-/// An account's feed media, newest first, filtered by `since`/`until` (unix seconds).
-fn ig_media_ids(w: &World, ig: &str, req: &GraphReq<'_>) -> GraphResult<Vec<String>> {
-    let parse = |name: &str| -> GraphResult<Option<i64>> {
-        req.param(name)
-            .map(|v| {
-                v.trim().parse::<i64>().map_err(|_| {
-                    GraphError::invalid_param(format!("Param {name} must be a unix timestamp"))
-                })
-            })
-            .transpose()
+/// A time parameter (`since`, `until`) as unix seconds. Meta takes "a Unix timestamp or
+/// strtotime data value"; the sandbox reads unix seconds, RFC 3339, `YYYY-MM-DDTHH:MM:SS` and
+/// `YYYY-MM-DD HH:MM:SS` (UTC) and `YYYY-MM-DD` (midnight UTC). Absent or empty is `None`.
+pub(crate) fn time_param(req: &GraphReq<'_>, name: &str) -> GraphResult<Option<i64>> {
+    let Some(v) = req.param(name).map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
     };
-    let since = parse("since")?;
-    let until = parse("until")?;
+    let parsed = v
+        .parse::<i64>()
+        .ok()
+        .or_else(|| {
+            chrono::DateTime::parse_from_rfc3339(v)
+                .ok()
+                .map(|t| t.timestamp())
+        })
+        .or_else(|| {
+            ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+                .iter()
+                .find_map(|f| chrono::NaiveDateTime::parse_from_str(v, f).ok())
+                .map(|t| t.and_utc().timestamp())
+        })
+        .or_else(|| {
+            chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|t| t.and_utc().timestamp())
+        });
+    parsed.map(Some).ok_or_else(|| {
+        GraphError::invalid_param(format!(
+            "Param {name} must be a unix timestamp or a date (YYYY-MM-DD)"
+        ))
+    })
+}
+
+/// An account's feed media, newest first, filtered by `since`/`until`.
+fn ig_media_ids(w: &World, ig: &str, req: &GraphReq<'_>) -> GraphResult<Vec<String>> {
+    let since = time_param(req, "since")?;
+    let until = time_param(req, "until")?;
     let ids = w
         .ig_accounts
         .get(ig)

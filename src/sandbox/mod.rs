@@ -22,6 +22,24 @@
 //! segment or none. `/__sandbox/*` holds control endpoints (config, faults, clock, tokens,
 //! revoke) that need no token.
 //!
+//! The sandbox is the oracle of the SDK's tests, so it is never stricter than Meta documents;
+//! every stricter behaviour is a knob of [`SandboxConfig`], off by default:
+//! - parameters come from the query string, a form, `multipart/form-data` or JSON body, on any
+//!   method, merged in one place (a body value wins over the query's); the token also from
+//!   `Authorization: Bearer|OAuth`; the client credentials of the token endpoints also from
+//!   `Authorization: Basic` (RFC 6749 §2.3.1), which take GET or POST;
+//! - `appsecret_proof` is checked when sent (also Meta's `appsecret_time` variant) and required
+//!   only with `require_appsecret_proof` (Meta's opt-in "Require App Secret"); a wrong proof
+//!   always fails;
+//! - image containers (feed, story, carousel item) and image-only carousels are `FINISHED` at
+//!   creation (`image_processing_ms` is 0): Meta fetches the image while it creates the
+//!   container; videos keep their processing times;
+//! - booleans read `true`/`false` in any case or `1`/`0`; `since`/`until` take unix seconds or
+//!   dates; a `limit` that is not a number reads as none; a batch is `POST` with `batch` on any
+//!   path; container parameters a media type does not take are ignored
+//!   (`reject_inapplicable_params` refuses them); Facebook Login's dialog takes
+//!   `response_type=token` and `granted_scopes`.
+//!
 //! Behaviour follows Meta's documentation of the Graph API. Choices where Meta is silent or ambiguous:
 //! - publishing an already published container answers code 9007 without subcode (never a
 //!   second post), with a message naming the media id;
@@ -58,6 +76,7 @@ mod batch;
 mod comments;
 mod config;
 mod control;
+mod credentials;
 mod dialog;
 mod engage;
 mod error;
@@ -66,6 +85,7 @@ mod fields;
 mod graph;
 mod hashtags;
 mod html;
+mod incoming;
 mod insights;
 mod mentions;
 mod messaging;
@@ -440,7 +460,7 @@ impl Sandbox {
 
     /// `appsecret_proof` for a token under this sandbox's app secret.
     pub fn appsecret_proof(&self, access_token: &str) -> String {
-        graph::proof_for(&self.app_secret, access_token)
+        credentials::proof_for(&self.app_secret, access_token)
     }
 
     /// Stops the server and waits (up to 5 s) for it to finish.

@@ -5,8 +5,9 @@ use chrono::Duration;
 use serde_json::{json, Map, Value};
 
 use super::access::Caller;
+use super::credentials::check_token;
 use super::error::{instagram_oauth_error, GraphError, GraphResult};
-use super::graph::{check_token, GraphReq};
+use super::graph::GraphReq;
 use super::server::{Incoming, Reply, Shared};
 use super::world::{later, Login, Revocation, TokenKind, World};
 
@@ -36,8 +37,8 @@ fn bearer(token: &str, expires_in: i64) -> Value {
     json!({ "access_token": token, "token_type": "bearer", "expires_in": expires_in })
 }
 
-/// `GET {graph.facebook.com}/oauth/access_token`: code exchange, `fb_exchange_token`, or
-/// `client_credentials`.
+/// `GET|POST {graph.facebook.com}/oauth/access_token`: code exchange, `fb_exchange_token`, or
+/// `client_credentials`; the client credentials may also come as `Authorization: Basic`.
 pub(crate) fn facebook_token(w: &mut World, req: &GraphReq<'_>) -> GraphResult<Value> {
     check_client(w, req)?;
     match req.param("grant_type") {
@@ -104,12 +105,15 @@ pub(crate) fn facebook_token(w: &mut World, req: &GraphReq<'_>) -> GraphResult<V
     }
 }
 
-/// `POST {api.instagram.com}/oauth/access_token`, answering in Instagram's OAuth error shape.
+/// `POST {api.instagram.com}/oauth/access_token` (GET too), answering in Instagram's OAuth
+/// error shape. Parameters come from the query or the body, the client credentials also from
+/// `Authorization: Basic` (see the `incoming` module).
 pub(crate) fn instagram_api(shared: &Shared, inc: &Incoming) -> Reply {
     if inc.segments != ["oauth", "access_token"] {
         return Reply::json(404, instagram_oauth_error("Unsupported request"));
     }
-    if inc.method != "POST" {
+    // Meta documents POST; OAuth 2 clients also send GET, and the sandbox takes both.
+    if !matches!(inc.method.as_str(), "POST" | "GET") {
         return Reply::json(
             400,
             instagram_oauth_error("Invalid request: Request type not supported"),

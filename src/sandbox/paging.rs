@@ -8,13 +8,12 @@ use serde_json::{json, Map, Value};
 use super::error::{GraphError, GraphResult};
 
 /// Where a list request is, for building `paging.next`/`previous`.
-pub(crate) struct PageLinks<'a> {
+pub(crate) struct PageLinks {
     /// `http://127.0.0.1:PORT/graph.facebook.com/v21.0/<id>/<edge>`.
     pub url: String,
-    /// The original query, repeated in the links (minus cursors and limit).
-    pub query: &'a [(String, String)],
-    /// Parameters to add if the query lacks them (the token, when it came in a header).
-    pub extra: Vec<(String, String)>,
+    /// The request's parameters (query, body, and the token even when it came in a header),
+    /// repeated in the links minus cursors and limit.
+    pub query: Vec<(String, String)>,
 }
 
 /// A slice of a list chosen by `limit`/`after`/`before`.
@@ -49,14 +48,13 @@ pub(crate) fn window(
     default_limit: usize,
     max_limit: usize,
 ) -> GraphResult<Window> {
-    let limit = match params.get("limit") {
-        Some(l) => l
-            .trim()
-            .parse::<usize>()
-            .map_err(|_| GraphError::invalid_param("Param limit must be a number"))?,
-        None => default_limit,
-    }
-    .clamp(1, max_limit.max(1));
+    // Meta clamps a limit an edge cannot serve and answers with correct paging links; the
+    // sandbox reads one it cannot parse (`abc`, `-3`, `10.5`) as no limit at all.
+    let limit = params
+        .get("limit")
+        .and_then(|l| l.trim().parse::<usize>().ok())
+        .unwrap_or(default_limit)
+        .clamp(1, max_limit.max(1));
     let len = ids.len();
     if let Some(after) = params.get("after").filter(|s| !s.is_empty()) {
         let start = (decode(after, ids)? + 1).min(len);
@@ -82,7 +80,7 @@ pub(crate) fn window(
 }
 
 /// `{"data":[…],"paging":{…}}` for the window.
-pub(crate) fn list(data: Vec<Value>, ids: &[String], w: &Window, links: &PageLinks<'_>) -> Value {
+pub(crate) fn list(data: Vec<Value>, ids: &[String], w: &Window, links: &PageLinks) -> Value {
     let first = ids.get(w.start);
     let last = w.end.checked_sub(1).and_then(|i| ids.get(i));
     let (Some(first), Some(last)) = (first, last) else {
@@ -123,15 +121,10 @@ pub(crate) fn nested(data: Vec<Value>, ids: &[String]) -> Value {
     }
 }
 
-fn link(links: &PageLinks<'_>, limit: usize, key: &str, cur: &str) -> String {
+fn link(links: &PageLinks, limit: usize, key: &str, cur: &str) -> String {
     let mut ser = url::form_urlencoded::Serializer::new(String::new());
-    for (k, v) in links.query {
+    for (k, v) in &links.query {
         if !matches!(k.as_str(), "after" | "before" | "limit") {
-            ser.append_pair(k, v);
-        }
-    }
-    for (k, v) in &links.extra {
-        if !links.query.iter().any(|(qk, _)| qk == k) {
             ser.append_pair(k, v);
         }
     }

@@ -31,7 +31,7 @@ use super::publish::markers;
 use super::server::{Reply, Shared};
 use super::stats;
 use super::world::{later, ContainerStatus, World};
-use super::{faults, graph};
+use super::{credentials, faults, graph};
 
 /// How far a resumable upload got ([`Sandbox::upload_state`](super::Sandbox::upload_state)).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -150,7 +150,8 @@ fn authorize(w: &World, headers: &HeaderMap, id: &str) -> Result<(), Reply> {
         .get(token)
         .map(|t| t.login)
         .ok_or_else(|| auth_fail("Invalid OAuth access token - Cannot parse access token"))?;
-    let caller: Caller = graph::check_token(w, login, token).map_err(|e| auth_fail(&e.message))?;
+    let caller: Caller =
+        credentials::check_token(w, login, token).map_err(|e| auth_fail(&e.message))?;
     if !caller.has(caller.publish_scope()) {
         return Err(auth_fail(&format!(
             "The token lacks {}",

@@ -1,11 +1,10 @@
 //! One listener for every Meta host: the first path segment names the host, a fallback handler
 //! parses the rest (Graph ids are dynamic, so there is no route table per edge).
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use serde_json::{json, Value};
@@ -48,25 +47,7 @@ pub(crate) mod hosts {
     pub const RUPLOAD: &str = "rupload.facebook.com";
 }
 
-/// A parsed request: method, path segments, and every parameter from query, form or JSON body.
-pub(crate) struct Incoming {
-    pub method: String,
-    /// The full request path, host prefix included (forms post back to it).
-    pub path: String,
-    /// Path segments after the host prefix.
-    pub segments: Vec<String>,
-    /// The original query pairs, in order (paging links repeat them).
-    pub query: Vec<(String, String)>,
-    /// Query and body parameters; body wins on conflict.
-    pub params: BTreeMap<String, String>,
-    pub headers: HeaderMap,
-}
-
-impl Incoming {
-    pub fn param(&self, name: &str) -> Option<&str> {
-        self.params.get(name).map(String::as_str)
-    }
-}
+pub(crate) use super::incoming::{percent_decode, Incoming};
 
 /// What a handler answers.
 pub(crate) enum Reply {
@@ -158,60 +139,18 @@ async fn entry(
         Err(_) => return Reply::json(413, json!({"error": "body too large"})).into_response(),
     };
     let path = parts.uri.path().to_owned();
-    let query: Vec<(String, String)> = parts
-        .uri
-        .query()
-        .map(|q| {
-            url::form_urlencoded::parse(q.as_bytes())
-                .into_owned()
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut params: BTreeMap<String, String> = query.iter().cloned().collect();
-    let content_type = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
     let is_control = path.starts_with("/__sandbox");
-    if !bytes.is_empty() && !is_control {
-        if content_type.starts_with("application/json") {
-            if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(&bytes) {
-                for (k, v) in map {
-                    let s = match v {
-                        Value::String(s) => s,
-                        other => other.to_string(),
-                    };
-                    params.insert(k, s);
-                }
-            }
-        } else if content_type.is_empty()
-            || content_type.starts_with("application/x-www-form-urlencoded")
-        {
-            for (k, v) in url::form_urlencoded::parse(&bytes) {
-                params.insert(k.into_owned(), v.into_owned());
-            }
-        }
-    }
-
-    let mut segments: Vec<String> = path
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(percent_decode)
-        .collect();
-    if segments.is_empty() {
+    let (host, incoming) = Incoming::parse(
+        parts.method.as_str(),
+        &path,
+        parts.uri.query(),
+        parts.headers,
+        &bytes,
+        !is_control,
+    );
+    if host.is_empty() {
         return not_found(&path).into_response();
     }
-    let host = segments.remove(0);
-    let incoming = Incoming {
-        method: parts.method.as_str().to_ascii_uppercase(),
-        path: path.clone(),
-        segments,
-        query,
-        params,
-        headers: parts.headers,
-    };
 
     if host == "__sandbox" {
         if let Some(reply) = webhooks::handle(&shared, &incoming, &bytes).await {
@@ -249,11 +188,4 @@ fn not_found(path: &str) -> Reply {
         404,
         json!({"error": {"message": format!("Unknown sandbox path {path}"), "type": "SandboxException", "code": 404}}),
     )
-}
-
-pub(crate) fn percent_decode(s: &str) -> String {
-    url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_else(|| s.to_owned())
 }

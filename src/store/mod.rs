@@ -58,12 +58,14 @@ pub use error::{StoreError, StoreResult};
 pub use facade::{NewToken, ResealReport, Store};
 pub use memory::MemoryStore;
 #[cfg(feature = "postgres")]
-pub use postgres::{PostgresOptions, PostgresStore};
+pub use postgres::{LeaseClock, PostgresOptions, PostgresStore};
 pub use records::{
-    AccountSource, JobInsert, JobRecord, JobStatus, LoginKind, OAuthStateRecord, TokenKind,
-    TokenRecord,
+    AccountSource, JobInsert, JobQuery, JobRecord, JobStatus, LoginKind, OAuthStateRecord,
+    TokenKind, TokenRecord,
 };
 #[cfg(feature = "sqlite")]
-pub use sqlite::SqliteStore;
-pub use traits::{AccountStore, JobStore, OAuthStateStore, StoreBackend, TokenStore};
+pub use sqlite::{Durability, SqliteStore};
+pub use traits::{
+    AccountStore, JobStore, OAuthStateStore, StoreBackend, TokenStore, MAX_OAUTH_STATES_PER_COMPANY,
+};
 pub use util::truncate_time;

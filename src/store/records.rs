@@ -220,6 +220,13 @@ pub struct JobRecord {
     pub created_at: DateTime<Utc>,
     /// When the job was last written.
     pub updated_at: DateTime<Utc>,
+    /// The fencing number: 0 when inserted, one more after every write that changes the job or
+    /// its holder (an update, a claim, an acquire, a release; not a lease renewal). Every
+    /// conditional write ([`super::JobStore::update_job`], `renew_lease`, `release_job`) is a
+    /// compare-and-swap on it, so a writer that lost the job, even to a worker with the same
+    /// name, finds out before it acts. Stores set it; the value given to `insert_job` is
+    /// ignored.
+    pub version: u64,
 }
 
 impl JobRecord {
@@ -248,6 +255,7 @@ impl JobRecord {
             attempts: 0,
             created_at: now,
             updated_at: now,
+            version: 0,
         }
     }
 
@@ -266,6 +274,71 @@ impl JobRecord {
         self.created_at = truncate_time(self.created_at);
         self.updated_at = truncate_time(self.updated_at);
         self
+    }
+}
+
+/// Which of a company's jobs [`super::JobStore::list_jobs`] returns, newest first (`created_at`,
+/// then `id`, both descending).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JobQuery {
+    /// Only jobs in this status.
+    pub status: Option<JobStatus>,
+    /// Only jobs of this account.
+    pub ig_user_id: Option<IgUserId>,
+    /// Only jobs strictly older than this `(created_at, id)` position: the last job of the
+    /// previous page, to read further back.
+    pub before: Option<(DateTime<Utc>, JobId)>,
+    /// At most this many; 0 means [`super::util::DEFAULT_BATCH`], above
+    /// [`super::util::MAX_BATCH`] is an `InvalidInput` error naming `limit`.
+    pub limit: u64,
+}
+
+impl JobQuery {
+    /// Every job, the default page size.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Only jobs in `status`.
+    pub fn status(mut self, status: JobStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Only jobs of `ig_user_id`.
+    pub fn account(mut self, ig_user_id: IgUserId) -> Self {
+        self.ig_user_id = Some(ig_user_id);
+        self
+    }
+
+    /// The page after `last`, the last job of the previous page.
+    pub fn after(mut self, last: &JobRecord) -> Self {
+        self.before = Some((last.created_at, last.id.clone()));
+        self
+    }
+
+    /// At most `limit` jobs.
+    pub fn limit(mut self, limit: u64) -> Self {
+        self.limit = limit;
+        self
+    }
+
+    /// Whether `job` (of the queried company) is one this query returns, page size aside: the
+    /// rule every backend without SQL applies.
+    pub fn matches(&self, job: &JobRecord) -> bool {
+        self.status.map_or(true, |s| job.status == s)
+            && self
+                .ig_user_id
+                .as_ref()
+                .map_or(true, |a| &job.ig_user_id == a)
+            && self.before.as_ref().map_or(true, |(t, id)| {
+                (job.created_at, &job.id) < (super::util::truncate_time(*t), id)
+            })
+    }
+
+    /// Newest first: the order of [`super::JobStore::list_jobs`].
+    pub fn order(a: &JobRecord, b: &JobRecord) -> std::cmp::Ordering {
+        (b.created_at, &b.id).cmp(&(a.created_at, &a.id))
     }
 }
 

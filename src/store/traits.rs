@@ -10,7 +10,7 @@ use super::accounts::{AccountPage, AccountQuery, AccountRecord, NewAccount, Upse
 use super::crypto::SealedSecret;
 use super::error::StoreResult;
 use super::records::{
-    JobInsert, JobRecord, JobStatus, LoginKind, OAuthStateRecord, TokenKind, TokenRecord,
+    JobInsert, JobQuery, JobRecord, LoginKind, OAuthStateRecord, TokenKind, TokenRecord,
 };
 use crate::ids::{AgencyClientId, CompanyId, FacebookUserId, IgUserId, JobId, TokenId};
 
@@ -160,10 +160,20 @@ pub trait AccountStore: Send + Sync {
     ) -> StoreResult<u64>;
 }
 
+/// The most live OAuth states one company holds; [`OAuthStateStore::put_state`] drops the
+/// oldest beyond it. A person completes a login within minutes, so 1,000 pending logins per
+/// company is far above real use.
+pub const MAX_OAUTH_STATES_PER_COMPANY: u64 = 1_000;
+
 /// Single-use OAuth states between the redirect to Meta and the callback.
 #[async_trait]
 pub trait OAuthStateStore: Send + Sync {
     /// Stores a new state; [`super::StoreError::Conflict`] if it already exists.
+    ///
+    /// Nothing grows without bound: in the same call, every state that expired before the new
+    /// one's `created_at` (`expires_at < created_at`) is deleted (across tenants), and when the company then holds more than
+    /// [`MAX_OAUTH_STATES_PER_COMPANY`] states, its oldest ones (by `created_at`, then `state`)
+    /// go, so that a client asking for authorize URLs in a loop cannot fill the store.
     async fn put_state(&self, record: OAuthStateRecord) -> StoreResult<()>;
 
     /// Removes and returns a state, atomically: of any number of concurrent callers, one gets
@@ -193,19 +203,22 @@ pub trait JobStore: Send + Sync {
         key: &str,
     ) -> StoreResult<Option<JobRecord>>;
 
-    /// Writes a job back, scoped by `job.company` and `job.id`. Everything but `company`, `id`,
-    /// `ig_user_id`, `idempotency_key` and `created_at` is replaced.
+    /// Writes a job back if nobody wrote it since it was read: a compare-and-swap on
+    /// [`JobRecord::version`], scoped by `job.company` and `job.id`.
+    ///
+    /// When the stored version equals `job.version`, everything but `company`, `id`,
+    /// `ig_user_id`, `idempotency_key` and `created_at` is replaced, the version becomes
+    /// `job.version + 1`, and the job as stored is returned. When it differs (an update, a claim,
+    /// an acquire or a release came in between), nothing changes and `Ok(None)` says so: the
+    /// caller lost the job and must re-read it before doing anything else.
     /// [`super::StoreError::NotFound`] when the company has no such job.
-    async fn update_job(&self, job: &JobRecord) -> StoreResult<()>;
+    async fn update_job(&self, job: &JobRecord) -> StoreResult<Option<JobRecord>>;
 
-    /// Jobs of the company, optionally of one status, oldest first. `limit` 0 means 50; above
-    /// 500 is an `InvalidInput` error.
-    async fn list_jobs(
-        &self,
-        company: &CompanyId,
-        status: Option<JobStatus>,
-        limit: u64,
-    ) -> StoreResult<Vec<JobRecord>>;
+    /// The company's jobs that `query` selects ([`JobQuery`]: status, account, and a position
+    /// to continue from), newest first (`created_at`, then `id`, both descending), at most
+    /// `query.limit` (0 means 50; above 500 is an `InvalidInput` error).
+    async fn list_jobs(&self, company: &CompanyId, query: &JobQuery)
+        -> StoreResult<Vec<JobRecord>>;
 
     /// Leases up to `limit` due jobs to `worker` for `lease` and returns them (`limit` 0 returns
     /// none; above 500 is an error). Cross-tenant by design: workers serve every company.
@@ -222,9 +235,14 @@ pub trait JobStore: Send + Sync {
     ///
     /// `Published`, `Failed` and `Cancelled` jobs are never claimed. Jobs come earliest
     /// `scheduled_at` first (unset first), then oldest. Claiming sets `lease_owner`,
-    /// `lease_expires_at = now + lease`, `updated_at = now` and adds one to `attempts`, in one
-    /// atomic step: concurrent claimers, in this process or others sharing the backend, never
-    /// get the same job. The status is left unchanged.
+    /// `lease_expires_at = now + lease`, `updated_at = now`, adds one to `attempts` and to
+    /// `version`, in one atomic step: concurrent claimers, in this process or others sharing the
+    /// backend, never get the same job, and the previous holder's writes fail from then on. The
+    /// status is left unchanged.
+    ///
+    /// `now` is the caller's clock. A backend shared by many hosts may time leases by its own
+    /// clock instead (Postgres does by default: see its `LeaseClock`), so that hosts whose
+    /// clocks disagree still agree on when a lease lapses.
     async fn claim_due_jobs(
         &self,
         worker: &str,
@@ -234,12 +252,13 @@ pub trait JobStore: Send + Sync {
     ) -> StoreResult<Vec<JobRecord>>;
 
     /// Leases one given job to `worker` for `lease`, whatever its schedule, if it is not
-    /// terminal and nobody else holds a live lease on it (if `worker` already holds it, the lease
-    /// is extended). Sets `lease_owner`, `lease_expires_at = now + lease` and `updated_at = now`
-    /// in one atomic step, like [`JobStore::claim_due_jobs`], but leaves `attempts` alone: this
-    /// is how a caller (cancel, reschedule) gets exclusive use of a job without running it.
-    /// Returns the leased job, or `None` when the company has no such job, it is terminal, or
-    /// another worker's lease on it is live (read the job to tell which).
+    /// terminal and nobody holds a live lease on it (not even `worker` itself: a live lease held
+    /// under the same name is another task's, which must keep the job). Sets `lease_owner`,
+    /// `lease_expires_at = now + lease` and `updated_at = now` and adds one to `version` in one
+    /// atomic step, like [`JobStore::claim_due_jobs`], but leaves `attempts` alone: this is how a
+    /// caller (cancel, reschedule, a resumed publish) gets exclusive use of a job without running
+    /// it. Returns the leased job, or `None` when the company has no such job, it is terminal,
+    /// or a lease on it is live (read the job to tell which).
     async fn acquire_job(
         &self,
         company: &CompanyId,
@@ -249,23 +268,24 @@ pub trait JobStore: Send + Sync {
         lease: std::time::Duration,
     ) -> StoreResult<Option<JobRecord>>;
 
-    /// Extends the lease to `until` if `worker` still holds it (is still `lease_owner`; a lapsed
-    /// lease that nobody claimed since is still held). Returns whether it did; false means the
-    /// job was taken over (or released, or does not exist) and the caller must stop working on
-    /// it.
+    /// Extends the lease of a job its holder last saw as `job` (company, id and `version`) to
+    /// `now + lease`, if the stored version is still `job.version` (a lapsed lease that nobody
+    /// took since is still held). Returns the new `lease_expires_at`, or `None` when the job was
+    /// taken over, released, updated by someone else, or does not exist: the caller must stop
+    /// working on it. The version does not change. `now` as in
+    /// [`JobStore::claim_due_jobs`].
     async fn renew_lease(
         &self,
-        company: &CompanyId,
-        id: &JobId,
-        worker: &str,
-        until: DateTime<Utc>,
-    ) -> StoreResult<bool>;
+        job: &JobRecord,
+        now: DateTime<Utc>,
+        lease: std::time::Duration,
+    ) -> StoreResult<Option<DateTime<Utc>>>;
 
-    /// Drops the lease (`lease_owner` and `lease_expires_at` become unset) if `worker` holds it,
-    /// so that the job is claimable again at once if due. Returns whether it did; a worker that
-    /// does not hold the lease changes nothing.
-    async fn release_job(&self, company: &CompanyId, id: &JobId, worker: &str)
-        -> StoreResult<bool>;
+    /// Drops the lease of a job its holder last saw as `job` (`lease_owner` and
+    /// `lease_expires_at` become unset, the version goes up by one), if the stored version is
+    /// still `job.version`, so that the job is claimable again at once if due. Returns whether
+    /// it did; a caller that lost the job changes nothing.
+    async fn release_job(&self, job: &JobRecord) -> StoreResult<bool>;
 }
 
 /// Everything a backend provides; implemented for every type that implements the four stores.

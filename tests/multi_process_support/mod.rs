@@ -25,6 +25,11 @@ const REDIRECT: &str = "http://localhost:3000/connect/callback";
 const EXTRA_ACCOUNTS: u32 = 12;
 /// Four companies connect Alice; each list of jobs stays within the store's page.
 const COMPANIES: [&str; 4] = ["agency-north", "agency-east", "agency-south", "agency-west"];
+
+/// A company's API key on the servers.
+fn api_key(company: &str) -> String {
+    format!("{company}-api-key")
+}
 /// Worker processes.
 const WORKERS: usize = 4;
 /// The most jobs one `Scheduler::list` returns.
@@ -126,6 +131,14 @@ impl Scenario {
             ("INSTAGRAM_REDIRECT_URI", REDIRECT.to_owned()),
             ("INSTAGRAPH_STORE_URL", self.store_url.clone()),
             ("INSTAGRAPH_SEALING_KEY", key),
+            (
+                "COMPANY_API_KEYS",
+                COMPANIES
+                    .iter()
+                    .map(|c| format!("{c}:{}", api_key(c)))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
         ]);
         let mut children = Children::default();
 
@@ -146,14 +159,21 @@ impl Scenario {
         let mut accounts: Vec<IgUserId> = Vec::new();
         for (n, company) in COMPANIES.iter().enumerate() {
             let (first, second) = (&urls[n % 2], &urls[(n + 1) % 2]);
-            let start = get_json(&http, &format!("{first}/connect/start?company={company}")).await;
+            let key = api_key(company);
+            let start = get_json(
+                &http,
+                &format!("{first}/connect/start?company={company}"),
+                Some(&key),
+            )
+            .await;
             let authorize = start["url"].as_str().expect("an authorize url");
             let location = sandbox
                 .consent(authorize, &alice, true)
                 .await
                 .expect("Alice consents");
             let query = location.split_once('?').expect("a query").1;
-            let done = get_json(&http, &format!("{second}/connect/callback?{query}")).await;
+            // The callback is the user's browser: the OAuth state authenticates it, not a key.
+            let done = get_json(&http, &format!("{second}/connect/callback?{query}"), None).await;
             assert_eq!(done["companyId"], *company, "{done}");
             let connected: Vec<IgUserId> = done["accounts"]
                 .as_array()
@@ -175,7 +195,7 @@ impl Scenario {
             let token_id = TokenId::new(done["tokenId"].as_str().expect("a token id"));
             let token = store.load_token(&company_id, &token_id).await;
             assert!(matches!(token, Ok(Some(_))), "the saved token opens here");
-            let listed = get_json(&http, &format!("{first}/accounts?company={company}")).await;
+            let listed = get_json(&http, &format!("{first}/accounts"), Some(&key)).await;
             assert_eq!(listed["total"], connected.len(), "{listed}");
 
             // The state was single-use across processes: replaying the callback on the first
@@ -403,8 +423,13 @@ fn block<T>(f: impl FnOnce() -> T) -> T {
     tokio::task::block_in_place(f)
 }
 
-async fn get_json(http: &reqwest::Client, url: &str) -> Value {
-    let response = http.get(url).send().await.expect("request");
+/// GET `url` (with the company's API key, when given) → its JSON, asserting a 2xx.
+async fn get_json(http: &reqwest::Client, url: &str, key: Option<&str>) -> Value {
+    let mut request = http.get(url);
+    if let Some(key) = key {
+        request = request.header("x-api-key", key);
+    }
+    let response = request.send().await.expect("request");
     let status = response.status();
     let body: Value = response.json().await.expect("a JSON answer");
     assert!(status.is_success(), "{url}: {status} {body}");
@@ -412,7 +437,12 @@ async fn get_json(http: &reqwest::Client, url: &str) -> Value {
 }
 
 fn held_by(job: &JobRecord, worker: &str) -> bool {
-    !job.status.is_terminal() && job.lease_owner.as_deref() == Some(worker)
+    !job.status.is_terminal() && job.lease_owner.as_deref().map(worker_of) == Some(worker)
+}
+
+/// The worker a lease owner names: workers hold each claim as `<worker id>/<claim>`.
+fn worker_of(owner: &str) -> &str {
+    owner.split_once('/').map_or(owner, |(worker, _)| worker)
 }
 
 /// Every job of every company.
@@ -451,7 +481,8 @@ impl Watch {
                 JobStatus::Failed | JobStatus::Cancelled => panic!("a job ended badly: {job:#?}"),
                 _ => {
                     if let Some(owner) = &job.lease_owner {
-                        self.holder.insert(job.id.clone(), owner.clone());
+                        self.holder
+                            .insert(job.id.clone(), worker_of(owner).to_owned());
                     }
                 }
             }

@@ -9,7 +9,7 @@
 #![allow(dead_code)]
 
 use instagraph::store::conformance::Fixture;
-use instagraph::store::{PostgresOptions, PostgresStore};
+use instagraph::store::{LeaseClock, PostgresOptions, PostgresStore};
 
 /// The test server's URL. Only called by tests that are ignored when it is unset.
 pub fn url() -> String {
@@ -46,23 +46,32 @@ impl Drop for SchemaGuard {
     }
 }
 
-/// A store in a fresh schema of the test database, and the guard that drops the schema.
+/// A store in a fresh schema of the test database (leases on the database's clock, the
+/// default), and the guard that drops the schema.
 pub async fn fresh_store(prefix: &str) -> (PostgresStore, SchemaGuard) {
+    fresh_store_with(prefix, LeaseClock::Database).await
+}
+
+/// [`fresh_store`] with leases timed by `clock`.
+pub async fn fresh_store_with(prefix: &str, clock: LeaseClock) -> (PostgresStore, SchemaGuard) {
     let url = url();
     let schema = fresh_schema(prefix);
     let store = PostgresStore::connect_with(
         &url,
         PostgresOptions::default()
             .schema(schema.clone())
-            .max_connections(8),
+            .max_connections(8)
+            .lease_clock(clock),
     )
     .await
     .expect("connect to the test Postgres");
     (store, SchemaGuard { url, schema })
 }
 
-/// A conformance fixture over a fresh schema: cases run concurrently, each in its own.
+/// A conformance fixture over a fresh schema: cases run concurrently, each in its own. The
+/// cases play with time through the `now` they pass, so leases follow the caller's clock here;
+/// `store_postgres.rs` checks the database clock.
 pub async fn fresh_fixture() -> Fixture {
-    let (store, guard) = fresh_store("conf").await;
+    let (store, guard) = fresh_store_with("conf", LeaseClock::Caller).await;
     Fixture::new(store).with_guard(guard)
 }

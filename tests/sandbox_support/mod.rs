@@ -1,6 +1,7 @@
 //! Helpers shared by the sandbox tests: a running sandbox and a raw HTTP client.
 #![allow(dead_code)]
 
+mod login;
 mod publishing;
 
 #[allow(unused_imports)]

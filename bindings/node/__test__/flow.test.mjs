@@ -22,7 +22,9 @@ let sandbox
 let client
 
 before(async () => {
-  sandbox = await Sandbox.start()
+  // Images process for 300 ms (Meta's, and the sandbox's by default, are ready at creation) so
+  // that a publish lasts long enough for the event loop's timers to run during it.
+  sandbox = await Sandbox.start({ config: { imageProcessingMs: 300 } })
   client = new Client({
     appId: sandbox.appId,
     appSecret: sandbox.appSecret,
@@ -160,6 +162,7 @@ test('SDK failures are InstagraphError subclasses with Meta-style fields', async
       assert.ok(e instanceof InstagraphError)
       assert.equal(e.name, 'AuthError')
       assert.match(e.message, /AccountManager\.finishConnect failed/)
+      assert.equal(e.field, 'state', 'an OAuth failure names the callback parameter at fault')
       for (const field of ['code', 'subcode', 'fbtraceId', 'errorClass', 'userTitle', 'userMessage']) {
         assert.ok(field in e, field)
       }

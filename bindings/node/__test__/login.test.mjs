@@ -59,6 +59,7 @@ test('Facebook Login: authorize, exchange, long-lived, debugToken, revoke', asyn
   await assert.rejects(login.exchangeCode(code, REDIRECT), (e) => {
     assert.ok(e instanceof AuthError, `${e.name}: ${e.message}`)
     assert.equal(e.code, 'AUTH')
+    assert.equal(e.field, 'code')
     assert.match(e.message, /FacebookLogin\.exchangeCode failed/)
     assert.ok(!e.message.includes(code), 'the code is not echoed')
     return true

@@ -79,7 +79,12 @@ test('a due job is published by one tick of a worker; a later one waits', async 
 
   const listed = await scheduler.list('acme', { status: 'scheduled', igUserId: ig })
   assert.deepEqual(listed.map((j) => j.id).sort(), [due.id, later.id].sort())
-  assert.equal((await scheduler.list('acme', { limit: 1 })).length, 1)
+  // Newest first, one page at a time.
+  const [newest] = await scheduler.list('acme', { limit: 1 })
+  assert.equal(newest.id, later.id)
+  const [older] = await scheduler.list('acme', { limit: 1, after: newest.id })
+  assert.equal(older.id, due.id)
+  assert.deepEqual(await scheduler.list('acme', { after: older.id }), [])
   assert.equal((await scheduler.list('other-company')).length, 0)
   assert.equal((await scheduler.get('acme', later.id)).id, later.id)
 
@@ -108,6 +113,17 @@ test('a due job is published by one tick of a worker; a later one waits', async 
     assert.match(e.message, /already published/)
     return true
   })
+})
+
+test('a publishAt more than a year ago or two years ahead is refused, naming publish_at', async () => {
+  for (const at of ['1900-01-01T00:00:00Z', '9999-12-31T00:00:00Z', 0]) {
+    await assert.rejects(scheduler.schedule('acme', ig, { kind: 'image', url: IMAGE }, at), (e) => {
+      assert.ok(e instanceof InvalidInputError, `${e.name}: ${e.message}`)
+      assert.equal(e.field, 'publish_at')
+      return true
+    })
+  }
+  assert.equal((await scheduler.list('acme')).filter((j) => Date.parse(j.publishAt) < Date.parse('2000-01-01')).length, 0)
 })
 
 test('cancel and reschedule', async () => {

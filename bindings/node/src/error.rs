@@ -8,7 +8,7 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 
 use futures::FutureExt;
-use instagraph::{Error, ErrorClass};
+use instagraph::{AuthError, Error, ErrorClass};
 use serde_json::{json, Value};
 
 /// The prefix of every encoded error message (`errors.js` looks for it).
@@ -77,6 +77,7 @@ pub fn sdk_error(what: &str, err: Error) -> napi::Error {
     let graph = err.graph().cloned();
     let field = match &err {
         Error::InvalidInput { field, .. } | Error::Config { field, .. } => json!(field),
+        Error::Auth(auth) => json!(auth_field(auth)),
         _ => Value::Null,
     };
     let status = match &err {
@@ -95,6 +96,19 @@ pub fn sdk_error(what: &str, err: Error) -> napi::Error {
         "field": field,
         "httpStatus": status,
     }))
+}
+
+/// The callback parameter an OAuth failure is about (`state` or `code`), so that callers can
+/// tell a stale link from a bad code without reading the message.
+fn auth_field(err: &AuthError) -> Option<&'static str> {
+    match err {
+        AuthError::StateUnknown
+        | AuthError::StateExpired { .. }
+        | AuthError::StateMalformed(_)
+        | AuthError::StateMismatch(_) => Some("state"),
+        AuthError::CodeReused | AuthError::CodeInvalid(_) | AuthError::MissingCode => Some("code"),
+        AuthError::ConsentDenied { .. } | AuthError::ReconnectRequired { .. } => None,
+    }
 }
 
 fn panic_message(payload: Box<dyn Any + Send>) -> String {

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use instagraph::publisher::{Scheduler as RustScheduler, TickReport, WorkerOptions as RustOptions};
-use instagraph::store::{JobRecord, JobStatus};
+use instagraph::store::{JobQuery, JobRecord, JobStatus};
 use instagraph::{CompanyId, IgUserId, JobId};
 use napi::bindgen_prelude::*;
 use napi::JsDate;
@@ -148,6 +148,8 @@ pub struct ListJobsOptions {
     pub ig_user_id: Option<String>,
     /// At most this many jobs (1 to 500; default 500).
     pub limit: Option<u32>,
+    /// The id of the last job of the previous page: the jobs created before it.
+    pub after: Option<String>,
 }
 
 /// Options of `scheduler.worker(id, options)`; every field has the crate's default.
@@ -254,7 +256,8 @@ impl Scheduler {
 
     /// Schedules `post` for `publishAt` (a time in the past means due now) and resolves to the
     /// stored job (`scheduled`). The post is validated as `publish` would, and the account must
-    /// be one of the company's, before anything is stored.
+    /// be one of the company's, before anything is stored. A `publishAt` more than a year ago or
+    /// more than two years ahead is refused (`InvalidInputError`, `field: 'publish_at'`).
     #[napi(
         ts_args_type = "companyId: string, igUserId: string, post: Post, publishAt: Date | string | number, options?: ScheduleOptions | undefined | null",
         ts_return_type = "Promise<Job>"
@@ -298,7 +301,8 @@ impl Scheduler {
         }))
     }
 
-    /// The company's jobs, oldest first (at most 500), optionally filtered.
+    /// The company's jobs, newest first (at most 500 a page), optionally of one status or
+    /// account; `options.after` (a job id) reads the page after that job.
     #[napi(ts_return_type = "Promise<Job[]>")]
     pub async fn list(
         &self,
@@ -308,35 +312,38 @@ impl Scheduler {
         const WHAT: &str = "Scheduler.list";
         guard(WHAT, async {
             required("companyId", &company_id)?;
-            let (status, account, limit) = match options {
-                Some(o) => (o.status, o.ig_user_id, o.limit),
-                None => (None, None, None),
+            let (status, account, limit, after) = match options {
+                Some(o) => (o.status, o.ig_user_id, o.limit, o.after),
+                None => (None, None, None, None),
             };
             let status = status.as_deref().map(parse_status).transpose()?;
             if let Some(id) = &account {
                 required("options.igUserId", id)?;
             }
+            if let Some(id) = &after {
+                required("options.after", id)?;
+            }
             let limit = match limit {
                 None => 500,
-                Some(n) if (1..=500).contains(&n) => n as usize,
+                Some(n) if (1..=500).contains(&n) => u64::from(n),
                 Some(_) => return Err(type_error("options.limit", "must be 1 to 500")),
+            };
+            let query = JobQuery {
+                status,
+                ig_user_id: account.map(IgUserId::new),
+                limit,
+                ..JobQuery::new()
             };
             let scheduler = self.shared.get(WHAT).await?;
             let jobs = scheduler
-                .list(&CompanyId::new(company_id), status)
+                .list_page(
+                    &CompanyId::new(company_id),
+                    query,
+                    after.map(JobId::new).as_ref(),
+                )
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(Value::Array(
-                jobs.iter()
-                    .filter(|j| {
-                        account
-                            .as_deref()
-                            .map_or(true, |a| j.ig_user_id.as_str() == a)
-                    })
-                    .take(limit)
-                    .map(job)
-                    .collect(),
-            ))
+            Ok(Value::Array(jobs.iter().map(job).collect()))
         })
         .await
     }
@@ -377,7 +384,8 @@ impl Scheduler {
         .await
     }
 
-    /// Moves a `scheduled` or `deferred` job to `publishAt` and resolves to it (`scheduled`).
+    /// Moves a `scheduled` or `deferred` job to `publishAt` and resolves to it (`scheduled`);
+    /// `publishAt` is bounded as in `schedule`.
     #[napi(
         ts_args_type = "companyId: string, jobId: string, publishAt: Date | string | number",
         ts_return_type = "Promise<Job>"

@@ -385,7 +385,7 @@ impl Scheduler {
         .await
     }
 
-    /// The company's jobs, oldest first.
+    /// The company's jobs, newest first (at most 500).
     pub async fn jobs(&self, company_id: String) -> Result<Vec<PublishJob>> {
         const WHAT: &str = "Scheduler.jobs";
         let inner = self.inner.clone();

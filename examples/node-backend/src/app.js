@@ -7,7 +7,8 @@ const ig = require('instagraph')
 
 const { normalizeConfig } = require('./config')
 const { authenticate } = require('./auth')
-const { ApiError, errorMiddleware } = require('./errors')
+const { ApiError, errorBody, errorMiddleware, logLine } = require('./errors')
+const { startTokenSweep } = require('./tokens')
 const oauth = require('./routes/oauth')
 const accounts = require('./routes/accounts')
 const publishing = require('./routes/publishing')
@@ -56,7 +57,29 @@ function createApp(options = {}) {
     insights: new ig.Insights(manager),
     messaging: new ig.Messaging(manager),
   }
-  const ctx = { config, sdk, log, webhookEvents: [], worker: null }
+  const ctx = { config, sdk, log, webhookEvents: [], worker: null, workerEnd: null, sweep: null }
+
+  /**
+   * Null while the scheduler worker runs (or was never started); once it has ended without
+   * being stopped, why, in words for people (the detail is logged once).
+   */
+  function workerFailure() {
+    const worker = ctx.worker
+    if (!worker || worker.running) return null
+    // stop() on an ended worker resolves at once, or rejects with the error its run ended on.
+    ctx.workerEnd ??= worker.stop().then(
+      () => {
+        log('the scheduler worker ended without being stopped')
+        return { code: 'ENDED', message: 'it ended without being stopped' }
+      },
+      (err) => {
+        const { status, body } = errorBody(err)
+        log(logLine('the scheduler worker', status, err))
+        return { code: body.error.code, message: body.error.message }
+      },
+    )
+    return ctx.workerEnd
+  }
 
   const app = express()
   app.disable('x-powered-by')
@@ -64,7 +87,19 @@ function createApp(options = {}) {
   app.locals.instagraph = sdk
   app.locals.webhookEvents = ctx.webhookEvents
 
-  app.get('/health', (req, res) => res.json({ success: true }))
+  // 503 once the scheduler worker has died: scheduled posts are no longer being published.
+  app.get('/health', async (req, res) => {
+    const failure = await workerFailure()
+    if (!failure) return res.json({ success: true })
+    res.status(503).json({
+      success: false,
+      error: {
+        message: 'The scheduler worker stopped: scheduled posts are not being published.',
+        code: 'WORKER_STOPPED',
+        cause: failure,
+      },
+    })
+  })
   // Called by Meta, authenticated by the signature (GET: the verify token); needs the raw body.
   app.use('/instagram/webhooks', webhooks.router(ctx))
   // Called by the user's browser coming back from Meta, authenticated by the single-use state.
@@ -102,11 +137,25 @@ function createApp(options = {}) {
     ctx.worker.start()
     return ctx.worker
   }
-  /** Stops the worker (resolves once it has stopped). */
+  /** Starts sweeping the companies' tokens on a timer (`tokenSweep.intervalMs`; 0: never). */
+  app.startTokenSweep = () => {
+    if (!ctx.sweep && config.tokenSweep.intervalMs > 0) {
+      ctx.sweep = startTokenSweep({ sdk, companies: Object.keys(config.companies), log, intervalMs: config.tokenSweep.intervalMs })
+    }
+    return ctx.sweep
+  }
+  /**
+   * Stops the token sweep and the worker (resolves once both have stopped). A worker that had
+   * died is logged, not thrown: the rest of the shutdown still has to run.
+   */
   app.close = async () => {
+    const sweep = ctx.sweep
+    ctx.sweep = null
+    await sweep?.stop()
     const worker = ctx.worker
+    if (!worker || (await workerFailure())) return
     ctx.worker = null
-    if (worker) await worker.stop()
+    await worker.stop().catch((err) => log(logLine('the scheduler worker', 'stopped', err)))
   }
   return app
 }

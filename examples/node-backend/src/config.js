@@ -39,12 +39,13 @@ function list(value) {
 /** `acme:key1,globex:key2,acme:key3` → { acme: ['key1', 'key3'], globex: ['key2'] }. */
 function parseApiKeys(text) {
   const out = {}
-  for (const pair of list(text) ?? []) {
+  for (const [n, pair] of (list(text) ?? []).entries()) {
     const at = pair.indexOf(':')
     const company = pair.slice(0, at).trim()
     const key = pair.slice(at + 1).trim()
     if (at <= 0 || !key) {
-      throw new ConfigurationError('COMPANY_API_KEYS', `"${pair.slice(0, 40)}…" is not company:key`)
+      // Says which entry, never its text: a malformed entry may still be a key.
+      throw new ConfigurationError('COMPANY_API_KEYS', `entry ${n + 1} is not company:key`)
     }
     ;(out[company] ??= []).push(key)
   }
@@ -54,9 +55,24 @@ function parseApiKeys(text) {
 function parseJson(setting, text) {
   try {
     return JSON.parse(text)
-  } catch (e) {
-    throw new ConfigurationError(setting, `is not JSON (${e.message})`)
+  } catch {
+    // Not the parser's message: it quotes the text, and the text may hold API keys.
+    throw new ConfigurationError(setting, 'is not valid JSON')
   }
+}
+
+/** Every 6 hours: a 60-day token gets many tries within the week before it ends. */
+const DEFAULT_SWEEP_INTERVAL_MS = 6 * 3600 * 1000
+// Node's timers take at most 2^31 - 1 ms (longer fires at once, every millisecond).
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+function sweepInterval(value) {
+  if (value === undefined || value === null || value === '') return DEFAULT_SWEEP_INTERVAL_MS
+  const ms = Number(value)
+  if (!Number.isInteger(ms) || ms < 0 || ms > MAX_TIMER_MS) {
+    throw new ConfigurationError('TOKEN_SWEEP_INTERVAL_MS', `must be 0 (off) or 1 to ${MAX_TIMER_MS} milliseconds`)
+  }
+  return ms
 }
 
 /**
@@ -131,6 +147,7 @@ function normalizeConfig(options = {}) {
       dedupeCapacity: options.webhooks?.dedupeCapacity ?? 10_000,
       keepEvents: options.webhooks?.keepEvents ?? 200,
     },
+    tokenSweep: { intervalMs: sweepInterval(options.tokenSweep?.intervalMs) },
     scheduler: {
       workerId: options.scheduler?.workerId ?? `node-backend-${process.pid}`,
       pollIntervalMs: options.scheduler?.pollIntervalMs,
@@ -177,6 +194,7 @@ function loadConfig(env = process.env) {
       scopes: env.INSTAGRAM_SCOPES,
     },
     webhooks: { verifyToken: env.WEBHOOK_VERIFY_TOKEN },
+    tokenSweep: { intervalMs: env.TOKEN_SWEEP_INTERVAL_MS },
     scheduler: {
       workerId: env.SCHEDULER_WORKER_ID,
       pollIntervalMs: env.SCHEDULER_POLL_MS === undefined ? undefined : Number(env.SCHEDULER_POLL_MS),

@@ -1,6 +1,7 @@
 'use strict'
 // One place maps every failure to an HTTP status and the body
-// `{ success: false, error: { message, code, field? } }`. User input never yields a 500.
+// `{ success: false, error: { message, code, field? } }`. User input never yields a 500; a 5xx
+// says what failed in words for people, and the error's own text goes to the log only.
 
 const ig = require('instagraph')
 
@@ -37,6 +38,7 @@ const FIELD_NAMES = {
   token_id: 'tokenId',
   igUserIds: 'accountIds',
   igUserId: 'igUserId',
+  publish_at: 'publishAt',
   'request.companyId': 'companyId',
   'request.scopes': 'scopes',
   'request.redirectUri': 'redirectURIs',
@@ -48,7 +50,22 @@ function field(name) {
   return FIELD_NAMES[name] ?? name
 }
 
-/** The status, code and public fields of any error. */
+// What a 5xx body says: the service's failure in words for people. The error's own text (a
+// database driver's, a file path, a Rust panic) goes to the log only.
+const FAILURES = {
+  INTERNAL: 'Something went wrong on our side; the failure was logged.',
+  CONFIG: 'The service is not configured correctly; the failure was logged for its operator.',
+  STORE_UNAVAILABLE: 'The service cannot reach its database right now; try again shortly.',
+  GRAPH_API_ERROR: "Instagram's API failed; try again shortly.",
+  PUBLISH_FAILED: 'Instagram did not publish the post; try again shortly.',
+  UPSTREAM: 'Instagram could not be reached or answered unexpectedly; try again shortly.',
+}
+
+// The codes the package gives bad arguments (errors.js of `instagraph`): a TypeError without
+// one is a bug of this service, not bad input.
+const ARGUMENT_CODES = new Set(['ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE'])
+
+/** The status, code and public fields of any error (from its class and typed fields only). */
 function describe(err) {
   if (err instanceof ApiError) {
     return { status: err.status, code: err.code, field: err.field, extra: err.extra }
@@ -58,7 +75,7 @@ function describe(err) {
     const status = err.type === 'entity.too.large' ? 413 : 400
     return { status, code: err.type === 'entity.parse.failed' ? 'MALFORMED_JSON' : 'BAD_BODY', message: err.message }
   }
-  if (err instanceof TypeError && err.argument) {
+  if (err instanceof TypeError && ARGUMENT_CODES.has(err.code)) {
     return { status: 400, code: 'INVALID_ARGUMENT', field: field(err.argument) }
   }
   if (err instanceof ig.InvalidInputError) return { status: 400, code: err.code ?? 'INVALID_INPUT', field: field(err.field) }
@@ -85,12 +102,11 @@ function describe(err) {
     const status = err.errorClass === 'invalidInput' || err.errorClass === 'policyBlocked' ? 422 : 502
     return { status, code: 'PUBLISH_FAILED', graph: graphFields(err) }
   }
-  if (err instanceof ig.ConfigError) {
-    return err.field ? { status: 400, code: 'INVALID_INPUT', field: field(err.field) } : { status: 500, code: 'CONFIG' }
-  }
+  // A setting missing or wrong (an app secret, a redirect URI) found when a request needed it:
+  // the operator's to fix, never the caller's.
+  if (err instanceof ig.ConfigError) return { status: 500, code: 'CONFIG' }
   if (err instanceof ig.StoreError) return { status: 503, code: 'STORE_UNAVAILABLE' }
-  if (err instanceof ig.InstagraphError) return { status: 502, code: String(err.code ?? 'UPSTREAM') }
-  if (err instanceof TypeError) return { status: 400, code: 'INVALID_ARGUMENT' }
+  if (err instanceof ig.HttpError || err instanceof ig.DecodeError) return { status: 502, code: 'UPSTREAM' }
   return { status: 500, code: 'INTERNAL' }
 }
 
@@ -107,11 +123,17 @@ function graphFields(err) {
 /** The body of an error response. */
 function errorBody(err) {
   const d = describe(err)
-  const message = d.status === 500 ? 'internal error' : d.message ?? err.message
+  const message = d.status >= 500 ? FAILURES[d.code] ?? (d.status === 500 ? FAILURES.INTERNAL : FAILURES.UPSTREAM) : d.message ?? err.message
   const error = { message, code: d.code }
   if (d.field) error.field = d.field
   if (d.graph) Object.assign(error, d.graph)
   return { status: d.status, body: { success: false, error, ...(d.extra ?? {}) } }
+}
+
+/** The line the log gets for a failure: the error's own text, kept out of responses. */
+function logLine(where, status, err) {
+  const detail = err?.stack && !(err instanceof ig.InstagraphError) ? err.stack : `${err?.name}: ${err?.message}`
+  return `${where} → ${status}: ${detail}`
 }
 
 /** The Express error middleware. */
@@ -119,10 +141,10 @@ function errorMiddleware(log) {
   // eslint-disable-next-line no-unused-vars
   return (err, req, res, next) => {
     const { status, body } = errorBody(err)
-    if (status >= 500) log(`${req.method} ${req.path} → ${status}: ${err.name}: ${err.message}`)
+    if (status >= 500) log(logLine(`${req.method} ${req.path}`, status, err))
     if (res.headersSent) return
     res.status(status).json(body)
   }
 }
 
-module.exports = { ApiError, badRequest, forbidden, notFound, errorBody, errorMiddleware }
+module.exports = { ApiError, badRequest, forbidden, notFound, errorBody, errorMiddleware, logLine }

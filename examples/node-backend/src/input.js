@@ -7,14 +7,15 @@ const { badRequest } = require('./errors')
 // Graph ids are digits; conversation and message ids are URL-safe base64-ish strings.
 const ID = /^[A-Za-z0-9_.:=-]{1,256}$/
 
+/** `[name, value, inBody]`: the first of `names` given, and whether it came in the JSON body. */
 function raw(req, names) {
   for (const name of names) {
     const fromBody = req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body) ? req.body[name] : undefined
-    if (fromBody !== undefined && fromBody !== null && fromBody !== '') return [name, fromBody]
+    if (fromBody !== undefined && fromBody !== null && fromBody !== '') return [name, fromBody, true]
     const fromQuery = req.query?.[name]
-    if (fromQuery !== undefined && fromQuery !== '') return [name, fromQuery]
+    if (fromQuery !== undefined && fromQuery !== '') return [name, fromQuery, false]
   }
-  return [names[0], undefined]
+  return [names[0], undefined, false]
 }
 
 /** A string parameter (aliases allowed: the first name is the one errors report). */
@@ -50,18 +51,22 @@ function igUserId(req) {
   return id(req, ['igUserId', 'instagramBusinessId', 'accountId'])
 }
 
-/** A list: a JSON array or a comma-separated string. */
+/**
+ * A list: an array in a JSON body; in the query string, a comma-separated string (or the
+ * parameter repeated). A JSON body's string is refused: `"nope"` is not a list of one.
+ */
 function list(req, names, { required = false, max = 100, itemMax = 256 } = {}) {
   names = [].concat(names)
-  const [, value] = raw(req, names)
+  const [, value, inBody] = raw(req, names)
   if (value === undefined) {
     if (required) throw badRequest(names[0], `${names[0]} is required`)
     return undefined
   }
   let items
   if (Array.isArray(value)) items = value
-  else if (typeof value === 'string') items = value.split(',').map((s) => s.trim()).filter(Boolean)
-  else throw badRequest(names[0], `${names[0]} must be an array or a comma-separated string`)
+  else if (typeof value === 'string' && !inBody) items = value.split(',').map((s) => s.trim()).filter(Boolean)
+  else if (inBody) throw badRequest(names[0], `${names[0]} must be an array`)
+  else throw badRequest(names[0], `${names[0]} must be a comma-separated list`)
   if (items.length === 0 && required) throw badRequest(names[0], `${names[0]} must not be empty`)
   if (items.length > max) throw badRequest(names[0], `${names[0]} has more than ${max} items`)
   for (const item of items) {
@@ -118,7 +123,10 @@ function url(req, names, { required = false } = {}) {
   return value
 }
 
-/** A time (RFC 3339 / ISO 8601 string or epoch milliseconds). */
+/**
+ * A time (RFC 3339 / ISO 8601 string or epoch milliseconds), parsed only: what range is allowed
+ * is the caller's (the SDK bounds `publishAt`; `pastTime` bounds filters).
+ */
 function time(req, name, { required = false } = {}) {
   const [, value] = raw(req, [name])
   if (value === undefined) {
@@ -127,6 +135,21 @@ function time(req, name, { required = false } = {}) {
   }
   const date = typeof value === 'number' ? new Date(value) : typeof value === 'string' ? new Date(value) : null
   if (!date || Number.isNaN(date.getTime())) throw badRequest(name, `${name} must be an ISO 8601 time`)
+  return date
+}
+
+// Nothing on Instagram is older than its launch, and nothing in it happened after today: a date
+// filter outside that is a mistake (a wrong year, seconds for milliseconds), and a range from
+// 1900 would have the SDK fetch insights 30 days at a time for a century.
+const INSTAGRAM_LAUNCH = Date.UTC(2010, 9, 6)
+const DAY_MS = 24 * 3600 * 1000
+
+/** A time that filters what already happened (`since`, `until`): from 2010-10-06 to today. */
+function pastTime(req, name) {
+  const date = time(req, name)
+  if (date && (date.getTime() < INSTAGRAM_LAUNCH || date.getTime() > Date.now() + DAY_MS)) {
+    throw badRequest(name, `${name} must be from 2010-10-06 (Instagram's launch) to today`)
+  }
   return date
 }
 
@@ -139,4 +162,4 @@ function oneOf(req, name, allowed) {
   return value
 }
 
-module.exports = { str, id, pathId, igUserId, list, ids, int, bool, url, time, oneOf }
+module.exports = { str, id, pathId, igUserId, list, ids, int, bool, url, time, pastTime, oneOf }

@@ -30,8 +30,9 @@ const merge = (base, over) => {
 /**
  * Starts the service. `options`: `env` (default process.env), `config` (overrides of the
  * environment's configuration, the shape of createApp's options), `sandbox` (a running
- * instagraph Sandbox to use), `worker` (false: no scheduler worker), `log`.
- * Resolves to `{ app, server, url, sandbox, config, close }`.
+ * instagraph Sandbox to use), `worker` (false: no scheduler worker), `tokenSweep` (false: no
+ * token sweep), `log`. Resolves to `{ app, server, url, sandbox, config, demoKey, close }`
+ * (`demoKey`: the generated key of the demo company, when there is one).
  */
 async function start(options = {}) {
   const log = options.log ?? ((line) => console.log(line))
@@ -53,11 +54,11 @@ async function start(options = {}) {
     }
   }
   const demo = sandboxMode || Boolean(sandbox)
+  let demoKey = null
   if (demo && Object.keys(config.companies ?? {}).length === 0) {
     // A demo company so that the printed curl works out of the box.
-    config.companies = {
-      demo: { apiKeys: [`demo-${randomBytes(12).toString('hex')}`], clients: [{ id: 'bakery', name: 'Bakery client' }] },
-    }
+    demoKey = `demo-${randomBytes(12).toString('hex')}`
+    config.companies = { demo: { apiKeys: [demoKey], clients: [{ id: 'bakery', name: 'Bakery client' }] } }
   }
   if (demo && !config.webhooks?.verifyToken) {
     config.webhooks = { ...config.webhooks, verifyToken: randomBytes(12).toString('hex') }
@@ -84,6 +85,7 @@ async function start(options = {}) {
   }
   server.on('request', app)
   if (options.worker !== false) app.startWorker()
+  if (options.tokenSweep !== false) app.startTokenSweep()
 
   let closing
   const close = () =>
@@ -96,7 +98,7 @@ async function start(options = {}) {
       if (ownSandbox) await sandbox.stop()
     })())
   log(`instagraph node-backend listening on ${url}${sandbox ? ` (sandbox at ${sandbox.baseUrl})` : ''}`)
-  return { app, server, url, sandbox, config, close }
+  return { app, server, url, sandbox, config, demoKey, close }
 }
 
 async function main() {
@@ -107,10 +109,11 @@ async function main() {
     console.error(err.message)
     process.exit(1)
   }
-  const { url, config, sandbox } = running
-  const [company, { apiKeys }] = Object.entries(running.app.locals.config.companies)[0]
+  const { url, config, sandbox, demoKey } = running
+  // Only the demo company's generated key is shown: a configured key never goes to the log.
+  const company = demoKey ? 'demo' : Object.keys(running.app.locals.config.companies)[0]
   console.log(`Try it:
-  curl -s -H 'x-api-key: ${sandbox ? apiKeys[0] : '<API key>'}' '${url}/instagram/auth/url?companyId=${company}'
+  curl -s -H 'x-api-key: ${demoKey ?? '<API key>'}' '${url}/instagram/auth/url?companyId=${company}'
 then open the returned url in a browser${sandbox ? ' (the sandbox consent page: pick a user, approve)' : ''}; the callback
 redirects to ${config.frontend?.successUrl ?? '(FRONTEND_SUCCESS_URL)'} with the stored token's id.`)
   for (const signal of ['SIGINT', 'SIGTERM']) {

@@ -105,6 +105,35 @@ test('GET /instagram/oauth2callback: failures redirect to the error page, never 
   }
 })
 
+test('GET /instagram/oauth2callback: no query text reaches the redirect, only a fixed message per code', async () => {
+  const errorPage = `${t.base}/demo/error`
+  const attack = '<script>alert(1)</script> Your account is locked: call +1-555-0100 or visit https://evil.example/login'
+  const freshState = async () => new URL((await t.api('GET', '/instagram/auth/url?companyId=acme')).body.url).searchParams.get('state')
+  const cases = [
+    [{ error: 'access_denied', error_reason: 'user_denied', error_description: attack }, 'access_denied'],
+    [{ error: attack, error_reason: attack, error_description: attack }, 'authorization_failed'],
+    [{ error_code: '200', error_message: attack }, 'authorization_failed'],
+    [{ code: 'made-up-code', error_description: attack }, 'invalid_code'],
+    [{ code: attack, state: attack, error_description: attack }, 'invalid_state'],
+  ]
+  const messages = new Map()
+  for (const [params, expected] of cases) {
+    const query = new URLSearchParams({ state: await freshState(), ...params })
+    const res = await t.api('GET', `/instagram/oauth2callback?${query}`, { as: null })
+    assert.equal(res.status, 302, res.text)
+    assert.ok(res.location.startsWith(`${errorPage}?`), res.location)
+    const back = new URL(res.location)
+    assert.deepEqual([...back.searchParams.keys()].sort(), ['error', 'message'], res.location)
+    assert.equal(back.searchParams.get('error'), expected, res.location)
+    for (const piece of ['script', '555', 'evil.example', 'locked']) {
+      assert.ok(!res.location.includes(piece) && !decodeURIComponent(res.location).includes(piece), `${piece} in ${res.location}`)
+    }
+    messages.set(expected, back.searchParams.get('message'))
+  }
+  // One fixed sentence per code; the one for the user's refusal is its own.
+  assert.equal(new Set(messages.values()).size, messages.size, [...messages.values()].join(' | '))
+})
+
 test('GET /instagram/get-accounts-businesses and /instagram/businesses', async () => {
   const res = await t.api('GET', `/instagram/get-accounts-businesses?tokenId=${acme.tokenId}&access_token=ignored`)
   assert.equal(res.status, 200, res.text)

@@ -139,6 +139,21 @@ test('insights: account, media and stories', async () => {
   t.assertError(removed, 400)
   assert.match(removed.body.error.message, /views/)
   t.assertError(await t.api('GET', `/instagram/me/insights?igUserId=${bakery}&period=century`), 400, { field: 'period' })
+  // Dates are range-checked, naming the field: nothing on Instagram predates 2010 or follows today.
+  const year = 365 * 24 * 3600 * 1000
+  for (const [name, value] of [
+    ['since', '1900-01-01T00:00:00Z'],
+    ['since', '0001-01-01T00:00:00Z'],
+    ['until', '9999-12-31T00:00:00Z'],
+    ['until', new Date(Date.now() + year).toISOString()],
+  ]) {
+    for (const path of [`/instagram/me/insights?igUserId=${bakery}`, `/instagram/media?igUserId=${bakery}`]) {
+      t.assertError(await t.api('GET', `${path}&${name}=${encodeURIComponent(value)}`), 400, { field: name })
+    }
+  }
+  const lastWeek = new Date(Date.now() - 7 * 24 * 3600 * 1000).toISOString()
+  const ranged = await t.api('GET', `/instagram/me/insights?igUserId=${bakery}&metrics=reach&since=${lastWeek}&until=${new Date().toISOString()}`)
+  assert.equal(ranged.status, 200, ranged.text)
   refused(await t.api('GET', `/instagram/me/insights?igUserId=${bakery}`, { as: 'globex' }))
 
   const media = await t.api('GET', `/instagram/media/insights?igUserId=${bakery}&mediaIds=${bakeryMedia.slice(0, 2).join(',')}`)

@@ -6,8 +6,10 @@ import { createRequire } from 'node:module'
 import { startBackend } from './support.mjs'
 
 const require = createRequire(import.meta.url)
+const ig = require('instagraph')
 const { createApp } = require('../src/app.js')
 const { loadConfig, ConfigurationError } = require('../src/config.js')
+const { errorBody, errorMiddleware } = require('../src/errors.js')
 
 let t
 let bakery
@@ -120,7 +122,23 @@ test('configuration errors name the setting at start-up', () => {
   )
   assert.throws(() => createApp({ companies: { a: { apiKeys: ['a-long-key'] } } }), (e) => e.setting === 'INSTAGRAM_APP_ID')
   assert.throws(() => loadConfig({ COMPANY_API_KEYS: 'nocolon' }), (e) => e.setting === 'COMPANY_API_KEYS')
+  // The message names the entry, never its text: a malformed entry may still be a key.
+  assert.throws(
+    () => loadConfig({ COMPANY_API_KEYS: 'acme:fine-key-123,acme-secret-key-typo' }),
+    (e) => e.setting === 'COMPANY_API_KEYS' && /entry 2/.test(e.message) && !e.message.includes('secret-key-typo'),
+  )
   assert.throws(() => loadConfig({ COMPANY_CLIENTS: '{nope' }), (e) => e.setting === 'COMPANY_CLIENTS')
+  assert.throws(
+    () => loadConfig({ COMPANY_CLIENTS: '{"acme": ["a-secret-key-here"' }),
+    (e) => e.setting === 'COMPANY_CLIENTS' && !e.message.includes('secret'),
+  )
+  for (const bad of ['-1', 'soon', '1.5', String(2 ** 31)]) {
+    assert.throws(
+      () => createApp({ ...loadConfig({ TOKEN_SWEEP_INTERVAL_MS: bad }), ...base, companies: { a: { apiKeys: ['a-long-key'] } } }),
+      (e) => e.setting === 'TOKEN_SWEEP_INTERVAL_MS',
+      bad,
+    )
+  }
   const config = loadConfig({
     COMPANY_API_KEYS: 'acme:key-one-123,globex:key-two-123,acme:key-three-123',
     COMPANY_CLIENTS: '{"acme":[{"id":"bakery","name":"Bakery"}],"globex":["solo"]}',
@@ -131,4 +149,62 @@ test('configuration errors name the setting at start-up', () => {
   assert.deepEqual(config.companies.acme.clients, [{ id: 'bakery', name: 'Bakery' }])
   const app = createApp({ ...config, log: () => {} })
   assert.deepEqual(app.locals.config.companies.globex.clients, [{ id: 'solo', name: 'solo' }])
+})
+
+test('a list given as anything but a JSON array in a body is a 400 naming it, on every route taking one', async () => {
+  const routes = [
+    ['/instagram/accounts/assign-to-client', { clientId: 'bakery-client' }, 'accountIds'],
+    ['/instagram/add-instagram-account', {}, 'accountIds'],
+    ['/instagram/add-instagram-account', {}, 'instagramAccounts'],
+    ['/instagram/carousels', { igUserId: bakery }, 'items'],
+    ['/instagram/schedule', { igUserId: bakery, kind: 'carousel', publishAt: new Date().toISOString() }, 'items'],
+  ]
+  for (const [path, base, name] of routes) {
+    for (const value of ['nope', bakery, `${bakery},${bakery}`, 42, { 0: bakery }, true]) {
+      const res = await t.api('POST', path, { body: { ...base, [name]: value } })
+      t.assertError(res, 400, { field: name })
+    }
+  }
+  // The query string keeps its comma lists.
+  const ok = await t.api('GET', '/instagram/auth/url?companyId=acme&scopes=instagram_basic,pages_show_list')
+  assert.equal(ok.status, 200, ok.text)
+})
+
+test('5xx bodies say what failed in words for people, never the error\'s own text; the log gets it', () => {
+  const internal = 'error returned from database: (code: 14) unable to open /var/lib/agency/ig.db: os error 2'
+  const cases = [
+    [new ig.StoreError(`AccountManager.accounts failed: store backend error: ${internal}`, { code: 'STORE' }), 503, 'STORE_UNAVAILABLE'],
+    // A setting found missing at request time is the operator's to fix: 500, not 400 INVALID_INPUT.
+    [new ig.ConfigError(`invalid configuration app_secret: is not set; ${internal}`, { code: 'CONFIG', field: 'app_secret' }), 500, 'CONFIG'],
+    [new ig.HttpError(`HTTP failure on GET /me: ${internal}`, { code: 'HTTP' }), 502, 'UPSTREAM'],
+    [new ig.DecodeError(`could not decode: ${internal}`, { code: 'DECODE' }), 502, 'UPSTREAM'],
+    [new ig.InstagraphError(`Worker.start: internal panic: ${internal}`, { code: 'BINDING' }), 500, 'INTERNAL'],
+    [new ig.GraphApiError(`Graph API error: ${internal}`, { code: 2, errorClass: 'transient' }), 503, 'GRAPH_API_ERROR'],
+    [new ig.PublishError(`publishing failed: ${internal}`, { code: 'PUBLISH', errorClass: 'transient' }), 502, 'PUBLISH_FAILED'],
+    // A bug of the service (a TypeError the SDK did not raise for an argument) is not bad input.
+    [new TypeError(`Cannot read properties of undefined (reading '${internal}')`), 500, 'INTERNAL'],
+    [new Error(internal), 500, 'INTERNAL'],
+  ]
+  for (const [err, status, code] of cases) {
+    const out = errorBody(err)
+    assert.equal(out.status, status, `${err.name}: ${JSON.stringify(out.body)}`)
+    assert.equal(out.body.error.code, code)
+    assert.equal(out.body.error.field, undefined, 'no internal setting name')
+    const text = JSON.stringify(out.body)
+    for (const piece of ['returned from database', 'code: 14', 'os error', '/var/lib', 'panic', 'app_secret', 'Cannot read']) {
+      assert.ok(!text.includes(piece), `${piece} in ${text}`)
+    }
+    assert.match(out.body.error.message, /^[A-Z][^{}]+[.;]/, 'a sentence')
+  }
+  // The detail goes to the log.
+  const lines = []
+  const res = { headersSent: false, status: () => res, json: () => res }
+  errorMiddleware((line) => lines.push(line))(cases[0][0], { method: 'GET', path: '/instagram/x' }, res, () => {})
+  assert.equal(lines.length, 1)
+  assert.ok(lines[0].includes(internal), lines[0])
+  // Argument errors the SDK raised stay 400s naming the argument.
+  const arg = new TypeError('Scheduler.schedule: invalid argument `publishAt`: out of range')
+  arg.code = 'ERR_INVALID_ARG_VALUE'
+  arg.argument = 'publishAt'
+  assert.deepEqual([errorBody(arg).status, errorBody(arg).body.error.field], [400, 'publishAt'])
 })

@@ -31,6 +31,7 @@ after(async () => {
 })
 
 const IMAGE = 'https://images.example.com/photo.jpg'
+const DAY_MS = 24 * 3600 * 1000
 
 test('POST /instagram/social/post/instagram publishes an image, exactly once per key', async () => {
   const before = t.sandbox.publishedCount(bakery)
@@ -134,7 +135,7 @@ test('scheduling: schedule, list, get, the worker publishes, cancel; per company
   assert.equal(job.companyId, 'acme')
 
   const later = await t.api('POST', '/instagram/schedule', {
-    body: { igUserId: bakery, publishAt: '2099-01-01T00:00:00Z', kind: 'story', imageUrl: IMAGE },
+    body: { igUserId: bakery, publishAt: new Date(Date.now() + 30 * DAY_MS).toISOString(), kind: 'story', imageUrl: IMAGE },
   })
   assert.equal(later.status, 201, later.text)
 
@@ -180,4 +181,29 @@ test('scheduling: schedule, list, get, the worker publishes, cancel; per company
   t.assertError(await t.api('GET', '/instagram/schedule?status=nope'), 400, { field: 'status' })
   t.assertError(await t.api('GET', '/instagram/schedule/not%20an%20id'), 400)
   assert.ok(bob)
+})
+
+test('publishAt outside a year ago … two years ahead: 400 naming publishAt, nothing stored', async () => {
+  const jobs = async () => (await t.api('GET', '/instagram/schedule')).body.data.length
+  const stored = await jobs()
+  const far = [
+    '1900-01-01T00:00:00Z',
+    '9999-12-31T23:59:59Z',
+    '0001-01-01T00:00:00Z',
+    0,
+    -8.64e15, // the earliest JS date, beyond what the SDK represents
+    new Date(Date.now() - 400 * DAY_MS).toISOString(),
+    new Date(Date.now() + 800 * DAY_MS).toISOString(),
+  ]
+  for (const publishAt of far) {
+    const res = await t.api('POST', '/instagram/schedule', { body: { igUserId: bakery, publishAt, imageUrl: IMAGE } })
+    t.assertError(res, 400, { field: 'publishAt' })
+  }
+  // Refused before the account is looked up or anything reaches the store.
+  t.assertError(
+    await t.api('POST', '/instagram/schedule', { body: { igUserId: '999', publishAt: '1900-01-01T00:00:00Z', imageUrl: IMAGE } }),
+    400,
+    { field: 'publishAt' },
+  )
+  assert.equal(await jobs(), stored)
 })

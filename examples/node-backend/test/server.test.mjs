@@ -1,5 +1,6 @@
 // The README's one command: `npm start` with INSTAGRAM_MODE=sandbox runs the service against
-// an in-process sandbox and prints its URL and a working curl; SIGTERM stops it cleanly.
+// an in-process sandbox and prints its URL and a working curl; SIGTERM stops it cleanly. The
+// startup log shows the demo company's generated key, never a configured one.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
@@ -8,29 +9,63 @@ import { TOKEN_PATTERN } from './support.mjs'
 
 const server = fileURLToPath(new URL('../src/server.js', import.meta.url))
 
+/** Runs `node src/server.js` with `env`; `out` collects stdout and stderr. */
+function run(env) {
+  const child = spawn(process.execPath, [server], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const run = { child, out: '' }
+  child.stdout.on('data', (d) => (run.out += d))
+  child.stderr.on('data', (d) => (run.out += d))
+  run.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })))
+  return run
+}
+
+/** Waits for the end of the start-up banner (bounded by attempts, not by how fast the machine is). */
+async function started(running) {
+  for (let i = 0; i < 600 && !/^then open/m.test(running.out); i++) await new Promise((r) => setTimeout(r, 50))
+  const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(running.out)?.[1]
+  assert.ok(url, running.out)
+  return url
+}
+
 test('INSTAGRAM_MODE=sandbox node src/server.js serves, prints a working curl, stops on SIGTERM', async () => {
-  const env = { PATH: process.env.PATH, INSTAGRAM_MODE: 'sandbox', PORT: '0' }
-  const child = spawn(process.execPath, [server], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  child.stdout.on('data', (d) => (out += d))
-  child.stderr.on('data', (d) => (out += d))
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })))
+  const running = run({ INSTAGRAM_MODE: 'sandbox', PORT: '0' })
   try {
-    // Bounded by attempts, not by how fast the machine is.
-    for (let i = 0; i < 600 && !/^then open/m.test(out); i++) await new Promise((r) => setTimeout(r, 50))
-    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1]
-    assert.ok(url, out)
-    const curl = /curl -s -H 'x-api-key: ([^']+)' '([^']+)'/.exec(out)
-    assert.ok(curl, out)
+    const url = await started(running)
+    const curl = /curl -s -H 'x-api-key: ([^']+)' '([^']+)'/.exec(running.out)
+    assert.ok(curl, running.out)
+    assert.match(curl[1], /^demo-[0-9a-f]{24}$/, 'the generated demo key')
     const res = await fetch(curl[2], { headers: { 'x-api-key': curl[1] } })
     assert.equal(res.status, 200)
     const body = await res.json()
     assert.equal(body.success, true)
     assert.equal(body.expectedRedirectUri, `${url}/instagram/oauth2callback`)
-    assert.doesNotMatch(out, TOKEN_PATTERN)
+    assert.doesNotMatch(running.out, TOKEN_PATTERN)
   } finally {
-    child.kill('SIGTERM')
+    running.child.kill('SIGTERM')
   }
-  const { code } = await exited
-  assert.equal(code, 0, out)
+  const { code } = await running.exited
+  assert.equal(code, 0, running.out)
+})
+
+test('the startup log never prints a configured API key', async () => {
+  const key = 'configured-secret-key-0123456789'
+  const running = run({ INSTAGRAM_MODE: 'sandbox', PORT: '0', COMPANY_API_KEYS: `acme:${key}` })
+  try {
+    const url = await started(running)
+    assert.ok(!running.out.includes(key), running.out)
+    assert.match(running.out, /x-api-key: <API key>' '[^']+companyId=acme'/)
+    // The configured key is the one that works.
+    const res = await fetch(`${url}/instagram/auth/url?companyId=acme`, { headers: { 'x-api-key': key } })
+    assert.equal(res.status, 200)
+  } finally {
+    running.child.kill('SIGTERM')
+  }
+  assert.equal((await running.exited).code, 0, running.out)
+  assert.ok(!running.out.includes(key), running.out)
+
+  // Nor does a configuration error quote a malformed entry (which may still be a key).
+  const bad = run({ INSTAGRAM_MODE: 'sandbox', PORT: '0', COMPANY_API_KEYS: `acme:${key},${key}` })
+  assert.equal((await bad.exited).code, 1, bad.out)
+  assert.match(bad.out, /COMPANY_API_KEYS/)
+  assert.ok(!bad.out.includes(key), bad.out)
 })

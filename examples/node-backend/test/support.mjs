@@ -14,14 +14,17 @@ export const VERIFY_TOKEN = 'verify-me-please'
 // SBX and 40 letters and digits. The scan looks for the Meta prefixes, sandbox or not.
 export const TOKEN_PATTERN = /(?:EAA|IGAA)[A-Za-z0-9]{20,}/
 
-/** Starts the sandbox and the service; resolves to the helpers the tests use. */
-export async function startBackend({ config = {}, sandbox: given } = {}) {
+/**
+ * Starts the sandbox and the service; resolves to the helpers the tests use. `log` receives
+ * the service's log lines (server-side failures, the token sweep).
+ */
+export async function startBackend({ config = {}, sandbox: given, log = () => {} } = {}) {
   const sandbox = given ?? (await Sandbox.start())
   const secrets = [sandbox.appSecret, `${sandbox.appId}|${sandbox.appSecret}`]
   const running = await start({
     env: {},
     sandbox,
-    log: () => {},
+    log,
     config: {
       port: 0,
       host: '127.0.0.1',

@@ -44,7 +44,6 @@ pub(crate) struct Run<'a> {
     pub(crate) ig: IgUserId,
     pub(crate) post: Post,
     pub(crate) job: Mutex<JobRecord>,
-    pub(crate) owner: String,
     pub(crate) progress: Progress,
     /// Items whose local file was uploaded in this run.
     pub(crate) uploaded: Mutex<std::collections::HashSet<usize>>,
@@ -109,59 +108,52 @@ impl Run<'_> {
         self.job.lock().await.clone()
     }
 
-    /// Writes the job after `change`, holding the lease: checks the lease is still ours first
-    /// (and extends it), so a worker that lost the job never overwrites the new owner's record.
+    /// Writes the job after `change`, as a compare-and-swap on the version this run last wrote
+    /// or leased: a run that lost the job (to another worker, or to another run under the same
+    /// name) finds out here and never overwrites the new holder's record.
     async fn persist(&self, change: impl FnOnce(&mut JobRecord)) -> Result<()> {
         let mut job = self.job.lock().await;
         change(&mut job);
-        self.write_locked(&mut job).await
+        self.write_with_lease(&mut job, true).await
     }
 
-    async fn write_locked(&self, job: &mut JobRecord) -> Result<()> {
-        self.write_with_lease(job, true).await
-    }
-
-    /// Writes `job` (the caller holds the lock) after checking the lease is still ours; keeps
-    /// the lease (renewed) or gives it back in the same write, so a finished job never carries
-    /// a stale lease, even if the task stops right after.
+    /// Writes `job` (the caller holds the lock) if nobody else wrote it since; keeps the lease or
+    /// gives it back in the same write, so a finished job never carries a stale lease, even if
+    /// the task stops right after.
     async fn write_with_lease(&self, job: &mut JobRecord, keep_lease: bool) -> Result<()> {
         let store = self.inner.accounts.store().backend();
-        let now = Utc::now();
-        let until = now + lease_chrono(self.inner.config.lease);
-        if !store
-            .renew_lease(&job.company, &job.id, &self.owner, until)
-            .await?
-        {
-            return Err(Error::LeaseLost {
-                job_id: job.id.clone(),
-            });
-        }
-        if keep_lease {
-            job.lease_owner = Some(self.owner.clone());
-            job.lease_expires_at = Some(until);
-        } else {
+        if !keep_lease {
             job.lease_owner = None;
             job.lease_expires_at = None;
         }
-        job.updated_at = now;
-        store.update_job(job).await?;
-        Ok(())
+        job.updated_at = Utc::now();
+        match store.update_job(job).await? {
+            Some(stored) => {
+                *job = stored;
+                Ok(())
+            }
+            None => Err(Error::LeaseLost {
+                job_id: job.id.clone(),
+            }),
+        }
     }
 
-    /// Extends the lease (long waits and uploads).
+    /// Extends the lease (long waits and uploads, and right before `media_publish`), if the job
+    /// is still as this run last wrote it.
     pub(crate) async fn renew(&self) -> Result<()> {
-        let job = self.job.lock().await;
+        let mut job = self.job.lock().await;
         let store = self.inner.accounts.store().backend();
-        let until = Utc::now() + lease_chrono(self.inner.config.lease);
-        if store
-            .renew_lease(&job.company, &job.id, &self.owner, until)
+        match store
+            .renew_lease(&job, Utc::now(), self.inner.config.lease)
             .await?
         {
-            Ok(())
-        } else {
-            Err(Error::LeaseLost {
+            Some(until) => {
+                job.lease_expires_at = Some(until);
+                Ok(())
+            }
+            None => Err(Error::LeaseLost {
                 job_id: job.id.clone(),
-            })
+            }),
         }
     }
 
@@ -241,8 +233,12 @@ impl Run<'_> {
             let Some(container) = self.container_id(self.top()).await else {
                 continue;
             };
+            // The intent is written (a compare-and-swap: a run that lost the job stops here) and
+            // the lease renewed to its full length, so that no other run can take the job over
+            // while this `media_publish` is in flight unless this one stalls for a whole lease.
             self.persist(|job| job.status = JobStatus::Publishing)
                 .await?;
+            self.renew().await?;
             match self
                 .graph
                 .ig_user(self.ig.clone())

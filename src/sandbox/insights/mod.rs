@@ -7,7 +7,7 @@
 //! (`time_series`, the default, or `total_value`: every day metric but `reach` and
 //! `follower_count` needs `total_value`, as Meta answers), `breakdown` (total values only),
 //! `timeframe` (`this_week|this_month`, demographics only and required), `since`/`until`
-//! (unix seconds; default the last 2 days; more than 30 days apart → code 100). A day's
+//! (unix seconds or dates; default the last 2 days; more than 30 days apart → code 100). A day's
 //! `end_time` is the next day at 07:00 UTC. Days older than 90 days (or not over yet) have no
 //! data: a metric without data is left out, so an old range answers `{"data":[]}`. Removed
 //! metrics (`impressions`, `plays`, `video_views`, `profile_views`, `website_clicks`,
@@ -29,7 +29,7 @@ use serde_json::{json, Map, Value};
 use super::access::Caller;
 use super::engage::insights_scope;
 use super::error::{GraphError, GraphResult};
-use super::graph::GraphReq;
+use super::graph::{time_param, GraphReq};
 use super::world::{meta_time, World};
 use metrics::{Metric, Shape, ACCOUNT};
 
@@ -41,17 +41,6 @@ pub(crate) fn unknown_metric(index: usize, valid: &[&str]) -> GraphError {
         "metric[{index}] must be one of the following values: {}",
         valid.join(", ")
     ))
-}
-
-fn timestamp_param(req: &GraphReq<'_>, name: &str) -> GraphResult<Option<i64>> {
-    req.param(name)
-        .filter(|v| !v.trim().is_empty())
-        .map(|v| {
-            v.trim().parse::<i64>().map_err(|_| {
-                GraphError::invalid_param(format!("Param {name} must be a unix timestamp"))
-            })
-        })
-        .transpose()
 }
 
 /// The comma-separated items of a parameter.
@@ -201,8 +190,8 @@ pub(crate) fn account(
         timeframe: req.param("timeframe").filter(|s| !s.is_empty()),
     };
     let now = w.now().timestamp();
-    let since_p = timestamp_param(req, "since")?;
-    let until_p = timestamp_param(req, "until")?;
+    let since_p = time_param(req, "since")?;
+    let until_p = time_param(req, "until")?;
     let until = until_p.unwrap_or_else(|| since_p.map_or(now, |s| s + 2 * DAY));
     let since = since_p.unwrap_or(until - 2 * DAY);
     if since > until {
@@ -320,13 +309,8 @@ pub(crate) fn account(
 fn range_link(req: &GraphReq<'_>, since: i64, until: i64) -> String {
     let links = req.links();
     let mut ser = url::form_urlencoded::Serializer::new(String::new());
-    for (k, v) in links.query {
+    for (k, v) in &links.query {
         if !matches!(k.as_str(), "since" | "until") {
-            ser.append_pair(k, v);
-        }
-    }
-    for (k, v) in &links.extra {
-        if !links.query.iter().any(|(qk, _)| qk == k) {
             ser.append_pair(k, v);
         }
     }

@@ -24,7 +24,7 @@ fn unknown_media_type(t: &str) -> GraphError {
 /// Which container the parameters ask for.
 fn kind_of(req: &GraphReq<'_>, resumable: bool) -> GraphResult<ContainerKind> {
     let media_type = params::text(req, "media_type").map(|t| t.to_ascii_uppercase());
-    let item = params::boolean(req, "is_carousel_item")?.unwrap_or(false);
+    let item = req.boolean("is_carousel_item")?.unwrap_or(false);
     let has_video = resumable || params::text(req, "video_url").is_some();
     let not_item = |t: &str| {
         GraphError::invalid_param(format!(
@@ -61,24 +61,44 @@ fn kind_of(req: &GraphReq<'_>, resumable: bool) -> GraphResult<ContainerKind> {
     })
 }
 
-/// The configured processing time of a kind.
-fn processing_of(w: &World, kind: ContainerKind) -> Duration {
+/// The configured processing time of a kind; a carousel's depends on its children (only one
+/// with a video item takes `carousel_processing_ms`).
+fn processing_of(w: &World, kind: ContainerKind, children: &[String]) -> Duration {
     let ms = match kind {
-        ContainerKind::Image | ContainerKind::CarouselImage => w.config.image_processing_ms,
+        ContainerKind::Image | ContainerKind::CarouselImage | ContainerKind::StoryImage => {
+            w.config.image_processing_ms
+        }
         ContainerKind::CarouselVideo => w.config.video_processing_ms,
         ContainerKind::Reel => w.config.reel_processing_ms,
-        ContainerKind::StoryImage | ContainerKind::StoryVideo => w.config.story_processing_ms,
-        ContainerKind::Carousel => w.config.carousel_processing_ms,
+        ContainerKind::StoryVideo => w.config.story_processing_ms,
+        ContainerKind::Carousel => {
+            let has_video = children.iter().any(|id| {
+                w.containers
+                    .get(id)
+                    .is_some_and(|c| c.kind == ContainerKind::CarouselVideo)
+            });
+            if has_video {
+                w.config.carousel_processing_ms
+            } else {
+                0
+            }
+        }
     };
     Duration::milliseconds(i64::try_from(ms).unwrap_or(i64::MAX / 2_000_000))
 }
 
-/// Refuses parameters the kind does not take.
-fn check_allowed(req: &GraphReq<'_>, kind: ContainerKind) -> GraphResult<()> {
+/// Parameters the kind does not take that the request carries: refused when
+/// `reject_inapplicable_params` is set, else returned so the caller ignores them (Meta's
+/// reference lists each type's parameters without saying that others are refused).
+fn inapplicable(
+    w: &World,
+    req: &GraphReq<'_>,
+    kind: ContainerKind,
+) -> GraphResult<Vec<&'static str>> {
     use ContainerKind::*;
     let given = |name: &str| req.param(name).is_some_and(|v| !v.trim().is_empty());
     let label = kind.label();
-    let rules: [(&str, bool); 12] = [
+    let rules: [(&'static str, bool); 12] = [
         (
             "image_url",
             matches!(kind, Image | CarouselImage | StoryImage),
@@ -95,20 +115,35 @@ fn check_allowed(req: &GraphReq<'_>, kind: ContainerKind) -> GraphResult<()> {
         ("audio_name", kind == Reel),
         ("thumb_offset", matches!(kind, Reel | CarouselVideo)),
     ];
+    let mut ignored = Vec::new();
     for (name, allowed) in rules {
-        if given(name) && !allowed {
-            return Err(match name {
-                "caption" => GraphError::invalid_param(
-                    "Carousel items cannot have a caption: put it on the carousel container",
-                ),
-                "collaborators" if kind.is_story() => {
-                    GraphError::invalid_param("Stories cannot have collaborators")
-                }
-                _ => not_supported(name, label),
-            });
+        if !given(name) || allowed {
+            continue;
         }
+        if !w.config.reject_inapplicable_params {
+            ignored.push(name);
+            continue;
+        }
+        return Err(match name {
+            "caption" => GraphError::invalid_param(
+                "Carousel items cannot have a caption: put it on the carousel container",
+            ),
+            "collaborators" if kind.is_story() => {
+                GraphError::invalid_param("Stories cannot have collaborators")
+            }
+            _ => not_supported(name, label),
+        });
     }
-    Ok(())
+    Ok(ignored)
+}
+
+/// Reads an optional parameter only when `take` (an ignored parameter is not validated).
+fn when<T>(take: bool, read: impl FnOnce() -> GraphResult<Option<T>>) -> GraphResult<Option<T>> {
+    if take {
+        read()
+    } else {
+        Ok(None)
+    }
 }
 
 /// The children of a carousel: 2..=10 carousel items of the same account, no repeats.
@@ -210,7 +245,8 @@ pub(crate) fn create_container(
         }
     };
     let kind = kind_of(req, resumable)?;
-    check_allowed(req, kind)?;
+    let ignored = inapplicable(w, req, kind)?;
+    let taken = |name: &str| !ignored.contains(&name);
     if resumable && !kind.is_video() {
         return Err(GraphError::invalid_param(
             "upload_type=resumable is for videos: media_type REELS, STORIES or VIDEO",
@@ -237,25 +273,32 @@ pub(crate) fn create_container(
     };
     let url = raw_url.as_deref().map(params::media_url).transpose()?;
     // Stories take a caption without effect (Meta ignores it).
-    let caption = params::text(req, "caption").filter(|_| !kind.is_story());
+    let caption = params::text(req, "caption").filter(|_| !kind.is_story() && taken("caption"));
     if let Some(c) = &caption {
         params::validate_caption(c)?;
     }
-    let alt_text = params::alt_text(req)?;
-    let user_tags = params::json(req, "user_tags")?;
+    let alt_text = when(taken("alt_text"), || params::alt_text(req))?;
+    let user_tags = when(taken("user_tags"), || params::json(req, "user_tags"))?;
     if let Some(t) = &user_tags {
         params::validate_user_tags(t)?;
     }
-    let product_tags = params::json(req, "product_tags")?;
+    let product_tags = when(taken("product_tags"), || params::json(req, "product_tags"))?;
     if let Some(t) = &product_tags {
         params::validate_product_tags(t)?;
     }
-    let collaborators = params::collaborators(req)?;
-    let share_to_feed = params::boolean(req, "share_to_feed")?;
-    let thumb_offset = params::non_negative(req, "thumb_offset")?;
-    let cover_url = params::text(req, "cover_url")
-        .map(|u| params::media_url(&u).map(|u| u.to_string()))
-        .transpose()?;
+    let collaborators = when(taken("collaborators"), || {
+        params::collaborators(req).map(Some)
+    })?
+    .unwrap_or_default();
+    let share_to_feed = when(taken("share_to_feed"), || req.boolean("share_to_feed"))?;
+    let thumb_offset = when(taken("thumb_offset"), || {
+        params::non_negative(req, "thumb_offset")
+    })?;
+    let cover_url = when(taken("cover_url"), || {
+        params::text(req, "cover_url")
+            .map(|u| params::media_url(&u).map(|u| u.to_string()))
+            .transpose()
+    })?;
     let children = if kind == ContainerKind::Carousel {
         carousel_children(w, ig, req)?
     } else {
@@ -264,7 +307,7 @@ pub(crate) fn create_container(
     take_container_quota(w, ig)?;
 
     let now = w.now();
-    let processing = processing_of(w, kind);
+    let processing = processing_of(w, kind, &children);
     let failure = url
         .as_ref()
         .and_then(|u| markers::outcome(w, ig, kind, u, thumb_offset));
@@ -283,7 +326,7 @@ pub(crate) fn create_container(
         share_to_feed,
         cover_url,
         thumb_offset,
-        audio_name: params::text(req, "audio_name"),
+        audio_name: params::text(req, "audio_name").filter(|_| taken("audio_name")),
         children,
         created_at: now,
         processing,

@@ -52,16 +52,9 @@ pub(crate) fn update_media(
         Login::Instagram => "instagram_business_manage_comments",
     };
     caller.require(scope, 10)?;
-    let enabled = match req.param("comment_enabled") {
-        Some("true") => true,
-        Some("false") => false,
-        Some(_) => {
-            return Err(GraphError::invalid_param(
-                "Param comment_enabled must be a boolean",
-            ))
-        }
-        None => return Err(GraphError::param_required("comment_enabled")),
-    };
+    let enabled = req
+        .boolean("comment_enabled")?
+        .ok_or_else(|| GraphError::param_required("comment_enabled"))?;
     if let Some(m) = w.media.get_mut(id) {
         m.is_comment_enabled = enabled;
     }

@@ -209,7 +209,7 @@ impl World {
 
     /// A carousel processes after its children: `ERROR` as soon as one child fails (with the
     /// child's subcode; an expired child reads 2207020), else `IN_PROGRESS` until every child
-    /// finished and then `carousel_processing_ms` more.
+    /// finished and then its own processing time (none for a carousel of images only).
     fn carousel_status(&self, c: &Container, now: DateTime<Utc>) -> ContainerStatus {
         let mut last_ready = c.created_at;
         let mut waiting = false;

@@ -23,18 +23,6 @@ pub(crate) fn text(req: &GraphReq<'_>, name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// `true` / `false` (any case, or 1 / 0).
-pub(crate) fn boolean(req: &GraphReq<'_>, name: &str) -> GraphResult<Option<bool>> {
-    match text(req, name).map(|s| s.to_ascii_lowercase()).as_deref() {
-        None => Ok(None),
-        Some("true" | "1") => Ok(Some(true)),
-        Some("false" | "0") => Ok(Some(false)),
-        Some(_) => Err(GraphError::invalid_param(format!(
-            "Param {name} must be a boolean"
-        ))),
-    }
-}
-
 /// A JSON list or object sent as text.
 pub(crate) fn json(req: &GraphReq<'_>, name: &str) -> GraphResult<Option<Value>> {
     text(req, name)

@@ -22,8 +22,8 @@ use std::time::Duration;
 
 use serde_json::{json, Map, Value};
 
+use super::credentials::proof_for;
 use super::engage::Webhook;
-use super::graph::proof_for;
 use super::server::{Incoming, Reply, Shared};
 use super::subscriptions;
 

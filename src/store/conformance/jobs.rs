@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::{at, company, Fixture};
 use crate::ids::{CompanyId, IgUserId, JobId};
-use crate::store::{JobRecord, JobStatus, StoreError};
+use crate::store::{JobQuery, JobRecord, JobStatus, StoreError};
 
 const LEASE: Duration = Duration::from_secs(300);
 
@@ -100,7 +100,8 @@ pub async fn job_idempotency_returns_existing(f: &Fixture) {
     assert_eq!(inserted, 1);
 }
 
-/// `update_job` replaces the mutable fields only; a missing job is `NotFound`.
+/// `update_job` is a compare-and-swap on the version: it replaces the mutable fields only and
+/// moves the version on; a stale version changes nothing; a missing job is `NotFound`.
 pub async fn job_update(f: &Fixture) {
     let b = f.backend();
     let acme = company("acme");
@@ -120,12 +121,18 @@ pub async fn job_update(f: &Fixture) {
     j.idempotency_key = "changed".into();
     j.ig_user_id = IgUserId::new("changed");
     j.created_at = at(99);
-    b.update_job(&j).await.expect("update");
+    let stored = b
+        .update_job(&j)
+        .await
+        .expect("update")
+        .expect("the version matched");
     let got = b
         .get_job(&acme, &j.id)
         .await
         .expect("get")
         .expect("present");
+    assert_eq!(stored, got, "update returns the job as stored");
+    assert_eq!(got.version, 1);
     assert_eq!(got.status, JobStatus::Published);
     assert_eq!(got.container_ids, ["c1", "c2"]);
     assert_eq!(got.media_id.as_deref(), Some("m1"));
@@ -138,6 +145,41 @@ pub async fn job_update(f: &Fixture) {
     assert_eq!(got.idempotency_key, "k1");
     assert_eq!(got.ig_user_id, original.ig_user_id);
     assert_eq!(got.created_at, original.created_at);
+    // A writer that read version 0 lost the race to the one above: nothing changes.
+    let mut stale = original.clone();
+    stale.status = JobStatus::Failed;
+    assert_eq!(b.update_job(&stale).await.expect("stale update"), None);
+    assert_eq!(
+        b.get_job(&acme, &j.id).await.expect("get"),
+        Some(got.clone())
+    );
+    // The next write from the current version goes through, once.
+    let mut next = got.clone();
+    next.error = None;
+    let next = b.update_job(&next).await.expect("update").expect("current");
+    assert_eq!(next.version, 2);
+    assert_eq!(b.update_job(&got).await.expect("again"), None);
+    // Concurrent writers from one version: exactly one wins.
+    let tasks: Vec<_> = (0..8)
+        .map(|i| {
+            let b = f.backend();
+            let mut j = next.clone();
+            j.error = Some(format!("writer {i}"));
+            tokio::spawn(async move { b.update_job(&j).await.expect("update").is_some() })
+        })
+        .collect();
+    let mut won = 0;
+    for t in tasks {
+        if t.await.expect("task") {
+            won += 1;
+        }
+    }
+    assert_eq!(won, 1, "one compare-and-swap wins");
+    // Insert stores version 0 whatever it is given.
+    let mut fresh = job(&acme, "fresh", "k-fresh");
+    fresh.version = 7;
+    let ins = b.insert_job(fresh).await.expect("insert").into_record();
+    assert_eq!(ins.version, 0);
     let missing = job(&acme, "missing", "k-missing");
     let err = b.update_job(&missing).await.expect_err("missing");
     assert!(
@@ -146,7 +188,8 @@ pub async fn job_update(f: &Fixture) {
     );
 }
 
-/// `list_jobs` filters by status, is oldest first and bounds the limit.
+/// `list_jobs` filters by status and account, is newest first, pages with `before` and bounds
+/// the limit.
 pub async fn job_list(f: &Fixture) {
     let b = f.backend();
     let acme = company("acme");
@@ -162,31 +205,63 @@ pub async fn job_list(f: &Fixture) {
         let mut j = job(&acme, &format!("j{i}"), &format!("k{i}"));
         j.status = status;
         j.created_at = at(10 - i as i64);
+        if i == 1 {
+            j.ig_user_id = IgUserId::new("17841400000000002");
+        }
         b.insert_job(j).await.expect("insert");
     }
-    let all: Vec<_> = b
-        .list_jobs(&acme, None, 0)
+    let ids = |jobs: Vec<JobRecord>| -> Vec<String> {
+        jobs.into_iter().map(|j| j.id.into_inner()).collect()
+    };
+    let list = |q: JobQuery| {
+        let (b, acme) = (f.backend(), acme.clone());
+        async move { b.list_jobs(&acme, &q).await.expect("list") }
+    };
+    assert_eq!(
+        ids(list(JobQuery::new()).await),
+        ["j0", "j1", "j2", "j3"],
+        "newest first"
+    );
+    assert_eq!(
+        ids(list(JobQuery::new().status(JobStatus::Pending).limit(10)).await),
+        ["j0", "j2"]
+    );
+    assert_eq!(
+        ids(list(JobQuery::new().account(IgUserId::new("17841400000000002"))).await),
+        ["j1"]
+    );
+    assert_eq!(
+        ids(list(JobQuery::new().account(IgUserId::new("17841400000000001"))).await),
+        ["j0", "j2", "j3"]
+    );
+    let first = list(JobQuery::new().limit(2)).await;
+    assert_eq!(first.len(), 2);
+    // The next page starts strictly after the last job of this one.
+    let last = first.last().expect("two").clone();
+    assert_eq!(
+        ids(list(JobQuery::new().after(&last).limit(10)).await),
+        ["j2", "j3"]
+    );
+    // Equal creation times are ordered by id, and paging splits them without loss.
+    for id in ["t-a", "t-b", "t-c"] {
+        let mut j = job(&acme, id, &format!("k-{id}"));
+        j.created_at = at(50);
+        b.insert_job(j).await.expect("insert");
+    }
+    let tie = list(JobQuery::new().limit(2)).await;
+    let tail = tie.last().expect("two").clone();
+    assert_eq!(ids(tie), ["t-c", "t-b"]);
+    assert_eq!(
+        ids(list(JobQuery::new().after(&tail).limit(2)).await),
+        ["t-a", "j0"]
+    );
+    assert!(list(JobQuery::new().status(JobStatus::Cancelled))
         .await
-        .expect("list")
-        .into_iter()
-        .map(|j| j.id.into_inner())
-        .collect();
-    assert_eq!(all, ["j3", "j2", "j1", "j0"], "oldest first");
-    let pending: Vec<_> = b
-        .list_jobs(&acme, Some(JobStatus::Pending), 10)
-        .await
-        .expect("list")
-        .into_iter()
-        .map(|j| j.id.into_inner())
-        .collect();
-    assert_eq!(pending, ["j2", "j0"]);
-    assert_eq!(b.list_jobs(&acme, None, 2).await.expect("list").len(), 2);
-    assert!(b
-        .list_jobs(&acme, Some(JobStatus::Cancelled), 10)
-        .await
-        .expect("list")
         .is_empty());
-    let err = b.list_jobs(&acme, None, 501).await.expect_err("limit");
+    let err = b
+        .list_jobs(&acme, &JobQuery::new().limit(501))
+        .await
+        .expect_err("limit");
     assert!(
         matches!(err, StoreError::InvalidInput { field: "limit", .. }),
         "{err:?}"
@@ -530,15 +605,16 @@ pub async fn job_expired_lease_reclaimable(f: &Fixture) {
     assert_eq!(second.len(), 1);
     assert_eq!(second[0].lease_owner.as_deref(), Some("w2"));
     assert_eq!(second[0].attempts, 2);
-    // The first worker lost the lease: it can neither renew nor release it.
-    assert!(!b
-        .renew_lease(&acme, &second[0].id, "w1", at(30))
-        .await
-        .expect("renew"));
-    assert!(!b
-        .release_job(&acme, &second[0].id, "w1")
-        .await
-        .expect("release"));
+    assert_eq!(second[0].version, first[0].version + 1);
+    // The first worker lost the lease: it can neither renew, release nor write the job.
+    assert_eq!(
+        b.renew_lease(&first[0], at(2), LEASE).await.expect("renew"),
+        None
+    );
+    assert!(!b.release_job(&first[0]).await.expect("release"));
+    let mut late = first[0].clone();
+    late.status = JobStatus::Failed;
+    assert_eq!(b.update_job(&late).await.expect("late write"), None);
     let stored = b
         .get_job(&acme, &second[0].id)
         .await
@@ -580,10 +656,17 @@ pub async fn job_in_flight_takeover_after_lease_expiry(f: &Fixture) {
     );
     // The publisher renews: still not taken at the old expiry.
     for id in ["p", "c", "x"] {
-        assert!(b
-            .renew_lease(&acme, &JobId::new(id), "publisher-1", at(3))
+        let held = b
+            .get_job(&acme, &JobId::new(id))
             .await
-            .expect("renew"));
+            .expect("get")
+            .expect("present");
+        assert_eq!(
+            b.renew_lease(&held, at(2), Duration::from_secs(60))
+                .await
+                .expect("renew"),
+            Some(at(3))
+        );
     }
     assert!(b
         .claim_due_jobs("w", at(2), LEASE, 10)
@@ -608,14 +691,18 @@ pub async fn job_in_flight_takeover_after_lease_expiry(f: &Fixture) {
     let c = taken.iter().find(|j| j.id.as_str() == "c").expect("c");
     assert_eq!(c.status, JobStatus::ContainerCreated);
     assert_eq!(c.container_ids, ["c1"]);
-    // The crashed publisher, were it to come back, can no longer renew.
-    assert!(!b
-        .renew_lease(&acme, &JobId::new("x"), "publisher-1", at(60))
-        .await
-        .expect("renew"));
+    // The crashed publisher, were it to come back, can no longer renew (it last saw version 0).
+    let mut crashed = job(&acme, "x", "k-x");
+    crashed.lease_owner = Some("publisher-1".into());
+    assert_eq!(
+        b.renew_lease(&crashed, at(3), LEASE).await.expect("renew"),
+        None
+    );
 }
 
-/// Only the lease holder renews or releases; released jobs are claimable again.
+/// Only the holder of the current version renews or releases (even against a holder of the
+/// same name); renewing keeps the version, releasing moves it on; released jobs are claimable
+/// again.
 pub async fn job_renew_and_release(f: &Fixture) {
     let b = f.backend();
     let acme = company("acme");
@@ -628,44 +715,67 @@ pub async fn job_renew_and_release(f: &Fixture) {
         .await
         .expect("claim");
     assert_eq!(claimed.len(), 1);
-    assert!(b
-        .renew_lease(&acme, &id, "w1", at(30))
-        .await
-        .expect("renew"));
+    let held = claimed[0].clone();
+    assert_eq!(
+        b.renew_lease(&held, at(29), Duration::from_secs(60))
+            .await
+            .expect("renew"),
+        Some(at(30))
+    );
     let j = b.get_job(&acme, &id).await.expect("get").expect("present");
     assert_eq!(j.lease_expires_at, Some(at(30)));
+    assert_eq!(j.version, held.version, "a renewal keeps the version");
     // Renewed: not claimable at the original expiry.
     assert!(b
         .claim_due_jobs("w2", at(5), LEASE, 10)
         .await
         .expect("claim")
         .is_empty());
-    assert!(!b
-        .renew_lease(&acme, &id, "w2", at(40))
-        .await
-        .expect("renew"));
-    assert!(!b.release_job(&acme, &id, "w2").await.expect("release"));
-    assert!(b.release_job(&acme, &id, "w1").await.expect("release"));
+    // An older view of the job (same holder name, earlier version) renews and releases nothing.
+    let mut older = held.clone();
+    older.version -= 1;
+    assert_eq!(
+        b.renew_lease(&older, at(6), LEASE).await.expect("renew"),
+        None
+    );
+    assert!(!b.release_job(&older).await.expect("release"));
+    assert!(b.release_job(&held).await.expect("release"));
     let j = b.get_job(&acme, &id).await.expect("get").expect("present");
     assert_eq!(j.lease_owner, None);
     assert_eq!(j.lease_expires_at, None);
-    assert!(!b
-        .release_job(&acme, &id, "w1")
-        .await
-        .expect("release again"));
-    // Released and still scheduled: claimable again at once.
+    assert_eq!(
+        j.version,
+        held.version + 1,
+        "a release moves the version on"
+    );
+    assert!(!b.release_job(&held).await.expect("release again"));
+    assert!(!b.release_job(&j).await.expect("release an unleased job"));
+    assert_eq!(
+        b.renew_lease(&j, at(6), LEASE).await.expect("renew"),
+        None,
+        "an unleased job is not renewed"
+    );
+    // Released and still scheduled: claimable again at once, even by the same name; the
+    // earlier claim's view is stale.
     let again = b
-        .claim_due_jobs("w2", at(5), LEASE, 10)
+        .claim_due_jobs("w1", at(5), LEASE, 10)
         .await
         .expect("claim");
     assert_eq!(again.len(), 1);
     assert_eq!(again[0].attempts, 2);
+    assert_eq!(
+        b.renew_lease(&held, at(6), LEASE).await.expect("renew"),
+        None
+    );
     // Done: a published job is never claimed again, even with its lease gone.
     let mut done = again[0].clone();
     done.status = JobStatus::Published;
     done.lease_owner = None;
     done.lease_expires_at = None;
-    b.update_job(&done).await.expect("update");
+    b.update_job(&done)
+        .await
+        .expect("update")
+        .expect("current version");
     assert!(b
         .claim_due_jobs("w3", at(100), LEASE, 10)
         .await
@@ -699,20 +809,21 @@ pub async fn job_tenant_isolation(f: &Fixture) {
         .await
         .expect("find")
         .is_none());
-    assert!(b.list_jobs(&other, None, 0).await.expect("list").is_empty());
+    assert!(b
+        .list_jobs(&other, &JobQuery::new())
+        .await
+        .expect("list")
+        .is_empty());
     let mut hijack = snapshot.clone();
     hijack.company = other.clone();
     hijack.status = JobStatus::Cancelled;
     let err = b.update_job(&hijack).await.expect_err("update in B");
     assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
-    assert!(!b
-        .renew_lease(&other, &JobId::new("j"), "w", at(60))
-        .await
-        .expect("renew"));
-    assert!(!b
-        .release_job(&other, &JobId::new("j"), "w")
-        .await
-        .expect("release"));
+    assert_eq!(
+        b.renew_lease(&hijack, at(2), LEASE).await.expect("renew"),
+        None
+    );
+    assert!(!b.release_job(&hijack).await.expect("release"));
     // B reusing A's idempotency key and job id gets its own job.
     let ins = b
         .insert_job(scheduled(&other, "j", 0))
@@ -727,8 +838,9 @@ pub async fn job_tenant_isolation(f: &Fixture) {
     assert_eq!(after, snapshot, "A's job is untouched");
 }
 
-/// `acquire_job` leases one given job whatever its schedule, unless it is terminal or another
-/// worker's lease is live; it leaves `attempts` alone and excludes claimers while held.
+/// `acquire_job` leases one given job whatever its schedule, unless it is terminal or a lease on
+/// it is live (even the caller's own name's); it moves the version on, leaves `attempts` alone
+/// and excludes claimers while held.
 pub async fn job_acquire_targeted(f: &Fixture) {
     let b = f.backend();
     let acme = company("acme");
@@ -750,29 +862,35 @@ pub async fn job_acquire_targeted(f: &Fixture) {
     assert_eq!(got.lease_owner.as_deref(), Some("canceller"));
     assert_eq!(got.lease_expires_at, Some(at(2)));
     assert_eq!(got.attempts, 0, "acquiring is not an attempt");
+    assert_eq!(got.version, 1, "acquiring moves the version on");
     assert_eq!(got.status, JobStatus::Scheduled);
     assert_eq!(
         b.get_job(&acme, &future).await.expect("get"),
         Some(got.clone())
     );
-    // Held: another cannot acquire it, even a second before expiry; the holder re-acquires.
-    assert!(b
-        .acquire_job(
-            &acme,
-            &future,
-            "other",
-            at(2) - chrono::Duration::seconds(1),
-            LEASE
-        )
-        .await
-        .expect("acquire")
-        .is_none());
+    // Held: nobody acquires it, even a second before expiry, not even under the holder's name
+    // (that is another task of the same holder, which must not run the job a second time).
+    for name in ["other", "canceller"] {
+        assert!(b
+            .acquire_job(
+                &acme,
+                &future,
+                name,
+                at(2) - chrono::Duration::seconds(1),
+                LEASE
+            )
+            .await
+            .expect("acquire")
+            .is_none());
+    }
+    // At the expiry instant it is free again, and the version moves on once more.
     let again = b
-        .acquire_job(&acme, &future, "canceller", at(1), Duration::from_secs(120))
+        .acquire_job(&acme, &future, "canceller", at(2), Duration::from_secs(60))
         .await
         .expect("acquire")
-        .expect("holder");
+        .expect("lapsed");
     assert_eq!(again.lease_expires_at, Some(at(3)));
+    assert_eq!(again.version, 2);
     // A due job that is acquired is not claimed; one claimed by a worker cannot be acquired
     // while the claim lives.
     b.insert_job(in_status(&acme, "a-held", JobStatus::Deferred, 0))

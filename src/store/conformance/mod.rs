@@ -212,6 +212,7 @@ macro_rules! __store_conformance_list {
         states::state_duplicate_put_conflicts,
         states::state_purge_expired,
         states::state_concurrent_take,
+        states::state_put_bounds_live_states,
         jobs::job_insert_and_get,
         jobs::job_idempotency_returns_existing,
         jobs::job_update,

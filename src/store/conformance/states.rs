@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::{at, base_time, company, Fixture};
 use crate::ids::AgencyClientId;
-use crate::store::{LoginKind, OAuthStateRecord, StoreError};
+use crate::store::{LoginKind, OAuthStateRecord, StoreError, MAX_OAUTH_STATES_PER_COMPANY};
 
 fn state(id: &str, expires_in_minutes: i64) -> OAuthStateRecord {
     OAuthStateRecord {
@@ -101,4 +101,47 @@ pub async fn state_concurrent_take(f: &Fixture) {
         }
         assert_eq!(wins.load(Ordering::SeqCst), 1, "exactly one taker wins");
     }
+}
+
+/// `put_state` keeps the store bounded: expired states of every tenant go, and a company keeps
+/// only its newest [`MAX_OAUTH_STATES_PER_COMPANY`] states (other companies are untouched).
+pub async fn state_put_bounds_live_states(f: &Fixture) {
+    let b = f.backend();
+    let mut stale = state("stale-other", 1);
+    stale.company = company("other");
+    b.put_state(stale).await.expect("put");
+    let mut kept = state("acme-kept", 6000);
+    kept.created_at = at(2);
+    b.put_state(kept).await.expect("put");
+    assert!(
+        b.take_state("stale-other").await.expect("take").is_none(),
+        "an expired state is purged by the next put"
+    );
+    let cap = MAX_OAUTH_STATES_PER_COMPANY as i64;
+    for i in 0..cap + 5 {
+        let mut s = state(&format!("flood-{i}"), 6000);
+        s.company = company("flood");
+        s.created_at = at(10) + chrono::Duration::seconds(i);
+        b.put_state(s).await.expect("put");
+    }
+    for i in 0..5 {
+        assert!(
+            b.take_state(&format!("flood-{i}"))
+                .await
+                .expect("take")
+                .is_none(),
+            "the oldest beyond the bound are gone"
+        );
+    }
+    for i in [5, cap + 4] {
+        assert!(b
+            .take_state(&format!("flood-{i}"))
+            .await
+            .expect("take")
+            .is_some());
+    }
+    assert!(
+        b.take_state("acme-kept").await.expect("take").is_some(),
+        "another company's states stay"
+    );
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use super::MemoryStore;
 use crate::ids::{CompanyId, JobId};
 use crate::store::error::{StoreError, StoreResult};
-use crate::store::records::{JobInsert, JobRecord, JobStatus};
+use crate::store::records::{JobInsert, JobQuery, JobRecord};
 use crate::store::traits::JobStore;
 use crate::store::util::{self, truncate_time};
 
@@ -24,7 +24,10 @@ impl JobStore for MemoryStore {
         util::require_non_empty("company", job.company.as_str())?;
         util::require_non_empty("id", job.id.as_str())?;
         util::require_non_empty("idempotency_key", &job.idempotency_key)?;
-        let job = job.normalized();
+        let job = JobRecord {
+            version: 0,
+            ..job.normalized()
+        };
         let mut inner = self.lock();
         if let Some(existing) = inner
             .jobs
@@ -65,38 +68,41 @@ impl JobStore for MemoryStore {
             .cloned())
     }
 
-    async fn update_job(&self, job: &JobRecord) -> StoreResult<()> {
+    async fn update_job(&self, job: &JobRecord) -> StoreResult<Option<JobRecord>> {
         let job = job.clone().normalized();
         let mut inner = self.lock();
         let Some(row) = inner.jobs.get_mut(&(job.company.clone(), job.id.clone())) else {
             return Err(StoreError::not_found("job", &job.id));
         };
+        if row.version != job.version {
+            return Ok(None);
+        }
         *row = JobRecord {
             company: row.company.clone(),
             id: row.id.clone(),
             ig_user_id: row.ig_user_id.clone(),
             idempotency_key: row.idempotency_key.clone(),
             created_at: row.created_at,
+            version: row.version + 1,
             ..job
         };
-        Ok(())
+        Ok(Some(row.clone()))
     }
 
     async fn list_jobs(
         &self,
         company: &CompanyId,
-        status: Option<JobStatus>,
-        limit: u64,
+        query: &JobQuery,
     ) -> StoreResult<Vec<JobRecord>> {
-        let limit = util::effective_limit(limit)?;
+        let limit = util::effective_limit(query.limit)?;
         let mut out: Vec<_> = self
             .lock()
             .jobs
             .values()
-            .filter(|j| &j.company == company && status.map_or(true, |s| j.status == s))
+            .filter(|j| &j.company == company && query.matches(j))
             .cloned()
             .collect();
-        out.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        out.sort_by(JobQuery::order);
         out.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         Ok(out)
     }
@@ -136,6 +142,7 @@ impl JobStore for MemoryStore {
                 j.lease_expires_at = Some(until);
                 j.attempts = j.attempts.saturating_add(1);
                 j.updated_at = now;
+                j.version += 1;
                 out.push(j.clone());
             }
         }
@@ -157,46 +164,41 @@ impl JobStore for MemoryStore {
         let Some(j) = inner.jobs.get_mut(&(company.clone(), id.clone())) else {
             return Ok(None);
         };
-        let free = j.lease_owner.is_none()
-            || j.lease_owner.as_deref() == Some(worker)
-            || j.lease_expires_at.map_or(true, |t| t <= now);
+        let free = j.lease_owner.is_none() || j.lease_expires_at.map_or(true, |t| t <= now);
         if j.status.is_terminal() || !free {
             return Ok(None);
         }
         j.lease_owner = Some(worker.to_owned());
         j.lease_expires_at = Some(until);
         j.updated_at = now;
+        j.version += 1;
         Ok(Some(j.clone()))
     }
 
     async fn renew_lease(
         &self,
-        company: &CompanyId,
-        id: &JobId,
-        worker: &str,
-        until: DateTime<Utc>,
-    ) -> StoreResult<bool> {
+        job: &JobRecord,
+        now: DateTime<Utc>,
+        lease: std::time::Duration,
+    ) -> StoreResult<Option<DateTime<Utc>>> {
+        let until = util::lease_until(truncate_time(now), lease)?;
         let mut inner = self.lock();
-        match inner.jobs.get_mut(&(company.clone(), id.clone())) {
-            Some(j) if j.lease_owner.as_deref() == Some(worker) => {
-                j.lease_expires_at = Some(truncate_time(until));
-                Ok(true)
+        match inner.jobs.get_mut(&(job.company.clone(), job.id.clone())) {
+            Some(j) if j.version == job.version && j.lease_owner.is_some() => {
+                j.lease_expires_at = Some(until);
+                Ok(Some(until))
             }
-            _ => Ok(false),
+            _ => Ok(None),
         }
     }
 
-    async fn release_job(
-        &self,
-        company: &CompanyId,
-        id: &JobId,
-        worker: &str,
-    ) -> StoreResult<bool> {
+    async fn release_job(&self, job: &JobRecord) -> StoreResult<bool> {
         let mut inner = self.lock();
-        match inner.jobs.get_mut(&(company.clone(), id.clone())) {
-            Some(j) if j.lease_owner.as_deref() == Some(worker) => {
+        match inner.jobs.get_mut(&(job.company.clone(), job.id.clone())) {
+            Some(j) if j.version == job.version && j.lease_owner.is_some() => {
                 j.lease_owner = None;
                 j.lease_expires_at = None;
+                j.version += 1;
                 Ok(true)
             }
             _ => Ok(false),

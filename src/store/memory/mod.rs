@@ -435,13 +435,28 @@ impl AccountStore for MemoryStore {
 impl OAuthStateStore for MemoryStore {
     async fn put_state(&self, record: OAuthStateRecord) -> StoreResult<()> {
         util::require_non_empty("state", &record.state)?;
+        let record = record.normalized();
         let mut inner = self.lock();
         if inner.states.contains_key(&record.state) {
             return Err(StoreError::Conflict("OAuth state already exists".into()));
         }
-        inner
+        let (company, now) = (record.company.clone(), record.created_at);
+        inner.states.insert(record.state.clone(), record);
+        inner.states.retain(|_, s| s.expires_at >= now);
+        let mut mine: Vec<_> = inner
             .states
-            .insert(record.state.clone(), record.normalized());
+            .values()
+            .filter(|s| s.company == company)
+            .map(|s| (s.created_at, s.state.clone()))
+            .collect();
+        let cap =
+            usize::try_from(super::traits::MAX_OAUTH_STATES_PER_COMPANY).unwrap_or(usize::MAX);
+        if mine.len() > cap {
+            mine.sort();
+            for (_, state) in &mine[..mine.len() - cap] {
+                inner.states.remove(state);
+            }
+        }
         Ok(())
     }
 

@@ -8,18 +8,29 @@ use sqlx::types::Json;
 use super::{backend, col, col_u32, parse_enum, PostgresStore};
 use crate::ids::{CompanyId, IgUserId, JobId};
 use crate::store::error::{StoreError, StoreResult};
-use crate::store::records::{JobInsert, JobRecord, JobStatus};
+use crate::store::records::{JobInsert, JobQuery, JobRecord, JobStatus};
 use crate::store::traits::JobStore;
 use crate::store::util::{self, to_i64, truncate_opt, truncate_time};
 
 const COLUMNS: &str = "company, id, ig_user_id, idempotency_key, payload, status, container_ids, \
      media_id, permalink, error, scheduled_at, lease_owner, lease_expires_at, attempts, \
-     created_at, updated_at";
+     created_at, updated_at, version";
 
 /// The same columns qualified with the `jobs` alias `j`, for statements that join.
 const J_COLUMNS: &str = "j.company, j.id, j.ig_user_id, j.idempotency_key, j.payload, j.status, \
      j.container_ids, j.media_id, j.permalink, j.error, j.scheduled_at, j.lease_owner, \
-     j.lease_expires_at, j.attempts, j.created_at, j.updated_at";
+     j.lease_expires_at, j.attempts, j.created_at, j.updated_at, j.version";
+
+/// The lease clock in SQL, given the caller's `now` bound as `$n` (NULL for the database's
+/// clock; see [`super::LeaseClock`]).
+fn clock(n: u8) -> String {
+    format!("COALESCE(${n}::timestamptz, date_trunc('microseconds', now()))")
+}
+
+/// A lease duration as bound: whole microseconds (`$n::bigint * interval '1 microsecond'`).
+fn lease_micros(lease: std::time::Duration) -> StoreResult<i64> {
+    i64::try_from(lease.as_micros()).map_err(|_| StoreError::invalid("lease", "too long"))
+}
 
 fn job_from_row(row: &PgRow) -> StoreResult<JobRecord> {
     Ok(JobRecord {
@@ -39,10 +50,19 @@ fn job_from_row(row: &PgRow) -> StoreResult<JobRecord> {
         attempts: col_u32(row, "attempts")?,
         created_at: col(row, "created_at")?,
         updated_at: col(row, "updated_at")?,
+        version: u64::try_from(col::<i64>(row, "version")?).unwrap_or(0),
     })
 }
 
 impl PostgresStore {
+    /// The caller's `now`, or `None` when the database's clock times leases.
+    fn caller_now(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match self.lease_clock {
+            super::LeaseClock::Caller => Some(truncate_time(now)),
+            super::LeaseClock::Database => None,
+        }
+    }
+
     async fn job_by_key(&self, company: &CompanyId, key: &str) -> StoreResult<Option<JobRecord>> {
         let sql = format!("SELECT {COLUMNS} FROM jobs WHERE company = $1 AND idempotency_key = $2");
         sqlx::query(&sql)
@@ -63,12 +83,15 @@ impl JobStore for PostgresStore {
         util::require_non_empty("company", job.company.as_str())?;
         util::require_non_empty("id", job.id.as_str())?;
         util::require_non_empty("idempotency_key", &job.idempotency_key)?;
-        let job = job.normalized();
+        let job = JobRecord {
+            version: 0,
+            ..job.normalized()
+        };
         // The key is the arbiter: a row with the same key is left alone (and read below); a
         // reused id under another key still violates the primary key, a conflict.
         let sql = format!(
             "INSERT INTO jobs ({COLUMNS})
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 0)
              ON CONFLICT (company, idempotency_key) DO NOTHING"
         );
         let inserted = sqlx::query(&sql)
@@ -133,50 +156,63 @@ impl JobStore for PostgresStore {
         self.job_by_key(company, key).await
     }
 
-    async fn update_job(&self, job: &JobRecord) -> StoreResult<()> {
-        let done = sqlx::query(
+    async fn update_job(&self, job: &JobRecord) -> StoreResult<Option<JobRecord>> {
+        // The compare-and-swap is the WHERE on `version`: a concurrent writer of the row makes
+        // this one wait, and the WHERE is then re-checked against what it committed.
+        let sql = format!(
             "UPDATE jobs SET payload = $3, status = $4, container_ids = $5, media_id = $6,
                  permalink = $7, error = $8, scheduled_at = $9, lease_owner = $10,
-                 lease_expires_at = $11, attempts = $12, updated_at = $13
-             WHERE company = $1 AND id = $2",
-        )
-        .bind(job.company.as_str())
-        .bind(job.id.as_str())
-        .bind(Json(&job.payload))
-        .bind(job.status.as_str())
-        .bind(&job.container_ids)
-        .bind(job.media_id.as_deref())
-        .bind(job.permalink.as_deref())
-        .bind(job.error.as_deref())
-        .bind(truncate_opt(job.scheduled_at))
-        .bind(job.lease_owner.as_deref())
-        .bind(truncate_opt(job.lease_expires_at))
-        .bind(i64::from(job.attempts))
-        .bind(truncate_time(job.updated_at))
-        .execute(&self.pool)
-        .await
-        .map_err(backend)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::not_found("job", &job.id));
+                 lease_expires_at = $11, attempts = $12, updated_at = $13, version = version + 1
+             WHERE company = $1 AND id = $2 AND version = $14
+             RETURNING {COLUMNS}"
+        );
+        let row = sqlx::query(&sql)
+            .bind(job.company.as_str())
+            .bind(job.id.as_str())
+            .bind(Json(&job.payload))
+            .bind(job.status.as_str())
+            .bind(&job.container_ids)
+            .bind(job.media_id.as_deref())
+            .bind(job.permalink.as_deref())
+            .bind(job.error.as_deref())
+            .bind(truncate_opt(job.scheduled_at))
+            .bind(job.lease_owner.as_deref())
+            .bind(truncate_opt(job.lease_expires_at))
+            .bind(i64::from(job.attempts))
+            .bind(truncate_time(job.updated_at))
+            .bind(to_i64("version", job.version)?)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        match row {
+            Some(row) => job_from_row(&row).map(Some),
+            None if self.get_job(&job.company, &job.id).await?.is_some() => Ok(None),
+            None => Err(StoreError::not_found("job", &job.id)),
         }
-        Ok(())
     }
 
     async fn list_jobs(
         &self,
         company: &CompanyId,
-        status: Option<JobStatus>,
-        limit: u64,
+        query: &JobQuery,
     ) -> StoreResult<Vec<JobRecord>> {
-        let limit = to_i64("limit", util::effective_limit(limit)?)?;
+        let limit = to_i64("limit", util::effective_limit(query.limit)?)?;
+        let (before_at, before_id) = query.before.as_ref().map_or((None, None), |(t, id)| {
+            (Some(truncate_time(*t)), Some(id.as_str()))
+        });
         let sql = format!(
             "SELECT {COLUMNS} FROM jobs
              WHERE company = $1 AND ($2::text IS NULL OR status = $2)
-             ORDER BY created_at, id LIMIT $3"
+               AND ($3::text IS NULL OR ig_user_id = $3)
+               AND ($4::timestamptz IS NULL OR (created_at, id) < ($4, $5::text))
+             ORDER BY created_at DESC, id DESC LIMIT $6"
         );
         sqlx::query(&sql)
             .bind(company.as_str())
-            .bind(status.map(JobStatus::as_str))
+            .bind(query.status.map(JobStatus::as_str))
+            .bind(query.ig_user_id.as_ref().map(IgUserId::as_str))
+            .bind(before_at)
+            .bind(before_id)
             .bind(limit)
             .fetch_all(&self.pool)
             .await
@@ -200,21 +236,23 @@ impl JobStore for PostgresStore {
         if limit == 0 {
             return Ok(Vec::new());
         }
-        let now = truncate_time(now);
-        let until = util::lease_until(now, lease)?;
+        util::lease_until(now, lease)?;
+        let now_sql = clock(3);
         // Choosing and leasing in one statement. The inner SELECT locks the rows it picks and
         // skips rows another claimer has locked, so concurrent claimers (in any process) never
         // wait for each other and never get the same job; a row whose lease another claimer
         // committed meanwhile is re-checked against the WHERE when locked, and dropped. The WHERE
         // repeats the `jobs_claimable` index predicate word for word.
         let sql = format!(
-            "UPDATE jobs AS j SET lease_owner = $1, lease_expires_at = $2,
-                 attempts = j.attempts + 1, updated_at = $3
+            "UPDATE jobs AS j SET lease_owner = $1,
+                 lease_expires_at = {now_sql} + $2::bigint * interval '1 microsecond',
+                 attempts = j.attempts + 1, updated_at = {now_sql}, version = j.version + 1
              FROM (
                  SELECT company, id FROM jobs
                  WHERE status NOT IN ('published', 'failed', 'cancelled')
-                   AND (scheduled_at IS NULL OR scheduled_at <= $3)
-                   AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= $3)
+                   AND (scheduled_at IS NULL OR scheduled_at <= {now_sql})
+                   AND (lease_owner IS NULL OR lease_expires_at IS NULL
+                        OR lease_expires_at <= {now_sql})
                  ORDER BY scheduled_at ASC NULLS FIRST, created_at, company, id
                  LIMIT $4
                  FOR UPDATE SKIP LOCKED) AS due
@@ -223,8 +261,8 @@ impl JobStore for PostgresStore {
         );
         let rows = sqlx::query(&sql)
             .bind(worker)
-            .bind(until)
-            .bind(now)
+            .bind(lease_micros(lease)?)
+            .bind(self.caller_now(now))
             .bind(to_i64("limit", limit)?)
             .fetch_all(&self.pool)
             .await
@@ -254,24 +292,26 @@ impl JobStore for PostgresStore {
         lease: std::time::Duration,
     ) -> StoreResult<Option<JobRecord>> {
         util::require_non_empty("worker", worker)?;
-        let now = truncate_time(now);
-        let until = util::lease_until(now, lease)?;
+        util::lease_until(now, lease)?;
+        let now_sql = clock(5);
         // One UPDATE: a concurrent writer of the row makes this one wait, and the WHERE is then
         // re-checked against the row it committed.
         let sql = format!(
-            "UPDATE jobs SET lease_owner = $3, lease_expires_at = $4, updated_at = $5
+            "UPDATE jobs SET lease_owner = $3,
+                 lease_expires_at = {now_sql} + $4::bigint * interval '1 microsecond',
+                 updated_at = {now_sql}, version = version + 1
              WHERE company = $1 AND id = $2
                AND status NOT IN ('published', 'failed', 'cancelled')
-               AND (lease_owner IS NULL OR lease_owner = $3 OR lease_expires_at IS NULL
-                    OR lease_expires_at <= $5)
+               AND (lease_owner IS NULL OR lease_expires_at IS NULL
+                    OR lease_expires_at <= {now_sql})
              RETURNING {COLUMNS}"
         );
         sqlx::query(&sql)
             .bind(company.as_str())
             .bind(id.as_str())
             .bind(worker)
-            .bind(until)
-            .bind(now)
+            .bind(lease_micros(lease)?)
+            .bind(self.caller_now(now))
             .fetch_optional(&self.pool)
             .await
             .map_err(backend)?
@@ -282,38 +322,37 @@ impl JobStore for PostgresStore {
 
     async fn renew_lease(
         &self,
-        company: &CompanyId,
-        id: &JobId,
-        worker: &str,
-        until: DateTime<Utc>,
-    ) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE jobs SET lease_expires_at = $4
-             WHERE company = $1 AND id = $2 AND lease_owner = $3",
-        )
-        .bind(company.as_str())
-        .bind(id.as_str())
-        .bind(worker)
-        .bind(truncate_time(until))
-        .execute(&self.pool)
-        .await
-        .map_err(backend)?;
-        Ok(done.rows_affected() > 0)
+        job: &JobRecord,
+        now: DateTime<Utc>,
+        lease: std::time::Duration,
+    ) -> StoreResult<Option<DateTime<Utc>>> {
+        util::lease_until(now, lease)?;
+        let now_sql = clock(4);
+        let sql = format!(
+            "UPDATE jobs SET lease_expires_at = {now_sql} + $5::bigint * interval '1 microsecond'
+             WHERE company = $1 AND id = $2 AND version = $3 AND lease_owner IS NOT NULL
+             RETURNING lease_expires_at"
+        );
+        let row = sqlx::query(&sql)
+            .bind(job.company.as_str())
+            .bind(job.id.as_str())
+            .bind(to_i64("version", job.version)?)
+            .bind(self.caller_now(now))
+            .bind(lease_micros(lease)?)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(|r| col(r, "lease_expires_at")).transpose()
     }
 
-    async fn release_job(
-        &self,
-        company: &CompanyId,
-        id: &JobId,
-        worker: &str,
-    ) -> StoreResult<bool> {
+    async fn release_job(&self, job: &JobRecord) -> StoreResult<bool> {
         let done = sqlx::query(
-            "UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL
-             WHERE company = $1 AND id = $2 AND lease_owner = $3",
+            "UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL, version = version + 1
+             WHERE company = $1 AND id = $2 AND version = $3 AND lease_owner IS NOT NULL",
         )
-        .bind(company.as_str())
-        .bind(id.as_str())
-        .bind(worker)
+        .bind(job.company.as_str())
+        .bind(job.id.as_str())
+        .bind(to_i64("version", job.version)?)
         .execute(&self.pool)
         .await
         .map_err(backend)?;

@@ -20,11 +20,23 @@ pub struct Migration {
 }
 
 /// Every Postgres migration, in order. Append new files here; never edit an applied one.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "init",
-    sql: include_str!("../../../migrations/postgres/0001_init.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "init",
+        sql: include_str!("../../../migrations/postgres/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "job_versions",
+        sql: include_str!("../../../migrations/postgres/0002_job_versions.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "oauth_states_company",
+        sql: include_str!("../../../migrations/postgres/0003_oauth_states_company.sql"),
+    },
+];
 
 /// The first key of the advisory lock: "instagraph migrations" among the application's locks.
 const LOCK_NAMESPACE: i32 = 0x1647_0001;

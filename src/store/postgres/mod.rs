@@ -38,6 +38,25 @@ pub struct PostgresOptions {
     /// The schema the tables live in, created if missing (default: the server's `search_path`,
     /// normally `public`). Letters, digits and `_`, at most 63 bytes, not starting with a digit.
     pub schema: Option<String>,
+    /// Whose clock times job leases (default [`LeaseClock::Database`]).
+    pub lease_clock: LeaseClock,
+}
+
+/// Whose clock decides when a job lease starts and lapses, and when a scheduled job is due.
+///
+/// Many hosts share one database, and their clocks drift apart: timed by each host's clock, a
+/// host whose clock runs ahead would see a live lease as lapsed and take the job over while its
+/// holder still works on it. With the database's clock (`now()`) every host agrees; the only
+/// assumption left is that a holder notices a lost lease within the lease's duration by its
+/// own (monotonic) timer, which the publisher and workers do by renewing every third of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LeaseClock {
+    /// The database server's `now()`; the `now` the caller passes is ignored. The default.
+    #[default]
+    Database,
+    /// The `now` each caller passes (its host's clock): for tests that play with time, or a
+    /// single host.
+    Caller,
 }
 
 impl Default for PostgresOptions {
@@ -48,6 +67,7 @@ impl Default for PostgresOptions {
             acquire_timeout: Duration::from_secs(30),
             idle_timeout: Some(Duration::from_secs(600)),
             schema: None,
+            lease_clock: LeaseClock::Database,
         }
     }
 }
@@ -62,6 +82,12 @@ impl PostgresOptions {
     /// Sets [`PostgresOptions::acquire_timeout`].
     pub fn acquire_timeout(mut self, timeout: Duration) -> Self {
         self.acquire_timeout = timeout;
+        self
+    }
+
+    /// Sets [`PostgresOptions::lease_clock`].
+    pub fn lease_clock(mut self, clock: LeaseClock) -> Self {
+        self.lease_clock = clock;
         self
     }
 
@@ -134,6 +160,7 @@ fn validate_schema(schema: &str) -> StoreResult<()> {
 pub struct PostgresStore {
     pool: PgPool,
     schema: Option<String>,
+    lease_clock: LeaseClock,
 }
 
 impl PostgresStore {
@@ -186,6 +213,7 @@ impl PostgresStore {
         Ok(Self {
             pool,
             schema: options.schema,
+            lease_clock: options.lease_clock,
         })
     }
 

@@ -8,8 +8,8 @@ use super::{backend, col, parse_enum, PostgresStore};
 use crate::ids::{AgencyClientId, CompanyId};
 use crate::store::error::{StoreError, StoreResult};
 use crate::store::records::OAuthStateRecord;
-use crate::store::traits::OAuthStateStore;
-use crate::store::util::{self, truncate_time};
+use crate::store::traits::{OAuthStateStore, MAX_OAUTH_STATES_PER_COMPANY};
+use crate::store::util::{self, to_i64, truncate_time};
 
 fn state_from_row(row: &PgRow) -> StoreResult<OAuthStateRecord> {
     Ok(OAuthStateRecord {
@@ -28,6 +28,7 @@ fn state_from_row(row: &PgRow) -> StoreResult<OAuthStateRecord> {
 impl OAuthStateStore for PostgresStore {
     async fn put_state(&self, record: OAuthStateRecord) -> StoreResult<()> {
         util::require_non_empty("state", &record.state)?;
+        let mut tx = self.pool.begin().await.map_err(backend)?;
         sqlx::query(
             "INSERT INTO oauth_states (state, company, login, redirect_uri, scopes, client_id,
                  created_at, expires_at)
@@ -41,12 +42,30 @@ impl OAuthStateStore for PostgresStore {
         .bind(record.client_id.as_ref().map(AgencyClientId::as_str))
         .bind(truncate_time(record.created_at))
         .bind(truncate_time(record.expires_at))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(|e| match backend(e) {
             StoreError::Conflict(_) => StoreError::Conflict("OAuth state already exists".into()),
             other => other,
         })?;
+        sqlx::query("DELETE FROM oauth_states WHERE expires_at < $1")
+            .bind(truncate_time(record.created_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        // Concurrent puts of one company may each keep a few too many for a moment; the next
+        // put trims them. The bound holds within a handful of states.
+        sqlx::query(
+            "DELETE FROM oauth_states WHERE company = $1 AND state NOT IN (
+                 SELECT state FROM oauth_states WHERE company = $1
+                 ORDER BY created_at DESC, state DESC LIMIT $2)",
+        )
+        .bind(record.company.as_str())
+        .bind(to_i64("cap", MAX_OAUTH_STATES_PER_COMPANY)?)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        tx.commit().await.map_err(backend)?;
         Ok(())
     }
 

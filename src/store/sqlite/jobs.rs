@@ -7,13 +7,13 @@ use sqlx::sqlite::SqliteRow;
 use super::{backend, col, from_json, opt_time, parse_enum, time, to_json, SqliteStore};
 use crate::ids::{CompanyId, IgUserId, JobId};
 use crate::store::error::{StoreError, StoreResult};
-use crate::store::records::{JobInsert, JobRecord, JobStatus};
+use crate::store::records::{JobInsert, JobQuery, JobRecord, JobStatus};
 use crate::store::traits::JobStore;
 use crate::store::util::{self, to_i64, to_micros};
 
 const COLUMNS: &str = "company, id, ig_user_id, idempotency_key, payload, status, container_ids, \
      media_id, permalink, error, scheduled_at, lease_owner, lease_expires_at, attempts, \
-     created_at, updated_at";
+     created_at, updated_at, version";
 
 fn job_from_row(row: &SqliteRow) -> StoreResult<JobRecord> {
     let attempts: i64 = col(row, "attempts")?;
@@ -34,6 +34,7 @@ fn job_from_row(row: &SqliteRow) -> StoreResult<JobRecord> {
         attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
         created_at: time(row, "created_at")?,
         updated_at: time(row, "updated_at")?,
+        version: u64::try_from(col::<i64>(row, "version")?).unwrap_or(0),
     })
 }
 
@@ -63,7 +64,10 @@ impl JobStore for SqliteStore {
         util::require_non_empty("company", job.company.as_str())?;
         util::require_non_empty("id", job.id.as_str())?;
         util::require_non_empty("idempotency_key", &job.idempotency_key)?;
-        let job = job.normalized();
+        let job = JobRecord {
+            version: 0,
+            ..job.normalized()
+        };
         let mut tx = self.begin_write().await?;
         if let Some(existing) = self
             .job_by_key(&mut *tx, &job.company, &job.idempotency_key)
@@ -74,7 +78,7 @@ impl JobStore for SqliteStore {
         }
         let sql = format!(
             "INSERT INTO jobs ({COLUMNS})
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 0)"
         );
         sqlx::query(&sql)
             .bind(job.company.as_str())
@@ -127,49 +131,61 @@ impl JobStore for SqliteStore {
         self.job_by_key(&self.pool, company, key).await
     }
 
-    async fn update_job(&self, job: &JobRecord) -> StoreResult<()> {
-        let done = sqlx::query(
+    async fn update_job(&self, job: &JobRecord) -> StoreResult<Option<JobRecord>> {
+        // The compare-and-swap is the WHERE on `version`: one statement under the write lock.
+        let sql = format!(
             "UPDATE jobs SET payload = ?3, status = ?4, container_ids = ?5, media_id = ?6,
                  permalink = ?7, error = ?8, scheduled_at = ?9, lease_owner = ?10,
-                 lease_expires_at = ?11, attempts = ?12, updated_at = ?13
-             WHERE company = ?1 AND id = ?2",
-        )
-        .bind(job.company.as_str())
-        .bind(job.id.as_str())
-        .bind(to_json(&job.payload)?)
-        .bind(job.status.as_str())
-        .bind(to_json(&job.container_ids)?)
-        .bind(job.media_id.as_deref())
-        .bind(job.permalink.as_deref())
-        .bind(job.error.as_deref())
-        .bind(job.scheduled_at.map(to_micros))
-        .bind(job.lease_owner.as_deref())
-        .bind(job.lease_expires_at.map(to_micros))
-        .bind(i64::from(job.attempts))
-        .bind(to_micros(job.updated_at))
-        .execute(&self.pool)
-        .await
-        .map_err(backend)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::not_found("job", &job.id));
+                 lease_expires_at = ?11, attempts = ?12, updated_at = ?13, version = version + 1
+             WHERE company = ?1 AND id = ?2 AND version = ?14
+             RETURNING {COLUMNS}"
+        );
+        let row = sqlx::query(&sql)
+            .bind(job.company.as_str())
+            .bind(job.id.as_str())
+            .bind(to_json(&job.payload)?)
+            .bind(job.status.as_str())
+            .bind(to_json(&job.container_ids)?)
+            .bind(job.media_id.as_deref())
+            .bind(job.permalink.as_deref())
+            .bind(job.error.as_deref())
+            .bind(job.scheduled_at.map(to_micros))
+            .bind(job.lease_owner.as_deref())
+            .bind(job.lease_expires_at.map(to_micros))
+            .bind(i64::from(job.attempts))
+            .bind(to_micros(job.updated_at))
+            .bind(to_i64("version", job.version)?)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        match row {
+            Some(row) => job_from_row(&row).map(Some),
+            None if self.get_job(&job.company, &job.id).await?.is_some() => Ok(None),
+            None => Err(StoreError::not_found("job", &job.id)),
         }
-        Ok(())
     }
 
     async fn list_jobs(
         &self,
         company: &CompanyId,
-        status: Option<JobStatus>,
-        limit: u64,
+        query: &JobQuery,
     ) -> StoreResult<Vec<JobRecord>> {
-        let limit = to_i64("limit", util::effective_limit(limit)?)?;
+        let limit = to_i64("limit", util::effective_limit(query.limit)?)?;
+        let (before_at, before_id) = query.before.as_ref().map_or((None, None), |(t, id)| {
+            (Some(to_micros(*t)), Some(id.as_str()))
+        });
         let sql = format!(
             "SELECT {COLUMNS} FROM jobs WHERE company = ?1 AND (?2 IS NULL OR status = ?2)
-             ORDER BY created_at, id LIMIT ?3"
+               AND (?3 IS NULL OR ig_user_id = ?3)
+               AND (?4 IS NULL OR created_at < ?4 OR (created_at = ?4 AND id < ?5))
+             ORDER BY created_at DESC, id DESC LIMIT ?6"
         );
         sqlx::query(&sql)
             .bind(company.as_str())
-            .bind(status.map(JobStatus::as_str))
+            .bind(query.status.map(JobStatus::as_str))
+            .bind(query.ig_user_id.as_ref().map(IgUserId::as_str))
+            .bind(before_at)
+            .bind(before_id)
             .bind(limit)
             .fetch_all(&self.pool)
             .await
@@ -201,7 +217,7 @@ impl JobStore for SqliteStore {
         // lapsed are how a crashed worker's work is taken over.
         let sql = format!(
             "UPDATE jobs SET lease_owner = ?1, lease_expires_at = ?2, attempts = attempts + 1,
-                 updated_at = ?3
+                 updated_at = ?3, version = version + 1
              WHERE rowid IN (
                  SELECT rowid FROM jobs
                  WHERE status NOT IN ('published', 'failed', 'cancelled')
@@ -247,11 +263,11 @@ impl JobStore for SqliteStore {
         let until = util::lease_until(now, lease)?;
         // One statement: the check and the lease happen under the same write lock.
         let sql = format!(
-            "UPDATE jobs SET lease_owner = ?3, lease_expires_at = ?4, updated_at = ?5
+            "UPDATE jobs SET lease_owner = ?3, lease_expires_at = ?4, updated_at = ?5,
+                 version = version + 1
              WHERE company = ?1 AND id = ?2
                AND status NOT IN ('published', 'failed', 'cancelled')
-               AND (lease_owner IS NULL OR lease_owner = ?3 OR lease_expires_at IS NULL
-                    OR lease_expires_at <= ?5)
+               AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= ?5)
              RETURNING {COLUMNS}"
         );
         sqlx::query(&sql)
@@ -270,38 +286,33 @@ impl JobStore for SqliteStore {
 
     async fn renew_lease(
         &self,
-        company: &CompanyId,
-        id: &JobId,
-        worker: &str,
-        until: DateTime<Utc>,
-    ) -> StoreResult<bool> {
+        job: &JobRecord,
+        now: DateTime<Utc>,
+        lease: std::time::Duration,
+    ) -> StoreResult<Option<DateTime<Utc>>> {
+        let until = util::lease_until(now, lease)?;
         let done = sqlx::query(
             "UPDATE jobs SET lease_expires_at = ?4
-             WHERE company = ?1 AND id = ?2 AND lease_owner = ?3",
+             WHERE company = ?1 AND id = ?2 AND version = ?3 AND lease_owner IS NOT NULL",
         )
-        .bind(company.as_str())
-        .bind(id.as_str())
-        .bind(worker)
+        .bind(job.company.as_str())
+        .bind(job.id.as_str())
+        .bind(to_i64("version", job.version)?)
         .bind(to_micros(until))
         .execute(&self.pool)
         .await
         .map_err(backend)?;
-        Ok(done.rows_affected() > 0)
+        Ok((done.rows_affected() > 0).then_some(until))
     }
 
-    async fn release_job(
-        &self,
-        company: &CompanyId,
-        id: &JobId,
-        worker: &str,
-    ) -> StoreResult<bool> {
+    async fn release_job(&self, job: &JobRecord) -> StoreResult<bool> {
         let done = sqlx::query(
-            "UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL
-             WHERE company = ?1 AND id = ?2 AND lease_owner = ?3",
+            "UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL, version = version + 1
+             WHERE company = ?1 AND id = ?2 AND version = ?3 AND lease_owner IS NOT NULL",
         )
-        .bind(company.as_str())
-        .bind(id.as_str())
-        .bind(worker)
+        .bind(job.company.as_str())
+        .bind(job.id.as_str())
+        .bind(to_i64("version", job.version)?)
         .execute(&self.pool)
         .await
         .map_err(backend)?;

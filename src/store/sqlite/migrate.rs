@@ -30,6 +30,16 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "jobs_claimable",
         sql: include_str!("../../../migrations/sqlite/0002_jobs_claimable.sql"),
     },
+    Migration {
+        version: 3,
+        name: "job_versions",
+        sql: include_str!("../../../migrations/sqlite/0003_job_versions.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "oauth_states_company",
+        sql: include_str!("../../../migrations/sqlite/0004_oauth_states_company.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS instagraph_migrations (

@@ -5,6 +5,9 @@
 //! that reads first and then upgrades can fail with `SQLITE_BUSY` no matter the busy timeout,
 //! while `BEGIN IMMEDIATE` simply waits for the lock (up to [`BUSY_TIMEOUT`]). Single-statement
 //! writes (`… RETURNING`) are atomic on their own.
+//!
+//! Durability: [`Durability::Full`] by default (`synchronous=FULL`), because a publish job's
+//! `Publishing` status lost to a power cut would publish the post a second time on resume.
 
 mod accounts;
 mod jobs;
@@ -29,6 +32,20 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Connections in a file-backed pool: readers run in parallel under WAL, writers queue.
 const MAX_CONNECTIONS: u32 = 8;
 
+/// How hard SQLite works to keep the last commits through a power loss or an OS crash (a crash
+/// of the process alone loses nothing in either mode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// `synchronous=FULL`: every commit is on disk before it returns. The default, and the only
+    /// safe mode for publish jobs: the status written before `media_publish` must survive.
+    #[default]
+    Full,
+    /// `synchronous=NORMAL`: faster commits, but a power loss can undo the last ones, and an
+    /// undone `Publishing` status means a second post on resume. For stores without jobs, or
+    /// for measuring what `Full` costs (the store bench).
+    Normal,
+}
+
 /// The embedded SQLite backend. Clones share one connection pool.
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -38,8 +55,13 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     /// Opens (creating it and its parent directories if missing) the database file at `path`,
-    /// switches it to WAL mode and applies pending migrations.
+    /// switches it to WAL mode with [`Durability::Full`] and applies pending migrations.
     pub async fn open(path: impl AsRef<Path>) -> StoreResult<Self> {
+        Self::open_with(path, Durability::Full).await
+    }
+
+    /// [`SqliteStore::open`] with a chosen [`Durability`].
+    pub async fn open_with(path: impl AsRef<Path>, durability: Durability) -> StoreResult<Self> {
         let path = path.as_ref().to_path_buf();
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             // Blocking, but once per open and only a few syscalls; not worth a runtime feature.
@@ -50,7 +72,10 @@ impl SqliteStore {
             .filename(&path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(match durability {
+                Durability::Full => SqliteSynchronous::Full,
+                Durability::Normal => SqliteSynchronous::Normal,
+            })
             .busy_timeout(BUSY_TIMEOUT)
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()

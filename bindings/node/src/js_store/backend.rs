@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use instagraph::store::{
     truncate_time, AccountPage, AccountQuery, AccountRecord, AccountSortField, AccountStore,
-    JobInsert, JobRecord, JobStatus, JobStore, LoginKind, NewAccount, OAuthStateRecord,
+    JobInsert, JobQuery, JobRecord, JobStatus, JobStore, LoginKind, NewAccount, OAuthStateRecord,
     OAuthStateStore, SealedSecret, StoreError, StoreResult, TokenKind, TokenRecord, TokenStore,
     UpsertOutcome,
 };
@@ -385,11 +385,14 @@ impl OAuthStateStore for JsStore {
         record.created_at = truncate_time(record.created_at);
         record.expires_at = truncate_time(record.expires_at);
         let args = vec![state_to_js(&record)];
-        if self.call_parse("putState", args, parse::<bool>).await? {
-            Ok(())
-        } else {
-            Err(StoreError::Conflict("OAuth state already exists".into()))
+        if !self.call_parse("putState", args, parse::<bool>).await? {
+            return Err(StoreError::Conflict("OAuth state already exists".into()));
         }
+        // The JS store keeps the per-company bound itself (`putState`); states of every company
+        // that expired before this one was made go here.
+        self.purge_expired_states(record.created_at - chrono::Duration::microseconds(1))
+            .await?;
+        Ok(())
     }
 
     async fn take_state(&self, state: &str) -> StoreResult<Option<OAuthStateRecord>> {
@@ -417,7 +420,10 @@ impl JobStore for JsStore {
         require("company", job.company.as_str())?;
         require("id", job.id.as_str())?;
         require("idempotency_key", &job.idempotency_key)?;
-        let job = normalized_job(job);
+        let job = JobRecord {
+            version: 0,
+            ..normalized_job(job)
+        };
         let args = vec![job_to_js(&job)];
         let company = job.company.clone();
         let outcome = self
@@ -458,27 +464,38 @@ impl JobStore for JsStore {
             .await
     }
 
-    async fn update_job(&self, job: &JobRecord) -> StoreResult<()> {
+    async fn update_job(&self, job: &JobRecord) -> StoreResult<Option<JobRecord>> {
         let job = normalized_job(job.clone());
         let args = vec![job_to_js(&job)];
-        if self.call_parse("updateJob", args, parse::<bool>).await? {
-            Ok(())
-        } else {
-            Err(StoreError::not_found("job", &job.id))
-        }
+        let company = job.company.clone();
+        let outcome = self
+            .call_parse("updateJob", args, |v| match v {
+                Value::Bool(false) => Ok(Err(())),
+                other => optional(other, job_in(&company)).map(Ok),
+            })
+            .await?;
+        outcome.map_err(|()| StoreError::not_found("job", &job.id))
     }
 
     async fn list_jobs(
         &self,
         company: &CompanyId,
-        status: Option<JobStatus>,
-        limit: u64,
+        query: &JobQuery,
     ) -> StoreResult<Vec<JobRecord>> {
-        let limit = AccountQuery::new().limit(limit).effective_limit()?;
+        let limit = AccountQuery::new().limit(query.limit).effective_limit()?;
+        let (before_at, before_id) = match &query.before {
+            Some((t, id)) => (time(&truncate_time(*t)), json!(id.as_str())),
+            None => (Value::Null, Value::Null),
+        };
         let args = vec![
             json!(company.as_str()),
-            json!(status.map(JobStatus::as_str)),
-            json!(limit),
+            json!({
+                "status": query.status.map(JobStatus::as_str),
+                "igUserId": query.ig_user_id.as_ref().map(IgUserId::as_str),
+                "beforeCreatedAt": before_at,
+                "beforeId": before_id,
+                "limit": limit,
+            }),
         ];
         self.call_parse("listJobs", args, |v| list(v, job_in(company)))
             .await
@@ -538,27 +555,27 @@ impl JobStore for JsStore {
 
     async fn renew_lease(
         &self,
-        company: &CompanyId,
-        id: &JobId,
-        worker: &str,
-        until: DateTime<Utc>,
-    ) -> StoreResult<bool> {
+        job: &JobRecord,
+        now: DateTime<Utc>,
+        lease: std::time::Duration,
+    ) -> StoreResult<Option<DateTime<Utc>>> {
+        let until = lease_until(truncate_time(now), lease)?;
         let args = vec![
-            json!(company.as_str()),
-            json!(id.as_str()),
-            json!(worker),
-            time(&truncate_time(until)),
+            json!(job.company.as_str()),
+            json!(job.id.as_str()),
+            json!(job.version),
+            time(&until),
         ];
-        self.call_parse("renewLease", args, parse::<bool>).await
+        let renewed = self.call_parse("renewLease", args, parse::<bool>).await?;
+        Ok(renewed.then_some(until))
     }
 
-    async fn release_job(
-        &self,
-        company: &CompanyId,
-        id: &JobId,
-        worker: &str,
-    ) -> StoreResult<bool> {
-        let args = vec![json!(company.as_str()), json!(id.as_str()), json!(worker)];
+    async fn release_job(&self, job: &JobRecord) -> StoreResult<bool> {
+        let args = vec![
+            json!(job.company.as_str()),
+            json!(job.id.as_str()),
+            json!(job.version),
+        ];
         self.call_parse("releaseJob", args, parse::<bool>).await
     }
 }

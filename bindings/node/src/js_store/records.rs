@@ -226,6 +226,7 @@ pub fn job_to_js(j: &JobRecord) -> Value {
         "attempts": j.attempts,
         "createdAt": time(&j.created_at),
         "updatedAt": time(&j.updated_at),
+        "version": j.version,
     })
 }
 
@@ -250,6 +251,7 @@ struct JsJob {
     attempts: u32,
     created_at: String,
     updated_at: String,
+    version: u64,
 }
 
 pub fn job_from_js(value: Value) -> Result<JobRecord, String> {
@@ -271,6 +273,7 @@ pub fn job_from_js(value: Value) -> Result<JobRecord, String> {
         attempts: j.attempts,
         created_at: parse_time("createdAt", &j.created_at)?,
         updated_at: parse_time("updatedAt", &j.updated_at)?,
+        version: j.version,
     })
 }
 

@@ -9,9 +9,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use instagraph::store::{
     truncate_time, AccountPage, AccountQuery, AccountRecord, AccountSortField, AccountStore,
-    JobInsert, JobRecord, JobStatus, JobStore, LoginKind, NewAccount, OAuthStateRecord,
+    JobInsert, JobQuery, JobRecord, JobStore, LoginKind, NewAccount, OAuthStateRecord,
     OAuthStateStore, SealedSecret, StoreError, StoreResult, TokenKind, TokenRecord, TokenStore,
-    UpsertOutcome,
+    UpsertOutcome, MAX_OAUTH_STATES_PER_COMPANY,
 };
 use instagraph::{AgencyClientId, CompanyId, FacebookUserId, IgUserId, JobId, TokenId};
 use serde::de::DeserializeOwned;
@@ -595,7 +595,25 @@ impl OAuthStateStore for ForeignBackend {
             StoreCollection::OauthStates,
             &record.state,
             &StateRow::from_record(&record),
-        )
+        )?;
+        // The bounds of `put_state`: expired states go, and the company keeps its newest.
+        let now = truncate_time(record.created_at).timestamp_micros();
+        let mut mine = Vec::new();
+        for s in self.list::<StateRow>(StoreCollection::OauthStates)? {
+            if s.expires_at < now {
+                self.delete(StoreCollection::OauthStates, &s.state)?;
+            } else if s.company == record.company.as_str() {
+                mine.push((s.created_at, s.state));
+            }
+        }
+        let cap = usize::try_from(MAX_OAUTH_STATES_PER_COMPANY).unwrap_or(usize::MAX);
+        if mine.len() > cap {
+            mine.sort();
+            for (_, state) in &mine[..mine.len() - cap] {
+                self.delete(StoreCollection::OauthStates, state)?;
+            }
+        }
+        Ok(())
     }
 
     async fn take_state(&self, state: &str) -> StoreResult<Option<OAuthStateRecord>> {
@@ -652,7 +670,8 @@ impl JobStore for ForeignBackend {
                 job.id
             )));
         }
-        self.put_job(&job).map(JobInsert::Inserted)
+        self.put_job(&JobRecord { version: 0, ..job })
+            .map(JobInsert::Inserted)
     }
 
     async fn get_job(&self, company: &CompanyId, id: &JobId) -> StoreResult<Option<JobRecord>> {
@@ -672,36 +691,39 @@ impl JobStore for ForeignBackend {
             .find(|j| &j.company == company && j.idempotency_key == key))
     }
 
-    async fn update_job(&self, job: &JobRecord) -> StoreResult<()> {
+    async fn update_job(&self, job: &JobRecord) -> StoreResult<Option<JobRecord>> {
         let _guard = self.lock.lock().await;
         let Some(row) = self.get_job_row(&job.company, &job.id)? else {
             return Err(StoreError::not_found("job", &job.id));
         };
+        if row.version != job.version {
+            return Ok(None);
+        }
         let updated = JobRecord {
             company: row.company,
             id: row.id,
             ig_user_id: row.ig_user_id,
             idempotency_key: row.idempotency_key,
             created_at: row.created_at,
+            version: row.version + 1,
             ..job.clone()
         };
-        self.put_job(&updated).map(|_| ())
+        self.put_job(&updated).map(Some)
     }
 
     async fn list_jobs(
         &self,
         company: &CompanyId,
-        status: Option<JobStatus>,
-        limit: u64,
+        query: &JobQuery,
     ) -> StoreResult<Vec<JobRecord>> {
-        let limit = effective_limit(limit)?;
+        let limit = effective_limit(query.limit)?;
         let _guard = self.lock.lock().await;
         let mut out: Vec<_> = self
             .jobs()?
             .into_iter()
-            .filter(|j| &j.company == company && status.map_or(true, |s| j.status == s))
+            .filter(|j| &j.company == company && query.matches(j))
             .collect();
-        out.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        out.sort_by(JobQuery::order);
         out.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         Ok(out)
     }
@@ -752,6 +774,7 @@ impl JobStore for ForeignBackend {
             j.lease_expires_at = Some(until);
             j.attempts = j.attempts.saturating_add(1);
             j.updated_at = now;
+            j.version += 1;
             out.push(self.put_job(&j)?);
         }
         Ok(out)
@@ -772,47 +795,42 @@ impl JobStore for ForeignBackend {
         let Some(mut j) = self.get_job_row(company, id)? else {
             return Ok(None);
         };
-        let free = j.lease_owner.is_none()
-            || j.lease_owner.as_deref() == Some(worker)
-            || j.lease_expires_at.map_or(true, |t| t <= now);
+        let free = j.lease_owner.is_none() || j.lease_expires_at.map_or(true, |t| t <= now);
         if j.status.is_terminal() || !free {
             return Ok(None);
         }
         j.lease_owner = Some(worker.to_owned());
         j.lease_expires_at = Some(until);
         j.updated_at = now;
+        j.version += 1;
         self.put_job(&j).map(Some)
     }
 
     async fn renew_lease(
         &self,
-        company: &CompanyId,
-        id: &JobId,
-        worker: &str,
-        until: DateTime<Utc>,
-    ) -> StoreResult<bool> {
+        job: &JobRecord,
+        now: DateTime<Utc>,
+        lease: std::time::Duration,
+    ) -> StoreResult<Option<DateTime<Utc>>> {
+        let until = lease_until(truncate_time(now), lease)?;
         let _guard = self.lock.lock().await;
-        match self.get_job_row(company, id)? {
-            Some(mut j) if j.lease_owner.as_deref() == Some(worker) => {
-                j.lease_expires_at = Some(truncate_time(until));
+        match self.get_job_row(&job.company, &job.id)? {
+            Some(mut j) if j.version == job.version && j.lease_owner.is_some() => {
+                j.lease_expires_at = Some(until);
                 self.put_job(&j)?;
-                Ok(true)
+                Ok(Some(until))
             }
-            _ => Ok(false),
+            _ => Ok(None),
         }
     }
 
-    async fn release_job(
-        &self,
-        company: &CompanyId,
-        id: &JobId,
-        worker: &str,
-    ) -> StoreResult<bool> {
+    async fn release_job(&self, job: &JobRecord) -> StoreResult<bool> {
         let _guard = self.lock.lock().await;
-        match self.get_job_row(company, id)? {
-            Some(mut j) if j.lease_owner.as_deref() == Some(worker) => {
+        match self.get_job_row(&job.company, &job.id)? {
+            Some(mut j) if j.version == job.version && j.lease_owner.is_some() => {
                 j.lease_owner = None;
                 j.lease_expires_at = None;
+                j.version += 1;
                 self.put_job(&j)?;
                 Ok(true)
             }

@@ -238,6 +238,9 @@ pub struct JobRow {
     pub attempts: u32,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Rows written before jobs had a fencing number read as version 0.
+    #[serde(default)]
+    pub version: u64,
 }
 
 impl JobRow {
@@ -263,6 +266,7 @@ impl JobRow {
             attempts: r.attempts,
             created_at: micros(r.created_at),
             updated_at: micros(r.updated_at),
+            version: r.version,
         }
     }
 
@@ -284,6 +288,7 @@ impl JobRow {
             attempts: self.attempts,
             created_at: time(self.created_at)?,
             updated_at: time(self.updated_at)?,
+            version: self.version,
         })
     }
 }

@@ -7,12 +7,15 @@ const { checkCompany } = require('../auth')
 const { ApiError, badRequest, notFound } = require('../errors')
 const input = require('../input')
 
-/** A company with no connection yet has no accounts (the SDK says "company … not found"). */
+/**
+ * A company with no connection yet has no accounts. Only for listings of the company's own
+ * accounts: they name nothing else that could be missing, so a `NotFoundError` is the company.
+ */
 async function orEmpty(promise, empty) {
   try {
     return await promise
   } catch (err) {
-    if (err instanceof ig.NotFoundError && /failed: company \S+ not found/.test(err.message)) return empty
+    if (err instanceof ig.NotFoundError) return empty
     throw err
   }
 }
@@ -94,15 +97,17 @@ function router({ sdk }) {
   // POST /instagram/add-instagram-account { companyId, instagramAccounts: [{ id, … }] }
   r.post('/add-instagram-account', async (req, res) => {
     checkCompany(req)
-    const given = req.body?.instagramAccounts ?? req.body?.accountIds
+    // `accountIds` (a list of ids) is accepted too; errors name the field that was sent.
+    const name = req.body?.instagramAccounts === undefined && req.body?.accountIds !== undefined ? 'accountIds' : 'instagramAccounts'
+    const given = req.body?.[name]
     if (!Array.isArray(given) || given.length === 0 || given.length > 100) {
-      throw badRequest('instagramAccounts', 'instagramAccounts must be a list of 1 to 100 { id } objects')
+      throw badRequest(name, `${name} must be an array of 1 to 100 { id } objects or ids`)
     }
     const ids = given.map((a) => (typeof a === 'string' ? a : a?.id))
     if (ids.some((id) => typeof id !== 'string' || !/^\d{1,32}$/.test(id))) {
-      throw badRequest('instagramAccounts', 'every instagramAccounts item needs a numeric string id')
+      throw badRequest(name, `every ${name} item needs a numeric string id`)
     }
-    outcome(res, await sdk.accounts.add(req.company.id, ids), 'instagramAccounts', 'added')
+    outcome(res, await sdk.accounts.add(req.company.id, ids), name, 'added')
   })
 
   // GET /instagram/get-added-accounts[?search&clientId&assigned&sortBy&descending&offset&limit]:

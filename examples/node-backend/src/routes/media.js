@@ -34,8 +34,8 @@ function router({ sdk }) {
         limit: input.int(req, 'limit', { min: 1, max: 100 }),
         after: input.str(req, 'after', { max: 512 }),
         before: input.str(req, 'before', { max: 512 }),
-        since: input.time(req, 'since')?.toISOString(),
-        until: input.time(req, 'until')?.toISOString(),
+        since: input.pastTime(req, 'since')?.toISOString(),
+        until: input.pastTime(req, 'until')?.toISOString(),
       }),
     )
     paged(res, page)
@@ -131,8 +131,8 @@ function router({ sdk }) {
       breakdown: input.list(req, 'breakdown', { max: 5, itemMax: 64 }),
       rollup: input.oneOf(req, 'rollup', ['daily', 'weekly', 'monthly']),
       timeframe: input.str(req, 'timeframe', { max: 64 }),
-      since: input.time(req, 'since')?.toISOString(),
-      until: input.time(req, 'until')?.toISOString(),
+      since: input.pastTime(req, 'since')?.toISOString(),
+      until: input.pastTime(req, 'until')?.toISOString(),
     })
     res.json({ success: true, data: await sdk.insights.account(req.company.id, ig, options) })
   })

@@ -4,7 +4,7 @@
 const express = require('express')
 const ig = require('instagraph')
 const { checkCompany } = require('../auth')
-const { badRequest, errorBody } = require('../errors')
+const { badRequest, errorBody, logLine } = require('../errors')
 const input = require('../input')
 
 function router({ config, sdk }) {
@@ -40,12 +40,28 @@ function router({ config, sdk }) {
   return r
 }
 
-/** What the frontend's error page is told: the user said no, a bad state or code, or else. */
-function callbackError(err, code) {
-  if (err.errorClass === 'permissionMissing') return 'access_denied'
-  if (err instanceof ig.AuthError && /OAuth state/.test(err.message)) return 'invalid_state'
-  if (err instanceof ig.AuthError && /authorization code|`code`/.test(err.message)) return 'invalid_code'
+// What the frontend's error page is told: one of these codes and its fixed sentence. Nothing of
+// the query (Meta's `error_description`, or whatever an attacker put there) and no error's own
+// text reaches the redirect: the detail of a server-side failure goes to the log.
+const CALLBACK_MESSAGES = {
+  access_denied: 'The Instagram connection was cancelled: permission was not granted.',
+  invalid_state: 'This connection link is unknown, already used or expired; start connecting again.',
+  invalid_code: 'Instagram did not accept the authorization; start connecting again.',
+}
+const CALLBACK_FAILED = 'The Instagram account could not be connected; start connecting again.'
+
+/**
+ * The error code for the frontend: `access_denied` (the user said no), `authorization_failed`
+ * (Meta refused for another reason), `invalid_state`, `invalid_code`, or else `code` (the
+ * service's code for the error).
+ */
+function callbackError(err, params, code) {
+  // Meta's error triple: only the exact `access_denied` is taken from it.
+  if (err instanceof ig.AuthError && err.errorClass === 'permissionMissing') {
+    return params.get('error') === 'access_denied' ? 'access_denied' : 'authorization_failed'
+  }
   if (err.field === 'state') return 'invalid_state'
+  if (err instanceof ig.AuthError && err.field === 'code') return 'invalid_code'
   return code
 }
 
@@ -53,14 +69,15 @@ function callbackError(err, code) {
  * GET /instagram/oauth2callback?code&state (or Meta's error triple): finishes the connection
  * and redirects the browser to the frontend with the stored token's id, never a token.
  */
-function callback({ config, sdk }) {
+function callback({ config, sdk, log }) {
   return async (req, res) => {
     const at = req.originalUrl.indexOf('?')
     const query = at === -1 ? '' : req.originalUrl.slice(at + 1)
+    const params = new URLSearchParams(query)
     res.set('Cache-Control', 'no-store')
     res.set('Referrer-Policy', 'no-referrer')
     try {
-      if (!new URLSearchParams(query).get('state')) throw badRequest('state', 'the callback has no state')
+      if (!params.get('state')) throw badRequest('state', 'the callback has no state')
       const connection = await sdk.accounts.finishConnect(query)
       const to = new URL(config.frontend.successUrl)
       to.searchParams.set('tokenId', connection.tokenId)
@@ -69,10 +86,12 @@ function callback({ config, sdk }) {
       to.searchParams.set('accounts', String(connection.accounts.length))
       res.redirect(302, to.toString())
     } catch (err) {
-      const { body } = errorBody(err)
+      const { status, body } = errorBody(err)
+      if (status >= 500) log(logLine(`${req.method} ${req.path}`, status, err))
+      const code = callbackError(err, params, body.error.code)
       const to = new URL(config.frontend.errorUrl)
-      to.searchParams.set('error', callbackError(err, body.error.code))
-      to.searchParams.set('message', String(body.error.message).slice(0, 300))
+      to.searchParams.set('error', code)
+      to.searchParams.set('message', CALLBACK_MESSAGES[code] ?? CALLBACK_FAILED)
       res.redirect(302, to.toString())
     }
   }
