@@ -144,6 +144,7 @@ pub struct ClientBuilder {
     state_ttl: Option<Duration>,
     retry: Option<RetryPolicy>,
     timeout: Option<Duration>,
+    max_response_bytes: Option<u64>,
     http: Option<reqwest::Client>,
 }
 
@@ -249,6 +250,16 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body the client reads, in bytes (8 MiB by default, see
+    /// [`crate::config::DEFAULT_MAX_RESPONSE_BYTES`]). A larger answer fails with
+    /// [`crate::Error::ResponseTooLarge`] as soon as its `Content-Length` or the bytes received
+    /// so far exceed the limit; it is never read whole. A batch answer carries the bodies of all
+    /// its operations: raise the limit for batches of large pages.
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.max_response_bytes = Some(bytes);
+        self
+    }
+
     /// Uses a reqwest client of your own (proxies, custom TLS). Its pool is shared.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
@@ -298,6 +309,9 @@ impl ClientBuilder {
         }
         if let Some(t) = self.timeout {
             config.request_timeout = t;
+        }
+        if let Some(n) = self.max_response_bytes {
+            config.max_response_bytes = n;
         }
         config.validate()?;
         let http = match self.http {

@@ -30,6 +30,11 @@ pub const DEFAULT_INSTAGRAM_SCOPES: &[&str] = &[
 /// How long an OAuth state stays valid by default (the old service's 30 minutes).
 pub const DEFAULT_STATE_TTL: Duration = Duration::from_secs(30 * 60);
 
+/// The largest response body the pipeline reads by default: 8 MiB. Meta's answers are far
+/// smaller (a page of 100 media with every field is a few hundred KiB), so a bigger body is a
+/// misbehaving server, not data.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 8 * 1024 * 1024;
+
 /// A Graph API version such as `v26.0`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiVersion(String);
@@ -327,6 +332,9 @@ pub struct Config {
     pub retry: RetryPolicy,
     /// Timeout of one HTTP attempt.
     pub request_timeout: Duration,
+    /// The largest response body read, in bytes ([`DEFAULT_MAX_RESPONSE_BYTES`] by default): a
+    /// larger one fails with [`Error::ResponseTooLarge`] without being read into memory.
+    pub max_response_bytes: u64,
 }
 
 impl Config {
@@ -351,6 +359,7 @@ impl Config {
             state_ttl: DEFAULT_STATE_TTL,
             retry: RetryPolicy::default(),
             request_timeout: Duration::from_secs(30),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -446,6 +455,9 @@ impl Config {
         }
         if self.retry.max_attempts == 0 {
             return Err(Error::config("retry.max_attempts", "must be at least 1"));
+        }
+        if self.max_response_bytes == 0 {
+            return Err(Error::config("max_response_bytes", "must be at least 1"));
         }
         Ok(())
     }

@@ -196,6 +196,11 @@ impl<'c> GraphRequest<'c> {
         self
     }
 
+    /// Where the request goes (method and path, never the query).
+    pub(crate) fn context(&self) -> &RequestContext {
+        &self.context
+    }
+
     pub(crate) fn container_context(mut self, container: &str) -> Self {
         self.context.container_id = Some(container.to_owned());
         self
@@ -364,7 +369,7 @@ impl<'c> GraphRequest<'c> {
                 None
             }
         };
-        let bytes = response.bytes().await.map_err(http_error)?;
+        let bytes = read_body(response, inner.config.max_response_bytes, context).await?;
         if (200..300).contains(&status) {
             return Ok((status, bytes));
         }
@@ -381,6 +386,57 @@ impl<'c> GraphRequest<'c> {
             retry_after,
         })
     }
+}
+
+/// Reads a response body of at most `limit` bytes. A larger one is refused with
+/// [`Error::ResponseTooLarge`] as soon as its `Content-Length` or the bytes received so far go
+/// past the limit (a chunked answer has no length; a server can say one thing and send another),
+/// so it never sits whole in memory.
+pub(crate) async fn read_body(
+    mut response: reqwest::Response,
+    limit: u64,
+    context: &RequestContext,
+) -> Result<bytes::Bytes> {
+    let too_large = || Error::ResponseTooLarge {
+        limit,
+        context: Box::new(context.clone()),
+    };
+    let http_error = |e: reqwest::Error| Error::Http {
+        context: Box::new(context.clone()),
+        source: e.without_url(),
+    };
+    let declared = response.content_length();
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    // Most answers arrive as one chunk: it is handed on as is, and only a body of several
+    // chunks is copied into one buffer (as `Response::bytes` would).
+    let Some(first) = response.chunk().await.map_err(http_error)? else {
+        return Ok(bytes::Bytes::new());
+    };
+    let mut total = first.len() as u64;
+    if total > limit {
+        return Err(too_large());
+    }
+    let Some(second) = response.chunk().await.map_err(http_error)? else {
+        return Ok(first);
+    };
+    total += second.len() as u64;
+    if total > limit {
+        return Err(too_large());
+    }
+    let expected = declared.unwrap_or(total).min(limit);
+    let mut body = bytes::BytesMut::with_capacity(usize::try_from(expected).unwrap_or(0));
+    body.extend_from_slice(&first);
+    body.extend_from_slice(&second);
+    while let Some(chunk) = response.chunk().await.map_err(http_error)? {
+        total += chunk.len() as u64;
+        if total > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 /// Whether the failure proves the request never reached Meta, so even a POST may be repeated.

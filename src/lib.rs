@@ -25,7 +25,7 @@ pub use config::{ApiVersion, Config, Host, Hosts, Mode, RetryPolicy};
 pub use error::{AuthError, Error, ErrorClass, GraphApiError, RequestContext, Result};
 pub use http::appsecret_proof;
 pub use ids::*;
-pub use page::Page;
+pub use page::{Page, DEFAULT_COLLECT_LIMIT};
 pub use publisher::Publisher;
 pub use rate_limit::RateLimitStatus;
 pub use webhooks::WebhookError;

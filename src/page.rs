@@ -7,15 +7,20 @@ use serde::de::DeserializeOwned;
 use crate::api::models::{ListResponse, Paging};
 use crate::client::Client;
 use crate::config::Host;
-use crate::error::Result;
+use crate::error::{Error, RequestContext, Result};
 use crate::http::GraphRequest;
 use crate::AccessToken;
+
+/// The most items [`Page::collect_all`] gathers before it fails with [`Error::TooManyItems`]:
+/// 10 000, a hundred pages of Meta's largest page size.
+pub const DEFAULT_COLLECT_LIMIT: usize = 10_000;
 
 /// One page of a paged edge (`{"data":[…],"paging":{…}}`).
 ///
 /// `next_page()` fetches the following page with the same token; `into_stream()` yields every
 /// item of this page and the ones after it, fetching each page only when the previous one is
-/// used up.
+/// used up (it follows `next` links as long as it is read: bound it with `take(n)`);
+/// `collect_all()` gathers every item up to a limit.
 #[derive(Debug, Clone)]
 pub struct Page<T> {
     /// The items of this page.
@@ -93,15 +98,44 @@ impl<T: DeserializeOwned + Send + Sync + 'static> Page<T> {
         )
     }
 
-    /// Fetches every remaining page and returns all items.
+    /// Fetches every remaining page and returns all items: at most [`DEFAULT_COLLECT_LIMIT`];
+    /// a longer listing fails with [`Error::TooManyItems`] (see
+    /// [`Page::collect_all_with_limit`]).
     pub async fn collect_all(self) -> Result<Vec<T>> {
+        self.collect_all_with_limit(DEFAULT_COLLECT_LIMIT).await
+    }
+
+    /// Fetches every remaining page and returns all items, at most `limit` of them (this page's
+    /// included). A listing with more fails with [`Error::TooManyItems`] naming the limit, as
+    /// soon as a page goes past it: a server that hands out `next` links for ever is not
+    /// followed for ever, and nothing is silently left out. To read a long listing in part,
+    /// take what you need from [`Page::into_stream`].
+    pub async fn collect_all_with_limit(self, limit: usize) -> Result<Vec<T>> {
         let mut items = Vec::new();
         let mut page = Some(self);
         while let Some(mut current) = page {
+            if items.len() + current.items.len() > limit {
+                return Err(Error::TooManyItems {
+                    limit,
+                    context: Box::new(current.listing_context()),
+                });
+            }
             let next = current.next_page().await?;
             items.append(&mut current.items);
             page = next;
         }
         Ok(items)
+    }
+
+    /// The method and path of the listing (never its query), for errors.
+    fn listing_context(&self) -> RequestContext {
+        self.next_url()
+            .and_then(|url| GraphRequest::follow(&self.client, self.host, url).ok())
+            .map(|request| request.context().clone())
+            .unwrap_or_else(|| RequestContext {
+                method: "GET".to_owned(),
+                path: self.host.label().to_owned(),
+                ..RequestContext::default()
+            })
     }
 }

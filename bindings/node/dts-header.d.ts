@@ -261,7 +261,10 @@ export interface JsStore {
   /** Assigns, or unassigns with `null`; returns how many rows changed. */
   assignClient(company: string, clientId: string | null, igUserIds: string[], now: StoreTime): Awaitable<number>
   removeAccount(company: string, igUserId: string): Awaitable<boolean>
-  removeAccountsOfUser(company: string, facebookUserId: string): Awaitable<number>
+  /** Deletes the company's rows of `facebookUserId` except those whose `tokenId` is in
+   * `keepTokenIds` (the tokens of other connections: the Rust side chooses them); returns how
+   * many. */
+  removeAccountsOfUser(company: string, facebookUserId: string, keepTokenIds: string[]): Awaitable<number>
   /** `false` when the state exists already (keep the first). Keeps at most 1,000 states per
    * company: beyond that the company's oldest (createdAt, then state) are deleted. */
   putState(state: StoredState): Awaitable<boolean>
@@ -313,7 +316,7 @@ export declare class MemoryJsStore implements JsStore {
   setAdded(company: string, igUserIds: string[], added: boolean, now: StoreTime): Promise<number>
   assignClient(company: string, clientId: string | null, igUserIds: string[], now: StoreTime): Promise<number>
   removeAccount(company: string, igUserId: string): Promise<boolean>
-  removeAccountsOfUser(company: string, facebookUserId: string): Promise<number>
+  removeAccountsOfUser(company: string, facebookUserId: string, keepTokenIds: string[]): Promise<number>
   putState(state: StoredState): Promise<boolean>
   takeState(state: string): Promise<StoredState | null>
   purgeExpiredStates(now: StoreTime): Promise<number>

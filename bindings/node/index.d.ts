@@ -208,6 +208,17 @@ export interface StoredJob {
   attempts: number
   createdAt: StoreTime
   updatedAt: StoreTime
+  /** The fencing number: 0 when inserted, +1 on every update, claim, acquire and release. */
+  version: number
+}
+
+/** What `listJobs` selects. */
+export interface StoreJobQuery {
+  status: StoredJobStatus | null
+  igUserId: string | null
+  beforeCreatedAt: StoreTime | null
+  beforeId: string | null
+  limit: number
 }
 
 type Awaitable<T> = T | Promise<T>
@@ -250,8 +261,12 @@ export interface JsStore {
   /** Assigns, or unassigns with `null`; returns how many rows changed. */
   assignClient(company: string, clientId: string | null, igUserIds: string[], now: StoreTime): Awaitable<number>
   removeAccount(company: string, igUserId: string): Awaitable<boolean>
-  removeAccountsOfUser(company: string, facebookUserId: string): Awaitable<number>
-  /** `false` when the state exists already (keep the first). */
+  /** Deletes the company's rows of `facebookUserId` except those whose `tokenId` is in
+   * `keepTokenIds` (the tokens of other connections: the Rust side chooses them); returns how
+   * many. */
+  removeAccountsOfUser(company: string, facebookUserId: string, keepTokenIds: string[]): Awaitable<number>
+  /** `false` when the state exists already (keep the first). Keeps at most 1,000 states per
+   * company: beyond that the company's oldest (createdAt, then state) are deleted. */
   putState(state: StoredState): Awaitable<boolean>
   /** Removes and returns it, atomically (of concurrent takers exactly one gets it). */
   takeState(state: string): Awaitable<StoredState | null>
@@ -262,22 +277,26 @@ export interface JsStore {
   insertJob(job: StoredJob): Awaitable<{ inserted: boolean; job: StoredJob } | null>
   getJob(company: string, id: string): Awaitable<StoredJob | null>
   findJobByKey(company: string, idempotencyKey: string): Awaitable<StoredJob | null>
-  /** Replaces all but company, id, igUserId, idempotencyKey, createdAt; false when missing. */
-  updateJob(job: StoredJob): Awaitable<boolean>
-  /** Oldest first (createdAt, then id), of one status when `status` is not null. */
-  listJobs(company: string, status: StoredJobStatus | null, limit: number): Awaitable<StoredJob[]>
+  /** A compare-and-swap on `version`: when the stored version equals `job.version`, replaces all
+   * but company, id, igUserId, idempotencyKey, createdAt, sets version + 1 and returns the stored
+   * job; `null` when the version differs (nothing changes); `false` when missing. */
+  updateJob(job: StoredJob): Awaitable<StoredJob | null | false>
+  /** Newest first (createdAt, then id, descending), at most `limit`; of one status and one
+   * account when those are not null; strictly before (beforeCreatedAt, beforeId) when given. */
+  listJobs(company: string, query: StoreJobQuery): Awaitable<StoredJob[]>
   /** Leases up to `limit` due jobs of every company, atomically: not terminal, `scheduledAt`
    * null or <= now, no live lease (`leaseExpiresAt <= now` is lapsed). Order: scheduledAt (null
    * first), createdAt, company, id. Sets leaseOwner, leaseExpiresAt, `updatedAt = now`,
-   * attempts + 1; status unchanged. */
+   * attempts + 1, version + 1; status unchanged. */
   claimDueJobs(worker: string, now: StoreTime, leaseExpiresAt: StoreTime, limit: number): Awaitable<StoredJob[]>
-  /** Leases one non-terminal job whatever its schedule unless another worker's lease is live;
-   * attempts unchanged. */
+  /** Leases one non-terminal job whatever its schedule unless a lease on it is live (even one
+   * under the same worker name); version + 1, attempts unchanged. */
   acquireJob(company: string, id: string, worker: string, now: StoreTime, leaseExpiresAt: StoreTime): Awaitable<StoredJob | null>
-  /** Sets `leaseExpiresAt = until` if `worker` is still leaseOwner. */
-  renewLease(company: string, id: string, worker: string, until: StoreTime): Awaitable<boolean>
-  /** Clears leaseOwner and leaseExpiresAt if `worker` holds the lease. */
-  releaseJob(company: string, id: string, worker: string): Awaitable<boolean>
+  /** Sets `leaseExpiresAt = until` if the job is still at `version` and leased. */
+  renewLease(company: string, id: string, version: number, until: StoreTime): Awaitable<boolean>
+  /** Clears leaseOwner and leaseExpiresAt (version + 1) if the job is still at `version` and
+   * leased. */
+  releaseJob(company: string, id: string, version: number): Awaitable<boolean>
 }
 
 /** The reference JS store (`js-store.js`): everything in Maps. */
@@ -297,19 +316,19 @@ export declare class MemoryJsStore implements JsStore {
   setAdded(company: string, igUserIds: string[], added: boolean, now: StoreTime): Promise<number>
   assignClient(company: string, clientId: string | null, igUserIds: string[], now: StoreTime): Promise<number>
   removeAccount(company: string, igUserId: string): Promise<boolean>
-  removeAccountsOfUser(company: string, facebookUserId: string): Promise<number>
+  removeAccountsOfUser(company: string, facebookUserId: string, keepTokenIds: string[]): Promise<number>
   putState(state: StoredState): Promise<boolean>
   takeState(state: string): Promise<StoredState | null>
   purgeExpiredStates(now: StoreTime): Promise<number>
   insertJob(job: StoredJob): Promise<{ inserted: boolean; job: StoredJob } | null>
   getJob(company: string, id: string): Promise<StoredJob | null>
   findJobByKey(company: string, idempotencyKey: string): Promise<StoredJob | null>
-  updateJob(job: StoredJob): Promise<boolean>
-  listJobs(company: string, status: StoredJobStatus | null, limit: number): Promise<StoredJob[]>
+  updateJob(job: StoredJob): Promise<StoredJob | null | false>
+  listJobs(company: string, query: StoreJobQuery): Promise<StoredJob[]>
   claimDueJobs(worker: string, now: StoreTime, leaseExpiresAt: StoreTime, limit: number): Promise<StoredJob[]>
   acquireJob(company: string, id: string, worker: string, now: StoreTime, leaseExpiresAt: StoreTime): Promise<StoredJob | null>
-  renewLease(company: string, id: string, worker: string, until: StoreTime): Promise<boolean>
-  releaseJob(company: string, id: string, worker: string): Promise<boolean>
+  renewLease(company: string, id: string, version: number, until: StoreTime): Promise<boolean>
+  releaseJob(company: string, id: string, version: number): Promise<boolean>
 }
 
 /** A fresh, empty `MemoryJsStore`. */
@@ -852,7 +871,9 @@ export declare class Media {
   list(companyId: string, igUserId: string, options?: MediaListOptions | undefined | null): Promise<Paged<IgMedia>>
   /**
    * Every media of the account (or the newest `max`), newest first. Pages are fetched and
-   * decoded in Rust, one after the other, and handed to JS once as one array.
+   * decoded in Rust, one after the other, and handed to JS once as one array. Without `max`,
+   * at most 10 000 media: a longer listing (or a server that never stops linking pages) fails
+   * naming the limit instead of being read for ever.
    */
   listAll(companyId: string, igUserId: string, options?: MediaListAllOptions | undefined | null): Promise<IgMedia[]>
   /** The account's live stories (24 hours): `{ data, paging }`. */
@@ -970,7 +991,10 @@ export declare class Scheduler {
    * more than two years ahead is refused (`InvalidInputError`, `field: 'publish_at'`).
    */
   schedule(companyId: string, igUserId: string, post: Post, publishAt: Date | string | number, options?: ScheduleOptions | undefined | null): Promise<Job>
-  /** The company's jobs, oldest first (at most 500), optionally filtered. */
+  /**
+   * The company's jobs, newest first (at most 500 a page), optionally of one status or
+   * account; `options.after` (a job id) reads the page after that job.
+   */
   list(companyId: string, options?: ListJobsOptions | undefined | null): Promise<Job[]>
   /** One job of the company (`NotFoundError` when it has none by that id). */
   get(companyId: string, jobId: string): Promise<Job>
@@ -1114,6 +1138,12 @@ export interface AccountManagerOptions {
    * key must too) unless `INSTAGRAPH_SEALING_KEY` is set; a `memory:` store generates one.
    */
   sealingKey?: string
+  /**
+   * For a JS store: how long one of its methods may take, in milliseconds, before the call
+   * fails with a `StoreError` naming the method (default 30 000). A Promise that never
+   * settles then fails the SDK call instead of hanging it.
+   */
+  storeTimeoutMs?: number
 }
 
 /** What to put in an authorize URL (`authorizeUrl`). */
@@ -1241,6 +1271,8 @@ export interface ListJobsOptions {
   igUserId?: string
   /** At most this many jobs (1 to 500; default 500). */
   limit?: number
+  /** The id of the last job of the previous page: the jobs created before it. */
+  after?: string
 }
 
 /** Options of `Insights.mediaBatch`. */
@@ -1283,7 +1315,11 @@ export interface MediaKey {
 
 /** Options of `Media.listAll`. */
 export interface MediaListAllOptions {
-  /** Stop after this many media (default: all). */
+  /**
+   * Stop after this many media, the newest (default: all of them, up to 10 000: a longer
+   * listing fails with an `InvalidInputError` of code `TOO_MANY_ITEMS` naming the limit; pass
+   * `max` to read part of it).
+   */
   max?: number
   /** Items per page fetched (default 100, Meta's maximum: fewest round trips). */
   limit?: number

@@ -251,10 +251,14 @@ class MemoryJsStore {
     return this.accounts.delete(key(company, igUserId))
   }
 
-  async removeAccountsOfUser(company, facebookUserId) {
+  /** Deletes the user's rows except those whose `tokenId` is in `keepTokenIds` (tokens of
+   * another connection, chosen by the Rust side). SQL: `DELETE ... WHERE company = $1 AND
+   * facebook_user_id = $2 AND (token_id IS NULL OR NOT token_id = ANY($3))`. */
+  async removeAccountsOfUser(company, facebookUserId, keepTokenIds) {
+    const keep = new Set(keepTokenIds)
     let removed = 0
     for (const [k, a] of this.accounts) {
-      if (a.company === company && a.facebookUserId === facebookUserId) {
+      if (a.company === company && a.facebookUserId === facebookUserId && !(a.tokenId !== null && keep.has(a.tokenId))) {
         this.accounts.delete(k)
         removed++
       }

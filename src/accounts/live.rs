@@ -4,12 +4,32 @@ use futures::stream::{self, StreamExt};
 
 use super::{profile_of, AccountManager};
 use crate::api::models::IgUser;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ids::{AgencyClientId, CompanyId};
 use crate::store::{AccountQuery, AccountRecord, NewAccount};
 
-/// How many accounts' live details are fetched at once.
-const LIVE_CONCURRENCY: usize = 8;
+/// How many accounts' live details [`AccountManager::added`] reads at once by default.
+pub const DEFAULT_LIVE_CONCURRENCY: usize = 8;
+
+/// The most accounts [`AccountManager::added`] lists with live details in one call by default:
+/// one Graph call each, so a page is bounded like the calls it makes.
+pub const MAX_LIVE_ACCOUNTS: u64 = 100;
+
+/// The bounds of [`AccountManager::added`]'s fan-out.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct LiveLimits {
+    concurrency: usize,
+    max_accounts: u64,
+}
+
+impl Default for LiveLimits {
+    fn default() -> Self {
+        Self {
+            concurrency: DEFAULT_LIVE_CONCURRENCY,
+            max_accounts: MAX_LIVE_ACCOUNTS,
+        }
+    }
+}
 
 /// An added account: the stored row and, when the API answered, its live profile.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,20 +91,56 @@ pub struct AddedAccounts {
 }
 
 impl AccountManager {
+    /// Sets how many live reads [`AccountManager::added`] runs at once
+    /// ([`DEFAULT_LIVE_CONCURRENCY`] by default; 0 counts as 1).
+    pub fn live_concurrency(mut self, concurrency: usize) -> Self {
+        self.live.concurrency = concurrency.max(1);
+        self
+    }
+
+    /// Sets the most accounts [`AccountManager::added`] lists with live details in one call
+    /// ([`MAX_LIVE_ACCOUNTS`] by default; at most [`AccountQuery::MAX_LIMIT`], 0 counts as 1).
+    pub fn max_live_accounts(mut self, max: u64) -> Self {
+        self.live.max_accounts = max.clamp(1, AccountQuery::MAX_LIMIT);
+        self
+    }
+
     /// The company's added accounts matching `query` (search, filters, sort and pagination
-    /// apply to the stored rows), each with its live profile read concurrently from the API.
+    /// apply to the stored rows), each with its live profile read from the API, at most
+    /// [`DEFAULT_LIVE_CONCURRENCY`] reads at once ([`AccountManager::live_concurrency`]).
     /// A failed live read does not fail the list: it is reported on that account.
+    ///
+    /// One call lists at most [`MAX_LIVE_ACCOUNTS`] accounts
+    /// ([`AccountManager::max_live_accounts`]): a larger `query.limit` is refused with
+    /// [`Error::InvalidInput`] naming `limit`, before any call; page through with `offset`, or
+    /// list the stored rows without live details with the store's `query_accounts`. A `limit`
+    /// of 0 asks for the store's default page size, lowered to that maximum when it is smaller.
     pub async fn added(&self, company: &CompanyId, query: AccountQuery) -> Result<AddedAccounts> {
+        let max = self.live.max_accounts;
+        let mut query = query.is_added(true);
+        if query.limit == 0 {
+            query.limit = AccountQuery::DEFAULT_LIMIT.min(max);
+        } else if query.limit > max {
+            return Err(Error::invalid(
+                "limit",
+                format!(
+                    "{} accounts asked for; live details are read for at most {max} accounts per call: page through them with offset",
+                    query.limit
+                ),
+            ));
+        }
         self.ensure_company(company).await?;
-        let query = query.is_added(true);
         let page = self.store.backend().query_accounts(company, &query).await?;
-        let items = stream::iter(page.items)
-            .map(|account| self.with_live_details(company, account))
-            .buffered(LIVE_CONCURRENCY)
+        // Unordered, so that a slow account does not hold a slot once the others are done; the
+        // page's order is restored after.
+        let mut items = stream::iter(page.items.into_iter().enumerate())
+            .map(|(i, account)| async move { (i, self.with_live_details(company, account).await) })
+            .buffer_unordered(self.live.concurrency)
             .collect::<Vec<_>>()
             .await;
+        items.sort_unstable_by_key(|(i, _)| *i);
         Ok(AddedAccounts {
-            items,
+            items: items.into_iter().map(|(_, item)| item).collect(),
             total: page.total,
         })
     }

@@ -5,6 +5,7 @@
 //! takes the company (the tenant) and only ever reads or changes that company's rows.
 
 mod connect;
+mod disconnect;
 mod live;
 mod sweep;
 
@@ -21,7 +22,7 @@ use crate::store::{AccountQuery, AccountRecord, LoginKind, Store, TokenRecord};
 use crate::AccessToken;
 
 pub use connect::{ConnectRequest, ConnectStart, Connection};
-pub use live::{AddedAccount, AddedAccounts};
+pub use live::{AddedAccount, AddedAccounts, DEFAULT_LIVE_CONCURRENCY, MAX_LIVE_ACCOUNTS};
 pub use sweep::{ReconnectNeeded, SweepReport};
 
 /// Connects, lists and manages a company's Instagram accounts. Cheap to clone.
@@ -29,6 +30,7 @@ pub use sweep::{ReconnectNeeded, SweepReport};
 pub struct AccountManager {
     client: Client,
     store: Store,
+    live: live::LiveLimits,
 }
 
 impl fmt::Debug for AccountManager {
@@ -131,7 +133,11 @@ impl AccountAccess {
 impl AccountManager {
     /// A manager over `client` and `store`.
     pub fn new(client: Client, store: Store) -> Self {
-        Self { client, store }
+        Self {
+            client,
+            store,
+            live: live::LiveLimits::default(),
+        }
     }
 
     /// The client.
@@ -263,61 +269,6 @@ impl AccountManager {
             ig_user_id: account.ig_user_id,
             host: host_of(record.login),
             token,
-        })
-    }
-
-    /// Disconnects the user who owns `token_id`: revokes the app's permissions at Meta
-    /// (`DELETE /me/permissions`), deletes the user's token and the Page tokens of its
-    /// accounts, and removes those accounts.
-    pub async fn disconnect(
-        &self,
-        company: &CompanyId,
-        token_id: &TokenId,
-    ) -> Result<DisconnectOutcome> {
-        self.ensure_company(company).await?;
-        let (record, token) = self.load_token(company, token_id).await?;
-        let revoked = match record.login {
-            LoginKind::Facebook => self.client.facebook_login().revoke(&token).await,
-            LoginKind::Instagram => self.client.instagram_login().revoke(&token).await,
-        };
-        let revoked = match revoked {
-            Ok(()) => true,
-            // A dead token has nothing left to revoke; the local cleanup still has to happen.
-            Err(e) if e.class() == crate::ErrorClass::ReauthRequired => false,
-            Err(e) => return Err(e),
-        };
-        let accounts = self.all_accounts(company, AccountQuery::new()).await?;
-        let mine: Vec<&AccountRecord> = accounts
-            .iter()
-            .filter(|a| {
-                a.token_id.as_ref() == Some(token_id)
-                    || a.facebook_user_id.as_ref().map(|u| u.as_str())
-                        == Some(record.subject_id.as_str())
-                    || (record.login == LoginKind::Instagram
-                        && a.ig_user_id.as_str() == record.subject_id)
-            })
-            .collect();
-        let backend = self.store.backend();
-        let mut tokens_deleted = 0;
-        let mut token_ids: Vec<TokenId> = mine.iter().filter_map(|a| a.token_id.clone()).collect();
-        token_ids.push(token_id.clone());
-        token_ids.sort();
-        token_ids.dedup();
-        for id in &token_ids {
-            if backend.delete_token(company, id).await? {
-                tokens_deleted += 1;
-            }
-        }
-        let mut accounts_removed = 0;
-        for account in mine {
-            if backend.remove_account(company, &account.ig_user_id).await? {
-                accounts_removed += 1;
-            }
-        }
-        Ok(DisconnectOutcome {
-            revoked,
-            accounts_removed,
-            tokens_deleted,
         })
     }
 

@@ -4,8 +4,6 @@
 
 use std::collections::HashMap;
 
-use futures::TryStreamExt;
-
 use super::models::{Business, FacebookUser, IgUser, Page as FacebookPage};
 use super::{join_fields, FacebookGraph, Graph, ListEdge};
 use crate::client::Client;
@@ -254,13 +252,7 @@ pub async fn discover_accounts(client: &Client, token: &AccessToken) -> Result<D
 async fn discover(fb: FacebookGraph<'_>) -> Result<Discovery> {
     let user = fb.me().send().await?;
     let mut found = Found::default();
-    let mut pages: Vec<FacebookPage> = fb
-        .me_accounts()
-        .send()
-        .await?
-        .into_stream()
-        .try_collect()
-        .await?;
+    let mut pages: Vec<FacebookPage> = collect(fb.me_accounts().send()).await?;
     for page in &pages {
         if let Some(ig) = &page.instagram_business_account {
             found.add(DiscoveredAccount {
@@ -347,13 +339,13 @@ async fn discover(fb: FacebookGraph<'_>) -> Result<Discovery> {
     })
 }
 
-/// Every item of a paged edge, all pages.
+/// Every item of a paged edge, all pages, up to [`crate::DEFAULT_COLLECT_LIMIT`].
 async fn collect<T, F>(first: F) -> Result<Vec<T>>
 where
     T: serde::de::DeserializeOwned + Send + Sync + 'static,
     F: std::future::Future<Output = Result<crate::Page<T>>>,
 {
-    first.await?.into_stream().try_collect().await
+    first.await?.collect_all().await
 }
 
 /// Records `e` as skipped when it is a permission error, else returns it.

@@ -109,6 +109,28 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
+    /// The answer's body is larger than the client's `max_response_bytes`
+    /// ([`crate::ClientBuilder::max_response_bytes`]): refused as soon as its `Content-Length`
+    /// or the bytes received so far went past the limit, never read whole.
+    #[error(
+        "the answer of {context} is larger than the limit of {limit} bytes (max_response_bytes)"
+    )]
+    ResponseTooLarge {
+        /// The limit in force, in bytes.
+        limit: u64,
+        /// Where the request went.
+        context: Box<RequestContext>,
+    },
+    /// A paged listing holds more items than a collecting call accepts
+    /// ([`crate::Page::collect_all`] and the calls built on it): it stopped reading pages there
+    /// instead of following `next` links for ever.
+    #[error("the listing of {context} has more than {limit} items, the limit of this call; ask for fewer, or read it page by page with into_stream()")]
+    TooManyItems {
+        /// The most items the call accepts.
+        limit: usize,
+        /// The first request of the listing.
+        context: Box<RequestContext>,
+    },
     /// The answer was not the JSON the model expects.
     #[error("could not decode the answer of {context}: {message}")]
     Decode {
@@ -284,7 +306,7 @@ impl Error {
             Error::QuotaExceeded { .. } => ErrorClass::QuotaExceeded,
             Error::BatchTimedOut { .. } => ErrorClass::Transient,
             Error::HashtagBudgetExceeded { .. } => ErrorClass::QuotaExceeded,
-            Error::RemovedMetric { .. } => ErrorClass::InvalidInput,
+            Error::RemovedMetric { .. } | Error::TooManyItems { .. } => ErrorClass::InvalidInput,
             Error::OutsideMessagingWindow { .. } => ErrorClass::PolicyBlocked,
             _ => ErrorClass::Unknown,
         }
@@ -317,6 +339,8 @@ impl Error {
             Error::Graph { context, .. }
             | Error::Http { context, .. }
             | Error::Decode { context, .. }
+            | Error::ResponseTooLarge { context, .. }
+            | Error::TooManyItems { context, .. }
             | Error::OutsideMessagingWindow { context, .. } => Some(context),
             _ => None,
         }

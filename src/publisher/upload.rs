@@ -157,10 +157,8 @@ impl Upload<'_> {
                 source: e.without_url(),
             })?;
         let status = response.status();
-        let body = response.bytes().await.map_err(|e| Error::Http {
-            context: Box::new(context.clone()),
-            source: e.without_url(),
-        })?;
+        let limit = self.client.config().max_response_bytes;
+        let body = crate::http::read_body(response, limit, &context).await?;
         if !status.is_success() {
             return Err(self.failure(
                 status.is_server_error(),
@@ -233,10 +231,8 @@ impl Upload<'_> {
                 source: e.without_url(),
             })?;
         let status = response.status();
-        let bytes = response.bytes().await.map_err(|e| Error::Http {
-            context: Box::new(context.clone()),
-            source: e.without_url(),
-        })?;
+        let limit = self.client.config().max_response_bytes;
+        let bytes = crate::http::read_body(response, limit, &context).await?;
         let answer: Option<UploadResponse> = serde_json::from_slice(&bytes).ok();
         if status.is_success() && answer.as_ref().and_then(|a| a.success) != Some(false) {
             return Ok(());

@@ -36,6 +36,16 @@ pub enum StoreError {
     /// The schema could not be brought up to date.
     #[error("store migration failed: {0}")]
     Migration(String),
+    /// A store implemented by the host application (a JavaScript store, an app's foreign
+    /// store) did not answer a call in time: a Promise that never settles, a method that
+    /// blocks. The call was abandoned; whatever it was doing may still happen later.
+    #[error("store method {method} did not answer within {after:?}")]
+    Timeout {
+        /// The method called (e.g. `listTokens`, `get(accounts)`).
+        method: String,
+        /// The time it was given.
+        after: std::time::Duration,
+    },
     /// The backend does not implement this operation (an optional trait method it keeps the
     /// default of); the value names the operation.
     #[error("{0} is not supported by this store backend")]

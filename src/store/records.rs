@@ -372,6 +372,15 @@ impl JobInsert {
 }
 
 impl TokenRecord {
+    /// Whether an account row pointing at this token is reached through a connection other
+    /// than Facebook user `user`'s: an Instagram Login token (the account was reconnected
+    /// through Instagram Login), or the user token of another Facebook user (the account is
+    /// shared with that user). [`super::AccountStore::remove_accounts_of_user`] keeps such rows.
+    pub fn belongs_to_other_connection(&self, user: &crate::ids::FacebookUserId) -> bool {
+        self.login == LoginKind::Instagram
+            || (self.kind == TokenKind::User && self.subject_id != user.as_str())
+    }
+
     pub(crate) fn normalized(mut self) -> Self {
         use super::util::{truncate_opt, truncate_time};
         self.expires_at = truncate_opt(self.expires_at);

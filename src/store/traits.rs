@@ -147,7 +147,12 @@ pub trait AccountStore: Send + Sync {
     /// Deletes one account. Returns false when the company has no such account.
     async fn remove_account(&self, company: &CompanyId, ig: &IgUserId) -> StoreResult<bool>;
 
-    /// Deletes every account reached through a Facebook user (on disconnect). Returns how many.
+    /// Deletes the accounts of a Facebook user's connection (on disconnect): the company's rows
+    /// whose `facebook_user_id` is `user`, except those whose `token_id` names a token of the
+    /// company held by another connection ([`TokenRecord::belongs_to_other_connection`]): an
+    /// Instagram Login token (the account was reconnected through Instagram Login since) or
+    /// another Facebook user's user token (the account is shared with that user). A row whose
+    /// token is unset, the user's own, a Page token or missing is deleted. Returns how many.
     async fn remove_accounts_of_user(
         &self,
         company: &CompanyId,

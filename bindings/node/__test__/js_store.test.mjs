@@ -231,6 +231,21 @@ test('a failing or malformed JS store gives StoreErrors that name the method', a
   })
 })
 
+test('a JS store method that never settles fails the call naming the method', async () => {
+  const stuck = createMemoryJsStore()
+  stuck.listTokens = () => new Promise(() => {})
+  const accounts = new AccountManager(client, stuck, { sealingKey: KEY, storeTimeoutMs: 200 })
+  await assert.rejects(accounts.add('acme', ['1']), (e) => {
+    assert.ok(e instanceof StoreError, `${e.name}: ${e.message}`)
+    assert.match(e.message, /store method listTokens did not answer within 200ms/)
+    return true
+  })
+  assert.throws(
+    () => new AccountManager(client, createMemoryJsStore(), { sealingKey: KEY, storeTimeoutMs: 0 }),
+    (e) => e instanceof TypeError && e.argument === 'options.storeTimeoutMs',
+  )
+})
+
 test('a plain synchronous store object is accepted', async () => {
   const states = new Map()
   const store = createMemoryJsStore()

@@ -1,6 +1,7 @@
 //! `AccountManager`: connect, add, assign, list, remove, disconnect.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use instagraph::accounts::ConnectRequest;
 use instagraph::store::{AccountQuery, AccountSortField, SealingKey, Store, StoreBackend};
@@ -13,7 +14,7 @@ use tokio::sync::OnceCell;
 use crate::client::Client;
 use crate::convert::{self, required};
 use crate::error::{guard, guard_sync, sdk_error, type_error};
-use crate::js_store::JsStore;
+use crate::js_store::{self, JsStore};
 
 /// Options of `new AccountManager(client, store, options)`.
 #[napi(object)]
@@ -22,6 +23,10 @@ pub struct AccountManagerOptions {
     /// makes one). Required for `sqlite:`, `postgres://` and JS stores (they persist, so the
     /// key must too) unless `INSTAGRAPH_SEALING_KEY` is set; a `memory:` store generates one.
     pub sealing_key: Option<String>,
+    /// For a JS store: how long one of its methods may take, in milliseconds, before the call
+    /// fails with a `StoreError` naming the method (default 30 000). A Promise that never
+    /// settles then fails the SDK call instead of hanging it.
+    pub store_timeout_ms: Option<u32>,
 }
 
 /// What `startConnect` needs.
@@ -208,15 +213,20 @@ impl AccountManager {
         options: Option<AccountManagerOptions>,
     ) -> Result<Self> {
         guard_sync("new AccountManager", || {
+            let (sealing_key, timeout_ms) =
+                options.map_or((None, None), |o| (o.sealing_key, o.store_timeout_ms));
+            let timeout = match timeout_ms {
+                Some(0) => return Err(type_error("options.storeTimeoutMs", "must be at least 1")),
+                Some(ms) => Duration::from_millis(u64::from(ms)),
+                None => js_store::DEFAULT_TIMEOUT,
+            };
             let spec = match store {
                 Either::A(url) => store_spec(&url)?,
-                Either::B(object) => {
-                    StoreSpec::Js(Arc::new(JsStore::from_object(&object, "store")?))
-                }
+                Either::B(object) => StoreSpec::Js(Arc::new(
+                    JsStore::from_object(&object, "store")?.with_timeout(timeout),
+                )),
             };
-            let given = options
-                .and_then(|o| o.sealing_key)
-                .or_else(|| std::env::var("INSTAGRAPH_SEALING_KEY").ok());
+            let given = sealing_key.or_else(|| std::env::var("INSTAGRAPH_SEALING_KEY").ok());
             let key = match (given, &spec) {
                 (Some(b64), _) => SealingKey::from_base64(&b64)
                     .map_err(|e| type_error("options.sealingKey", e))?,

@@ -70,6 +70,8 @@ pub fn sdk_error(what: &str, err: Error) -> napi::Error {
         Error::LeaseLost { .. } => ("PublishError", json!("LEASE_LOST")),
         Error::BatchTimedOut { .. } => ("HttpError", json!("BATCH_TIMED_OUT")),
         Error::RemovedMetric { .. } => ("InvalidInputError", json!("REMOVED_METRIC")),
+        Error::ResponseTooLarge { .. } => ("HttpError", json!("RESPONSE_TOO_LARGE")),
+        Error::TooManyItems { .. } => ("InvalidInputError", json!("TOO_MANY_ITEMS")),
         _ => ("InstagraphError", json!("UNKNOWN")),
     };
     let graph = err.graph().cloned();

@@ -39,7 +39,9 @@ pub struct MediaListOptions {
 /// Options of `Media.listAll`.
 #[napi(object)]
 pub struct MediaListAllOptions {
-    /// Stop after this many media (default: all).
+    /// Stop after this many media, the newest (default: all of them, up to 10 000: a longer
+    /// listing fails with an `InvalidInputError` of code `TOO_MANY_ITEMS` naming the limit; pass
+    /// `max` to read part of it).
     pub max: Option<u32>,
     /// Items per page fetched (default 100, Meta's maximum: fewest round trips).
     pub limit: Option<u32>,
@@ -145,7 +147,9 @@ impl Media {
     }
 
     /// Every media of the account (or the newest `max`), newest first. Pages are fetched and
-    /// decoded in Rust, one after the other, and handed to JS once as one array.
+    /// decoded in Rust, one after the other, and handed to JS once as one array. Without `max`,
+    /// at most 10 000 media: a longer listing (or a server that never stops linking pages) fails
+    /// naming the limit instead of being read for ever.
     #[napi(
         ts_args_type = "companyId: string, igUserId: string, options?: MediaListAllOptions | undefined | null",
         ts_return_type = "Promise<IgMedia[]>"
@@ -178,10 +182,9 @@ impl Media {
                 req = req.fields(f);
             }
             let first = req.send().await.map_err(|e| sdk_error(WHAT, e))?;
-            let stream = first.into_stream();
             let items: Vec<MediaModel> = match max {
-                Some(max) => stream.take(max as usize).try_collect().await,
-                None => stream.try_collect().await,
+                Some(max) => first.into_stream().take(max as usize).try_collect().await,
+                None => first.collect_all().await,
             }
             .map_err(|e| sdk_error(WHAT, e))?;
             json_text::items(&items)

@@ -171,9 +171,11 @@ pub fn sdk(what: &str, err: instagraph::Error) -> InstagraphError {
     let kind = match &err {
         E::Graph { .. } => ErrorKind::Graph,
         E::OutsideMessagingWindow { .. } => ErrorKind::MessagingWindow,
-        E::Http { .. } | E::BatchTimedOut { .. } => ErrorKind::Http,
+        E::Http { .. } | E::BatchTimedOut { .. } | E::ResponseTooLarge { .. } => ErrorKind::Http,
         E::Decode { .. } => ErrorKind::Decode,
-        E::InvalidInput { .. } | E::RemovedMetric { .. } => ErrorKind::InvalidArgument,
+        E::InvalidInput { .. } | E::RemovedMetric { .. } | E::TooManyItems { .. } => {
+            ErrorKind::InvalidArgument
+        }
         E::Config { .. } => ErrorKind::Config,
         E::Auth(_) => ErrorKind::Auth,
         E::NotFound { .. } => ErrorKind::NotFound,

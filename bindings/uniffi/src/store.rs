@@ -3,12 +3,14 @@
 //! checks a foreign store with the SDK's own suite.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use instagraph::store::conformance::{self, Fixture};
 use instagraph::store::SealingKey;
 
 use crate::error::{guard_sync, invalid, required, run, store as store_error, Result};
 use crate::foreign::backend::ForeignBackend;
+use crate::foreign::caller;
 use crate::foreign::ForeignStore;
 
 /// A new random sealing key (base64 of 32 bytes). Keep it in the Keychain / Keystore: it seals
@@ -48,10 +50,21 @@ impl Store {
     }
 
     /// A store over the app's own storage: the app implements [`ForeignStore`].
-    #[uniffi::constructor]
-    pub fn foreign(store: Arc<dyn ForeignStore>, sealing_key: String) -> Result<Arc<Self>> {
+    /// `store_timeout_ms` bounds each call into it (30 000 by default): a method that has not
+    /// returned by then fails the SDK's operation with a store error naming the method.
+    #[uniffi::constructor(default(store_timeout_ms = None))]
+    pub fn foreign(
+        store: Arc<dyn ForeignStore>,
+        sealing_key: String,
+        store_timeout_ms: Option<u64>,
+    ) -> Result<Arc<Self>> {
         guard_sync("Store.foreign", || {
-            let backend = Arc::new(ForeignBackend::new(store));
+            let timeout = match store_timeout_ms {
+                Some(0) => return Err(invalid("store_timeout_ms", "must be at least 1")),
+                Some(ms) => Duration::from_millis(ms),
+                None => caller::DEFAULT_TIMEOUT,
+            };
+            let backend = Arc::new(ForeignBackend::with_timeout(store, timeout));
             Ok(Arc::new(Self {
                 inner: instagraph::store::Store::new(backend, key(&sealing_key)?),
             }))

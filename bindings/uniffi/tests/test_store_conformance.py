@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import threading
 
 import pytest
 
@@ -56,6 +57,37 @@ def test_a_raising_store_comes_back_as_a_store_error():
         assert "disk unplugged" in err.value.reason
 
     asyncio.run(go())
+
+
+def test_a_store_that_never_answers_times_out_naming_the_method():
+    """A method that blocks (a lock nobody releases) fails the call after the store's timeout,
+    with a store error naming the method, instead of hanging the SDK."""
+    release = threading.Event()
+
+    class Stuck(DictStore):
+        def list(self, collection):
+            release.wait()
+            return []
+
+    async def go():
+        store = instagraph.Store.foreign(
+            Stuck(), instagraph.generate_sealing_key(), store_timeout_ms=200
+        )
+        client = instagraph.Client(instagraph.ClientConfig(app_id="1", app_secret="s"))
+        manager = instagraph.AccountManager(client, store)
+        with pytest.raises(instagraph.InstagraphError) as err:
+            await manager.accounts("acme")
+        assert err.value.kind == instagraph.ErrorKind.STORE
+        assert "store method list(" in err.value.reason, err.value.reason
+        assert "200ms" in err.value.reason, err.value.reason
+        with pytest.raises(instagraph.InstagraphError) as err:
+            instagraph.Store.foreign(Stuck(), instagraph.generate_sealing_key(), store_timeout_ms=0)
+        assert err.value.argument == "store_timeout_ms"
+
+    try:
+        asyncio.run(go())
+    finally:
+        release.set()  # lets the abandoned call return, and its thread end
 
 
 def test_rows_hold_only_sealed_tokens():

@@ -18,6 +18,15 @@ use crate::ids::IgUserId;
 /// most 30 days"); longer ranges are split into windows of at most this length.
 pub const MAX_WINDOW_DAYS: i64 = 30;
 
+/// How far back a range may start, in days: Meta keeps account insights about two years, so
+/// an older `since` is refused before any call instead of becoming dozens of windows that can
+/// only come back empty.
+pub const MAX_HISTORY_DAYS: i64 = 730;
+
+/// How far past now `until` may reach, in days (room for clocks and time zones; there is no
+/// data from the future).
+pub const MAX_FUTURE_DAYS: i64 = 1;
+
 /// Window requests in flight at once by default.
 pub const DEFAULT_WINDOW_CONCURRENCY: usize = 3;
 
@@ -86,9 +95,12 @@ impl AccountInsights {
 /// Everything is checked before any call: at least one metric, no removed metric (refused with
 /// [`Error::RemovedMetric`] naming the replacement), a `period` that suits every metric (day for
 /// the day metrics, lifetime for `online_followers` and demographics), demographics with a
-/// `timeframe` and a demographic breakdown and no range, no breakdown on a time series, and
-/// `since` before `until`. Ranges longer than [`MAX_WINDOW_DAYS`] are split into windows
-/// fetched concurrently (at most [`DEFAULT_WINDOW_CONCURRENCY`] at once) and merged.
+/// `timeframe` and a demographic breakdown and no range, no breakdown on a time series, and a
+/// range that Meta can serve: `since` before `until`, `since` at most [`MAX_HISTORY_DAYS`] days
+/// back and `until` at most [`MAX_FUTURE_DAYS`] ahead (each refused with
+/// [`Error::InvalidInput`] naming the field and the limit). Ranges longer than
+/// [`MAX_WINDOW_DAYS`] are split into windows fetched concurrently (at most
+/// [`DEFAULT_WINDOW_CONCURRENCY`] at once) and merged: [`MAX_HISTORY_DAYS`] bounds them to 25.
 ///
 /// ```no_run
 /// # async fn demo(graph: instagraph::api::Graph<'_>) -> instagraph::Result<()> {
@@ -292,17 +304,48 @@ impl AccountInsightsRequest<'_> {
         Ok(())
     }
 
+    /// Refuses a range Meta cannot serve: starting before the history it keeps, ending in the
+    /// future, or backwards.
+    fn check_range(&self, now: DateTime<Utc>) -> Result<()> {
+        if let Some(since) = self.since {
+            let oldest = now - TimeDelta::days(MAX_HISTORY_DAYS);
+            if since < oldest {
+                return Err(Error::invalid(
+                    "since",
+                    format!(
+                        "{since} is more than {MAX_HISTORY_DAYS} days back (before {oldest}); Meta keeps account insights about two years"
+                    ),
+                ));
+            }
+        }
+        if let Some(until) = self.until {
+            let latest = now + TimeDelta::days(MAX_FUTURE_DAYS);
+            if until > latest {
+                return Err(Error::invalid(
+                    "until",
+                    format!(
+                        "{until} is more than {MAX_FUTURE_DAYS} day in the future (after {latest})"
+                    ),
+                ));
+            }
+        }
+        if let (Some(since), Some(until)) = (self.since, self.until) {
+            if since >= until {
+                return Err(Error::invalid(
+                    "since",
+                    format!("since ({since}) must be before until ({until})"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn windows(&self) -> Result<Vec<Option<InsightWindow>>> {
+        self.check_range(Utc::now())?;
         let (since, until) = match (self.since, self.until) {
             (Some(since), Some(until)) => (since, until),
             _ => return Ok(vec![None]),
         };
-        if since >= until {
-            return Err(Error::invalid(
-                "since",
-                format!("since ({since}) must be before until ({until})"),
-            ));
-        }
         let max = TimeDelta::days(MAX_WINDOW_DAYS);
         if until - since > max && self.metric_type == Some(MetricType::TotalValue) {
             if let Some(m) = self

@@ -11,8 +11,10 @@
 //!
 //! Every check runs before any call; a metric Meta removed (`impressions`, `plays`,
 //! `video_views`, `profile_views`, …) is refused with [`crate::Error::RemovedMetric`] naming its
-//! replacement. Data can lag 48 hours, Meta keeps it 90 days, and an unavailable metric comes
-//! back as an empty set rather than an error.
+//! replacement, and a range Meta cannot serve (starting more than [`MAX_HISTORY_DAYS`] days
+//! back, ending more than [`MAX_FUTURE_DAYS`] ahead, or backwards) is refused naming the field.
+//! Data can lag 48 hours, and an unavailable metric comes back as an empty set rather than an
+//! error.
 
 mod account;
 mod media;
@@ -22,7 +24,7 @@ mod rollup;
 
 pub use account::{
     AccountInsights, AccountInsightsRequest, InsightWindow, DEFAULT_WINDOW_CONCURRENCY,
-    MAX_WINDOW_DAYS,
+    MAX_FUTURE_DAYS, MAX_HISTORY_DAYS, MAX_WINDOW_DAYS,
 };
 pub use media::{MediaInsightKind, MediaInsights, MediaInsightsRequest};
 pub use metric::{removed_metric, Breakdown, Metric, MetricType, Period, Timeframe};

@@ -1,8 +1,8 @@
 //! Account cases: upsert counts and refresh, flags, assignment, removal, isolation, concurrency.
 
-use super::{company, ig_ids, new_account, Fixture};
+use super::{company, ig_ids, new_account, token_record, Fixture};
 use crate::ids::{AgencyClientId, FacebookUserId, IgUserId, PageId, TokenId};
-use crate::store::{AccountQuery, AccountSource, UpsertOutcome};
+use crate::store::{AccountQuery, AccountSource, LoginKind, TokenKind, UpsertOutcome};
 
 fn outcome(inserted: u64, ignored: u64) -> UpsertOutcome {
     UpsertOutcome { inserted, ignored }
@@ -346,6 +346,75 @@ pub async fn account_remove_of_user(f: &Fixture) {
     let mut left = left;
     left.sort();
     assert_eq!(left, ["3", "4"]);
+}
+
+/// `remove_accounts_of_user` leaves the rows another connection holds: an account reconnected
+/// through Instagram Login and one shared with another Facebook user (its token is that user's),
+/// while the user's own rows go, whatever their token (the user's, a Page's, none, a missing one).
+pub async fn account_remove_of_user_keeps_other_connections(f: &Fixture) {
+    let b = f.backend();
+    let acme = company("acme");
+    let mut instagram = token_record(&acme, "t-ig", TokenKind::InstagramUser, "ig-3");
+    instagram.login = LoginKind::Instagram;
+    for token in [
+        token_record(&acme, "t-u1", TokenKind::User, "u1"),
+        token_record(&acme, "t-u2", TokenKind::User, "u2"),
+        token_record(&acme, "t-page", TokenKind::Page, "page-1"),
+        instagram,
+    ] {
+        b.put_token(token).await.expect("put token");
+    }
+    let row = |id: &str, user: &str, token: Option<&str>| {
+        let mut a = new_account(id);
+        a.facebook_user_id = Some(FacebookUserId::new(user));
+        a.token_id = token.map(TokenId::new);
+        a
+    };
+    b.upsert_accounts(
+        &acme,
+        vec![
+            row("1", "u1", Some("t-page")),
+            row("2", "u1", Some("t-u1")),
+            row("3", "u1", Some("t-ig")),
+            row("4", "u1", Some("t-u2")),
+            row("5", "u1", None),
+            row("6", "u1", Some("t-deleted")),
+            row("7", "u2", Some("t-page")),
+        ],
+    )
+    .await
+    .expect("upsert");
+    // The same token ids in another company do not count for acme.
+    let other = company("other");
+    b.put_token(token_record(&other, "t-page", TokenKind::User, "u9"))
+        .await
+        .expect("put other");
+
+    let removed = b
+        .remove_accounts_of_user(&acme, &FacebookUserId::new("u1"))
+        .await
+        .expect("remove");
+    assert_eq!(removed, 4, "the rows of u1's own connection");
+    let mut left: Vec<_> = b
+        .query_accounts(&acme, &AccountQuery::new())
+        .await
+        .expect("query")
+        .items
+        .into_iter()
+        .map(|a| a.ig_user_id.into_inner())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        ["3", "4", "7"],
+        "reconnected through Instagram Login (3), shared with u2 (4), u2's own (7)"
+    );
+    let kept = b
+        .get_account(&acme, &IgUserId::new("4"))
+        .await
+        .expect("get")
+        .expect("kept");
+    assert_eq!(kept.token_id, Some(TokenId::new("t-u2")));
 }
 
 /// Company B can neither read nor change company A's accounts.

@@ -200,6 +200,7 @@ macro_rules! __store_conformance_list {
         accounts::account_assign_and_unassign,
         accounts::account_remove,
         accounts::account_remove_of_user,
+        accounts::account_remove_of_user_keeps_other_connections,
         accounts::account_tenant_isolation,
         accounts::account_concurrent_upserts,
         account_query::query_search_case_insensitive,

@@ -413,11 +413,21 @@ impl AccountStore for MemoryStore {
         user: &FacebookUserId,
     ) -> StoreResult<u64> {
         let mut inner = self.lock();
-        let before = inner.accounts.len();
-        inner
-            .accounts
-            .retain(|_, a| !(&a.company == company && a.facebook_user_id.as_ref() == Some(user)));
-        Ok((before - inner.accounts.len()) as u64)
+        let Inner {
+            tokens, accounts, ..
+        } = &mut *inner;
+        let before = accounts.len();
+        accounts.retain(|_, a| {
+            let of_user = &a.company == company && a.facebook_user_id.as_ref() == Some(user);
+            let elsewhere = || {
+                a.token_id
+                    .as_ref()
+                    .and_then(|id| tokens.get(&(company.clone(), id.clone())))
+                    .is_some_and(|t| t.belongs_to_other_connection(user))
+            };
+            !of_user || elsewhere()
+        });
+        Ok((before - accounts.len()) as u64)
     }
 }
 

@@ -15,6 +15,7 @@ use crate::store::accounts::{
     AccountPage, AccountQuery, AccountRecord, AccountSortField, NewAccount, UpsertOutcome,
 };
 use crate::store::error::StoreResult;
+use crate::store::records::{LoginKind, TokenKind};
 use crate::store::traits::AccountStore;
 use crate::store::util::{self, fold_case, to_i64, truncate_time};
 
@@ -385,12 +386,21 @@ impl AccountStore for PostgresStore {
         company: &CompanyId,
         user: &FacebookUserId,
     ) -> StoreResult<u64> {
-        let done = sqlx::query("DELETE FROM accounts WHERE company = $1 AND facebook_user_id = $2")
-            .bind(company.as_str())
-            .bind(user.as_str())
-            .execute(&self.pool)
-            .await
-            .map_err(backend)?;
+        // The rule of `TokenRecord::belongs_to_other_connection`, in SQL. `accounts.token_id`
+        // has the default collation and `tokens.id` "C": the comparison names one.
+        let done = sqlx::query(
+            "DELETE FROM accounts WHERE company = $1 AND facebook_user_id = $2 \
+             AND NOT EXISTS (SELECT 1 FROM tokens t WHERE t.company = accounts.company \
+             AND t.id = accounts.token_id COLLATE \"C\" \
+             AND (t.login = $3 OR (t.kind = $4 AND t.subject_id <> $2)))",
+        )
+        .bind(company.as_str())
+        .bind(user.as_str())
+        .bind(LoginKind::Instagram.as_str())
+        .bind(TokenKind::User.as_str())
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
         Ok(done.rows_affected())
     }
 }

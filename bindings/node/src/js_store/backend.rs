@@ -359,7 +359,19 @@ impl AccountStore for JsStore {
         company: &CompanyId,
         user: &FacebookUserId,
     ) -> StoreResult<u64> {
-        let args = vec![json!(company.as_str()), json!(user.as_str())];
+        // The rule stays in Rust: the JS side gets the tokens whose rows it must keep.
+        let keep: Vec<Value> = self
+            .list_tokens(company)
+            .await?
+            .into_iter()
+            .filter(|t| t.belongs_to_other_connection(user))
+            .map(|t| json!(t.id.as_str()))
+            .collect();
+        let args = vec![
+            json!(company.as_str()),
+            json!(user.as_str()),
+            Value::Array(keep),
+        ];
         self.call_parse("removeAccountsOfUser", args, parse::<u64>)
             .await
     }

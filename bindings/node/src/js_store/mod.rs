@@ -20,6 +20,7 @@ mod records;
 mod value;
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use instagraph::store::{StoreError, StoreResult};
 use napi::bindgen_prelude::{Function, Object, Unknown};
@@ -67,9 +68,13 @@ pub const OPTIONAL_METHODS: &[&str] = &["tokensSealedWithoutKey", "replaceSealed
 /// One store method, callable from any thread. Weak: a store does not keep Node running.
 type Method = ThreadsafeFunction<Vec<Value>, Reply, JsArgs, Status, false, true>;
 
+/// How long a JS store method may take by default before the call fails.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// A store backend whose methods are those of a JS object.
 pub struct JsStore {
     methods: HashMap<&'static str, Method>,
+    timeout: Duration,
 }
 
 impl std::fmt::Debug for JsStore {
@@ -116,7 +121,17 @@ impl JsStore {
                 .build_callback(|ctx| Ok(JsArgs(ctx.value)))?;
             methods.insert(name, method);
         }
-        Ok(Self { methods })
+        Ok(Self {
+            methods,
+            timeout: DEFAULT_TIMEOUT,
+        })
+    }
+
+    /// Sets how long a method may take (reply and Promise settled) before the call fails with
+    /// a `StoreError::Timeout` naming the method ([`DEFAULT_TIMEOUT`] by default).
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
     }
 
     /// Whether the JS object implements `method` (for the optional ones).
@@ -124,17 +139,27 @@ impl JsStore {
         self.methods.contains_key(method)
     }
 
-    /// Calls `method` with positional `args` and waits for its reply.
+    /// Calls `method` with positional `args` and waits for its reply, at most the timeout: a
+    /// Promise that never settles (or a JS thread that never gets to the call) must not hang
+    /// the SDK.
     async fn call(&self, method: &'static str, args: Vec<Value>) -> StoreResult<Value> {
         let function = self
             .methods
             .get(method)
             .ok_or_else(|| StoreError::Backend(format!("the JS store has no method {method}")))?;
-        let reply = function
-            .call_async_catch(args)
+        let answer = async {
+            let reply = function
+                .call_async_catch(args)
+                .await
+                .map_err(|e| failed(method, &e))?;
+            reply.settle().await.map_err(|e| failed(method, &e))
+        };
+        tokio::time::timeout(self.timeout, answer)
             .await
-            .map_err(|e| failed(method, &e))?;
-        reply.settle().await.map_err(|e| failed(method, &e))
+            .map_err(|_| StoreError::Timeout {
+                method: method.to_owned(),
+                after: self.timeout,
+            })?
     }
 
     /// Calls `method` and parses its reply with `parse`.

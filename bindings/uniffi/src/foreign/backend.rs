@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -17,6 +18,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tokio::sync::Mutex;
 
+use super::caller::{self, HostCaller};
 use super::rows::{decode, encode, key2, AccountRow, JobRow, StateRow, TokenRow};
 use super::{ForeignStore, StoreCollection};
 
@@ -27,7 +29,7 @@ const DEFAULT_BATCH: u64 = 50;
 
 /// A store backend over an app's [`ForeignStore`].
 pub struct ForeignBackend {
-    store: Arc<dyn ForeignStore>,
+    host: HostCaller,
     // One call at a time: every read-modify-write is atomic for this process (an app has one
     // process per store, so this is the whole of the atomicity the traits ask for).
     lock: Mutex<()>,
@@ -37,10 +39,6 @@ impl std::fmt::Debug for ForeignBackend {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ForeignBackend")
     }
-}
-
-fn failed(c: StoreCollection, e: super::ForeignStoreError) -> StoreError {
-    StoreError::Backend(format!("foreign store ({}): {e}", c.name()))
 }
 
 fn require_non_empty(field: &'static str, value: &str) -> StoreResult<()> {
@@ -75,41 +73,41 @@ fn now() -> DateTime<Utc> {
 }
 
 impl ForeignBackend {
-    /// A backend over `store`.
+    /// A backend over `store`, whose calls time out after [`caller::DEFAULT_TIMEOUT`].
     pub fn new(store: Arc<dyn ForeignStore>) -> Self {
+        Self::with_timeout(store, caller::DEFAULT_TIMEOUT)
+    }
+
+    /// A backend over `store` whose calls fail with a `StoreError::Timeout` naming the method
+    /// when the app has not answered within `timeout`.
+    pub fn with_timeout(store: Arc<dyn ForeignStore>, timeout: Duration) -> Self {
         Self {
-            store,
+            host: HostCaller::new(store, timeout),
             lock: Mutex::new(()),
         }
     }
 
     fn list<R: DeserializeOwned>(&self, c: StoreCollection) -> StoreResult<Vec<R>> {
-        let rows = self.store.list(c).map_err(|e| failed(c, e))?;
+        let rows = self.host.call("list", c, move |s| s.list(c))?;
         rows.iter().map(|r| decode(c.name(), r)).collect()
     }
 
     fn get<R: DeserializeOwned>(&self, c: StoreCollection, key: &str) -> StoreResult<Option<R>> {
-        match self
-            .store
-            .get(c, key.to_owned())
-            .map_err(|e| failed(c, e))?
-        {
+        let key = key.to_owned();
+        match self.host.call("get", c, move |s| s.get(c, key))? {
             Some(text) => decode(c.name(), &text).map(Some),
             None => Ok(None),
         }
     }
 
     fn put<R: Serialize>(&self, c: StoreCollection, key: &str, row: &R) -> StoreResult<()> {
-        let text = encode(row)?;
-        self.store
-            .put(c, key.to_owned(), text)
-            .map_err(|e| failed(c, e))
+        let (key, text) = (key.to_owned(), encode(row)?);
+        self.host.call("put", c, move |s| s.put(c, key, text))
     }
 
     fn delete(&self, c: StoreCollection, key: &str) -> StoreResult<bool> {
-        self.store
-            .delete(c, key.to_owned())
-            .map_err(|e| failed(c, e))
+        let key = key.to_owned();
+        self.host.call("delete", c, move |s| s.delete(c, key))
     }
 
     fn tokens(&self) -> StoreResult<Vec<TokenRecord>> {
@@ -560,9 +558,16 @@ impl AccountStore for ForeignBackend {
         user: &FacebookUserId,
     ) -> StoreResult<u64> {
         let _guard = self.lock.lock().await;
+        let elsewhere: HashSet<TokenId> = self
+            .tokens()?
+            .into_iter()
+            .filter(|t| &t.company == company && t.belongs_to_other_connection(user))
+            .map(|t| t.id)
+            .collect();
         let mut removed = 0;
         for a in self.accounts(company)? {
             if a.facebook_user_id.as_ref() == Some(user)
+                && !a.token_id.as_ref().is_some_and(|t| elsewhere.contains(t))
                 && self.delete(
                     StoreCollection::Accounts,
                     &key2(company.as_str(), a.ig_user_id.as_str()),

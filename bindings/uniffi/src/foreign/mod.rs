@@ -8,6 +8,7 @@
 //! are JSON text; a token's secret in them is already sealed with the app's sealing key.
 
 pub mod backend;
+pub(crate) mod caller;
 pub(crate) mod rows;
 
 /// Which kind of row a call is about. An app may keep each in a different place, e.g.
@@ -57,7 +58,9 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for ForeignStoreError {
 ///
 /// Each method must be atomic on its own; the SDK serialises its calls (one at a time per
 /// `Store.foreign(..)` object: make one per storage and share it) and keeps every other rule
-/// itself. Calls come from the SDK's worker threads.
+/// itself. Calls come from a thread of the store's own. A call that has not returned after the
+/// store's timeout (30 s unless `Store.foreign(..)` is given another) fails the SDK's operation
+/// with a store error naming the method; its thread is left to finish in the app.
 #[uniffi::export(with_foreign)]
 pub trait ForeignStore: Send + Sync {
     /// The row under `key`, if any.

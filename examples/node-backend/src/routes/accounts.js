@@ -111,7 +111,10 @@ function router({ sdk }) {
   })
 
   // GET /instagram/get-added-accounts[?search&clientId&assigned&sortBy&descending&offset&limit]:
-  // the added accounts with live details.
+  // the added accounts with live details. Each live detail is one Graph call: the SDK makes at
+  // most 8 at once and lists at most 100 accounts per call (AccountManager::added, rustdoc of
+  // MAX_LIVE_ACCOUNTS); a larger `limit` is refused with 400 naming `limit`, before any call to
+  // Meta, so page through a bigger list with `offset`.
   r.get('/get-added-accounts', async (req, res) => {
     checkCompany(req)
     const options = strip({
