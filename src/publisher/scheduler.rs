@@ -265,9 +265,9 @@ impl Scheduler {
     }
 
     /// A worker named `worker_id` with the default [`WorkerOptions`]. The id names the worker in
-    /// logs and in the jobs' `lease_owner` (`<worker_id>/<claim>`): every claim gets a lease
-    /// owner of its own, so two workers given the same id by mistake (say `worker-1` in every
-    /// container) still never hold one job together.
+    /// logs and in the jobs' `lease_owner` (`<worker_id>/claim-<host>-<pid>-<random>`): every
+    /// claim gets a lease owner of its own, so two workers given the same id by mistake (say
+    /// `worker-1` in every container) still never hold one job together.
     pub fn worker(&self, worker_id: impl Into<String>) -> Worker {
         Worker {
             scheduler: self.clone(),
@@ -593,7 +593,7 @@ impl Worker {
         // A lease owner of its own per claim: a job this worker claims again (its run stalled
         // past the lease) is another holder, and so is a job of another worker configured with
         // the same id by mistake.
-        let owner = format!("{}/{}", self.id, uuid::Uuid::new_v4().simple());
+        let owner = format!("{}/{}", self.id, super::holder_name("claim"));
         let jobs = self
             .store()
             .claim_due_jobs(&owner, Utc::now(), self.options.lease, self.options.batch)
