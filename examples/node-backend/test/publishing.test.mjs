@@ -167,6 +167,13 @@ test('scheduling: schedule, list, get, the worker publishes, cancel; per company
     404,
   )
 
+  // Newest first, page by page with `after`.
+  const [newest] = (await t.api('GET', '/instagram/schedule?limit=1')).body.data
+  assert.equal(newest.id, later.body.data.id)
+  const [next] = (await t.api('GET', `/instagram/schedule?limit=1&after=${newest.id}`)).body.data
+  assert.equal(next.id, job.id)
+  t.assertError(await t.api('GET', '/instagram/schedule?after=not%20an%20id'), 400, { field: 'after' })
+
   const cancel = await t.api('DELETE', `/instagram/schedule/${later.body.data.id}`)
   assert.equal(cancel.status, 200, cancel.text)
   assert.equal(cancel.body.data.status, 'cancelled')

@@ -128,7 +128,9 @@ function router({ sdk }) {
     res.status(201).json({ success: true, data: job })
   })
 
-  // GET /instagram/schedule?status&igUserId&limit
+  // GET /instagram/schedule?status&igUserId&limit&after: the company's jobs, newest first, at
+  // most `limit` (1–500, default 500); `after` (a job id, the last of the previous page) reads
+  // further back.
   r.get('/schedule', async (req, res) => {
     const status = input.oneOf(req, 'status', [
       'pending',
@@ -142,7 +144,8 @@ function router({ sdk }) {
     ])
     const igUserId = input.id(req, 'igUserId', { required: false })
     const limit = input.int(req, 'limit', { min: 1, max: 500 })
-    const data = await sdk.scheduler.list(req.company.id, strip({ status, igUserId, limit }))
+    const after = input.id(req, 'after', { required: false })
+    const data = await sdk.scheduler.list(req.company.id, strip({ status, igUserId, limit, after }))
     res.json({ success: true, data })
   })
 
