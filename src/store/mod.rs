@@ -36,6 +36,7 @@
 
 mod accounts;
 #[doc(hidden)]
+#[cfg(any(test, feature = "testing"))]
 pub mod conformance;
 mod crypto;
 mod error;
