@@ -3,8 +3,10 @@
 //! matrix-rust-sdk's `statestore_integration_tests!`).
 //!
 //! This module is test support: its case functions assert, and so panic on failure, by design.
-//! It is public (and hidden from the docs) so that the Postgres backend and the backends
-//! written in JavaScript or Python behind the bindings can run the very same cases.
+//! It exists only with the `testing` feature (matrix-rust-sdk's `cfg(any(test, feature =
+//! "testing"))`), so production builds do not carry it; it is public (and hidden from the docs)
+//! so that your own backend, the Postgres backend and the backends written in JavaScript, Python
+//! or Kotlin behind the bindings can run the very same cases.
 //!
 //! ```ignore
 //! mod memory {
