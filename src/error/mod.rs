@@ -12,6 +12,7 @@ use crate::store::StoreError;
 mod auth;
 mod graph;
 mod publish;
+mod vocabulary;
 
 pub use auth::AuthError;
 pub use graph::GraphApiError;
@@ -20,8 +21,9 @@ pub use publish::{MediaRef, PublishFailure};
 /// A crate-wide result.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// What to do about an error.
+/// What to do about an error. More classes may come: match with a `_` arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ErrorClass {
     /// A temporary failure: retrying later may succeed.
     Transient,

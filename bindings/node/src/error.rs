@@ -8,7 +8,7 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 
 use futures::FutureExt;
-use instagraph::{AuthError, Error, ErrorClass};
+use instagraph::{Error, ErrorClass};
 use serde_json::{json, Value};
 
 /// The prefix of every encoded error message (`errors.js` looks for it).
@@ -50,42 +50,35 @@ pub fn class_name(class: ErrorClass) -> &'static str {
     }
 }
 
-/// Maps an SDK error, naming what failed (`what`, e.g. `AccountManager.add`).
+/// The JS class of an SDK error, by the core's stable code.
+fn class_of(code: &str) -> &'static str {
+    match code {
+        "GRAPH" => "GraphApiError",
+        "MESSAGING_WINDOW" => "MessagingWindowError",
+        "HTTP" | "BATCH_TIMED_OUT" | "RESPONSE_TOO_LARGE" => "HttpError",
+        "DECODE" => "DecodeError",
+        "INVALID_INPUT" | "REMOVED_METRIC" | "TOO_MANY_ITEMS" => "InvalidInputError",
+        "CONFIG" => "ConfigError",
+        "AUTH" => "AuthError",
+        "NOT_FOUND" => "NotFoundError",
+        "STORE" => "StoreError",
+        "PUBLISH" | "LEASE_LOST" => "PublishError",
+        "QUOTA_EXCEEDED" | "HASHTAG_BUDGET_EXCEEDED" => "QuotaExceededError",
+        _ => "InstagraphError",
+    }
+}
+
+/// Maps an SDK error, naming what failed (`what`, e.g. `AccountManager.add`), from the core's
+/// error vocabulary (`code`, `field`, `http_status`, `class`, the Graph error's fields).
 pub fn sdk_error(what: &str, err: Error) -> napi::Error {
-    let (name, code): (&str, Value) = match &err {
-        Error::Graph { error, .. } => ("GraphApiError", json!(error.code)),
-        Error::OutsideMessagingWindow { error, .. } => ("MessagingWindowError", json!(error.code)),
-        Error::Http { .. } => ("HttpError", json!("HTTP")),
-        Error::Decode { .. } => ("DecodeError", json!("DECODE")),
-        Error::InvalidInput { .. } => ("InvalidInputError", json!("INVALID_INPUT")),
-        Error::Config { .. } => ("ConfigError", json!("CONFIG")),
-        Error::Auth(_) => ("AuthError", json!("AUTH")),
-        Error::NotFound { .. } => ("NotFoundError", json!("NOT_FOUND")),
-        Error::Store(_) => ("StoreError", json!("STORE")),
-        Error::Publish { .. } => ("PublishError", json!("PUBLISH")),
-        Error::QuotaExceeded { .. } => ("QuotaExceededError", json!("QUOTA_EXCEEDED")),
-        Error::HashtagBudgetExceeded { .. } => {
-            ("QuotaExceededError", json!("HASHTAG_BUDGET_EXCEEDED"))
-        }
-        Error::LeaseLost { .. } => ("PublishError", json!("LEASE_LOST")),
-        Error::BatchTimedOut { .. } => ("HttpError", json!("BATCH_TIMED_OUT")),
-        Error::RemovedMetric { .. } => ("InvalidInputError", json!("REMOVED_METRIC")),
-        Error::ResponseTooLarge { .. } => ("HttpError", json!("RESPONSE_TOO_LARGE")),
-        Error::TooManyItems { .. } => ("InvalidInputError", json!("TOO_MANY_ITEMS")),
-        _ => ("InstagraphError", json!("UNKNOWN")),
-    };
     let graph = err.graph().cloned();
-    let field = match &err {
-        Error::InvalidInput { field, .. } | Error::Config { field, .. } => json!(field),
-        Error::Auth(auth) => json!(auth_field(auth)),
-        _ => Value::Null,
-    };
-    let status = match &err {
-        Error::Graph { status, .. } => json!(status),
-        _ => Value::Null,
+    // A Graph error's `code` in JS is Meta's numeric code; the others carry the core's code.
+    let code = match (err.code(), &graph) {
+        ("GRAPH" | "MESSAGING_WINDOW", Some(g)) => json!(g.code),
+        (code, _) => json!(code),
     };
     encode(json!({
-        "name": name,
+        "name": class_of(err.code()),
         "message": format!("{what} failed: {err}"),
         "code": code,
         "subcode": err.subcode(),
@@ -93,22 +86,9 @@ pub fn sdk_error(what: &str, err: Error) -> napi::Error {
         "errorClass": class_name(err.class()),
         "userTitle": graph.as_ref().and_then(|g| g.error_user_title.clone()),
         "userMessage": graph.as_ref().and_then(|g| g.error_user_msg.clone()),
-        "field": field,
-        "httpStatus": status,
+        "field": err.field(),
+        "httpStatus": err.http_status(),
     }))
-}
-
-/// The callback parameter an OAuth failure is about (`state` or `code`), so that callers can
-/// tell a stale link from a bad code without reading the message.
-fn auth_field(err: &AuthError) -> Option<&'static str> {
-    match err {
-        AuthError::StateUnknown
-        | AuthError::StateExpired { .. }
-        | AuthError::StateMalformed(_)
-        | AuthError::StateMismatch(_) => Some("state"),
-        AuthError::CodeReused | AuthError::CodeInvalid(_) | AuthError::MissingCode => Some("code"),
-        AuthError::ConsentDenied { .. } | AuthError::ReconnectRequired { .. } => None,
-    }
 }
 
 fn panic_message(payload: Box<dyn Any + Send>) -> String {

@@ -147,65 +147,57 @@ pub fn required(argument: &str, value: &str) -> Result<()> {
     }
 }
 
-fn class_of(class: instagraph::ErrorClass) -> (ErrorClass, Option<u64>) {
+fn class_of(class: instagraph::ErrorClass) -> ErrorClass {
     use instagraph::ErrorClass as C;
     match class {
-        C::Transient => (ErrorClass::Transient, None),
-        C::Throttled { retry_after } => (
-            ErrorClass::Throttled,
-            retry_after.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
-        ),
-        C::ReauthRequired => (ErrorClass::ReauthRequired, None),
-        C::PermissionMissing => (ErrorClass::PermissionMissing, None),
-        C::InvalidInput => (ErrorClass::InvalidInput, None),
-        C::QuotaExceeded => (ErrorClass::QuotaExceeded, None),
-        C::NotReady => (ErrorClass::NotReady, None),
-        C::PolicyBlocked => (ErrorClass::PolicyBlocked, None),
-        _ => (ErrorClass::Unknown, None),
+        C::Transient => ErrorClass::Transient,
+        C::Throttled { .. } => ErrorClass::Throttled,
+        C::ReauthRequired => ErrorClass::ReauthRequired,
+        C::PermissionMissing => ErrorClass::PermissionMissing,
+        C::InvalidInput => ErrorClass::InvalidInput,
+        C::QuotaExceeded => ErrorClass::QuotaExceeded,
+        C::NotReady => ErrorClass::NotReady,
+        C::PolicyBlocked => ErrorClass::PolicyBlocked,
+        _ => ErrorClass::Unknown,
     }
 }
 
-/// Maps an SDK error, naming what failed (`what`, e.g. `AccountManager.add`).
-pub fn sdk(what: &str, err: instagraph::Error) -> InstagraphError {
-    use instagraph::Error as E;
-    let kind = match &err {
-        E::Graph { .. } => ErrorKind::Graph,
-        E::OutsideMessagingWindow { .. } => ErrorKind::MessagingWindow,
-        E::Http { .. } | E::BatchTimedOut { .. } | E::ResponseTooLarge { .. } => ErrorKind::Http,
-        E::Decode { .. } => ErrorKind::Decode,
-        E::InvalidInput { .. } | E::RemovedMetric { .. } | E::TooManyItems { .. } => {
-            ErrorKind::InvalidArgument
-        }
-        E::Config { .. } => ErrorKind::Config,
-        E::Auth(_) => ErrorKind::Auth,
-        E::NotFound { .. } => ErrorKind::NotFound,
-        E::Store(_) => ErrorKind::Store,
-        E::Publish { .. } | E::LeaseLost { .. } => ErrorKind::Publish,
-        E::QuotaExceeded { .. } | E::HashtagBudgetExceeded { .. } => ErrorKind::QuotaExceeded,
+/// The [`ErrorKind`] of an SDK error, by the core's stable code.
+fn kind_of(code: &str) -> ErrorKind {
+    match code {
+        "GRAPH" => ErrorKind::Graph,
+        "MESSAGING_WINDOW" => ErrorKind::MessagingWindow,
+        "HTTP" | "BATCH_TIMED_OUT" | "RESPONSE_TOO_LARGE" => ErrorKind::Http,
+        "DECODE" => ErrorKind::Decode,
+        "INVALID_INPUT" | "REMOVED_METRIC" | "TOO_MANY_ITEMS" => ErrorKind::InvalidArgument,
+        "CONFIG" => ErrorKind::Config,
+        "AUTH" => ErrorKind::Auth,
+        "NOT_FOUND" => ErrorKind::NotFound,
+        "STORE" => ErrorKind::Store,
+        "PUBLISH" | "LEASE_LOST" => ErrorKind::Publish,
+        "QUOTA_EXCEEDED" | "HASHTAG_BUDGET_EXCEEDED" => ErrorKind::QuotaExceeded,
         _ => ErrorKind::Other,
-    };
-    let argument = match &err {
-        E::InvalidInput { field, .. } | E::Config { field, .. } => Some(field.to_string()),
-        _ => None,
-    };
-    let http_status = match &err {
-        E::Graph { status, .. } => Some(*status),
-        _ => None,
-    };
-    let (error_class, retry_after_ms) = class_of(err.class());
+    }
+}
+
+/// Maps an SDK error, naming what failed (`what`, e.g. `AccountManager.add`), from the core's
+/// error vocabulary (`code`, `field`, `http_status`, `retry_after`, `class`, the Graph error).
+pub fn sdk(what: &str, err: instagraph::Error) -> InstagraphError {
     let graph = err.graph().cloned();
     InstagraphError::Failed {
-        kind,
-        error_class,
+        kind: kind_of(err.code()),
+        error_class: class_of(err.class()),
         reason: format!("{what} failed: {err}"),
-        argument,
+        argument: err.field().map(str::to_owned),
         code: graph.as_ref().map(|g| g.code),
         subcode: err.subcode(),
         fbtrace_id: graph.as_ref().and_then(|g| g.fbtrace_id.clone()),
-        http_status,
+        http_status: err.http_status(),
         user_title: graph.as_ref().and_then(|g| g.error_user_title.clone()),
         user_message: graph.as_ref().and_then(|g| g.error_user_msg.clone()),
-        retry_after_ms,
+        retry_after_ms: err
+            .retry_after()
+            .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
     }
 }
 

@@ -308,6 +308,11 @@ def test_instagram_login_connects_the_account_itself():
             with pytest.raises(instagraph.InstagraphError) as err:
                 await manager.finish_connect(denied)
             assert err.value.kind == instagraph.ErrorKind.AUTH
+            # Replaying the first callback: its state was used, and the error names it.
+            with pytest.raises(instagraph.InstagraphError) as err:
+                await manager.finish_connect(callback)
+            assert err.value.kind == instagraph.ErrorKind.AUTH
+            assert err.value.argument == "state"
         finally:
             await sandbox.stop()
 
