@@ -212,7 +212,7 @@ impl Publisher {
     ) -> Result<PublishResult> {
         post.validate()?;
         let key = match options.idempotency_key {
-            Some(k) => check_key(k)?,
+            Some(k) => check_key(&k)?,
             None => uuid::Uuid::new_v4().to_string(),
         };
         let progress = Progress::new(options.progress);
@@ -605,7 +605,9 @@ enum Acquired {
     Owned(JobRecord),
 }
 
-fn check_key(key: String) -> Result<String> {
+/// The idempotency key rule of publishing and scheduling: not blank, at most
+/// [`MAX_IDEMPOTENCY_KEY_LEN`] bytes, surrounding blanks trimmed.
+pub(crate) fn check_key(key: &str) -> Result<String> {
     let trimmed = key.trim();
     if trimmed.is_empty() {
         return Err(Error::invalid("idempotency_key", "is empty"));

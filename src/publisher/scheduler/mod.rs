@@ -52,7 +52,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 
-use super::{Post, Publisher, MAX_IDEMPOTENCY_KEY_LEN};
+use super::{Post, Publisher};
 use crate::error::{Error, Result};
 use crate::ids::{CompanyId, IgUserId, JobId};
 use crate::store::{truncate_time, JobQuery, JobRecord, JobStatus, StoreBackend};
@@ -129,7 +129,7 @@ impl Scheduler {
         check_publish_at(at, Utc::now())?;
         post.validate()?;
         let key = match idempotency_key {
-            Some(key) => check_key(&key)?,
+            Some(key) => super::check_key(&key)?,
             None => format!("scheduled-{}", uuid::Uuid::new_v4()),
         };
         // The account must exist in this tenant (also refuses ids of other companies).
@@ -281,25 +281,6 @@ impl Scheduler {
             .acquire_job(company, job_id, &holder, Utc::now(), EDIT_LEASE)
             .await?)
     }
-}
-
-/// The idempotency key rule of [`Publisher::publish`]: not blank, at most
-/// [`MAX_IDEMPOTENCY_KEY_LEN`] bytes, surrounding blanks trimmed.
-fn check_key(key: &str) -> Result<String> {
-    let trimmed = key.trim();
-    if trimmed.is_empty() {
-        return Err(Error::invalid("idempotency_key", "is empty"));
-    }
-    if trimmed.len() > MAX_IDEMPOTENCY_KEY_LEN {
-        return Err(Error::invalid(
-            "idempotency_key",
-            format!(
-                "is {} bytes long; the limit is {MAX_IDEMPOTENCY_KEY_LEN} bytes",
-                trimmed.len()
-            ),
-        ));
-    }
-    Ok(trimmed.to_owned())
 }
 
 /// Refuses a publish time more than a year before `now` or more than two years after it, before
