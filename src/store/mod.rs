@@ -41,10 +41,12 @@ pub mod conformance;
 mod crypto;
 mod error;
 mod facade;
+pub mod kv;
 mod memory;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod records;
+mod rules;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 mod traits;
