@@ -117,6 +117,8 @@ mod jobs;
 mod keys;
 mod memory;
 mod states;
+#[cfg(test)]
+mod tests;
 mod tokens;
 
 use std::fmt;
