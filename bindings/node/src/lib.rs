@@ -25,6 +25,7 @@ mod messaging;
 mod publisher;
 mod sandbox;
 mod scheduler;
+mod store;
 mod webhooks;
 
 pub use accounts::AccountManager;

@@ -10,9 +10,10 @@ use napi_derive::napi;
 use serde_json::json;
 
 use crate::account_graph::{open, to_js, Json};
-use crate::accounts::{AccountManager, Lazy};
+use crate::accounts::AccountManager;
 use crate::convert::required;
 use crate::error::{guard, sdk_error};
+use crate::store::Lazy;
 
 /// What `Mentions.reply` answers.
 #[napi(object)]

@@ -18,10 +18,10 @@ use napi_derive::napi;
 use serde_json::{json, Value};
 use tokio::sync::{oneshot, OnceCell};
 
-use crate::accounts::Lazy;
 use crate::convert::{camel_keys, required};
 use crate::error::{binding_error, guard, guard_sync, sdk_error, type_error};
 use crate::publisher::{post_from_js, Publisher};
+use crate::store::Lazy;
 
 /// A time argument: a `Date`, an RFC 3339 string or epoch milliseconds.
 type TimeArg<'env> = Either3<JsDate<'env>, String, f64>;

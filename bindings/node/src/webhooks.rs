@@ -11,9 +11,10 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::{json, Map, Value};
 
-use crate::accounts::{AccountManager, Lazy};
+use crate::accounts::AccountManager;
 use crate::convert::required;
 use crate::error::{guard, guard_sync, sdk_error, type_error, MARKER};
+use crate::store::Lazy;
 
 fn webhook_error(what: &str, err: &WebhookError) -> napi::Error {
     let code = match err {
