@@ -44,10 +44,11 @@
 //! | `jobs/{company}/{job id}` | the job record |
 //! | `job-keys/{company}/{idempotency key}` | the id of the job stored under that key |
 //!
-//! A row is written before the index key that points at it, and deleted before it, so a crash
-//! between two writes leaves at most an index pointing at nothing (read as absent, reused by the
-//! next write) or a row no index points at (never returned, replaced by the next write of that
-//! row): no row is lost or duplicated.
+//! A row counts only while its index key points at it (a job's idempotency key at its id, a
+//! token's id at its row), and rows are deleted before their index, so a crash between two
+//! writes leaves at most an index pointing at nothing (read as absent, reused by the next write)
+//! or a row no index points at (never returned, replaced by the next write of that row): no row
+//! is lost or duplicated.
 //!
 //! # Example
 //!

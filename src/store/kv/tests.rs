@@ -248,3 +248,49 @@ async fn a_malformed_value_is_a_backend_error_that_does_not_echo_it() {
     assert!(text.contains("accounts/acme/1"), "{text}");
     assert!(!text.contains("EAAB"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_inserts_from_two_processes_make_one_job_and_one_token() {
+    let kv: Arc<dyn KeyValueStore> = Arc::new(MemoryKv::new());
+    let processes = [KvBackend::from_arc(kv.clone()), KvBackend::from_arc(kv)];
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let store = processes[i % 2].clone();
+        tasks.push(tokio::spawn(async move {
+            let job = store.insert_job(job("acme", "post-1")).await.unwrap();
+            let token = store
+                .put_token(token("acme", &format!("t{i}"), "alice"))
+                .await
+                .unwrap();
+            (job, token)
+        }));
+    }
+    let mut inserted = 0;
+    let (mut job_ids, mut token_ids) = (Vec::new(), Vec::new());
+    for task in tasks {
+        let (job, token) = task.await.unwrap();
+        inserted += usize::from(job.is_inserted());
+        job_ids.push(job.into_record().id);
+        token_ids.push(token);
+    }
+    assert_eq!(inserted, 1, "one insert wins the idempotency key");
+    job_ids.dedup();
+    assert_eq!(job_ids.len(), 1, "every caller gets the same job");
+    let company = CompanyId::new("acme");
+    let jobs = processes[0]
+        .list_jobs(&company, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(jobs.len(), 1);
+    let tokens = processes[1].list_tokens(&company).await.unwrap();
+    assert_eq!(tokens.len(), 1, "one token per subject");
+    for id in token_ids {
+        let got = processes[0].get_token(&company, &id).await.unwrap();
+        // Each caller got the id stored when it returned; later upserts keep that row's id.
+        assert_eq!(
+            got.map(|t| t.id),
+            Some(tokens[0].id.clone()),
+            "{id} does not resolve"
+        );
+    }
+}

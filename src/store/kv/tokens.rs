@@ -1,5 +1,6 @@
 //! `TokenStore` over a key-value store: one row per subject (the upsert key), and an index from
-//! token id to that row. A row is live only while the index of its id points at it.
+//! token id to that row, written before the row. A row is live only while the index of its id
+//! points at it; an index pointing at no row, or at a row holding another id, reads as absent.
 
 use std::collections::HashMap;
 
@@ -99,19 +100,23 @@ impl TokenStore for KvBackend {
                     continue;
                 }
             }
-            // A new subject, or a row no index points at (an insert that crashed, or one that
-            // is still claiming its id: if it wins, the check below sees it and this retries).
+            // A new subject, or a row no index points at (left by a crash, or by a put that
+            // lost its id to another subject). The id's index first, then the row: a row is
+            // live as soon as it is written, so a concurrent put of the subject upserts it.
+            if !self.claim_token_id(&record, &key).await? {
+                return Err(rules::token_id_conflict(&record.id));
+            }
             let expected = current.as_ref().map(|r| r.raw.as_str());
             if !self.swap(&key, expected, Some(&fresh)).await? {
                 continue;
             }
-            if !self.claim_token_id(&record, &key).await? {
-                self.swap(&key, Some(&fresh), None).await?;
-                return Err(rules::token_id_conflict(&record.id));
-            }
-            if self.kv.get(&key).await?.as_deref() == Some(fresh.as_str()) {
+            // Another subject may have taken the id while this row was not yet written.
+            let index = keys::token_id(&record.company, &record.id);
+            if self.kv.get(&index).await?.as_deref() == Some(key.as_str()) {
                 return Ok(record.id);
             }
+            self.swap(&key, Some(&fresh), None).await?;
+            return Err(rules::token_id_conflict(&record.id));
         }
         Err(contended("token"))
     }
