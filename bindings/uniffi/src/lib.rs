@@ -22,7 +22,6 @@ pub mod error;
 pub mod foreign;
 pub mod graph;
 pub mod publisher;
-pub mod runtime;
 pub mod sandbox;
 pub mod store;
 pub mod webhooks;
