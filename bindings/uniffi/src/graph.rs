@@ -105,14 +105,6 @@ pub struct SentMessage {
     pub message_id: Option<String>,
 }
 
-fn number(v: &serde_json::Value) -> Option<f64> {
-    match v {
-        serde_json::Value::Number(n) => n.as_f64(),
-        serde_json::Value::String(s) => s.parse().ok(),
-        _ => None,
-    }
-}
-
 fn series(i: &Insight) -> InsightSeries {
     let values: Vec<InsightPoint> = i
         .values
@@ -122,16 +114,10 @@ fn series(i: &Insight) -> InsightSeries {
             end_time: v.end_time.clone(),
         })
         .collect();
-    let total = i
-        .total_value
-        .as_ref()
-        .and_then(|t| number(&t.value))
-        .or_else(|| {
-            // Lifetime media metrics come as a single value.
-            (values.len() == 1)
-                .then(|| values.first().and_then(|p| p.value))
-                .flatten()
-        });
+    // A total answer, or a lifetime media metric (a single value): the core's number.
+    let total = (i.total_value.is_some() || values.len() == 1)
+        .then(|| i.number())
+        .flatten();
     InsightSeries {
         name: i.name.clone(),
         values,
@@ -139,7 +125,9 @@ fn series(i: &Insight) -> InsightSeries {
     }
 }
 
-fn time(argument: &str, t: SystemTime) -> Result<DateTime<Utc>> {
+/// A foreign time as the core's, refused (naming `argument`) when it is before 1970 or beyond
+/// what chrono holds: chrono's own conversion would panic on a Kotlin `Instant.MAX`.
+pub(crate) fn time(argument: &str, t: SystemTime) -> Result<DateTime<Utc>> {
     let secs = t
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_err(|_| invalid(argument, "is before 1970"))?;
@@ -257,17 +245,10 @@ impl AccountGraph {
     ) -> Result<Vec<InsightSeries>> {
         const WHAT: &str = "AccountGraph.account_insights";
         let (client, access) = (&self.client, &self.access);
-        if metrics.is_empty() {
-            return Err(invalid("metrics", "must name at least one metric"));
-        }
         let parsed = metrics
             .iter()
             .map(|m| m.parse::<Metric>().map_err(|e| sdk(WHAT, e)))
             .collect::<Result<Vec<_>>>()?;
-        let (since, until) = (time("since", since)?, time("until", until)?);
-        if since >= until {
-            return Err(invalid("since", "must be before `until`"));
-        }
         let period = match period {
             InsightPeriod::Day => Period::Day,
             InsightPeriod::Week => Period::Week,
@@ -280,8 +261,8 @@ impl AccountGraph {
             .insights()
             .metrics(parsed)
             .period(period)
-            .since(since)
-            .until(until)
+            .since(time("since", since)?)
+            .until(time("until", until)?)
             .send()
             .await
             .map_err(|e| sdk(WHAT, e))?;

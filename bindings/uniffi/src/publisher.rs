@@ -10,6 +10,7 @@ use instagraph::{CompanyId, IgUserId, JobId};
 
 use crate::accounts::AccountManager;
 use crate::error::{required, sdk, Result};
+use crate::graph::time;
 
 /// One media of a post, by public URL (Meta downloads it).
 #[derive(Debug, Clone, uniffi::Record)]
@@ -356,7 +357,7 @@ impl Scheduler {
             required("idempotency_key", key)?;
         }
         let p = post(post_spec);
-        let at = chrono::DateTime::<chrono::Utc>::from(at);
+        let at = time("at", at)?;
         let job = inner
             .schedule(
                 &CompanyId::new(company_id),

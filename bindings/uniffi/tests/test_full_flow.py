@@ -120,6 +120,15 @@ def test_full_flow_with_a_python_store():
             assert all(p.value is not None for p in reach[0].values)
             insights = await graph.media_insights(image.media_id)
             assert "reach" in [s.name for s in insights]
+            # The core checks the request, naming the field, before any call.
+            for metrics, since, field in [
+                ([], until - timedelta(days=7), "metric"),
+                (["reach"], until, "since"),
+            ]:
+                with pytest.raises(instagraph.InstagraphError) as err:
+                    await graph.account_insights(metrics, instagraph.InsightPeriod.DAY, since, until)
+                assert err.value.kind == instagraph.ErrorKind.INVALID_ARGUMENT
+                assert err.value.argument == field, err.value
 
             # Engage: reply to a comment.
             commented = next(m for m in media if (m.comments_count or 0) > 0)

@@ -193,6 +193,10 @@ fun main() = runBlocking {
         check("garbage: huge caption") {
             invalidArgument("caption") { publisher.publish("acme", "1", image("https://x.example/a.jpg", "a".repeat(100_000)), null, null) }
         }
+        check("garbage: a time chrono cannot hold") {
+            val scheduler = Scheduler(publisher)
+            invalidArgument("at") { scheduler.schedule("acme", "1", image("https://x.example/a.jpg"), Instant.MAX, null) }
+        }
         check("garbage: bad sealing key") {
             invalidArgument("sealing_key", setOf(ErrorKind.STORE)) { Store.memory("nope") }
         }
