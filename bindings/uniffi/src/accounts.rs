@@ -14,7 +14,7 @@ use instagraph::store::{AccountQuery, AccountRecord, AccountSource, LoginKind};
 use instagraph::{AgencyClientId, CompanyId, IgUserId, TokenId};
 
 use crate::client::Client;
-use crate::error::{invalid, required, sdk, Result};
+use crate::error::{required, sdk, Result};
 use crate::graph::AccountGraph;
 use crate::store::Store;
 
@@ -165,16 +165,9 @@ pub struct Assignment {
     pub client_id: String,
 }
 
-pub(crate) fn ig_ids(argument: &str, ids: Vec<String>) -> Result<Vec<IgUserId>> {
-    if ids.is_empty() {
-        return Err(invalid(argument, "must list at least one IG user id"));
-    }
-    ids.into_iter()
-        .map(|id| {
-            required(argument, &id)?;
-            Ok(IgUserId::new(id))
-        })
-        .collect()
+/// The core's ids; the core checks them (at least one, none empty: field `ids`).
+fn ig_ids(ids: Vec<String>) -> Vec<IgUserId> {
+    ids.into_iter().map(IgUserId::new).collect()
 }
 
 /// Connects customers' Instagram accounts and keeps them in a [`Store`].
@@ -269,7 +262,7 @@ impl AccountManager {
         const WHAT: &str = "AccountManager.add";
         let inner = &self.inner;
         required("company_id", &company_id)?;
-        let ids = ig_ids("ig_user_ids", ig_user_ids)?;
+        let ids = ig_ids(ig_user_ids);
         let out = inner
             .add(&CompanyId::new(company_id), &ids)
             .await
@@ -311,8 +304,7 @@ impl AccountManager {
         const WHAT: &str = "AccountManager.assign";
         let inner = &self.inner;
         required("company_id", &company_id)?;
-        required("client_id", &client_id)?;
-        let ids = ig_ids("ig_user_ids", ig_user_ids)?;
+        let ids = ig_ids(ig_user_ids);
         let out = inner
             .assign(
                 &CompanyId::new(company_id),

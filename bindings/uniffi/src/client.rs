@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::error::{invalid, required, sdk, Result};
+use crate::error::{sdk, Result};
 
 /// How a [`Client`] is set up. Only `app_id` is required.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -46,25 +46,19 @@ impl std::fmt::Debug for Client {
 
 #[uniffi::export]
 impl Client {
-    /// Builds a client; bad configuration fails here, before any network call.
+    /// Builds a client; bad configuration fails here, before any network call (the core's
+    /// checks: `argument` names the setting, e.g. `app_id` or `hosts` for a bad `sandbox_url`).
     #[uniffi::constructor]
     pub fn new(config: ClientConfig) -> Result<Arc<Self>> {
         const WHAT: &str = "Client.new";
-        required("config.app_id", &config.app_id)?;
         let mut builder = instagraph::Client::builder().app_id(config.app_id.clone());
         if let Some(secret) = config.app_secret {
-            required("config.app_secret", &secret)?;
             builder = builder.app(config.app_id, secret);
         }
         if let Some(version) = config.api_version {
             builder = builder.api_version(version);
         }
         if let Some(url) = config.sandbox_url {
-            let parsed = url::Url::parse(&url)
-                .map_err(|e| invalid("config.sandbox_url", format!("not a URL: {e}")))?;
-            if !matches!(parsed.scheme(), "http" | "https") {
-                return Err(invalid("config.sandbox_url", "must be http(s)"));
-            }
             builder = builder.sandbox(&url);
         }
         if let Some(uri) = config.redirect_uri {

@@ -38,7 +38,7 @@ def test_bad_config():
     expect_invalid(lambda: instagraph.Client(instagraph.ClientConfig(app_id="")), "app_id")
     expect_invalid(
         lambda: instagraph.Client(instagraph.ClientConfig(app_id="1", sandbox_url="not a url")),
-        "sandbox_url",
+        "hosts",
     )
     # The core's store refuses the key: a store error, naming the key.
     store = (instagraph.ErrorKind.STORE,)
@@ -52,8 +52,8 @@ def test_bad_config():
 def test_empty_ids():
     m = manager()
     expect_invalid(m.add("", ["1"]), "company_id")
-    expect_invalid(m.add("acme", []), "ig_user_ids")
-    expect_invalid(m.add("acme", [""]), "ig_user_ids")
+    expect_invalid(m.add("acme", []), "ids")
+    expect_invalid(m.add("acme", [""]), "ids")
     expect_invalid(m.assign("acme", " ", ["1"]), "client_id")
     expect_invalid(m.finish_connect(""), "callback_url")
     expect_invalid(

@@ -182,13 +182,13 @@ fun main() = runBlocking {
         val publisher = Publisher(manager)
         check("garbage: empty ids") {
             invalidArgument("company_id") { manager.add("", listOf("1")) }
-            invalidArgument("ig_user_ids") { manager.add("acme", listOf()) }
-            invalidArgument("ig_user_ids") { manager.add("acme", listOf("")) }
+            invalidArgument("ids") { manager.add("acme", listOf()) }
+            invalidArgument("ids") { manager.add("acme", listOf("")) }
             invalidArgument("callback_url") { manager.finishConnect("") }
         }
         check("garbage: invalid URLs") {
             invalidArgument("image_url") { publisher.publish("acme", "1", image("not a url"), null, null) }
-            invalidArgument("sandbox_url") { Client(ClientConfig(appId = "1", sandboxUrl = "::")) }
+            invalidArgument("hosts") { Client(ClientConfig(appId = "1", sandboxUrl = "::")) }
         }
         check("garbage: huge caption") {
             invalidArgument("caption") { publisher.publish("acme", "1", image("https://x.example/a.jpg", "a".repeat(100_000)), null, null) }
