@@ -164,14 +164,20 @@ def test_full_flow_with_a_python_store():
     asyncio.run(go())
 
 
+async def added_bakery(sandbox):
+    """The manager over a memory store, and the bakery's account, connected and added."""
+    store = instagraph.Store.memory(instagraph.generate_sealing_key())
+    manager, connection = await connect(sandbox, store)
+    ig = next(a.ig_user_id for a in connection.accounts if a.username == BAKERY)
+    await manager.add(COMPANY, [ig])
+    return manager, ig
+
+
 def test_scheduler_runs_a_due_post_once():
     async def go():
         sandbox = await instagraph.start_sandbox(0)
         try:
-            store = instagraph.Store.memory(instagraph.generate_sealing_key())
-            manager, connection = await connect(sandbox, store)
-            ig = next(a.ig_user_id for a in connection.accounts if a.username == BAKERY)
-            await manager.add(COMPANY, [ig])
+            manager, ig = await added_bakery(sandbox)
             scheduler = instagraph.Scheduler(instagraph.Publisher(manager))
             post = instagraph.PostSpec(
                 kind=instagraph.PostKind.IMAGE,
@@ -205,10 +211,7 @@ def test_the_scheduler_counts_on_the_apps_publisher():
     async def go():
         sandbox = await instagraph.start_sandbox(0)
         try:
-            store = instagraph.Store.memory(instagraph.generate_sealing_key())
-            manager, connection = await connect(sandbox, store)
-            ig = next(a.ig_user_id for a in connection.accounts if a.username == BAKERY)
-            await manager.add(COMPANY, [ig])
+            manager, ig = await added_bakery(sandbox)
             publisher = instagraph.Publisher(manager)
             scheduler = instagraph.Scheduler(publisher)
             post = instagraph.PostSpec(
