@@ -47,7 +47,7 @@ pub struct SeedConversation {
 /// A running sandbox.
 #[derive(uniffi::Object)]
 pub struct Sandbox {
-    inner: RwLock<Option<instagraph::sandbox::Sandbox>>,
+    inner: RwLock<Option<instagraph_sandbox::Sandbox>>,
     base_url: String,
     app_id: String,
     app_secret: String,
@@ -67,7 +67,7 @@ impl std::fmt::Debug for Sandbox {
 /// Starts a sandbox in this process on a free port of 127.0.0.1 (`port` 0) or the one given.
 #[uniffi::export(async_runtime = "tokio")]
 pub async fn start_sandbox(port: u16) -> Result<Arc<Sandbox>> {
-    let sandbox = instagraph::sandbox::Sandbox::builder()
+    let sandbox = instagraph_sandbox::Sandbox::builder()
         .port(port)
         .start()
         .await
@@ -118,7 +118,7 @@ impl Sandbox {
     fn count(
         &self,
         what: &str,
-        f: impl FnOnce(&instagraph::sandbox::Sandbox) -> usize,
+        f: impl FnOnce(&instagraph_sandbox::Sandbox) -> usize,
     ) -> Result<u32> {
         let guard = self
             .inner
