@@ -15,6 +15,7 @@ use crate::ids::ContainerId;
 
 /// What kind of post.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum PostKind {
     /// One image in the feed.
@@ -233,6 +234,12 @@ impl Post {
             thumb_offset_ms: None,
             audio_name: None,
         }
+    }
+
+    /// A post of a kind chosen at run time (a binding's, a form's) with its media:
+    /// [`Post::validate`] checks that they fit the kind.
+    pub fn new(kind: PostKind, items: impl IntoIterator<Item = MediaItem>) -> Self {
+        Self::with(kind, items.into_iter().collect())
     }
 
     /// An image post from a public JPEG URL.
