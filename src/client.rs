@@ -1,5 +1,7 @@
 //! [`Client`]: the entry point. Cheap to clone (an `Arc` inside), one HTTP connection pool per
-//! client, safe to share across tasks.
+//! client, safe to share across tasks. Every way into the API starts in its one `impl` block:
+//! the login flows, the OAuth states, the Graph API of each host (and from there every
+//! handler), batches.
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -7,6 +9,12 @@ use std::time::Duration;
 
 use reqwest::Method;
 
+use crate::api::batch::Batch;
+use crate::api::{FacebookGraph, Graph, InstagramGraph};
+use crate::auth::state::OAuthStates;
+use crate::auth::token::AccessToken;
+use crate::auth::FacebookLogin;
+use crate::auth::InstagramLogin;
 use crate::config::{ApiVersion, AppSecret, Config, Host, Hosts, Mode, RetryPolicy};
 use crate::error::Result;
 use crate::http::GraphRequest;
@@ -88,6 +96,48 @@ impl Client {
     /// [`crate::api::HashtagBudget::snapshot`] / `restore`.
     pub fn hashtag_budget(&self) -> &crate::api::HashtagBudget {
         &self.inner.hashtag_budget
+    }
+
+    /// The Facebook Login flow (graph.facebook.com).
+    pub fn facebook_login(&self) -> FacebookLogin<'_> {
+        FacebookLogin { client: self }
+    }
+
+    /// The Instagram Login flow (graph.instagram.com).
+    pub fn instagram_login(&self) -> InstagramLogin<'_> {
+        InstagramLogin { client: self }
+    }
+
+    /// The OAuth state helper with the configured [`Config::state_ttl`].
+    pub fn oauth_states(&self) -> OAuthStates {
+        OAuthStates::new(self.config().state_ttl)
+    }
+
+    /// The Graph API on graph.facebook.com, for a token of Facebook Login (a user or Page token).
+    pub fn facebook<'a>(&'a self, token: &'a AccessToken) -> FacebookGraph<'a> {
+        FacebookGraph(self.graph(Host::GraphFacebook, token))
+    }
+
+    /// The Graph API on graph.instagram.com, for a token of Instagram Login.
+    pub fn instagram<'a>(&'a self, token: &'a AccessToken) -> InstagramGraph<'a> {
+        InstagramGraph(self.graph(Host::GraphInstagram, token))
+    }
+
+    /// The Graph API on `host` with `token`: the calls both hosts share.
+    ///
+    /// `host` should be [`Host::GraphFacebook`] (Facebook Login tokens) or
+    /// [`Host::GraphInstagram`] (Instagram Login tokens); default field lists follow it.
+    pub fn graph<'a>(&'a self, host: Host, token: &'a AccessToken) -> Graph<'a> {
+        Graph {
+            client: self,
+            host,
+            token,
+        }
+    }
+
+    /// A batch of operations on graph.facebook.com with `token`.
+    pub fn batch<'a>(&'a self, token: &'a AccessToken) -> Batch<'a> {
+        self.graph(Host::GraphFacebook, token).batch()
     }
 
     pub(crate) fn inner(&self) -> &ClientInner {

@@ -152,8 +152,9 @@ impl AccountManager {
 
     /// Marks discovered accounts as added (shown in the company's account list).
     pub async fn add(&self, company: &CompanyId, ids: &[IgUserId]) -> Result<AddOutcome> {
-        self.ensure_company(company).await?;
+        // The arguments first: a bad list is refused before any store call.
         check_ids(ids)?;
+        self.ensure_company(company).await?;
         let unknown = self.unknown_ids(company, ids).await?;
         let known: Vec<IgUserId> = ids
             .iter()
@@ -192,8 +193,9 @@ impl AccountManager {
         client_id: Option<&AgencyClientId>,
         ids: &[IgUserId],
     ) -> Result<AssignOutcome> {
-        self.ensure_company(company).await?;
+        // The arguments first: a bad list is refused before any store call.
         check_ids(ids)?;
+        self.ensure_company(company).await?;
         let unknown = self.unknown_ids(company, ids).await?;
         let known: Vec<IgUserId> = ids
             .iter()

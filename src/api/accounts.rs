@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::models::{Business, FacebookUser, IgUser, Page as FacebookPage};
-use super::{join_fields, FacebookGraph, Graph, ListEdge};
+use super::{FacebookGraph, Graph, ListEdge};
 use crate::client::Client;
 use crate::error::{Error, ErrorClass, Result};
 use crate::ids::{BusinessId, IgUserId, PageId};
@@ -48,10 +48,7 @@ pub fn email_or_fallback(user: &FacebookUser) -> String {
 impl<'a> FacebookGraph<'a> {
     /// `GET /me`: the Facebook user the token belongs to (fields `id,name,email` by default).
     pub fn me(&self) -> GetFacebookUser<'a> {
-        GetFacebookUser {
-            graph: self.graph(),
-            fields: None,
-        }
+        GetFacebookUser::new(self.graph(), "me", DEFAULT_ME_FIELDS)
     }
 
     /// `GET /me/accounts`: the Pages the user manages, each with its Page token and linked
@@ -85,38 +82,6 @@ impl<'a> FacebookGraph<'a> {
     /// Every Instagram account the user can reach; see [`discover_accounts`].
     pub async fn discover_accounts(&self) -> Result<Discovery> {
         discover(*self).await
-    }
-}
-
-/// Request builder of `GET /me` on graph.facebook.com.
-#[derive(Debug)]
-#[must_use = "a request builder does nothing until `.send()`"]
-pub struct GetFacebookUser<'a> {
-    graph: Graph<'a>,
-    fields: Option<String>,
-}
-
-impl GetFacebookUser<'_> {
-    /// The fields to read (replaces `id,name,email`).
-    pub fn fields<I, S>(mut self, fields: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        self.fields = Some(join_fields(fields));
-        self
-    }
-
-    /// Sends the request.
-    pub async fn send(self) -> Result<FacebookUser> {
-        let fields = match self.fields {
-            Some(f) if f.is_empty() => {
-                return Err(Error::invalid("fields", "at least one field is required"))
-            }
-            Some(f) => f,
-            None => DEFAULT_ME_FIELDS.to_owned(),
-        };
-        self.graph.get("me").query("fields", fields).send().await
     }
 }
 
@@ -444,6 +409,9 @@ fn fill(slot: &mut Option<String>, value: Option<String>) {
         *slot = value;
     }
 }
+
+/// Request builder of `GET /me` on graph.facebook.com.
+pub type GetFacebookUser<'a> = super::GetNode<'a, FacebookUser>;
 
 #[cfg(test)]
 mod tests {

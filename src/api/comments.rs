@@ -29,7 +29,7 @@ use serde_json::json;
 use super::ig_user::IgUserHandler;
 use super::media::MediaHandler;
 use super::models::{Comment, IdResponse, SendMessageResponse, SuccessResponse};
-use super::{join_fields, Graph, ListEdge};
+use super::{Graph, ListEdge};
 use crate::error::{Error, Result};
 use crate::ids::CommentId;
 
@@ -154,11 +154,8 @@ impl<'a> CommentHandler<'a> {
 
     /// `GET /{ig-comment-id}` ([`DEFAULT_COMMENT_FIELDS`] by default).
     pub fn get(&self) -> GetComment<'a> {
-        GetComment {
-            graph: self.graph,
-            id: self.id.clone(),
-            fields: None,
-        }
+        GetComment::new(self.graph, self.id.to_string(), DEFAULT_COMMENT_FIELDS)
+            .checked(validate_id("comment_id", self.id.as_str()))
     }
 
     /// `GET /{ig-comment-id}/replies`: the replies, oldest first ([`DEFAULT_COMMENT_FIELDS`] by
@@ -216,44 +213,6 @@ impl<'a> CommentHandler<'a> {
     }
 }
 
-/// Request builder of `GET /{ig-comment-id}`.
-#[derive(Debug)]
-#[must_use = "a request builder does nothing until `.send()`"]
-pub struct GetComment<'a> {
-    graph: Graph<'a>,
-    id: CommentId,
-    fields: Option<String>,
-}
-
-impl GetComment<'_> {
-    /// The fields to read (replaces [`DEFAULT_COMMENT_FIELDS`]).
-    pub fn fields<I, S>(mut self, fields: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        self.fields = Some(join_fields(fields));
-        self
-    }
-
-    /// Sends the request.
-    pub async fn send(self) -> Result<Comment> {
-        let fields = match self.fields {
-            Some(f) if f.is_empty() => {
-                return Err(Error::invalid("fields", "at least one field is required"))
-            }
-            Some(f) => f,
-            None => DEFAULT_COMMENT_FIELDS.to_owned(),
-        };
-        validate_id("comment_id", self.id.as_str())?;
-        self.graph
-            .get(self.id.to_string())
-            .query("fields", fields)
-            .send()
-            .await
-    }
-}
-
 impl IgUserHandler<'_> {
     /// `POST /{ig-user-id}/messages` with `{"recipient":{"comment_id"},"message":{"text"}}`: a
     /// private reply (a direct message) to the author of a comment on the account's media.
@@ -304,3 +263,6 @@ impl IgUserHandler<'_> {
         self.private_reply(&comment.id, text).await
     }
 }
+
+/// Request builder of `GET /{ig-comment-id}`.
+pub type GetComment<'a> = super::GetNode<'a, Comment>;

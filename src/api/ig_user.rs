@@ -2,8 +2,7 @@
 //! `GET /me` with Instagram Login.
 
 use super::models::IgUser;
-use super::{join_fields, Graph, InstagramGraph};
-use crate::error::{Error, Result};
+use super::{Graph, InstagramGraph};
 use crate::ids::IgUserId;
 
 /// Default fields of an IG user on graph.facebook.com (Facebook Login).
@@ -55,11 +54,11 @@ impl<'a> IgUserHandler<'a> {
     /// `GET /{ig-user-id}`: the profile, with the host's default fields
     /// ([`DEFAULT_IG_USER_FIELDS`] or [`DEFAULT_IG_LOGIN_USER_FIELDS`]).
     pub fn get(&self) -> GetIgUser<'a> {
-        GetIgUser {
-            graph: self.graph,
-            path: self.id.to_string(),
-            fields: None,
-        }
+        GetIgUser::new(
+            self.graph,
+            self.id.to_string(),
+            default_ig_user_fields(&self.graph),
+        )
     }
 }
 
@@ -67,47 +66,10 @@ impl<'a> InstagramGraph<'a> {
     /// `GET /me` on graph.instagram.com: the Instagram account the token belongs to
     /// ([`DEFAULT_IG_LOGIN_USER_FIELDS`] by default).
     pub fn me(&self) -> GetIgUser<'a> {
-        GetIgUser {
-            graph: self.graph(),
-            path: "me".to_owned(),
-            fields: None,
-        }
+        let graph = self.graph();
+        GetIgUser::new(graph, "me", default_ig_user_fields(&graph))
     }
 }
 
 /// Request builder of `GET /{ig-user-id}` (or `/me` with Instagram Login).
-#[derive(Debug)]
-#[must_use = "a request builder does nothing until `.send()`"]
-pub struct GetIgUser<'a> {
-    graph: Graph<'a>,
-    path: String,
-    fields: Option<String>,
-}
-
-impl GetIgUser<'_> {
-    /// The fields to read (replaces the host's default list).
-    pub fn fields<I, S>(mut self, fields: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        self.fields = Some(join_fields(fields));
-        self
-    }
-
-    /// Sends the request.
-    pub async fn send(self) -> Result<IgUser> {
-        let fields = match self.fields {
-            Some(f) if f.is_empty() => {
-                return Err(Error::invalid("fields", "at least one field is required"))
-            }
-            Some(f) => f,
-            None => default_ig_user_fields(&self.graph).to_owned(),
-        };
-        self.graph
-            .get(self.path)
-            .query("fields", fields)
-            .send()
-            .await
-    }
-}
+pub type GetIgUser<'a> = super::GetNode<'a, IgUser>;

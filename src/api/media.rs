@@ -170,11 +170,7 @@ impl<'a> MediaHandler<'a> {
 
     /// `GET /{ig-media-id}` ([`DEFAULT_MEDIA_FIELDS`] by default).
     pub fn get(&self) -> GetMedia<'a> {
-        GetMedia {
-            graph: self.graph,
-            id: self.id.clone(),
-            fields: None,
-        }
+        GetMedia::new(self.graph, self.id.to_string(), DEFAULT_MEDIA_FIELDS)
     }
 
     /// `GET /{ig-media-id}/children`: the items of a carousel ([`DEFAULT_CHILD_FIELDS`] by
@@ -232,43 +228,6 @@ impl<'a> MediaHandler<'a> {
     }
 }
 
-/// Request builder of `GET /{ig-media-id}`.
-#[derive(Debug)]
-#[must_use = "a request builder does nothing until `.send()`"]
-pub struct GetMedia<'a> {
-    graph: Graph<'a>,
-    id: MediaId,
-    fields: Option<String>,
-}
-
-impl GetMedia<'_> {
-    /// The fields to read (replaces [`DEFAULT_MEDIA_FIELDS`]).
-    pub fn fields<I, S>(mut self, fields: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        self.fields = Some(join_fields(fields));
-        self
-    }
-
-    /// Sends the request.
-    pub async fn send(self) -> Result<Media> {
-        let fields = match self.fields {
-            Some(f) if f.is_empty() => {
-                return Err(Error::invalid("fields", "at least one field is required"))
-            }
-            Some(f) => f,
-            None => DEFAULT_MEDIA_FIELDS.to_owned(),
-        };
-        self.graph
-            .get(self.id.to_string())
-            .query("fields", fields)
-            .send()
-            .await
-    }
-}
-
 /// An optional id sent as a string or a number.
 fn opt_id<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
     let v: Option<serde_json::Value> = Option::deserialize(d)?;
@@ -278,3 +237,6 @@ fn opt_id<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<
         _ => None,
     })
 }
+
+/// Request builder of `GET /{ig-media-id}`.
+pub type GetMedia<'a> = super::GetNode<'a, Media>;

@@ -57,7 +57,9 @@ pub mod mentions;
 pub mod messaging;
 pub mod models;
 pub mod moderation;
+mod node;
 pub mod publish;
+mod raw;
 
 pub use accounts::{
     discover_accounts, email_or_fallback, fallback_email, BusinessHandler, DiscoveredAccount,
@@ -83,45 +85,22 @@ pub use messaging::{
     MessageHandler, MessagingTag, Reaction, Recipient, SendMessage,
 };
 pub use moderation::{filter_comments, Author, CommentFilter, ReplyTemplate};
+pub use node::GetNode;
 pub use publish::{
     publish_image, validate_alt_text, validate_caption, validate_collaborators,
-    validate_container_request, validate_image_container, validate_media_url,
-    validate_product_tags, validate_user_tags, ContainerHandler, ContainerMediaType,
-    ContainerRequest, ContainersHandler, ImageContainer, Published, TaggedProduct, UserTag,
-    WaitOptions,
+    validate_container_request, validate_media_url, validate_product_tags, validate_user_tags,
+    ContainerHandler, ContainerMediaType, ContainerRequest, ContainersHandler, Published,
+    TaggedProduct, UserTag, WaitOptions,
 };
-
-impl Client {
-    /// The Graph API on `host` with `token`: the calls both hosts share.
-    ///
-    /// `host` should be [`Host::GraphFacebook`] (Facebook Login tokens) or
-    /// [`Host::GraphInstagram`] (Instagram Login tokens); default field lists follow it.
-    pub fn graph<'a>(&'a self, host: Host, token: &'a AccessToken) -> Graph<'a> {
-        Graph {
-            client: self,
-            host,
-            token,
-        }
-    }
-
-    /// The Graph API on graph.facebook.com, for a token of Facebook Login (a user or Page token).
-    pub fn facebook<'a>(&'a self, token: &'a AccessToken) -> FacebookGraph<'a> {
-        FacebookGraph(self.graph(Host::GraphFacebook, token))
-    }
-
-    /// The Graph API on graph.instagram.com, for a token of Instagram Login.
-    pub fn instagram<'a>(&'a self, token: &'a AccessToken) -> InstagramGraph<'a> {
-        InstagramGraph(self.graph(Host::GraphInstagram, token))
-    }
-}
+pub use raw::RawRequest;
 
 /// A client, a host and a token: where every handler starts. `Copy`, so handlers carry it by
 /// value.
 #[derive(Clone, Copy)]
 pub struct Graph<'a> {
-    client: &'a Client,
-    host: Host,
-    token: &'a AccessToken,
+    pub(crate) client: &'a Client,
+    pub(crate) host: Host,
+    pub(crate) token: &'a AccessToken,
 }
 
 impl fmt::Debug for Graph<'_> {
@@ -192,7 +171,7 @@ impl<'a> Graph<'a> {
 /// The Graph API on graph.facebook.com (Facebook Login). Dereferences to [`Graph`] for the shared
 /// handlers.
 #[derive(Debug, Clone, Copy)]
-pub struct FacebookGraph<'a>(Graph<'a>);
+pub struct FacebookGraph<'a>(pub(crate) Graph<'a>);
 
 impl<'a> FacebookGraph<'a> {
     /// The shared handlers, by value.
@@ -211,7 +190,7 @@ impl<'a> Deref for FacebookGraph<'a> {
 /// The Graph API on graph.instagram.com (Instagram Login). Dereferences to [`Graph`] for the
 /// shared handlers.
 #[derive(Debug, Clone, Copy)]
-pub struct InstagramGraph<'a>(Graph<'a>);
+pub struct InstagramGraph<'a>(pub(crate) Graph<'a>);
 
 impl<'a> InstagramGraph<'a> {
     /// The shared handlers, by value.

@@ -19,14 +19,7 @@ const SUBCODE_CODE_USED: i64 = 36009;
 /// Facebook Login. Get one with [`Client::facebook_login`].
 #[derive(Debug, Clone, Copy)]
 pub struct FacebookLogin<'c> {
-    client: &'c Client,
-}
-
-impl Client {
-    /// The Facebook Login flow (graph.facebook.com).
-    pub fn facebook_login(&self) -> FacebookLogin<'_> {
-        FacebookLogin { client: self }
-    }
+    pub(crate) client: &'c Client,
 }
 
 impl<'c> FacebookLogin<'c> {

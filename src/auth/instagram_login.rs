@@ -18,14 +18,7 @@ use crate::store::{LoginKind, OAuthStateStore};
 /// Instagram Login. Get one with [`Client::instagram_login`].
 #[derive(Debug, Clone, Copy)]
 pub struct InstagramLogin<'c> {
-    client: &'c Client,
-}
-
-impl Client {
-    /// The Instagram Login flow (graph.instagram.com).
-    pub fn instagram_login(&self) -> InstagramLogin<'_> {
-        InstagramLogin { client: self }
-    }
+    pub(crate) client: &'c Client,
 }
 
 impl<'c> InstagramLogin<'c> {

@@ -14,7 +14,6 @@ use base64::Engine as _;
 use chrono::{DateTime, TimeDelta, Utc};
 use rand::RngCore;
 
-use crate::client::Client;
 use crate::error::{AuthError, Error, Result};
 use crate::ids::{AgencyClientId, CompanyId};
 use crate::store::{truncate_time, LoginKind, OAuthStateRecord, OAuthStateStore};
@@ -22,18 +21,11 @@ use crate::store::{truncate_time, LoginKind, OAuthStateRecord, OAuthStateStore};
 /// Length of an issued state: 32 bytes in unpadded base64url.
 pub const STATE_LEN: usize = 43;
 
-/// Issues and consumes OAuth states through a store. Get one from [`Client::oauth_states`] (it
+/// Issues and consumes OAuth states through a store. Get one from [`Client::oauth_states`](crate::Client::oauth_states) (it
 /// takes the configured lifetime) or [`OAuthStates::new`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OAuthStates {
     ttl: Duration,
-}
-
-impl Client {
-    /// The OAuth state helper with the configured [`crate::Config::state_ttl`].
-    pub fn oauth_states(&self) -> OAuthStates {
-        OAuthStates::new(self.config().state_ttl)
-    }
 }
 
 impl OAuthStates {

@@ -297,7 +297,9 @@ impl Error {
             Error::Http { source, .. } if source.is_request() || source.is_body() => {
                 ErrorClass::Transient
             }
-            Error::InvalidInput { .. } | Error::Config { .. } => ErrorClass::InvalidInput,
+            Error::InvalidInput { .. }
+            | Error::Config { .. }
+            | Error::Store(StoreError::InvalidInput { .. }) => ErrorClass::InvalidInput,
             Error::Auth(AuthError::ConsentDenied { .. }) => ErrorClass::PermissionMissing,
             Error::Auth(_) => ErrorClass::ReauthRequired,
             Error::Publish { cause, graph, .. } => match (cause, graph) {

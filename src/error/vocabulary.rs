@@ -7,6 +7,7 @@ use std::time::Duration;
 use chrono::Utc;
 
 use super::{AuthError, Error, ErrorClass};
+use crate::store::StoreError;
 
 impl Error {
     /// A stable, machine-readable name of the kind of failure, the same in every binding:
@@ -37,11 +38,15 @@ impl Error {
     }
 
     /// The argument, setting or callback parameter at fault, when the error is about one: the
-    /// field of [`Error::InvalidInput`] and [`Error::Config`], `metric` for a removed metric,
-    /// and `state` or `code` for a login callback whose state or code was refused.
+    /// field of [`Error::InvalidInput`], [`Error::Config`] and a store's
+    /// [`StoreError::InvalidInput`] (a malformed sealing key, an out-of-range limit), `metric`
+    /// for a removed metric, and `state` or `code` for a login callback whose state or code was
+    /// refused.
     pub fn field(&self) -> Option<&'static str> {
         match self {
-            Error::InvalidInput { field, .. } | Error::Config { field, .. } => Some(field),
+            Error::InvalidInput { field, .. }
+            | Error::Config { field, .. }
+            | Error::Store(StoreError::InvalidInput { field, .. }) => Some(field),
             Error::RemovedMetric { .. } => Some("metric"),
             Error::Auth(auth) => auth.field(),
             _ => None,
@@ -126,6 +131,16 @@ mod tests {
             ("INVALID_INPUT", Some("caption"), None)
         );
         assert_eq!(invalid.retry_after(), None);
+
+        let bad_key = Error::Store(StoreError::invalid(
+            "sealing_key",
+            "must be 32 bytes, got 5",
+        ));
+        assert_eq!(
+            (bad_key.code(), bad_key.field(), bad_key.class()),
+            ("STORE", Some("sealing_key"), ErrorClass::InvalidInput)
+        );
+        assert_eq!(Error::Store(StoreError::Crypto).field(), None);
 
         let replayed = Error::Auth(AuthError::StateUnknown);
         assert_eq!((replayed.code(), replayed.field()), ("AUTH", Some("state")));

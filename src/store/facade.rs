@@ -36,6 +36,7 @@ pub struct NewToken {
 
 /// What [`Store::reseal_tokens`] did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ResealReport {
     /// Tokens found sealed with another key than the current one.
     pub found: u64,

@@ -14,7 +14,7 @@ use instagraph::store::{AccountQuery, AccountRecord, AccountSource, LoginKind};
 use instagraph::{AgencyClientId, CompanyId, IgUserId, TokenId};
 
 use crate::client::Client;
-use crate::error::{invalid, required, run, sdk, Result};
+use crate::error::{required, sdk, Result};
 use crate::graph::AccountGraph;
 use crate::store::Store;
 
@@ -165,16 +165,9 @@ pub struct Assignment {
     pub client_id: String,
 }
 
-pub(crate) fn ig_ids(argument: &str, ids: Vec<String>) -> Result<Vec<IgUserId>> {
-    if ids.is_empty() {
-        return Err(invalid(argument, "must list at least one IG user id"));
-    }
-    ids.into_iter()
-        .map(|id| {
-            required(argument, &id)?;
-            Ok(IgUserId::new(id))
-        })
-        .collect()
+/// The core's ids; the core checks them (at least one, none empty: field `ids`).
+fn ig_ids(ids: Vec<String>) -> Vec<IgUserId> {
+    ids.into_iter().map(IgUserId::new).collect()
 }
 
 /// Connects customers' Instagram accounts and keeps them in a [`Store`].
@@ -183,7 +176,7 @@ pub struct AccountManager {
     pub(crate) inner: instagraph::AccountManager,
 }
 
-#[uniffi::export]
+#[uniffi::export(async_runtime = "tokio")]
 impl AccountManager {
     /// A manager over `client` and `store`.
     #[uniffi::constructor]
@@ -196,127 +189,109 @@ impl AccountManager {
     /// Starts a connection: stores a single-use OAuth state and returns the authorize URL.
     pub async fn start_connect(&self, options: ConnectOptions) -> Result<ConnectStart> {
         const WHAT: &str = "AccountManager.start_connect";
-        let inner = self.inner.clone();
-        run(WHAT, async move {
-            required("options.company_id", &options.company_id)?;
-            let company = CompanyId::new(options.company_id);
-            let mut req = match options.login {
-                LoginKind::Facebook => ConnectRequest::facebook(company),
-                LoginKind::Instagram => ConnectRequest::instagram(company),
-            };
-            if !options.scopes.is_empty() {
-                req = req.scopes(options.scopes);
-            }
-            if let Some(uri) = options.redirect_uri {
-                required("options.redirect_uri", &uri)?;
-                req = req.redirect_uri(uri);
-            }
-            if let Some(client) = options.client_id {
-                required("options.client_id", &client)?;
-                req = req.for_client(AgencyClientId::new(client));
-            }
-            let start = inner.start_connect(req).await.map_err(|e| sdk(WHAT, e))?;
-            Ok(ConnectStart {
-                url: start.url,
-                state: start.state,
-                redirect_uri: start.redirect_uri,
-                scopes: start.scopes,
-                expires_at: SystemTime::from(start.expires_at),
-            })
+        let inner = &self.inner;
+        required("options.company_id", &options.company_id)?;
+        let company = CompanyId::new(options.company_id);
+        let mut req = match options.login {
+            LoginKind::Facebook => ConnectRequest::facebook(company),
+            LoginKind::Instagram => ConnectRequest::instagram(company),
+        };
+        if !options.scopes.is_empty() {
+            req = req.scopes(options.scopes);
+        }
+        if let Some(uri) = options.redirect_uri {
+            required("options.redirect_uri", &uri)?;
+            req = req.redirect_uri(uri);
+        }
+        if let Some(client) = options.client_id {
+            required("options.client_id", &client)?;
+            req = req.for_client(AgencyClientId::new(client));
+        }
+        let start = inner.start_connect(req).await.map_err(|e| sdk(WHAT, e))?;
+        Ok(ConnectStart {
+            url: start.url,
+            state: start.state,
+            redirect_uri: start.redirect_uri,
+            scopes: start.scopes,
+            expires_at: SystemTime::from(start.expires_at),
         })
-        .await
     }
 
     /// Finishes a connection from the callback URL (or its query string): exchanges the code,
     /// stores the long-lived token and discovers the accounts.
     pub async fn finish_connect(&self, callback_url: String) -> Result<Connection> {
         const WHAT: &str = "AccountManager.finish_connect";
-        let inner = self.inner.clone();
-        run(WHAT, async move {
-            required("callback_url", &callback_url)?;
-            let c = inner
-                .finish_connect(&callback_url)
-                .await
-                .map_err(|e| sdk(WHAT, e))?;
-            Ok(Connection::from(&c))
-        })
-        .await
+        let inner = &self.inner;
+        required("callback_url", &callback_url)?;
+        let c = inner
+            .finish_connect(&callback_url)
+            .await
+            .map_err(|e| sdk(WHAT, e))?;
+        Ok(Connection::from(&c))
     }
 
     /// Discovers the accounts a stored token reaches again (new Pages, new portfolios).
     pub async fn discover(&self, company_id: String, token_id: String) -> Result<Connection> {
         const WHAT: &str = "AccountManager.discover";
-        let inner = self.inner.clone();
-        run(WHAT, async move {
-            required("company_id", &company_id)?;
-            required("token_id", &token_id)?;
-            let c = inner
-                .discover(&CompanyId::new(company_id), &TokenId::new(token_id))
-                .await
-                .map_err(|e| sdk(WHAT, e))?;
-            Ok(Connection::from(&c))
-        })
-        .await
+        let inner = &self.inner;
+        required("company_id", &company_id)?;
+        required("token_id", &token_id)?;
+        let c = inner
+            .discover(&CompanyId::new(company_id), &TokenId::new(token_id))
+            .await
+            .map_err(|e| sdk(WHAT, e))?;
+        Ok(Connection::from(&c))
     }
 
     /// Every account of the company (added or not), oldest first.
     pub async fn accounts(&self, company_id: String) -> Result<Vec<Account>> {
         const WHAT: &str = "AccountManager.accounts";
-        let inner = self.inner.clone();
-        run(WHAT, async move {
-            required("company_id", &company_id)?;
-            let page = inner
-                .store()
-                .backend()
-                .query_accounts(&CompanyId::new(company_id), &AccountQuery::new().limit(500))
-                .await
-                .map_err(|e| sdk(WHAT, e.into()))?;
-            Ok(page.items.iter().map(Account::from).collect())
-        })
-        .await
+        let inner = &self.inner;
+        required("company_id", &company_id)?;
+        let page = inner
+            .store()
+            .backend()
+            .query_accounts(&CompanyId::new(company_id), &AccountQuery::new().limit(500))
+            .await
+            .map_err(|e| sdk(WHAT, e.into()))?;
+        Ok(page.items.iter().map(Account::from).collect())
     }
 
     /// Marks discovered accounts as added.
     pub async fn add(&self, company_id: String, ig_user_ids: Vec<String>) -> Result<UpdateOutcome> {
         const WHAT: &str = "AccountManager.add";
-        let inner = self.inner.clone();
-        run(WHAT, async move {
-            required("company_id", &company_id)?;
-            let ids = ig_ids("ig_user_ids", ig_user_ids)?;
-            let out = inner
-                .add(&CompanyId::new(company_id), &ids)
-                .await
-                .map_err(|e| sdk(WHAT, e))?;
-            Ok(UpdateOutcome {
-                updated: out.updated,
-                unknown: out.unknown.iter().map(|i| i.as_str().to_owned()).collect(),
-            })
+        let inner = &self.inner;
+        required("company_id", &company_id)?;
+        let ids = ig_ids(ig_user_ids);
+        let out = inner
+            .add(&CompanyId::new(company_id), &ids)
+            .await
+            .map_err(|e| sdk(WHAT, e))?;
+        Ok(UpdateOutcome {
+            updated: out.updated,
+            unknown: out.unknown.iter().map(|i| i.as_str().to_owned()).collect(),
         })
-        .await
     }
 
     /// The added accounts, with their live details.
     pub async fn added(&self, company_id: String) -> Result<Vec<AddedAccount>> {
         const WHAT: &str = "AccountManager.added";
-        let inner = self.inner.clone();
-        run(WHAT, async move {
-            required("company_id", &company_id)?;
-            let out = inner
-                .added(&CompanyId::new(company_id), AccountQuery::new())
-                .await
-                .map_err(|e| sdk(WHAT, e))?;
-            Ok(out
-                .items
-                .iter()
-                .map(|item| AddedAccount {
-                    account: Account::from(&item.account),
-                    live_followers_count: item.live.as_ref().and_then(|l| l.followers_count),
-                    live_media_count: item.live.as_ref().and_then(|l| l.media_count),
-                    live_error: item.live_error.clone(),
-                })
-                .collect())
-        })
-        .await
+        let inner = &self.inner;
+        required("company_id", &company_id)?;
+        let out = inner
+            .added(&CompanyId::new(company_id), AccountQuery::new())
+            .await
+            .map_err(|e| sdk(WHAT, e))?;
+        Ok(out
+            .items
+            .iter()
+            .map(|item| AddedAccount {
+                account: Account::from(&item.account),
+                live_followers_count: item.live.as_ref().and_then(|l| l.followers_count),
+                live_media_count: item.live.as_ref().and_then(|l| l.media_count),
+                live_error: item.live_error.clone(),
+            })
+            .collect())
     }
 
     /// Assigns accounts to an agency client.
@@ -327,62 +302,52 @@ impl AccountManager {
         ig_user_ids: Vec<String>,
     ) -> Result<UpdateOutcome> {
         const WHAT: &str = "AccountManager.assign";
-        let inner = self.inner.clone();
-        run(WHAT, async move {
-            required("company_id", &company_id)?;
-            required("client_id", &client_id)?;
-            let ids = ig_ids("ig_user_ids", ig_user_ids)?;
-            let out = inner
-                .assign(
-                    &CompanyId::new(company_id),
-                    &AgencyClientId::new(client_id),
-                    &ids,
-                )
-                .await
-                .map_err(|e| sdk(WHAT, e))?;
-            Ok(UpdateOutcome {
-                updated: out.updated,
-                unknown: out.unknown.iter().map(|i| i.as_str().to_owned()).collect(),
-            })
+        let inner = &self.inner;
+        required("company_id", &company_id)?;
+        let ids = ig_ids(ig_user_ids);
+        let out = inner
+            .assign(
+                &CompanyId::new(company_id),
+                &AgencyClientId::new(client_id),
+                &ids,
+            )
+            .await
+            .map_err(|e| sdk(WHAT, e))?;
+        Ok(UpdateOutcome {
+            updated: out.updated,
+            unknown: out.unknown.iter().map(|i| i.as_str().to_owned()).collect(),
         })
-        .await
     }
 
     /// The company's assignments.
     pub async fn assignments(&self, company_id: String) -> Result<Vec<Assignment>> {
         const WHAT: &str = "AccountManager.assignments";
-        let inner = self.inner.clone();
-        run(WHAT, async move {
-            required("company_id", &company_id)?;
-            let out = inner
-                .assignments(&CompanyId::new(company_id))
-                .await
-                .map_err(|e| sdk(WHAT, e))?;
-            Ok(out
-                .iter()
-                .map(|a| Assignment {
-                    ig_user_id: a.ig_user_id.as_str().to_owned(),
-                    username: a.username.clone(),
-                    client_id: a.client_id.as_str().to_owned(),
-                })
-                .collect())
-        })
-        .await
+        let inner = &self.inner;
+        required("company_id", &company_id)?;
+        let out = inner
+            .assignments(&CompanyId::new(company_id))
+            .await
+            .map_err(|e| sdk(WHAT, e))?;
+        Ok(out
+            .iter()
+            .map(|a| Assignment {
+                ig_user_id: a.ig_user_id.as_str().to_owned(),
+                username: a.username.clone(),
+                client_id: a.client_id.as_str().to_owned(),
+            })
+            .collect())
     }
 
     /// Removes an account from the company.
     pub async fn remove(&self, company_id: String, ig_user_id: String) -> Result<()> {
         const WHAT: &str = "AccountManager.remove";
-        let inner = self.inner.clone();
-        run(WHAT, async move {
-            required("company_id", &company_id)?;
-            required("ig_user_id", &ig_user_id)?;
-            inner
-                .remove(&CompanyId::new(company_id), &IgUserId::new(ig_user_id))
-                .await
-                .map_err(|e| sdk(WHAT, e))
-        })
-        .await
+        let inner = &self.inner;
+        required("company_id", &company_id)?;
+        required("ig_user_id", &ig_user_id)?;
+        inner
+            .remove(&CompanyId::new(company_id), &IgUserId::new(ig_user_id))
+            .await
+            .map_err(|e| sdk(WHAT, e))
     }
 
     /// Revokes a connection's token and removes its accounts.
@@ -392,16 +357,13 @@ impl AccountManager {
         token_id: String,
     ) -> Result<DisconnectOutcome> {
         const WHAT: &str = "AccountManager.disconnect";
-        let inner = self.inner.clone();
-        run(WHAT, async move {
-            required("company_id", &company_id)?;
-            required("token_id", &token_id)?;
-            inner
-                .disconnect(&CompanyId::new(company_id), &TokenId::new(token_id))
-                .await
-                .map_err(|e| sdk(WHAT, e))
-        })
-        .await
+        let inner = &self.inner;
+        required("company_id", &company_id)?;
+        required("token_id", &token_id)?;
+        inner
+            .disconnect(&CompanyId::new(company_id), &TokenId::new(token_id))
+            .await
+            .map_err(|e| sdk(WHAT, e))
     }
 
     /// The Graph API for one of the company's accounts (its token and host, from the store).
@@ -411,16 +373,13 @@ impl AccountManager {
         ig_user_id: String,
     ) -> Result<Arc<AccountGraph>> {
         const WHAT: &str = "AccountManager.access";
-        let inner = self.inner.clone();
-        run(WHAT, async move {
-            required("company_id", &company_id)?;
-            required("ig_user_id", &ig_user_id)?;
-            let access = inner
-                .access(&CompanyId::new(company_id), &IgUserId::new(ig_user_id))
-                .await
-                .map_err(|e| sdk(WHAT, e))?;
-            Ok(Arc::new(AccountGraph::new(inner.client().clone(), access)))
-        })
-        .await
+        let inner = &self.inner;
+        required("company_id", &company_id)?;
+        required("ig_user_id", &ig_user_id)?;
+        let access = inner
+            .access(&CompanyId::new(company_id), &IgUserId::new(ig_user_id))
+            .await
+            .map_err(|e| sdk(WHAT, e))?;
+        Ok(Arc::new(AccountGraph::new(inner.client().clone(), access)))
     }
 }

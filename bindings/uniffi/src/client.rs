@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::error::{guard_sync, invalid, required, sdk, Result};
+use crate::error::{sdk, Result};
 
 /// How a [`Client`] is set up. Only `app_id` is required.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -46,49 +46,39 @@ impl std::fmt::Debug for Client {
 
 #[uniffi::export]
 impl Client {
-    /// Builds a client; bad configuration fails here, before any network call.
+    /// Builds a client; bad configuration fails here, before any network call (the core's
+    /// checks: `argument` names the setting, e.g. `app_id` or `hosts` for a bad `sandbox_url`).
     #[uniffi::constructor]
     pub fn new(config: ClientConfig) -> Result<Arc<Self>> {
         const WHAT: &str = "Client.new";
-        guard_sync(WHAT, || {
-            required("config.app_id", &config.app_id)?;
-            let mut builder = instagraph::Client::builder().app_id(config.app_id.clone());
-            if let Some(secret) = config.app_secret {
-                required("config.app_secret", &secret)?;
-                builder = builder.app(config.app_id, secret);
-            }
-            if let Some(version) = config.api_version {
-                builder = builder.api_version(version);
-            }
-            if let Some(url) = config.sandbox_url {
-                let parsed = url::Url::parse(&url)
-                    .map_err(|e| invalid("config.sandbox_url", format!("not a URL: {e}")))?;
-                if !matches!(parsed.scheme(), "http" | "https") {
-                    return Err(invalid("config.sandbox_url", "must be http(s)"));
-                }
-                builder = builder.sandbox(&url);
-            }
-            if let Some(uri) = config.redirect_uri {
-                builder = builder.redirect_uri(uri);
-            }
-            if !config.allowed_redirect_uris.is_empty() {
-                builder = builder.allowed_redirect_uris(config.allowed_redirect_uris);
-            }
-            if !config.scopes.is_empty() {
-                builder = builder.facebook_scopes(config.scopes);
-            }
-            let inner = builder.build().map_err(|e| sdk(WHAT, e))?;
-            Ok(Arc::new(Self { inner }))
-        })
+        let mut builder = instagraph::Client::builder().app_id(config.app_id.clone());
+        if let Some(secret) = config.app_secret {
+            builder = builder.app(config.app_id, secret);
+        }
+        if let Some(version) = config.api_version {
+            builder = builder.api_version(version);
+        }
+        if let Some(url) = config.sandbox_url {
+            builder = builder.sandbox(&url);
+        }
+        if let Some(uri) = config.redirect_uri {
+            builder = builder.redirect_uri(uri);
+        }
+        if !config.allowed_redirect_uris.is_empty() {
+            builder = builder.allowed_redirect_uris(config.allowed_redirect_uris);
+        }
+        if !config.scopes.is_empty() {
+            builder = builder.facebook_scopes(config.scopes);
+        }
+        let inner = builder.build().map_err(|e| sdk(WHAT, e))?;
+        Ok(Arc::new(Self { inner }))
     }
 
     /// Builds a client from the `INSTAGRAM_*` environment variables.
     #[uniffi::constructor]
     pub fn from_env() -> Result<Arc<Self>> {
-        guard_sync("Client.from_env", || {
-            let inner = instagraph::Client::from_env().map_err(|e| sdk("Client.from_env", e))?;
-            Ok(Arc::new(Self { inner }))
-        })
+        let inner = instagraph::Client::from_env().map_err(|e| sdk("Client.from_env", e))?;
+        Ok(Arc::new(Self { inner }))
     }
 
     /// The app id.

@@ -1,15 +1,8 @@
-//! The one error every binding call can fail with, and the guards that keep panics on the Rust
-//! side of the boundary.
+//! The one error every binding call can fail with, mapped from the core's error vocabulary.
 //!
 //! uniffi's `flat_error` would drop the fields on the way out, so the error is an enum with a
 //! single variant carrying every field (Kotlin: `InstagraphException.Failed`, Swift:
 //! `InstagraphError.Failed`, Python: `InstagraphError.Failed`; catch the base type).
-
-use std::any::Any;
-use std::future::Future;
-use std::panic::AssertUnwindSafe;
-
-use futures::FutureExt;
 
 /// Which part of the SDK failed (`kind` of [`InstagraphError::Failed`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -204,45 +197,4 @@ pub fn sdk(what: &str, err: instagraph::Error) -> InstagraphError {
 /// A store error reached directly (opening a store).
 pub fn store(what: &str, err: instagraph::store::StoreError) -> InstagraphError {
     sdk(what, instagraph::Error::Store(err))
-}
-
-pub(crate) fn panic_message(payload: Box<dyn Any + Send>) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_owned()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "unknown panic".to_owned()
-    }
-}
-
-/// Runs a sync body, turning a panic into the typed error.
-pub fn guard_sync<T>(what: &str, body: impl FnOnce() -> Result<T>) -> Result<T> {
-    match std::panic::catch_unwind(AssertUnwindSafe(body)) {
-        Ok(result) => result,
-        Err(payload) => Err(binding(
-            what,
-            format!("internal panic: {}", panic_message(payload)),
-        )),
-    }
-}
-
-/// Runs an async body on the binding's runtime, turning a panic into the typed error.
-///
-/// The foreign side (asyncio, Kotlin coroutines, Swift tasks) only awaits the join handle: the
-/// SDK's futures need tokio (timers, sockets), which the foreign executors do not provide.
-pub async fn run<T, F>(what: &'static str, body: F) -> Result<T>
-where
-    T: Send + 'static,
-    F: Future<Output = Result<T>> + Send + 'static,
-{
-    let task = crate::runtime::handle()?.spawn(AssertUnwindSafe(body).catch_unwind());
-    match task.await {
-        Ok(Ok(result)) => result,
-        Ok(Err(payload)) => Err(binding(
-            what,
-            format!("internal panic: {}", panic_message(payload)),
-        )),
-        Err(join) => Err(binding(what, format!("task failed: {join}"))),
-    }
 }

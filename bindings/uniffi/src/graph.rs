@@ -12,7 +12,7 @@ use instagraph::api::messaging::MessageContent;
 use instagraph::api::models::Insight;
 use instagraph::{CommentId, MediaId};
 
-use crate::error::{invalid, required, run, sdk, Result};
+use crate::error::{invalid, required, sdk, Result};
 
 /// A media of the account.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -105,14 +105,6 @@ pub struct SentMessage {
     pub message_id: Option<String>,
 }
 
-fn number(v: &serde_json::Value) -> Option<f64> {
-    match v {
-        serde_json::Value::Number(n) => n.as_f64(),
-        serde_json::Value::String(s) => s.parse().ok(),
-        _ => None,
-    }
-}
-
 fn series(i: &Insight) -> InsightSeries {
     let values: Vec<InsightPoint> = i
         .values
@@ -122,16 +114,10 @@ fn series(i: &Insight) -> InsightSeries {
             end_time: v.end_time.clone(),
         })
         .collect();
-    let total = i
-        .total_value
-        .as_ref()
-        .and_then(|t| number(&t.value))
-        .or_else(|| {
-            // Lifetime media metrics come as a single value.
-            (values.len() == 1)
-                .then(|| values.first().and_then(|p| p.value))
-                .flatten()
-        });
+    // A total answer, or a lifetime media metric (a single value): the core's number.
+    let total = (i.total_value.is_some() || values.len() == 1)
+        .then(|| i.number())
+        .flatten();
     InsightSeries {
         name: i.name.clone(),
         values,
@@ -139,7 +125,9 @@ fn series(i: &Insight) -> InsightSeries {
     }
 }
 
-fn time(argument: &str, t: SystemTime) -> Result<DateTime<Utc>> {
+/// A foreign time as the core's, refused (naming `argument`) when it is before 1970 or beyond
+/// what chrono holds: chrono's own conversion would panic on a Kotlin `Instant.MAX`.
+pub(crate) fn time(argument: &str, t: SystemTime) -> Result<DateTime<Utc>> {
     let secs = t
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_err(|_| invalid(argument, "is before 1970"))?;
@@ -161,13 +149,9 @@ impl AccountGraph {
     pub(crate) fn new(client: instagraph::Client, access: AccountAccess) -> Self {
         Self { client, access }
     }
-
-    fn parts(&self) -> (instagraph::Client, AccountAccess) {
-        (self.client.clone(), self.access.clone())
-    }
 }
 
-#[uniffi::export]
+#[uniffi::export(async_runtime = "tokio")]
 impl AccountGraph {
     /// The account's IG user id.
     pub fn ig_user_id(&self) -> String {
@@ -177,86 +161,77 @@ impl AccountGraph {
     /// The account's newest media (one page, `limit` 1–100).
     pub async fn media(&self, limit: u32) -> Result<Vec<MediaSummary>> {
         const WHAT: &str = "AccountGraph.media";
-        let (client, access) = self.parts();
-        run(WHAT, async move {
-            if !(1..=100).contains(&limit) {
-                return Err(invalid("limit", "must be between 1 and 100"));
-            }
-            let page = access
-                .graph(&client)
-                .ig_user(access.ig_user_id.clone())
-                .media()
-                .list()
-                .limit(limit)
-                .send()
-                .await
-                .map_err(|e| sdk(WHAT, e))?;
-            Ok(page
-                .items
-                .iter()
-                .map(|m| MediaSummary {
-                    id: m.id.as_str().to_owned(),
-                    caption: m.caption.clone(),
-                    media_type: m.media_type.as_ref().map(|t| t.as_str().to_owned()),
-                    permalink: m.permalink.clone(),
-                    timestamp: m.timestamp.clone(),
-                    like_count: m.like_count,
-                    comments_count: m.comments_count,
-                })
-                .collect())
-        })
-        .await
+        let (client, access) = (&self.client, &self.access);
+        if !(1..=100).contains(&limit) {
+            return Err(invalid("limit", "must be between 1 and 100"));
+        }
+        let page = access
+            .graph(client)
+            .ig_user(access.ig_user_id.clone())
+            .media()
+            .list()
+            .limit(limit)
+            .send()
+            .await
+            .map_err(|e| sdk(WHAT, e))?;
+        Ok(page
+            .items
+            .iter()
+            .map(|m| MediaSummary {
+                id: m.id.as_str().to_owned(),
+                caption: m.caption.clone(),
+                media_type: m.media_type.as_ref().map(|t| t.as_str().to_owned()),
+                permalink: m.permalink.clone(),
+                timestamp: m.timestamp.clone(),
+                like_count: m.like_count,
+                comments_count: m.comments_count,
+            })
+            .collect())
     }
 
     /// The newest top-level comments of a media (one page).
     pub async fn comments(&self, media_id: String) -> Result<Vec<CommentSummary>> {
         const WHAT: &str = "AccountGraph.comments";
-        let (client, access) = self.parts();
-        run(WHAT, async move {
-            required("media_id", &media_id)?;
-            let page = access
-                .graph(&client)
-                .media(MediaId::new(media_id))
-                .comments()
-                .send()
-                .await
-                .map_err(|e| sdk(WHAT, e))?;
-            Ok(page
-                .items
-                .iter()
-                .map(|c| CommentSummary {
-                    id: c.id.as_str().to_owned(),
-                    text: c.text.clone(),
-                    username: c.username.clone(),
-                    timestamp: c.timestamp.clone(),
-                    hidden: c.hidden,
-                    reply_usernames: c
-                        .replies()
-                        .iter()
-                        .filter_map(|r| r.username.clone())
-                        .collect(),
-                })
-                .collect())
-        })
-        .await
+        let (client, access) = (&self.client, &self.access);
+        required("media_id", &media_id)?;
+        let page = access
+            .graph(client)
+            .media(MediaId::new(media_id))
+            .comments()
+            .send()
+            .await
+            .map_err(|e| sdk(WHAT, e))?;
+        Ok(page
+            .items
+            .iter()
+            .map(|c| CommentSummary {
+                id: c.id.as_str().to_owned(),
+                text: c.text.clone(),
+                username: c.username.clone(),
+                timestamp: c.timestamp.clone(),
+                hidden: c.hidden,
+                reply_usernames: c
+                    .replies()
+                    .iter()
+                    .filter_map(|r| r.username.clone())
+                    .collect(),
+            })
+            .collect())
     }
 
     /// Replies to a comment; returns the reply's id.
     pub async fn reply_to_comment(&self, comment_id: String, message: String) -> Result<String> {
         const WHAT: &str = "AccountGraph.reply_to_comment";
-        let (client, access) = self.parts();
-        run(WHAT, async move {
-            required("comment_id", &comment_id)?;
-            required("message", &message)?;
-            let id = access
-                .graph(&client)
-                .comment(CommentId::new(comment_id))
-                .reply(&message)
-                .await
-                .map_err(|e| sdk(WHAT, e))?;
-            Ok(id.as_str().to_owned())
-        })
-        .await
+        let (client, access) = (&self.client, &self.access);
+        required("comment_id", &comment_id)?;
+        required("message", &message)?;
+        let id = access
+            .graph(client)
+            .comment(CommentId::new(comment_id))
+            .reply(&message)
+            .await
+            .map_err(|e| sdk(WHAT, e))?;
+        Ok(id.as_str().to_owned())
     }
 
     /// Account insights: `metrics` (e.g. `["reach"]`) over `period`, between `since` and
@@ -269,118 +244,99 @@ impl AccountGraph {
         until: SystemTime,
     ) -> Result<Vec<InsightSeries>> {
         const WHAT: &str = "AccountGraph.account_insights";
-        let (client, access) = self.parts();
-        run(WHAT, async move {
-            if metrics.is_empty() {
-                return Err(invalid("metrics", "must name at least one metric"));
-            }
-            let parsed = metrics
-                .iter()
-                .map(|m| m.parse::<Metric>().map_err(|e| sdk(WHAT, e)))
-                .collect::<Result<Vec<_>>>()?;
-            let (since, until) = (time("since", since)?, time("until", until)?);
-            if since >= until {
-                return Err(invalid("since", "must be before `until`"));
-            }
-            let period = match period {
-                InsightPeriod::Day => Period::Day,
-                InsightPeriod::Week => Period::Week,
-                InsightPeriod::Days28 => Period::Days28,
-                InsightPeriod::Lifetime => Period::Lifetime,
-            };
-            let out = access
-                .graph(&client)
-                .ig_user(access.ig_user_id.clone())
-                .insights()
-                .metrics(parsed)
-                .period(period)
-                .since(since)
-                .until(until)
-                .send()
-                .await
-                .map_err(|e| sdk(WHAT, e))?;
-            Ok(out.metrics.iter().map(series).collect())
-        })
-        .await
+        let (client, access) = (&self.client, &self.access);
+        let parsed = metrics
+            .iter()
+            .map(|m| m.parse::<Metric>().map_err(|e| sdk(WHAT, e)))
+            .collect::<Result<Vec<_>>>()?;
+        let period = match period {
+            InsightPeriod::Day => Period::Day,
+            InsightPeriod::Week => Period::Week,
+            InsightPeriod::Days28 => Period::Days28,
+            InsightPeriod::Lifetime => Period::Lifetime,
+        };
+        let out = access
+            .graph(client)
+            .ig_user(access.ig_user_id.clone())
+            .insights()
+            .metrics(parsed)
+            .period(period)
+            .since(time("since", since)?)
+            .until(time("until", until)?)
+            .send()
+            .await
+            .map_err(|e| sdk(WHAT, e))?;
+        Ok(out.metrics.iter().map(series).collect())
     }
 
     /// A media's lifetime insights (the metrics that fit its kind: post, reel, story, ...).
     pub async fn media_insights(&self, media_id: String) -> Result<Vec<InsightSeries>> {
         const WHAT: &str = "AccountGraph.media_insights";
-        let (client, access) = self.parts();
-        run(WHAT, async move {
-            required("media_id", &media_id)?;
-            let graph = access.graph(&client);
-            let kind = graph
-                .media_insight_kind(MediaId::new(media_id.clone()))
-                .await
-                .map_err(|e| sdk(WHAT, e))?;
-            let out = graph
-                .media_insights(MediaId::new(media_id), kind)
-                .send()
-                .await
-                .map_err(|e| sdk(WHAT, e))?;
-            Ok(out.metrics.iter().map(series).collect())
-        })
-        .await
+        let (client, access) = (&self.client, &self.access);
+        required("media_id", &media_id)?;
+        let graph = access.graph(client);
+        let kind = graph
+            .media_insight_kind(MediaId::new(media_id.clone()))
+            .await
+            .map_err(|e| sdk(WHAT, e))?;
+        let out = graph
+            .media_insights(MediaId::new(media_id), kind)
+            .send()
+            .await
+            .map_err(|e| sdk(WHAT, e))?;
+        Ok(out.metrics.iter().map(series).collect())
     }
 
     /// The account's conversations (one page, newest first).
     pub async fn conversations(&self) -> Result<Vec<ConversationSummary>> {
         const WHAT: &str = "AccountGraph.conversations";
-        let (client, access) = self.parts();
-        run(WHAT, async move {
-            let me = access.ig_user_id.clone();
-            let page = access
-                .graph(&client)
-                .ig_user(me.clone())
-                .conversations()
-                .send()
-                .await
-                .map_err(|e| sdk(WHAT, e))?;
-            Ok(page
-                .items
-                .iter()
-                .map(|c| {
-                    let others: Vec<_> = c
-                        .participants
-                        .as_ref()
-                        .map(|p| p.data.iter().filter(|p| p.id != me.as_str()).collect())
-                        .unwrap_or_default();
-                    ConversationSummary {
-                        id: c.id.as_str().to_owned(),
-                        updated_time: c.updated_time.clone(),
-                        participant_ids: others.iter().map(|p| p.id.clone()).collect(),
-                        participant_usernames: others
-                            .iter()
-                            .map(|p| p.username.clone().unwrap_or_default())
-                            .collect(),
-                    }
-                })
-                .collect())
-        })
-        .await
+        let (client, access) = (&self.client, &self.access);
+        let me = access.ig_user_id.clone();
+        let page = access
+            .graph(client)
+            .ig_user(me.clone())
+            .conversations()
+            .send()
+            .await
+            .map_err(|e| sdk(WHAT, e))?;
+        Ok(page
+            .items
+            .iter()
+            .map(|c| {
+                let others: Vec<_> = c
+                    .participants
+                    .as_ref()
+                    .map(|p| p.data.iter().filter(|p| p.id != me.as_str()).collect())
+                    .unwrap_or_default();
+                ConversationSummary {
+                    id: c.id.as_str().to_owned(),
+                    updated_time: c.updated_time.clone(),
+                    participant_ids: others.iter().map(|p| p.id.clone()).collect(),
+                    participant_usernames: others
+                        .iter()
+                        .map(|p| p.username.clone().unwrap_or_default())
+                        .collect(),
+                }
+            })
+            .collect())
     }
 
     /// Sends a text message to a person (their IGSID), within the messaging window.
     pub async fn send_message(&self, recipient_id: String, text: String) -> Result<SentMessage> {
         const WHAT: &str = "AccountGraph.send_message";
-        let (client, access) = self.parts();
-        run(WHAT, async move {
-            required("recipient_id", &recipient_id)?;
-            required("text", &text)?;
-            let out = access
-                .graph(&client)
-                .ig_user(access.ig_user_id.clone())
-                .send_message(recipient_id, MessageContent::Text(text))
-                .send()
-                .await
-                .map_err(|e| sdk(WHAT, e))?;
-            Ok(SentMessage {
-                recipient_id: out.recipient_id,
-                message_id: out.message_id.map(|m| m.as_str().to_owned()),
-            })
+        let (client, access) = (&self.client, &self.access);
+        required("recipient_id", &recipient_id)?;
+        required("text", &text)?;
+        let out = access
+            .graph(client)
+            .ig_user(access.ig_user_id.clone())
+            .send_message(recipient_id, MessageContent::Text(text))
+            .send()
+            .await
+            .map_err(|e| sdk(WHAT, e))?;
+        Ok(SentMessage {
+            recipient_id: out.recipient_id,
+            message_id: out.message_id.map(|m| m.as_str().to_owned()),
         })
-        .await
     }
 }

@@ -6,9 +6,11 @@
 //! helpers, the stores — built-in memory and SQLite, or the app's own storage through
 //! [`foreign::ForeignStore`] — and the in-process [`sandbox::Sandbox`] for tests.
 //!
-//! Every async method runs on the binding's own tokio runtime ([`runtime`]); the foreign side
-//! awaits it as a `suspend fun`, a Swift `async` function or a Python coroutine. Every failure,
-//! a panic included, comes back as the one error type [`error::InstagraphError`].
+//! Async methods are exported with `async_runtime = "tokio"` (uniffi's `tokio` feature): the
+//! foreign side polls them as a `suspend fun`, a Swift `async` function or a Python coroutine,
+//! inside the context of the tokio runtime uniffi provides; the binding starts none. Every
+//! failure comes back as the one error type [`error::InstagraphError`], mapped from the core's
+//! error; a panic (a bug) stays on the Rust side, as uniffi's internal error.
 
 #![warn(missing_docs)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
@@ -22,7 +24,6 @@ pub mod error;
 pub mod foreign;
 pub mod graph;
 pub mod publisher;
-pub mod runtime;
 pub mod sandbox;
 pub mod store;
 pub mod webhooks;

@@ -1,28 +1,16 @@
 //! `Publisher` (exactly-once publishing with progress) and `Scheduler` (posts for later).
 
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
-use instagraph::publisher::TickReport;
-use instagraph::publisher::{MediaItem, Post, PublishOptions, PublishResult};
+use instagraph::publisher::{MediaItem, Post, PostKind, PublishOptions, PublishResult};
+use instagraph::publisher::{QuotaStatus, TickReport};
 use instagraph::store::{JobRecord, JobStatus};
 use instagraph::{CompanyId, IgUserId, JobId};
 
 use crate::accounts::AccountManager;
-use crate::error::{invalid, required, run, sdk, Result};
-
-/// What kind of post.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum PostKind {
-    /// One image in the feed.
-    Image,
-    /// 2 to 10 images and videos.
-    Carousel,
-    /// A reel (one video).
-    Reel,
-    /// A story (one image or video).
-    Story,
-}
+use crate::error::{required, sdk, Result};
+use crate::graph::time;
 
 /// One media of a post, by public URL (Meta downloads it).
 #[derive(Debug, Clone, uniffi::Record)]
@@ -171,62 +159,25 @@ impl From<&JobRecord> for PublishJob {
     }
 }
 
-fn item(index: usize, i: PostItem) -> Result<MediaItem> {
-    let argument = format!("post.items[{index}].url");
-    required(&argument, &i.url)?;
-    let parsed =
-        url::Url::parse(&i.url).map_err(|e| invalid(&argument, format!("not a URL: {e}")))?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(invalid(&argument, "must be a public http(s) URL"));
-    }
-    let mut m = if i.video {
-        MediaItem::video(i.url)
-    } else {
-        MediaItem::image(i.url)
-    };
-    if let Some(alt) = i.alt_text {
-        m = m.alt_text(alt);
-    }
-    Ok(m)
-}
-
-/// Builds and validates the core's post (every rule checked before any call).
-fn post(spec: PostSpec) -> Result<Post> {
-    const WHAT: &str = "post";
-    let count = spec.items.len();
-    let mut items = spec
-        .items
-        .into_iter()
-        .enumerate()
-        .map(|(n, i)| item(n, i))
-        .collect::<Result<Vec<_>>>()?;
-    let single = |items: &mut Vec<MediaItem>| -> Result<MediaItem> {
-        if count != 1 {
-            return Err(invalid(
-                "post.items",
-                format!("must hold exactly one media, not {count}"),
-            ));
+/// The core's post; the core checks it (count and kinds of media, URLs, caption) when it is
+/// published or scheduled.
+fn post(spec: PostSpec) -> Post {
+    let items = spec.items.into_iter().map(|i| {
+        let media = if i.video {
+            MediaItem::video(i.url)
+        } else {
+            MediaItem::image(i.url)
+        };
+        match i.alt_text {
+            Some(alt) => media.alt_text(alt),
+            None => media,
         }
-        items.pop().ok_or_else(|| invalid("post.items", "is empty"))
-    };
-    let mut p = match spec.kind {
-        PostKind::Carousel => Post::carousel(items),
-        PostKind::Image => {
-            let m = single(&mut items)?;
-            let mut p = Post::image(m.source.label());
-            if let Some(alt) = m.alt_text {
-                p = p.alt_text(alt);
-            }
-            p
-        }
-        PostKind::Reel => Post::reel(single(&mut items)?.source),
-        PostKind::Story => Post::story(single(&mut items)?),
-    };
-    if let Some(caption) = spec.caption {
-        p = p.caption(caption);
+    });
+    let post = Post::new(spec.kind, items);
+    match spec.caption {
+        Some(caption) => post.caption(caption),
+        None => post,
     }
-    p.validate().map_err(|e| sdk(WHAT, e))?;
-    Ok(p)
 }
 
 fn event(e: &instagraph::publisher::ProgressEvent) -> Option<ProgressEvent> {
@@ -271,13 +222,41 @@ fn event(e: &instagraph::publisher::ProgressEvent) -> Option<ProgressEvent> {
     })
 }
 
+/// An account's publishing quota as a publisher counts it.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct PublishQuota {
+    /// Posts counted in the window: Meta's last reading, plus this publisher's publishes
+    /// since, plus publishes in flight.
+    pub used: u64,
+    /// Posts allowed per window.
+    pub total: u64,
+    /// Posts still allowed now (`total - used`, at least 0).
+    pub remaining: u64,
+    /// The window's length.
+    pub window: Duration,
+    /// When Meta's count was last read.
+    pub read_at: SystemTime,
+}
+
+impl From<&QuotaStatus> for PublishQuota {
+    fn from(q: &QuotaStatus) -> Self {
+        Self {
+            used: q.used,
+            total: q.total,
+            remaining: q.remaining(),
+            window: q.window,
+            read_at: SystemTime::from(q.read_at),
+        }
+    }
+}
+
 /// Publishes posts exactly once, with progress.
 #[derive(uniffi::Object)]
 pub struct Publisher {
     inner: instagraph::Publisher,
 }
 
-#[uniffi::export]
+#[uniffi::export(async_runtime = "tokio")]
 impl Publisher {
     /// A publisher over an `AccountManager`'s accounts and store.
     #[uniffi::constructor]
@@ -298,38 +277,49 @@ impl Publisher {
         progress: Option<Arc<dyn ProgressListener>>,
     ) -> Result<PublishOutcome> {
         const WHAT: &str = "Publisher.publish";
-        let inner = self.inner.clone();
-        run(WHAT, async move {
-            required("company_id", &company_id)?;
-            required("ig_user_id", &ig_user_id)?;
-            let p = post(post_spec)?;
-            let mut opts = PublishOptions::new();
-            if let Some(key) = idempotency_key {
-                required("idempotency_key", &key)?;
-                opts = opts.idempotency_key(key);
-            }
-            if let Some(listener) = progress {
-                opts = opts.progress(Arc::new(move |e| {
-                    if let Some(ev) = event(&e) {
-                        // A listener that throws (uniffi turns that into a panic) must not stop
-                        // the publish halfway: the event is dropped, the publish goes on.
-                        let call = std::panic::AssertUnwindSafe(|| listener.on_progress(ev));
-                        let _ = std::panic::catch_unwind(call);
-                    }
-                }));
-            }
-            let out = inner
-                .publish(
-                    &CompanyId::new(company_id),
-                    &IgUserId::new(ig_user_id),
-                    p,
-                    opts,
-                )
-                .await
-                .map_err(|e| sdk(WHAT, e))?;
-            Ok(PublishOutcome::from(&out))
-        })
-        .await
+        let inner = &self.inner;
+        required("company_id", &company_id)?;
+        required("ig_user_id", &ig_user_id)?;
+        let p = post(post_spec);
+        let mut opts = PublishOptions::new();
+        if let Some(key) = idempotency_key {
+            required("idempotency_key", &key)?;
+            opts = opts.idempotency_key(key);
+        }
+        if let Some(listener) = progress {
+            opts = opts.progress(Arc::new(move |e| {
+                if let Some(ev) = event(&e) {
+                    // A listener that throws (uniffi turns that into a panic) must not stop
+                    // the publish halfway: the event is dropped, the publish goes on.
+                    let call = std::panic::AssertUnwindSafe(|| listener.on_progress(ev));
+                    let _ = std::panic::catch_unwind(call);
+                }
+            }));
+        }
+        let out = inner
+            .publish(
+                &CompanyId::new(company_id),
+                &IgUserId::new(ig_user_id),
+                p,
+                opts,
+            )
+            .await
+            .map_err(|e| sdk(WHAT, e))?;
+        Ok(PublishOutcome::from(&out))
+    }
+
+    /// An account's publishing quota as this publisher counts it (Meta's count is read when
+    /// there is no fresh reading). A [`Scheduler`] built on this publisher counts with it.
+    pub async fn quota(&self, company_id: String, ig_user_id: String) -> Result<PublishQuota> {
+        const WHAT: &str = "Publisher.quota";
+        required("company_id", &company_id)?;
+        required("ig_user_id", &ig_user_id)?;
+        let quota = self
+            .inner
+            .quota(&CompanyId::new(company_id), &IgUserId::new(ig_user_id))
+            .await
+            .map_err(|e| sdk(WHAT, e))?;
+        Ok(PublishQuota::from(&quota))
     }
 }
 
@@ -339,15 +329,14 @@ pub struct Scheduler {
     inner: instagraph::publisher::Scheduler,
 }
 
-#[uniffi::export]
+#[uniffi::export(async_runtime = "tokio")]
 impl Scheduler {
-    /// A scheduler over a publisher.
+    /// A scheduler whose jobs go out through `publisher`: the app's one publisher, so that its
+    /// publishes and the scheduled ones count against one view of each account's quota.
     #[uniffi::constructor]
-    pub fn new(accounts: Arc<AccountManager>) -> Arc<Self> {
+    pub fn new(publisher: Arc<Publisher>) -> Arc<Self> {
         Arc::new(Self {
-            inner: instagraph::publisher::Scheduler::new(instagraph::Publisher::new(
-                accounts.inner.clone(),
-            )),
+            inner: instagraph::publisher::Scheduler::new(publisher.inner.clone()),
         })
     }
 
@@ -361,74 +350,62 @@ impl Scheduler {
         idempotency_key: Option<String>,
     ) -> Result<PublishJob> {
         const WHAT: &str = "Scheduler.schedule";
-        let inner = self.inner.clone();
-        run(WHAT, async move {
-            required("company_id", &company_id)?;
-            required("ig_user_id", &ig_user_id)?;
-            if let Some(key) = &idempotency_key {
-                required("idempotency_key", key)?;
-            }
-            let p = post(post_spec)?;
-            let at = chrono::DateTime::<chrono::Utc>::from(at);
-            let job = inner
-                .schedule(
-                    &CompanyId::new(company_id),
-                    &IgUserId::new(ig_user_id),
-                    p,
-                    at,
-                    idempotency_key,
-                )
-                .await
-                .map_err(|e| sdk(WHAT, e))?;
-            Ok(PublishJob::from(&job))
-        })
-        .await
+        let inner = &self.inner;
+        required("company_id", &company_id)?;
+        required("ig_user_id", &ig_user_id)?;
+        if let Some(key) = &idempotency_key {
+            required("idempotency_key", key)?;
+        }
+        let p = post(post_spec);
+        let at = time("at", at)?;
+        let job = inner
+            .schedule(
+                &CompanyId::new(company_id),
+                &IgUserId::new(ig_user_id),
+                p,
+                at,
+                idempotency_key,
+            )
+            .await
+            .map_err(|e| sdk(WHAT, e))?;
+        Ok(PublishJob::from(&job))
     }
 
     /// The company's jobs, newest first (at most 500).
     pub async fn jobs(&self, company_id: String) -> Result<Vec<PublishJob>> {
         const WHAT: &str = "Scheduler.jobs";
-        let inner = self.inner.clone();
-        run(WHAT, async move {
-            required("company_id", &company_id)?;
-            let jobs = inner
-                .list(&CompanyId::new(company_id), None)
-                .await
-                .map_err(|e| sdk(WHAT, e))?;
-            Ok(jobs.iter().map(PublishJob::from).collect())
-        })
-        .await
+        let inner = &self.inner;
+        required("company_id", &company_id)?;
+        let jobs = inner
+            .list(&CompanyId::new(company_id), None)
+            .await
+            .map_err(|e| sdk(WHAT, e))?;
+        Ok(jobs.iter().map(PublishJob::from).collect())
     }
 
     /// Cancels a job that is not published yet.
     pub async fn cancel(&self, company_id: String, job_id: String) -> Result<PublishJob> {
         const WHAT: &str = "Scheduler.cancel";
-        let inner = self.inner.clone();
-        run(WHAT, async move {
-            required("company_id", &company_id)?;
-            required("job_id", &job_id)?;
-            let job = inner
-                .cancel(&CompanyId::new(company_id), &JobId::new(job_id))
-                .await
-                .map_err(|e| sdk(WHAT, e))?;
-            Ok(PublishJob::from(&job))
-        })
-        .await
+        let inner = &self.inner;
+        required("company_id", &company_id)?;
+        required("job_id", &job_id)?;
+        let job = inner
+            .cancel(&CompanyId::new(company_id), &JobId::new(job_id))
+            .await
+            .map_err(|e| sdk(WHAT, e))?;
+        Ok(PublishJob::from(&job))
     }
 
     /// Runs the due jobs once, as worker `worker_id` (call it from a background task / a
     /// WorkManager job / a BGTask).
     pub async fn run_due(&self, worker_id: String) -> Result<TickReport> {
         const WHAT: &str = "Scheduler.run_due";
-        let inner = self.inner.clone();
-        run(WHAT, async move {
-            required("worker_id", &worker_id)?;
-            inner
-                .worker(worker_id)
-                .run_once()
-                .await
-                .map_err(|e| sdk(WHAT, e))
-        })
-        .await
+        let inner = &self.inner;
+        required("worker_id", &worker_id)?;
+        inner
+            .worker(worker_id)
+            .run_once()
+            .await
+            .map_err(|e| sdk(WHAT, e))
     }
 }

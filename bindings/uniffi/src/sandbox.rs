@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use tokio::sync::RwLock;
 
-use crate::error::{binding, guard_sync, required, run, Result};
+use crate::error::{binding, required, Result};
 
 /// A seeded Facebook user (plays the person on the consent page).
 #[derive(Debug, Clone, uniffi::Record)]
@@ -65,56 +65,53 @@ impl std::fmt::Debug for Sandbox {
 }
 
 /// Starts a sandbox in this process on a free port of 127.0.0.1 (`port` 0) or the one given.
-#[uniffi::export]
+#[uniffi::export(async_runtime = "tokio")]
 pub async fn start_sandbox(port: u16) -> Result<Arc<Sandbox>> {
-    run("start_sandbox", async move {
-        let sandbox = instagraph_sandbox::Sandbox::builder()
-            .port(port)
-            .start()
-            .await
-            .map_err(|e| binding("start_sandbox failed", e))?;
-        let seed = sandbox.seed();
-        let users = seed
-            .users
-            .iter()
-            .map(|u| SeedUser {
-                id: u.id.clone(),
-                name: u.name.clone(),
-            })
-            .collect();
-        let accounts = seed
-            .instagram_accounts
-            .iter()
-            .map(|a| SeedAccount {
-                id: a.id.clone(),
-                username: a.username.clone(),
-                instagram_login: a.instagram_login,
-                media: a.media.clone(),
-            })
-            .collect();
-        let conversations = seed
-            .engagement
-            .conversations
-            .iter()
-            .map(|c| SeedConversation {
-                id: c.id.clone(),
-                ig_user_id: c.ig_id.clone(),
-                user_id: c.user_id.clone(),
-                username: c.username.clone(),
-                window: c.window.clone(),
-            })
-            .collect();
-        Ok(Arc::new(Sandbox {
-            base_url: sandbox.base_url().to_owned(),
-            app_id: sandbox.app_id().to_owned(),
-            app_secret: sandbox.app_secret().to_owned(),
-            users,
-            accounts,
-            conversations,
-            inner: RwLock::new(Some(sandbox)),
-        }))
-    })
-    .await
+    let sandbox = instagraph_sandbox::Sandbox::builder()
+        .port(port)
+        .start()
+        .await
+        .map_err(|e| binding("start_sandbox failed", e))?;
+    let seed = sandbox.seed();
+    let users = seed
+        .users
+        .iter()
+        .map(|u| SeedUser {
+            id: u.id.clone(),
+            name: u.name.clone(),
+        })
+        .collect();
+    let accounts = seed
+        .instagram_accounts
+        .iter()
+        .map(|a| SeedAccount {
+            id: a.id.clone(),
+            username: a.username.clone(),
+            instagram_login: a.instagram_login,
+            media: a.media.clone(),
+        })
+        .collect();
+    let conversations = seed
+        .engagement
+        .conversations
+        .iter()
+        .map(|c| SeedConversation {
+            id: c.id.clone(),
+            ig_user_id: c.ig_id.clone(),
+            user_id: c.user_id.clone(),
+            username: c.username.clone(),
+            window: c.window.clone(),
+        })
+        .collect();
+    Ok(Arc::new(Sandbox {
+        base_url: sandbox.base_url().to_owned(),
+        app_id: sandbox.app_id().to_owned(),
+        app_secret: sandbox.app_secret().to_owned(),
+        users,
+        accounts,
+        conversations,
+        inner: RwLock::new(Some(sandbox)),
+    }))
 }
 
 impl Sandbox {
@@ -123,20 +120,18 @@ impl Sandbox {
         what: &str,
         f: impl FnOnce(&instagraph_sandbox::Sandbox) -> usize,
     ) -> Result<u32> {
-        guard_sync(what, || {
-            let guard = self
-                .inner
-                .try_read()
-                .map_err(|_| binding(what, "the sandbox is busy"))?;
-            let sandbox = guard
-                .as_ref()
-                .ok_or_else(|| binding(what, "the sandbox is stopped"))?;
-            Ok(u32::try_from(f(sandbox)).unwrap_or(u32::MAX))
-        })
+        let guard = self
+            .inner
+            .try_read()
+            .map_err(|_| binding(what, "the sandbox is busy"))?;
+        let sandbox = guard
+            .as_ref()
+            .ok_or_else(|| binding(what, "the sandbox is stopped"))?;
+        Ok(u32::try_from(f(sandbox)).unwrap_or(u32::MAX))
     }
 }
 
-#[uniffi::export]
+#[uniffi::export(async_runtime = "tokio")]
 impl Sandbox {
     /// The base URL (give it to `ClientConfig.sandbox_url`).
     pub fn base_url(&self) -> String {
@@ -177,19 +172,16 @@ impl Sandbox {
         approve: bool,
     ) -> Result<String> {
         const WHAT: &str = "Sandbox.consent";
-        run(WHAT, async move {
-            required("url", &url)?;
-            required("user_id", &user_id)?;
-            let guard = self.inner.read().await;
-            let sandbox = guard
-                .as_ref()
-                .ok_or_else(|| binding(WHAT, "the sandbox is stopped"))?;
-            sandbox
-                .consent(&url, &user_id, approve)
-                .await
-                .map_err(|e| binding(WHAT, e))
-        })
-        .await
+        required("url", &url)?;
+        required("user_id", &user_id)?;
+        let guard = self.inner.read().await;
+        let sandbox = guard
+            .as_ref()
+            .ok_or_else(|| binding(WHAT, "the sandbox is stopped"))?;
+        sandbox
+            .consent(&url, &user_id, approve)
+            .await
+            .map_err(|e| binding(WHAT, e))
     }
 
     /// How many posts were published on an IG account.
@@ -213,13 +205,10 @@ impl Sandbox {
 
     /// Stops the sandbox (idempotent).
     pub async fn stop(self: Arc<Self>) -> Result<()> {
-        run("Sandbox.stop", async move {
-            let taken = self.inner.write().await.take();
-            if let Some(sandbox) = taken {
-                sandbox.shutdown().await;
-            }
-            Ok(())
-        })
-        .await
+        let taken = self.inner.write().await.take();
+        if let Some(sandbox) = taken {
+            sandbox.shutdown().await;
+        }
+        Ok(())
     }
 }

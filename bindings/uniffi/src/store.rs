@@ -1,14 +1,15 @@
-//! `Store`: where tokens, accounts, OAuth states and publish jobs live — built-in memory or
-//! SQLite, or the app's own storage through [`ForeignStore`] — plus the conformance runner that
-//! checks a foreign store with the SDK's own suite.
+//! `Store`: where tokens, accounts, OAuth states and publish jobs live — built-in memory,
+//! SQLite or Postgres by URL, or the app's own storage through [`ForeignStore`] — with sealing
+//! key rotation, plus the conformance runner that checks a foreign store with the SDK's own
+//! suite.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use instagraph::store::conformance::{self, Fixture};
-use instagraph::store::SealingKey;
+use instagraph::store::{MemoryStore, ResealReport, Sealer, SealingKey};
 
-use crate::error::{guard_sync, invalid, required, run, store as store_error, Result};
+use crate::error::{invalid, store as store_error, Result};
 use crate::foreign::backend::ForeignBackend;
 use crate::foreign::caller;
 use crate::foreign::ForeignStore;
@@ -20,9 +21,11 @@ pub fn generate_sealing_key() -> String {
     SealingKey::generate().to_base64()
 }
 
-fn key(sealing_key: &str) -> Result<SealingKey> {
-    required("sealing_key", sealing_key)?;
-    SealingKey::from_base64(sealing_key).map_err(|e| invalid("sealing_key", e))
+/// The core's sealer: `sealing_key` seals, `previous_sealing_keys` (older keys, after a
+/// rotation) only open.
+fn sealer(what: &str, sealing_key: &str, previous_sealing_keys: &[String]) -> Result<Sealer> {
+    let previous: Vec<&str> = previous_sealing_keys.iter().map(String::as_str).collect();
+    Sealer::from_base64_keys(sealing_key, &previous).map_err(|e| store_error(what, e))
 }
 
 /// A store: the SDK's `Store` facade (tokens sealed with AES-256-GCM) over a backend.
@@ -37,54 +40,68 @@ impl std::fmt::Debug for Store {
     }
 }
 
-#[uniffi::export]
+#[uniffi::export(async_runtime = "tokio")]
 impl Store {
     /// An in-memory store (gone with the process; for tests and previews).
     #[uniffi::constructor]
     pub fn memory(sealing_key: String) -> Result<Arc<Self>> {
-        guard_sync("Store.memory", || {
-            Ok(Arc::new(Self {
-                inner: instagraph::store::Store::memory(key(&sealing_key)?),
-            }))
-        })
+        let sealer = sealer("Store.memory", &sealing_key, &[])?;
+        Ok(Arc::new(Self {
+            inner: instagraph::store::Store::with_sealer(Arc::new(MemoryStore::new()), sealer),
+        }))
     }
 
     /// A store over the app's own storage: the app implements [`ForeignStore`].
-    /// `store_timeout_ms` bounds each call into it (30 000 by default): a method that has not
-    /// returned by then fails the SDK's operation with a store error naming the method.
-    #[uniffi::constructor(default(store_timeout_ms = None))]
+    /// `previous_sealing_keys` are older keys that still open tokens sealed before a rotation
+    /// (see [`Store::reseal_tokens`]). `store_timeout_ms` bounds each call into the app's
+    /// storage (30 000 by default): a method that has not returned by then fails the SDK's
+    /// operation with a store error naming the method.
+    #[uniffi::constructor(default(previous_sealing_keys = [], store_timeout_ms = None))]
     pub fn foreign(
         store: Arc<dyn ForeignStore>,
         sealing_key: String,
+        previous_sealing_keys: Vec<String>,
         store_timeout_ms: Option<u64>,
     ) -> Result<Arc<Self>> {
-        guard_sync("Store.foreign", || {
-            let timeout = match store_timeout_ms {
-                Some(0) => return Err(invalid("store_timeout_ms", "must be at least 1")),
-                Some(ms) => Duration::from_millis(ms),
-                None => caller::DEFAULT_TIMEOUT,
-            };
-            let backend = Arc::new(ForeignBackend::with_timeout(store, timeout));
-            Ok(Arc::new(Self {
-                inner: instagraph::store::Store::new(backend, key(&sealing_key)?),
-            }))
-        })
+        let timeout = match store_timeout_ms {
+            Some(0) => return Err(invalid("store_timeout_ms", "must be at least 1")),
+            Some(ms) => Duration::from_millis(ms),
+            None => caller::DEFAULT_TIMEOUT,
+        };
+        let sealer = sealer("Store.foreign", &sealing_key, &previous_sealing_keys)?;
+        let backend = Arc::new(ForeignBackend::with_timeout(store, timeout));
+        Ok(Arc::new(Self {
+            inner: instagraph::store::Store::with_sealer(backend, sealer),
+        }))
+    }
+
+    /// Seals again with the current key every token sealed with a previous one, `batch` rows
+    /// at a time (0: the SDK's default). Run it after a rotation; once the report's
+    /// `unreadable` is 0, the previous keys can go.
+    #[uniffi::method(default(batch = 0))]
+    pub async fn reseal_tokens(&self, batch: u64) -> Result<ResealReport> {
+        self.inner
+            .reseal_tokens(batch)
+            .await
+            .map_err(|e| store_error("Store.reseal_tokens", e))
     }
 }
 
-/// Opens (creating and migrating) the SQLite store at `path`.
-#[uniffi::export]
-pub async fn open_sqlite_store(path: String, sealing_key: String) -> Result<Arc<Store>> {
-    const WHAT: &str = "open_sqlite_store";
-    run(WHAT, async move {
-        required("path", &path)?;
-        let key = key(&sealing_key)?;
-        let inner = instagraph::store::Store::sqlite(&path, key)
-            .await
-            .map_err(|e| store_error(WHAT, e))?;
-        Ok(Arc::new(Store { inner }))
-    })
-    .await
+/// Opens the store at `url` — `memory:` or `sqlite:PATH` (created and migrated; this library
+/// is built without Postgres) — sealing with `sealing_key`; `previous_sealing_keys` (older
+/// keys, after a rotation) still open what they sealed.
+#[uniffi::export(async_runtime = "tokio", default(previous_sealing_keys = []))]
+pub async fn open_store(
+    url: String,
+    sealing_key: String,
+    previous_sealing_keys: Vec<String>,
+) -> Result<Arc<Store>> {
+    const WHAT: &str = "open_store";
+    let sealer = sealer(WHAT, &sealing_key, &previous_sealing_keys)?;
+    let inner = instagraph::store::Store::open_url(&url, sealer)
+        .await
+        .map_err(|e| store_error(WHAT, e))?;
+    Ok(Arc::new(Store { inner }))
 }
 
 /// The names of the store conformance cases (`module::case`), in suite order.
@@ -98,23 +115,20 @@ pub fn store_conformance_cases() -> Vec<String> {
 
 /// Runs one conformance case against `store` (give each case a fresh, empty store). Returns
 /// `None` when the case passed, the failed assertion's message otherwise.
-#[uniffi::export]
+#[uniffi::export(async_runtime = "tokio")]
 pub async fn run_store_conformance_case(
     name: String,
     store: Arc<dyn ForeignStore>,
 ) -> Result<Option<String>> {
-    run("run_store_conformance_case", async move {
-        let case = conformance::cases()
-            .into_iter()
-            .find(|c| c.name == name)
-            .ok_or_else(|| invalid("name", format!("no conformance case {name:?}")))?;
-        let outcome =
-            conformance::run_case(
-                case,
-                || async move { Fixture::new(ForeignBackend::new(store)) },
-            )
-            .await;
-        Ok(outcome.failure)
-    })
-    .await
+    let case = conformance::cases()
+        .into_iter()
+        .find(|c| c.name == name)
+        .ok_or_else(|| invalid("name", format!("no conformance case {name:?}")))?;
+    let outcome =
+        conformance::run_case(
+            case,
+            || async move { Fixture::new(ForeignBackend::new(store)) },
+        )
+        .await;
+    Ok(outcome.failure)
 }

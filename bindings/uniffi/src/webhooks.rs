@@ -3,7 +3,7 @@
 
 use instagraph::webhooks::{self, WebhookError};
 
-use crate::error::{guard_sync, ErrorClass, ErrorKind, InstagraphError, Result};
+use crate::error::{ErrorClass, ErrorKind, InstagraphError, Result};
 
 /// One update of a delivery.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -34,19 +34,15 @@ fn refused(what: &str, e: WebhookError) -> InstagraphError {
 /// echo, or fails with `http_status` 403/400.
 #[uniffi::export]
 pub fn webhook_verify_challenge(query: String, verify_token: String) -> Result<String> {
-    guard_sync("webhook_verify_challenge", || {
-        webhooks::verify_challenge_query(&query, &verify_token)
-            .map_err(|e| refused("webhook_verify_challenge", e))
-    })
+    webhooks::verify_challenge_query(&query, &verify_token)
+        .map_err(|e| refused("webhook_verify_challenge", e))
 }
 
 /// Checks `X-Hub-Signature-256` over the raw body (constant time).
 #[uniffi::export]
 pub fn webhook_verify_signature(app_secret: String, header: String, body: Vec<u8>) -> Result<()> {
-    guard_sync("webhook_verify_signature", || {
-        webhooks::verify_signature(&app_secret, &header, &body)
-            .map_err(|e| refused("webhook_verify_signature", e))
-    })
+    webhooks::verify_signature(&app_secret, &header, &body)
+        .map_err(|e| refused("webhook_verify_signature", e))
 }
 
 /// The signature header Meta would send for `body` (for tests of a receiver).
@@ -58,23 +54,21 @@ pub fn webhook_signature_header(app_secret: String, body: Vec<u8>) -> String {
 /// Reads a delivery into its events (never panics, whatever the bytes).
 #[uniffi::export]
 pub fn webhook_parse(body: Vec<u8>) -> Result<Vec<WebhookEvent>> {
-    guard_sync("webhook_parse", || {
-        let payload = webhooks::parse(&body).map_err(|e| refused("webhook_parse", e))?;
-        Ok(payload
-            .events
-            .iter()
-            .map(|e| {
-                let value = serde_json::to_value(e).unwrap_or(serde_json::Value::Null);
-                let kind = value
-                    .get("type")
-                    .and_then(|t| t.as_str())
-                    .unwrap_or("unknown")
-                    .to_owned();
-                WebhookEvent {
-                    kind,
-                    json: value.to_string(),
-                }
-            })
-            .collect())
-    })
+    let payload = webhooks::parse(&body).map_err(|e| refused("webhook_parse", e))?;
+    Ok(payload
+        .events
+        .iter()
+        .map(|e| {
+            let value = serde_json::to_value(e).unwrap_or(serde_json::Value::Null);
+            let kind = value
+                .get("type")
+                .and_then(|t| t.as_str())
+                .unwrap_or("unknown")
+                .to_owned();
+            WebhookEvent {
+                kind,
+                json: value.to_string(),
+            }
+        })
+        .collect())
 }

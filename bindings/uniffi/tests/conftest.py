@@ -1,5 +1,6 @@
 """Puts the generated Python bindings (bindings/uniffi/generated/python, made by
-build-bindings.sh) on the path, and gives the tests a Python-implemented store."""
+build-bindings.sh) on the path, and gives the tests a Python-implemented store and the
+connection of the sandbox's first user."""
 
 import os
 import sys
@@ -42,3 +43,46 @@ class DictStore(instagraph.ForeignStore):
         with self.lock:
             self.calls += 1
             return list(self.rows[collection].values())
+
+
+COMPANY = "acme-agency"
+REDIRECT = "https://agency.example/instagram/oauth2callback"
+BAKERY = "alice.bakery"
+SCOPES = [
+    "public_profile",
+    "email",
+    "pages_show_list",
+    "pages_read_engagement",
+    "pages_manage_metadata",
+    "pages_messaging",
+    "business_management",
+    "instagram_basic",
+    "instagram_content_publish",
+    "instagram_manage_comments",
+    "instagram_manage_insights",
+    "instagram_manage_messages",
+]
+
+
+async def connect(sandbox, store):
+    client = instagraph.Client(
+        instagraph.ClientConfig(
+            app_id=sandbox.app_id(),
+            app_secret=sandbox.app_secret(),
+            sandbox_url=sandbox.base_url(),
+            redirect_uri=REDIRECT,
+        )
+    )
+    manager = instagraph.AccountManager(client, store)
+    start = await manager.start_connect(
+        instagraph.ConnectOptions(
+            company_id=COMPANY, login=instagraph.LoginKind.FACEBOOK, scopes=SCOPES
+        )
+    )
+    assert start.url.startswith(sandbox.base_url())
+    alice = sandbox.users()[0]
+    assert alice.name.startswith("Alice")
+    callback = await sandbox.consent(start.url, alice.id, True)
+    assert callback.startswith(REDIRECT) and "code=" in callback
+    connection = await manager.finish_connect(callback)
+    return manager, connection

@@ -9,26 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 import instagraph
-from conftest import DictStore
-
-COMPANY = "acme-agency"
-REDIRECT = "https://agency.example/instagram/oauth2callback"
-BAKERY = "alice.bakery"
-SCOPES = [
-    "public_profile",
-    "email",
-    "pages_show_list",
-    "pages_read_engagement",
-    "pages_manage_metadata",
-    "pages_messaging",
-    "business_management",
-    "instagram_basic",
-    "instagram_content_publish",
-    "instagram_manage_comments",
-    "instagram_manage_insights",
-    "instagram_manage_messages",
-]
-
+from conftest import BAKERY, COMPANY, REDIRECT, DictStore, connect
 
 class Progress(instagraph.ProgressListener):
     def __init__(self):
@@ -39,30 +20,6 @@ class Progress(instagraph.ProgressListener):
 
     def kinds(self):
         return [type(e).__name__.rsplit(".", 1)[-1] for e in self.events]
-
-
-async def connect(sandbox, store):
-    client = instagraph.Client(
-        instagraph.ClientConfig(
-            app_id=sandbox.app_id(),
-            app_secret=sandbox.app_secret(),
-            sandbox_url=sandbox.base_url(),
-            redirect_uri=REDIRECT,
-        )
-    )
-    manager = instagraph.AccountManager(client, store)
-    start = await manager.start_connect(
-        instagraph.ConnectOptions(
-            company_id=COMPANY, login=instagraph.LoginKind.FACEBOOK, scopes=SCOPES
-        )
-    )
-    assert start.url.startswith(sandbox.base_url())
-    alice = sandbox.users()[0]
-    assert alice.name.startswith("Alice")
-    callback = await sandbox.consent(start.url, alice.id, True)
-    assert callback.startswith(REDIRECT) and "code=" in callback
-    connection = await manager.finish_connect(callback)
-    return manager, connection
 
 
 def test_full_flow_with_a_python_store():
@@ -163,6 +120,15 @@ def test_full_flow_with_a_python_store():
             assert all(p.value is not None for p in reach[0].values)
             insights = await graph.media_insights(image.media_id)
             assert "reach" in [s.name for s in insights]
+            # The core checks the request, naming the field, before any call.
+            for metrics, since, field in [
+                ([], until - timedelta(days=7), "metric"),
+                (["reach"], until, "since"),
+            ]:
+                with pytest.raises(instagraph.InstagraphError) as err:
+                    await graph.account_insights(metrics, instagraph.InsightPeriod.DAY, since, until)
+                assert err.value.kind == instagraph.ErrorKind.INVALID_ARGUMENT
+                assert err.value.argument == field, err.value
 
             # Engage: reply to a comment.
             commented = next(m for m in media if (m.comments_count or 0) > 0)
@@ -198,15 +164,21 @@ def test_full_flow_with_a_python_store():
     asyncio.run(go())
 
 
+async def added_bakery(sandbox):
+    """The manager over a memory store, and the bakery's account, connected and added."""
+    store = instagraph.Store.memory(instagraph.generate_sealing_key())
+    manager, connection = await connect(sandbox, store)
+    ig = next(a.ig_user_id for a in connection.accounts if a.username == BAKERY)
+    await manager.add(COMPANY, [ig])
+    return manager, ig
+
+
 def test_scheduler_runs_a_due_post_once():
     async def go():
         sandbox = await instagraph.start_sandbox(0)
         try:
-            store = instagraph.Store.memory(instagraph.generate_sealing_key())
-            manager, connection = await connect(sandbox, store)
-            ig = next(a.ig_user_id for a in connection.accounts if a.username == BAKERY)
-            await manager.add(COMPANY, [ig])
-            scheduler = instagraph.Scheduler(manager)
+            manager, ig = await added_bakery(sandbox)
+            scheduler = instagraph.Scheduler(instagraph.Publisher(manager))
             post = instagraph.PostSpec(
                 kind=instagraph.PostKind.IMAGE,
                 items=[instagraph.PostItem(url="https://images.example.com/later.jpg")],
@@ -232,15 +204,45 @@ def test_scheduler_runs_a_due_post_once():
     asyncio.run(go())
 
 
+def test_the_scheduler_counts_on_the_apps_publisher():
+    """A publish through the app's publisher and a scheduled one share one view of the quota:
+    the scheduler publishes through the publisher it is given."""
+
+    async def go():
+        sandbox = await instagraph.start_sandbox(0)
+        try:
+            manager, ig = await added_bakery(sandbox)
+            publisher = instagraph.Publisher(manager)
+            scheduler = instagraph.Scheduler(publisher)
+            post = instagraph.PostSpec(
+                kind=instagraph.PostKind.IMAGE,
+                items=[instagraph.PostItem(url="https://images.example.com/now.jpg")],
+            )
+            await publisher.publish(COMPANY, ig, post, "now", None)
+            before = await publisher.quota(COMPANY, ig)
+            assert before.used >= 1 and before.remaining == before.total - before.used
+            await scheduler.schedule(
+                COMPANY, ig, post, datetime.now(timezone.utc) - timedelta(seconds=1), "due"
+            )
+            assert (await scheduler.run_due("worker-1")).published == 1
+            after = await publisher.quota(COMPANY, ig)
+            assert after.read_at == before.read_at, "counted, not read again"
+            assert after.used == before.used + 1, "the scheduled publish counts in the app's view"
+        finally:
+            await sandbox.stop()
+
+    asyncio.run(go())
+
+
 def test_sqlite_store_keeps_the_connection(tmp_path):
     async def go():
         sandbox = await instagraph.start_sandbox(0)
         try:
             key = instagraph.generate_sealing_key()
-            path = str(tmp_path / "instagraph.db")
-            store = await instagraph.open_sqlite_store(path, key)
+            url = "sqlite:" + str(tmp_path / "instagraph.db")
+            store = await instagraph.open_store(url, key)
             manager, connection = await connect(sandbox, store)
-            reopened = await instagraph.open_sqlite_store(path, key)
+            reopened = await instagraph.open_store(url, key)
             client = instagraph.Client(
                 instagraph.ClientConfig(
                     app_id=sandbox.app_id(),

@@ -20,7 +20,7 @@
 //! limits; batching saves round trips, not budget.
 //!
 //! Meta documents batches on graph.facebook.com only; whether graph.instagram.com accepts them
-//! is not documented, so [`Client::batch`] targets graph.facebook.com and [`Graph::batch`] the
+//! is not documented, so [`Client::batch`](crate::Client::batch) targets graph.facebook.com and [`Graph::batch`] the
 //! graph's own host at the caller's risk.
 
 use std::fmt;
@@ -33,10 +33,8 @@ use serde::{Deserialize, Serialize};
 use super::Graph;
 
 mod insights;
-use crate::client::Client;
 use crate::config::Host;
 use crate::error::{Error, GraphApiError, RequestContext, Result};
-use crate::AccessToken;
 
 /// Meta's limit of operations in one batch request.
 pub const MAX_BATCH_OPERATIONS: usize = 50;
@@ -256,13 +254,6 @@ impl IntoIterator for BatchResults {
     type IntoIter = std::vec::IntoIter<BatchResult>;
     fn into_iter(self) -> Self::IntoIter {
         self.into_vec().into_iter()
-    }
-}
-
-impl Client {
-    /// A batch of operations on graph.facebook.com with `token`.
-    pub fn batch<'a>(&'a self, token: &'a AccessToken) -> Batch<'a> {
-        self.graph(Host::GraphFacebook, token).batch()
     }
 }
 

@@ -41,11 +41,15 @@ class Progress : ProgressListener {
     }
 }
 
-suspend fun invalidArgument(argument: String, call: suspend () -> Unit) {
+suspend fun invalidArgument(
+    argument: String,
+    kinds: Set<ErrorKind> = setOf(ErrorKind.INVALID_ARGUMENT, ErrorKind.CONFIG),
+    call: suspend () -> Unit,
+) {
     try {
         call()
     } catch (e: InstagraphException.Failed) {
-        expect(e.kind == ErrorKind.INVALID_ARGUMENT || e.kind == ErrorKind.CONFIG, "kind ${e.kind}")
+        expect(e.kind in kinds, "kind ${e.kind}")
         expect(e.errorClass == ErrorClass.INVALID_INPUT, "class ${e.errorClass}")
         expect((e.argument ?: "").contains(argument) || e.reason.contains(argument), "names $argument: ${e.reason}")
         return
@@ -58,7 +62,8 @@ fun image(url: String, caption: String? = null) =
 
 suspend fun fullFlow(sandbox: Sandbox) {
     val kotlinStore = MapStore()
-    val store = Store.foreign(kotlinStore, generateSealingKey())
+    val keyA = generateSealingKey()
+    val store = Store.foreign(kotlinStore, keyA)
     val client = Client(
         ClientConfig(
             appId = sandbox.appId(),
@@ -113,13 +118,16 @@ suspend fun fullFlow(sandbox: Sandbox) {
     expect(carouselProgress.events.count { it is ProgressEvent.Created } == 3, "3 containers")
     expect(sandbox.publishedCount(ig) == before + 2u, "two posts on the account")
 
-    // The scheduler: a due post runs once; the report is the core's TickReport.
-    val scheduler = Scheduler(manager)
+    // The scheduler publishes through the app's publisher: one view of the quota. A due post
+    // runs once; the report is the core's TickReport.
+    val scheduler = Scheduler(publisher)
+    val quota = publisher.quota(COMPANY, ig)
     val due = scheduler.schedule(COMPANY, ig, image("https://images.example.com/due.jpg"), Instant.now().minusSeconds(1), "kt-due")
     expect(due.status == JobStatus.SCHEDULED, "scheduled")
     val tick: TickReport = scheduler.runDue("kt-worker")
     expect(tick.claimed == 1uL && tick.published == 1uL, "tick $tick")
     expect(scheduler.jobs(COMPANY).first { it.id == due.id }.status == JobStatus.PUBLISHED, "published by the worker")
+    expect(publisher.quota(COMPANY, ig).used == quota.used + 1uL, "the scheduled post counts in the publisher's quota")
 
     // Insights, comments, messages.
     val graph = manager.access(COMPANY, ig)
@@ -144,6 +152,13 @@ suspend fun fullFlow(sandbox: Sandbox) {
     } catch (e: InstagraphException.Failed) {
         expect(e.kind == ErrorKind.MESSAGING_WINDOW && e.code != null && e.fbtraceId != null, "typed window error $e")
     }
+
+    // Key rotation: B seals, A still opens; after the reseal, B alone reads every token.
+    val keyB = generateSealingKey()
+    val report = Store.foreign(kotlinStore, keyB, listOf(keyA)).resealTokens()
+    expect(report.found >= 1uL && report.resealed == report.found && report.unreadable == 0uL, "resealed $report")
+    val afterRotation = AccountManager(client, Store.foreign(kotlinStore, keyB)).access(COMPANY, ig)
+    expect(afterRotation.media(1u).isNotEmpty(), "read with the new key alone")
 }
 
 fun main() = runBlocking {
@@ -167,19 +182,23 @@ fun main() = runBlocking {
         val publisher = Publisher(manager)
         check("garbage: empty ids") {
             invalidArgument("company_id") { manager.add("", listOf("1")) }
-            invalidArgument("ig_user_ids") { manager.add("acme", listOf()) }
-            invalidArgument("ig_user_ids") { manager.add("acme", listOf("")) }
+            invalidArgument("ids") { manager.add("acme", listOf()) }
+            invalidArgument("ids") { manager.add("acme", listOf("")) }
             invalidArgument("callback_url") { manager.finishConnect("") }
         }
         check("garbage: invalid URLs") {
-            invalidArgument("post.items[0].url") { publisher.publish("acme", "1", image("not a url"), null, null) }
-            invalidArgument("sandbox_url") { Client(ClientConfig(appId = "1", sandboxUrl = "::")) }
+            invalidArgument("image_url") { publisher.publish("acme", "1", image("not a url"), null, null) }
+            invalidArgument("hosts") { Client(ClientConfig(appId = "1", sandboxUrl = "::")) }
         }
         check("garbage: huge caption") {
             invalidArgument("caption") { publisher.publish("acme", "1", image("https://x.example/a.jpg", "a".repeat(100_000)), null, null) }
         }
+        check("garbage: a time chrono cannot hold") {
+            val scheduler = Scheduler(publisher)
+            invalidArgument("at") { scheduler.schedule("acme", "1", image("https://x.example/a.jpg"), Instant.MAX, null) }
+        }
         check("garbage: bad sealing key") {
-            invalidArgument("sealing_key") { Store.memory("nope") }
+            invalidArgument("sealing_key", setOf(ErrorKind.STORE)) { Store.memory("nope") }
         }
     } finally {
         sandbox.stop()
