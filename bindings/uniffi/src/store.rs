@@ -10,7 +10,9 @@ use instagraph::store::conformance::{self, Fixture};
 use instagraph::store::{MemoryStore, ResealReport, Sealer, SealingKey};
 
 use crate::error::{invalid, store as store_error, Result};
-use crate::foreign::backend::ForeignBackend;
+use instagraph::store::kv::KvBackend;
+
+use crate::foreign::adapter::ForeignKv;
 use crate::foreign::caller;
 use crate::foreign::ForeignStore;
 
@@ -51,7 +53,8 @@ impl Store {
         }))
     }
 
-    /// A store over the app's own storage: the app implements [`ForeignStore`].
+    /// A store over the app's own key-value storage: the app implements [`ForeignStore`] and
+    /// the core's `KvBackend` keeps every rule of the store over it.
     /// `previous_sealing_keys` are older keys that still open tokens sealed before a rotation
     /// (see [`Store::reseal_tokens`]). `store_timeout_ms` bounds each call into the app's
     /// storage (30 000 by default): a method that has not returned by then fails the SDK's
@@ -69,7 +72,7 @@ impl Store {
             None => caller::DEFAULT_TIMEOUT,
         };
         let sealer = sealer("Store.foreign", &sealing_key, &previous_sealing_keys)?;
-        let backend = Arc::new(ForeignBackend::with_timeout(store, timeout));
+        let backend = Arc::new(KvBackend::new(ForeignKv::with_timeout(store, timeout)));
         Ok(Arc::new(Self {
             inner: instagraph::store::Store::with_sealer(backend, sealer),
         }))
@@ -124,11 +127,9 @@ pub async fn run_store_conformance_case(
         .into_iter()
         .find(|c| c.name == name)
         .ok_or_else(|| invalid("name", format!("no conformance case {name:?}")))?;
-    let outcome =
-        conformance::run_case(
-            case,
-            || async move { Fixture::new(ForeignBackend::new(store)) },
-        )
-        .await;
+    let outcome = conformance::run_case(case, || async move {
+        Fixture::new(KvBackend::new(ForeignKv::new(store)))
+    })
+    .await;
     Ok(outcome.failure)
 }

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use instagraph::store::{StoreError, StoreResult};
 
-use super::{ForeignStore, ForeignStoreError, StoreCollection};
+use super::{ForeignStore, ForeignStoreError};
 
 /// How long one call into the app's store may take by default.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -36,12 +36,10 @@ impl HostCaller {
         }
     }
 
-    /// Runs `call` against the app's store, at most the timeout. `method` and `collection`
-    /// name it in errors.
+    /// Runs `call` against the app's store, at most the timeout. `method` names it in errors.
     pub(crate) fn call<T: Send + 'static>(
         &self,
         method: &'static str,
-        collection: StoreCollection,
         call: impl FnOnce(&dyn ForeignStore) -> Result<T, ForeignStoreError> + Send + 'static,
     ) -> StoreResult<T> {
         let (reply, answer) = mpsc::sync_channel(1);
@@ -55,19 +53,18 @@ impl HostCaller {
         }));
         match answer.recv_timeout(self.timeout) {
             Ok(result) => result.map_err(|e| {
-                StoreError::Backend(format!("foreign store ({}): {e}", collection.name()))
+                StoreError::Backend(format!("foreign store method `{method}` failed: {e}"))
             }),
             Err(RecvTimeoutError::Timeout) => {
                 // The worker is stuck in the app: leave it, the next call starts another.
                 self.lock().take();
                 Err(StoreError::Timeout {
-                    method: format!("{method}({})", collection.name()),
+                    method: method.to_owned(),
                     after: self.timeout,
                 })
             }
             Err(RecvTimeoutError::Disconnected) => Err(StoreError::Backend(format!(
-                "foreign store ({}): the {method} call ended without an answer",
-                collection.name()
+                "foreign store method `{method}` ended without an answer"
             ))),
         }
     }

@@ -1,41 +1,11 @@
 //! Stores implemented by the app, in its own storage (Keychain, Keystore, Room, Core Data, a
-//! file): the [`ForeignStore`] trait, and [`backend::ForeignBackend`], which gives the SDK's
-//! four store traits on top of it.
-//!
-//! The foreign side implements a small keyed collection interface (get, put, delete, list) and
-//! the SDK keeps every rule (upserts, queries, leases, single-use states) in Rust, under one
-//! lock: an app writes a few lines over its storage and cannot get the semantics wrong. Rows
-//! are JSON text; a token's secret in them is already sealed with the app's sealing key.
+//! file): the [`ForeignStore`] trait, a key-value store of three methods, and
+//! [`adapter::ForeignKv`], which makes it the core's
+//! [`KeyValueStore`](instagraph::store::kv::KeyValueStore) so that the core's
+//! [`KvBackend`](instagraph::store::kv::KvBackend) keeps every rule of the store over it.
 
-pub mod backend;
+pub mod adapter;
 pub(crate) mod caller;
-pub(crate) mod rows;
-
-/// Which kind of row a call is about. An app may keep each in a different place, e.g.
-/// `Tokens` in the Keychain / Keystore-backed storage and the others in a database.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum StoreCollection {
-    /// User, Page and Instagram tokens (sealed).
-    Tokens,
-    /// Connected Instagram accounts.
-    Accounts,
-    /// Pending OAuth states (single use, short-lived).
-    OauthStates,
-    /// Publish jobs.
-    Jobs,
-}
-
-impl StoreCollection {
-    /// A name for messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Tokens => "tokens",
-            Self::Accounts => "accounts",
-            Self::OauthStates => "oauth_states",
-            Self::Jobs => "jobs",
-        }
-    }
-}
 
 /// What a foreign store's method throws when its storage fails.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
@@ -54,33 +24,37 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for ForeignStoreError {
     }
 }
 
-/// Storage provided by the app: string rows under string keys, in four collections.
+/// One entry of a [`ForeignStore::scan`].
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct KeyValue {
+    /// The entry's key.
+    pub key: String,
+    /// Its value.
+    pub value: String,
+}
+
+/// Key-value storage provided by the app: string values under string keys.
 ///
-/// Each method must be atomic on its own; the SDK serialises its calls (one at a time per
-/// `Store.foreign(..)` object: make one per storage and share it) and keeps every other rule
-/// itself. Calls come from a thread of the store's own. A call that has not returned after the
-/// store's timeout (30 s unless `Store.foreign(..)` is given another) fails the SDK's operation
-/// with a store error naming the method; its thread is left to finish in the app.
+/// Each method must be atomic on its own (one lock around the map is enough); nothing needs to
+/// be atomic across calls, so several processes may share one storage. The SDK writes only
+/// through [`ForeignStore::compare_and_swap`] and keeps every other rule itself. Calls come
+/// from a thread of the store's own. A call that has not returned after the store's timeout
+/// (30 s unless `Store.foreign(..)` is given another) fails the SDK's operation with a store
+/// error naming the method; its thread is left to finish in the app.
 #[uniffi::export(with_foreign)]
 pub trait ForeignStore: Send + Sync {
-    /// The row under `key`, if any.
-    fn get(
+    /// The value under `key`, or `None` when the key is absent.
+    fn get(&self, key: String) -> Result<Option<String>, ForeignStoreError>;
+
+    /// Every entry whose key starts with `prefix`, in any order.
+    fn scan(&self, prefix: String) -> Result<Vec<KeyValue>, ForeignStoreError>;
+
+    /// Sets `key` to `next` (deletes it when `next` is `None`) if its current value is
+    /// `expected` (`None`: the key is absent), atomically. Returns whether it did.
+    fn compare_and_swap(
         &self,
-        collection: StoreCollection,
         key: String,
-    ) -> Result<Option<String>, ForeignStoreError>;
-
-    /// Stores `value` under `key`, replacing any row there.
-    fn put(
-        &self,
-        collection: StoreCollection,
-        key: String,
-        value: String,
-    ) -> Result<(), ForeignStoreError>;
-
-    /// Deletes the row under `key`; returns whether there was one.
-    fn delete(&self, collection: StoreCollection, key: String) -> Result<bool, ForeignStoreError>;
-
-    /// Every row of the collection, in any order.
-    fn list(&self, collection: StoreCollection) -> Result<Vec<String>, ForeignStoreError>;
+        expected: Option<String>,
+        next: Option<String>,
+    ) -> Result<bool, ForeignStoreError>;
 }
