@@ -16,33 +16,38 @@ import instagraph  # noqa: E402
 
 
 class DictStore(instagraph.ForeignStore):
-    """An app's storage, here a dict per collection. Every method is atomic (one lock), as the
-    ForeignStore contract asks; the SDK keeps every other rule."""
+    """An app's storage, here one dict. Every method is atomic (one lock), as the ForeignStore
+    contract asks; the SDK keeps every other rule."""
 
     def __init__(self):
-        self.rows = {c: {} for c in instagraph.StoreCollection}
+        self.rows = {}
         self.lock = threading.Lock()
         self.calls = 0
 
-    def get(self, collection, key):
+    def get(self, key):
         with self.lock:
             self.calls += 1
-            return self.rows[collection].get(key)
+            return self.rows.get(key)
 
-    def put(self, collection, key, value):
+    def scan(self, prefix):
         with self.lock:
             self.calls += 1
-            self.rows[collection][key] = value
+            return [instagraph.KeyValue(key=k, value=v) for k, v in self.rows.items() if k.startswith(prefix)]
 
-    def delete(self, collection, key):
+    def compare_and_swap(self, key, expected, next):
         with self.lock:
             self.calls += 1
-            return self.rows[collection].pop(key, None) is not None
+            if self.rows.get(key) != expected:
+                return False
+            if next is None:
+                self.rows.pop(key, None)
+            else:
+                self.rows[key] = next
+            return True
 
-    def list(self, collection):
-        with self.lock:
-            self.calls += 1
-            return list(self.rows[collection].values())
+    def values(self, prefix):
+        """The values under `prefix` (the core's layout: `tokens/`, `accounts/`, `jobs/`...)."""
+        return [v for k, v in self.rows.items() if k.startswith(prefix)]
 
 
 COMPANY = "acme-agency"

@@ -35,9 +35,9 @@ def test_full_flow_with_a_python_store():
             names = {a.username for a in connection.accounts}
             assert BAKERY in names, names
             assert connection.inserted == len(connection.accounts)
-            assert len(py_store.rows[instagraph.StoreCollection.ACCOUNTS]) == len(connection.accounts)
-            assert py_store.rows[instagraph.StoreCollection.OAUTH_STATES] == {}, "the state is single use"
-            for row in py_store.rows[instagraph.StoreCollection.TOKENS].values():
+            assert len(py_store.values("accounts/")) == len(connection.accounts)
+            assert py_store.values("oauth-states/") == [], "the state is single use"
+            for row in py_store.values("tokens/"):
                 assert "access_token" not in row and json.loads(row)["sealed"].startswith("v1.")
             bakery = next(a for a in connection.accounts if a.username == BAKERY)
             ig = bakery.ig_user_id
@@ -105,8 +105,8 @@ def test_full_flow_with_a_python_store():
             created = [e for e in carousel_progress.events if isinstance(e, instagraph.ProgressEvent.CREATED)]
             assert len(created) == 3, "two items, then the carousel"
             assert sandbox.published_count(ig) == before + 2
-            jobs = py_store.rows[instagraph.StoreCollection.JOBS]
-            assert len(jobs) == 2 and all(json.loads(j)["status"] == "published" for j in jobs.values())
+            jobs = py_store.values("jobs/")
+            assert len(jobs) == 2 and all(json.loads(j)["status"] == "published" for j in jobs)
 
             # Read: media, insights.
             graph = await manager.access(COMPANY, ig)
