@@ -83,9 +83,9 @@ suspend fun fullFlow(sandbox: Sandbox) {
     val bakery = connection.accounts.first { it.username == "alice.bakery" }
     val ig = bakery.igUserId
     expect(bakery.source == AccountSource.PAGE_LINKED, "the core's AccountSource")
-    expect(kotlinStore.rows.getValue(StoreCollection.ACCOUNTS).size == connection.accounts.size, "accounts stored in Kotlin")
-    expect(kotlinStore.rows.getValue(StoreCollection.OAUTH_STATES).isEmpty(), "the state is single use")
-    expect(kotlinStore.rows.getValue(StoreCollection.TOKENS).values.all { it.contains("\"sealed\":\"v1.") }, "sealed tokens only")
+    expect(kotlinStore.values("accounts/").size == connection.accounts.size, "accounts stored in Kotlin")
+    expect(kotlinStore.values("oauth-states/").isEmpty(), "the state is single use")
+    expect(kotlinStore.values("tokens/").all { it.contains("\"sealed\":\"v1.") }, "sealed tokens only")
 
     // Add, assign, list with live details.
     expect(manager.add(COMPANY, listOf(ig)).updated == 1uL, "added")

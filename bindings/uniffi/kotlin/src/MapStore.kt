@@ -1,36 +1,35 @@
-// A Kotlin-implemented store: what an Android app writes over its own storage (here maps; on a
-// device, e.g. EncryptedSharedPreferences / Room, see the README). Every method is atomic on its
-// own (synchronized); the SDK keeps every other rule in Rust.
+// A Kotlin-implemented store: what an Android app writes over its own storage (here one map; on
+// a device, e.g. EncryptedSharedPreferences / Room, see the README). Every method is atomic on
+// its own (synchronized); the SDK keeps every other rule in Rust.
 
 import uniffi.instagraph.ForeignStore
-import uniffi.instagraph.StoreCollection
+import uniffi.instagraph.KeyValue
 
 class MapStore : ForeignStore {
-    val rows: Map<StoreCollection, MutableMap<String, String>> =
-        StoreCollection.values().associateWith { mutableMapOf<String, String>() }
+    val rows = mutableMapOf<String, String>()
     @Volatile var calls = 0
 
     @Synchronized
-    override fun get(collection: StoreCollection, key: String): String? {
+    override fun get(key: String): String? {
         calls++
-        return rows.getValue(collection)[key]
+        return rows[key]
     }
 
     @Synchronized
-    override fun put(collection: StoreCollection, key: String, value: String) {
+    override fun scan(prefix: String): List<KeyValue> {
         calls++
-        rows.getValue(collection)[key] = value
+        return rows.filterKeys { it.startsWith(prefix) }.map { (k, v) -> KeyValue(k, v) }
     }
 
     @Synchronized
-    override fun delete(collection: StoreCollection, key: String): Boolean {
+    override fun compareAndSwap(key: String, expected: String?, next: String?): Boolean {
         calls++
-        return rows.getValue(collection).remove(key) != null
+        if (rows[key] != expected) return false
+        if (next == null) rows.remove(key) else rows[key] = next
+        return true
     }
 
+    /** The values under `prefix` (the core's layout: `tokens/`, `accounts/`, `jobs/`...). */
     @Synchronized
-    override fun list(collection: StoreCollection): List<String> {
-        calls++
-        return rows.getValue(collection).values.toList()
-    }
+    fun values(prefix: String): List<String> = rows.filterKeys { it.startsWith(prefix) }.values.toList()
 }
