@@ -32,7 +32,8 @@ class DictStore(instagraph.ForeignStore):
     def scan(self, prefix):
         with self.lock:
             self.calls += 1
-            return [instagraph.KeyValue(key=k, value=v) for k, v in self.rows.items() if k.startswith(prefix)]
+            rows = self.rows.items()
+            return [instagraph.KeyValue(key=k, value=v) for k, v in rows if k.startswith(prefix)]
 
     def compare_and_swap(self, key, expected, next):
         with self.lock:

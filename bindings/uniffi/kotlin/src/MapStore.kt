@@ -31,5 +31,6 @@ class MapStore : ForeignStore {
 
     /** The values under `prefix` (the core's layout: `tokens/`, `accounts/`, `jobs/`...). */
     @Synchronized
-    fun values(prefix: String): List<String> = rows.filterKeys { it.startsWith(prefix) }.values.toList()
+    fun values(prefix: String): List<String> =
+        rows.filterKeys { it.startsWith(prefix) }.values.toList()
 }
