@@ -8,6 +8,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 mod account_graph;
+mod account_types;
 mod accounts;
 mod batch;
 mod client;
@@ -44,3 +45,11 @@ pub use publisher::Publisher;
 pub use sandbox::Sandbox;
 pub use scheduler::{Scheduler, Worker};
 pub use webhooks::{Deduper, Webhooks};
+
+/// The argument table build.rs derives from the `#[napi]` declarations: every exported
+/// callable's parameters with the JS kinds their Rust types accept (JSON). `index.js` reads it
+/// once to check arguments and name a bad one; it is not part of the package's API.
+#[napi_derive::napi(js_name = "__argumentTable", skip_typescript)]
+pub fn argument_table() -> &'static str {
+    include_str!(concat!(env!("OUT_DIR"), "/arguments.json"))
+}
