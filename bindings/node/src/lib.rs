@@ -16,6 +16,7 @@ mod comments;
 mod convert;
 mod error;
 mod hashtags;
+mod insight_types;
 mod insights;
 mod js_store;
 mod json_text;
@@ -24,8 +25,10 @@ mod media;
 mod mentions;
 mod messaging;
 mod publisher;
+mod results;
 mod sandbox;
 mod scheduler;
+mod scheduler_types;
 mod webhooks;
 
 pub use accounts::AccountManager;

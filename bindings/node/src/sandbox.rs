@@ -167,10 +167,7 @@ impl Sandbox {
     /// (`POST /__sandbox/webhooks` registers one), as `POST /__sandbox/events` does:
     /// `{ type: "comment" | "mention" | "message" | ..., ... }` with the Rust sandbox's
     /// snake_case fields; resolves to `{ delivered, status, event, created, ... }`.
-    #[napi(
-        ts_args_type = "event: Record<string, unknown>",
-        ts_return_type = "Promise<Record<string, any>>"
-    )]
+    #[napi(ts_return_type = "Promise<Record<string, any>>")]
     pub async fn event(&self, event: Value) -> Result<Value> {
         guard("Sandbox.event", async {
             let guard = self.inner.read().await;
