@@ -21,8 +21,8 @@ fn main() {
     for file in &files {
         let text = std::fs::read_to_string(file)
             .unwrap_or_else(|e| panic!("reading {}: {e}", file.display()));
-        let parsed = syn::parse_file(&text)
-            .unwrap_or_else(|e| panic!("parsing {}: {e}", file.display()));
+        let parsed =
+            syn::parse_file(&text).unwrap_or_else(|e| panic!("parsing {}: {e}", file.display()));
         decls.collect(&parsed.items);
     }
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
@@ -84,10 +84,13 @@ enum Pending {
 
 /// The words inside `#[napi(...)]`, or `None` when the item has no `#[napi]`.
 fn napi_words(attrs: &[Attribute]) -> Option<String> {
-    attrs.iter().find(|a| a.path().is_ident("napi")).map(|a| match &a.meta {
-        syn::Meta::List(list) => list.tokens.to_string(),
-        _ => String::new(),
-    })
+    attrs
+        .iter()
+        .find(|a| a.path().is_ident("napi"))
+        .map(|a| match &a.meta {
+            syn::Meta::List(list) => list.tokens.to_string(),
+            _ => String::new(),
+        })
 }
 
 fn has_word(words: &str, word: &str) -> bool {
@@ -190,11 +193,13 @@ impl Declarations {
                     }
                 }
                 Item::Type(t) => {
-                    self.aliases.insert(t.ident.to_string(), t.ty.as_ref().clone());
+                    self.aliases
+                        .insert(t.ident.to_string(), t.ty.as_ref().clone());
                 }
                 Item::Fn(f) => {
                     if let Some(words) = napi_words(&f.attrs) {
-                        let name = js_name(&words).unwrap_or_else(|| camel(&f.sig.ident.to_string()));
+                        let name =
+                            js_name(&words).unwrap_or_else(|| camel(&f.sig.ident.to_string()));
                         let rejects = f.sig.asyncness.is_some() || returns_promise(&f.sig.output);
                         self.pending.push((
                             String::new(),
@@ -205,14 +210,21 @@ impl Declarations {
                     }
                 }
                 Item::Impl(i) if napi_words(&i.attrs).is_some() => {
-                    let Some((class, _)) = last_ident(&i.self_ty) else { continue };
+                    let Some((class, _)) = last_ident(&i.self_ty) else {
+                        continue;
+                    };
                     for member in &i.items {
-                        let syn::ImplItem::Fn(f) = member else { continue };
-                        let Some(words) = napi_words(&f.attrs) else { continue };
+                        let syn::ImplItem::Fn(f) = member else {
+                            continue;
+                        };
+                        let Some(words) = napi_words(&f.attrs) else {
+                            continue;
+                        };
                         if has_word(&words, "getter") || has_word(&words, "setter") {
                             continue;
                         }
-                        let name = js_name(&words).unwrap_or_else(|| camel(&f.sig.ident.to_string()));
+                        let name =
+                            js_name(&words).unwrap_or_else(|| camel(&f.sig.ident.to_string()));
                         let rejects = f.sig.asyncness.is_some() || returns_promise(&f.sig.output);
                         let ps = params(&f.sig);
                         let is_static = !matches!(f.sig.inputs.first(), Some(FnArg::Receiver(_)));
@@ -223,7 +235,8 @@ impl Declarations {
                         } else {
                             Pending::Method(ps, rejects)
                         };
-                        self.pending.push((class.clone(), Some(class.clone()), name, pending));
+                        self.pending
+                            .push((class.clone(), Some(class.clone()), name, pending));
                     }
                 }
                 _ => {}
@@ -243,7 +256,9 @@ impl Declarations {
         if let Type::Slice(_) = ty {
             return "\"buffer\"".into();
         }
-        let Some((name, args)) = last_ident(ty) else { return "\"any\"".into() };
+        let Some((name, args)) = last_ident(ty) else {
+            return "\"any\"".into();
+        };
         if let Some(alias) = self.aliases.get(&name) {
             return self.kind(alias, depth + 1);
         }
@@ -308,11 +323,19 @@ impl Declarations {
                 }
                 Pending::Method(ps, r) => {
                     let sig = self.signature(&ps, r);
-                    self.classes.entry(class).or_default().methods.insert(name, sig);
+                    self.classes
+                        .entry(class)
+                        .or_default()
+                        .methods
+                        .insert(name, sig);
                 }
                 Pending::Static(ps, r) => {
                     let sig = self.signature(&ps, r);
-                    self.classes.entry(class).or_default().statics.insert(name, sig);
+                    self.classes
+                        .entry(class)
+                        .or_default()
+                        .statics
+                        .insert(name, sig);
                 }
             }
         }

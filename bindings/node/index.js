@@ -74,6 +74,9 @@ delete out.translate
 delete out.MARKER
 for (const [name, value] of Object.entries(native)) {
   if (name === '__argumentTable') continue
+  // napi registers `#[napi(string_enum)]` enums as objects too; index.d.ts declares them as
+  // type-only unions (`--no-const-enum`), so the package does not export those objects.
+  if (typeof value === 'object' && value !== null) continue
   if (typeof value !== 'function') out[name] = value
   // napi names classes in PascalCase and functions in camelCase.
   else if (/^[A-Z]/.test(name)) out[name] = wrapClass(value, name)

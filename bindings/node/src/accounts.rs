@@ -413,7 +413,11 @@ impl AccountManager {
     /// Revokes a connection's token and removes its accounts:
     /// `{ revoked, accountsRemoved, tokensDeleted }`.
     #[napi]
-    pub async fn disconnect(&self, company_id: String, token_id: String) -> Result<DisconnectOutcome> {
+    pub async fn disconnect(
+        &self,
+        company_id: String,
+        token_id: String,
+    ) -> Result<DisconnectOutcome> {
         const WHAT: &str = "AccountManager.disconnect";
         guard(WHAT, async {
             required("companyId", &company_id)?;
@@ -430,7 +434,11 @@ impl AccountManager {
 
     /// Removes the client assignment of accounts: `{ updated, unknown }`.
     #[napi]
-    pub async fn unassign(&self, company_id: String, ig_user_ids: Vec<String>) -> Result<UpdateOutcome> {
+    pub async fn unassign(
+        &self,
+        company_id: String,
+        ig_user_ids: Vec<String>,
+    ) -> Result<UpdateOutcome> {
         const WHAT: &str = "AccountManager.unassign";
         guard(WHAT, async {
             required("companyId", &company_id)?;

@@ -12,7 +12,7 @@ use instagraph::api::{
 use instagraph::{CommentId, IgUserId, MediaId};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::account_graph::{fields, limit, open, time, to_js, Json};
 use crate::accounts::{AccountManager, Lazy};
@@ -122,7 +122,7 @@ impl Comments {
     }
 
     /// One page of a media's top-level comments, newest first: `{ data, paging }`.
-    #[napi(ts_return_type = "Promise<Paged<IgComment>>")]
+    #[napi(ts_return_type = "Promise<CommentPage>")]
     pub async fn list(
         &self,
         company_id: String,
@@ -172,7 +172,9 @@ impl Comments {
                 .comment(&message)
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(Created { id: id.as_str().to_owned() })
+            Ok(Created {
+                id: id.as_str().to_owned(),
+            })
         })
         .await
     }
@@ -203,7 +205,7 @@ impl Comments {
     }
 
     /// One page of a comment's replies: `{ data, paging }`.
-    #[napi(ts_return_type = "Promise<Paged<IgComment>>")]
+    #[napi(ts_return_type = "Promise<CommentPage>")]
     pub async fn replies(
         &self,
         company_id: String,
@@ -252,7 +254,9 @@ impl Comments {
                 .reply(&message)
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(Created { id: created.as_str().to_owned() })
+            Ok(Created {
+                id: created.as_str().to_owned(),
+            })
         })
         .await
     }

@@ -8,7 +8,7 @@ use instagraph::api::{validate_hashtag_query, HashtagBudget, HashtagBudgetSnapsh
 use instagraph::{HashtagId, IgUserId};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::account_graph::{self, fields, limit, open, to_js, Json};
 use crate::accounts::{AccountManager, Lazy};
@@ -17,7 +17,12 @@ use crate::error::{guard, guard_sync, sdk_error, type_error};
 use crate::results::Created;
 
 /// A hashtag node.
-#[napi(object, object_from_js = false, object_to_js = false, use_nullable = true)]
+#[napi(
+    object,
+    object_from_js = false,
+    object_to_js = false,
+    use_nullable = true
+)]
 pub struct Hashtag {
     /// The hashtag's id.
     pub id: String,
@@ -101,7 +106,12 @@ impl Hashtags {
     /// account in the window takes a budget slot; with none left it fails with
     /// `QuotaExceededError` (code `HASHTAG_BUDGET_EXCEEDED`) before any call.
     #[napi]
-    pub async fn search(&self, company_id: String, ig_user_id: String, q: String) -> Result<Created> {
+    pub async fn search(
+        &self,
+        company_id: String,
+        ig_user_id: String,
+        q: String,
+    ) -> Result<Created> {
         const WHAT: &str = "Hashtags.search";
         guard(WHAT, async {
             validate_hashtag_query(&q).map_err(|e| sdk_error(WHAT, e))?;
@@ -112,7 +122,9 @@ impl Hashtags {
                 .hashtag_search(&q, &self.budget)
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(Created { id: id.as_str().to_owned() })
+            Ok(Created {
+                id: id.as_str().to_owned(),
+            })
         })
         .await
     }
@@ -142,7 +154,7 @@ impl Hashtags {
     }
 
     /// One page of the hashtag's most popular media: `{ data, paging }`.
-    #[napi(ts_return_type = "Promise<Paged<IgMedia>>")]
+    #[napi(ts_return_type = "Promise<MediaPage>")]
     pub async fn top_media(
         &self,
         company_id: String,
@@ -162,7 +174,7 @@ impl Hashtags {
     }
 
     /// One page of the hashtag's media of the last 24 hours, newest first: `{ data, paging }`.
-    #[napi(ts_return_type = "Promise<Paged<IgMedia>>")]
+    #[napi(ts_return_type = "Promise<MediaPage>")]
     pub async fn recent_media(
         &self,
         company_id: String,
@@ -225,7 +237,11 @@ impl Hashtags {
     /// The account's hashtag budget now: `{ used, remaining }` (unique hashtags searched in
     /// the window, and slots left for new ones). No call to Meta.
     #[napi]
-    pub async fn budget(&self, company_id: String, ig_user_id: String) -> Result<HashtagBudgetUsage> {
+    pub async fn budget(
+        &self,
+        company_id: String,
+        ig_user_id: String,
+    ) -> Result<HashtagBudgetUsage> {
         const WHAT: &str = "Hashtags.budget";
         guard(WHAT, async {
             // Opened so that an account of another company is refused like everywhere else.

@@ -121,7 +121,12 @@ pub struct MediaInsightsResult {
 }
 
 /// Why one media of a batch has no insights.
-#[napi(object, object_from_js = false, object_to_js = false, use_nullable = true)]
+#[napi(
+    object,
+    object_from_js = false,
+    object_to_js = false,
+    use_nullable = true
+)]
 pub struct MediaBatchError {
     /// The SDK's message.
     pub message: String,

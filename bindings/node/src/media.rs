@@ -8,7 +8,7 @@ use instagraph::api::models::Media as MediaModel;
 use instagraph::MediaId;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::account_graph::{fields, limit, open, time, to_js, Json};
 use crate::accounts::{AccountManager, Lazy};
@@ -90,7 +90,7 @@ impl Media {
 
     /// One page of the account's media, newest first: `{ data, paging: { before, after,
     /// hasNext } }` (pass `paging.after` back as `options.after`).
-    #[napi(ts_return_type = "Promise<Paged<IgMedia>>")]
+    #[napi(ts_return_type = "Promise<MediaPage>")]
     pub async fn list(
         &self,
         company_id: String,
@@ -197,7 +197,7 @@ impl Media {
     }
 
     /// The account's live stories (24 hours): `{ data, paging }`.
-    #[napi(ts_return_type = "Promise<Paged<IgMedia>>")]
+    #[napi(ts_return_type = "Promise<MediaPage>")]
     pub async fn stories(&self, company_id: String, ig_user_id: String) -> Result<Json> {
         const WHAT: &str = "Media.stories";
         guard(WHAT, async {

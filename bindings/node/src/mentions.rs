@@ -7,7 +7,6 @@ use instagraph::api::validate_comment_message;
 use instagraph::{CommentId, MediaId};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use serde_json::json;
 
 use crate::account_graph::{open, to_js, Json};
 use crate::accounts::{AccountManager, Lazy};
@@ -139,7 +138,9 @@ impl Mentions {
                 )
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(Created { id: id.as_str().to_owned() })
+            Ok(Created {
+                id: id.as_str().to_owned(),
+            })
         })
         .await
     }

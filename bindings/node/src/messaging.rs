@@ -133,7 +133,7 @@ impl Messaging {
     }
 
     /// One page of the account's conversations, newest first: `{ data, paging }`.
-    #[napi(ts_return_type = "Promise<Paged<IgConversation>>")]
+    #[napi(ts_return_type = "Promise<ConversationPage>")]
     pub async fn conversations(
         &self,
         company_id: String,

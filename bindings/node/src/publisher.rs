@@ -90,7 +90,11 @@ impl From<&RustMediaRef> for MediaRef {
 }
 
 /// One step of a publish, in order.
-#[napi(discriminant = "type", discriminant_case = "lowercase", use_nullable = true)]
+#[napi(
+    discriminant = "type",
+    discriminant_case = "lowercase",
+    use_nullable = true
+)]
 pub enum ProgressEvent {
     /// A media container was created.
     Created {
@@ -200,7 +204,11 @@ impl From<&RustResult> for PublishResult {
             media_id: r.media_id.as_ref().map(|m| m.as_str().to_owned()),
             permalink: r.permalink.clone(),
             container_id: r.container_id.as_ref().map(|c| c.as_str().to_owned()),
-            item_containers: r.item_containers.iter().map(|c| c.as_str().to_owned()).collect(),
+            item_containers: r
+                .item_containers
+                .iter()
+                .map(|c| c.as_str().to_owned())
+                .collect(),
             replayed: r.replayed,
         }
     }

@@ -24,7 +24,12 @@ pub struct Created {
 }
 
 /// One page of a paged edge; pass `paging.after` back as `options.after` for the next one.
-#[napi(object, use_nullable = true, object_from_js = false, object_to_js = false)]
+#[napi(
+    object,
+    use_nullable = true,
+    object_from_js = false,
+    object_to_js = false
+)]
 pub struct Paging {
     /// The cursor of the page before.
     pub before: Option<String>,
@@ -142,11 +147,29 @@ pub struct SentMessage {
     pub message_id: Option<String>,
 }
 
-/// A page of Meta objects (`Media.list`, `Comments.list`, `Messaging.conversations`, ...).
+/// One page of media (`Media.list`, `Media.stories`, `Hashtags.topMedia`, ...).
 #[napi(object, object_from_js = false, object_to_js = false)]
-pub struct Paged<T> {
-    /// The objects of this page.
-    pub data: Vec<T>,
+pub struct MediaPage {
+    /// The media of this page.
+    pub data: Vec<IgMedia>,
+    /// Where the page is.
+    pub paging: Paging,
+}
+
+/// One page of comments (`Comments.list`, `Comments.replies`).
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct CommentPage {
+    /// The comments of this page.
+    pub data: Vec<IgComment>,
+    /// Where the page is.
+    pub paging: Paging,
+}
+
+/// One page of conversations (`Messaging.conversations`).
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct ConversationPage {
+    /// The conversations of this page.
+    pub data: Vec<IgConversation>,
     /// Where the page is.
     pub paging: Paging,
 }

@@ -39,7 +39,12 @@ pub enum WebhookEventType {
 
 /// One webhook update: the fields of its `type` in camelCase (beyond the ones listed here);
 /// `extra` / `envelopeExtra` / `value` / `payload` kept exactly as Meta sent them.
-#[napi(object, object_from_js = false, object_to_js = false, use_nullable = true)]
+#[napi(
+    object,
+    object_from_js = false,
+    object_to_js = false,
+    use_nullable = true
+)]
 pub struct WebhookEvent {
     /// What the update is about.
     #[napi(js_name = "type")]
@@ -201,10 +206,7 @@ impl Webhooks {
     /// challenge to echo (as text, status 200) when the token matches (constant-time compare);
     /// otherwise throws a `WebhookError` whose `httpStatus` (403 or 400) is the answer to give.
     /// `query` is the raw query string or the parsed query object (e.g. Express's `req.query`).
-    #[napi(
-        writable = true,
-        configurable = true
-    )]
+    #[napi(writable = true, configurable = true)]
     pub fn verify_challenge(
         #[napi(ts_arg_type = "string | Record<string, unknown>")] query: Value,
         verify_token: String,
