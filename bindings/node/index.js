@@ -42,12 +42,12 @@ function wrap(fn, what, signature, receiver) {
   }
 }
 
-function wrapMethods(target, prefix, signatures, receiver) {
+function wrapMethods(target, prefix, signaturesByName, receiver) {
   for (const key of Object.getOwnPropertyNames(target)) {
     if (key === 'constructor' || key === 'prototype') continue
     const desc = Object.getOwnPropertyDescriptor(target, key)
     if (!desc || typeof desc.value !== 'function') continue
-    const value = wrap(desc.value, `${prefix}${key}`, signatures[key], receiver)
+    const value = wrap(desc.value, `${prefix}${key}`, signaturesByName[key], receiver)
     Object.defineProperty(target, key, { ...desc, value })
   }
 }

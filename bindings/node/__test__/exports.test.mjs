@@ -160,6 +160,16 @@ test('the argument table build.rs derives from the Rust declarations matches ind
   assert.deepEqual(table.classes.AccountManager.methods.accounts.params[1].kind, { optional: { object: 'AccountListOptions' } })
 })
 
+test('every type index.d.ts refers to is declared (the ts_type / ts_return_type names of src/)', () => {
+  const dts = readFileSync(join(ROOT, 'index.d.ts'), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/'[^'\n]*'/g, "''")
+  const declaredNames = new Set([...dts.matchAll(/^(?:export )?(?:declare )?(?:interface|type|class|const|function|enum) (\w+)/gm)].map((m) => m[1]))
+  for (const name of Object.keys(require('../errors.js'))) declaredNames.add(name)
+  const builtins = new Set(['Promise', 'Array', 'Record', 'Date', 'Buffer', 'Uint8Array', 'ArrayBuffer', 'Error', 'Partial', 'Omit', 'T'])
+  const used = new Set([...dts.matchAll(/[:<|,(]\s*([A-Z]\w*)(?=[\s<>\[\]|,);]|$)/gm)].map((m) => m[1]))
+  const unknown = [...used].filter((n) => !declaredNames.has(n) && !builtins.has(n))
+  assert.deepEqual(unknown, [], 'names index.d.ts uses but does not declare')
+})
+
 test('every exported class member, static, getter, function and error class is used by a test', () => {
   const { classes, functions } = declared()
   const srcs = sources()

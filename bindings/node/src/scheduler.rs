@@ -24,11 +24,12 @@ use crate::error::{binding_error, guard, guard_sync, sdk_error, type_error};
 use crate::publisher::{post_from_js, Publisher};
 use crate::scheduler_types::{Job, TickReport};
 
-/// A time argument: a `Date`, an RFC 3339 string or epoch milliseconds.
-type TimeArg<'env> = Either3<JsDate<'env>, String, f64>;
-
-/// Reads a time argument now (on Node's thread); the error is reported when the promise runs.
-fn read_time(argument: &str, value: TimeArg<'_>) -> napi::Result<DateTime<Utc>> {
+/// Reads a time argument (a `Date`, an RFC 3339 string or epoch milliseconds) now, on Node's
+/// thread; the error is reported when the promise runs.
+fn read_time(
+    argument: &str,
+    value: Either3<JsDate<'_>, String, f64>,
+) -> napi::Result<DateTime<Utc>> {
     let millis = match value {
         Either3::A(date) => date.value_of()?,
         Either3::B(text) => {
@@ -230,7 +231,7 @@ impl Scheduler {
         company_id: String,
         ig_user_id: String,
         #[napi(ts_arg_type = "Post")] post: Value,
-        publish_at: TimeArg<'env>,
+        publish_at: Either3<JsDate<'env>, String, f64>,
         options: Option<ScheduleOptions>,
     ) -> Result<PromiseRaw<'env, Job>> {
         const WHAT: &str = "Scheduler.schedule";
@@ -354,7 +355,7 @@ impl Scheduler {
         env: &'env Env,
         company_id: String,
         job_id: String,
-        publish_at: TimeArg<'env>,
+        publish_at: Either3<JsDate<'env>, String, f64>,
     ) -> Result<PromiseRaw<'env, Job>> {
         const WHAT: &str = "Scheduler.reschedule";
         let at = guard_sync(WHAT, || Ok(read_time("publishAt", publish_at)));
