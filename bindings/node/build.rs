@@ -93,9 +93,13 @@ fn napi_words(attrs: &[Attribute]) -> Option<String> {
         })
 }
 
+/// Whether `word` is one of the attribute's options (string values, such as a `ts_type`, are
+/// not looked into).
 fn has_word(words: &str, word: &str) -> bool {
     words
-        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .split('"')
+        .step_by(2)
+        .flat_map(|outside| outside.split(|c: char| !(c.is_alphanumeric() || c == '_')))
         .any(|w| w == word)
 }
 

@@ -622,7 +622,7 @@ export declare class Scheduler {
    * be one of the company's, before anything is stored. A `publishAt` more than a year ago or
    * more than two years ahead is refused (`InvalidInputError`, `field: 'publish_at'`).
    */
-  schedule(companyId: string, igUserId: string, post: Post, publishAt: TimeArg, options?: ScheduleOptions | undefined | null): Promise<Job>
+  schedule(companyId: string, igUserId: string, post: Post, publishAt: Date | string | number, options?: ScheduleOptions | undefined | null): Promise<Job>
   /**
    * The company's jobs, newest first (at most 500 a page), optionally of one status or
    * account; `options.after` (a job id) reads the page after that job.
@@ -640,7 +640,7 @@ export declare class Scheduler {
    * Moves a `scheduled` or `deferred` job to `publishAt` and resolves to it (`scheduled`);
    * `publishAt` is bounded as in `schedule`.
    */
-  reschedule(companyId: string, jobId: string, publishAt: TimeArg): Promise<Job>
+  reschedule(companyId: string, jobId: string, publishAt: Date | string | number): Promise<Job>
   /**
    * A worker named `workerId` (unique among the workers sharing the store: it is the lease
    * owner). Bad options throw here, as TypeErrors naming the option.

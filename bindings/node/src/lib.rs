@@ -47,7 +47,7 @@ pub use messaging::Messaging;
 pub use publisher::{Post, PostItem, Publisher};
 pub use sandbox::Sandbox;
 pub use scheduler::{Scheduler, Worker};
-pub use webhooks::{Deduper, Webhooks};
+pub use webhooks::{Deduper, WebhookEvent, Webhooks};
 
 /// The argument table build.rs derives from the `#[napi]` declarations: every exported
 /// callable's parameters with the JS kinds their Rust types accept (JSON). `index.js` reads it
