@@ -25,8 +25,8 @@ use axum::response::{IntoResponse, Response};
 use futures::stream::{self, StreamExt, TryStreamExt};
 use instagraph::api::insights::MediaInsightKind;
 use instagraph::api::{ImageContainer, WaitOptions};
-use instagraph::sandbox::{Faults, Login, Sandbox, SandboxConfig, TokenRequest};
 use instagraph::{AccessToken, Client, Hosts, IgUserId, MediaId};
+use instagraph_sandbox::{Faults, Login, Sandbox, SandboxConfig, TokenRequest};
 
 const MEDIA: usize = 500;
 const RUNS: usize = 3;

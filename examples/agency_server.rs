@@ -40,7 +40,7 @@
 //! Try it on one machine with the sandbox:
 //!
 //! ```text
-//! cargo run --bin instagraph-sandbox -- --port 4000 &
+//! cargo run -p instagraph-sandbox -- --port 4000 &
 //! export INSTAGRAM_MODE=sandbox INSTAGRAM_SANDBOX_URL=http://127.0.0.1:4000 \
 //!        INSTAGRAM_APP_ID=100000000000001 INSTAGRAM_APP_SECRET=… \
 //!        INSTAGRAM_REDIRECT_URI=http://localhost:3000/connect/callback \

@@ -10,9 +10,9 @@ use std::error::Error as StdError;
 
 use instagraph::accounts::ConnectRequest;
 use instagraph::api::{ImageContainer, WaitOptions};
-use instagraph::sandbox::Sandbox;
 use instagraph::store::{AccountQuery, AccountSortField, SealingKey, Store};
 use instagraph::{AccountManager, AgencyClientId, Client, CompanyId};
+use instagraph_sandbox::Sandbox;
 
 const REDIRECT_URI: &str = "http://localhost:3000/instagram/oauth2callback";
 

@@ -14,9 +14,9 @@ use instagraph::publisher::{
     MediaItem, MediaSource, Post, ProgressCallback, ProgressEvent, PublishOptions, Publisher,
     Scheduler,
 };
-use instagraph::sandbox::{Sandbox, SandboxConfig};
 use instagraph::store::{JobStatus, SealingKey, Store};
 use instagraph::{AccountManager, Client, CompanyId};
+use instagraph_sandbox::{Sandbox, SandboxConfig};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn StdError>> {

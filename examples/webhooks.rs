@@ -16,9 +16,9 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::get;
 use axum::Router;
-use instagraph::sandbox::{Login, Sandbox, TokenRequest};
 use instagraph::webhooks::{self, Deduper, Event, SIGNATURE_HEADER};
 use instagraph::{AccessToken, Client, IgUserId};
+use instagraph_sandbox::{Login, Sandbox, TokenRequest};
 use serde_json::json;
 
 /// What the receiver needs: the app secret (signatures), the verify token (handshake), the

@@ -15,9 +15,6 @@ pub mod rate_limit;
 pub mod store;
 pub mod webhooks;
 
-#[cfg(feature = "sandbox")]
-pub mod sandbox;
-
 pub use accounts::AccountManager;
 pub use auth::token::AccessToken;
 pub use client::{Client, ClientBuilder};

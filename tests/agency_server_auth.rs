@@ -3,16 +3,16 @@
 //! `company` parameter naming another company is refused (403). The example's router runs here
 //! over a memory store and the sandbox.
 
-#![cfg(all(feature = "sandbox", feature = "sqlite"))]
+#![cfg(feature = "sqlite")]
 
 #[path = "../examples/agency_server.rs"]
 #[allow(dead_code)]
 mod agency_server;
 
 use agency_server::ApiKeys;
-use instagraph::sandbox::Sandbox;
 use instagraph::store::{SealingKey, Store};
 use instagraph::{AccountManager, Client};
+use instagraph_sandbox::Sandbox;
 use serde_json::Value;
 
 const REDIRECT: &str = "http://localhost:3000/connect/callback";

@@ -9,10 +9,10 @@ use instagraph::api::moderation::{
     filter_comments, CommentFilter, ReplyTemplate, MODERATION_FIELDS,
 };
 use instagraph::api::HashtagBudget;
-use instagraph::sandbox::{Login, Sandbox, SandboxConfig, TokenRequest};
 use instagraph::{
     AccessToken, Client, CommentId, Error, ErrorClass, IgUserId, MediaId, RetryPolicy,
 };
+use instagraph_sandbox::{Login, Sandbox, SandboxConfig, TokenRequest};
 
 const ALICE: &str = "100000000000011";
 const PAGE_BAKERY: &str = "100000000000101";

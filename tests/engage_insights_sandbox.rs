@@ -10,8 +10,8 @@ use instagraph::api::insights::{
     Breakdown, Granularity, MediaInsightKind, Metric, MetricType, Period, Timeframe,
 };
 use instagraph::api::{MessageContent, MessagingTag, Reaction};
-use instagraph::sandbox::{Login, Sandbox, TokenRequest};
 use instagraph::{AccessToken, Client, Error, ErrorClass, RetryPolicy};
+use instagraph_sandbox::{Login, Sandbox, TokenRequest};
 
 const ALICE: &str = "100000000000011";
 const PAGE_BAKERY: &str = "100000000000101";

@@ -8,9 +8,9 @@ use std::time::Duration;
 use flow_support::{client_builder, Flow, REDIRECT};
 use instagraph::accounts::ConnectRequest;
 use instagraph::api::{ImageContainer, WaitOptions};
-use instagraph::sandbox::Sandbox;
 use instagraph::store::{AccountQuery, AccountSortField, AccountSource, LoginKind, TokenKind};
 use instagraph::{AgencyClientId, AuthError, CompanyId, Error, ErrorClass, IgUserId};
+use instagraph_sandbox::Sandbox;
 
 const IG_BAKERY: &str = "17841400000000001";
 const IG_TRAVELS: &str = "17841400000000002";
@@ -616,7 +616,7 @@ async fn live_details_survive_transient_faults() {
         .add(&company, &ids(&[IG_BAKERY, IG_TRAVELS, IG_CLIENT]))
         .await
         .unwrap();
-    flow.sandbox.set_faults(instagraph::sandbox::Faults {
+    flow.sandbox.set_faults(instagraph_sandbox::Faults {
         transient_rate: 0.3,
         seed: Some(7),
         ..Default::default()

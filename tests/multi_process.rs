@@ -10,7 +10,7 @@
 //! on where cargo put the example's binary. The sandbox runs in this process and the children
 //! reach it over HTTP on 127.0.0.1.
 
-#![cfg(all(unix, feature = "sandbox", feature = "sqlite"))]
+#![cfg(all(unix, feature = "sqlite"))]
 
 #[path = "../examples/agency_server.rs"]
 #[allow(dead_code)]

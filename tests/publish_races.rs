@@ -48,7 +48,7 @@ async fn postgres() -> Backend {
 }
 
 /// A sandbox with room for every post of a case, and a process connected to it.
-async fn setup(backend: &Backend) -> (instagraph::sandbox::Sandbox, Process, CompanyId) {
+async fn setup(backend: &Backend) -> (instagraph_sandbox::Sandbox, Process, CompanyId) {
     let sandbox = scheduler_support::sandbox(10_000).await;
     let process = Process::over(&sandbox, backend.store.clone());
     let company = CompanyId::new("acme");

@@ -11,8 +11,8 @@ use flow_support::Flow;
 use instagraph::api::models::ContainerStatus;
 use instagraph::api::ContainerRequest;
 use instagraph::publisher::{MediaItem, Post, PublishOptions, Publisher, PublisherConfig};
-use instagraph::sandbox::{Sandbox, SandboxConfig};
 use instagraph::{CompanyId, IgUserId};
+use instagraph_sandbox::{Sandbox, SandboxConfig};
 
 const REEL_PROCESSING_MS: u64 = 6_000;
 const CAROUSEL_ITEMS: usize = 5;

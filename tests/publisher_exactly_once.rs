@@ -12,8 +12,8 @@ use futures::stream::{self, StreamExt};
 use instagraph::publisher::{
     Post, PublishOptions, PublishResult, Publisher, PublisherConfig, WaitPolicy,
 };
-use instagraph::sandbox::{Faults, LostPublishMode, Sandbox, SandboxConfig};
 use instagraph::{CompanyId, IgUserId, RetryPolicy};
+use instagraph_sandbox::{Faults, LostPublishMode, Sandbox, SandboxConfig};
 
 const POSTS: usize = 200;
 const ACCOUNTS: usize = 10;

@@ -9,13 +9,13 @@ use instagraph::publisher::{
     MediaItem, MediaRef, MediaSource, Post, ProgressCallback, ProgressEvent, PublishFailure,
     PublishOptions, Publisher, PublisherConfig, WaitPolicy,
 };
-use instagraph::sandbox::{Faults, Login, Sandbox, SandboxConfig, TokenRequest};
 use instagraph::store::{
     AccountSource, JobStatus, LoginKind, NewAccount, NewToken, SealingKey, Store, TokenKind,
 };
 use instagraph::{
     AccessToken, AccountManager, Client, CompanyId, Error, ErrorClass, IgUserId, RetryPolicy,
 };
+use instagraph_sandbox::{Faults, Login, Sandbox, SandboxConfig, TokenRequest};
 use sha2::Digest;
 
 const ALICE: &str = "100000000000011";
@@ -503,8 +503,8 @@ async fn concurrent_publishes_with_one_key_post_once() {
 #[tokio::test]
 async fn a_lost_publish_answer_is_recovered() {
     for mode in [
-        instagraph::sandbox::LostPublishMode::Drop,
-        instagraph::sandbox::LostPublishMode::Error,
+        instagraph_sandbox::LostPublishMode::Drop,
+        instagraph_sandbox::LostPublishMode::Error,
     ] {
         let env = Env::start(sandbox_config()).await;
         env.sandbox.set_faults(Faults {

@@ -3,8 +3,8 @@
 
 use futures::TryStreamExt;
 use instagraph::api::insights::{MediaInsightKind, Metric};
-use instagraph::sandbox::{Login, Sandbox, SandboxConfig, TokenRequest};
 use instagraph::{AccessToken, Client, Hosts, IgUserId};
+use instagraph_sandbox::{Login, Sandbox, SandboxConfig, TokenRequest};
 
 async fn sandbox(media: u32) -> Sandbox {
     Sandbox::builder()

@@ -8,15 +8,15 @@ use std::time::Duration;
 
 use chrono::Utc;
 use instagraph::publisher::{Post, TickReport};
-use instagraph::sandbox::Faults;
 use instagraph::store::JobStatus;
 use instagraph::{CompanyId, Error, JobId};
+use instagraph_sandbox::Faults;
 use scheduler_support::*;
 
 async fn setup(
     quota: u32,
 ) -> (
-    instagraph::sandbox::Sandbox,
+    instagraph_sandbox::Sandbox,
     Process,
     CompanyId,
     tempfile::TempDir,

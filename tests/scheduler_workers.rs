@@ -151,9 +151,11 @@ async fn three_workers_publish_300_posts_exactly_once_with_one_stopped_mid_run()
     };
     for (stop, task) in workers {
         stop.send(()).expect("worker alive");
-        tokio::time::timeout(Duration::from_secs(10), task)
+        // The bound catches a worker that never stops, not a slow one: shared CI machines
+        // can be loaded many times over.
+        tokio::time::timeout(Duration::from_secs(120), task)
             .await
-            .expect("workers stop promptly")
+            .expect("workers stop")
             .expect("task")
             .expect("run_until");
     }

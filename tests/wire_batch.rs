@@ -489,9 +489,9 @@ async fn heavy_usage_slows_batches_to_one_at_a_time() {
 // ---- against the sandbox -----------------------------------------------------------------------
 
 async fn sandbox_and_token(
-    config: instagraph::sandbox::SandboxConfig,
-) -> (instagraph::sandbox::Sandbox, Client, AccessToken) {
-    use instagraph::sandbox::{Login, Sandbox, TokenRequest};
+    config: instagraph_sandbox::SandboxConfig,
+) -> (instagraph_sandbox::Sandbox, Client, AccessToken) {
+    use instagraph_sandbox::{Login, Sandbox, TokenRequest};
     let sandbox = Sandbox::builder().config(config).start().await.unwrap();
     let client = Client::builder()
         .app(sandbox.app_id(), sandbox.app_secret())
@@ -544,7 +544,7 @@ async fn batched_insights_equal_one_by_one_insights_on_the_sandbox() {
 
 #[tokio::test]
 async fn sandbox_time_outs_and_errors_stay_in_their_slots() {
-    let (sandbox, client, token) = sandbox_and_token(instagraph::sandbox::SandboxConfig {
+    let (sandbox, client, token) = sandbox_and_token(instagraph_sandbox::SandboxConfig {
         batch_timeout_ops: vec!["slow-op".into()],
         ..Default::default()
     })

@@ -3,9 +3,9 @@
 #![allow(dead_code)]
 
 use instagraph::accounts::{ConnectRequest, Connection};
-use instagraph::sandbox::Sandbox;
 use instagraph::store::{SealingKey, Store};
 use instagraph::{AccountManager, Client, ClientBuilder, CompanyId, RetryPolicy};
+use instagraph_sandbox::Sandbox;
 
 pub const REDIRECT: &str = "http://localhost:3000/instagram/oauth2callback";
 

@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use instagraph::publisher::{Post, Publisher, Scheduler};
-use instagraph::sandbox::{Sandbox, SandboxConfig};
 use instagraph::store::{AccountQuery, JobRecord, JobStatus, Sealer, SealingKey};
 use instagraph::{AccountManager, Client, CompanyId, IgUserId, JobId, TokenId};
+use instagraph_sandbox::{Sandbox, SandboxConfig};
 use serde_json::Value;
 
 pub use children::*;

@@ -10,9 +10,9 @@ use instagraph::accounts::ConnectRequest;
 use instagraph::publisher::{
     Post, Publisher, PublisherConfig, Scheduler, WaitPolicy, WorkerOptions,
 };
-use instagraph::sandbox::{Sandbox, SandboxConfig};
 use instagraph::store::{JobRecord, JobStatus, SealingKey, Store};
 use instagraph::{AccountManager, Client, CompanyId, IgUserId, RetryPolicy};
+use instagraph_sandbox::{Sandbox, SandboxConfig};
 
 pub const REDIRECT: &str = "http://localhost:3000/instagram/oauth2callback";
 pub const IG_BAKERY: &str = "17841400000000001";

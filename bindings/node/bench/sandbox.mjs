@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 const require = createRequire(import.meta.url)
 const { Sandbox } = require('../index.js')
 
-// The sandbox runs in its own process when the release binary is built (cargo build --release --features sandbox
+// The sandbox runs in its own process when the release binary is built (cargo build --release -p instagraph-sandbox
 // --bin instagraph-sandbox): then no variant shares a thread or a tokio runtime with it.
 // Otherwise (or with BENCH_SANDBOX=in-process) it runs inside this process, on the package's
 // tokio runtime.

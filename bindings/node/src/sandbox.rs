@@ -22,7 +22,7 @@ pub struct SandboxOptions {
 /// A local imitation of Meta's Graph API, seeded with users, Pages and IG accounts.
 #[napi]
 pub struct Sandbox {
-    inner: RwLock<Option<instagraph::sandbox::Sandbox>>,
+    inner: RwLock<Option<instagraph_sandbox::Sandbox>>,
     base_url: String,
     app_id: String,
     app_secret: String,
@@ -37,10 +37,10 @@ impl Sandbox {
     #[napi(writable = true, configurable = true)]
     pub async fn start(options: Option<SandboxOptions>) -> Result<Sandbox> {
         guard("Sandbox.start", async move {
-            let mut builder = instagraph::sandbox::Sandbox::builder();
+            let mut builder = instagraph_sandbox::Sandbox::builder();
             let (port, config) = options.map_or((None, None), |o| (o.port, o.config));
             if let Some(config) = config {
-                let config: instagraph::sandbox::SandboxConfig =
+                let config: instagraph_sandbox::SandboxConfig =
                     serde_json::from_value(crate::convert::snake_keys(config))
                         .map_err(|e| type_error("options.config", e))?;
                 builder = builder.config(config);

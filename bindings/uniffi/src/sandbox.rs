@@ -47,7 +47,7 @@ pub struct SeedConversation {
 /// A running sandbox.
 #[derive(uniffi::Object)]
 pub struct Sandbox {
-    inner: RwLock<Option<instagraph::sandbox::Sandbox>>,
+    inner: RwLock<Option<instagraph_sandbox::Sandbox>>,
     base_url: String,
     app_id: String,
     app_secret: String,
@@ -68,7 +68,7 @@ impl std::fmt::Debug for Sandbox {
 #[uniffi::export]
 pub async fn start_sandbox(port: u16) -> Result<Arc<Sandbox>> {
     run("start_sandbox", async move {
-        let sandbox = instagraph::sandbox::Sandbox::builder()
+        let sandbox = instagraph_sandbox::Sandbox::builder()
             .port(port)
             .start()
             .await
@@ -121,7 +121,7 @@ impl Sandbox {
     fn count(
         &self,
         what: &str,
-        f: impl FnOnce(&instagraph::sandbox::Sandbox) -> usize,
+        f: impl FnOnce(&instagraph_sandbox::Sandbox) -> usize,
     ) -> Result<u32> {
         guard_sync(what, || {
             let guard = self
