@@ -29,9 +29,9 @@ function wrap(fn, what, signature, receiver) {
     try {
       out = fn.apply(receiver ?? this, args)
     } catch (e) {
-      const t = fieldError(signature, e, what) ?? translate(e, what)
-      if (rejects) return Promise.reject(t)
-      throw t
+      const error = fieldError(signature, e, what) ?? translate(e, what)
+      if (rejects) return Promise.reject(error)
+      throw error
     }
     if (out && typeof out.then === 'function') {
       return out.then(undefined, (e) => {
