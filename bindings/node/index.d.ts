@@ -581,8 +581,8 @@ export declare class Sandbox {
   get appId(): string
   /** The seeded app secret. */
   get appSecret(): string
-  /** The seeded Facebook users (`[{ id, name, email }]`; Alice first, then Bob). */
-  get seedUsers(): { id: string; name: string; email: string | null }[]
+  /** The seeded Facebook users (Alice first, then Bob). */
+  get seedUsers(): Array<SeedUser>
   /**
    * Everything the sandbox was seeded with (camelCase): `users`, `pages`, `businesses`,
    * `instagramAccounts` (`[{ id, username, pageId, media, ... }]`) and `engagement` (the ids
@@ -1764,6 +1764,16 @@ export interface SandboxOptions {
 export interface ScheduleOptions {
   /** Scheduling again under the same key returns the job stored the first time, unchanged. */
   idempotencyKey?: string
+}
+
+/** A seeded Facebook user (`Sandbox.seedUsers`). */
+export interface SeedUser {
+  /** The Facebook user id (`userId` of `consent`). */
+  id: string
+  /** The user's name. */
+  name: string
+  /** The user's email, when the seed has one. */
+  email: string | null
 }
 
 /** What the Send API answers. */
