@@ -24,7 +24,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use futures::stream::{self, StreamExt, TryStreamExt};
 use instagraph::api::insights::MediaInsightKind;
-use instagraph::api::{ImageContainer, WaitOptions};
+use instagraph::api::{ContainerRequest, WaitOptions};
 use instagraph::{AccessToken, Client, Hosts, IgUserId, MediaId};
 use instagraph_sandbox::{Faults, Login, Sandbox, SandboxConfig, TokenRequest};
 
@@ -197,7 +197,7 @@ async fn main() -> Result<(), BoxError> {
             let wait = wait.clone();
             async move {
                 ig.publish_image(
-                    ImageContainer::new(format!("https://images.example.com/bench-{i}.jpg")),
+                    ContainerRequest::image(format!("https://images.example.com/bench-{i}.jpg")),
                     wait,
                 )
                 .await

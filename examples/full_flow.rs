@@ -9,7 +9,7 @@
 use std::error::Error as StdError;
 
 use instagraph::accounts::ConnectRequest;
-use instagraph::api::{ImageContainer, WaitOptions};
+use instagraph::api::{ContainerRequest, WaitOptions};
 use instagraph::store::{AccountQuery, AccountSortField, SealingKey, Store};
 use instagraph::{AccountManager, AgencyClientId, Client, CompanyId};
 use instagraph_sandbox::Sandbox;
@@ -127,7 +127,7 @@ async fn main() -> Result<(), Box<dyn StdError>> {
         .graph(&client)
         .ig_user(picked[0].clone())
         .publish_image(
-            ImageContainer::new("https://images.example.com/croissants.jpg")
+            ContainerRequest::image("https://images.example.com/croissants.jpg")
                 .caption("Fresh croissants this morning #bakery"),
             WaitOptions::default(),
         )

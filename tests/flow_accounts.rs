@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use flow_support::{client_builder, Flow, REDIRECT};
 use instagraph::accounts::ConnectRequest;
-use instagraph::api::{ImageContainer, WaitOptions};
+use instagraph::api::{ContainerRequest, WaitOptions};
 use instagraph::store::{AccountQuery, AccountSortField, AccountSource, LoginKind, TokenKind};
 use instagraph::{AgencyClientId, AuthError, CompanyId, Error, ErrorClass, IgUserId};
 use instagraph_sandbox::Sandbox;
@@ -568,7 +568,7 @@ async fn an_added_account_publishes_an_image() {
         .graph(&flow.client)
         .ig_user(bakery.clone())
         .publish_image(
-            ImageContainer::new("https://images.example.com/a.jpg").caption("Hello #bread"),
+            ContainerRequest::image("https://images.example.com/a.jpg").caption("Hello #bread"),
             WaitOptions::default(),
         )
         .await

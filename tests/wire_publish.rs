@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use instagraph::api::models::ContainerStatus;
 use instagraph::api::{
-    publish_image, validate_image_container, ImageContainer, UserTag, WaitOptions,
+    publish_image, validate_container_request, ContainerMediaType, ContainerRequest, TaggedProduct,
+    UserTag, WaitOptions,
 };
 use instagraph::{AccessToken, Client, ContainerId, Error, ErrorClass, IgUserId, MediaId};
 use serde_json::json;
@@ -103,7 +104,7 @@ async fn create_image_sends_every_parameter_as_form_fields() {
         .await;
     let client = client(&server);
     let token = AccessToken::new(TOKEN);
-    let image = ImageContainer::new("https://cdn.example.com/a.jpg")
+    let image = ContainerRequest::image("https://cdn.example.com/a.jpg")
         .caption("Fresh #coffee with @barista & friends")
         .alt_text("A cup of coffee")
         .location_id("7640348500")
@@ -115,9 +116,10 @@ async fn create_image_sends_every_parameter_as_form_fields() {
         .facebook(&token)
         .ig_user(IG)
         .containers()
-        .create_image(&image)
+        .create(&image)
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     assert_eq!(id, ContainerId::new("17889455560051444"));
 }
 
@@ -137,18 +139,15 @@ async fn create_carousel_item_sends_the_flag_and_nothing_else() {
         .await;
     let client = client(&server);
     let token = AccessToken::new(TOKEN);
-    let image = ImageContainer {
-        image_url: "http://cdn.example.com/b.jpg".into(),
-        is_carousel_item: true,
-        ..ImageContainer::default()
-    };
+    let image = ContainerRequest::image_item("http://cdn.example.com/b.jpg");
     let id = client
         .instagram(&token)
         .ig_user(IgUserId::new(IG))
         .containers()
-        .create_image(&image)
+        .create(&image)
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     assert_eq!(id.as_str(), "17889455560051445");
 }
 
@@ -172,7 +171,7 @@ async fn create_is_not_retried_after_a_server_error() {
         .facebook(&token)
         .ig_user(IG)
         .containers()
-        .create_image(&ImageContainer::new("https://cdn.example.com/a.jpg"))
+        .create(&ContainerRequest::image("https://cdn.example.com/a.jpg"))
         .await
         .unwrap_err();
     assert_eq!(err.class(), ErrorClass::Transient);
@@ -390,7 +389,7 @@ async fn publish_image_creates_waits_publishes_and_reads_the_permalink() {
     let published = publish_image(
         client.facebook(&token).graph(),
         &IgUserId::new(IG),
-        ImageContainer::new("https://cdn.example.com/a.jpg").caption("Hello"),
+        ContainerRequest::image("https://cdn.example.com/a.jpg").caption("Hello"),
         fast_wait(5_000),
     )
     .await
@@ -427,7 +426,7 @@ async fn publish_image_keeps_the_post_when_the_permalink_read_fails() {
         .facebook(&token)
         .ig_user(IG)
         .publish_image(
-            ImageContainer::new("https://cdn.example.com/a.jpg").caption("Hello"),
+            ContainerRequest::image("https://cdn.example.com/a.jpg").caption("Hello"),
             fast_wait(5_000),
         )
         .await
@@ -454,7 +453,7 @@ async fn a_container_error_names_the_container_and_its_subcode() {
         .facebook(&token)
         .ig_user(IG)
         .publish_image(
-            ImageContainer::new("https://cdn.example.com/a.jpg").caption("Hello"),
+            ContainerRequest::image("https://cdn.example.com/a.jpg").caption("Hello"),
             fast_wait(5_000),
         )
         .await
@@ -489,7 +488,7 @@ async fn an_expired_container_is_an_error() {
         .facebook(&token)
         .ig_user(IG)
         .publish_image(
-            ImageContainer::new("https://cdn.example.com/a.jpg").caption("Hello"),
+            ContainerRequest::image("https://cdn.example.com/a.jpg").caption("Hello"),
             fast_wait(5_000),
         )
         .await
@@ -523,7 +522,7 @@ async fn waiting_is_bounded_by_the_timeout() {
         .facebook(&token)
         .ig_user(IG)
         .publish_image(
-            ImageContainer::new("https://cdn.example.com/a.jpg").caption("Hello"),
+            ContainerRequest::image("https://cdn.example.com/a.jpg").caption("Hello"),
             fast_wait(150),
         )
         .await
@@ -564,22 +563,27 @@ async fn validation_names_the_field_and_the_limit_and_sends_nothing() {
     let client = client(&server);
     let token = AccessToken::new(TOKEN);
     let user = client.facebook(&token).ig_user(IG);
-    let base = || ImageContainer::new("https://cdn.example.com/a.jpg");
+    let base = || ContainerRequest::image("https://cdn.example.com/a.jpg");
 
-    let cases: Vec<(&str, ImageContainer, &str, &str)> = vec![
+    let cases: Vec<(&str, ContainerRequest, &str, &str)> = vec![
         (
             "ftp url",
-            ImageContainer::new("ftp://cdn.example.com/a.jpg"),
+            ContainerRequest::image("ftp://cdn.example.com/a.jpg"),
             "image_url",
             "http(s)",
         ),
         (
             "not a url",
-            ImageContainer::new("a.jpg"),
+            ContainerRequest::image("a.jpg"),
             "image_url",
             "http(s)",
         ),
-        ("empty url", ImageContainer::new(""), "image_url", "http(s)"),
+        (
+            "empty url",
+            ContainerRequest::image(""),
+            "image_url",
+            "http(s)",
+        ),
         (
             "long caption",
             base().caption("a".repeat(2201)),
@@ -650,13 +654,55 @@ async fn validation_names_the_field_and_the_limit_and_sends_nothing() {
         ),
         (
             "caption on a carousel item",
-            base().caption("hi").carousel_item(),
+            ContainerRequest::image_item("https://cdn.example.com/a.jpg").caption("hi"),
             "caption",
             "carousel",
         ),
+        (
+            "21 user tags",
+            (0..21).fold(base(), |r, i| {
+                r.user_tag(UserTag::new(format!("u{i}"), 0.5, 0.5))
+            }),
+            "user_tags",
+            "20 user tags",
+        ),
+        (
+            "reel setting on an image",
+            base().share_to_feed(true),
+            "share_to_feed",
+            "reels only",
+        ),
+        (
+            "location on a story",
+            ContainerRequest::story_image("https://cdn.example.com/a.jpg").location_id("1"),
+            "location_id",
+            "stories",
+        ),
+        (
+            "product tag with a position on a reel",
+            ContainerRequest::reel("https://cdn.example.com/v.mp4")
+                .product_tag(TaggedProduct::at("1", 0.5, 0.5)),
+            "product_tags",
+            "reels",
+        ),
+        (
+            "alt text on a video",
+            ContainerRequest::reel("https://cdn.example.com/v.mp4").alt_text("x"),
+            "alt_text",
+            "images only",
+        ),
+        (
+            "a reel as a carousel item",
+            ContainerRequest {
+                is_carousel_item: true,
+                ..ContainerRequest::reel("https://cdn.example.com/v.mp4")
+            },
+            "is_carousel_item",
+            "VIDEO",
+        ),
     ];
     for (name, image, want_field, want_limit) in cases {
-        let err = user.containers().create_image(&image).await.unwrap_err();
+        let err = user.containers().create(&image).await.unwrap_err();
         match &err {
             Error::InvalidInput { field, reason } => {
                 assert_eq!(*field, want_field, "{name}: {err}");
@@ -695,7 +741,7 @@ fn the_limits_themselves_are_accepted() {
     );
     let padded = format!("{caption}{}", "x".repeat(2200 - caption.chars().count()));
     assert_eq!(padded.chars().count(), 2200);
-    let image = ImageContainer::new("https://cdn.example.com/a.jpg")
+    let image = ContainerRequest::image("https://cdn.example.com/a.jpg")
         .caption(padded)
         .alt_text("é".repeat(1000))
         .user_tag(UserTag::new("a", 0.0, 1.0))
@@ -703,5 +749,16 @@ fn the_limits_themselves_are_accepted() {
         .collaborator("a")
         .collaborator("b")
         .collaborator("c");
-    validate_image_container(&image).unwrap();
+    validate_container_request(&image).unwrap();
+    let tagged = (0..20).fold(
+        ContainerRequest::image("https://cdn.example.com/a.jpg"),
+        |r, i| r.user_tag(UserTag::new(format!("u{i}"), 0.5, 0.5)),
+    );
+    validate_container_request(&tagged).unwrap();
+    let reel = ContainerRequest::reel("https://cdn.example.com/v.mp4")
+        .share_to_feed(true)
+        .audio_name("Original audio")
+        .product_tag(TaggedProduct::new("1"));
+    validate_container_request(&reel).unwrap();
+    assert_eq!(reel.media_type, Some(ContainerMediaType::Reels));
 }

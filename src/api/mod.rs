@@ -85,10 +85,9 @@ pub use messaging::{
 pub use moderation::{filter_comments, Author, CommentFilter, ReplyTemplate};
 pub use publish::{
     publish_image, validate_alt_text, validate_caption, validate_collaborators,
-    validate_container_request, validate_image_container, validate_media_url,
-    validate_product_tags, validate_user_tags, ContainerHandler, ContainerMediaType,
-    ContainerRequest, ContainersHandler, ImageContainer, Published, TaggedProduct, UserTag,
-    WaitOptions,
+    validate_container_request, validate_media_url, validate_product_tags, validate_user_tags,
+    ContainerHandler, ContainerMediaType, ContainerRequest, ContainersHandler, Published,
+    TaggedProduct, UserTag, WaitOptions,
 };
 
 impl Client {

@@ -98,7 +98,7 @@ use chrono::Utc;
 
 pub use crate::error::{MediaRef, PublishFailure};
 pub use options::{PublishOptions, PublishResult, PublisherConfig, WaitPolicy};
-pub use post::{MediaItem, MediaKind, MediaSource, Post, PostKind, MAX_USER_TAGS};
+pub use post::{MediaItem, MediaKind, MediaSource, Post, PostKind};
 pub use progress::{progress_channel, ProgressCallback, ProgressEvent, ProgressStream};
 pub use quota::QuotaStatus;
 pub use scheduler::{Scheduler, TickReport, Worker, WorkerOptions};

@@ -7,15 +7,11 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::api::publish::{
-    validate_alt_text, validate_caption, validate_collaborators, validate_media_url,
-    ContainerMediaType, ContainerRequest, TaggedProduct, UserTag, MAX_CAROUSEL_ITEMS,
-    MAX_PRODUCT_TAGS, MIN_CAROUSEL_ITEMS,
+    validate_container_request, ContainerMediaType, ContainerRequest, TaggedProduct, UserTag,
+    MAX_CAROUSEL_ITEMS, MIN_CAROUSEL_ITEMS,
 };
 use crate::error::{Error, MediaRef, Result};
 use crate::ids::ContainerId;
-
-/// Most people tagged on one media.
-pub const MAX_USER_TAGS: usize = 20;
 
 /// What kind of post.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -362,271 +358,96 @@ impl Post {
 
     /// Checks the post against Meta's rules, before any call. Each error names the field, the
     /// limit, and the media concerned (its URL, or the carousel item's index and URL).
+    ///
+    /// The post is lowered into the container requests it will send and each is checked by
+    /// [`validate_container_request`], the one rule set of publishing; what is checked here is
+    /// only what the requests cannot show (how many media of which kind, files to upload, a
+    /// setting given twice).
     pub fn validate(&self) -> Result<()> {
         let whole = self.media_ref();
-        let fail = |field: &'static str, media: &MediaRef, reason: String| {
-            Err(Error::invalid(field, format!("{media}: {reason}")))
-        };
-        // Shape: how many items, of which kind.
-        match self.kind {
-            PostKind::Carousel => {
-                let n = self.items.len();
-                if !(MIN_CAROUSEL_ITEMS..=MAX_CAROUSEL_ITEMS).contains(&n) {
-                    return fail(
-                        "children",
-                        &whole,
-                        format!(
-                            "has {n} items; a carousel takes {MIN_CAROUSEL_ITEMS} to {MAX_CAROUSEL_ITEMS} items"
-                        ),
-                    );
-                }
-            }
-            kind => {
-                if self.items.len() != 1 {
-                    return fail(
-                        "items",
-                        &whole,
-                        format!("a {kind} has exactly one media, not {}", self.items.len()),
-                    );
-                }
-                let item_kind = self.items.first().map(|i| i.kind);
-                match (kind, item_kind) {
-                    (PostKind::Image, Some(MediaKind::Video)) => {
-                        return fail(
-                            "items",
-                            &whole,
-                            "an image post takes an image; publish a video as a reel".into(),
-                        )
-                    }
-                    (PostKind::Reel, Some(MediaKind::Image)) => {
-                        return fail("items", &whole, "a reel takes a video".into())
-                    }
-                    _ => {}
-                }
-            }
-        }
-        // Each media: URL or file, and its own tags.
+        self.validate_shape().map_err(|e| about(&whole, e))?;
         for (index, item) in self.items.iter().enumerate() {
             let media = self.item_ref(index);
-            self.validate_item(item, &media)?;
-        }
-        // Post-level settings.
-        let is_story = self.kind == PostKind::Story;
-        if let Some(caption) = &self.caption {
-            if is_story {
-                return fail("caption", &whole, "stories take no caption".into());
-            }
-            if let Err(Error::InvalidInput { reason, .. }) = validate_caption(caption) {
-                return fail("caption", &whole, reason);
-            }
-        }
-        if !self.collaborators.is_empty() {
-            if is_story {
-                return fail(
-                    "collaborators",
-                    &whole,
-                    "stories take no collaborators".into(),
-                );
-            }
-            if let Err(Error::InvalidInput { reason, .. }) =
-                validate_collaborators(&self.collaborators)
-            {
-                return fail("collaborators", &whole, reason);
-            }
-        }
-        if let Some(location) = &self.location_id {
-            if is_story {
-                return fail("location_id", &whole, "stories take no location".into());
-            }
-            if location.trim().is_empty() {
-                return fail("location_id", &whole, "is empty".into());
+            self.validate_item(item).map_err(|e| about(&media, e))?;
+            if let Some(request) = self.item_request(index) {
+                validate_container_request(&request).map_err(|e| about(&media, e))?;
             }
         }
         if self.kind == PostKind::Carousel {
-            if self.alt_text.is_some() {
-                return fail(
-                    "alt_text",
-                    &whole,
-                    "a carousel takes no alternative text of its own; set it on each image item"
-                        .into(),
-                );
-            }
-            if !self.user_tags.is_empty() {
-                return fail(
-                    "user_tags",
-                    &whole,
-                    "a carousel takes no user tags of its own; tag each item".into(),
-                );
-            }
-            if !self.product_tags.is_empty() {
-                return fail(
-                    "product_tags",
-                    &whole,
-                    "a carousel takes no product tags of its own; tag each image item".into(),
-                );
-            }
-        }
-        // Reel-only settings.
-        if self.kind != PostKind::Reel {
-            let reel_only = [
-                ("share_to_feed", self.share_to_feed.is_some()),
-                ("cover_url", self.cover_url.is_some()),
-                ("thumb_offset", self.thumb_offset_ms.is_some()),
-                ("audio_name", self.audio_name.is_some()),
-            ];
-            if let Some((field, _)) = reel_only.iter().find(|(_, set)| *set) {
-                return fail(
-                    field,
-                    &whole,
-                    format!("is for reels only, not a {}", self.kind),
-                );
-            }
-        }
-        if let Some(cover) = &self.cover_url {
-            if let Err(Error::InvalidInput { reason, .. }) = validate_media_url("cover_url", cover)
-            {
-                return fail("cover_url", &whole, reason);
-            }
-            if self.thumb_offset_ms.is_some() {
-                return fail(
-                    "thumb_offset",
-                    &whole,
-                    "cannot be combined with cover_url (Meta would ignore it)".into(),
-                );
-            }
-        }
-        if self
-            .audio_name
-            .as_deref()
-            .is_some_and(|a| a.trim().is_empty())
-        {
-            return fail("audio_name", &whole, "is empty".into());
+            // The items' containers do not exist yet: stand-ins of the right number.
+            let children = (0..self.items.len()).map(|i| ContainerId::new(format!("item-{i}")));
+            validate_container_request(&self.carousel_request(children.collect()))
+                .map_err(|e| about(&whole, e))?;
         }
         Ok(())
     }
 
-    fn validate_item(&self, item: &MediaItem, media: &MediaRef) -> Result<()> {
-        let fail = |field: &'static str, reason: String| {
-            Err(Error::invalid(field, format!("{media}: {reason}")))
-        };
-        let url_field = match item.kind {
-            MediaKind::Image => "image_url",
-            MediaKind::Video => "video_url",
-        };
-        match &item.source {
-            MediaSource::Url(url) => {
-                if let Err(Error::InvalidInput { reason, .. }) = validate_media_url(url_field, url)
-                {
-                    return fail(url_field, reason);
-                }
-            }
-            MediaSource::File(path) => {
-                if item.kind == MediaKind::Image {
-                    return fail(
-                        "image_url",
-                        "an image must be a public http(s) URL; only videos can be uploaded from a file"
-                            .into(),
-                    );
-                }
-                match std::fs::metadata(path) {
-                    Ok(m) if m.is_file() && m.len() > 0 => {}
-                    Ok(_) => return fail("video_file", "is empty or not a regular file".into()),
-                    Err(e) => return fail("video_file", format!("cannot be read ({e})")),
-                }
-            }
-        }
-        let single = self.kind != PostKind::Carousel;
-        let post_alt = if single { self.alt_text.as_ref() } else { None };
-        let alt = match (&item.alt_text, post_alt) {
-            (Some(_), Some(_)) => {
-                return fail(
-                    "alt_text",
-                    "is set both on the post and on its media; set it once".into(),
-                )
-            }
-            (a, b) => a.as_ref().or(b),
-        };
-        if let Some(alt) = alt {
-            if item.kind == MediaKind::Video {
-                return fail("alt_text", "is for images only, not videos".into());
-            }
-            if self.kind == PostKind::Story {
-                return fail("alt_text", "stories take no alternative text".into());
-            }
-            if let Err(Error::InvalidInput { reason, .. }) = validate_alt_text(alt) {
-                return fail("alt_text", reason);
-            }
-        }
-        let user_tags = self.effective_user_tags(item);
-        if user_tags.len() > MAX_USER_TAGS {
-            return fail(
-                "user_tags",
-                format!(
-                    "has {} tags; the limit is {MAX_USER_TAGS} user tags per media",
-                    user_tags.len()
-                ),
-            );
-        }
-        for (i, tag) in user_tags.iter().enumerate() {
-            if tag.username.trim().trim_start_matches('@').is_empty() {
-                return fail("user_tags", format!("tag {i} has an empty username"));
-            }
-            for (axis, value) in [("x", tag.x), ("y", tag.y)] {
-                if !(0.0..=1.0).contains(&value) {
-                    return fail(
-                        "user_tags",
-                        format!(
-                            "tag {i} (@{}) has {axis} = {value}; x and y must be within 0..=1",
-                            tag.username
-                        ),
-                    );
-                }
-            }
-        }
-        let product_tags = self.effective_product_tags(item);
-        if !product_tags.is_empty() {
-            if self.kind == PostKind::Story {
-                return fail("product_tags", "stories take no product tags".into());
-            }
-            if self.kind == PostKind::Carousel && item.kind == MediaKind::Video {
-                return fail(
-                    "product_tags",
-                    "carousel video items take no product tags; tag the image items".into(),
-                );
-            }
-            if product_tags.len() > MAX_PRODUCT_TAGS {
-                return fail(
-                    "product_tags",
+    /// How many media, of which kind.
+    fn validate_shape(&self) -> Result<()> {
+        if self.kind == PostKind::Carousel {
+            let n = self.items.len();
+            if !(MIN_CAROUSEL_ITEMS..=MAX_CAROUSEL_ITEMS).contains(&n) {
+                return Err(Error::invalid(
+                    "children",
                     format!(
-                        "has {} tags; the limit is {MAX_PRODUCT_TAGS} product tags per media",
-                        product_tags.len()
+                        "has {n} items; a carousel takes {MIN_CAROUSEL_ITEMS} to {MAX_CAROUSEL_ITEMS} items"
                     ),
-                );
+                ));
             }
-            for (i, tag) in product_tags.iter().enumerate() {
-                if tag.product_id.trim().is_empty() {
-                    return fail("product_tags", format!("tag {i} has an empty product_id"));
+            return Ok(());
+        }
+        if self.items.len() != 1 {
+            return Err(Error::invalid(
+                "items",
+                format!(
+                    "a {} has exactly one media, not {}",
+                    self.kind,
+                    self.items.len()
+                ),
+            ));
+        }
+        match (self.kind, self.items.first().map(|i| i.kind)) {
+            (PostKind::Image, Some(MediaKind::Video)) => Err(Error::invalid(
+                "items",
+                "an image post takes an image; publish a video as a reel",
+            )),
+            (PostKind::Reel, Some(MediaKind::Image)) => {
+                Err(Error::invalid("items", "a reel takes a video"))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// A file to upload is a readable video; alternative text is set once.
+    fn validate_item(&self, item: &MediaItem) -> Result<()> {
+        if let MediaSource::File(path) = &item.source {
+            if item.kind == MediaKind::Image {
+                return Err(Error::invalid(
+                    "image_url",
+                    "an image must be a public http(s) URL; only videos can be uploaded from a file",
+                ));
+            }
+            match std::fs::metadata(path) {
+                Ok(m) if m.is_file() && m.len() > 0 => {}
+                Ok(_) => {
+                    return Err(Error::invalid(
+                        "video_file",
+                        "is empty or not a regular file",
+                    ))
                 }
-                if self.kind == PostKind::Reel && (tag.x.is_some() || tag.y.is_some()) {
-                    return fail(
-                        "product_tags",
-                        format!("tag {i} has a position; product tags on reels take none"),
-                    );
-                }
-                for (axis, value) in [("x", tag.x), ("y", tag.y)] {
-                    if let Some(v) = value {
-                        if !(0.0..=1.0).contains(&v) {
-                            return fail(
-                                "product_tags",
-                                format!(
-                                    "tag {i} (product {}) has {axis} = {v}; x and y must be within 0..=1",
-                                    tag.product_id
-                                ),
-                            );
-                        }
-                    }
+                Err(e) => {
+                    return Err(Error::invalid(
+                        "video_file",
+                        format!("cannot be read ({e})"),
+                    ))
                 }
             }
+        }
+        if self.kind != PostKind::Carousel && item.alt_text.is_some() && self.alt_text.is_some() {
+            return Err(Error::invalid(
+                "alt_text",
+                "is set both on the post and on its media; set it once",
+            ));
         }
         Ok(())
     }
@@ -689,9 +510,14 @@ impl Post {
         Some(req)
     }
 
-    /// The carousel container's request, over the items' containers.
+    /// The carousel container's request, over the items' containers. Alternative text and
+    /// tags set on the post itself go on it too, so that validation refuses them (a carousel
+    /// takes them on its items) rather than dropping them.
     pub(crate) fn carousel_request(&self, children: Vec<ContainerId>) -> ContainerRequest {
         let mut req = ContainerRequest::carousel(children);
+        req.alt_text = self.alt_text.clone();
+        req.user_tags = self.user_tags.clone();
+        req.product_tags = self.product_tags.clone();
         self.apply_post_settings(&mut req);
         req
     }
@@ -704,5 +530,16 @@ impl Post {
         req.cover_url = self.cover_url.clone();
         req.thumb_offset_ms = self.thumb_offset_ms;
         req.audio_name = self.audio_name.clone();
+    }
+}
+
+/// Names the media an input error is about: `media https://…: has 21 tags; …`.
+fn about(media: &MediaRef, error: Error) -> Error {
+    match error {
+        Error::InvalidInput { field, reason } => Error::InvalidInput {
+            field,
+            reason: format!("{media}: {reason}"),
+        },
+        other => other,
     }
 }

@@ -33,12 +33,12 @@ const GRAPH_STATUS = {
   transient: 503,
 }
 
-// The SDK names arguments as its own API does; the routes name them as the HTTP API does.
+// The SDK names arguments as its own API does (the core's input errors in snake_case); the
+// routes name them as the HTTP API does (camelCase).
 const FIELD_NAMES = {
-  token_id: 'tokenId',
+  children: 'items',
   igUserIds: 'accountIds',
   igUserId: 'igUserId',
-  publish_at: 'publishAt',
   'request.companyId': 'companyId',
   'request.scopes': 'scopes',
   'request.redirectUri': 'redirectURIs',
@@ -47,7 +47,7 @@ const FIELD_NAMES = {
 
 function field(name) {
   if (!name) return undefined
-  return FIELD_NAMES[name] ?? name
+  return FIELD_NAMES[name] ?? name.replace(/_([a-z])/g, (_, c) => c.toUpperCase())
 }
 
 // What a 5xx body says: the service's failure in words for people. The error's own text (a

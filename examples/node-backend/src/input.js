@@ -18,8 +18,12 @@ function raw(req, names) {
   return [names[0], undefined, false]
 }
 
+// The most characters a text parameter may carry: a bound on what a request holds, not a rule
+// of Meta's (the SDK checks those, e.g. a caption's 2,200 characters, and names the field).
+const MAX_TEXT = 64 * 1024
+
 /** A string parameter (aliases allowed: the first name is the one errors report). */
-function str(req, names, { required = false, max = 2200 } = {}) {
+function str(req, names, { required = false, max = MAX_TEXT } = {}) {
   names = [].concat(names)
   const [, value] = raw(req, names)
   if (value === undefined) {

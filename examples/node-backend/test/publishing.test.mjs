@@ -62,6 +62,17 @@ test('POST /instagram/social/post/instagram publishes an image, exactly once per
   assert.equal(media.body.data.id, res.body.postId)
 })
 
+test('the limits are the SDK\'s: 2,200 emoji and a 255-byte key are accepted', async () => {
+  const before = t.sandbox.publishedCount(bakery)
+  // 2,200 characters that are 4,400 UTF-16 units: Meta counts characters.
+  const caption = '\u{1F950}'.repeat(2200)
+  const res = await t.api('POST', '/instagram/social/post/instagram', {
+    body: { instagramBusinessId: bakery, imageUrl: IMAGE, caption, idempotencyKey: 'k'.repeat(255) },
+  })
+  assert.equal(res.status, 201, res.text)
+  assert.equal(t.sandbox.publishedCount(bakery), before + 1)
+})
+
 test('publishing refuses bad input and other companies\' accounts before any call', async () => {
   const before = t.sandbox.publishedCount(bakery)
   const post = (body, as = 'acme') => t.api('POST', '/instagram/social/post/instagram', { as, body })
@@ -74,6 +85,13 @@ test('publishing refuses bad input and other companies\' accounts before any cal
   const hashtags = Array.from({ length: 31 }, (_, i) => `#tag${i}`).join(' ')
   const tooMany = await post({ instagramBusinessId: bakery, imageUrl: IMAGE, caption: hashtags })
   t.assertError(tooMany, 400)
+  // The SDK's limits, in its units (characters, not UTF-16 units), reported under this API's names.
+  t.assertError(await post({ instagramBusinessId: bakery, imageUrl: IMAGE, altText: 'a'.repeat(1001) }), 400, { field: 'altText' })
+  t.assertError(await post({ instagramBusinessId: bakery, imageUrl: IMAGE, idempotencyKey: 'k'.repeat(256) }), 400, {
+    field: 'idempotencyKey',
+  })
+  const eleven = Array.from({ length: 11 }, (_, i) => ({ imageUrl: `https://images.example.com/${i}.jpg` }))
+  t.assertError(await t.api('POST', '/instagram/carousels', { body: { igUserId: bakery, items: eleven } }), 400, { field: 'items' })
   // Company B's key on company A's account.
   t.assertError(await post({ instagramBusinessId: bakery, imageUrl: IMAGE }, 'globex'), 404)
   t.assertError(await post({ instagramBusinessId: bakery, imageUrl: IMAGE, companyId: 'acme' }, 'globex'), 403)

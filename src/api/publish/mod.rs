@@ -1,4 +1,4 @@
-//! Publishing building blocks: image containers (`POST /{ig-user-id}/media`), container status
+//! Publishing building blocks: containers (`POST /{ig-user-id}/media`), container status
 //! (`GET /{container-id}`), `POST /{ig-user-id}/media_publish`, the publishing quota
 //! (`GET /{ig-user-id}/content_publishing_limit`), the checks Meta applies to a post (run before
 //! any call), and [`publish_image`], which chains them for one image.
@@ -78,7 +78,7 @@ impl<'a> IgUserHandler<'a> {
     /// Publishes one image: see [`publish_image`].
     pub async fn publish_image(
         &self,
-        image: ImageContainer,
+        image: ContainerRequest,
         wait: WaitOptions,
     ) -> Result<Published> {
         publish_image(self.graph, &self.id, image, wait).await
@@ -93,44 +93,6 @@ pub struct ContainersHandler<'a> {
 }
 
 impl ContainersHandler<'_> {
-    /// `POST /{ig-user-id}/media` with an image: validates `image` first (no call is made when a
-    /// check fails), then creates the container and returns its id.
-    ///
-    /// The parameters go as form fields; `user_tags` and `collaborators` as JSON text. Not
-    /// retried by the pipeline (each attempt would create a container).
-    pub async fn create_image(&self, image: &ImageContainer) -> Result<ContainerId> {
-        validate_image_container(image)?;
-        let mut req = self
-            .graph
-            .post(format!("{}/media", self.ig_user))
-            .retry_safe(false)
-            .media_context(&image.image_url)
-            .form("image_url", image.image_url.trim());
-        if image.is_carousel_item {
-            req = req.form("is_carousel_item", "true");
-        }
-        if let Some(caption) = &image.caption {
-            req = req.form("caption", caption.as_str());
-        }
-        if let Some(alt) = &image.alt_text {
-            req = req.form("alt_text", alt.as_str());
-        }
-        if let Some(location) = &image.location_id {
-            req = req.form("location_id", location.trim());
-        }
-        if !image.user_tags.is_empty() {
-            req = req.form("user_tags", to_json("user_tags", &image.user_tags)?);
-        }
-        if !image.collaborators.is_empty() {
-            req = req.form(
-                "collaborators",
-                to_json("collaborators", &image.collaborators)?,
-            );
-        }
-        let created: ContainerCreated = req.send().await?;
-        Ok(created.id)
-    }
-
     /// `POST /{ig-user-id}/media` with any container: validates `request` first
     /// ([`validate_container_request`]; no call when a check fails), then creates the container
     /// and returns Meta's answer (`id`, and `uri` for a resumable upload).
@@ -343,9 +305,11 @@ pub struct Published {
     pub permalink: Option<String>,
 }
 
-/// Publishes one image on `ig_user`: validates it, creates the container, waits until it is
-/// `FINISHED` ([`ContainerHandler::wait`] with `wait`), publishes it, and reads the permalink
-/// back (`GET /{media-id}?fields=permalink`).
+/// Publishes one image on `ig_user` (a [`ContainerRequest::image`]): validates it, creates the
+/// container, waits until it is `FINISHED` ([`ContainerHandler::wait`] with `wait`), publishes
+/// it, and reads the permalink back (`GET /{media-id}?fields=permalink`). For the other kinds
+/// of post (carousels, reels, stories, uploads), and for exactly once across restarts, use
+/// [`Publisher`](crate::publisher::Publisher).
 ///
 /// If `media_publish` answers "not ready" (9007 / 2207027) the container is waited for again and
 /// publishing retried, at most 3 times in all, within the same overall timeout. A failure to
@@ -353,11 +317,18 @@ pub struct Published {
 pub async fn publish_image(
     graph: Graph<'_>,
     ig_user: &IgUserId,
-    image: ImageContainer,
+    image: ContainerRequest,
     wait: WaitOptions,
 ) -> Result<Published> {
+    validate_container_request(&image)?;
+    if image.image_url.is_none() || image.media_type.is_some() || image.is_carousel_item {
+        return Err(Error::invalid(
+            "image",
+            "publish_image publishes a feed image (ContainerRequest::image); use the Publisher for other posts",
+        ));
+    }
     let user = graph.ig_user(ig_user.clone());
-    let container_id = user.containers().create_image(&image).await?;
+    let container_id = user.containers().create(&image).await?.id;
     let container = graph.container(container_id.clone());
     let started = tokio::time::Instant::now();
     let mut attempts = 0;

@@ -21,44 +21,15 @@ pub const MIN_CAROUSEL_ITEMS: usize = 2;
 /// Most items in a carousel.
 pub const MAX_CAROUSEL_ITEMS: usize = 10;
 
-/// Checks product tags: at most [`MAX_PRODUCT_TAGS`], a product id each, positions within
-/// `0.0..=1.0`.
-pub fn validate_product_tags(tags: &[TaggedProduct]) -> Result<()> {
-    if tags.len() > MAX_PRODUCT_TAGS {
-        return Err(Error::invalid(
-            "product_tags",
-            format!(
-                "has {} tags; the limit is {MAX_PRODUCT_TAGS} product tags per media",
-                tags.len()
-            ),
-        ));
-    }
-    for (i, tag) in tags.iter().enumerate() {
-        if tag.product_id.trim().is_empty() {
-            return Err(Error::invalid(
-                "product_tags",
-                format!("tag {i} has an empty product_id"),
-            ));
-        }
-        for (axis, value) in [("x", tag.x), ("y", tag.y)] {
-            if let Some(v) = value {
-                if !(0.0..=1.0).contains(&v) {
-                    return Err(Error::invalid(
-                        "product_tags",
-                        format!(
-                            "tag {i} (product {}) has {axis} = {v}; x and y must be within 0..=1",
-                            tag.product_id
-                        ),
-                    ));
-                }
-            }
-        }
-    }
-    Ok(())
-}
+/// Most people tagged on one media.
+pub const MAX_USER_TAGS: usize = 20;
 
-/// The field-level checks of a [`ContainerRequest`], before any call: which media fields go
-/// together, URLs, caption, alternative text, tags, collaborators and the carousel size.
+/// Every check Meta applies to one container, before any call: which media fields go together,
+/// URLs, caption, alternative text, location, tags, collaborators, the carousel size and the
+/// settings only reels take. Each error names the field and the limit.
+///
+/// This is the one rule set of publishing: [`Post::validate`](crate::publisher::Post::validate)
+/// lowers a post into the container requests it will send and runs this on each.
 pub fn validate_container_request(req: &ContainerRequest) -> Result<()> {
     use ContainerMediaType as T;
     match (
@@ -79,14 +50,23 @@ pub fn validate_container_request(req: &ContainerRequest) -> Result<()> {
             ))
         }
     }
-    if let Some(u) = &req.image_url {
-        validate_media_url("image_url", u)?;
+    for (field, url) in [
+        ("image_url", &req.image_url),
+        ("video_url", &req.video_url),
+        ("cover_url", &req.cover_url),
+    ] {
+        if let Some(url) = url {
+            validate_media_url(field, url)?;
+        }
     }
-    if let Some(u) = &req.video_url {
-        validate_media_url("video_url", u)?;
-    }
-    if let Some(u) = &req.cover_url {
-        validate_media_url("cover_url", u)?;
+    let is_story = req.media_type == Some(T::Stories);
+    let is_carousel = req.media_type == Some(T::Carousel);
+    let is_video = req.video_url.is_some() || req.resumable;
+    if req.is_carousel_item && !matches!(req.media_type, None | Some(T::Video)) {
+        return Err(Error::invalid(
+            "is_carousel_item",
+            "a carousel item is an image or a VIDEO",
+        ));
     }
     if req.media_type == Some(T::Video) && !req.is_carousel_item {
         return Err(Error::invalid(
@@ -94,13 +74,13 @@ pub fn validate_container_request(req: &ContainerRequest) -> Result<()> {
             "VIDEO is only allowed on a carousel item; use REELS for a video post",
         ));
     }
-    if req.media_type == Some(T::Carousel) {
+    if is_carousel {
         let n = req.children.len();
         if !(MIN_CAROUSEL_ITEMS..=MAX_CAROUSEL_ITEMS).contains(&n) {
             return Err(Error::invalid(
                 "children",
                 format!(
-                    "has {n} items; a carousel takes {MIN_CAROUSEL_ITEMS} to {MAX_CAROUSEL_ITEMS}"
+                    "has {n} items; a carousel takes {MIN_CAROUSEL_ITEMS} to {MAX_CAROUSEL_ITEMS} items"
                 ),
             ));
         }
@@ -117,21 +97,161 @@ pub fn validate_container_request(req: &ContainerRequest) -> Result<()> {
                 "is not allowed on a carousel item; put it on the carousel",
             ));
         }
+        if is_story {
+            return Err(Error::invalid("caption", "stories take no caption"));
+        }
         validate_caption(caption)?;
     }
     if let Some(alt) = &req.alt_text {
+        if is_carousel {
+            return Err(Error::invalid(
+                "alt_text",
+                "a carousel takes no alternative text of its own; set it on each image item",
+            ));
+        }
+        if is_video {
+            return Err(Error::invalid("alt_text", "is for images only, not videos"));
+        }
+        if is_story {
+            return Err(Error::invalid(
+                "alt_text",
+                "stories take no alternative text",
+            ));
+        }
         validate_alt_text(alt)?;
     }
-    validate_user_tags(&req.user_tags)?;
-    validate_product_tags(&req.product_tags)?;
-    validate_collaborators(&req.collaborators)?;
-    if req.media_type == Some(T::Stories) && !req.collaborators.is_empty() {
+    if let Some(location) = &req.location_id {
+        if is_story {
+            return Err(Error::invalid("location_id", "stories take no location"));
+        }
+        if location.trim().is_empty() {
+            return Err(Error::invalid("location_id", "is empty"));
+        }
+    }
+    if is_carousel && !req.user_tags.is_empty() {
         return Err(Error::invalid(
-            "collaborators",
-            "are not allowed on stories",
+            "user_tags",
+            "a carousel takes no user tags of its own; tag each item",
         ));
     }
+    validate_user_tags(&req.user_tags)?;
+    if !req.product_tags.is_empty() {
+        let refusal = if is_story {
+            Some("stories take no product tags")
+        } else if is_carousel {
+            Some("a carousel takes no product tags of its own; tag each image item")
+        } else if req.is_carousel_item && is_video {
+            Some("carousel video items take no product tags; tag the image items")
+        } else {
+            None
+        };
+        if let Some(reason) = refusal {
+            return Err(Error::invalid("product_tags", reason));
+        }
+        if req.media_type == Some(T::Reels) {
+            if let Some(i) = req
+                .product_tags
+                .iter()
+                .position(|t| t.x.is_some() || t.y.is_some())
+            {
+                return Err(Error::invalid(
+                    "product_tags",
+                    format!("tag {i} has a position; product tags on reels take none"),
+                ));
+            }
+        }
+        validate_product_tags(&req.product_tags)?;
+    }
+    if !req.collaborators.is_empty() {
+        if is_story {
+            return Err(Error::invalid(
+                "collaborators",
+                "stories take no collaborators",
+            ));
+        }
+        validate_collaborators(&req.collaborators)?;
+    }
+    validate_reel_settings(req)
+}
+
+/// `share_to_feed`, `cover_url`, `thumb_offset` and `audio_name` are for reels only;
+/// `cover_url` and `thumb_offset` exclude each other (Meta would ignore the offset).
+fn validate_reel_settings(req: &ContainerRequest) -> Result<()> {
+    if req.media_type != Some(ContainerMediaType::Reels) {
+        let reel_only = [
+            ("share_to_feed", req.share_to_feed.is_some()),
+            ("cover_url", req.cover_url.is_some()),
+            ("thumb_offset", req.thumb_offset_ms.is_some()),
+            ("audio_name", req.audio_name.is_some()),
+        ];
+        if let Some((field, _)) = reel_only.iter().find(|(_, set)| *set) {
+            let kind = req.media_type.map_or("IMAGE", ContainerMediaType::as_str);
+            return Err(Error::invalid(
+                field,
+                format!("is for reels only, not a {kind} container"),
+            ));
+        }
+    }
+    if req.cover_url.is_some() && req.thumb_offset_ms.is_some() {
+        return Err(Error::invalid(
+            "thumb_offset",
+            "cannot be combined with cover_url (Meta would ignore it)",
+        ));
+    }
+    if req
+        .audio_name
+        .as_deref()
+        .is_some_and(|a| a.trim().is_empty())
+    {
+        return Err(Error::invalid("audio_name", "is empty"));
+    }
     Ok(())
+}
+
+/// Checks product tags: at most [`MAX_PRODUCT_TAGS`], a product id each, positions within
+/// `0.0..=1.0`.
+pub fn validate_product_tags(tags: &[TaggedProduct]) -> Result<()> {
+    if tags.len() > MAX_PRODUCT_TAGS {
+        return Err(Error::invalid(
+            "product_tags",
+            format!(
+                "has {} tags; the limit is {MAX_PRODUCT_TAGS} product tags per media",
+                tags.len()
+            ),
+        ));
+    }
+    for (i, tag) in tags.iter().enumerate() {
+        if tag.product_id.trim().is_empty() {
+            return Err(Error::invalid(
+                "product_tags",
+                format!("tag {i} has an empty product_id"),
+            ));
+        }
+        let what = format!("product {}", tag.product_id);
+        for (axis, value) in [("x", tag.x), ("y", tag.y)] {
+            if let Some(v) = value {
+                validate_position("product_tags", i, &what, axis, v)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn validate_position(
+    field: &'static str,
+    index: usize,
+    what: &str,
+    axis: &str,
+    value: f64,
+) -> Result<()> {
+    if (0.0..=1.0).contains(&value) {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            field,
+            format!("tag {index} ({what}) has {axis} = {value}; x and y must be within 0..=1"),
+        ))
+    }
 }
 
 /// Checks a media URL (`field` names it in the error): absolute, http or https, with a host.
@@ -190,8 +310,18 @@ pub fn validate_alt_text(alt_text: &str) -> Result<()> {
     Ok(())
 }
 
-/// Checks user tags: a non-empty username each, `x` and `y` within `0.0..=1.0`.
+/// Checks user tags: at most [`MAX_USER_TAGS`], a non-empty username each, `x` and `y` within
+/// `0.0..=1.0`.
 pub fn validate_user_tags(tags: &[UserTag]) -> Result<()> {
+    if tags.len() > MAX_USER_TAGS {
+        return Err(Error::invalid(
+            "user_tags",
+            format!(
+                "has {} tags; the limit is {MAX_USER_TAGS} user tags per media",
+                tags.len()
+            ),
+        ));
+    }
     for (i, tag) in tags.iter().enumerate() {
         if tag.username.trim().trim_start_matches('@').is_empty() {
             return Err(Error::invalid(
@@ -199,17 +329,9 @@ pub fn validate_user_tags(tags: &[UserTag]) -> Result<()> {
                 format!("tag {i} has an empty username"),
             ));
         }
-        for (axis, value) in [("x", tag.x), ("y", tag.y)] {
-            if !(0.0..=1.0).contains(&value) {
-                return Err(Error::invalid(
-                    "user_tags",
-                    format!(
-                        "tag {i} (@{}) has {axis} = {value}; x and y must be within 0..=1",
-                        tag.username
-                    ),
-                ));
-            }
-        }
+        let who = format!("@{}", tag.username);
+        validate_position("user_tags", i, &who, "x", tag.x)?;
+        validate_position("user_tags", i, &who, "y", tag.y)?;
     }
     Ok(())
 }
@@ -231,32 +353,6 @@ pub fn validate_collaborators(collaborators: &[String]) -> Result<()> {
     {
         return Err(Error::invalid("collaborators", "holds an empty username"));
     }
-    Ok(())
-}
-
-/// Every check of an image container, before any call: the URL, the caption (and that a
-/// carousel item has none), the alternative text, the user tags and the collaborators.
-pub fn validate_image_container(image: &ImageContainer) -> Result<()> {
-    validate_media_url("image_url", &image.image_url)?;
-    if let Some(caption) = &image.caption {
-        if image.is_carousel_item {
-            return Err(Error::invalid(
-                "caption",
-                "is not allowed on a carousel item; put it on the carousel",
-            ));
-        }
-        validate_caption(caption)?;
-    }
-    if let Some(alt) = &image.alt_text {
-        validate_alt_text(alt)?;
-    }
-    if let Some(location) = &image.location_id {
-        if location.trim().is_empty() {
-            return Err(Error::invalid("location_id", "is empty"));
-        }
-    }
-    validate_user_tags(&image.user_tags)?;
-    validate_collaborators(&image.collaborators)?;
     Ok(())
 }
 
