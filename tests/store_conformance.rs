@@ -6,6 +6,13 @@ mod memory {
     instagraph::store_conformance_tests!(async { instagraph::store::MemoryStore::new() });
 }
 
+/// The key-value backend over the reference key-value store.
+mod kv_memory {
+    instagraph::store_conformance_tests!(async {
+        instagraph::store::kv::KvBackend::new(instagraph::store::kv::MemoryKv::new())
+    });
+}
+
 #[cfg(feature = "sqlite")]
 mod sqlite_file {
     use instagraph::store::conformance::Fixture;

@@ -10,7 +10,7 @@ use crate::ids::{
 };
 
 /// A connected Instagram account of a company.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountRecord {
     /// The tenant.
     pub company: CompanyId,
@@ -117,6 +117,23 @@ impl NewAccount {
             created_at: now,
             updated_at: now,
         }
+    }
+
+    /// Applies the refresh rule of [`super::AccountStore::upsert_accounts`] to an existing row:
+    /// profile metadata and `token_id` from `self` where `Some`, ownership fields untouched.
+    pub(crate) fn refresh(self, row: &mut AccountRecord, now: DateTime<Utc>) {
+        fn take<T>(slot: &mut Option<T>, new: Option<T>) {
+            if new.is_some() {
+                *slot = new;
+            }
+        }
+        take(&mut row.username, self.username);
+        take(&mut row.name, self.name);
+        take(&mut row.profile_picture_url, self.profile_picture_url);
+        take(&mut row.followers_count, self.followers_count);
+        take(&mut row.account_type, self.account_type);
+        take(&mut row.token_id, self.token_id);
+        row.updated_at = now;
     }
 }
 
@@ -254,6 +271,78 @@ impl AccountQuery {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(super::util::fold_case)
+    }
+
+    /// Whether `account` passes the filters and the search (`search` is
+    /// [`AccountQuery::folded_search`], computed once per query).
+    fn matches(&self, account: &AccountRecord, search: Option<&str>) -> bool {
+        if let Some(s) = search {
+            let hit = |v: &Option<String>| {
+                v.as_deref()
+                    .is_some_and(|v| super::util::fold_case(v).contains(s))
+            };
+            if !hit(&account.username) && !hit(&account.name) {
+                return false;
+            }
+        }
+        self.is_added.map_or(true, |x| account.is_added == x)
+            && self
+                .assigned
+                .map_or(true, |x| account.assigned_client_id.is_some() == x)
+            && self
+                .client
+                .as_ref()
+                .map_or(true, |c| account.assigned_client_id.as_ref() == Some(c))
+            && self
+                .facebook_user
+                .as_ref()
+                .map_or(true, |u| account.facebook_user_id.as_ref() == Some(u))
+    }
+
+    /// The listing order: the sort field (missing values smallest), reversed when descending,
+    /// then `ig_user_id` ascending.
+    fn compare(&self, a: &AccountRecord, b: &AccountRecord) -> std::cmp::Ordering {
+        let fold = |v: &Option<String>| v.as_deref().map(super::util::fold_case);
+        let primary = match self.sort.field {
+            AccountSortField::Username => fold(&a.username).cmp(&fold(&b.username)),
+            AccountSortField::Name => fold(&a.name).cmp(&fold(&b.name)),
+            AccountSortField::Followers => a.followers_count.cmp(&b.followers_count),
+            AccountSortField::CreatedAt => a.created_at.cmp(&b.created_at),
+            AccountSortField::UpdatedAt => a.updated_at.cmp(&b.updated_at),
+        };
+        let primary = if self.sort.descending {
+            primary.reverse()
+        } else {
+            primary
+        };
+        primary.then_with(|| a.ig_user_id.cmp(&b.ig_user_id))
+    }
+
+    /// The page this query selects from `rows` (one company's accounts): the rule of every
+    /// backend without SQL.
+    pub(crate) fn page(
+        &self,
+        rows: impl IntoIterator<Item = AccountRecord>,
+    ) -> StoreResult<AccountPage> {
+        let limit = self.effective_limit()?;
+        let search = self.folded_search();
+        let mut rows: Vec<AccountRecord> = rows
+            .into_iter()
+            .filter(|a| self.matches(a, search.as_deref()))
+            .collect();
+        rows.sort_by(|a, b| self.compare(a, b));
+        let total = rows.len() as u64;
+        let items = rows
+            .into_iter()
+            .skip(usize::try_from(self.offset).unwrap_or(usize::MAX))
+            .take(usize::try_from(limit).unwrap_or(usize::MAX))
+            .collect();
+        Ok(AccountPage {
+            items,
+            total,
+            offset: self.offset,
+            limit,
+        })
     }
 }
 

@@ -111,8 +111,10 @@ fn key_id(bytes: &[u8; 32]) -> String {
     hex::encode(&h.finalize()[..4])
 }
 
-/// A sealed token as stored by a backend. `Debug` shows only the key id.
-#[derive(Clone, PartialEq, Eq, Hash)]
+/// A sealed token as stored by a backend. `Debug` shows only the key id; it serialises as the
+/// stored text (sealed, so never the token).
+#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct SealedSecret(String);
 
 impl SealedSecret {

@@ -46,6 +46,16 @@ pub enum StoreError {
         /// The time it was given.
         after: std::time::Duration,
     },
+    /// A read-modify-write on a key-value store (see [`super::kv`]) kept losing its
+    /// compare-and-swap to other writers and gave up; the call changed nothing and may be
+    /// retried.
+    #[error("{what} changed under concurrent writers {attempts} times in a row; gave up")]
+    Contended {
+        /// What was being written (`"job"`, `"token"`, `"OAuth state"`, ...).
+        what: &'static str,
+        /// The attempts made.
+        attempts: u32,
+    },
     /// The backend does not implement this operation (an optional trait method it keeps the
     /// default of); the value names the operation.
     #[error("{0} is not supported by this store backend")]

@@ -50,6 +50,76 @@ pub struct ResealReport {
     pub unreadable: u64,
 }
 
+/// Where [`Store::open`] opens a store: a URL checked by [`StoreUrl::parse`]. `Debug` shows the
+/// kind only (a Postgres URL may hold a password).
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StoreUrl {
+    /// `memory:`: in this process, gone when it exits.
+    Memory,
+    /// `sqlite:PATH`: a file (created and migrated when opened).
+    #[cfg(feature = "sqlite")]
+    Sqlite(std::path::PathBuf),
+    /// `postgres://…`: a database shared by every process that uses it.
+    #[cfg(feature = "postgres")]
+    Postgres(String),
+}
+
+impl StoreUrl {
+    /// Parses `memory:`, `sqlite:PATH` (or `sqlite://PATH`), `postgres://…` or
+    /// `postgresql://…`; a bad URL, or the URL of a backend this build lacks, is an
+    /// [`StoreError::InvalidInput`] on `url`.
+    pub fn parse(url: &str) -> StoreResult<Self> {
+        if url == "memory:" || url == "memory" {
+            return Ok(Self::Memory);
+        }
+        if let Some(path) = url.strip_prefix("sqlite:") {
+            let path = path.strip_prefix("//").unwrap_or(path);
+            if path.is_empty() {
+                return Err(StoreError::invalid("url", "`sqlite:` needs a file path"));
+            }
+            #[cfg(feature = "sqlite")]
+            return Ok(Self::Sqlite(path.into()));
+            #[cfg(not(feature = "sqlite"))]
+            return Err(StoreError::invalid(
+                "url",
+                "built without the `sqlite` feature",
+            ));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            #[cfg(feature = "postgres")]
+            return Ok(Self::Postgres(url.to_owned()));
+            #[cfg(not(feature = "postgres"))]
+            return Err(StoreError::invalid(
+                "url",
+                "built without the `postgres` feature",
+            ));
+        }
+        let scheme = url.split(':').next().unwrap_or_default();
+        Err(StoreError::invalid(
+            "url",
+            format!("scheme {scheme:?} is none of `memory:`, `sqlite:PATH`, `postgres://…`"),
+        ))
+    }
+
+    /// Whether the data outlives the process (so a sealing key must too).
+    pub fn persists(&self) -> bool {
+        !matches!(self, Self::Memory)
+    }
+}
+
+impl fmt::Debug for StoreUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Memory => "StoreUrl::Memory",
+            #[cfg(feature = "sqlite")]
+            Self::Sqlite(_) => "StoreUrl::Sqlite",
+            #[cfg(feature = "postgres")]
+            Self::Postgres(_) => "StoreUrl::Postgres",
+        })
+    }
+}
+
 /// The storage facade: any [`StoreBackend`] plus token sealing. Cheap to clone.
 ///
 /// Tokens go through [`Store::save_token`] / [`Store::load_token`], which seal and open them;
@@ -100,41 +170,22 @@ impl Store {
     /// `postgres://…` / `postgresql://…` (each backend only with its feature). Bad URLs are an
     /// [`StoreError::InvalidInput`] on `url`, before anything is opened.
     pub async fn open_url(url: &str, sealer: Sealer) -> StoreResult<Self> {
-        if url == "memory:" || url == "memory" {
-            return Ok(Self::with_sealer(Arc::new(MemoryStore::new()), sealer));
-        }
-        if let Some(path) = url.strip_prefix("sqlite:") {
-            let path = path.strip_prefix("//").unwrap_or(path);
-            if path.is_empty() {
-                return Err(StoreError::invalid("url", "`sqlite:` needs a file path"));
-            }
+        Self::open(&StoreUrl::parse(url)?, sealer).await
+    }
+
+    /// A store at a parsed [`StoreUrl`] (check a URL early with [`StoreUrl::parse`], open it
+    /// later with this).
+    pub async fn open(url: &StoreUrl, sealer: Sealer) -> StoreResult<Self> {
+        let backend: Arc<dyn StoreBackend> = match url {
+            StoreUrl::Memory => Arc::new(MemoryStore::new()),
             #[cfg(feature = "sqlite")]
-            {
-                let backend = super::sqlite::SqliteStore::open(path).await?;
-                return Ok(Self::with_sealer(Arc::new(backend), sealer));
-            }
-            #[cfg(not(feature = "sqlite"))]
-            return Err(StoreError::invalid(
-                "url",
-                "built without the `sqlite` feature",
-            ));
-        }
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            StoreUrl::Sqlite(path) => Arc::new(super::sqlite::SqliteStore::open(path).await?),
             #[cfg(feature = "postgres")]
-            {
-                let backend = super::postgres::PostgresStore::connect(url).await?;
-                return Ok(Self::with_sealer(Arc::new(backend), sealer));
+            StoreUrl::Postgres(url) => {
+                Arc::new(super::postgres::PostgresStore::connect(url).await?)
             }
-            #[cfg(not(feature = "postgres"))]
-            return Err(StoreError::invalid(
-                "url",
-                "built without the `postgres` feature",
-            ));
-        }
-        Err(StoreError::invalid(
-            "url",
-            "expected `memory:`, `sqlite:PATH` or `postgres://…`",
-        ))
+        };
+        Ok(Self::with_sealer(backend, sealer))
     }
 
     /// Seals again, with the current key, every token sealed with another one (after a key

@@ -41,10 +41,12 @@ pub mod conformance;
 mod crypto;
 mod error;
 mod facade;
+pub mod kv;
 mod memory;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod records;
+mod rules;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 mod traits;
@@ -56,7 +58,7 @@ pub use accounts::{
 };
 pub use crypto::{SealedSecret, Sealer, SealingKey, PREVIOUS_SEALING_KEYS_ENV, SEALING_KEY_ENV};
 pub use error::{StoreError, StoreResult};
-pub use facade::{NewToken, ResealReport, Store};
+pub use facade::{NewToken, ResealReport, Store, StoreUrl};
 pub use memory::MemoryStore;
 #[cfg(feature = "postgres")]
 pub use postgres::{LeaseClock, PostgresOptions, PostgresStore};

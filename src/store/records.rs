@@ -135,7 +135,7 @@ impl JobStatus {
 /// A stored token: its metadata in the clear, the secret only sealed.
 ///
 /// `Debug` shows the sealed secret's key id only.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenRecord {
     /// The store's id for this token (never the token itself).
     pub id: TokenId,
@@ -164,7 +164,7 @@ pub struct TokenRecord {
 }
 
 /// A pending OAuth authorization, kept between the redirect to Meta and the callback.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OAuthStateRecord {
     /// The random `state` parameter (the key).
     pub state: String,
@@ -185,7 +185,7 @@ pub struct OAuthStateRecord {
 }
 
 /// A publish job: what to publish, where it stands, and who is working on it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JobRecord {
     /// The job's id.
     pub id: JobId,

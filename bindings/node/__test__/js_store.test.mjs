@@ -1,12 +1,15 @@
-// A store written in JavaScript: the crate's conformance suite case by case against the
-// reference store (js-store.js), an AccountManager on it end to end against the sandbox, and
-// how a broken store fails (StoreErrors naming the method, TypeErrors at construction).
+// A key-value store written in JavaScript: the crate's conformance suite case by case against
+// the reference store (js-store.js), an AccountManager on it end to end against the sandbox,
+// key rotation over it and over SQLite, and how a broken store fails (StoreErrors naming the
+// method, TypeErrors at construction).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 
 const require = createRequire(import.meta.url)
 const {
@@ -51,35 +54,30 @@ for (const name of cases) {
 }
 
 test('the suite catches a store that breaks the contract', async () => {
-  // A take that does not remove the state: OAuth states would be reusable.
+  // A compare-and-swap that reports deleting without deleting: OAuth states would be reusable.
   const reusable = () => {
     const store = createMemoryJsStore()
-    store.takeState = async function (state) {
-      return this.states.get(state) ?? null
+    store.compareAndSwap = async function (key, expected, next) {
+      if (next === null) return (this.entries.get(key) ?? null) === expected
+      return MemoryJsStore.prototype.compareAndSwap.call(this, key, expected, next)
     }
     return store
   }
   const outcome = await runStoreConformanceCase('states::state_put_take_single_use', reusable)
   assert.equal(outcome.passed, false)
   assert.match(outcome.failure, /single use/)
-  // A store that leaks another company's token is refused before the case even compares.
+})
+
+test('a scan that ignores its prefix cannot leak another company: the core drops those rows', async () => {
   const leaky = () => {
     const store = createMemoryJsStore()
-    store.getToken = async function (_company, id) {
-      return [...this.tokens.values()].find((t) => t.id === id) ?? null
+    store.scan = async function () {
+      return [...this.entries]
     }
     return store
   }
-  const isolation = await runStoreConformanceCase('tokens::token_tenant_isolation', leaky)
-  assert.equal(isolation.passed, false)
-  assert.match(isolation.failure, /getToken.*another company/)
-})
-
-test('a store without the optional rotation methods reports them unsupported, and passes', async () => {
-  for (const name of cases.filter((n) => n.startsWith('rotation::'))) {
-    const outcome = await runStoreConformanceCase(name, () =>
-      Object.assign(createMemoryJsStore(), { tokensSealedWithoutKey: null, replaceSealed: null }),
-    )
+  for (const name of ['tokens::token_tenant_isolation', 'accounts::account_tenant_isolation', 'jobs::job_tenant_isolation']) {
+    const outcome = await runStoreConformanceCase(name, leaky)
     assert.ok(outcome.passed, `${name}: ${outcome.failure}`)
   }
 })
@@ -130,36 +128,47 @@ function recordingStore() {
   })
 }
 
+/** The stored rows under `prefix`, parsed. */
+function rows(store, prefix) {
+  return [...store.entries].filter(([key]) => key.startsWith(prefix)).map(([, value]) => JSON.parse(value))
+}
+
+async function connect(accounts, companyId, user = sandbox.seedUsers[0]) {
+  const start = await accounts.startConnect({ companyId })
+  const callback = await sandbox.consent(start.url, user.id, true)
+  return accounts.finishConnect(callback)
+}
+
 test('an AccountManager on the JS store connects, adds, lists and publishes', async () => {
   const store = recordingStore()
   const accounts = new AccountManager(client, store, { sealingKey: KEY })
   const start = await accounts.startConnect({ companyId: 'js-co' })
-  assert.equal(store.states.size, 1, 'the OAuth state is in the JS store')
-  const [stored] = store.states.values()
-  assert.equal(stored.state, start.state)
+  const [stored] = rows(store, 'oauth-states/')
+  assert.equal(stored.state, start.state, 'the OAuth state is in the JS store')
   assert.equal(stored.company, 'js-co')
-  assert.match(stored.expiresAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/, 'six fractional digits')
 
   const callback = await sandbox.consent(start.url, sandbox.seedUsers[0].id, true)
   const connection = await accounts.finishConnect(callback)
-  assert.equal(store.states.size, 0, 'the state was taken (single use)')
+  assert.deepEqual(rows(store, 'oauth-states/'), [], 'the state was taken (single use)')
   assert.ok(connection.accounts.length > 0)
   const first = connection.accounts[0].igUserId
 
   // Tokens reach the JS store sealed: the plaintext never crosses.
-  assert.ok(store.tokens.size >= 1)
-  for (const token of store.tokens.values()) {
+  const tokens = rows(store, 'tokens/js-co/')
+  assert.ok(tokens.length >= 1)
+  for (const token of tokens) {
     assert.equal(token.company, 'js-co')
     assert.match(token.sealed, /^v1\./)
     assert.ok(!/^(EAA|IG)/.test(token.sealed))
   }
-  const userToken = [...store.tokens.values()].find((t) => t.id === connection.tokenId)
+  for (const [key, value] of store.entries) assert.ok(!/EAA|IGQ/.test(value), `a plaintext token at ${key}`)
+  const userToken = tokens.find((t) => t.id === connection.tokenId)
   assert.equal(userToken.kind, 'user')
-  assert.equal(userToken.subjectId, sandbox.seedUsers[0].id)
+  assert.equal(userToken.subject_id, sandbox.seedUsers[0].id)
 
   assert.deepEqual(await accounts.add('js-co', [first]), { updated: 1, unknown: [] })
-  const row = [...store.accounts.values()].find((a) => a.igUserId === first)
-  assert.equal(row.isAdded, true, 'the flag is written to the JS store')
+  const row = JSON.parse(store.entries.get(`accounts/js-co/${first}`))
+  assert.equal(row.is_added, true, 'the flag is written to the JS store')
   const list = await accounts.added('js-co')
   assert.equal(list.total, 1)
   assert.equal(list.items[0].account.igUserId, first)
@@ -173,71 +182,167 @@ test('an AccountManager on the JS store connects, adds, lists and publishes', as
   })
   assert.ok(result.mediaId)
   assert.equal(sandbox.publishedCount(first), published + 1)
-  const job = [...store.jobs.values()].find((j) => j.idempotencyKey === 'js-store-post-1')
+  const job = rows(store, 'jobs/js-co/').find((j) => j.idempotency_key === 'js-store-post-1')
   assert.equal(job.status, 'published')
-  assert.equal(job.mediaId, result.mediaId)
-  assert.equal(job.leaseOwner, null, 'the publisher released its lease')
+  assert.equal(job.media_id, result.mediaId)
+  assert.equal(job.lease_owner, null, 'the publisher released its lease')
+  assert.equal(store.entries.get('job-keys/js-co/js-store-post-1'), job.id, 'the idempotency key points at the job')
   const again = await publisher.publishImage('js-co', first, 'https://images.example.com/js-store.jpg', {
     idempotencyKey: 'js-store-post-1',
   })
   assert.equal(again.replayed, true)
   assert.equal(sandbox.publishedCount(first), published + 1, 'exactly once')
 
-  for (const method of ['putState', 'takeState', 'putToken', 'upsertAccounts', 'setAdded', 'insertJob', 'updateJob']) {
-    assert.ok(store.calls.includes(method), `${method} was called`)
+  assert.deepEqual([...new Set(store.calls)].sort(), ['compareAndSwap', 'get', 'scan'])
+})
+
+// ---- key rotation ------------------------------------------------------------------------------
+
+/** Connects with key A, rotates to B with A as previous, reseals, then reads with B alone. */
+async function rotate(location) {
+  const [A, B] = [AccountManager.generateSealingKey(), AccountManager.generateSealingKey()]
+  const company = `rotate-${process.pid}-${Math.random().toString(36).slice(2)}`
+  const before = new AccountManager(client, location, { sealingKey: A })
+  const { tokenId } = await connect(before, company)
+  assert.ok(await before.connectionStatus(company, tokenId))
+
+  const rotated = new AccountManager(client, location, { sealingKey: B, previousSealingKeys: [A] })
+  assert.ok(await rotated.connectionStatus(company, tokenId), 'a token sealed with A opens with A as previous')
+  const report = await rotated.resealTokens()
+  assert.ok(report.resealed >= 1, JSON.stringify(report))
+  assert.equal(report.unreadable, 0)
+  assert.equal(report.found, report.resealed + report.changed)
+  assert.deepEqual(await rotated.resealTokens(), { found: 0, resealed: 0, changed: 0, unreadable: 0 }, 'nothing left')
+
+  const after = new AccountManager(client, location, { sealingKey: B })
+  assert.ok(await after.connectionStatus(company, tokenId), 'resealed: B alone opens it')
+  const stale = new AccountManager(client, location, { sealingKey: A })
+  await assert.rejects(stale.connectionStatus(company, tokenId), (e) => e instanceof StoreError && /sealing failed/.test(e.message))
+}
+
+test('key rotation over a JS store: read with A as previous, reseal, drop A', async () => {
+  const store = createMemoryJsStore()
+  await rotate(store)
+})
+
+test('key rotation over a SQLite file: read with A as previous, reseal, drop A', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'instagraph-rotate-'))
+  try {
+    await rotate(`sqlite:${join(dir, 'ig.db')}`)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
   }
 })
 
+test('without the old key as previous, reading a token is a StoreError, not a crash', async () => {
+  const store = createMemoryJsStore()
+  const company = 'rotate-missing'
+  const { tokenId } = await connect(new AccountManager(client, store, { sealingKey: KEY }), company)
+  const other = new AccountManager(client, store, { sealingKey: AccountManager.generateSealingKey() })
+  await assert.rejects(other.connectionStatus(company, tokenId), (e) => {
+    assert.ok(e instanceof StoreError, `${e.name}: ${e.message}`)
+    assert.equal(e.code, 'STORE')
+    assert.match(e.message, /token sealing failed: wrong key or tampered row/)
+    return true
+  })
+  const report = await other.resealTokens()
+  assert.ok(report.unreadable >= 1, 'reseal counts the token it cannot open and leaves it')
+  assert.ok(await new AccountManager(client, store, { sealingKey: KEY }).connectionStatus(company, tokenId))
+})
+
+test('previousSealingKeys are checked at construction, naming the option', () => {
+  assert.throws(
+    () => new AccountManager(client, 'memory:', { sealingKey: KEY, previousSealingKeys: ['not base64!'] }),
+    (e) => e instanceof TypeError && e.argument === 'options.previousSealingKeys' && /key 1/.test(e.message),
+  )
+  assert.throws(
+    () => new AccountManager(client, 'memory:', { previousSealingKeys: [KEY] }),
+    (e) => e instanceof TypeError && e.argument === 'options.previousSealingKeys',
+  )
+  assert.throws(
+    () => new AccountManager(client, 'memory:', { sealingKey: 'short' }),
+    (e) => e instanceof TypeError && e.argument === 'options.sealingKey',
+  )
+})
+
+test('the sealing keys come from the environment when the options have none', () => {
+  const [A, B] = [AccountManager.generateSealingKey(), AccountManager.generateSealingKey()]
+  const script = `
+    const { Client, AccountManager, createMemoryJsStore } = require(${JSON.stringify(join(PACKAGE, 'index.js'))})
+    const client = new Client({ appId: '1', appSecret: 's', mode: 'sandbox', sandboxUrl: 'http://127.0.0.1:9', redirectUri: 'https://x.example/cb' })
+    try {
+      new AccountManager(client, createMemoryJsStore())
+      console.log('opened')
+    } catch (e) {
+      console.log(e.name, e.argument)
+    }
+  `
+  const run = (env) => spawnSync(process.execPath, ['-e', script], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 })
+  assert.match(run({ INSTAGRAPH_SEALING_KEY: B, INSTAGRAPH_PREVIOUS_SEALING_KEYS: A }).stdout, /opened/)
+  assert.match(
+    run({ INSTAGRAPH_SEALING_KEY: B, INSTAGRAPH_PREVIOUS_SEALING_KEYS: `${A},nope` }).stdout,
+    /TypeError INSTAGRAPH_PREVIOUS_SEALING_KEYS/,
+  )
+})
+
+// ---- a broken JS store ---------------------------------------------------------------------------
+
 test('a failing or malformed JS store gives StoreErrors that name the method', async () => {
   const rejecting = createMemoryJsStore()
-  rejecting.listTokens = async () => {
+  rejecting.scan = async () => {
     throw new Error('connection refused by db')
   }
   const a = new AccountManager(client, rejecting, { sealingKey: KEY })
-  await assert.rejects(a.add('acme', ['1']), (e) => {
+  await assert.rejects(a.assignments('acme'), (e) => {
     assert.ok(e instanceof StoreError, `${e.name}: ${e.message}`)
-    assert.match(e.message, /listTokens/)
+    assert.match(e.message, /scan/)
     assert.match(e.message, /connection refused by db/)
     return true
   })
 
   const throwing = createMemoryJsStore()
-  throwing.putState = () => {
+  throwing.compareAndSwap = () => {
     throw new Error('sync failure')
   }
   const b = new AccountManager(client, throwing, { sealingKey: KEY })
   await assert.rejects(b.startConnect({ companyId: 'acme' }), (e) => {
     assert.ok(e instanceof StoreError, `${e.name}: ${e.message}`)
-    assert.match(e.message, /putState.*sync failure/)
+    assert.match(e.message, /compareAndSwap.*sync failure/)
     return true
   })
 
   const malformed = createMemoryJsStore()
-  malformed.putState = async () => 'yes'
+  malformed.compareAndSwap = async () => 'yes'
   const c = new AccountManager(client, malformed, { sealingKey: KEY })
   await assert.rejects(c.startConnect({ companyId: 'acme' }), (e) => {
     assert.ok(e instanceof StoreError, `${e.name}: ${e.message}`)
-    assert.match(e.message, /putState.*malformed/)
+    assert.match(e.message, /compareAndSwap.*malformed.*expected a boolean, got a string/)
     return true
   })
 
-  const badRecord = createMemoryJsStore()
-  badRecord.listTokens = async () => [{ id: 't1', company: 'acme' }]
-  const d = new AccountManager(client, badRecord, { sealingKey: KEY })
-  await assert.rejects(d.assignments('acme'), (e) => {
-    assert.ok(e instanceof StoreError)
-    assert.match(e.message, /listTokens.*malformed.*item 0/)
+  const badScan = createMemoryJsStore()
+  badScan.scan = async () => [['only a key']]
+  const d = new AccountManager(client, badScan, { sealingKey: KEY })
+  await assert.rejects(d.assignments('acme'), (e) => e instanceof StoreError && /scan.*malformed.*\[key, value\]/.test(e.message))
+
+  const badValue = createMemoryJsStore()
+  badValue.get = async () => '{"is_added": EAAB-not-json'
+  const f = new AccountManager(client, badValue, { sealingKey: KEY })
+  await assert.rejects(f.account('acme', '1784'), (e) => {
+    assert.ok(e instanceof StoreError, `${e.name}: ${e.message}`)
+    assert.match(e.message, /malformed value at key "accounts\/acme\/1784"/)
+    assert.ok(!e.message.includes('EAAB'), 'the stored text is not echoed')
     return true
   })
 })
 
 test('a JS store method that never settles fails the call naming the method', async () => {
   const stuck = createMemoryJsStore()
-  stuck.listTokens = () => new Promise(() => {})
+  stuck.scan = () => new Promise(() => {})
   const accounts = new AccountManager(client, stuck, { sealingKey: KEY, storeTimeoutMs: 200 })
-  await assert.rejects(accounts.add('acme', ['1']), (e) => {
+  await assert.rejects(accounts.assignments('acme'), (e) => {
     assert.ok(e instanceof StoreError, `${e.name}: ${e.message}`)
-    assert.match(e.message, /store method listTokens did not answer within 200ms/)
+    assert.match(e.message, /store method scan did not answer within 200ms/)
     return true
   })
   assert.throws(
@@ -246,56 +351,51 @@ test('a JS store method that never settles fails the call naming the method', as
   )
 })
 
-test('a plain synchronous store object is accepted', async () => {
-  const states = new Map()
-  const store = createMemoryJsStore()
-  store.putState = (s) => {
-    if (states.has(s.state)) return false
-    states.set(s.state, s)
-    return true
+test('a plain synchronous store object, and thenables, are accepted', async () => {
+  const entries = new Map()
+  const store = {
+    get: (key) => entries.get(key), // undefined for an absent key
+    scan: (prefix) => [...entries].filter(([key]) => key.startsWith(prefix)),
+    compareAndSwap: (key, expected, next) => {
+      if ((entries.get(key) ?? null) !== expected) return false
+      next === null ? entries.delete(key) : entries.set(key, next)
+      return true
+    },
   }
   const accounts = new AccountManager(client, store, { sealingKey: KEY })
   const start = await accounts.startConnect({ companyId: 'sync-co' })
-  assert.equal(states.get(start.state).company, 'sync-co')
+  assert.equal(JSON.parse(entries.get(`oauth-states/${start.state}`)).company, 'sync-co')
 
   // So is a thenable that is not a native Promise (a query builder, say), resolved or rejected.
-  const thenable = createMemoryJsStore()
-  thenable.putState = (s) => ({ then: (resolve) => setTimeout(() => resolve(states.set(s.state, s) && true), 1) })
+  const thenable = { ...store, get: (key) => ({ then: (resolve) => setTimeout(() => resolve(entries.get(key) ?? null), 1) }) }
   const viaThenable = new AccountManager(client, thenable, { sealingKey: KEY })
   const second = await viaThenable.startConnect({ companyId: 'thenable-co' })
-  assert.equal(states.get(second.state).company, 'thenable-co')
-  thenable.putState = () => ({ then: (_resolve, reject) => reject(new Error('builder failed')) })
+  assert.equal(JSON.parse(entries.get(`oauth-states/${second.state}`)).company, 'thenable-co')
+  thenable.get = () => ({ then: (_resolve, reject) => reject(new Error('builder failed')) })
   const rejecting = new AccountManager(client, thenable, { sealingKey: KEY })
-  await assert.rejects(rejecting.startConnect({ companyId: 'thenable-co' }), (e) => e instanceof StoreError && /putState.*builder failed/.test(e.message))
+  await assert.rejects(rejecting.account('thenable-co', '1'), (e) => e instanceof StoreError && /get.*builder failed/.test(e.message))
 })
 
 test('construction checks the store object and asks for a sealing key', () => {
   const missing = createMemoryJsStore()
-  missing.claimDueJobs = undefined
+  missing.compareAndSwap = undefined
   assert.throws(
     () => new AccountManager(client, missing, { sealingKey: KEY }),
     (e) => {
       assert.ok(e instanceof TypeError)
       assert.equal(e.argument, 'store')
-      assert.match(e.message, /claimDueJobs/)
+      assert.match(e.message, /compareAndSwap/)
       return true
     },
   )
-  const notAFunction = { ...createMemoryJsStore(), putToken: 'nope' }
+  const notAFunction = { ...createMemoryJsStore(), get: () => null, compareAndSwap: () => true, scan: 'nope' }
   assert.throws(
     () => new AccountManager(client, notAFunction, { sealingKey: KEY }),
-    (e) => e instanceof TypeError && e.argument === 'store' && /putToken/.test(e.message),
+    (e) => e instanceof TypeError && e.argument === 'store' && /scan/.test(e.message),
   )
   assert.throws(
     () => new AccountManager(client, createMemoryJsStore()),
     (e) => e instanceof TypeError && e.argument === 'options.sealingKey',
-  )
-  // The key-rotation methods are optional; present, they must be functions.
-  const withoutRotation = Object.assign(createMemoryJsStore(), { tokensSealedWithoutKey: null, replaceSealed: undefined })
-  assert.ok(new AccountManager(client, withoutRotation, { sealingKey: KEY }))
-  assert.throws(
-    () => new AccountManager(client, Object.assign(createMemoryJsStore(), { replaceSealed: 'yes' }), { sealingKey: KEY }),
-    (e) => e instanceof TypeError && e.argument === 'store' && /replaceSealed/.test(e.message),
   )
   assert.throws(
     () => new AccountManager(client, 42, { sealingKey: KEY }),

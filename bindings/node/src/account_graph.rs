@@ -13,9 +13,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::accounts::Lazy;
 use crate::convert::{camel_keys, required};
 use crate::error::{sdk_error, type_error};
+use crate::store::Lazy;
 
 /// An account opened for calls: its client and its access (token + host), both kept in Rust.
 pub(crate) struct Account {

@@ -1,14 +1,12 @@
 //! `AccountManager`: connect, add, assign, list, remove, disconnect.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use instagraph::accounts::ConnectRequest;
-use instagraph::store::{AccountQuery, AccountSortField, SealingKey, Store, StoreBackend};
+use instagraph::store::{AccountQuery, AccountSortField, SealingKey};
 use instagraph::{AgencyClientId, CompanyId, FacebookUserId, IgUserId, TokenId};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use tokio::sync::OnceCell;
 
 use crate::account_types::{
     AccountPage, AccountRecord, AddedAccounts, Assignment, ConnectStart, Connection,
@@ -17,20 +15,7 @@ use crate::account_types::{
 use crate::client::Client;
 use crate::convert::{self, required};
 use crate::error::{guard, guard_sync, sdk_error, type_error};
-use crate::js_store::{self, JsStore};
-
-/// Options of `new AccountManager(client, store, options)`.
-#[napi(object)]
-pub struct AccountManagerOptions {
-    /// The base64 AES-256 key that seals tokens at rest (`AccountManager.generateSealingKey()`
-    /// makes one). Required for `sqlite:`, `postgres://` and JS stores (they persist, so the
-    /// key must too) unless `INSTAGRAPH_SEALING_KEY` is set; a `memory:` store generates one.
-    pub sealing_key: Option<String>,
-    /// For a JS store: how long one of its methods may take, in milliseconds, before the call
-    /// fails with a `StoreError` naming the method (default 30 000). A Promise that never
-    /// settles then fails the SDK call instead of hanging it.
-    pub store_timeout_ms: Option<u32>,
-}
+use crate::store::{AccountManagerOptions, Lazy};
 
 /// What `startConnect` needs.
 #[napi(object)]
@@ -118,48 +103,8 @@ fn account_query(options: Option<AccountListOptions>) -> napi::Result<AccountQue
     Ok(q)
 }
 
-enum StoreSpec {
-    Memory,
-    Sqlite(String),
-    /// A store implemented in JavaScript (see `js-store.js`).
-    Js(Arc<JsStore>),
-    /// A Postgres database (`postgres://…`), shared by every process that uses it.
-    Postgres(String),
-}
-
 /// `sweepTokens`' window when none is given: a week.
 const DEFAULT_SWEEP_WINDOW: u64 = 7 * 24 * 3600;
-
-/// The manager is opened on first use (opening SQLite is async; a constructor cannot wait).
-pub(crate) struct Lazy {
-    client: instagraph::Client,
-    spec: StoreSpec,
-    key: SealingKey,
-    cell: OnceCell<instagraph::AccountManager>,
-}
-
-impl Lazy {
-    pub(crate) async fn get(&self, what: &str) -> napi::Result<&instagraph::AccountManager> {
-        self.cell
-            .get_or_try_init(|| async {
-                let store = match &self.spec {
-                    StoreSpec::Memory => Store::memory(self.key.clone()),
-                    StoreSpec::Sqlite(path) => Store::sqlite(path, self.key.clone())
-                        .await
-                        .map_err(|e| sdk_error(what, instagraph::Error::Store(e)))?,
-                    StoreSpec::Postgres(url) => Store::postgres(url, self.key.clone())
-                        .await
-                        .map_err(|e| sdk_error(what, instagraph::Error::Store(e)))?,
-                    StoreSpec::Js(js) => {
-                        let backend: Arc<dyn StoreBackend> = js.clone();
-                        Store::new(backend, self.key.clone())
-                    }
-                };
-                Ok(instagraph::AccountManager::new(self.client.clone(), store))
-            })
-            .await
-    }
-}
 
 /// Connects customers' Instagram accounts and keeps them in a store chosen by URL.
 #[napi]
@@ -179,76 +124,20 @@ fn ids(argument: &str, ids: Vec<String>) -> napi::Result<Vec<IgUserId>> {
         .collect()
 }
 
-fn store_spec(url: &str) -> napi::Result<StoreSpec> {
-    if url == "memory:" || url == "memory" {
-        return Ok(StoreSpec::Memory);
-    }
-    if let Some(path) = url.strip_prefix("sqlite:") {
-        let path = path.strip_prefix("//").unwrap_or(path);
-        if path.is_empty() {
-            return Err(type_error("storeUrl", "`sqlite:` needs a file path"));
-        }
-        return Ok(StoreSpec::Sqlite(path.to_owned()));
-    }
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Ok(StoreSpec::Postgres(url.to_owned()));
-    }
-    // A bad URL names `storeUrl` (the string given), a bad store object names `store`.
-    Err(type_error(
-        "storeUrl",
-        format!(
-            "a URL of scheme {:?} is none of `memory:`, `sqlite:PATH`, `postgres://…` (or pass a \
-             JS store object)",
-            url.split(':').next().unwrap_or_default()
-        ),
-    ))
-}
-
 #[napi]
 impl AccountManager {
     /// `store` is `memory:`, `sqlite:PATH` (the file is created and migrated on first use),
-    /// `postgres://user:password@host/db` (migrated on first use), or a JS object implementing
-    /// the store (see `JsStore` and the package's `js-store.js`).
+    /// `postgres://user:password@host/db` (migrated on first use), or a JS key-value store
+    /// (see `JsKeyValueStore` and the package's `js-store.js`).
     #[napi(constructor)]
     pub fn new(
         client: &Client,
-        #[napi(ts_arg_type = "string | JsStore")] store: Either<String, Object<'_>>,
+        #[napi(ts_arg_type = "string | JsKeyValueStore")] store: Either<String, Object<'_>>,
         options: Option<AccountManagerOptions>,
     ) -> Result<Self> {
         guard_sync("new AccountManager", || {
-            let (sealing_key, timeout_ms) =
-                options.map_or((None, None), |o| (o.sealing_key, o.store_timeout_ms));
-            let timeout = match timeout_ms {
-                Some(0) => return Err(type_error("options.storeTimeoutMs", "must be at least 1")),
-                Some(ms) => Duration::from_millis(u64::from(ms)),
-                None => js_store::DEFAULT_TIMEOUT,
-            };
-            let spec = match store {
-                Either::A(url) => store_spec(&url)?,
-                Either::B(object) => StoreSpec::Js(Arc::new(
-                    JsStore::from_object(&object, "store")?.with_timeout(timeout),
-                )),
-            };
-            let given = sealing_key.or_else(|| std::env::var("INSTAGRAPH_SEALING_KEY").ok());
-            let key = match (given, &spec) {
-                (Some(b64), _) => SealingKey::from_base64(&b64)
-                    .map_err(|e| type_error("options.sealingKey", e))?,
-                (None, StoreSpec::Memory) => SealingKey::generate(),
-                (None, _) => {
-                    // A persistent store with a throwaway key would keep tokens nobody can open.
-                    return Err(type_error(
-                        "options.sealingKey",
-                        "is required for a sqlite, postgres or JS store (or set INSTAGRAPH_SEALING_KEY)",
-                    ));
-                }
-            };
             Ok(Self {
-                lazy: Arc::new(Lazy {
-                    client: client.inner.clone(),
-                    spec,
-                    key,
-                    cell: OnceCell::new(),
-                }),
+                lazy: Arc::new(Lazy::new(client.inner.clone(), store, options)?),
             })
         })
     }

@@ -10,9 +10,10 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
 
-use crate::accounts::{AccountManager, Lazy};
+use crate::accounts::AccountManager;
 use crate::convert::required;
 use crate::error::{class_name, guard, sdk_error, type_error};
+use crate::store::Lazy;
 
 /// The most operations one `send` accepts (they go out as requests of 50).
 const MAX_OPERATIONS: usize = 1000;

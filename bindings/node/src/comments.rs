@@ -15,11 +15,12 @@ use napi_derive::napi;
 use serde_json::Value;
 
 use crate::account_graph::{fields, limit, open, time, to_js, Json};
-use crate::accounts::{AccountManager, Lazy};
+use crate::accounts::AccountManager;
 use crate::convert::required;
 use crate::error::{guard, guard_sync, sdk_error, type_error};
 use crate::json_text;
 use crate::results::{Created, Success};
+use crate::store::Lazy;
 
 /// What `Comments.replyWithTemplate` sent.
 #[napi(object)]

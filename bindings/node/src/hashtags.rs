@@ -11,10 +11,11 @@ use napi_derive::napi;
 use serde_json::Value;
 
 use crate::account_graph::{self, fields, limit, open, to_js, Json};
-use crate::accounts::{AccountManager, Lazy};
+use crate::accounts::AccountManager;
 use crate::convert::required;
 use crate::error::{guard, guard_sync, sdk_error, type_error};
 use crate::results::Created;
+use crate::store::Lazy;
 
 /// A hashtag node.
 #[napi(

@@ -15,9 +15,10 @@ use napi_derive::napi;
 use serde_json::{json, Value};
 
 use crate::account_graph::{camel_json, open, time, to_js, top_level_member, Json};
-use crate::accounts::{AccountManager, Lazy};
+use crate::accounts::AccountManager;
 use crate::convert::required;
 use crate::error::{class_name, guard, sdk_error, type_error};
+use crate::store::Lazy;
 
 /// Options of `Insights.account`.
 #[napi(object)]

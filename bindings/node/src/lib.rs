@@ -29,6 +29,7 @@ pub mod results;
 mod sandbox;
 mod scheduler;
 mod scheduler_types;
+mod store;
 mod webhooks;
 
 pub use accounts::AccountManager;

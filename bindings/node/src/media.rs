@@ -11,11 +11,12 @@ use napi_derive::napi;
 use serde_json::Value;
 
 use crate::account_graph::{fields, limit, open, time, to_js, Json};
-use crate::accounts::{AccountManager, Lazy};
+use crate::accounts::AccountManager;
 use crate::convert::required;
 use crate::error::{guard, sdk_error, type_error};
 use crate::json_text;
 use crate::results::Success;
+use crate::store::Lazy;
 
 /// What `Media.delete` did.
 #[napi(object, use_nullable = true)]

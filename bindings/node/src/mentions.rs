@@ -9,10 +9,11 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use crate::account_graph::{open, to_js, Json};
-use crate::accounts::{AccountManager, Lazy};
+use crate::accounts::AccountManager;
 use crate::convert::required;
 use crate::error::{guard, sdk_error};
 use crate::results::{Created, IgComment, IgMedia};
+use crate::store::Lazy;
 
 /// A comment (on another account's media) that mentions the account.
 #[napi(object, object_from_js = false, object_to_js = false)]

@@ -11,9 +11,10 @@ use napi_derive::napi;
 use serde_json::Value;
 
 use crate::account_graph::{self, fields, limit, open, to_js, Json};
-use crate::accounts::{AccountManager, Lazy};
+use crate::accounts::AccountManager;
 use crate::convert::required;
 use crate::error::{guard, sdk_error, type_error};
+use crate::store::Lazy;
 
 /// Options of `Messaging.conversations`.
 #[napi(object)]

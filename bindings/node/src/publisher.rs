@@ -14,9 +14,10 @@ use napi_derive::napi;
 use serde_json::{json, Map, Value};
 use tokio::sync::OnceCell;
 
-use crate::accounts::{AccountManager, Lazy};
+use crate::accounts::AccountManager;
 use crate::convert::{required, snake_keys};
 use crate::error::{guard, sdk_error, type_error};
+use crate::store::Lazy;
 
 /// The progress callback: called with each event object, on Node's thread, without blocking
 /// the publish (`(event) => void`).

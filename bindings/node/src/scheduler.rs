@@ -18,11 +18,11 @@ use napi_derive::napi;
 use serde_json::Value;
 use tokio::sync::{oneshot, OnceCell};
 
-use crate::accounts::Lazy;
 use crate::convert::required;
 use crate::error::{binding_error, guard, guard_sync, sdk_error, type_error};
 use crate::publisher::{post_from_js, Publisher};
 use crate::scheduler_types::{Job, TickReport};
+use crate::store::Lazy;
 
 /// Reads a time argument (a `Date`, an RFC 3339 string or epoch milliseconds) now, on Node's
 /// thread; the error is reported when the promise runs.

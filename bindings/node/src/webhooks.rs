@@ -11,10 +11,11 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::{json, Map, Value};
 
-use crate::accounts::{AccountManager, Lazy};
+use crate::accounts::AccountManager;
 use crate::convert::required;
 use crate::error::{guard, guard_sync, sdk_error, type_error, MARKER};
 use crate::results::Success;
+use crate::store::Lazy;
 
 /// What a webhook update is about (`WebhookEvent.type`).
 #[napi(string_enum = "camelCase")]

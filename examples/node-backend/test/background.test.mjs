@@ -23,8 +23,10 @@ test('the token sweep runs on a timer: refreshes an Instagram Login token before
   const lines = []
   // Tokens look two days old to the SDK (a sweep only refreshes tokens older than a day).
   class AgedStore extends ig.MemoryJsStore {
-    putToken(token) {
-      return super.putToken({ ...token, issuedAt: storeTime(Date.now() - 2 * DAY_MS) })
+    compareAndSwap(key, expected, next) {
+      if (!key.startsWith('tokens/') || next === null) return super.compareAndSwap(key, expected, next)
+      const aged = { ...JSON.parse(next), issued_at: storeTime(Date.now() - 2 * DAY_MS) }
+      return super.compareAndSwap(key, expected, JSON.stringify(aged))
     }
   }
   const sealingKey = ig.AccountManager.generateSealingKey()

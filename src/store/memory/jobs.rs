@@ -7,27 +7,14 @@ use super::MemoryStore;
 use crate::ids::{CompanyId, JobId};
 use crate::store::error::{StoreError, StoreResult};
 use crate::store::records::{JobInsert, JobQuery, JobRecord};
+use crate::store::rules;
 use crate::store::traits::JobStore;
 use crate::store::util::{self, truncate_time};
-
-/// The claim rule of [`JobStore::claim_due_jobs`]: not terminal, due, and not under a live
-/// lease.
-fn is_due(j: &JobRecord, now: DateTime<Utc>) -> bool {
-    j.status.is_claimable()
-        && j.scheduled_at.map_or(true, |t| t <= now)
-        && (j.lease_owner.is_none() || j.lease_expires_at.map_or(true, |t| t <= now))
-}
 
 #[async_trait]
 impl JobStore for MemoryStore {
     async fn insert_job(&self, job: JobRecord) -> StoreResult<JobInsert> {
-        util::require_non_empty("company", job.company.as_str())?;
-        util::require_non_empty("id", job.id.as_str())?;
-        util::require_non_empty("idempotency_key", &job.idempotency_key)?;
-        let job = JobRecord {
-            version: 0,
-            ..job.normalized()
-        };
+        let job = rules::new_job(job)?;
         let mut inner = self.lock();
         if let Some(existing) = inner
             .jobs
@@ -38,10 +25,7 @@ impl JobStore for MemoryStore {
         }
         let key = (job.company.clone(), job.id.clone());
         if inner.jobs.contains_key(&key) {
-            return Err(StoreError::Conflict(format!(
-                "job id {} is used by another idempotency key",
-                job.id
-            )));
+            return Err(rules::job_id_conflict(&job));
         }
         inner.jobs.insert(key, job.clone());
         Ok(JobInsert::Inserted(job))
@@ -69,7 +53,6 @@ impl JobStore for MemoryStore {
     }
 
     async fn update_job(&self, job: &JobRecord) -> StoreResult<Option<JobRecord>> {
-        let job = job.clone().normalized();
         let mut inner = self.lock();
         let Some(row) = inner.jobs.get_mut(&(job.company.clone(), job.id.clone())) else {
             return Err(StoreError::not_found("job", &job.id));
@@ -77,15 +60,7 @@ impl JobStore for MemoryStore {
         if row.version != job.version {
             return Ok(None);
         }
-        *row = JobRecord {
-            company: row.company.clone(),
-            id: row.id.clone(),
-            ig_user_id: row.ig_user_id.clone(),
-            idempotency_key: row.idempotency_key.clone(),
-            created_at: row.created_at,
-            version: row.version + 1,
-            ..job
-        };
+        *row = rules::updated_job(row, job);
         Ok(Some(row.clone()))
     }
 
@@ -115,9 +90,7 @@ impl JobStore for MemoryStore {
         limit: u64,
     ) -> StoreResult<Vec<JobRecord>> {
         util::require_non_empty("worker", worker)?;
-        if limit > util::MAX_BATCH {
-            return Err(StoreError::invalid("limit", "above the maximum of 500"));
-        }
+        let limit = rules::claim_limit(limit)?;
         if limit == 0 {
             return Ok(Vec::new());
         }
@@ -127,22 +100,15 @@ impl JobStore for MemoryStore {
         let mut due: Vec<_> = inner
             .jobs
             .iter()
-            .filter(|(_, j)| is_due(j, now))
-            .map(|(k, j)| (j.scheduled_at, j.created_at, k.clone()))
+            .filter(|(_, j)| rules::is_due(j, now))
+            .map(|(k, j)| (rules::claim_order(j), k.clone()))
             .collect();
-        // `None` sorts first, matching SQL's NULLS FIRST for an unset schedule.
         due.sort();
         let mut out = Vec::new();
-        for (_, _, key) in due
-            .into_iter()
-            .take(usize::try_from(limit).unwrap_or(usize::MAX))
-        {
+        for (_, key) in due.into_iter().take(limit) {
             if let Some(j) = inner.jobs.get_mut(&key) {
-                j.lease_owner = Some(worker.to_owned());
-                j.lease_expires_at = Some(until);
+                rules::lease(j, worker, now, until);
                 j.attempts = j.attempts.saturating_add(1);
-                j.updated_at = now;
-                j.version += 1;
                 out.push(j.clone());
             }
         }
@@ -164,14 +130,10 @@ impl JobStore for MemoryStore {
         let Some(j) = inner.jobs.get_mut(&(company.clone(), id.clone())) else {
             return Ok(None);
         };
-        let free = j.lease_owner.is_none() || j.lease_expires_at.map_or(true, |t| t <= now);
-        if j.status.is_terminal() || !free {
+        if j.status.is_terminal() || !rules::lease_is_free(j, now) {
             return Ok(None);
         }
-        j.lease_owner = Some(worker.to_owned());
-        j.lease_expires_at = Some(until);
-        j.updated_at = now;
-        j.version += 1;
+        rules::lease(j, worker, now, until);
         Ok(Some(j.clone()))
     }
 
@@ -184,7 +146,7 @@ impl JobStore for MemoryStore {
         let until = util::lease_until(truncate_time(now), lease)?;
         let mut inner = self.lock();
         match inner.jobs.get_mut(&(job.company.clone(), job.id.clone())) {
-            Some(j) if j.version == job.version && j.lease_owner.is_some() => {
+            Some(j) if rules::still_held(j, job) => {
                 j.lease_expires_at = Some(until);
                 Ok(Some(until))
             }
@@ -195,10 +157,8 @@ impl JobStore for MemoryStore {
     async fn release_job(&self, job: &JobRecord) -> StoreResult<bool> {
         let mut inner = self.lock();
         match inner.jobs.get_mut(&(job.company.clone(), job.id.clone())) {
-            Some(j) if j.version == job.version && j.lease_owner.is_some() => {
-                j.lease_owner = None;
-                j.lease_expires_at = None;
-                j.version += 1;
+            Some(j) if rules::still_held(j, job) => {
+                rules::release(j);
                 Ok(true)
             }
             _ => Ok(false),

@@ -8,11 +8,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::accounts::{
-    AccountPage, AccountQuery, AccountRecord, AccountSortField, NewAccount, UpsertOutcome,
-};
-use super::error::{StoreError, StoreResult};
+use super::accounts::{AccountPage, AccountQuery, AccountRecord, NewAccount, UpsertOutcome};
+use super::error::StoreResult;
 use super::records::{JobRecord, LoginKind, OAuthStateRecord, TokenKind, TokenRecord};
+use super::rules;
 use super::traits::{AccountStore, OAuthStateStore, TokenStore};
 use super::util::{self, truncate_time};
 use crate::ids::{AgencyClientId, CompanyId, FacebookUserId, IgUserId, JobId, TokenId};
@@ -41,6 +40,16 @@ impl MemoryStore {
         Self::default()
     }
 
+    /// A copy of the company's tokens.
+    fn tokens_of(&self, company: &CompanyId) -> Vec<TokenRecord> {
+        self.lock()
+            .tokens
+            .values()
+            .filter(|t| &t.company == company)
+            .cloned()
+            .collect()
+    }
+
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // A panic while holding the lock cannot leave a half-written row (every mutation is a
         // single insert/remove or field store), so the data behind a poisoned lock is usable.
@@ -63,37 +72,23 @@ impl fmt::Debug for MemoryStore {
 #[async_trait]
 impl TokenStore for MemoryStore {
     async fn put_token(&self, record: TokenRecord) -> StoreResult<TokenId> {
-        util::require_non_empty("company", record.company.as_str())?;
-        util::require_non_empty("id", record.id.as_str())?;
-        util::require_non_empty("subject_id", &record.subject_id)?;
-        let record = record.normalized();
+        let record = rules::new_token(record)?;
         let mut inner = self.lock();
-        let existing = inner.tokens.values().find(|t| {
-            t.company == record.company
-                && t.kind == record.kind
-                && t.login == record.login
-                && t.subject_id == record.subject_id
-        });
+        let existing = inner
+            .tokens
+            .values()
+            .find(|t| rules::same_subject(t, &record));
         if let Some(existing) = existing {
-            let key = (existing.company.clone(), existing.id.clone());
-            let id = existing.id.clone();
-            let created_at = existing.created_at;
-            inner.tokens.insert(
-                key,
-                TokenRecord {
-                    id: id.clone(),
-                    created_at,
-                    ..record
-                },
-            );
+            let stored = rules::upserted_token(existing, record);
+            let id = stored.id.clone();
+            inner
+                .tokens
+                .insert((stored.company.clone(), id.clone()), stored);
             return Ok(id);
         }
         let key = (record.company.clone(), record.id.clone());
         if inner.tokens.contains_key(&key) {
-            return Err(StoreError::Conflict(format!(
-                "token id {} is used by another subject",
-                record.id
-            )));
+            return Err(rules::token_id_conflict(&record.id));
         }
         let id = record.id.clone();
         inner.tokens.insert(key, record);
@@ -133,15 +128,7 @@ impl TokenStore for MemoryStore {
     }
 
     async fn list_tokens(&self, company: &CompanyId) -> StoreResult<Vec<TokenRecord>> {
-        let mut out: Vec<_> = self
-            .lock()
-            .tokens
-            .values()
-            .filter(|t| &t.company == company)
-            .cloned()
-            .collect();
-        out.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
-        Ok(out)
+        Ok(rules::tokens_oldest_first(self.tokens_of(company)))
     }
 
     async fn tokens_expiring_before(
@@ -149,16 +136,10 @@ impl TokenStore for MemoryStore {
         company: &CompanyId,
         before: DateTime<Utc>,
     ) -> StoreResult<Vec<TokenRecord>> {
-        let before = truncate_time(before);
-        let mut out: Vec<_> = self
-            .lock()
-            .tokens
-            .values()
-            .filter(|t| &t.company == company && t.expires_at.is_some_and(|e| e < before))
-            .cloned()
-            .collect();
-        out.sort_by(|a, b| (a.expires_at, &a.id).cmp(&(b.expires_at, &b.id)));
-        Ok(out)
+        Ok(rules::tokens_expiring_before(
+            self.tokens_of(company),
+            before,
+        ))
     }
 
     async fn set_token_valid(
@@ -192,22 +173,8 @@ impl TokenStore for MemoryStore {
         after: Option<(&CompanyId, &TokenId)>,
         limit: u64,
     ) -> StoreResult<Vec<TokenRecord>> {
-        let limit = util::effective_limit(limit)?;
-        let prefix = super::crypto::sealed_prefix(key_id);
-        let after = after.map(|(c, i)| (c.as_str(), i.as_str()));
-        let mut out: Vec<_> = self
-            .lock()
-            .tokens
-            .values()
-            .filter(|t| !t.sealed.as_str().starts_with(&prefix))
-            .filter(|t| after.map_or(true, |a| (t.company.as_str(), t.id.as_str()) > a))
-            .cloned()
-            .collect();
-        out.sort_by(|a, b| {
-            (a.company.as_str(), a.id.as_str()).cmp(&(b.company.as_str(), b.id.as_str()))
-        });
-        out.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-        Ok(out)
+        let all: Vec<_> = self.lock().tokens.values().cloned().collect();
+        rules::tokens_sealed_without_key(all, key_id, after, limit)
     }
 
     async fn replace_sealed(
@@ -225,51 +192,6 @@ impl TokenStore for MemoryStore {
             }
             _ => Ok(false),
         }
-    }
-}
-
-/// Applies the refresh rule of [`AccountStore::upsert_accounts`] to an existing row.
-fn refresh(row: &mut AccountRecord, new: NewAccount, now: DateTime<Utc>) {
-    fn take<T>(slot: &mut Option<T>, new: Option<T>) {
-        if new.is_some() {
-            *slot = new;
-        }
-    }
-    take(&mut row.username, new.username);
-    take(&mut row.name, new.name);
-    take(&mut row.profile_picture_url, new.profile_picture_url);
-    take(&mut row.followers_count, new.followers_count);
-    take(&mut row.account_type, new.account_type);
-    take(&mut row.token_id, new.token_id);
-    row.updated_at = now;
-}
-
-fn matches(a: &AccountRecord, q: &AccountQuery, search: Option<&str>) -> bool {
-    if let Some(s) = search {
-        let hit = |v: &Option<String>| v.as_deref().is_some_and(|v| util::fold_case(v).contains(s));
-        if !hit(&a.username) && !hit(&a.name) {
-            return false;
-        }
-    }
-    q.is_added.map_or(true, |x| a.is_added == x)
-        && q.assigned
-            .map_or(true, |x| a.assigned_client_id.is_some() == x)
-        && q.client
-            .as_ref()
-            .map_or(true, |c| a.assigned_client_id.as_ref() == Some(c))
-        && q.facebook_user
-            .as_ref()
-            .map_or(true, |u| a.facebook_user_id.as_ref() == Some(u))
-}
-
-fn compare(a: &AccountRecord, b: &AccountRecord, field: AccountSortField) -> std::cmp::Ordering {
-    let fold = |v: &Option<String>| v.as_deref().map(util::fold_case);
-    match field {
-        AccountSortField::Username => fold(&a.username).cmp(&fold(&b.username)),
-        AccountSortField::Name => fold(&a.name).cmp(&fold(&b.name)),
-        AccountSortField::Followers => a.followers_count.cmp(&b.followers_count),
-        AccountSortField::CreatedAt => a.created_at.cmp(&b.created_at),
-        AccountSortField::UpdatedAt => a.updated_at.cmp(&b.updated_at),
     }
 }
 
@@ -291,7 +213,7 @@ impl AccountStore for MemoryStore {
             let key = (company.clone(), a.ig_user_id.clone());
             match inner.accounts.get_mut(&key) {
                 Some(row) => {
-                    refresh(row, a, now);
+                    a.refresh(row, now);
                     out.ignored += 1;
                 }
                 None => {
@@ -322,37 +244,14 @@ impl AccountStore for MemoryStore {
         company: &CompanyId,
         query: &AccountQuery,
     ) -> StoreResult<AccountPage> {
-        let limit = query.effective_limit()?;
-        let search = query.folded_search();
-        let mut rows: Vec<AccountRecord> = self
+        let rows: Vec<AccountRecord> = self
             .lock()
             .accounts
             .values()
-            .filter(|a| &a.company == company && matches(a, query, search.as_deref()))
+            .filter(|a| &a.company == company)
             .cloned()
             .collect();
-        let sort = query.sort;
-        rows.sort_by(|a, b| {
-            let primary = compare(a, b, sort.field);
-            let primary = if sort.descending {
-                primary.reverse()
-            } else {
-                primary
-            };
-            primary.then_with(|| a.ig_user_id.cmp(&b.ig_user_id))
-        });
-        let total = rows.len() as u64;
-        let items = rows
-            .into_iter()
-            .skip(usize::try_from(query.offset).unwrap_or(usize::MAX))
-            .take(usize::try_from(limit).unwrap_or(usize::MAX))
-            .collect();
-        Ok(AccountPage {
-            items,
-            total,
-            offset: query.offset,
-            limit,
-        })
+        query.page(rows)
     }
 
     async fn set_added(
@@ -434,28 +333,14 @@ impl AccountStore for MemoryStore {
 #[async_trait]
 impl OAuthStateStore for MemoryStore {
     async fn put_state(&self, record: OAuthStateRecord) -> StoreResult<()> {
-        util::require_non_empty("state", &record.state)?;
-        let record = record.normalized();
+        let record = rules::new_state(record)?;
         let mut inner = self.lock();
         if inner.states.contains_key(&record.state) {
-            return Err(StoreError::Conflict("OAuth state already exists".into()));
+            return Err(rules::state_conflict());
         }
-        let (company, now) = (record.company.clone(), record.created_at);
-        inner.states.insert(record.state.clone(), record);
-        inner.states.retain(|_, s| s.expires_at >= now);
-        let mut mine: Vec<_> = inner
-            .states
-            .values()
-            .filter(|s| s.company == company)
-            .map(|s| (s.created_at, s.state.clone()))
-            .collect();
-        let cap =
-            usize::try_from(super::traits::MAX_OAUTH_STATES_PER_COMPANY).unwrap_or(usize::MAX);
-        if mine.len() > cap {
-            mine.sort();
-            for (_, state) in &mine[..mine.len() - cap] {
-                inner.states.remove(state);
-            }
+        inner.states.insert(record.state.clone(), record.clone());
+        for state in rules::states_to_evict(inner.states.values(), &record) {
+            inner.states.remove(&state);
         }
         Ok(())
     }
@@ -465,10 +350,9 @@ impl OAuthStateStore for MemoryStore {
     }
 
     async fn purge_expired_states(&self, now: DateTime<Utc>) -> StoreResult<u64> {
-        let now = truncate_time(now);
         let mut inner = self.lock();
         let before = inner.states.len();
-        inner.states.retain(|_, s| s.expires_at > now);
+        inner.states.retain(|_, s| !rules::state_expired(s, now));
         Ok((before - inner.states.len()) as u64)
     }
 }

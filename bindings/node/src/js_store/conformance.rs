@@ -1,12 +1,14 @@
-//! The store conformance suite of the Rust crate, runnable against a JS store: the very cases
-//! `MemoryStore`, `SqliteStore` and `PostgresStore` pass, one at a time, each on a fresh store.
+//! The store conformance suite of the Rust crate, runnable against a JS key-value store (under
+//! the core's `KvBackend`): the very cases `MemoryStore`, `SqliteStore` and `PostgresStore`
+//! pass, one at a time, each on a fresh store.
 
 use instagraph::store::conformance::{cases, run_case, Fixture};
+use instagraph::store::kv::KvBackend;
 use napi::bindgen_prelude::{Env, Function, Object, PromiseRaw, Unknown};
 use napi::ValueType;
 use napi_derive::napi;
 
-use super::JsStore;
+use super::JsKv;
 use crate::error::{guard, guard_sync, type_error};
 
 /// What one conformance case did.
@@ -30,7 +32,7 @@ pub fn store_conformance_cases() -> Vec<String> {
 /// `makeStore()` returns (call it for a fresh, empty store). Resolves with the outcome; a
 /// failed case does not reject.
 #[napi(
-    ts_args_type = "name: string, makeStore: () => JsStore",
+    ts_args_type = "name: string, makeStore: () => JsKeyValueStore",
     ts_return_type = "Promise<ConformanceOutcome>"
 )]
 pub fn run_store_conformance_case<'env>(
@@ -50,11 +52,12 @@ pub fn run_store_conformance_case<'env>(
         }
         // SAFETY: checked to be an object just above.
         let object: Object<'_> = unsafe { made.cast()? };
-        Ok((case, JsStore::from_object(&object, "makeStore()")?))
+        Ok((case, JsKv::from_object(&object, "makeStore()")?))
     })?;
     env.spawn_future(async move {
         guard(WHAT, async move {
-            let outcome = run_case(case, || async move { Fixture::new(store) }).await;
+            let outcome =
+                run_case(case, || async move { Fixture::new(KvBackend::new(store)) }).await;
             Ok(ConformanceOutcome {
                 name: outcome.name.to_owned(),
                 passed: outcome.failure.is_none(),

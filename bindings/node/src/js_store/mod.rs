@@ -1,27 +1,21 @@
-//! `JsStore`: a store backend implemented in JavaScript.
+//! `JsKv`: a key-value store implemented in JavaScript, under the core's
+//! [`KvBackend`](instagraph::store::kv::KvBackend).
 //!
-//! A JS object with one method per store operation (see [`METHODS`] and the package's
-//! `js-store.js`) becomes a [`instagraph::store::StoreBackend`]: each method is wrapped in a
-//! weak napi `ThreadsafeFunction`, so any tokio thread can call it; the call runs on Node's
-//! thread and its reply (a value or a Promise) comes back as JSON. Records cross as plain
-//! camelCase objects (see [`records`]); token secrets arrive already sealed by the `Store`
-//! facade, so JavaScript never sees a plaintext token.
-//!
-//! Everything that is not the storage itself stays in Rust, so that a JS store cannot get it
-//! wrong: arguments are validated (empty ids, limits) and times computed (`now`, lease ends)
-//! before the call, and the reply is parsed strictly. The expected outcomes are return values,
-//! not exceptions (`putToken` returns `null` for an id conflict, `putState` `false` for a
-//! duplicate, `insertJob` `null` for an id conflict, `updateJob` `false` for a missing job); a
+//! A JS object with the methods of [`METHODS`] (see the package's `js-store.js`) becomes an
+//! [`instagraph::store::kv::KeyValueStore`]: each method is wrapped in a weak napi
+//! `ThreadsafeFunction`, so any tokio thread can call it; the call runs on Node's thread and its
+//! reply (a value or a Promise) comes back as JSON. Every rule of the store (what a row holds,
+//! compare-and-swap loops, tenant prefixes) is the core's; JavaScript only stores strings. A
 //! throw or a rejection is a backend failure, reported as a `StoreError` naming the method.
 
-mod backend;
 pub mod conformance;
-mod records;
 mod value;
 
 use std::collections::HashMap;
 use std::time::Duration;
 
+use async_trait::async_trait;
+use instagraph::store::kv::KeyValueStore;
 use instagraph::store::{StoreError, StoreResult};
 use napi::bindgen_prelude::{Function, Object, Unknown};
 use napi::threadsafe_function::ThreadsafeFunction;
@@ -31,39 +25,8 @@ use serde_json::Value;
 use crate::error::type_error;
 use value::{JsArgs, Reply};
 
-/// Every method a JS store implements, in the order of the Rust traits.
-pub const METHODS: &[&str] = &[
-    "putToken",
-    "getToken",
-    "findToken",
-    "listTokens",
-    "tokensExpiringBefore",
-    "setTokenValid",
-    "deleteToken",
-    "upsertAccounts",
-    "getAccount",
-    "queryAccounts",
-    "setAdded",
-    "assignClient",
-    "removeAccount",
-    "removeAccountsOfUser",
-    "putState",
-    "takeState",
-    "purgeExpiredStates",
-    "insertJob",
-    "getJob",
-    "findJobByKey",
-    "updateJob",
-    "listJobs",
-    "claimDueJobs",
-    "acquireJob",
-    "renewLease",
-    "releaseJob",
-];
-
-/// Methods a JS store may leave out (key rotation); without them those operations are
-/// `Unsupported`, as with a Rust backend that keeps the traits' defaults.
-pub const OPTIONAL_METHODS: &[&str] = &["tokensSealedWithoutKey", "replaceSealed"];
+/// Every method a JS key-value store implements.
+pub const METHODS: &[&str] = &["get", "scan", "compareAndSwap"];
 
 /// One store method, callable from any thread. Weak: a store does not keep Node running.
 type Method = ThreadsafeFunction<Vec<Value>, Reply, JsArgs, Status, false, true>;
@@ -71,45 +34,39 @@ type Method = ThreadsafeFunction<Vec<Value>, Reply, JsArgs, Status, false, true>
 /// How long a JS store method may take by default before the call fails.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// A store backend whose methods are those of a JS object.
-pub struct JsStore {
+/// A key-value store whose methods are those of a JS object.
+pub struct JsKv {
     methods: HashMap<&'static str, Method>,
     timeout: Duration,
 }
 
-impl std::fmt::Debug for JsStore {
+impl std::fmt::Debug for JsKv {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JsStore")
-            .field("methods", &self.methods.len())
+        f.debug_struct("JsKv")
+            .field("timeout", &self.timeout)
             .finish()
     }
 }
 
-impl JsStore {
+impl JsKv {
     /// Wraps `store`, checking that it has every method of [`METHODS`]; a missing one is a
     /// `TypeError` naming `argument` and the method. Runs on the JS thread.
     pub fn from_object(store: &Object<'_>, argument: &str) -> napi::Result<Self> {
-        let mut methods = HashMap::with_capacity(METHODS.len() + OPTIONAL_METHODS.len());
-        let all = METHODS.iter().map(|m| (m, true));
-        for (&name, needed) in all.chain(OPTIONAL_METHODS.iter().map(|m| (m, false))) {
+        let mut methods = HashMap::with_capacity(METHODS.len());
+        for &name in METHODS {
             // `get` reads `undefined` as `None`.
-            let property = store.get::<Unknown>(name)?;
-            let kind = match &property {
-                Some(p) => p.get_type()?,
-                None => ValueType::Undefined,
-            };
-            let Some(property) = property.filter(|_| kind == ValueType::Function) else {
-                if !needed && matches!(kind, ValueType::Undefined | ValueType::Null) {
-                    continue;
-                }
-                return Err(type_error(
-                    argument,
-                    format!(
-                        "the store object has no method `{name}` (a JS store implements: {})",
-                        METHODS.join(", ")
-                    ),
-                ));
-            };
+            let property = store
+                .get::<Unknown>(name)?
+                .filter(|p| p.get_type().ok() == Some(ValueType::Function))
+                .ok_or_else(|| {
+                    type_error(
+                        argument,
+                        format!(
+                            "the store object has no method `{name}` (a JS store implements: {})",
+                            METHODS.join(", ")
+                        ),
+                    )
+                })?;
             // SAFETY: checked to be a function just above.
             let function: Function<'_, JsArgs, Reply> = unsafe { property.cast()? };
             // `this` must be the store: the threadsafe function calls with `this` undefined.
@@ -134,11 +91,6 @@ impl JsStore {
         self
     }
 
-    /// Whether the JS object implements `method` (for the optional ones).
-    fn has(&self, method: &str) -> bool {
-        self.methods.contains_key(method)
-    }
-
     /// Calls `method` with positional `args` and waits for its reply, at most the timeout: a
     /// Promise that never settles (or a JS thread that never gets to the call) must not hang
     /// the SDK.
@@ -161,16 +113,52 @@ impl JsStore {
                 after: self.timeout,
             })?
     }
+}
 
-    /// Calls `method` and parses its reply with `parse`.
-    async fn call_parse<T>(
+fn text(value: Option<&str>) -> Value {
+    value.map_or(Value::Null, |v| Value::String(v.to_owned()))
+}
+
+#[async_trait]
+impl KeyValueStore for JsKv {
+    async fn get(&self, key: &str) -> StoreResult<Option<String>> {
+        match self.call("get", vec![text(Some(key))]).await? {
+            Value::Null => Ok(None),
+            Value::String(value) => Ok(Some(value)),
+            other => Err(malformed("get", "a string, null or undefined", &other)),
+        }
+    }
+
+    async fn scan(&self, prefix: &str) -> StoreResult<Vec<(String, String)>> {
+        const SHAPE: &str = "an array of [key, value] string pairs";
+        let Value::Array(entries) = self.call("scan", vec![text(Some(prefix))]).await? else {
+            return Err(StoreError::Backend(format!(
+                "JS store method `scan` returned a malformed value: expected {SHAPE}"
+            )));
+        };
+        entries
+            .into_iter()
+            .map(|entry| match &entry {
+                Value::Array(pair) => match pair.as_slice() {
+                    [Value::String(key), Value::String(value)] => Ok((key.clone(), value.clone())),
+                    _ => Err(malformed("scan", SHAPE, &entry)),
+                },
+                other => Err(malformed("scan", SHAPE, other)),
+            })
+            .collect()
+    }
+
+    async fn compare_and_swap(
         &self,
-        method: &'static str,
-        args: Vec<Value>,
-        parse: impl FnOnce(Value) -> Result<T, String>,
-    ) -> StoreResult<T> {
-        let reply = self.call(method, args).await?;
-        parse(reply).map_err(|reason| malformed(method, reason))
+        key: &str,
+        expected: Option<&str>,
+        next: Option<&str>,
+    ) -> StoreResult<bool> {
+        let args = vec![text(Some(key)), text(expected), text(next)];
+        match self.call("compareAndSwap", args).await? {
+            Value::Bool(swapped) => Ok(swapped),
+            other => Err(malformed("compareAndSwap", "a boolean", &other)),
+        }
     }
 }
 
@@ -184,9 +172,17 @@ fn failed(method: &str, error: &napi::Error) -> StoreError {
     StoreError::Backend(format!("JS store method `{method}` failed: {reason}"))
 }
 
-/// A reply of the wrong shape.
-fn malformed(method: &str, reason: String) -> StoreError {
+/// A reply of the wrong shape. Names the JSON type only: the value may hold a sealed token.
+fn malformed(method: &str, expected: &str, got: &Value) -> StoreError {
+    let kind = match got {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    };
     StoreError::Backend(format!(
-        "JS store method `{method}` returned a malformed value: {reason}"
+        "JS store method `{method}` returned a malformed value: expected {expected}, got {kind}"
     ))
 }

@@ -2,19 +2,16 @@
 //! positional arguments) and the reply coming back (a plain value or a Promise of one).
 //!
 //! The reply is converted here rather than with napi's `serde_json::Value` conversion because a
-//! store written over a database driver naturally returns `undefined` for "nothing" and `Date`
-//! objects for times; both must arrive as something the record parser can judge, not as a
-//! conversion failure without the method's name.
+//! store written over a database driver naturally returns `undefined` for "nothing"; it must
+//! arrive as something the adapter can judge, not as a conversion failure without the method's
+//! name.
 
-use chrono::DateTime;
 use napi::bindgen_prelude::{
     Array, Env, FromNapiValue, Function, JsObjectValue, JsValuesTupleIntoVec, Object, Promise,
     ToNapiValue, Unknown,
 };
-use napi::{sys, JsDate, JsValue, ValueType};
+use napi::{sys, JsValue, ValueType};
 use serde_json::{Map, Number, Value};
-
-use super::records::format_time;
 
 /// How deep a returned value may nest; deeper is taken for a cycle.
 const MAX_DEPTH: u32 = 64;
@@ -32,7 +29,7 @@ impl JsValuesTupleIntoVec for JsArgs {
     }
 }
 
-/// A JSON value read from JS (`undefined` reads as `null`, a `Date` as an RFC 3339 string).
+/// A JSON value read from JS (`undefined` reads as `null`).
 pub struct Json(pub Value);
 
 impl FromNapiValue for Json {
@@ -97,7 +94,7 @@ impl Reply {
 
 fn unsupported(what: impl std::fmt::Display) -> napi::Error {
     napi::Error::from_reason(format!(
-        "{what} cannot cross to Rust (a store returns JSON values, Dates, null or undefined)"
+        "{what} cannot cross to Rust (a store returns strings, booleans, arrays, null or undefined)"
     ))
 }
 
@@ -123,16 +120,6 @@ fn to_json(value: Unknown<'_>, depth: u32) -> napi::Result<Value> {
         ValueType::Number => number(unsafe { value.cast::<f64>()? }),
         ValueType::String => Ok(Value::String(unsafe { value.cast::<String>()? })),
         ValueType::BigInt => unsafe { value.cast::<Value>() },
-        ValueType::Object if value.is_date()? => {
-            let millis = unsafe { value.cast::<JsDate>()? }.value_of()?;
-            if !millis.is_finite() {
-                return Err(unsupported("an invalid Date"));
-            }
-            #[allow(clippy::cast_possible_truncation)]
-            let time = DateTime::from_timestamp_millis(millis as i64)
-                .ok_or_else(|| unsupported("a Date out of range"))?;
-            Ok(Value::String(format_time(&time)))
-        }
         ValueType::Object if value.is_array()? => {
             let array = unsafe { value.cast::<Array>()? };
             let mut out = Vec::with_capacity(array.len() as usize);
