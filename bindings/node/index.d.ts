@@ -2,407 +2,237 @@
 /* eslint-disable */
 export * from './errors'
 
-/** An account discovered or added (a row of the store). Times are RFC 3339 strings. */
-export interface AccountRecord {
+// The only hand-written declarations: the JS store interface (`js-store.js`), which no Rust
+// type describes (the Rust side calls these methods; it does not export them). Everything
+// below this block is generated from the Rust declarations by `napi build`.
+
+/**
+ * A time as a JS store receives it: UTC RFC 3339 with exactly six fractional digits
+ * (`2026-02-10T12:00:00.000000Z`), so that comparing two as strings compares the instants.
+ */
+export type StoreTime = string
+
+/** A token row. `sealed` is AES-256-GCM ciphertext: a JS store never sees a plaintext token. */
+export interface StoredToken {
+  id: string
   company: string
+  kind: 'user' | 'page' | 'instagram_user'
+  login: 'facebook' | 'instagram'
+  subjectId: string
+  sealed: string
+  scopes: string[]
+  expiresAt: StoreTime | null
+  issuedAt: StoreTime
+  valid: boolean
+  createdAt: StoreTime
+  updatedAt: StoreTime
+}
+
+/** A discovered account before it is stored (`upsertAccounts`). */
+export interface NewStoredAccount {
   igUserId: string
   clientId: string | null
   facebookUserId: string | null
   tokenId: string | null
   pageId: string | null
   businessId: string | null
-  source: string
-  isAdded: boolean
-  assignedClientId: string | null
+  source: 'page_linked' | 'business_owned' | 'business_client' | 'instagram_login'
   username: string | null
   name: string | null
   profilePictureUrl: string | null
   followersCount: number | null
   accountType: string | null
-  createdAt: string
-  updatedAt: string
 }
 
-/** The result of `AccountManager.startConnect`. */
-export interface ConnectStart {
-  url: string
-  state: string
-  redirectUri: string
-  scopes: string[]
-  appId: string
-  expiresAt: string
-}
-
-/** The result of `AccountManager.finishConnect`. */
-export interface Connection {
+/** An account row: a `NewStoredAccount` plus its company, flags and times. */
+export interface StoredAccount extends NewStoredAccount {
   company: string
-  login: 'facebook' | 'instagram' | string
-  userId: string
-  userName: string | null
-  email: string | null
-  tokenId: string
-  tokenExpiresAt: string | null
-  accounts: AccountRecord[]
-  inserted: number
-  skipped: { edge: string; code: number; message: string }[]
+  isAdded: boolean
+  assignedClientId: string | null
+  createdAt: StoreTime
+  updatedAt: StoreTime
 }
 
-/** What `add` / `assign` changed. */
-export interface UpdateOutcome {
-  updated: number
-  unknown: string[]
-}
-
-/** The added accounts with their live details (`live` is the IG user, camelCase). */
-export interface AddedAccounts {
-  items: { account: AccountRecord; live: Record<string, unknown> | null; liveError: string | null }[]
-  total: number
-}
-
-export interface Assignment {
-  igUserId: string
-  username: string | null
-  clientId: string
-}
-
-export interface DisconnectOutcome {
-  revoked: boolean
-  accountsRemoved: number
-  tokensDeleted: number
-}
-
-/** The page `AccountManager.accounts` returns (stored rows, no API call). */
-export interface AccountPage {
-  items: AccountRecord[]
-  total: number
+/** What `queryAccounts` gets: filters are `null` when off; `search` is already lower-cased and
+ * trimmed (a literal substring of the lower-cased username or name); `limit` is 1..500. */
+export interface StoreAccountQuery {
+  search: string | null
+  isAdded: boolean | null
+  assigned: boolean | null
+  clientId: string | null
+  facebookUserId: string | null
+  /** `field` is the record key to order by (username and name compare lower-cased, by code
+   * point); `null` is smallest; ties go by `igUserId` ascending. */
+  sort: { field: 'username' | 'name' | 'followersCount' | 'createdAt' | 'updatedAt'; descending: boolean }
   offset: number
   limit: number
 }
 
-/** The result of `AccountManager.connectionStatus`. */
-export interface ConnectionStatus {
-  tokenId: string
+/** A pending OAuth authorization (single use). */
+export interface StoredState {
+  state: string
+  company: string
   login: 'facebook' | 'instagram'
-  valid: boolean
-  expiresAt: string | null
+  redirectUri: string
   scopes: string[]
-  /** Default scopes of the flow that were not granted (ask again with `rerequest`). */
-  missingScopes: string[]
-  reason: string | null
+  clientId: string | null
+  createdAt: StoreTime
+  expiresAt: StoreTime
 }
 
-/** The result of `AccountManager.sweepTokens`. */
-export interface SweepReport {
-  /** Tokens refreshed (Instagram Login), with their new expiry. */
-  refreshed: { tokenId: string; expiresAt: string | null }[]
-  /** Connections whose user must log in again, with the accounts that depend on them. */
-  reconnect: {
-    tokenId: string
-    login: 'facebook' | 'instagram'
-    subjectId: string
-    expiresAt: string | null
-    reason: string
-    accounts: string[]
-  }[]
+export type StoredJobStatus =
+  | 'pending'
+  | 'scheduled'
+  | 'container_created'
+  | 'publishing'
+  | 'published'
+  | 'failed'
+  | 'cancelled'
+  | 'deferred'
+
+/** A publish job row (`payload` is opaque JSON: store it as is). */
+export interface StoredJob {
+  id: string
+  company: string
+  igUserId: string
+  idempotencyKey: string
+  payload: unknown
+  status: StoredJobStatus
+  containerIds: string[]
+  mediaId: string | null
+  permalink: string | null
+  error: string | null
+  scheduledAt: StoreTime | null
+  leaseOwner: string | null
+  leaseExpiresAt: StoreTime | null
+  attempts: number
+  createdAt: StoreTime
+  updatedAt: StoreTime
+  /** The fencing number: 0 when inserted, +1 on every update, claim, acquire and release. */
+  version: number
+}
+
+/** What `listJobs` selects. */
+export interface StoreJobQuery {
+  status: StoredJobStatus | null
+  igUserId: string | null
+  beforeCreatedAt: StoreTime | null
+  beforeId: string | null
+  limit: number
 }
 
 type Awaitable<T> = T | Promise<T>
 
 /**
- * A key-value store written in JavaScript, for `new AccountManager(client, store, { sealingKey })`
- * (`js-store.js` is the reference, in a Map; copy it onto your storage). The Rust core keeps
- * every rule of the store and saves JSON text under string keys; token secrets in it are sealed.
- * Each method may return a Promise, must be atomic on its own, and throws (or rejects) only when
- * the storage fails: the caller then gets a `StoreError` naming the method.
+ * A store written in JavaScript, for `new AccountManager(client, store, { sealingKey })`: one
+ * method per operation of the crate's store traits (`js-store.js` is the reference, in memory;
+ * copy it onto your database). Arguments arrive validated (non-empty ids, no repeated ids,
+ * limits 1..500) with every time computed. Expected outcomes are return values; throw or reject
+ * only when the storage fails (the caller gets a `StoreError` naming the method). Each method
+ * must be atomic, and every method taking `company` must touch only that company's rows.
  */
-export interface JsKeyValueStore {
-  /** The value of `key`, or `null` (or `undefined`) when the key is absent. */
-  get(key: string): Awaitable<string | null | undefined>
-  /** `[key, value]` for every key that starts with `prefix`, in any order. */
-  scan(prefix: string): Awaitable<Array<[string, string]>>
-  /** If the value of `key` is `expected` (`null`: absent), sets it to `next` (`null`: deletes
-   * the key) and returns `true`; otherwise changes nothing and returns `false`. */
-  compareAndSwap(key: string, expected: string | null, next: string | null): Awaitable<boolean>
+export interface JsStore {
+  /** Upserts by (company, kind, login, subjectId), keeping an existing row's id and createdAt;
+   * returns the stored id, or `null` when `token.id` belongs to another subject (a conflict). */
+  putToken(token: StoredToken): Awaitable<string | null>
+  getToken(company: string, id: string): Awaitable<StoredToken | null>
+  findToken(company: string, kind: StoredToken['kind'], login: StoredToken['login'], subjectId: string): Awaitable<StoredToken | null>
+  /** Oldest first (createdAt, then id). */
+  listTokens(company: string): Awaitable<StoredToken[]>
+  /** `expiresAt < before` strictly (never tokens without expiry), soonest first. */
+  tokensExpiringBefore(company: string, before: StoreTime): Awaitable<StoredToken[]>
+  /** Sets `valid` and `updatedAt = now`; false when there is no such token. */
+  setTokenValid(company: string, id: string, valid: boolean, now: StoreTime): Awaitable<boolean>
+  deleteToken(company: string, id: string): Awaitable<boolean>
+  /** Optional (key rotation): tokens of every company whose `sealed` does not start with
+   * `prefix`, ordered by (company, id) by code point, strictly after `after`, at most `limit`. */
+  tokensSealedWithoutKey?(prefix: string, after: { company: string; id: string } | null, limit: number): Awaitable<StoredToken[]>
+  /** Optional (key rotation): replaces `sealed` only if it is still `expected`. */
+  replaceSealed?(company: string, id: string, expected: string, sealed: string): Awaitable<boolean>
+  /** In order: new accounts are inserted (not added, unassigned, created/updated `now`); an
+   * existing one or a repeat in the batch counts as ignored and gets its non-null username, name,
+   * profilePictureUrl, followersCount, accountType and tokenId refreshed (`updatedAt = now`). */
+  upsertAccounts(company: string, accounts: NewStoredAccount[], now: StoreTime): Awaitable<{ inserted: number; ignored: number }>
+  getAccount(company: string, igUserId: string): Awaitable<StoredAccount | null>
+  /** `total` counts every match, ignoring offset and limit. */
+  queryAccounts(company: string, query: StoreAccountQuery): Awaitable<{ items: StoredAccount[]; total: number }>
+  /** Returns how many rows changed (unknown ids and rows already in that state do not count). */
+  setAdded(company: string, igUserIds: string[], added: boolean, now: StoreTime): Awaitable<number>
+  /** Assigns, or unassigns with `null`; returns how many rows changed. */
+  assignClient(company: string, clientId: string | null, igUserIds: string[], now: StoreTime): Awaitable<number>
+  removeAccount(company: string, igUserId: string): Awaitable<boolean>
+  /** Deletes the company's rows of `facebookUserId` except those whose `tokenId` is in
+   * `keepTokenIds` (the tokens of other connections: the Rust side chooses them); returns how
+   * many. */
+  removeAccountsOfUser(company: string, facebookUserId: string, keepTokenIds: string[]): Awaitable<number>
+  /** `false` when the state exists already (keep the first). Keeps at most 1,000 states per
+   * company: beyond that the company's oldest (createdAt, then state) are deleted. */
+  putState(state: StoredState): Awaitable<boolean>
+  /** Removes and returns it, atomically (of concurrent takers exactly one gets it). */
+  takeState(state: string): Awaitable<StoredState | null>
+  /** Deletes every state with `expiresAt <= now`, of every company; returns how many. */
+  purgeExpiredStates(now: StoreTime): Awaitable<number>
+  /** `{ inserted: true, job }`, or `{ inserted: false, job: existing }` when the company has a job
+   * with that idempotencyKey, or `null` when the id belongs to another key. */
+  insertJob(job: StoredJob): Awaitable<{ inserted: boolean; job: StoredJob } | null>
+  getJob(company: string, id: string): Awaitable<StoredJob | null>
+  findJobByKey(company: string, idempotencyKey: string): Awaitable<StoredJob | null>
+  /** A compare-and-swap on `version`: when the stored version equals `job.version`, replaces all
+   * but company, id, igUserId, idempotencyKey, createdAt, sets version + 1 and returns the stored
+   * job; `null` when the version differs (nothing changes); `false` when missing. */
+  updateJob(job: StoredJob): Awaitable<StoredJob | null | false>
+  /** Newest first (createdAt, then id, descending), at most `limit`; of one status and one
+   * account when those are not null; strictly before (beforeCreatedAt, beforeId) when given. */
+  listJobs(company: string, query: StoreJobQuery): Awaitable<StoredJob[]>
+  /** Leases up to `limit` due jobs of every company, atomically: not terminal, `scheduledAt`
+   * null or <= now, no live lease (`leaseExpiresAt <= now` is lapsed). Order: scheduledAt (null
+   * first), createdAt, company, id. Sets leaseOwner, leaseExpiresAt, `updatedAt = now`,
+   * attempts + 1, version + 1; status unchanged. */
+  claimDueJobs(worker: string, now: StoreTime, leaseExpiresAt: StoreTime, limit: number): Awaitable<StoredJob[]>
+  /** Leases one non-terminal job whatever its schedule unless a lease on it is live (even one
+   * under the same worker name); version + 1, attempts unchanged. */
+  acquireJob(company: string, id: string, worker: string, now: StoreTime, leaseExpiresAt: StoreTime): Awaitable<StoredJob | null>
+  /** Sets `leaseExpiresAt = until` if the job is still at `version` and leased. */
+  renewLease(company: string, id: string, version: number, until: StoreTime): Awaitable<boolean>
+  /** Clears leaseOwner and leaseExpiresAt (version + 1) if the job is still at `version` and
+   * leased. */
+  releaseJob(company: string, id: string, version: number): Awaitable<boolean>
 }
 
-/** The reference JS key-value store (`js-store.js`): everything in one Map, its `entries`
- * (key to JSON text). */
-export declare class MemoryJsStore implements JsKeyValueStore {
-  get(key: string): Promise<string | null>
-  scan(prefix: string): Promise<Array<[string, string]>>
-  compareAndSwap(key: string, expected: string | null, next: string | null): Promise<boolean>
+/** The reference JS store (`js-store.js`): everything in Maps. */
+export declare class MemoryJsStore implements JsStore {
+  putToken(token: StoredToken): Promise<string | null>
+  getToken(company: string, id: string): Promise<StoredToken | null>
+  findToken(company: string, kind: StoredToken['kind'], login: StoredToken['login'], subjectId: string): Promise<StoredToken | null>
+  listTokens(company: string): Promise<StoredToken[]>
+  tokensExpiringBefore(company: string, before: StoreTime): Promise<StoredToken[]>
+  setTokenValid(company: string, id: string, valid: boolean, now: StoreTime): Promise<boolean>
+  deleteToken(company: string, id: string): Promise<boolean>
+  tokensSealedWithoutKey(prefix: string, after: { company: string; id: string } | null, limit: number): Promise<StoredToken[]>
+  replaceSealed(company: string, id: string, expected: string, sealed: string): Promise<boolean>
+  upsertAccounts(company: string, accounts: NewStoredAccount[], now: StoreTime): Promise<{ inserted: number; ignored: number }>
+  getAccount(company: string, igUserId: string): Promise<StoredAccount | null>
+  queryAccounts(company: string, query: StoreAccountQuery): Promise<{ items: StoredAccount[]; total: number }>
+  setAdded(company: string, igUserIds: string[], added: boolean, now: StoreTime): Promise<number>
+  assignClient(company: string, clientId: string | null, igUserIds: string[], now: StoreTime): Promise<number>
+  removeAccount(company: string, igUserId: string): Promise<boolean>
+  removeAccountsOfUser(company: string, facebookUserId: string, keepTokenIds: string[]): Promise<number>
+  putState(state: StoredState): Promise<boolean>
+  takeState(state: string): Promise<StoredState | null>
+  purgeExpiredStates(now: StoreTime): Promise<number>
+  insertJob(job: StoredJob): Promise<{ inserted: boolean; job: StoredJob } | null>
+  getJob(company: string, id: string): Promise<StoredJob | null>
+  findJobByKey(company: string, idempotencyKey: string): Promise<StoredJob | null>
+  updateJob(job: StoredJob): Promise<StoredJob | null | false>
+  listJobs(company: string, query: StoreJobQuery): Promise<StoredJob[]>
+  claimDueJobs(worker: string, now: StoreTime, leaseExpiresAt: StoreTime, limit: number): Promise<StoredJob[]>
+  acquireJob(company: string, id: string, worker: string, now: StoreTime, leaseExpiresAt: StoreTime): Promise<StoredJob | null>
+  renewLease(company: string, id: string, version: number, until: StoreTime): Promise<boolean>
+  releaseJob(company: string, id: string, version: number): Promise<boolean>
 }
 
 /** A fresh, empty `MemoryJsStore`. */
 export declare function createMemoryJsStore(): MemoryJsStore
-
-/** Which media a progress event or a publish error is about. */
-export type MediaRef =
-  | { kind: 'media'; url: string }
-  | { kind: 'child'; index: number; url: string }
-  | { kind: 'carousel' }
-  | { kind: 'published'; media_id: string }
-
-/** One step of a publish, in order. */
-export type ProgressEvent =
-  | { type: 'created'; media: MediaRef; containerId: string }
-  | { type: 'uploading'; media: MediaRef; bytes: number; total: number }
-  | { type: 'processing'; containerId: string; status: string; elapsedMs: number }
-  | { type: 'ready'; containerId: string }
-  | { type: 'published'; mediaId: string | null; permalink: string | null }
-
-/** A post: `{ kind, url, caption }` for one image, or `{ kind, items: [{ kind, url | file, altText }], ... }`. */
-export interface Post {
-  kind: 'image' | 'carousel' | 'reel' | 'story'
-  url?: string
-  file?: string
-  items?: { kind: 'image' | 'video'; url?: string; file?: string; altText?: string }[]
-  caption?: string
-  altText?: string
-  locationId?: string
-  collaborators?: string[]
-  shareToFeed?: boolean
-  coverUrl?: string
-  thumbOffsetMs?: number
-  audioName?: string
-}
-
-/** The result of a publish. */
-export interface PublishResult {
-  jobId: string
-  idempotencyKey: string
-  mediaId: string | null
-  permalink: string | null
-  containerId: string | null
-  itemContainers: string[]
-  replayed: boolean
-}
-
-/** An authorize URL (`facebookLogin().authorizeUrl` / `instagramLogin().authorizeUrl`). */
-export interface AuthorizeUrl {
-  url: string
-  state: string
-  redirectUri: string
-  scopes: string[]
-}
-
-/** A token from a login step (the caller's own to keep safe). */
-export interface LoginToken {
-  accessToken: string
-  tokenType: string | null
-  expiresIn: number | null
-  expiresAt: string | null
-  userId: string | null
-  permissions: string[]
-}
-
-/** What `debugToken` says about a token (holds no token). */
-export interface TokenInfo {
-  appId: string | null
-  type: string | null
-  application: string | null
-  expiresAt: string | null
-  dataAccessExpiresAt: string | null
-  issuedAt: string | null
-  isValid: boolean
-  scopes: string[]
-  granularScopes: { scope: string; targetIds: string[] }[]
-  userId: string | null
-  profileId: string | null
-  error: { code: number; message: string; subcode: number | null } | null
-}
-
-/** A scheduled (or any) publish job. */
-export interface Job {
-  id: string
-  companyId: string
-  igUserId: string
-  idempotencyKey: string
-  status: 'pending' | 'scheduled' | 'containerCreated' | 'publishing' | 'published' | 'failed' | 'cancelled' | 'deferred'
-  /** When it is due (scheduled and deferred jobs). */
-  publishAt: string | null
-  attempts: number
-  /** Why it failed or was deferred. */
-  lastError: string | null
-  mediaId: string | null
-  permalink: string | null
-  containerIds: string[]
-  leaseOwner: string | null
-  leaseExpiresAt: string | null
-  createdAt: string
-  updatedAt: string
-  /** The post as stored (camelCase). */
-  post: Record<string, unknown>
-}
-
-/** What one `Worker.runOnce` tick did. */
-export interface TickReport {
-  claimed: number
-  published: number
-  deferred: number
-  failed: number
-  retried: number
-  released: number
-}
-
-/** One webhook update: fields of its `type` in camelCase; `extra` / `envelopeExtra` / `value` /
- * `payload` kept exactly as Meta sent them. */
-export interface WebhookEvent {
-  type: 'comment' | 'mention' | 'message' | 'reaction' | 'seen' | 'postback' | 'storyInsights' | 'unknown'
-  /** The account (or Page) the update is about. */
-  entryId: string
-  /** The webhook field (`comments`, `messages`, ...). */
-  field: string
-  /** The entry's `time` as sent (seconds; milliseconds for messaging). */
-  time: number | null
-  /** The same for every delivery of one update (what `Deduper` keys on). */
-  dedupKey: string
-  [key: string]: unknown
-}
-
-/** A parsed delivery. */
-export interface WebhookPayload {
-  object: string
-  events: WebhookEvent[]
-  extra: Record<string, unknown>
-}
-
-export interface SubscribedApp {
-  id: string | null
-  name: string | null
-  subscribedFields: string[]
-  extra: Record<string, unknown>
-}
-
-/** One batch operation. */
-export interface BatchOperation {
-  /** Default `GET`. */
-  method?: 'GET' | 'POST' | 'DELETE'
-  /** Relative to the Graph host (`{id}?fields=...`); the configured version is prefixed. */
-  relativeUrl: string
-  /** POST only: form fields (objects and arrays are sent as JSON). */
-  body?: Record<string, unknown>
-}
-
-/** The outcome of one batch operation. */
-export interface BatchOutcome {
-  ok: boolean
-  /** The operation's HTTP status (null when Meta timed it out). */
-  code: number | null
-  /** The parsed JSON answer (the text when not JSON); null for an error. */
-  body: any
-  headers: { name: string; value: string }[]
-  error: {
-    code: number | string
-    subcode?: number | null
-    type?: string | null
-    message: string
-    userTitle?: string | null
-    userMessage?: string | null
-    fbtraceId?: string | null
-    isTransient?: boolean | null
-    errorClass: string
-    httpStatus?: number
-  } | null
-}
-
-/** One page of a paged edge; pass `paging.after` back as `options.after` for the next one. */
-export interface Paged<T> {
-  data: T[]
-  paging: { before: string | null; after: string | null; hasNext: boolean }
-}
-
-/** An IG media (the fields asked for; camelCase; unknown fields kept). */
-export interface IgMedia {
-  id: string
-  caption?: string
-  mediaType?: 'IMAGE' | 'VIDEO' | 'CAROUSEL_ALBUM' | string
-  mediaProductType?: 'FEED' | 'REELS' | 'STORY' | 'AD' | string
-  mediaUrl?: string
-  thumbnailUrl?: string
-  permalink?: string
-  shortcode?: string
-  timestamp?: string
-  likeCount?: number
-  commentsCount?: number
-  isCommentEnabled?: boolean
-  [field: string]: unknown
-}
-
-/** A comment or reply (the fields asked for). */
-export interface IgComment {
-  id: string
-  text?: string
-  timestamp?: string
-  username?: string
-  from?: { id: string; username?: string }
-  likeCount?: number
-  hidden?: boolean
-  parentId?: string
-  replies?: { data: IgComment[] }
-  [field: string]: unknown
-}
-
-/** A conversation (`id`, `updatedTime`, and the fields asked for). */
-export interface IgConversation {
-  id: string
-  updatedTime?: string
-  [field: string]: unknown
-}
-
-/** A direct message. */
-export interface IgMessage {
-  id: string
-  createdTime?: string
-  from?: { id: string; username?: string }
-  to?: { data: { id: string; username?: string }[] }
-  message?: string
-  [field: string]: unknown
-}
-
-/** What the Send API answers. */
-export interface SentMessage {
-  recipientId?: string
-  messageId?: string
-  [field: string]: unknown
-}
-
-/** One metric of an insights answer. */
-export interface Insight {
-  name: string
-  period?: string
-  values?: { value: unknown; endTime?: string }[]
-  totalValue?: { value?: number; breakdowns?: unknown[] }
-  title?: string
-  description?: string
-  id?: string
-  [field: string]: unknown
-}
-
-/** The result of `Insights.account`. */
-export interface AccountInsightsResult {
-  metrics: Insight[]
-  windows: { since: string; until: string }[]
-  rollup?: {
-    name: string
-    aggregation: 'Sum' | 'SumOfUniques' | 'Last'
-    points: { start: string; end: string; value: number; days: number }[]
-  }[]
-}
-
-/** The result of `Insights.media`. */
-export interface MediaInsightsResult {
-  kind: 'feed' | 'reel' | 'story' | 'carousel'
-  metrics: Insight[]
-}
-
-/** One entry of `Insights.mediaBatch` / `Insights.stories`, in the order given. */
-export interface MediaBatchEntry {
-  mediaId: string
-  kind: 'feed' | 'reel' | 'story' | 'carousel' | null
-  metrics?: Insight[]
-  error?: { message: string; code: number | null; subcode: number | null; errorClass: string }
-}
 
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
@@ -416,10 +246,10 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class AccountManager {
   /**
    * `store` is `memory:`, `sqlite:PATH` (the file is created and migrated on first use),
-   * `postgres://user:password@host/db` (migrated on first use), or a JS key-value store
-   * (see `JsKeyValueStore` and the package's `js-store.js`).
+   * `postgres://user:password@host/db` (migrated on first use), or a JS object implementing
+   * the store (see `JsStore` and the package's `js-store.js`).
    */
-  constructor(client: Client, store: string | JsKeyValueStore, options?: AccountManagerOptions | undefined | null)
+  constructor(client: Client, store: string | JsStore, options?: AccountManagerOptions | undefined | null)
   /** A new random sealing key, base64 (keep it in a secret manager). */
   static generateSealingKey(): string
   /** Starts a connection: stores a single-use OAuth state and returns the authorize URL. */
@@ -436,7 +266,7 @@ export declare class AccountManager {
   /** Assigns accounts to an agency client: `{ updated, unknown }`. */
   assign(companyId: string, clientId: string, igUserIds: Array<string>): Promise<UpdateOutcome>
   /** The assignments of a company: `[{ igUserId, username, clientId }]`. */
-  assignments(companyId: string): Promise<Assignment[]>
+  assignments(companyId: string): Promise<Array<Assignment>>
   /** Removes an account from the company. */
   remove(companyId: string, igUserId: string): Promise<void>
   /**
@@ -468,14 +298,6 @@ export declare class AccountManager {
    * `withinSeconds` (default 7 days) and lists the connections whose user must log in again.
    */
   sweepTokens(companyId: string, withinSeconds?: number | undefined | null): Promise<SweepReport>
-  /**
-   * After a key rotation (`sealingKey` new, the old one in `previousSealingKeys`): seals
-   * again with `sealingKey` every token of every company sealed with another key, `batch`
-   * rows at a time (default 50, at most 500). Reads keep working meanwhile; safe to run
-   * from several processes, and again after a failure. Once `unreadable` is 0 and `found`
-   * equals `resealed` + `changed`, the old keys can be dropped.
-   */
-  resealTokens(batch?: number | undefined | null): Promise<ResealReport>
 }
 
 /** Graph operations on an account, batched. */
@@ -489,7 +311,7 @@ export declare class Batch {
    * `error` object; the promise rejects only for bad arguments or a batch request that
    * failed as a whole.
    */
-  send(companyId: string, igUserId: string, ops: BatchOperation[], options?: BatchOptions | undefined | null): Promise<BatchOutcome[]>
+  send(companyId: string, igUserId: string, ops: BatchOperation[], options?: BatchOptions | undefined | null): Promise<Array<BatchOutcome>>
 }
 
 /** A configured client (cheap to share between managers). */
@@ -514,22 +336,22 @@ export declare class Comments {
   /** Comments of the accounts of `accounts`. */
   constructor(accounts: AccountManager)
   /** One page of a media's top-level comments, newest first: `{ data, paging }`. */
-  list(companyId: string, igUserId: string, mediaId: string, options?: CommentListOptions | undefined | null): Promise<Paged<IgComment>>
+  list(companyId: string, igUserId: string, mediaId: string, options?: CommentListOptions | undefined | null): Promise<CommentPage>
   /**
    * Comments on a media as the account: `{ id }`. The message is checked first (not blank,
    * at most 2,200 characters). Never retried once sent.
    */
-  create(companyId: string, igUserId: string, mediaId: string, message: string): Promise<{ id: string }>
+  create(companyId: string, igUserId: string, mediaId: string, message: string): Promise<Created>
   /** One comment or reply. */
-  get(companyId: string, igUserId: string, commentId: string, options?: { fields?: string[] } | undefined | null): Promise<IgComment>
+  get(companyId: string, igUserId: string, commentId: string, options?: CommentListOptions | undefined | null): Promise<IgComment>
   /** One page of a comment's replies: `{ data, paging }`. */
-  replies(companyId: string, igUserId: string, commentId: string, options?: CommentListOptions | undefined | null): Promise<Paged<IgComment>>
+  replies(companyId: string, igUserId: string, commentId: string, options?: CommentListOptions | undefined | null): Promise<CommentPage>
   /** Replies to a comment as the account: `{ id }` (message checked as in `create`). */
-  reply(companyId: string, igUserId: string, commentId: string, message: string): Promise<{ id: string }>
+  reply(companyId: string, igUserId: string, commentId: string, message: string): Promise<Created>
   /** Hides or shows a comment: `{ success }`. */
-  hide(companyId: string, igUserId: string, commentId: string, hidden: boolean): Promise<{ success: boolean }>
+  hide(companyId: string, igUserId: string, commentId: string, hidden: boolean): Promise<Success>
   /** Deletes a comment: `{ success }`. */
-  delete(companyId: string, igUserId: string, commentId: string): Promise<{ success: boolean }>
+  delete(companyId: string, igUserId: string, commentId: string): Promise<Success>
   /**
    * A private reply (a direct message) to a comment's author: `{ recipientId, messageId }`.
    * One per comment, within 7 days of it; the text is checked first (at most 1,000 bytes).
@@ -550,7 +372,7 @@ export declare class Comments {
    * Reads a comment, renders `template` for it (`{username}` = its author, `{text}` = its
    * text) and replies with the result: `{ id, message }`.
    */
-  replyWithTemplate(companyId: string, igUserId: string, commentId: string, template: string, custom?: Record<string, string> | undefined | null): Promise<{ id: string; message: string }>
+  replyWithTemplate(companyId: string, igUserId: string, commentId: string, template: string, custom?: Record<string, string> | undefined | null): Promise<TemplateReply>
 }
 
 /** Drops redelivered webhook updates (Meta retries for up to 36 hours). One per process. */
@@ -600,25 +422,25 @@ export declare class Hashtags {
    * account in the window takes a budget slot; with none left it fails with
    * `QuotaExceededError` (code `HASHTAG_BUDGET_EXCEEDED`) before any call.
    */
-  search(companyId: string, igUserId: string, q: string): Promise<{ id: string }>
+  search(companyId: string, igUserId: string, q: string): Promise<Created>
   /** A hashtag node: `{ id, name }`. */
-  get(companyId: string, igUserId: string, hashtagId: string): Promise<{ id: string; name: string | null }>
+  get(companyId: string, igUserId: string, hashtagId: string): Promise<Hashtag>
   /** One page of the hashtag's most popular media: `{ data, paging }`. */
-  topMedia(companyId: string, igUserId: string, hashtagId: string, options?: HashtagMediaOptions | undefined | null): Promise<Paged<IgMedia>>
+  topMedia(companyId: string, igUserId: string, hashtagId: string, options?: HashtagMediaOptions | undefined | null): Promise<MediaPage>
   /** One page of the hashtag's media of the last 24 hours, newest first: `{ data, paging }`. */
-  recentMedia(companyId: string, igUserId: string, hashtagId: string, options?: HashtagMediaOptions | undefined | null): Promise<Paged<IgMedia>>
+  recentMedia(companyId: string, igUserId: string, hashtagId: string, options?: HashtagMediaOptions | undefined | null): Promise<MediaPage>
   /**
    * The account's hashtag budget now: `{ used, remaining }` (unique hashtags searched in
    * the window, and slots left for new ones). No call to Meta.
    */
-  budget(companyId: string, igUserId: string): Promise<{ used: number; remaining: number }>
+  budget(companyId: string, igUserId: string): Promise<HashtagBudgetUsage>
   /**
    * The budget bookkeeping of every account, to persist (`{ accounts: { [igUserId]:
    * { [hashtag]: firstSearchedAt } } }`).
    */
-  budgetSnapshot(): { accounts: Record<string, Record<string, string>> }
+  budgetSnapshot(): BudgetSnapshot
   /** Restores bookkeeping saved with `budgetSnapshot()` (merged into the current one). */
-  restoreBudget(snapshot: { accounts: Record<string, Record<string, string>> }): void
+  restoreBudget(snapshot: BudgetSnapshot): void
 }
 
 /** Insights of an account and its media. Constructed from an `AccountManager`. */
@@ -640,7 +462,7 @@ export declare class Insights {
    * media, in order: `{ mediaId, kind, metrics }`, or `{ mediaId, kind: null, error }` for
    * a media that failed alone (e.g. a story with fewer than 5 viewers).
    */
-  mediaBatch(companyId: string, igUserId: string, media: Array<string | IgMedia>, options?: MediaBatchOptions | undefined | null): Promise<MediaBatchEntry[]>
+  mediaBatch(companyId: string, igUserId: string, media: Array<string | MediaKey>, options?: MediaBatchOptions | undefined | null): Promise<MediaBatchEntry[]>
   /** Insights of the account's live stories (one batch): entries as `mediaBatch`'s. */
   stories(companyId: string, igUserId: string): Promise<MediaBatchEntry[]>
 }
@@ -678,7 +500,7 @@ export declare class Media {
    * One page of the account's media, newest first: `{ data, paging: { before, after,
    * hasNext } }` (pass `paging.after` back as `options.after`).
    */
-  list(companyId: string, igUserId: string, options?: MediaListOptions | undefined | null): Promise<Paged<IgMedia>>
+  list(companyId: string, igUserId: string, options?: MediaListOptions | undefined | null): Promise<MediaPage>
   /**
    * Every media of the account (or the newest `max`), newest first. Pages are fetched and
    * decoded in Rust, one after the other, and handed to JS once as one array. Without `max`,
@@ -687,15 +509,15 @@ export declare class Media {
    */
   listAll(companyId: string, igUserId: string, options?: MediaListAllOptions | undefined | null): Promise<IgMedia[]>
   /** The account's live stories (24 hours): `{ data, paging }`. */
-  stories(companyId: string, igUserId: string): Promise<Paged<IgMedia>>
+  stories(companyId: string, igUserId: string): Promise<MediaPage>
   /** One media. */
   get(companyId: string, igUserId: string, mediaId: string, options?: MediaGetOptions | undefined | null): Promise<IgMedia>
   /** The items of a carousel (every page). */
   children(companyId: string, igUserId: string, mediaId: string): Promise<IgMedia[]>
   /** Deletes a published media: `{ deleted, deletedId }`. Safe to retry. */
-  delete(companyId: string, igUserId: string, mediaId: string): Promise<{ deleted: boolean; deletedId: string | null }>
+  delete(companyId: string, igUserId: string, mediaId: string): Promise<DeletedMedia>
   /** Turns comments on a media on or off: `{ success }`. */
-  setCommentsEnabled(companyId: string, igUserId: string, mediaId: string, enabled: boolean): Promise<{ success: boolean }>
+  setCommentsEnabled(companyId: string, igUserId: string, mediaId: string, enabled: boolean): Promise<Success>
 }
 
 /** @mentions of an account. Constructed from an `AccountManager`. */
@@ -706,14 +528,14 @@ export declare class Mentions {
    * A comment (on another account's media) that mentions the account:
    * `{ id, mentionedComment: { id, text, ... } }`.
    */
-  mentionedComment(companyId: string, igUserId: string, commentId: string): Promise<{ id: string; mentionedComment: IgComment }>
+  mentionedComment(companyId: string, igUserId: string, commentId: string): Promise<MentionedComment>
   /** A media whose caption mentions the account: `{ id, mentionedMedia: { id, caption, ... } }`. */
-  mentionedMedia(companyId: string, igUserId: string, mediaId: string): Promise<{ id: string; mentionedMedia: IgMedia }>
+  mentionedMedia(companyId: string, igUserId: string, mediaId: string): Promise<MentionedMedia>
   /**
    * Replies, as the account, to a mention (the comment when `commentId` is given, else the
    * media's caption): `{ id }` of the new comment. Never retried once sent.
    */
-  reply(companyId: string, igUserId: string, reply: MentionReply): Promise<{ id: string }>
+  reply(companyId: string, igUserId: string, reply: MentionReply): Promise<Created>
 }
 
 /** Direct messages of an account. Constructed from an `AccountManager`. */
@@ -721,7 +543,7 @@ export declare class Messaging {
   /** Messaging of the accounts of `accounts`. */
   constructor(accounts: AccountManager)
   /** One page of the account's conversations, newest first: `{ data, paging }`. */
-  conversations(companyId: string, igUserId: string, options?: ConversationListOptions | undefined | null): Promise<Paged<IgConversation>>
+  conversations(companyId: string, igUserId: string, options?: ConversationListOptions | undefined | null): Promise<ConversationPage>
   /** The newest messages of a conversation (at most 20), newest first, each read in full. */
   messages(companyId: string, igUserId: string, conversationId: string, options?: MessageListOptions | undefined | null): Promise<IgMessage[]>
   /**
@@ -759,8 +581,8 @@ export declare class Sandbox {
   get appId(): string
   /** The seeded app secret. */
   get appSecret(): string
-  /** The seeded Facebook users (`[{ id, name, email }]`; Alice first, then Bob). */
-  get seedUsers(): { id: string; name: string; email: string | null }[]
+  /** The seeded Facebook users (Alice first, then Bob). */
+  get seedUsers(): Array<SeedUser>
   /**
    * Everything the sandbox was seeded with (camelCase): `users`, `pages`, `businesses`,
    * `instagramAccounts` (`[{ id, username, pageId, media, ... }]`) and `engagement` (the ids
@@ -785,7 +607,7 @@ export declare class Sandbox {
    * `{ type: "comment" | "mention" | "message" | ..., ... }` with the Rust sandbox's
    * snake_case fields; resolves to `{ delivered, status, event, created, ... }`.
    */
-  event(event: Record<string, unknown>): Promise<Record<string, any>>
+  event(event: any): Promise<Record<string, any>>
   /** Stops the sandbox (idempotent). */
   stop(): Promise<void>
 }
@@ -805,7 +627,7 @@ export declare class Scheduler {
    * The company's jobs, newest first (at most 500 a page), optionally of one status or
    * account; `options.after` (a job id) reads the page after that job.
    */
-  list(companyId: string, options?: ListJobsOptions | undefined | null): Promise<Job[]>
+  list(companyId: string, options?: ListJobsOptions | undefined | null): Promise<Array<Job>>
   /** One job of the company (`NotFoundError` when it has none by that id). */
   get(companyId: string, jobId: string): Promise<Job>
   /**
@@ -855,9 +677,9 @@ export declare class Webhooks {
    * Turns on the account's webhook `fields` (`comments`, `mentions`, `messages`, ...) for the
    * app (`POST /{ig-user-id}/subscribed_apps`): `{ success }`.
    */
-  subscribeApp(companyId: string, igUserId: string, fields: Array<string>): Promise<{ success: boolean }>
+  subscribeApp(companyId: string, igUserId: string, fields: Array<string>): Promise<Success>
   /** The apps receiving the account's webhooks: `[{ id, name, subscribedFields, ... }]`. */
-  subscribedApps(companyId: string, igUserId: string): Promise<SubscribedApp[]>
+  subscribedApps(companyId: string, igUserId: string): Promise<Array<SubscribedApp>>
 }
 
 /**
@@ -915,6 +737,16 @@ export interface AccountInsightsOptions {
   rollup?: string
 }
 
+/** The result of `Insights.account`. */
+export interface AccountInsightsResult {
+  /** The metrics, windows merged. */
+  metrics: Array<Insight>
+  /** The windows asked for. */
+  windows: Array<InsightWindow>
+  /** With `options.rollup`: the metrics by period. */
+  rollup?: Array<Rollup>
+}
+
 /** Search, filters, order and page of an account listing (`added`, `accounts`). */
 export interface AccountListOptions {
   /** Case-insensitive substring of the username or the name. */
@@ -949,17 +781,92 @@ export interface AccountManagerOptions {
    */
   sealingKey?: string
   /**
-   * Older base64 keys, after a rotation: tokens sealed with them still open, and
-   * `resealTokens()` seals them again with `sealingKey`. Without `sealingKey`, the keys come
-   * from `INSTAGRAPH_SEALING_KEY` and `INSTAGRAPH_PREVIOUS_SEALING_KEYS` (comma-separated).
-   */
-  previousSealingKeys?: Array<string>
-  /**
    * For a JS store: how long one of its methods may take, in milliseconds, before the call
    * fails with a `StoreError` naming the method (default 30 000). A Promise that never
    * settles then fails the SDK call instead of hanging it.
    */
   storeTimeoutMs?: number
+}
+
+/** The page `AccountManager.accounts` returns (stored rows, no API call). */
+export interface AccountPage {
+  /** The rows of this page. */
+  items: Array<AccountRecord>
+  /** How many rows match in all. */
+  total: number
+  /** Rows skipped. */
+  offset: number
+  /** The page size asked for. */
+  limit: number
+}
+
+/** An account discovered or added (a row of the store). */
+export interface AccountRecord {
+  /** The tenant that owns the row. */
+  company: string
+  /** The Instagram professional account id. */
+  igUserId: string
+  /** The agency client the connection was started for. */
+  clientId: string | null
+  /** The Facebook user it was reached through (Facebook Login). */
+  facebookUserId: string | null
+  /** The stored token that reaches it. */
+  tokenId: string | null
+  /** The Facebook Page it is linked to. */
+  pageId: string | null
+  /** The Business Manager it was found in. */
+  businessId: string | null
+  /**
+   * How it was found: `page_linked`, `business_owned`, `business_client` or
+   * `instagram_login`.
+   */
+  source: string
+  /** Whether it was added (`AccountManager.add`). */
+  isAdded: boolean
+  /** The agency client it is assigned to. */
+  assignedClientId: string | null
+  /** Its handle, as last seen. */
+  username: string | null
+  /** Its display name, as last seen. */
+  name: string | null
+  /** Its profile picture, as last seen. */
+  profilePictureUrl: string | null
+  /** Its followers, as last seen. */
+  followersCount: number | null
+  /** `BUSINESS`, `MEDIA_CREATOR`, ... as last seen. */
+  accountType: string | null
+  /** When it was first stored. */
+  createdAt: string
+  /** When the row last changed. */
+  updatedAt: string
+}
+
+/** An added account with its live profile. */
+export interface AddedAccount {
+  /** The stored row. */
+  account: AccountRecord
+  /** The IG user as the API gives it now (camelCase keys). */
+  live: Record<string, unknown> | null
+  /** Why the live profile is missing (an expired token, a removed permission, ...). */
+  liveError: string | null
+}
+
+/** The result of `AccountManager.added`. */
+export interface AddedAccounts {
+  /** The accounts of this page. */
+  items: Array<AddedAccount>
+  /** How many accounts match the query in all. */
+  total: number
+}
+
+/** One account's assignment to an agency client. */
+export interface Assignment {
+  /** The account. */
+  igUserId: string
+  /** Its handle, as last seen. */
+  username: string | null
+  /** The client it is assigned to. */
+  clientId: string
 }
 
 /** What to put in an authorize URL (`authorizeUrl`). */
@@ -980,6 +887,60 @@ export interface AuthorizeOptions {
   enableFbLogin?: boolean
 }
 
+/** An authorize URL (`authorizeUrl`). */
+export interface AuthorizeUrl {
+  /** The URL to send the user to. */
+  url: string
+  /** The `state` it carries. */
+  state: string
+  /** The redirect URI the callback will come to. */
+  redirectUri: string
+  /** The scopes asked for. */
+  scopes: Array<string>
+}
+
+/** Why one operation failed. */
+export interface BatchError {
+  /** Meta's numeric code, or `BATCH_TIMED_OUT` / `UNKNOWN`. */
+  code: number | string
+  /** Meta's `error_subcode`. */
+  subcode: number | null
+  /** Meta's error type (`OAuthException`, ...). */
+  type: string | null
+  /** Meta's message, or the SDK's. */
+  message: string
+  /** Meta's `error_user_title`. */
+  userTitle: string | null
+  /** Meta's `error_user_msg`. */
+  userMessage: string | null
+  /** Meta's `fbtrace_id`. */
+  fbtraceId: string | null
+  /** Meta's `is_transient`. */
+  isTransient: boolean | null
+  /** What to do about it (as `InstagraphError.errorClass`). */
+  errorClass: string
+  /** The operation's HTTP status. */
+  httpStatus: number | null
+}
+
+/** A response header of one operation. */
+export interface BatchHeader {
+  /** The header's name. */
+  name: string
+  /** Its value. */
+  value: string
+}
+
+/** One batch operation (checked by the Rust side, which names a bad field: `ops[1].method`). */
+export interface BatchOperation {
+  /** Default `GET`. */
+  method?: 'GET' | 'POST' | 'DELETE'
+  /** Relative to the Graph host (`{id}?fields=...`); the configured version is prefixed. */
+  relativeUrl: string
+  /** POST only: form fields (objects and arrays are sent as JSON). */
+  body?: Record<string, unknown>
+}
+
 /** Options of `send`. */
 export interface BatchOptions {
   /**
@@ -987,6 +948,26 @@ export interface BatchOptions {
    * default 4).
    */
   concurrency?: number
+}
+
+/** The outcome of one batch operation. */
+export interface BatchOutcome {
+  /** Whether the operation succeeded. */
+  ok: boolean
+  /** The operation's HTTP status (null when Meta timed it out). */
+  code: number | null
+  /** The parsed JSON answer (the text when not JSON); null for an error. */
+  body: unknown | null
+  /** The response headers. */
+  headers: Array<BatchHeader>
+  /** Why it failed (null when it succeeded). */
+  error: BatchError | null
+}
+
+/** The budget bookkeeping of every account (`budgetSnapshot`, `restoreBudget`). */
+export interface BudgetSnapshot {
+  /** `{ [igUserId]: { [hashtag]: firstSearchedAt } }`. */
+  accounts: Record<string, Record<string, string>>
 }
 
 /** The configuration object of `new Client(config)`. */
@@ -1039,6 +1020,14 @@ export interface CommentListOptions {
   fields?: Array<string>
 }
 
+/** One page of comments (`Comments.list`, `Comments.replies`). */
+export interface CommentPage {
+  /** The comments of this page. */
+  data: Array<IgComment>
+  /** Where the page is. */
+  paging: Paging
+}
+
 /** What one conformance case did. */
 export interface ConformanceOutcome {
   /** `module::case`, e.g. `tokens::token_put_and_get`. */
@@ -1047,6 +1036,64 @@ export interface ConformanceOutcome {
   passed: boolean
   /** The failed assertion's message. */
   failure?: string
+}
+
+/** The result of `AccountManager.finishConnect` and `discover`. */
+export interface Connection {
+  /** The company. */
+  company: string
+  /** The login flow used. */
+  login: Login
+  /** The Facebook user id (Facebook Login) or the Instagram user id (Instagram Login). */
+  userId: string
+  /** The user's name, when known. */
+  userName: string | null
+  /** The user's email, when known. */
+  email: string | null
+  /** The stored long-lived user token's id (hand this to a frontend, never the token). */
+  tokenId: string
+  /** When that token expires. */
+  tokenExpiresAt: string | null
+  /** Every account the connection reaches, as stored now. */
+  accounts: Array<AccountRecord>
+  /** How many of them were new to the company. */
+  inserted: number
+  /** Discovery calls skipped for a missing permission. */
+  skipped: Array<SkippedCall>
+}
+
+/** The result of `AccountManager.connectionStatus`. */
+export interface ConnectionStatus {
+  /** The stored token. */
+  tokenId: string
+  /** The login flow it came from. */
+  login: Login
+  /** Whether Meta says it works. */
+  valid: boolean
+  /** When it expires (`null`: never). */
+  expiresAt: string | null
+  /** Scopes granted. */
+  scopes: Array<string>
+  /** Default scopes of the flow that were not granted (ask again with `rerequest`). */
+  missingScopes: Array<string>
+  /** Meta's reason when it is not valid. */
+  reason: string | null
+}
+
+/** The result of `AccountManager.startConnect`. */
+export interface ConnectStart {
+  /** The authorize URL to send the user to. */
+  url: string
+  /** The state it carries (stored, single use). */
+  state: string
+  /** The redirect URI the callback will come to. */
+  redirectUri: string
+  /** The scopes asked for. */
+  scopes: Array<string>
+  /** The app id. */
+  appId: string
+  /** When the state stops being accepted. */
+  expiresAt: string
 }
 
 /** Options of `Messaging.conversations`. */
@@ -1059,6 +1106,62 @@ export interface ConversationListOptions {
   userId?: string
   /** The fields to read (default: id, updated_time). */
   fields?: Array<string>
+}
+
+/** One page of conversations (`Messaging.conversations`). */
+export interface ConversationPage {
+  /** The conversations of this page. */
+  data: Array<IgConversation>
+  /** Where the page is. */
+  paging: Paging
+}
+
+/** `{ id }`: what Meta answers when it creates something. */
+export interface Created {
+  /** The new object's id. */
+  id: string
+}
+
+/** What `Media.delete` did. */
+export interface DeletedMedia {
+  /** Whether Meta deleted it. */
+  deleted: boolean
+  /** The deleted media's id, when Meta says. */
+  deletedId: string | null
+}
+
+/** What `AccountManager.disconnect` did. */
+export interface DisconnectOutcome {
+  /** Whether Meta confirmed the revocation (`false` when the token was already dead). */
+  revoked: boolean
+  /** Account rows removed. */
+  accountsRemoved: number
+  /** Tokens deleted (the user's and the Page tokens of its accounts). */
+  tokensDeleted: number
+}
+
+/** A scope granted for some targets only (Pages, IG accounts). */
+export interface GranularScope {
+  /** The permission. */
+  scope: string
+  /** The ids it is granted for. */
+  targetIds: Array<string>
+}
+
+/** A hashtag node. */
+export interface Hashtag {
+  /** The hashtag's id. */
+  id: string
+  /** Its name (without `#`). */
+  name: string | null
+}
+
+/** An account's hashtag budget. */
+export interface HashtagBudgetUsage {
+  /** Unique hashtags searched in the window. */
+  used: number
+  /** Slots left for new ones. */
+  remaining: number
 }
 
 /** Options of `Hashtags.topMedia` / `Hashtags.recentMedia`. */
@@ -1079,16 +1182,235 @@ export interface HashtagsOptions {
   windowDays?: number
 }
 
+/** A comment or reply (the fields asked for; more arrive when Meta sends them). */
+export interface IgComment {
+  /** The comment id. */
+  id: string
+  /** Its text. */
+  text?: string
+  /** When it was written. */
+  timestamp?: string
+  /** Its author's handle. */
+  username?: string
+  /** Its author. */
+  from?: IgUserRef
+  /** Its likes. */
+  likeCount?: number
+  /** Whether it is hidden. */
+  hidden?: boolean
+  /** The comment it replies to. */
+  parentId?: string
+  /** Its replies. */
+  replies?: IgCommentReplies
+}
+
+/** The replies of a comment, as Meta nests them. */
+export interface IgCommentReplies {
+  /** The replies. */
+  data: Array<IgComment>
+}
+
+/** A conversation (`id`, `updatedTime`, and the fields asked for). */
+export interface IgConversation {
+  /** The conversation id. */
+  id: string
+  /** When it last changed. */
+  updatedTime?: string
+}
+
+/** An IG media (the fields asked for; more arrive when Meta sends them). */
+export interface IgMedia {
+  /** The media id. */
+  id: string
+  /** The caption. */
+  caption?: string
+  /** `IMAGE`, `VIDEO` or `CAROUSEL_ALBUM`. */
+  mediaType?: string
+  /** `FEED`, `REELS`, `STORY` or `AD`. */
+  mediaProductType?: string
+  /** The media's URL. */
+  mediaUrl?: string
+  /** A video's thumbnail URL. */
+  thumbnailUrl?: string
+  /** The post's permalink. */
+  permalink?: string
+  /** The post's shortcode. */
+  shortcode?: string
+  /** When it was published (`2025-06-01T09:30:00+0000`). */
+  timestamp?: string
+  /** Its likes. */
+  likeCount?: number
+  /** Its comments. */
+  commentsCount?: number
+  /** Whether comments are on. */
+  isCommentEnabled?: boolean
+}
+
+/** A direct message (the fields asked for; more arrive when Meta sends them). */
+export interface IgMessage {
+  /** The message id. */
+  id: string
+  /** When it was sent. */
+  createdTime?: string
+  /** Its sender. */
+  from?: IgUserRef
+  /** Its recipients. */
+  to?: IgMessageRecipients
+  /** Its text. */
+  message?: string
+}
+
+/** The recipients of a direct message, as Meta nests them. */
+export interface IgMessageRecipients {
+  /** The recipients. */
+  data: Array<IgUserRef>
+}
+
+/** A user as Meta names one in a comment or a message. */
+export interface IgUserRef {
+  /** The IG-scoped user id. */
+  id: string
+  /** The handle. */
+  username?: string
+}
+
+/** One metric of an insights answer. */
+export interface Insight {
+  /** The metric. */
+  name: string
+  /** `day`, `week`, `days_28`, `lifetime`, ... */
+  period?: string
+  /** Its values over time. */
+  values?: Array<InsightValue>
+  /** Its total (`metricType: 'total_value'`). */
+  totalValue?: InsightTotalValue
+  /** Meta's title of it. */
+  title?: string
+  /** Meta's description of it. */
+  description?: string
+  /** Meta's id of it. */
+  id?: string
+}
+
+/** A metric's total over the range, with its breakdowns. */
+export interface InsightTotalValue {
+  /** The total. */
+  value?: number
+  /** Its breakdowns, as Meta sends them. */
+  breakdowns?: unknown[]
+}
+
+/** One value of a metric over time. */
+export interface InsightValue {
+  /** The value (a number, or an object for breakdown metrics). */
+  value: unknown
+  /** The end of the period it covers. */
+  endTime?: string
+}
+
+/** One window the SDK asked for (Meta takes ranges of 30 days at most). */
+export interface InsightWindow {
+  /** Its start. */
+  since: string
+  /** Its end. */
+  until: string
+}
+
+/** A scheduled (or any) publish job. */
+export interface Job {
+  /** The job's id. */
+  id: string
+  /** The company it belongs to. */
+  companyId: string
+  /** The account it publishes to. */
+  igUserId: string
+  /** The key that makes it exactly-once. */
+  idempotencyKey: string
+  /** Where it is. */
+  status: JobStatus
+  /** When it is due (scheduled and deferred jobs). */
+  publishAt: string | null
+  /** How many times a worker took it. */
+  attempts: number
+  /** Why it failed or was deferred. */
+  lastError: string | null
+  /** The published media's id. */
+  mediaId: string | null
+  /** Its permalink. */
+  permalink: string | null
+  /** The containers created for it. */
+  containerIds: Array<string>
+  /** The worker holding it. */
+  leaseOwner: string | null
+  /** Until when that worker holds it. */
+  leaseExpiresAt: string | null
+  /** When it was stored. */
+  createdAt: string
+  /** When it last changed. */
+  updatedAt: string
+  /** The post as stored (camelCase keys). */
+  post: Record<string, unknown>
+}
+
+/** Where a publish job is. */
+export type JobStatus = 'pending' | 'scheduled' | 'containerCreated' | 'publishing' | 'published' | 'failed' | 'cancelled' | 'deferred'
+
 /** Options of `list`. */
 export interface ListJobsOptions {
   /** Only jobs in this status (`scheduled`, `deferred`, `published`, `containerCreated`, ...). */
-  status?: string
+  status?: JobStatus
   /** Only jobs of this account. */
   igUserId?: string
   /** At most this many jobs (1 to 500; default 500). */
   limit?: number
   /** The id of the last job of the previous page: the jobs created before it. */
   after?: string
+}
+
+/** The OAuth flow of a connection or a token. */
+export type Login = 'facebook' | 'instagram'
+
+/** A token from a login step (the caller's own to keep safe). */
+export interface LoginToken {
+  /** The token itself. */
+  accessToken: string
+  /** `bearer`, when Meta says. */
+  tokenType: string | null
+  /** Seconds until it expires, as Meta said. */
+  expiresIn: number | null
+  /** When it expires. */
+  expiresAt: string | null
+  /** The Instagram user id (Instagram Login). */
+  userId: string | null
+  /** The permissions granted (Instagram Login). */
+  permissions: Array<string>
+}
+
+/**
+ * One entry of `Insights.mediaBatch` / `Insights.stories`, in the order given: `metrics`,
+ * or `kind: null` and `error` for a media that failed alone.
+ */
+export interface MediaBatchEntry {
+  /** The media. */
+  mediaId: string
+  /** Its kind (`null` when it failed). */
+  kind?: MediaInsightKind | null
+  /** Its lifetime metrics. */
+  metrics?: Array<Insight>
+  /** Why it has none. */
+  error?: MediaBatchError
+}
+
+/** Why one media of a batch has no insights. */
+export interface MediaBatchError {
+  /** The SDK's message. */
+  message: string
+  /** Meta's error code. */
+  code: number | null
+  /** Meta's error subcode. */
+  subcode: number | null
+  /** What to do about it (as `InstagraphError.errorClass`). */
+  errorClass: string
 }
 
 /** Options of `Insights.mediaBatch`. */
@@ -1103,6 +1425,9 @@ export interface MediaGetOptions {
   fields?: Array<string>
 }
 
+/** What kind of media insights were read for (its metrics differ). */
+export type MediaInsightKind = 'feed' | 'reel' | 'story' | 'carousel'
+
 /** Options of `Insights.media`. */
 export interface MediaInsightsOptions {
   /** Metric names (default: every metric of the media's kind). */
@@ -1114,6 +1439,14 @@ export interface MediaInsightsOptions {
   kind?: string
   /** Breakdown dimensions (e.g. `story_navigation_action_type`). */
   breakdown?: Array<string>
+}
+
+/** The result of `Insights.media`. */
+export interface MediaInsightsResult {
+  /** The media's kind. */
+  kind: MediaInsightKind
+  /** Its lifetime metrics. */
+  metrics: Array<Insight>
 }
 
 /**
@@ -1160,6 +1493,41 @@ export interface MediaListOptions {
   since?: string | number
   /** Only media posted before this time (RFC 3339 string or Unix seconds). */
   until?: string | number
+}
+
+/** One page of media (`Media.list`, `Media.stories`, `Hashtags.topMedia`, ...). */
+export interface MediaPage {
+  /** The media of this page. */
+  data: Array<IgMedia>
+  /** Where the page is. */
+  paging: Paging
+}
+
+/** Which media a progress event or a publish error is about. */
+export type MediaRef =
+  | { kind: 'media'; /** The media URL (or the local file path of an uploaded video). */
+  url: string }
+  | { kind: 'child'; /** Its index in the carousel (from 0). */
+    index: number; /** Its URL (or local file path). */
+  url: string }
+  | { kind: 'carousel' }
+  | { kind: 'published'; /** The media id. */
+  media_id: string }
+
+/** A comment (on another account's media) that mentions the account. */
+export interface MentionedComment {
+  /** The account's id. */
+  id: string
+  /** The comment. */
+  mentionedComment: IgComment
+}
+
+/** A media whose caption mentions the account. */
+export interface MentionedMedia {
+  /** The account's id. */
+  id: string
+  /** The media. */
+  mentionedMedia: IgMedia
 }
 
 /** What `Mentions.reply` answers. */
@@ -1211,6 +1579,78 @@ export interface OutgoingMessage {
   tag?: string
 }
 
+/** One page of a paged edge; pass `paging.after` back as `options.after` for the next one. */
+export interface Paging {
+  /** The cursor of the page before. */
+  before: string | null
+  /** The cursor of the page after. */
+  after: string | null
+  /** Whether there is a page after. */
+  hasNext: boolean
+}
+
+/**
+ * A post: `{ kind, url, caption }` for one image, or `{ kind, items: [{ kind, url | file,
+ * altText }], ... }` (checked and converted by the Rust side, which names a bad field).
+ */
+export interface Post {
+  /** What it is. */
+  kind: 'image' | 'carousel' | 'reel' | 'story'
+  /** The single media's URL (instead of `items`). */
+  url?: string
+  /** The single video's local file (instead of `items`). */
+  file?: string
+  /** The media, in order (a carousel has 2 to 10). */
+  items?: Array<PostItem>
+  /** The caption. */
+  caption?: string
+  /** The single image's alt text. */
+  altText?: string
+  /** A location page id. */
+  locationId?: string
+  /** Usernames to invite as collaborators. */
+  collaborators?: Array<string>
+  /** A reel: also show it in the feed. */
+  shareToFeed?: boolean
+  /** A reel's cover image URL. */
+  coverUrl?: string
+  /** A reel's cover frame, in milliseconds. */
+  thumbOffsetMs?: number
+  /** A reel's audio name. */
+  audioName?: string
+}
+
+/** One item of a post. */
+export interface PostItem {
+  /** What it is. */
+  kind: 'image' | 'video'
+  /** Its public URL. */
+  url?: string
+  /** A local video file, uploaded resumably. */
+  file?: string
+  /** An image's alt text. */
+  altText?: string
+}
+
+/** One step of a publish, in order. */
+export type ProgressEvent =
+  | { type: 'created'; /** The media it holds. */
+    media: MediaRef; /** The container's id. */
+  containerId: string }
+  | { type: 'uploading'; /** The media being uploaded. */
+    media: MediaRef; /** Bytes sent so far. */
+    bytes: number; /** Bytes in all. */
+  total: number }
+  | { type: 'processing'; /** The container. */
+    containerId: string; /** Meta's status code of it (`IN_PROGRESS`, ...). */
+    status: string; /** Milliseconds since the container was created. */
+  elapsedMs: number }
+  | { type: 'ready'; /** The container. */
+  containerId: string }
+  | { type: 'published'; /** The published media's id. */
+    mediaId: string | null; /** Its permalink. */
+  permalink: string | null }
+
 /** Extra fields of `publishImage`. */
 export interface PublishImageOptions {
   /** The caption. */
@@ -1234,19 +1674,71 @@ export interface PublishOptions {
   onProgress?: (event: ProgressEvent) => void
 }
 
-/** What `resealTokens` did. */
-export interface ResealReport {
-  /** Tokens found sealed with another key than `sealingKey`. */
-  found: number
-  /** Tokens now sealed with `sealingKey`. */
-  resealed: number
-  /** Tokens saved again meanwhile (already sealed with `sealingKey`): left as they are. */
-  changed: number
-  /**
-   * Tokens no configured key opens: left as they are. Non-zero means an old key is still
-   * needed in `previousSealingKeys`.
-   */
-  unreadable: number
+/** The result of a publish. */
+export interface PublishResult {
+  /** The publish job (one per idempotency key). */
+  jobId: string
+  /** The key that makes the publish exactly-once. */
+  idempotencyKey: string
+  /** The published media's id. */
+  mediaId: string | null
+  /** Its permalink. */
+  permalink: string | null
+  /** The container that was published. */
+  containerId: string | null
+  /** The containers of a carousel's items. */
+  itemContainers: Array<string>
+  /** Whether this is the first publish's result, returned again for the same key. */
+  replayed: boolean
+}
+
+/** A connection whose user must log in again. */
+export interface ReconnectNeeded {
+  /** The stored token. */
+  tokenId: string
+  /** The login flow to send the user through. */
+  login: Login
+  /** The Facebook user, Page or Instagram user the token belongs to. */
+  subjectId: string
+  /** When it expires or expired. */
+  expiresAt: string | null
+  /** Why it cannot be kept alive. */
+  reason: string
+  /** The company's accounts that depend on it. */
+  accounts: Array<string>
+}
+
+/** A token the sweep refreshed. */
+export interface RefreshedToken {
+  /** The stored token. */
+  tokenId: string
+  /** Its new expiry. */
+  expiresAt: string | null
+}
+
+/** A metric's values added up by week or month (`options.rollup`). */
+export interface Rollup {
+  /** The metric. */
+  name: string
+  /** How its values were added. */
+  aggregation: RollupAggregation
+  /** The periods, in order. */
+  points: Array<RollupPoint>
+}
+
+/** How a rollup adds a metric's values. */
+export type RollupAggregation = 'Sum' | 'SumOfUniques' | 'Last'
+
+/** One period of a rollup. */
+export interface RollupPoint {
+  /** The period's first day. */
+  start: string
+  /** The period's end. */
+  end: string
+  /** The metric over the period. */
+  value: number
+  /** The days with a value in it. */
+  days: number
 }
 
 /**
@@ -1254,7 +1746,7 @@ export interface ResealReport {
  * `makeStore()` returns (call it for a fresh, empty store). Resolves with the outcome; a
  * failed case does not reject.
  */
-export declare function runStoreConformanceCase(name: string, makeStore: () => JsKeyValueStore): Promise<ConformanceOutcome>
+export declare function runStoreConformanceCase(name: string, makeStore: () => JsStore): Promise<ConformanceOutcome>
 
 /** Options of `Sandbox.start`. */
 export interface SandboxOptions {
@@ -1274,6 +1766,34 @@ export interface ScheduleOptions {
   idempotencyKey?: string
 }
 
+/** A seeded Facebook user (`Sandbox.seedUsers`). */
+export interface SeedUser {
+  /** The Facebook user id (`userId` of `consent`). */
+  id: string
+  /** The user's name. */
+  name: string
+  /** The user's email, when the seed has one. */
+  email: string | null
+}
+
+/** What the Send API answers. */
+export interface SentMessage {
+  /** The recipient's IG-scoped id. */
+  recipientId?: string
+  /** The new message's id. */
+  messageId?: string
+}
+
+/** A discovery call skipped for a missing permission. */
+export interface SkippedCall {
+  /** The edge, e.g. `me/businesses`. */
+  edge: string
+  /** The Graph error code. */
+  code: number
+  /** Meta's message. */
+  message: string
+}
+
 /** What `startConnect` needs. */
 export interface StartConnectRequest {
   /** The tenant (your customer's company). */
@@ -1291,6 +1811,40 @@ export interface StartConnectRequest {
 /** The names of every store conformance case, in the suite's order. */
 export declare function storeConformanceCases(): Array<string>
 
+/** An app that receives an account's webhooks. */
+export interface SubscribedApp {
+  /** The app id. */
+  id: string | null
+  /** The app's name. */
+  name: string | null
+  /** The webhook fields it receives. */
+  subscribedFields: Array<string>
+  /** The other fields Meta sent, as sent. */
+  extra: Record<string, unknown>
+}
+
+/** `{ success }`: Meta's answer to an update. */
+export interface Success {
+  /** Whether Meta applied it. */
+  success: boolean
+}
+
+/** The result of `AccountManager.sweepTokens`. */
+export interface SweepReport {
+  /** Tokens refreshed (Instagram Login), with their new expiry. */
+  refreshed: Array<RefreshedToken>
+  /** Connections whose user must log in again, with the accounts that depend on them. */
+  reconnect: Array<ReconnectNeeded>
+}
+
+/** What `Comments.replyWithTemplate` sent. */
+export interface TemplateReply {
+  /** The new reply's id. */
+  id: string
+  /** The rendered text. */
+  message: string
+}
+
 /** Values of a reply template's placeholders. */
 export interface TemplateValues {
   /** `{username}`. */
@@ -1299,6 +1853,98 @@ export interface TemplateValues {
   text?: string
   /** `{custom:NAME}` values by NAME. */
   custom?: Record<string, string>
+}
+
+/** What one `Worker.runOnce` tick did. */
+export interface TickReport {
+  /** Due jobs leased. */
+  claimed: number
+  /** Jobs published. */
+  published: number
+  /** Jobs postponed (the publishing limit). */
+  deferred: number
+  /** Jobs that gave up. */
+  failed: number
+  /** Jobs that will be tried again. */
+  retried: number
+  /** Jobs handed back unfinished (the worker stopped). */
+  released: number
+}
+
+/** What `debugToken` says about a token (holds no token). */
+export interface TokenInfo {
+  /** The app the token is for. */
+  appId: string | null
+  /** `USER`, `PAGE`, ... */
+  type: string | null
+  /** The app's name. */
+  application: string | null
+  /** When it expires (`null`: never). */
+  expiresAt: string | null
+  /** When its data access expires. */
+  dataAccessExpiresAt: string | null
+  /** When it was issued. */
+  issuedAt: string | null
+  /** Whether Meta accepts it. */
+  isValid: boolean
+  /** The permissions granted. */
+  scopes: Array<string>
+  /** Permissions granted for some targets only. */
+  granularScopes: Array<GranularScope>
+  /** The user it belongs to. */
+  userId: string | null
+  /** The Page or IG account it belongs to. */
+  profileId: string | null
+  /** Why it is invalid. */
+  error: TokenInfoError | null
+}
+
+/** Why Meta considers a token invalid. */
+export interface TokenInfoError {
+  /** Meta's error code. */
+  code: number
+  /** Meta's message. */
+  message: string
+  /** Meta's error subcode. */
+  subcode: number | null
+}
+
+/** What `add`, `assign` and `unassign` changed. */
+export interface UpdateOutcome {
+  /** Rows changed. */
+  updated: number
+  /** The ids the company has no account for. */
+  unknown: Array<string>
+}
+
+/**
+ * One webhook update: the fields of its `type` in camelCase (beyond the ones listed here);
+ * `extra` / `envelopeExtra` / `value` / `payload` kept exactly as Meta sent them.
+ */
+export interface WebhookEvent {
+  /** What the update is about. */
+  type: WebhookEventType
+  /** The account (or Page) the update is about. */
+  entryId: string
+  /** The webhook field (`comments`, `messages`, ...). */
+  field: string
+  /** The entry's `time` as sent (seconds; milliseconds for messaging). */
+  time: number | null
+  /** The same for every delivery of one update (what `Deduper` keys on). */
+  dedupKey: string
+}
+
+/** What a webhook update is about (`WebhookEvent.type`). */
+export type WebhookEventType = 'comment' | 'mention' | 'message' | 'reaction' | 'seen' | 'postback' | 'storyInsights' | 'unknown'
+
+/** A parsed delivery. */
+export interface WebhookPayload {
+  /** The delivery's `object` (`instagram`, `page`). */
+  object: string
+  /** Its updates, in order. */
+  events: WebhookEvent[]
+  /** The delivery's other fields, as sent. */
+  extra: Record<string, unknown>
 }
 
 /** Options of `scheduler.worker(id, options)`; every field has the crate's default. */

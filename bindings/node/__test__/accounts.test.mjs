@@ -163,7 +163,7 @@ test('bad arguments are TypeErrors naming the argument, before any call', async 
     assert.equal(e.argument, argument)
     return true
   }
-  // Wrong JS types, caught from the signatures of index.d.ts.
+  // Wrong JS types, caught from the argument table build.rs derives from the Rust declarations.
   await assert.rejects(accounts.add(42, []), typeError('companyId'))
   await assert.rejects(accounts.add('acme', '1'), typeError('igUserIds'))
   await assert.rejects(accounts.assign('acme', 'c', ['1', 2]), typeError('igUserIds[1]'))

@@ -122,6 +122,54 @@ test('index.d.ts declares every export of index.js, and every runtime member', (
   }
 })
 
+test('the argument table build.rs derives from the Rust declarations matches index.d.ts', () => {
+  const table = JSON.parse(require('../binding.js').__argumentTable())
+  const dts = readFileSync(join(ROOT, 'index.d.ts'), 'utf8')
+  // `name(a: T, b?: U): R` lines of the generated classes and functions: their parameter names.
+  const names = (line) => {
+    const open = line.indexOf('(')
+    const close = line.lastIndexOf('): ') === -1 ? line.lastIndexOf(')') : line.lastIndexOf('): ')
+    return [...line.slice(open + 1, close).matchAll(/(?:^|,\s*)([A-Za-z_$][\w$]*)\??:/g)].map((m) => m[1])
+  }
+  const { classes, functions } = declared()
+  let checked = 0
+  let current = null
+  for (const line of dts.split('\n')) {
+    let m
+    if ((m = /^export declare class (\w+)/.exec(line))) current = m[1] === 'MemoryJsStore' ? null : m[1]
+    else if ((m = /^export declare function (\w+)\(/.exec(line)) && m[1] !== 'createMemoryJsStore') {
+      assert.deepEqual(table.functions[m[1]]?.params.map((p) => p.name), names(line), m[1])
+      checked++
+    } else if (line.startsWith('}')) current = null
+    else if (current && (m = /^ {2}(static\s+)?(constructor|[A-Za-z_$][\w$]*)\(/.exec(line))) {
+      const cls = table.classes[current]
+      const entry = m[2] === 'constructor' ? cls?.constructor : (m[1] ? cls?.statics : cls?.methods)?.[m[2]]
+      assert.deepEqual(entry?.params.map((p) => p.name), names(line), `${current}.${m[2]}`)
+      checked++
+    }
+  }
+  const declaredCount = Object.entries(classes)
+    .filter(([name]) => name !== 'MemoryJsStore')
+    .flatMap(([, members]) => members.filter((mm) => mm.kind !== 'getter')).length
+  assert.equal(checked, declaredCount + functions.filter((f) => f !== 'createMemoryJsStore').length)
+  // The kinds are the Rust types': a class instance, an array of strings, an optional object.
+  const add = table.classes.AccountManager.methods.add
+  assert.deepEqual(add.params[1], { name: 'igUserIds', optional: false, kind: { array: 'string' } })
+  assert.equal(add.rejects, true)
+  assert.deepEqual(table.classes.Batch.constructor.params[0].kind, { instance: 'AccountManager' })
+  assert.deepEqual(table.classes.AccountManager.methods.accounts.params[1].kind, { optional: { object: 'AccountListOptions' } })
+})
+
+test('every type index.d.ts refers to is declared (the ts_type / ts_return_type names of src/)', () => {
+  const dts = readFileSync(join(ROOT, 'index.d.ts'), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/'[^'\n]*'/g, "''")
+  const declaredNames = new Set([...dts.matchAll(/^(?:export )?(?:declare )?(?:interface|type|class|const|function|enum) (\w+)/gm)].map((m) => m[1]))
+  for (const name of Object.keys(require('../errors.js'))) declaredNames.add(name)
+  const builtins = new Set(['Promise', 'Array', 'Record', 'Date', 'Buffer', 'Uint8Array', 'ArrayBuffer', 'Error', 'Partial', 'Omit', 'T'])
+  const used = new Set([...dts.matchAll(/[:<|,(]\s*([A-Z]\w*)(?=[\s<>\[\]|,);]|$)/gm)].map((m) => m[1]))
+  const unknown = [...used].filter((n) => !declaredNames.has(n) && !builtins.has(n))
+  assert.deepEqual(unknown, [], 'names index.d.ts uses but does not declare')
+})
+
 test('every exported class member, static, getter, function and error class is used by a test', () => {
   const { classes, functions } = declared()
   const srcs = sources()

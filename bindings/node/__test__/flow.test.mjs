@@ -151,6 +151,11 @@ test('bad arguments throw TypeErrors that name the argument', async () => {
   )
   // A napi conversion failure (a number for a string) is a TypeError too.
   await assert.rejects(async () => accounts.add(42, ['1']), TypeError)
+  // A wrong or missing field of an object argument names the field (napi converts the
+  // `#[napi(object)]`; index.js names the parameter).
+  assert.throws(() => new Client({ appId: 7 }), (e) => e instanceof TypeError && e.argument === 'config.appId')
+  assert.throws(() => new Client({}), (e) => e instanceof TypeError && e.argument === 'config.appId')
+  await assert.rejects(accounts.startConnect({ companyId: 7 }), (e) => e instanceof TypeError && e.argument === 'request.companyId')
 })
 
 test('SDK failures are InstagraphError subclasses with Meta-style fields', async () => {

@@ -7,8 +7,11 @@ use instagraph::store::{AccountQuery, AccountSortField, SealingKey};
 use instagraph::{AgencyClientId, CompanyId, FacebookUserId, IgUserId, TokenId};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use serde_json::{json, Value};
 
+use crate::account_types::{
+    AccountPage, AccountRecord, AddedAccounts, Assignment, ConnectStart, Connection,
+    ConnectionStatus, DisconnectOutcome, SweepReport, UpdateOutcome,
+};
 use crate::client::Client;
 use crate::convert::{self, required};
 use crate::error::{guard, guard_sync, sdk_error, type_error};
@@ -146,8 +149,8 @@ impl AccountManager {
     }
 
     /// Starts a connection: stores a single-use OAuth state and returns the authorize URL.
-    #[napi(ts_return_type = "Promise<ConnectStart>")]
-    pub async fn start_connect(&self, request: StartConnectRequest) -> Result<Value> {
+    #[napi]
+    pub async fn start_connect(&self, request: StartConnectRequest) -> Result<ConnectStart> {
         const WHAT: &str = "AccountManager.startConnect";
         guard(WHAT, async {
             required("request.companyId", &request.company_id)?;
@@ -177,15 +180,15 @@ impl AccountManager {
                 .start_connect(req)
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(convert::connect_start(&start))
+            Ok(ConnectStart::from(&start))
         })
         .await
     }
 
     /// Finishes a connection from the callback URL (or its query string): exchanges the code,
     /// stores the long-lived token and discovers the accounts.
-    #[napi(ts_return_type = "Promise<Connection>")]
-    pub async fn finish_connect(&self, callback_url_or_query: String) -> Result<Value> {
+    #[napi]
+    pub async fn finish_connect(&self, callback_url_or_query: String) -> Result<Connection> {
         const WHAT: &str = "AccountManager.finishConnect";
         guard(WHAT, async {
             required("callbackUrlOrQuery", &callback_url_or_query)?;
@@ -194,14 +197,14 @@ impl AccountManager {
                 .finish_connect(&callback_url_or_query)
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(convert::connection(&connection))
+            Ok(Connection::from(&connection))
         })
         .await
     }
 
     /// Marks discovered accounts as added: `{ updated, unknown }`.
-    #[napi(ts_return_type = "Promise<UpdateOutcome>")]
-    pub async fn add(&self, company_id: String, ig_user_ids: Vec<String>) -> Result<Value> {
+    #[napi]
+    pub async fn add(&self, company_id: String, ig_user_ids: Vec<String>) -> Result<UpdateOutcome> {
         const WHAT: &str = "AccountManager.add";
         guard(WHAT, async {
             required("companyId", &company_id)?;
@@ -211,21 +214,18 @@ impl AccountManager {
                 .add(&CompanyId::new(company_id), &list)
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(json!({
-                "updated": out.updated,
-                "unknown": out.unknown.iter().map(|i| i.as_str()).collect::<Vec<_>>(),
-            }))
+            Ok(UpdateOutcome::new(out.updated, &out.unknown))
         })
         .await
     }
 
     /// The added accounts with their live details: `{ items: [{ account, live, liveError }], total }`.
-    #[napi(ts_return_type = "Promise<AddedAccounts>")]
+    #[napi]
     pub async fn added(
         &self,
         company_id: String,
         options: Option<AccountListOptions>,
-    ) -> Result<Value> {
+    ) -> Result<AddedAccounts> {
         const WHAT: &str = "AccountManager.added";
         guard(WHAT, async {
             required("companyId", &company_id)?;
@@ -235,35 +235,19 @@ impl AccountManager {
                 .added(&CompanyId::new(company_id), query)
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            let items = out
-                .items
-                .iter()
-                .map(|item| {
-                    let live = item
-                        .live
-                        .as_ref()
-                        .and_then(|l| serde_json::to_value(l).ok())
-                        .map(convert::camel_keys);
-                    json!({
-                        "account": convert::account(&item.account),
-                        "live": live,
-                        "liveError": item.live_error,
-                    })
-                })
-                .collect::<Vec<_>>();
-            Ok(json!({ "items": items, "total": out.total }))
+            Ok(AddedAccounts::from(&out))
         })
         .await
     }
 
     /// Assigns accounts to an agency client: `{ updated, unknown }`.
-    #[napi(ts_return_type = "Promise<UpdateOutcome>")]
+    #[napi]
     pub async fn assign(
         &self,
         company_id: String,
         client_id: String,
         ig_user_ids: Vec<String>,
-    ) -> Result<Value> {
+    ) -> Result<UpdateOutcome> {
         const WHAT: &str = "AccountManager.assign";
         guard(WHAT, async {
             required("companyId", &company_id)?;
@@ -278,17 +262,14 @@ impl AccountManager {
                 )
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(json!({
-                "updated": out.updated,
-                "unknown": out.unknown.iter().map(|i| i.as_str()).collect::<Vec<_>>(),
-            }))
+            Ok(UpdateOutcome::new(out.updated, &out.unknown))
         })
         .await
     }
 
     /// The assignments of a company: `[{ igUserId, username, clientId }]`.
-    #[napi(ts_return_type = "Promise<Assignment[]>")]
-    pub async fn assignments(&self, company_id: String) -> Result<Value> {
+    #[napi]
+    pub async fn assignments(&self, company_id: String) -> Result<Vec<Assignment>> {
         const WHAT: &str = "AccountManager.assignments";
         guard(WHAT, async {
             required("companyId", &company_id)?;
@@ -297,17 +278,7 @@ impl AccountManager {
                 .assignments(&CompanyId::new(company_id))
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(Value::Array(
-                out.iter()
-                    .map(|a| {
-                        json!({
-                            "igUserId": a.ig_user_id.as_str(),
-                            "username": a.username,
-                            "clientId": a.client_id.as_str(),
-                        })
-                    })
-                    .collect(),
-            ))
+            Ok(out.iter().map(Assignment::from).collect())
         })
         .await
     }
@@ -330,8 +301,12 @@ impl AccountManager {
 
     /// Revokes a connection's token and removes its accounts:
     /// `{ revoked, accountsRemoved, tokensDeleted }`.
-    #[napi(ts_return_type = "Promise<DisconnectOutcome>")]
-    pub async fn disconnect(&self, company_id: String, token_id: String) -> Result<Value> {
+    #[napi]
+    pub async fn disconnect(
+        &self,
+        company_id: String,
+        token_id: String,
+    ) -> Result<DisconnectOutcome> {
         const WHAT: &str = "AccountManager.disconnect";
         guard(WHAT, async {
             required("companyId", &company_id)?;
@@ -341,18 +316,18 @@ impl AccountManager {
                 .disconnect(&CompanyId::new(company_id), &TokenId::new(token_id))
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(json!({
-                "revoked": out.revoked,
-                "accountsRemoved": out.accounts_removed,
-                "tokensDeleted": out.tokens_deleted,
-            }))
+            Ok(DisconnectOutcome::from(&out))
         })
         .await
     }
 
     /// Removes the client assignment of accounts: `{ updated, unknown }`.
-    #[napi(ts_return_type = "Promise<UpdateOutcome>")]
-    pub async fn unassign(&self, company_id: String, ig_user_ids: Vec<String>) -> Result<Value> {
+    #[napi]
+    pub async fn unassign(
+        &self,
+        company_id: String,
+        ig_user_ids: Vec<String>,
+    ) -> Result<UpdateOutcome> {
         const WHAT: &str = "AccountManager.unassign";
         guard(WHAT, async {
             required("companyId", &company_id)?;
@@ -362,18 +337,15 @@ impl AccountManager {
                 .unassign(&CompanyId::new(company_id), &list)
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(json!({
-                "updated": out.updated,
-                "unknown": out.unknown.iter().map(|i| i.as_str()).collect::<Vec<_>>(),
-            }))
+            Ok(UpdateOutcome::new(out.updated, &out.unknown))
         })
         .await
     }
 
     /// One stored account of the company (`NotFoundError` when the company has no such
     /// account).
-    #[napi(ts_return_type = "Promise<AccountRecord>")]
-    pub async fn account(&self, company_id: String, ig_user_id: String) -> Result<Value> {
+    #[napi]
+    pub async fn account(&self, company_id: String, ig_user_id: String) -> Result<AccountRecord> {
         const WHAT: &str = "AccountManager.account";
         guard(WHAT, async {
             required("companyId", &company_id)?;
@@ -383,19 +355,19 @@ impl AccountManager {
                 .account(&CompanyId::new(company_id), &IgUserId::new(ig_user_id))
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(convert::account(&record))
+            Ok(AccountRecord::from(&record))
         })
         .await
     }
 
     /// The company's stored accounts, discovered or added, without calling the API:
     /// `{ items, total, offset, limit }`.
-    #[napi(ts_return_type = "Promise<AccountPage>")]
+    #[napi]
     pub async fn accounts(
         &self,
         company_id: String,
         options: Option<AccountListOptions>,
-    ) -> Result<Value> {
+    ) -> Result<AccountPage> {
         const WHAT: &str = "AccountManager.accounts";
         guard(WHAT, async {
             required("companyId", &company_id)?;
@@ -407,19 +379,14 @@ impl AccountManager {
                 .query_accounts(&CompanyId::new(company_id), &query)
                 .await
                 .map_err(|e| sdk_error(WHAT, instagraph::Error::Store(e)))?;
-            Ok(json!({
-                "items": page.items.iter().map(convert::account).collect::<Vec<_>>(),
-                "total": page.total,
-                "offset": page.offset,
-                "limit": page.limit,
-            }))
+            Ok(AccountPage::from(&page))
         })
         .await
     }
 
     /// Runs discovery again with a stored Facebook Login user token and stores what it finds.
-    #[napi(ts_return_type = "Promise<Connection>")]
-    pub async fn discover(&self, company_id: String, token_id: String) -> Result<Value> {
+    #[napi]
+    pub async fn discover(&self, company_id: String, token_id: String) -> Result<Connection> {
         const WHAT: &str = "AccountManager.discover";
         guard(WHAT, async {
             required("companyId", &company_id)?;
@@ -429,15 +396,19 @@ impl AccountManager {
                 .discover(&CompanyId::new(company_id), &TokenId::new(token_id))
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(convert::connection(&connection))
+            Ok(Connection::from(&connection))
         })
         .await
     }
 
     /// Asks Meta about a stored token (`debug_token`), records its validity and compares its
     /// scopes with the flow's defaults.
-    #[napi(ts_return_type = "Promise<ConnectionStatus>")]
-    pub async fn connection_status(&self, company_id: String, token_id: String) -> Result<Value> {
+    #[napi]
+    pub async fn connection_status(
+        &self,
+        company_id: String,
+        token_id: String,
+    ) -> Result<ConnectionStatus> {
         const WHAT: &str = "AccountManager.connectionStatus";
         guard(WHAT, async {
             required("companyId", &company_id)?;
@@ -447,19 +418,19 @@ impl AccountManager {
                 .connection_status(&CompanyId::new(company_id), &TokenId::new(token_id))
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(convert::connection_status(&status))
+            Ok(ConnectionStatus::from(&status))
         })
         .await
     }
 
     /// Keeps the company's tokens alive: refreshes the Instagram Login tokens expiring within
     /// `withinSeconds` (default 7 days) and lists the connections whose user must log in again.
-    #[napi(ts_return_type = "Promise<SweepReport>")]
+    #[napi]
     pub async fn sweep_tokens(
         &self,
         company_id: String,
         within_seconds: Option<f64>,
-    ) -> Result<Value> {
+    ) -> Result<SweepReport> {
         const WHAT: &str = "AccountManager.sweepTokens";
         guard(WHAT, async {
             required("companyId", &company_id)?;
@@ -475,7 +446,7 @@ impl AccountManager {
                 )
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(convert::sweep_report(&report))
+            Ok(SweepReport::from(&report))
         })
         .await
     }

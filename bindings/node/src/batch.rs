@@ -8,7 +8,7 @@ use instagraph::api::{BatchOp, BatchResult, MAX_BATCH_CONCURRENCY};
 use instagraph::{CompanyId, Error, IgUserId};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::accounts::AccountManager;
 use crate::convert::required;
@@ -87,56 +87,137 @@ fn op(index: usize, value: &Value) -> napi::Result<BatchOp> {
     }
 }
 
-/// One outcome: `{ ok, code, body, headers, error }`; `body` is the parsed JSON (or the text
-/// when it is not JSON); `error` is `{ code, subcode, type, message, fbtraceId, errorClass,
-/// httpStatus, ... }` for an operation that failed alone.
-fn outcome(result: BatchResult) -> Value {
+/// One batch operation (checked by the Rust side, which names a bad field: `ops[1].method`).
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct BatchOperation {
+    /// Default `GET`.
+    #[napi(ts_type = "'GET' | 'POST' | 'DELETE'")]
+    pub method: Option<String>,
+    /// Relative to the Graph host (`{id}?fields=...`); the configured version is prefixed.
+    pub relative_url: String,
+    /// POST only: form fields (objects and arrays are sent as JSON).
+    #[napi(ts_type = "Record<string, unknown>")]
+    pub body: Option<Value>,
+}
+
+/// A response header of one operation.
+#[napi(object)]
+pub struct BatchHeader {
+    /// The header's name.
+    pub name: String,
+    /// Its value.
+    pub value: String,
+}
+
+/// Why one operation failed.
+#[napi(object, use_nullable = true)]
+pub struct BatchError {
+    /// Meta's numeric code, or `BATCH_TIMED_OUT` / `UNKNOWN`.
+    pub code: Either<i64, String>,
+    /// Meta's `error_subcode`.
+    pub subcode: Option<i64>,
+    /// Meta's error type (`OAuthException`, ...).
+    #[napi(js_name = "type")]
+    pub kind: Option<String>,
+    /// Meta's message, or the SDK's.
+    pub message: String,
+    /// Meta's `error_user_title`.
+    pub user_title: Option<String>,
+    /// Meta's `error_user_msg`.
+    pub user_message: Option<String>,
+    /// Meta's `fbtrace_id`.
+    pub fbtrace_id: Option<String>,
+    /// Meta's `is_transient`.
+    pub is_transient: Option<bool>,
+    /// What to do about it (as `InstagraphError.errorClass`).
+    pub error_class: String,
+    /// The operation's HTTP status.
+    pub http_status: Option<u32>,
+}
+
+/// The outcome of one batch operation.
+#[napi(object, use_nullable = true)]
+pub struct BatchOutcome {
+    /// Whether the operation succeeded.
+    pub ok: bool,
+    /// The operation's HTTP status (null when Meta timed it out).
+    pub code: Option<u32>,
+    /// The parsed JSON answer (the text when not JSON); null for an error.
+    #[napi(ts_type = "unknown")]
+    pub body: Option<Value>,
+    /// The response headers.
+    pub headers: Vec<BatchHeader>,
+    /// Why it failed (null when it succeeded).
+    pub error: Option<BatchError>,
+}
+
+fn outcome(result: BatchResult) -> BatchOutcome {
     match result {
         Ok(response) => {
             let body = serde_json::from_str::<Value>(&response.body)
                 .unwrap_or_else(|_| Value::String(response.body.clone()));
-            json!({
-                "ok": true,
-                "code": response.code,
-                "body": body,
-                "headers": response.headers.iter().map(|h| json!({
-                    "name": h.name, "value": h.value,
-                })).collect::<Vec<_>>(),
-                "error": null,
-            })
+            BatchOutcome {
+                ok: true,
+                code: Some(u32::from(response.code)),
+                body: Some(body),
+                headers: response
+                    .headers
+                    .iter()
+                    .map(|h| BatchHeader {
+                        name: h.name.clone(),
+                        value: h.value.clone(),
+                    })
+                    .collect(),
+                error: None,
+            }
         }
         Err(err) => {
-            let class = class_name(err.class());
+            let class = class_name(err.class()).to_owned();
             let (status, error) = match &err {
                 Error::Graph { error, status, .. } => (
-                    json!(status),
-                    json!({
-                        "code": error.code,
-                        "subcode": error.error_subcode,
-                        "type": error.kind,
-                        "message": error.message,
-                        "userTitle": error.error_user_title,
-                        "userMessage": error.error_user_msg,
-                        "fbtraceId": error.fbtrace_id,
-                        "isTransient": error.is_transient,
-                        "errorClass": class,
-                        "httpStatus": status,
-                    }),
-                ),
-                Error::BatchTimedOut { .. } => (
-                    Value::Null,
-                    json!({
-                        "code": "BATCH_TIMED_OUT",
-                        "message": err.to_string(),
-                        "errorClass": class,
-                    }),
+                    Some(u32::from(*status)),
+                    BatchError {
+                        code: Either::A(error.code),
+                        subcode: error.error_subcode,
+                        kind: error.kind.clone(),
+                        message: error.message.clone(),
+                        user_title: error.error_user_title.clone(),
+                        user_message: error.error_user_msg.clone(),
+                        fbtrace_id: error.fbtrace_id.clone(),
+                        is_transient: error.is_transient,
+                        error_class: class,
+                        http_status: Some(u32::from(*status)),
+                    },
                 ),
                 other => (
-                    Value::Null,
-                    json!({ "code": "UNKNOWN", "message": other.to_string(), "errorClass": class }),
+                    None,
+                    BatchError {
+                        code: Either::B(
+                            match other {
+                                Error::BatchTimedOut { .. } => "BATCH_TIMED_OUT",
+                                _ => "UNKNOWN",
+                            }
+                            .to_owned(),
+                        ),
+                        subcode: None,
+                        kind: None,
+                        message: other.to_string(),
+                        user_title: None,
+                        user_message: None,
+                        fbtrace_id: None,
+                        is_transient: None,
+                        error_class: class,
+                        http_status: None,
+                    },
                 ),
             };
-            json!({ "ok": false, "code": status, "body": null, "headers": [], "error": error })
+            BatchOutcome {
+                ok: false,
+                code: status,
+                body: None,
+                headers: Vec::new(),
+                error: Some(error),
+            }
         }
     }
 }
@@ -162,17 +243,14 @@ impl Batch {
     /// result per operation, in order. An operation that fails alone has `ok: false` and an
     /// `error` object; the promise rejects only for bad arguments or a batch request that
     /// failed as a whole.
-    #[napi(
-        ts_args_type = "companyId: string, igUserId: string, ops: BatchOperation[], options?: BatchOptions | undefined | null",
-        ts_return_type = "Promise<BatchOutcome[]>"
-    )]
+    #[napi]
     pub async fn send(
         &self,
         company_id: String,
         ig_user_id: String,
-        ops: Vec<Value>,
+        #[napi(ts_arg_type = "BatchOperation[]")] ops: Vec<Value>,
         options: Option<BatchOptions>,
-    ) -> Result<Value> {
+    ) -> Result<Vec<BatchOutcome>> {
         const WHAT: &str = "Batch.send";
         guard(WHAT, async {
             required("companyId", &company_id)?;
@@ -214,7 +292,7 @@ impl Batch {
                 batch.push(op);
             }
             let results = batch.send().await.map_err(|e| sdk_error(WHAT, e))?;
-            Ok(Value::Array(results.into_iter().map(outcome).collect()))
+            Ok(results.into_iter().map(outcome).collect())
         })
         .await
     }

@@ -12,14 +12,24 @@ use instagraph::api::{
 use instagraph::{CommentId, IgUserId, MediaId};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::account_graph::{fields, limit, open, time, to_js, Json};
 use crate::accounts::AccountManager;
 use crate::convert::required;
 use crate::error::{guard, guard_sync, sdk_error, type_error};
 use crate::json_text;
+use crate::results::{Created, Success};
 use crate::store::Lazy;
+
+/// What `Comments.replyWithTemplate` sent.
+#[napi(object)]
+pub struct TemplateReply {
+    /// The new reply's id.
+    pub id: String,
+    /// The rendered text.
+    pub message: String,
+}
 
 /// Options of `Comments.list` / `Comments.replies`.
 #[napi(object)]
@@ -113,10 +123,7 @@ impl Comments {
     }
 
     /// One page of a media's top-level comments, newest first: `{ data, paging }`.
-    #[napi(
-        ts_args_type = "companyId: string, igUserId: string, mediaId: string, options?: CommentListOptions | undefined | null",
-        ts_return_type = "Promise<Paged<IgComment>>"
-    )]
+    #[napi(ts_return_type = "Promise<CommentPage>")]
     pub async fn list(
         &self,
         company_id: String,
@@ -147,14 +154,14 @@ impl Comments {
 
     /// Comments on a media as the account: `{ id }`. The message is checked first (not blank,
     /// at most 2,200 characters). Never retried once sent.
-    #[napi(ts_return_type = "Promise<{ id: string }>")]
+    #[napi]
     pub async fn create(
         &self,
         company_id: String,
         ig_user_id: String,
         media_id: String,
         message: String,
-    ) -> Result<Json> {
+    ) -> Result<Created> {
         const WHAT: &str = "Comments.create";
         guard(WHAT, async {
             required("mediaId", &media_id)?;
@@ -166,17 +173,15 @@ impl Comments {
                 .comment(&message)
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(json!({ "id": id.as_str() }))
+            Ok(Created {
+                id: id.as_str().to_owned(),
+            })
         })
         .await
-        .map(Json::from)
     }
 
     /// One comment or reply.
-    #[napi(
-        ts_args_type = "companyId: string, igUserId: string, commentId: string, options?: { fields?: string[] } | undefined | null",
-        ts_return_type = "Promise<IgComment>"
-    )]
+    #[napi(ts_return_type = "Promise<IgComment>")]
     pub async fn get(
         &self,
         company_id: String,
@@ -201,10 +206,7 @@ impl Comments {
     }
 
     /// One page of a comment's replies: `{ data, paging }`.
-    #[napi(
-        ts_args_type = "companyId: string, igUserId: string, commentId: string, options?: CommentListOptions | undefined | null",
-        ts_return_type = "Promise<Paged<IgComment>>"
-    )]
+    #[napi(ts_return_type = "Promise<CommentPage>")]
     pub async fn replies(
         &self,
         company_id: String,
@@ -234,14 +236,14 @@ impl Comments {
     }
 
     /// Replies to a comment as the account: `{ id }` (message checked as in `create`).
-    #[napi(ts_return_type = "Promise<{ id: string }>")]
+    #[napi]
     pub async fn reply(
         &self,
         company_id: String,
         ig_user_id: String,
         comment_id: String,
         message: String,
-    ) -> Result<Json> {
+    ) -> Result<Created> {
         const WHAT: &str = "Comments.reply";
         guard(WHAT, async {
             let id = self::comment_id(&comment_id)?;
@@ -253,21 +255,22 @@ impl Comments {
                 .reply(&message)
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(json!({ "id": created.as_str() }))
+            Ok(Created {
+                id: created.as_str().to_owned(),
+            })
         })
         .await
-        .map(Json::from)
     }
 
     /// Hides or shows a comment: `{ success }`.
-    #[napi(ts_return_type = "Promise<{ success: boolean }>")]
+    #[napi]
     pub async fn hide(
         &self,
         company_id: String,
         ig_user_id: String,
         comment_id: String,
         hidden: bool,
-    ) -> Result<Json> {
+    ) -> Result<Success> {
         const WHAT: &str = "Comments.hide";
         guard(WHAT, async {
             let id = self::comment_id(&comment_id)?;
@@ -278,20 +281,19 @@ impl Comments {
                 .hide(hidden)
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(json!({ "success": success }))
+            Ok(Success { success })
         })
         .await
-        .map(Json::from)
     }
 
     /// Deletes a comment: `{ success }`.
-    #[napi(ts_return_type = "Promise<{ success: boolean }>")]
+    #[napi]
     pub async fn delete(
         &self,
         company_id: String,
         ig_user_id: String,
         comment_id: String,
-    ) -> Result<Json> {
+    ) -> Result<Success> {
         const WHAT: &str = "Comments.delete";
         guard(WHAT, async {
             let id = self::comment_id(&comment_id)?;
@@ -302,10 +304,9 @@ impl Comments {
                 .delete()
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(json!({ "success": success }))
+            Ok(Success { success })
         })
         .await
-        .map(Json::from)
     }
 
     /// A private reply (a direct message) to a comment's author: `{ recipientId, messageId }`.
@@ -431,10 +432,7 @@ impl Comments {
 
     /// Reads a comment, renders `template` for it (`{username}` = its author, `{text}` = its
     /// text) and replies with the result: `{ id, message }`.
-    #[napi(
-        ts_args_type = "companyId: string, igUserId: string, commentId: string, template: string, custom?: Record<string, string> | undefined | null",
-        ts_return_type = "Promise<{ id: string; message: string }>"
-    )]
+    #[napi]
     pub async fn reply_with_template(
         &self,
         company_id: String,
@@ -442,7 +440,7 @@ impl Comments {
         comment_id: String,
         template: String,
         custom: Option<std::collections::HashMap<String, String>>,
-    ) -> Result<Json> {
+    ) -> Result<TemplateReply> {
         const WHAT: &str = "Comments.replyWithTemplate";
         guard(WHAT, async {
             let id = self::comment_id(&comment_id)?;
@@ -463,9 +461,11 @@ impl Comments {
                 .reply(&message)
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(json!({ "id": created.as_str(), "message": message }))
+            Ok(TemplateReply {
+                id: created.as_str().to_owned(),
+                message,
+            })
         })
         .await
-        .map(Json::from)
     }
 }

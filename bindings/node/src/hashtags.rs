@@ -8,13 +8,44 @@ use instagraph::api::{validate_hashtag_query, HashtagBudget, HashtagBudgetSnapsh
 use instagraph::{HashtagId, IgUserId};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::account_graph::{self, fields, limit, open, to_js, Json};
 use crate::accounts::AccountManager;
 use crate::convert::required;
 use crate::error::{guard, guard_sync, sdk_error, type_error};
+use crate::results::Created;
 use crate::store::Lazy;
+
+/// A hashtag node.
+#[napi(
+    object,
+    object_from_js = false,
+    object_to_js = false,
+    use_nullable = true
+)]
+pub struct Hashtag {
+    /// The hashtag's id.
+    pub id: String,
+    /// Its name (without `#`).
+    pub name: Option<String>,
+}
+
+/// An account's hashtag budget.
+#[napi(object)]
+pub struct HashtagBudgetUsage {
+    /// Unique hashtags searched in the window.
+    pub used: u32,
+    /// Slots left for new ones.
+    pub remaining: u32,
+}
+
+/// The budget bookkeeping of every account (`budgetSnapshot`, `restoreBudget`).
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct BudgetSnapshot {
+    /// `{ [igUserId]: { [hashtag]: firstSearchedAt } }`.
+    pub accounts: std::collections::HashMap<String, std::collections::HashMap<String, String>>,
+}
 
 /// Options of `new Hashtags(accounts, options)`.
 #[napi(object)]
@@ -75,8 +106,13 @@ impl Hashtags {
     /// The id of a hashtag (`q` without `#`, no spaces): `{ id }`. A hashtag new to the
     /// account in the window takes a budget slot; with none left it fails with
     /// `QuotaExceededError` (code `HASHTAG_BUDGET_EXCEEDED`) before any call.
-    #[napi(ts_return_type = "Promise<{ id: string }>")]
-    pub async fn search(&self, company_id: String, ig_user_id: String, q: String) -> Result<Json> {
+    #[napi]
+    pub async fn search(
+        &self,
+        company_id: String,
+        ig_user_id: String,
+        q: String,
+    ) -> Result<Created> {
         const WHAT: &str = "Hashtags.search";
         guard(WHAT, async {
             validate_hashtag_query(&q).map_err(|e| sdk_error(WHAT, e))?;
@@ -87,14 +123,15 @@ impl Hashtags {
                 .hashtag_search(&q, &self.budget)
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(json!({ "id": id.as_str() }))
+            Ok(Created {
+                id: id.as_str().to_owned(),
+            })
         })
         .await
-        .map(Json::from)
     }
 
     /// A hashtag node: `{ id, name }`.
-    #[napi(ts_return_type = "Promise<{ id: string; name: string | null }>")]
+    #[napi(ts_return_type = "Promise<Hashtag>")]
     pub async fn get(
         &self,
         company_id: String,
@@ -118,10 +155,7 @@ impl Hashtags {
     }
 
     /// One page of the hashtag's most popular media: `{ data, paging }`.
-    #[napi(
-        ts_args_type = "companyId: string, igUserId: string, hashtagId: string, options?: HashtagMediaOptions | undefined | null",
-        ts_return_type = "Promise<Paged<IgMedia>>"
-    )]
+    #[napi(ts_return_type = "Promise<MediaPage>")]
     pub async fn top_media(
         &self,
         company_id: String,
@@ -141,10 +175,7 @@ impl Hashtags {
     }
 
     /// One page of the hashtag's media of the last 24 hours, newest first: `{ data, paging }`.
-    #[napi(
-        ts_args_type = "companyId: string, igUserId: string, hashtagId: string, options?: HashtagMediaOptions | undefined | null",
-        ts_return_type = "Promise<Paged<IgMedia>>"
-    )]
+    #[napi(ts_return_type = "Promise<MediaPage>")]
     pub async fn recent_media(
         &self,
         company_id: String,
@@ -206,32 +237,38 @@ impl Hashtags {
 
     /// The account's hashtag budget now: `{ used, remaining }` (unique hashtags searched in
     /// the window, and slots left for new ones). No call to Meta.
-    #[napi(ts_return_type = "Promise<{ used: number; remaining: number }>")]
-    pub async fn budget(&self, company_id: String, ig_user_id: String) -> Result<Json> {
+    #[napi]
+    pub async fn budget(
+        &self,
+        company_id: String,
+        ig_user_id: String,
+    ) -> Result<HashtagBudgetUsage> {
         const WHAT: &str = "Hashtags.budget";
         guard(WHAT, async {
             // Opened so that an account of another company is refused like everywhere else.
             let account = open(&self.lazy, WHAT, &company_id, &ig_user_id).await?;
             let ig: &IgUserId = account.ig();
-            Ok(json!({
-                "used": self.budget.used(ig),
-                "remaining": self.budget.remaining(ig),
-            }))
+            Ok(HashtagBudgetUsage {
+                used: self.budget.used(ig),
+                remaining: self.budget.remaining(ig),
+            })
         })
         .await
-        .map(Json::from)
     }
 
     /// The budget bookkeeping of every account, to persist (`{ accounts: { [igUserId]:
     /// { [hashtag]: firstSearchedAt } } }`).
-    #[napi(ts_return_type = "{ accounts: Record<string, Record<string, string>> }")]
+    #[napi(ts_return_type = "BudgetSnapshot")]
     pub fn budget_snapshot(&self) -> Value {
         serde_json::to_value(self.budget.snapshot()).unwrap_or(Value::Null)
     }
 
     /// Restores bookkeeping saved with `budgetSnapshot()` (merged into the current one).
-    #[napi(ts_args_type = "snapshot: { accounts: Record<string, Record<string, string>> }")]
-    pub fn restore_budget(&self, snapshot: Value) -> Result<()> {
+    #[napi]
+    pub fn restore_budget(
+        &self,
+        #[napi(ts_arg_type = "BudgetSnapshot")] snapshot: Value,
+    ) -> Result<()> {
         guard_sync("Hashtags.restoreBudget", || {
             // Keys are account ids and hashtags, not field names: no case conversion.
             let parsed: HashtagBudgetSnapshot =

@@ -427,10 +427,7 @@ impl Insights {
     }
 
     /// A media's lifetime insights with the metrics of its kind: `{ kind, metrics }`.
-    #[napi(
-        ts_args_type = "companyId: string, igUserId: string, mediaId: string, options?: MediaInsightsOptions | undefined | null",
-        ts_return_type = "Promise<MediaInsightsResult>"
-    )]
+    #[napi(ts_return_type = "Promise<MediaInsightsResult>")]
     pub async fn media(
         &self,
         company_id: String,
@@ -485,10 +482,7 @@ impl Insights {
     /// `mediaType`/`mediaProductType` tell the kind without a call). Resolves to one entry per
     /// media, in order: `{ mediaId, kind, metrics }`, or `{ mediaId, kind: null, error }` for
     /// a media that failed alone (e.g. a story with fewer than 5 viewers).
-    #[napi(
-        ts_args_type = "companyId: string, igUserId: string, media: Array<string | IgMedia>, options?: MediaBatchOptions | undefined | null",
-        ts_return_type = "Promise<MediaBatchEntry[]>"
-    )]
+    #[napi(ts_return_type = "Promise<MediaBatchEntry[]>")]
     pub async fn media_batch(
         &self,
         company_id: String,

@@ -8,6 +8,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 mod account_graph;
+mod account_types;
 mod accounts;
 mod batch;
 mod client;
@@ -15,6 +16,7 @@ mod comments;
 mod convert;
 mod error;
 mod hashtags;
+pub mod insight_types;
 mod insights;
 mod js_store;
 mod json_text;
@@ -23,25 +25,35 @@ mod media;
 mod mentions;
 mod messaging;
 mod publisher;
+pub mod results;
 mod sandbox;
 mod scheduler;
+mod scheduler_types;
 mod store;
 mod webhooks;
 
 pub use accounts::AccountManager;
-pub use batch::Batch;
+pub use batch::{Batch, BatchOperation};
 pub use client::Client;
 pub use comments::Comments;
-pub use hashtags::Hashtags;
+pub use hashtags::{BudgetSnapshot, Hashtag, Hashtags};
 pub use insights::Insights;
 pub use js_store::conformance::{
     run_store_conformance_case, store_conformance_cases, ConformanceOutcome,
 };
 pub use login::{FacebookLogin, InstagramLogin};
 pub use media::Media;
-pub use mentions::Mentions;
+pub use mentions::{MentionedComment, MentionedMedia, Mentions};
 pub use messaging::Messaging;
-pub use publisher::Publisher;
+pub use publisher::{Post, PostItem, Publisher};
 pub use sandbox::Sandbox;
 pub use scheduler::{Scheduler, Worker};
-pub use webhooks::{Deduper, Webhooks};
+pub use webhooks::{Deduper, WebhookEvent, Webhooks};
+
+/// The argument table build.rs derives from the `#[napi]` declarations: every exported
+/// callable's parameters with the JS kinds their Rust types accept (JSON). `index.js` reads it
+/// once to check arguments and name a bad one; it is not part of the package's API.
+#[napi_derive::napi(js_name = "__argumentTable", skip_typescript)]
+pub fn argument_table() -> &'static str {
+    include_str!(concat!(env!("OUT_DIR"), "/arguments.json"))
+}

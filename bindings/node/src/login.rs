@@ -6,13 +6,10 @@
 //! reported by name only).
 
 use chrono::{DateTime, Utc};
-use instagraph::auth::{
-    AuthorizeRequest, AuthorizeUrl, LongLivedToken, ShortLivedToken, TokenInfo,
-};
+use instagraph::auth::{self, AuthorizeRequest, LongLivedToken, ShortLivedToken};
 use instagraph::AccessToken;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use serde_json::{json, Value};
 
 use crate::convert::required;
 use crate::error::{guard, guard_sync, sdk_error};
@@ -36,8 +33,8 @@ pub struct AuthorizeOptions {
     pub enable_fb_login: Option<bool>,
 }
 
-fn time(t: &Option<DateTime<Utc>>) -> Value {
-    json!(t.as_ref().map(DateTime::to_rfc3339))
+fn time(t: &Option<DateTime<Utc>>) -> Option<String> {
+    t.as_ref().map(DateTime::to_rfc3339)
 }
 
 fn request(options: AuthorizeOptions) -> napi::Result<AuthorizeRequest> {
@@ -65,35 +62,69 @@ fn request(options: AuthorizeOptions) -> napi::Result<AuthorizeRequest> {
     Ok(request)
 }
 
-fn authorize(url: AuthorizeUrl) -> Value {
-    json!({
-        "url": url.url,
-        "state": url.state,
-        "redirectUri": url.redirect_uri,
-        "scopes": url.scopes,
-    })
+/// An authorize URL (`authorizeUrl`).
+#[napi(object, use_nullable = true)]
+pub struct AuthorizeUrl {
+    /// The URL to send the user to.
+    pub url: String,
+    /// The `state` it carries.
+    pub state: String,
+    /// The redirect URI the callback will come to.
+    pub redirect_uri: String,
+    /// The scopes asked for.
+    pub scopes: Vec<String>,
 }
 
-fn token_parts(
-    token: &AccessToken,
-    token_type: &Option<String>,
-    expires_in: Option<u64>,
-    expires_at: &Option<DateTime<Utc>>,
-    user_id: &Option<String>,
-    permissions: &[String],
-) -> Value {
-    json!({
-        "accessToken": token.expose(),
-        "tokenType": token_type,
-        "expiresIn": expires_in,
-        "expiresAt": time(expires_at),
-        "userId": user_id,
-        "permissions": permissions,
-    })
+impl From<auth::AuthorizeUrl> for AuthorizeUrl {
+    fn from(url: auth::AuthorizeUrl) -> Self {
+        Self {
+            url: url.url,
+            state: url.state,
+            redirect_uri: url.redirect_uri,
+            scopes: url.scopes,
+        }
+    }
 }
 
-fn short(t: &ShortLivedToken) -> Value {
-    token_parts(
+/// A token from a login step (the caller's own to keep safe).
+#[napi(object, use_nullable = true)]
+pub struct LoginToken {
+    /// The token itself.
+    pub access_token: String,
+    /// `bearer`, when Meta says.
+    pub token_type: Option<String>,
+    /// Seconds until it expires, as Meta said.
+    pub expires_in: Option<i64>,
+    /// When it expires.
+    pub expires_at: Option<String>,
+    /// The Instagram user id (Instagram Login).
+    pub user_id: Option<String>,
+    /// The permissions granted (Instagram Login).
+    pub permissions: Vec<String>,
+}
+
+impl LoginToken {
+    fn new(
+        token: &AccessToken,
+        token_type: &Option<String>,
+        expires_in: Option<u64>,
+        expires_at: &Option<DateTime<Utc>>,
+        user_id: &Option<String>,
+        permissions: &[String],
+    ) -> Self {
+        Self {
+            access_token: token.expose().to_owned(),
+            token_type: token_type.clone(),
+            expires_in: expires_in.map(crate::convert::number),
+            expires_at: time(expires_at),
+            user_id: user_id.clone(),
+            permissions: permissions.to_vec(),
+        }
+    }
+}
+
+fn short(t: &ShortLivedToken) -> LoginToken {
+    LoginToken::new(
         &t.access_token,
         &t.token_type,
         t.expires_in,
@@ -103,8 +134,8 @@ fn short(t: &ShortLivedToken) -> Value {
     )
 }
 
-fn long(t: &LongLivedToken) -> Value {
-    token_parts(
+fn long(t: &LongLivedToken) -> LoginToken {
+    LoginToken::new(
         &t.access_token,
         &t.token_type,
         t.expires_in,
@@ -114,25 +145,82 @@ fn long(t: &LongLivedToken) -> Value {
     )
 }
 
-fn info(i: &TokenInfo) -> Value {
-    json!({
-        "appId": i.app_id,
-        "type": i.kind,
-        "application": i.application,
-        "expiresAt": time(&i.expires_at),
-        "dataAccessExpiresAt": time(&i.data_access_expires_at),
-        "issuedAt": time(&i.issued_at),
-        "isValid": i.is_valid,
-        "scopes": i.scopes,
-        "granularScopes": i.granular_scopes.iter().map(|g| json!({
-            "scope": g.scope, "targetIds": g.target_ids,
-        })).collect::<Vec<_>>(),
-        "userId": i.user_id,
-        "profileId": i.profile_id,
-        "error": i.error.as_ref().map(|e| json!({
-            "code": e.code, "message": e.message, "subcode": e.subcode,
-        })),
-    })
+/// A scope granted for some targets only (Pages, IG accounts).
+#[napi(object, use_nullable = true)]
+pub struct GranularScope {
+    /// The permission.
+    pub scope: String,
+    /// The ids it is granted for.
+    pub target_ids: Vec<String>,
+}
+
+/// Why Meta considers a token invalid.
+#[napi(object, use_nullable = true)]
+pub struct TokenInfoError {
+    /// Meta's error code.
+    pub code: i64,
+    /// Meta's message.
+    pub message: String,
+    /// Meta's error subcode.
+    pub subcode: Option<i64>,
+}
+
+/// What `debugToken` says about a token (holds no token).
+#[napi(object, use_nullable = true)]
+pub struct TokenInfo {
+    /// The app the token is for.
+    pub app_id: Option<String>,
+    /// `USER`, `PAGE`, ...
+    #[napi(js_name = "type")]
+    pub kind: Option<String>,
+    /// The app's name.
+    pub application: Option<String>,
+    /// When it expires (`null`: never).
+    pub expires_at: Option<String>,
+    /// When its data access expires.
+    pub data_access_expires_at: Option<String>,
+    /// When it was issued.
+    pub issued_at: Option<String>,
+    /// Whether Meta accepts it.
+    pub is_valid: bool,
+    /// The permissions granted.
+    pub scopes: Vec<String>,
+    /// Permissions granted for some targets only.
+    pub granular_scopes: Vec<GranularScope>,
+    /// The user it belongs to.
+    pub user_id: Option<String>,
+    /// The Page or IG account it belongs to.
+    pub profile_id: Option<String>,
+    /// Why it is invalid.
+    pub error: Option<TokenInfoError>,
+}
+
+fn info(i: &auth::TokenInfo) -> TokenInfo {
+    TokenInfo {
+        app_id: i.app_id.clone(),
+        kind: i.kind.clone(),
+        application: i.application.clone(),
+        expires_at: time(&i.expires_at),
+        data_access_expires_at: time(&i.data_access_expires_at),
+        issued_at: time(&i.issued_at),
+        is_valid: i.is_valid,
+        scopes: i.scopes.clone(),
+        granular_scopes: i
+            .granular_scopes
+            .iter()
+            .map(|g| GranularScope {
+                scope: g.scope.clone(),
+                target_ids: g.target_ids.clone(),
+            })
+            .collect(),
+        user_id: i.user_id.clone(),
+        profile_id: i.profile_id.clone(),
+        error: i.error.as_ref().map(|e| TokenInfoError {
+            code: e.code,
+            message: e.message.clone(),
+            subcode: e.subcode,
+        }),
+    }
 }
 
 /// Facebook Login's steps (graph.facebook.com). Get one with `client.facebookLogin()`.
@@ -145,8 +233,8 @@ pub struct FacebookLogin {
 impl FacebookLogin {
     /// The login dialog URL (no network, no store): `{ url, state, redirectUri, scopes }`.
     /// The Instagram-only options are refused.
-    #[napi(ts_return_type = "AuthorizeUrl")]
-    pub fn authorize_url(&self, options: AuthorizeOptions) -> Result<Value> {
+    #[napi]
+    pub fn authorize_url(&self, options: AuthorizeOptions) -> Result<AuthorizeUrl> {
         const WHAT: &str = "FacebookLogin.authorizeUrl";
         guard_sync(WHAT, || {
             let url = self
@@ -154,13 +242,13 @@ impl FacebookLogin {
                 .facebook_login()
                 .authorize_url(request(options)?)
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(authorize(url))
+            Ok(AuthorizeUrl::from(url))
         })
     }
 
     /// Exchanges the callback's code (single use) for a short-lived user token.
-    #[napi(ts_return_type = "Promise<LoginToken>")]
-    pub async fn exchange_code(&self, code: String, redirect_uri: String) -> Result<Value> {
+    #[napi]
+    pub async fn exchange_code(&self, code: String, redirect_uri: String) -> Result<LoginToken> {
         const WHAT: &str = "FacebookLogin.exchangeCode";
         guard(WHAT, async {
             required("code", &code)?;
@@ -177,8 +265,8 @@ impl FacebookLogin {
     }
 
     /// Trades a short-lived user token for a long-lived one (about 60 days).
-    #[napi(ts_return_type = "Promise<LoginToken>")]
-    pub async fn exchange_long_lived(&self, short_token: String) -> Result<Value> {
+    #[napi]
+    pub async fn exchange_long_lived(&self, short_token: String) -> Result<LoginToken> {
         const WHAT: &str = "FacebookLogin.exchangeLongLived";
         guard(WHAT, async {
             required("shortToken", &short_token)?;
@@ -194,8 +282,8 @@ impl FacebookLogin {
     }
 
     /// What Meta knows about a token (`debug_token`; holds no token).
-    #[napi(ts_return_type = "Promise<TokenInfo>")]
-    pub async fn debug_token(&self, token: String) -> Result<Value> {
+    #[napi]
+    pub async fn debug_token(&self, token: String) -> Result<TokenInfo> {
         const WHAT: &str = "FacebookLogin.debugToken";
         guard(WHAT, async {
             required("token", &token)?;
@@ -236,8 +324,8 @@ pub struct InstagramLogin {
 impl InstagramLogin {
     /// The authorize URL (no network, no store): `{ url, state, redirectUri, scopes }`.
     /// The Facebook-only options (`rerequest`, `configId`) are refused.
-    #[napi(ts_return_type = "AuthorizeUrl")]
-    pub fn authorize_url(&self, options: AuthorizeOptions) -> Result<Value> {
+    #[napi]
+    pub fn authorize_url(&self, options: AuthorizeOptions) -> Result<AuthorizeUrl> {
         const WHAT: &str = "InstagramLogin.authorizeUrl";
         guard_sync(WHAT, || {
             let url = self
@@ -245,14 +333,14 @@ impl InstagramLogin {
                 .instagram_login()
                 .authorize_url(request(options)?)
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(authorize(url))
+            Ok(AuthorizeUrl::from(url))
         })
     }
 
     /// Exchanges the callback's code (single use; a trailing `#_` is dropped) for a
     /// short-lived Instagram user token (with `userId` and `permissions`).
-    #[napi(ts_return_type = "Promise<LoginToken>")]
-    pub async fn exchange_code(&self, code: String, redirect_uri: String) -> Result<Value> {
+    #[napi]
+    pub async fn exchange_code(&self, code: String, redirect_uri: String) -> Result<LoginToken> {
         const WHAT: &str = "InstagramLogin.exchangeCode";
         guard(WHAT, async {
             required("code", &code)?;
@@ -269,8 +357,8 @@ impl InstagramLogin {
     }
 
     /// Trades a short-lived Instagram user token for a long-lived one (60 days).
-    #[napi(ts_return_type = "Promise<LoginToken>")]
-    pub async fn exchange_long_lived(&self, short_token: String) -> Result<Value> {
+    #[napi]
+    pub async fn exchange_long_lived(&self, short_token: String) -> Result<LoginToken> {
         const WHAT: &str = "InstagramLogin.exchangeLongLived";
         guard(WHAT, async {
             required("shortToken", &short_token)?;
@@ -286,8 +374,8 @@ impl InstagramLogin {
     }
 
     /// Refreshes a long-lived token (at least 24 hours old, unexpired) for another 60 days.
-    #[napi(ts_return_type = "Promise<LoginToken>")]
-    pub async fn refresh(&self, long_lived_token: String) -> Result<Value> {
+    #[napi]
+    pub async fn refresh(&self, long_lived_token: String) -> Result<LoginToken> {
         const WHAT: &str = "InstagramLogin.refresh";
         guard(WHAT, async {
             required("longLivedToken", &long_lived_token)?;
@@ -303,8 +391,8 @@ impl InstagramLogin {
     }
 
     /// What Meta knows about a token (`debug_token` on graph.facebook.com; holds no token).
-    #[napi(ts_return_type = "Promise<TokenInfo>")]
-    pub async fn debug_token(&self, token: String) -> Result<Value> {
+    #[napi]
+    pub async fn debug_token(&self, token: String) -> Result<TokenInfo> {
         const WHAT: &str = "InstagramLogin.debugToken";
         guard(WHAT, async {
             required("token", &token)?;

@@ -8,14 +8,24 @@ use instagraph::api::models::Media as MediaModel;
 use instagraph::MediaId;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::account_graph::{fields, limit, open, time, to_js, Json};
 use crate::accounts::AccountManager;
 use crate::convert::required;
 use crate::error::{guard, sdk_error, type_error};
 use crate::json_text;
+use crate::results::Success;
 use crate::store::Lazy;
+
+/// What `Media.delete` did.
+#[napi(object, use_nullable = true)]
+pub struct DeletedMedia {
+    /// Whether Meta deleted it.
+    pub deleted: bool,
+    /// The deleted media's id, when Meta says.
+    pub deleted_id: Option<String>,
+}
 
 /// Options of `Media.list`.
 #[napi(object)]
@@ -81,10 +91,7 @@ impl Media {
 
     /// One page of the account's media, newest first: `{ data, paging: { before, after,
     /// hasNext } }` (pass `paging.after` back as `options.after`).
-    #[napi(
-        ts_args_type = "companyId: string, igUserId: string, options?: MediaListOptions | undefined | null",
-        ts_return_type = "Promise<Paged<IgMedia>>"
-    )]
+    #[napi(ts_return_type = "Promise<MediaPage>")]
     pub async fn list(
         &self,
         company_id: String,
@@ -151,10 +158,7 @@ impl Media {
     /// decoded in Rust, one after the other, and handed to JS once as one array. Without `max`,
     /// at most 10 000 media: a longer listing (or a server that never stops linking pages) fails
     /// naming the limit instead of being read for ever.
-    #[napi(
-        ts_args_type = "companyId: string, igUserId: string, options?: MediaListAllOptions | undefined | null",
-        ts_return_type = "Promise<IgMedia[]>"
-    )]
+    #[napi(ts_return_type = "Promise<IgMedia[]>")]
     pub async fn list_all(
         &self,
         company_id: String,
@@ -194,7 +198,7 @@ impl Media {
     }
 
     /// The account's live stories (24 hours): `{ data, paging }`.
-    #[napi(ts_return_type = "Promise<Paged<IgMedia>>")]
+    #[napi(ts_return_type = "Promise<MediaPage>")]
     pub async fn stories(&self, company_id: String, ig_user_id: String) -> Result<Json> {
         const WHAT: &str = "Media.stories";
         guard(WHAT, async {
@@ -213,10 +217,7 @@ impl Media {
     }
 
     /// One media.
-    #[napi(
-        ts_args_type = "companyId: string, igUserId: string, mediaId: string, options?: MediaGetOptions | undefined | null",
-        ts_return_type = "Promise<IgMedia>"
-    )]
+    #[napi(ts_return_type = "Promise<IgMedia>")]
     pub async fn get(
         &self,
         company_id: String,
@@ -269,13 +270,13 @@ impl Media {
     }
 
     /// Deletes a published media: `{ deleted, deletedId }`. Safe to retry.
-    #[napi(ts_return_type = "Promise<{ deleted: boolean; deletedId: string | null }>")]
+    #[napi]
     pub async fn delete(
         &self,
         company_id: String,
         ig_user_id: String,
         media_id: String,
-    ) -> Result<Json> {
+    ) -> Result<DeletedMedia> {
         const WHAT: &str = "Media.delete";
         guard(WHAT, async {
             let id = self::media_id("mediaId", &media_id)?;
@@ -286,21 +287,23 @@ impl Media {
                 .delete()
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(json!({ "deleted": out.success, "deletedId": out.deleted_id }))
+            Ok(DeletedMedia {
+                deleted: out.success,
+                deleted_id: out.deleted_id,
+            })
         })
         .await
-        .map(Json::from)
     }
 
     /// Turns comments on a media on or off: `{ success }`.
-    #[napi(ts_return_type = "Promise<{ success: boolean }>")]
+    #[napi]
     pub async fn set_comments_enabled(
         &self,
         company_id: String,
         ig_user_id: String,
         media_id: String,
         enabled: bool,
-    ) -> Result<Json> {
+    ) -> Result<Success> {
         const WHAT: &str = "Media.setCommentsEnabled";
         guard(WHAT, async {
             let id = self::media_id("mediaId", &media_id)?;
@@ -311,9 +314,8 @@ impl Media {
                 .set_comments_enabled(enabled)
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(json!({ "success": success }))
+            Ok(Success { success })
         })
         .await
-        .map(Json::from)
     }
 }

@@ -7,13 +7,31 @@ use instagraph::api::validate_comment_message;
 use instagraph::{CommentId, MediaId};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use serde_json::json;
 
 use crate::account_graph::{open, to_js, Json};
 use crate::accounts::AccountManager;
 use crate::convert::required;
 use crate::error::{guard, sdk_error};
+use crate::results::{Created, IgComment, IgMedia};
 use crate::store::Lazy;
+
+/// A comment (on another account's media) that mentions the account.
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct MentionedComment {
+    /// The account's id.
+    pub id: String,
+    /// The comment.
+    pub mentioned_comment: IgComment,
+}
+
+/// A media whose caption mentions the account.
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct MentionedMedia {
+    /// The account's id.
+    pub id: String,
+    /// The media.
+    pub mentioned_media: IgMedia,
+}
 
 /// What `Mentions.reply` answers.
 #[napi(object)]
@@ -44,7 +62,7 @@ impl Mentions {
 
     /// A comment (on another account's media) that mentions the account:
     /// `{ id, mentionedComment: { id, text, ... } }`.
-    #[napi(ts_return_type = "Promise<{ id: string; mentionedComment: IgComment }>")]
+    #[napi(ts_return_type = "Promise<MentionedComment>")]
     pub async fn mentioned_comment(
         &self,
         company_id: String,
@@ -69,7 +87,7 @@ impl Mentions {
     }
 
     /// A media whose caption mentions the account: `{ id, mentionedMedia: { id, caption, ... } }`.
-    #[napi(ts_return_type = "Promise<{ id: string; mentionedMedia: IgMedia }>")]
+    #[napi(ts_return_type = "Promise<MentionedMedia>")]
     pub async fn mentioned_media(
         &self,
         company_id: String,
@@ -95,13 +113,13 @@ impl Mentions {
 
     /// Replies, as the account, to a mention (the comment when `commentId` is given, else the
     /// media's caption): `{ id }` of the new comment. Never retried once sent.
-    #[napi(ts_return_type = "Promise<{ id: string }>")]
+    #[napi]
     pub async fn reply(
         &self,
         company_id: String,
         ig_user_id: String,
         reply: MentionReply,
-    ) -> Result<Json> {
+    ) -> Result<Created> {
         const WHAT: &str = "Mentions.reply";
         guard(WHAT, async {
             required("reply.mediaId", &reply.media_id)?;
@@ -121,9 +139,10 @@ impl Mentions {
                 )
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(json!({ "id": id.as_str() }))
+            Ok(Created {
+                id: id.as_str().to_owned(),
+            })
         })
         .await
-        .map(Json::from)
     }
 }

@@ -134,10 +134,7 @@ impl Messaging {
     }
 
     /// One page of the account's conversations, newest first: `{ data, paging }`.
-    #[napi(
-        ts_args_type = "companyId: string, igUserId: string, options?: ConversationListOptions | undefined | null",
-        ts_return_type = "Promise<Paged<IgConversation>>"
-    )]
+    #[napi(ts_return_type = "Promise<ConversationPage>")]
     pub async fn conversations(
         &self,
         company_id: String,
@@ -184,10 +181,7 @@ impl Messaging {
     }
 
     /// The newest messages of a conversation (at most 20), newest first, each read in full.
-    #[napi(
-        ts_args_type = "companyId: string, igUserId: string, conversationId: string, options?: MessageListOptions | undefined | null",
-        ts_return_type = "Promise<IgMessage[]>"
-    )]
+    #[napi(ts_return_type = "Promise<IgMessage[]>")]
     pub async fn messages(
         &self,
         company_id: String,

@@ -2,8 +2,11 @@
 
 use std::sync::Arc;
 
-use instagraph::error::MediaRef;
-use instagraph::publisher::{Post, ProgressEvent, PublishOptions as RustOptions, PublishResult};
+use instagraph::error::MediaRef as RustMediaRef;
+use instagraph::publisher::{
+    Post as RustPost, ProgressEvent as RustEvent, PublishOptions as RustOptions,
+    PublishResult as RustResult,
+};
 use instagraph::{CompanyId, IgUserId};
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
@@ -18,7 +21,8 @@ use crate::store::Lazy;
 
 /// The progress callback: called with each event object, on Node's thread, without blocking
 /// the publish (`(event) => void`).
-pub type ProgressFn = ThreadsafeFunction<Value, Unknown<'static>, Value, Status, false>;
+pub type ProgressFn =
+    ThreadsafeFunction<ProgressEvent, Unknown<'static>, ProgressEvent, Status, false>;
 
 /// Options of `publish` / `publishImage`.
 #[napi(object, object_to_js = false)]
@@ -45,60 +49,215 @@ pub struct PublishImageOptions {
     pub on_progress: Option<ProgressFn>,
 }
 
-fn media_ref(m: &MediaRef) -> Value {
-    serde_json::to_value(m).unwrap_or(Value::Null)
+/// Which media a progress event or a publish error is about.
+#[napi(discriminant = "kind", discriminant_case = "lowercase")]
+pub enum MediaRef {
+    /// The media of a single-media post (image, reel, story): its URL or local file path.
+    Media {
+        /// The media URL (or the local file path of an uploaded video).
+        url: String,
+    },
+    /// One item of a carousel.
+    Child {
+        /// Its index in the carousel (from 0).
+        index: u32,
+        /// Its URL (or local file path).
+        url: String,
+    },
+    /// The carousel container itself.
+    Carousel,
+    /// A published media object.
+    Published {
+        /// The media id.
+        #[napi(js_name = "media_id")]
+        media_id: String,
+    },
 }
 
-fn event(e: &ProgressEvent) -> Value {
-    match e {
-        ProgressEvent::Created {
-            media,
-            container_id,
-        } => {
-            json!({ "type": "created", "media": media_ref(media), "containerId": container_id.as_str() })
+impl From<&RustMediaRef> for MediaRef {
+    fn from(m: &RustMediaRef) -> Self {
+        match m {
+            RustMediaRef::Media { url } => MediaRef::Media { url: url.clone() },
+            RustMediaRef::Child { index, url } => MediaRef::Child {
+                index: u32::try_from(*index).unwrap_or(u32::MAX),
+                url: url.clone(),
+            },
+            RustMediaRef::Carousel => MediaRef::Carousel,
+            RustMediaRef::Published { media_id } => MediaRef::Published {
+                media_id: media_id.clone(),
+            },
         }
-        ProgressEvent::Uploading {
-            media,
-            bytes,
-            total,
-        } => {
-            json!({ "type": "uploading", "media": media_ref(media), "bytes": bytes, "total": total })
-        }
-        ProgressEvent::Processing {
-            container_id,
-            status,
-            elapsed,
-        } => json!({
-            "type": "processing",
-            "containerId": container_id.as_str(),
-            "status": format!("{status:?}"),
-            "elapsedMs": u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
-        }),
-        ProgressEvent::Ready { container_id } => {
-            json!({ "type": "ready", "containerId": container_id.as_str() })
-        }
-        ProgressEvent::Published {
-            media_id,
-            permalink,
-        } => json!({
-            "type": "published",
-            "mediaId": media_id.as_ref().map(|m| m.as_str()),
-            "permalink": permalink,
-        }),
-        _ => json!({ "type": "other" }),
     }
 }
 
-fn result(r: &PublishResult) -> Value {
-    json!({
-        "jobId": r.job_id.as_str(),
-        "idempotencyKey": r.idempotency_key,
-        "mediaId": r.media_id.as_ref().map(|m| m.as_str()),
-        "permalink": r.permalink,
-        "containerId": r.container_id.as_ref().map(|c| c.as_str()),
-        "itemContainers": r.item_containers.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
-        "replayed": r.replayed,
+/// One step of a publish, in order.
+#[napi(
+    discriminant = "type",
+    discriminant_case = "lowercase",
+    use_nullable = true
+)]
+pub enum ProgressEvent {
+    /// A media container was created.
+    Created {
+        /// The media it holds.
+        media: MediaRef,
+        /// The container's id.
+        container_id: String,
+    },
+    /// A local video is being uploaded.
+    Uploading {
+        /// The media being uploaded.
+        media: MediaRef,
+        /// Bytes sent so far.
+        bytes: i64,
+        /// Bytes in all.
+        total: i64,
+    },
+    /// Meta is processing a container.
+    Processing {
+        /// The container.
+        container_id: String,
+        /// Meta's status code of it (`IN_PROGRESS`, ...).
+        status: String,
+        /// Milliseconds since the container was created.
+        elapsed_ms: i64,
+    },
+    /// A container is ready to publish.
+    Ready {
+        /// The container.
+        container_id: String,
+    },
+    /// The post is live.
+    Published {
+        /// The published media's id.
+        media_id: Option<String>,
+        /// Its permalink.
+        permalink: Option<String>,
+    },
+}
+
+/// The progress event of a core event (`None` for kinds this binding does not know yet).
+fn event(e: &RustEvent) -> Option<ProgressEvent> {
+    Some(match e {
+        RustEvent::Created {
+            media,
+            container_id,
+        } => ProgressEvent::Created {
+            media: media.into(),
+            container_id: container_id.as_str().to_owned(),
+        },
+        RustEvent::Uploading {
+            media,
+            bytes,
+            total,
+        } => ProgressEvent::Uploading {
+            media: media.into(),
+            bytes: crate::convert::number(*bytes),
+            total: crate::convert::number(*total),
+        },
+        RustEvent::Processing {
+            container_id,
+            status,
+            elapsed,
+        } => ProgressEvent::Processing {
+            container_id: container_id.as_str().to_owned(),
+            status: format!("{status:?}"),
+            elapsed_ms: i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX),
+        },
+        RustEvent::Ready { container_id } => ProgressEvent::Ready {
+            container_id: container_id.as_str().to_owned(),
+        },
+        RustEvent::Published {
+            media_id,
+            permalink,
+        } => ProgressEvent::Published {
+            media_id: media_id.as_ref().map(|m| m.as_str().to_owned()),
+            permalink: permalink.clone(),
+        },
+        _ => return None,
     })
+}
+
+/// The result of a publish.
+#[napi(object, use_nullable = true)]
+pub struct PublishResult {
+    /// The publish job (one per idempotency key).
+    pub job_id: String,
+    /// The key that makes the publish exactly-once.
+    pub idempotency_key: String,
+    /// The published media's id.
+    pub media_id: Option<String>,
+    /// Its permalink.
+    pub permalink: Option<String>,
+    /// The container that was published.
+    pub container_id: Option<String>,
+    /// The containers of a carousel's items.
+    pub item_containers: Vec<String>,
+    /// Whether this is the first publish's result, returned again for the same key.
+    pub replayed: bool,
+}
+
+impl From<&RustResult> for PublishResult {
+    fn from(r: &RustResult) -> Self {
+        Self {
+            job_id: r.job_id.as_str().to_owned(),
+            idempotency_key: r.idempotency_key.clone(),
+            media_id: r.media_id.as_ref().map(|m| m.as_str().to_owned()),
+            permalink: r.permalink.clone(),
+            container_id: r.container_id.as_ref().map(|c| c.as_str().to_owned()),
+            item_containers: r
+                .item_containers
+                .iter()
+                .map(|c| c.as_str().to_owned())
+                .collect(),
+            replayed: r.replayed,
+        }
+    }
+}
+
+/// One item of a post.
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct PostItem {
+    /// What it is.
+    #[napi(ts_type = "'image' | 'video'")]
+    pub kind: String,
+    /// Its public URL.
+    pub url: Option<String>,
+    /// A local video file, uploaded resumably.
+    pub file: Option<String>,
+    /// An image's alt text.
+    pub alt_text: Option<String>,
+}
+
+/// A post: `{ kind, url, caption }` for one image, or `{ kind, items: [{ kind, url | file,
+/// altText }], ... }` (checked and converted by the Rust side, which names a bad field).
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct Post {
+    /// What it is.
+    #[napi(ts_type = "'image' | 'carousel' | 'reel' | 'story'")]
+    pub kind: String,
+    /// The single media's URL (instead of `items`).
+    pub url: Option<String>,
+    /// The single video's local file (instead of `items`).
+    pub file: Option<String>,
+    /// The media, in order (a carousel has 2 to 10).
+    pub items: Option<Vec<PostItem>>,
+    /// The caption.
+    pub caption: Option<String>,
+    /// The single image's alt text.
+    pub alt_text: Option<String>,
+    /// A location page id.
+    pub location_id: Option<String>,
+    /// Usernames to invite as collaborators.
+    pub collaborators: Option<Vec<String>>,
+    /// A reel: also show it in the feed.
+    pub share_to_feed: Option<bool>,
+    /// A reel's cover image URL.
+    pub cover_url: Option<String>,
+    /// A reel's cover frame, in milliseconds.
+    pub thumb_offset_ms: Option<f64>,
+    /// A reel's audio name.
+    pub audio_name: Option<String>,
 }
 
 fn rust_options(key: Option<String>, on_progress: Option<ProgressFn>) -> napi::Result<RustOptions> {
@@ -109,9 +268,11 @@ fn rust_options(key: Option<String>, on_progress: Option<ProgressFn>) -> napi::R
     }
     if let Some(tsfn) = on_progress {
         let tsfn = Arc::new(tsfn);
-        opts = opts.progress(Arc::new(move |e: ProgressEvent| {
+        opts = opts.progress(Arc::new(move |e: RustEvent| {
             // NonBlocking: a publish never waits for JavaScript.
-            tsfn.call(event(&e), ThreadsafeFunctionCallMode::NonBlocking);
+            if let Some(event) = event(&e) {
+                tsfn.call(event, ThreadsafeFunctionCallMode::NonBlocking);
+            }
         }));
     }
     Ok(opts)
@@ -119,7 +280,7 @@ fn rust_options(key: Option<String>, on_progress: Option<ProgressFn>) -> napi::R
 
 /// Accepts the JS shape of a post: camelCase keys; each item's source as `url` / `file`
 /// (or `source: { url }`); an image post may be `{ kind: "image", url, caption }`.
-pub(crate) fn post_from_js(value: Value) -> napi::Result<Post> {
+pub(crate) fn post_from_js(value: Value) -> napi::Result<RustPost> {
     let Value::Object(mut map) = snake_keys(value) else {
         return Err(type_error("post", "must be an object"));
     };
@@ -182,9 +343,9 @@ impl Publisher {
         what: &str,
         company_id: String,
         ig_user_id: String,
-        post: Post,
+        post: RustPost,
         opts: RustOptions,
-    ) -> napi::Result<Value> {
+    ) -> napi::Result<PublishResult> {
         let publisher = self.get(what).await?;
         let out = publisher
             .publish(
@@ -195,7 +356,7 @@ impl Publisher {
             )
             .await
             .map_err(|e| sdk_error(what, e))?;
-        Ok(result(&out))
+        Ok(PublishResult::from(&out))
     }
 }
 
@@ -213,17 +374,14 @@ impl Publisher {
     /// Publishes a post (`{ kind: "image" | "carousel" | "reel" | "story", items | url, caption,
     /// ... }`); resolves to `{ jobId, idempotencyKey, mediaId, permalink, containerId,
     /// itemContainers, replayed }`.
-    #[napi(
-        ts_args_type = "companyId: string, igUserId: string, post: Post, options?: PublishOptions | undefined | null",
-        ts_return_type = "Promise<PublishResult>"
-    )]
+    #[napi]
     pub async fn publish(
         &self,
         company_id: String,
         ig_user_id: String,
-        post: Value,
+        #[napi(ts_arg_type = "Post")] post: Value,
         options: Option<PublishOptions>,
-    ) -> Result<Value> {
+    ) -> Result<PublishResult> {
         const WHAT: &str = "Publisher.publish";
         guard(WHAT, async {
             required("companyId", &company_id)?;
@@ -239,20 +397,20 @@ impl Publisher {
     }
 
     /// Publishes one image by URL.
-    #[napi(ts_return_type = "Promise<PublishResult>")]
+    #[napi]
     pub async fn publish_image(
         &self,
         company_id: String,
         ig_user_id: String,
         image_url: String,
         options: Option<PublishImageOptions>,
-    ) -> Result<Value> {
+    ) -> Result<PublishResult> {
         const WHAT: &str = "Publisher.publishImage";
         guard(WHAT, async {
             required("companyId", &company_id)?;
             required("igUserId", &ig_user_id)?;
             required("imageUrl", &image_url)?;
-            let mut post = Post::image(image_url);
+            let mut post = RustPost::image(image_url);
             let (mut key, mut progress) = (None, None);
             if let Some(o) = options {
                 if let Some(caption) = o.caption {

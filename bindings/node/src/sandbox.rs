@@ -2,7 +2,7 @@
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use serde_json::{json, Value};
+use serde_json::Value;
 use tokio::sync::RwLock;
 
 use crate::error::{binding_error, guard, guard_sync, type_error};
@@ -19,6 +19,18 @@ pub struct SandboxOptions {
     pub config: Option<Value>,
 }
 
+/// A seeded Facebook user (`Sandbox.seedUsers`).
+#[napi(object, use_nullable = true)]
+#[derive(Clone)]
+pub struct SeedUser {
+    /// The Facebook user id (`userId` of `consent`).
+    pub id: String,
+    /// The user's name.
+    pub name: String,
+    /// The user's email, when the seed has one.
+    pub email: Option<String>,
+}
+
 /// A local imitation of Meta's Graph API, seeded with users, Pages and IG accounts.
 #[napi]
 pub struct Sandbox {
@@ -26,7 +38,7 @@ pub struct Sandbox {
     base_url: String,
     app_id: String,
     app_secret: String,
-    seed_users: Value,
+    seed_users: Vec<SeedUser>,
     seed: Value,
 }
 
@@ -54,14 +66,16 @@ impl Sandbox {
                 .start()
                 .await
                 .map_err(|e| binding_error("Sandbox.start failed", e))?;
-            let seed_users = Value::Array(
-                sandbox
-                    .seed()
-                    .users
-                    .iter()
-                    .map(|u| json!({ "id": u.id, "name": u.name, "email": u.email }))
-                    .collect(),
-            );
+            let seed_users = sandbox
+                .seed()
+                .users
+                .iter()
+                .map(|u| SeedUser {
+                    id: u.id.clone(),
+                    name: u.name.clone(),
+                    email: u.email.clone(),
+                })
+                .collect();
             let seed = serde_json::to_value(sandbox.seed())
                 .map(crate::convert::camel_keys)
                 .unwrap_or(Value::Null);
@@ -95,12 +109,9 @@ impl Sandbox {
         self.app_secret.clone()
     }
 
-    /// The seeded Facebook users (`[{ id, name, email }]`; Alice first, then Bob).
-    #[napi(
-        getter,
-        ts_return_type = "{ id: string; name: string; email: string | null }[]"
-    )]
-    pub fn seed_users(&self) -> Value {
+    /// The seeded Facebook users (Alice first, then Bob).
+    #[napi(getter)]
+    pub fn seed_users(&self) -> Vec<SeedUser> {
         self.seed_users.clone()
     }
 
@@ -167,10 +178,7 @@ impl Sandbox {
     /// (`POST /__sandbox/webhooks` registers one), as `POST /__sandbox/events` does:
     /// `{ type: "comment" | "mention" | "message" | ..., ... }` with the Rust sandbox's
     /// snake_case fields; resolves to `{ delivered, status, event, created, ... }`.
-    #[napi(
-        ts_args_type = "event: Record<string, unknown>",
-        ts_return_type = "Promise<Record<string, any>>"
-    )]
+    #[napi(ts_return_type = "Promise<Record<string, any>>")]
     pub async fn event(&self, event: Value) -> Result<Value> {
         guard("Sandbox.event", async {
             let guard = self.inner.read().await;

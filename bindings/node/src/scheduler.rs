@@ -9,25 +9,27 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use instagraph::publisher::{Scheduler as RustScheduler, TickReport, WorkerOptions as RustOptions};
-use instagraph::store::{JobQuery, JobRecord, JobStatus};
+use instagraph::publisher::{Scheduler as RustScheduler, WorkerOptions as RustOptions};
+use instagraph::store::{JobQuery, JobStatus};
 use instagraph::{CompanyId, IgUserId, JobId};
 use napi::bindgen_prelude::*;
 use napi::JsDate;
 use napi_derive::napi;
-use serde_json::{json, Value};
+use serde_json::Value;
 use tokio::sync::{oneshot, OnceCell};
 
-use crate::convert::{camel_keys, required};
+use crate::convert::required;
 use crate::error::{binding_error, guard, guard_sync, sdk_error, type_error};
 use crate::publisher::{post_from_js, Publisher};
+use crate::scheduler_types::{Job, TickReport};
 use crate::store::Lazy;
 
-/// A time argument: a `Date`, an RFC 3339 string or epoch milliseconds.
-type TimeArg<'env> = Either3<JsDate<'env>, String, f64>;
-
-/// Reads a time argument now (on Node's thread); the error is reported when the promise runs.
-fn read_time(argument: &str, value: TimeArg<'_>) -> napi::Result<DateTime<Utc>> {
+/// Reads a time argument (a `Date`, an RFC 3339 string or epoch milliseconds) now, on Node's
+/// thread; the error is reported when the promise runs.
+fn read_time(
+    argument: &str,
+    value: Either3<JsDate<'_>, String, f64>,
+) -> napi::Result<DateTime<Utc>> {
     let millis = match value {
         Either3::A(date) => date.value_of()?,
         Either3::B(text) => {
@@ -71,43 +73,6 @@ fn parse_status(text: &str) -> napi::Result<JobStatus> {
         })
 }
 
-fn time(t: &Option<DateTime<Utc>>) -> Value {
-    json!(t.as_ref().map(DateTime::to_rfc3339))
-}
-
-/// A job as JavaScript sees it.
-fn job(j: &JobRecord) -> Value {
-    json!({
-        "id": j.id.as_str(),
-        "companyId": j.company.as_str(),
-        "igUserId": j.ig_user_id.as_str(),
-        "idempotencyKey": j.idempotency_key,
-        "status": status_name(j.status),
-        "publishAt": time(&j.scheduled_at),
-        "attempts": j.attempts,
-        "lastError": j.error,
-        "mediaId": j.media_id,
-        "permalink": j.permalink,
-        "containerIds": j.container_ids,
-        "leaseOwner": j.lease_owner,
-        "leaseExpiresAt": time(&j.lease_expires_at),
-        "createdAt": j.created_at.to_rfc3339(),
-        "updatedAt": j.updated_at.to_rfc3339(),
-        "post": camel_keys(j.payload.clone()),
-    })
-}
-
-fn report(r: &TickReport) -> Value {
-    json!({
-        "claimed": r.claimed,
-        "published": r.published,
-        "deferred": r.deferred,
-        "failed": r.failed,
-        "retried": r.retried,
-        "released": r.released,
-    })
-}
-
 /// The scheduler is built on first use, over the same publisher as the `Publisher` it came from.
 struct Shared {
     lazy: Arc<Lazy>,
@@ -143,6 +108,7 @@ pub struct ScheduleOptions {
 #[napi(object)]
 pub struct ListJobsOptions {
     /// Only jobs in this status (`scheduled`, `deferred`, `published`, `containerCreated`, ...).
+    #[napi(ts_type = "JobStatus")]
     pub status: Option<String>,
     /// Only jobs of this account.
     pub ig_user_id: Option<String>,
@@ -258,19 +224,16 @@ impl Scheduler {
     /// stored job (`scheduled`). The post is validated as `publish` would, and the account must
     /// be one of the company's, before anything is stored. A `publishAt` more than a year ago or
     /// more than two years ahead is refused (`InvalidInputError`, `field: 'publish_at'`).
-    #[napi(
-        ts_args_type = "companyId: string, igUserId: string, post: Post, publishAt: Date | string | number, options?: ScheduleOptions | undefined | null",
-        ts_return_type = "Promise<Job>"
-    )]
+    #[napi]
     pub fn schedule<'env>(
         &self,
         env: &'env Env,
         company_id: String,
         ig_user_id: String,
-        post: Value,
-        publish_at: TimeArg<'env>,
+        #[napi(ts_arg_type = "Post")] post: Value,
+        publish_at: Either3<JsDate<'env>, String, f64>,
         options: Option<ScheduleOptions>,
-    ) -> Result<PromiseRaw<'env, Value>> {
+    ) -> Result<PromiseRaw<'env, Job>> {
         const WHAT: &str = "Scheduler.schedule";
         let at = guard_sync(WHAT, || Ok(read_time("publishAt", publish_at)));
         let shared = self.shared.clone();
@@ -297,18 +260,18 @@ impl Scheduler {
                 )
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(job(&out))
+            Ok(Job::from(&out))
         }))
     }
 
     /// The company's jobs, newest first (at most 500 a page), optionally of one status or
     /// account; `options.after` (a job id) reads the page after that job.
-    #[napi(ts_return_type = "Promise<Job[]>")]
+    #[napi]
     pub async fn list(
         &self,
         company_id: String,
         options: Option<ListJobsOptions>,
-    ) -> Result<Value> {
+    ) -> Result<Vec<Job>> {
         const WHAT: &str = "Scheduler.list";
         guard(WHAT, async {
             required("companyId", &company_id)?;
@@ -343,14 +306,14 @@ impl Scheduler {
                 )
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(Value::Array(jobs.iter().map(job).collect()))
+            Ok(jobs.iter().map(Job::from).collect())
         })
         .await
     }
 
     /// One job of the company (`NotFoundError` when it has none by that id).
-    #[napi(ts_return_type = "Promise<Job>")]
-    pub async fn get(&self, company_id: String, job_id: String) -> Result<Value> {
+    #[napi]
+    pub async fn get(&self, company_id: String, job_id: String) -> Result<Job> {
         const WHAT: &str = "Scheduler.get";
         guard(WHAT, async {
             required("companyId", &company_id)?;
@@ -360,7 +323,7 @@ impl Scheduler {
                 .get(&CompanyId::new(company_id), &JobId::new(job_id))
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(job(&out))
+            Ok(Job::from(&out))
         })
         .await
     }
@@ -368,8 +331,8 @@ impl Scheduler {
     /// Cancels a job that has not started publishing and resolves to it (`cancelled`); a job
     /// publishing, published, failed or held by a worker right now is refused with an
     /// `InvalidInputError` naming its state.
-    #[napi(ts_return_type = "Promise<Job>")]
-    pub async fn cancel(&self, company_id: String, job_id: String) -> Result<Value> {
+    #[napi]
+    pub async fn cancel(&self, company_id: String, job_id: String) -> Result<Job> {
         const WHAT: &str = "Scheduler.cancel";
         guard(WHAT, async {
             required("companyId", &company_id)?;
@@ -379,24 +342,21 @@ impl Scheduler {
                 .cancel(&CompanyId::new(company_id), &JobId::new(job_id))
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(job(&out))
+            Ok(Job::from(&out))
         })
         .await
     }
 
     /// Moves a `scheduled` or `deferred` job to `publishAt` and resolves to it (`scheduled`);
     /// `publishAt` is bounded as in `schedule`.
-    #[napi(
-        ts_args_type = "companyId: string, jobId: string, publishAt: Date | string | number",
-        ts_return_type = "Promise<Job>"
-    )]
+    #[napi]
     pub fn reschedule<'env>(
         &self,
         env: &'env Env,
         company_id: String,
         job_id: String,
-        publish_at: TimeArg<'env>,
-    ) -> Result<PromiseRaw<'env, Value>> {
+        publish_at: Either3<JsDate<'env>, String, f64>,
+    ) -> Result<PromiseRaw<'env, Job>> {
         const WHAT: &str = "Scheduler.reschedule";
         let at = guard_sync(WHAT, || Ok(read_time("publishAt", publish_at)));
         let shared = self.shared.clone();
@@ -409,7 +369,7 @@ impl Scheduler {
                 .reschedule(&CompanyId::new(company_id), &JobId::new(job_id), at)
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(job(&out))
+            Ok(Job::from(&out))
         }))
     }
 
@@ -470,8 +430,8 @@ impl Worker {
 
     /// One tick: claims up to `batch` due jobs, runs them and resolves to what happened
     /// (`{ claimed, published, deferred, failed, retried, released }`).
-    #[napi(ts_return_type = "Promise<TickReport>")]
-    pub async fn run_once(&self) -> Result<Value> {
+    #[napi]
+    pub async fn run_once(&self) -> Result<TickReport> {
         const WHAT: &str = "Worker.runOnce";
         guard(WHAT, async {
             let scheduler = self.shared.get(WHAT).await?;
@@ -481,7 +441,7 @@ impl Worker {
                 .run_once()
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(report(&out))
+            Ok(TickReport::from(&out))
         })
         .await
     }

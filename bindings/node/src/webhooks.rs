@@ -14,7 +14,78 @@ use serde_json::{json, Map, Value};
 use crate::accounts::AccountManager;
 use crate::convert::required;
 use crate::error::{guard, guard_sync, sdk_error, type_error, MARKER};
+use crate::results::Success;
 use crate::store::Lazy;
+
+/// What a webhook update is about (`WebhookEvent.type`).
+#[napi(string_enum = "camelCase")]
+pub enum WebhookEventType {
+    /// A comment on the account's media (`comments`, `live_comments`).
+    Comment,
+    /// The account was mentioned (`mentions`).
+    Mention,
+    /// A direct message (`messages`).
+    Message,
+    /// A reaction to a message (`message_reactions`).
+    Reaction,
+    /// A message was read (`messaging_seen`).
+    Seen,
+    /// A button was tapped (`messaging_postbacks`).
+    Postback,
+    /// A story's final insights (`story_insights`).
+    StoryInsights,
+    /// Any other field, kept as sent.
+    Unknown,
+}
+
+/// One webhook update: the fields of its `type` in camelCase (beyond the ones listed here);
+/// `extra` / `envelopeExtra` / `value` / `payload` kept exactly as Meta sent them.
+#[napi(
+    object,
+    object_from_js = false,
+    object_to_js = false,
+    use_nullable = true
+)]
+pub struct WebhookEvent {
+    /// What the update is about.
+    #[napi(js_name = "type")]
+    pub kind: WebhookEventType,
+    /// The account (or Page) the update is about.
+    pub entry_id: String,
+    /// The webhook field (`comments`, `messages`, ...).
+    pub field: String,
+    /// The entry's `time` as sent (seconds; milliseconds for messaging).
+    pub time: Option<f64>,
+    /// The same for every delivery of one update (what `Deduper` keys on).
+    pub dedup_key: String,
+}
+
+/// A parsed delivery.
+#[napi(object)]
+pub struct WebhookPayload {
+    /// The delivery's `object` (`instagram`, `page`).
+    pub object: String,
+    /// Its updates, in order.
+    #[napi(ts_type = "WebhookEvent[]")]
+    pub events: Vec<Value>,
+    /// The delivery's other fields, as sent.
+    #[napi(ts_type = "Record<string, unknown>")]
+    pub extra: Value,
+}
+
+/// An app that receives an account's webhooks.
+#[napi(object, use_nullable = true)]
+pub struct SubscribedApp {
+    /// The app id.
+    pub id: Option<String>,
+    /// The app's name.
+    pub name: Option<String>,
+    /// The webhook fields it receives.
+    pub subscribed_fields: Vec<String>,
+    /// The other fields Meta sent, as sent.
+    #[napi(ts_type = "Record<string, unknown>")]
+    pub extra: Value,
+}
 
 fn webhook_error(what: &str, err: &WebhookError) -> napi::Error {
     let code = match err {
@@ -136,12 +207,11 @@ impl Webhooks {
     /// challenge to echo (as text, status 200) when the token matches (constant-time compare);
     /// otherwise throws a `WebhookError` whose `httpStatus` (403 or 400) is the answer to give.
     /// `query` is the raw query string or the parsed query object (e.g. Express's `req.query`).
-    #[napi(
-        writable = true,
-        configurable = true,
-        ts_args_type = "query: string | Record<string, unknown>, verifyToken: string"
-    )]
-    pub fn verify_challenge(query: Value, verify_token: String) -> Result<String> {
+    #[napi(writable = true, configurable = true)]
+    pub fn verify_challenge(
+        #[napi(ts_arg_type = "string | Record<string, unknown>")] query: Value,
+        verify_token: String,
+    ) -> Result<String> {
         const WHAT: &str = "Webhooks.verifyChallenge";
         guard_sync(WHAT, || {
             let out = match query {
@@ -207,33 +277,29 @@ impl Webhooks {
     /// Reads a delivery into typed events (`{ object, events, extra }`); unknown fields are
     /// kept, nothing is lost. Throws a `WebhookError` (400) only when the body is not a JSON
     /// object. Verify the signature over the same bytes first.
-    #[napi(
-        writable = true,
-        configurable = true,
-        ts_return_type = "WebhookPayload"
-    )]
-    pub fn parse(raw_body: Either<Buffer, String>) -> Result<Value> {
+    #[napi(writable = true, configurable = true)]
+    pub fn parse(raw_body: Either<Buffer, String>) -> Result<WebhookPayload> {
         const WHAT: &str = "Webhooks.parse";
         guard_sync(WHAT, || {
             let payload =
                 webhooks::parse(body_bytes(&raw_body)).map_err(|e| webhook_error(WHAT, &e))?;
-            Ok(json!({
-                "object": payload.object,
-                "events": payload.events.iter().map(event).collect::<Vec<_>>(),
-                "extra": payload.extra,
-            }))
+            Ok(WebhookPayload {
+                object: payload.object,
+                events: payload.events.iter().map(event).collect(),
+                extra: serde_json::to_value(&payload.extra).unwrap_or(Value::Null),
+            })
         })
     }
 
     /// Turns on the account's webhook `fields` (`comments`, `mentions`, `messages`, ...) for the
     /// app (`POST /{ig-user-id}/subscribed_apps`): `{ success }`.
-    #[napi(ts_return_type = "Promise<{ success: boolean }>")]
+    #[napi]
     pub async fn subscribe_app(
         &self,
         company_id: String,
         ig_user_id: String,
         fields: Vec<String>,
-    ) -> Result<Value> {
+    ) -> Result<Success> {
         const WHAT: &str = "Webhooks.subscribeApp";
         guard(WHAT, async {
             required("companyId", &company_id)?;
@@ -258,14 +324,18 @@ impl Webhooks {
                 .subscribe_app(&fields)
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(json!({ "success": success }))
+            Ok(Success { success })
         })
         .await
     }
 
     /// The apps receiving the account's webhooks: `[{ id, name, subscribedFields, ... }]`.
-    #[napi(ts_return_type = "Promise<SubscribedApp[]>")]
-    pub async fn subscribed_apps(&self, company_id: String, ig_user_id: String) -> Result<Value> {
+    #[napi]
+    pub async fn subscribed_apps(
+        &self,
+        company_id: String,
+        ig_user_id: String,
+    ) -> Result<Vec<SubscribedApp>> {
         const WHAT: &str = "Webhooks.subscribedApps";
         guard(WHAT, async {
             required("companyId", &company_id)?;
@@ -281,18 +351,15 @@ impl Webhooks {
                 .subscribed_apps()
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
-            Ok(Value::Array(
-                apps.iter()
-                    .map(|a| {
-                        json!({
-                            "id": a.id,
-                            "name": a.name,
-                            "subscribedFields": a.subscribed_fields,
-                            "extra": a.extra,
-                        })
-                    })
-                    .collect(),
-            ))
+            Ok(apps
+                .iter()
+                .map(|a| SubscribedApp {
+                    id: a.id.clone(),
+                    name: a.name.clone(),
+                    subscribed_fields: a.subscribed_fields.clone(),
+                    extra: serde_json::to_value(&a.extra).unwrap_or(Value::Null),
+                })
+                .collect())
         })
         .await
     }
@@ -334,19 +401,22 @@ impl Deduper {
 
     /// True the first time an event (or a key) is seen within the window; false for a
     /// redelivery.
-    #[napi(ts_args_type = "event: WebhookEvent | string")]
-    pub fn first_delivery(&self, event: Value) -> Result<bool> {
+    #[napi]
+    pub fn first_delivery(
+        &self,
+        #[napi(ts_arg_type = "WebhookEvent | string")] event: Value,
+    ) -> Result<bool> {
         guard_sync("Deduper.firstDelivery", || {
             Ok(self.inner.first_seen(&key_of("event", &event)?))
         })
     }
 
     /// The events seen for the first time, in order.
-    #[napi(
-        ts_args_type = "events: WebhookEvent[]",
-        ts_return_type = "WebhookEvent[]"
-    )]
-    pub fn retain_new(&self, events: Vec<Value>) -> Result<Vec<Value>> {
+    #[napi(ts_return_type = "WebhookEvent[]")]
+    pub fn retain_new(
+        &self,
+        #[napi(ts_arg_type = "WebhookEvent[]")] events: Vec<Value>,
+    ) -> Result<Vec<Value>> {
         guard_sync("Deduper.retainNew", || {
             // Every key is checked before any is remembered, so a bad element changes nothing.
             let keys = events
