@@ -6,229 +6,31 @@ export * from './errors'
 // type describes (the Rust side calls these methods; it does not export them). Everything
 // below this block is generated from the Rust declarations by `napi build`.
 
-/**
- * A time as a JS store receives it: UTC RFC 3339 with exactly six fractional digits
- * (`2026-02-10T12:00:00.000000Z`), so that comparing two as strings compares the instants.
- */
-export type StoreTime = string
-
-/** A token row. `sealed` is AES-256-GCM ciphertext: a JS store never sees a plaintext token. */
-export interface StoredToken {
-  id: string
-  company: string
-  kind: 'user' | 'page' | 'instagram_user'
-  login: 'facebook' | 'instagram'
-  subjectId: string
-  sealed: string
-  scopes: string[]
-  expiresAt: StoreTime | null
-  issuedAt: StoreTime
-  valid: boolean
-  createdAt: StoreTime
-  updatedAt: StoreTime
-}
-
-/** A discovered account before it is stored (`upsertAccounts`). */
-export interface NewStoredAccount {
-  igUserId: string
-  clientId: string | null
-  facebookUserId: string | null
-  tokenId: string | null
-  pageId: string | null
-  businessId: string | null
-  source: 'page_linked' | 'business_owned' | 'business_client' | 'instagram_login'
-  username: string | null
-  name: string | null
-  profilePictureUrl: string | null
-  followersCount: number | null
-  accountType: string | null
-}
-
-/** An account row: a `NewStoredAccount` plus its company, flags and times. */
-export interface StoredAccount extends NewStoredAccount {
-  company: string
-  isAdded: boolean
-  assignedClientId: string | null
-  createdAt: StoreTime
-  updatedAt: StoreTime
-}
-
-/** What `queryAccounts` gets: filters are `null` when off; `search` is already lower-cased and
- * trimmed (a literal substring of the lower-cased username or name); `limit` is 1..500. */
-export interface StoreAccountQuery {
-  search: string | null
-  isAdded: boolean | null
-  assigned: boolean | null
-  clientId: string | null
-  facebookUserId: string | null
-  /** `field` is the record key to order by (username and name compare lower-cased, by code
-   * point); `null` is smallest; ties go by `igUserId` ascending. */
-  sort: { field: 'username' | 'name' | 'followersCount' | 'createdAt' | 'updatedAt'; descending: boolean }
-  offset: number
-  limit: number
-}
-
-/** A pending OAuth authorization (single use). */
-export interface StoredState {
-  state: string
-  company: string
-  login: 'facebook' | 'instagram'
-  redirectUri: string
-  scopes: string[]
-  clientId: string | null
-  createdAt: StoreTime
-  expiresAt: StoreTime
-}
-
-export type StoredJobStatus =
-  | 'pending'
-  | 'scheduled'
-  | 'container_created'
-  | 'publishing'
-  | 'published'
-  | 'failed'
-  | 'cancelled'
-  | 'deferred'
-
-/** A publish job row (`payload` is opaque JSON: store it as is). */
-export interface StoredJob {
-  id: string
-  company: string
-  igUserId: string
-  idempotencyKey: string
-  payload: unknown
-  status: StoredJobStatus
-  containerIds: string[]
-  mediaId: string | null
-  permalink: string | null
-  error: string | null
-  scheduledAt: StoreTime | null
-  leaseOwner: string | null
-  leaseExpiresAt: StoreTime | null
-  attempts: number
-  createdAt: StoreTime
-  updatedAt: StoreTime
-  /** The fencing number: 0 when inserted, +1 on every update, claim, acquire and release. */
-  version: number
-}
-
-/** What `listJobs` selects. */
-export interface StoreJobQuery {
-  status: StoredJobStatus | null
-  igUserId: string | null
-  beforeCreatedAt: StoreTime | null
-  beforeId: string | null
-  limit: number
-}
-
 type Awaitable<T> = T | Promise<T>
 
 /**
- * A store written in JavaScript, for `new AccountManager(client, store, { sealingKey })`: one
- * method per operation of the crate's store traits (`js-store.js` is the reference, in memory;
- * copy it onto your database). Arguments arrive validated (non-empty ids, no repeated ids,
- * limits 1..500) with every time computed. Expected outcomes are return values; throw or reject
- * only when the storage fails (the caller gets a `StoreError` naming the method). Each method
- * must be atomic, and every method taking `company` must touch only that company's rows.
+ * A key-value store written in JavaScript, for `new AccountManager(client, store, { sealingKey })`
+ * (`js-store.js` is the reference, in a Map; copy it onto your storage). The Rust core keeps
+ * every rule of the store and saves JSON text under string keys; token secrets in it are sealed.
+ * Each method may return a Promise, must be atomic on its own, and throws (or rejects) only when
+ * the storage fails: the caller then gets a `StoreError` naming the method.
  */
-export interface JsStore {
-  /** Upserts by (company, kind, login, subjectId), keeping an existing row's id and createdAt;
-   * returns the stored id, or `null` when `token.id` belongs to another subject (a conflict). */
-  putToken(token: StoredToken): Awaitable<string | null>
-  getToken(company: string, id: string): Awaitable<StoredToken | null>
-  findToken(company: string, kind: StoredToken['kind'], login: StoredToken['login'], subjectId: string): Awaitable<StoredToken | null>
-  /** Oldest first (createdAt, then id). */
-  listTokens(company: string): Awaitable<StoredToken[]>
-  /** `expiresAt < before` strictly (never tokens without expiry), soonest first. */
-  tokensExpiringBefore(company: string, before: StoreTime): Awaitable<StoredToken[]>
-  /** Sets `valid` and `updatedAt = now`; false when there is no such token. */
-  setTokenValid(company: string, id: string, valid: boolean, now: StoreTime): Awaitable<boolean>
-  deleteToken(company: string, id: string): Awaitable<boolean>
-  /** Optional (key rotation): tokens of every company whose `sealed` does not start with
-   * `prefix`, ordered by (company, id) by code point, strictly after `after`, at most `limit`. */
-  tokensSealedWithoutKey?(prefix: string, after: { company: string; id: string } | null, limit: number): Awaitable<StoredToken[]>
-  /** Optional (key rotation): replaces `sealed` only if it is still `expected`. */
-  replaceSealed?(company: string, id: string, expected: string, sealed: string): Awaitable<boolean>
-  /** In order: new accounts are inserted (not added, unassigned, created/updated `now`); an
-   * existing one or a repeat in the batch counts as ignored and gets its non-null username, name,
-   * profilePictureUrl, followersCount, accountType and tokenId refreshed (`updatedAt = now`). */
-  upsertAccounts(company: string, accounts: NewStoredAccount[], now: StoreTime): Awaitable<{ inserted: number; ignored: number }>
-  getAccount(company: string, igUserId: string): Awaitable<StoredAccount | null>
-  /** `total` counts every match, ignoring offset and limit. */
-  queryAccounts(company: string, query: StoreAccountQuery): Awaitable<{ items: StoredAccount[]; total: number }>
-  /** Returns how many rows changed (unknown ids and rows already in that state do not count). */
-  setAdded(company: string, igUserIds: string[], added: boolean, now: StoreTime): Awaitable<number>
-  /** Assigns, or unassigns with `null`; returns how many rows changed. */
-  assignClient(company: string, clientId: string | null, igUserIds: string[], now: StoreTime): Awaitable<number>
-  removeAccount(company: string, igUserId: string): Awaitable<boolean>
-  /** Deletes the company's rows of `facebookUserId` except those whose `tokenId` is in
-   * `keepTokenIds` (the tokens of other connections: the Rust side chooses them); returns how
-   * many. */
-  removeAccountsOfUser(company: string, facebookUserId: string, keepTokenIds: string[]): Awaitable<number>
-  /** `false` when the state exists already (keep the first). Keeps at most 1,000 states per
-   * company: beyond that the company's oldest (createdAt, then state) are deleted. */
-  putState(state: StoredState): Awaitable<boolean>
-  /** Removes and returns it, atomically (of concurrent takers exactly one gets it). */
-  takeState(state: string): Awaitable<StoredState | null>
-  /** Deletes every state with `expiresAt <= now`, of every company; returns how many. */
-  purgeExpiredStates(now: StoreTime): Awaitable<number>
-  /** `{ inserted: true, job }`, or `{ inserted: false, job: existing }` when the company has a job
-   * with that idempotencyKey, or `null` when the id belongs to another key. */
-  insertJob(job: StoredJob): Awaitable<{ inserted: boolean; job: StoredJob } | null>
-  getJob(company: string, id: string): Awaitable<StoredJob | null>
-  findJobByKey(company: string, idempotencyKey: string): Awaitable<StoredJob | null>
-  /** A compare-and-swap on `version`: when the stored version equals `job.version`, replaces all
-   * but company, id, igUserId, idempotencyKey, createdAt, sets version + 1 and returns the stored
-   * job; `null` when the version differs (nothing changes); `false` when missing. */
-  updateJob(job: StoredJob): Awaitable<StoredJob | null | false>
-  /** Newest first (createdAt, then id, descending), at most `limit`; of one status and one
-   * account when those are not null; strictly before (beforeCreatedAt, beforeId) when given. */
-  listJobs(company: string, query: StoreJobQuery): Awaitable<StoredJob[]>
-  /** Leases up to `limit` due jobs of every company, atomically: not terminal, `scheduledAt`
-   * null or <= now, no live lease (`leaseExpiresAt <= now` is lapsed). Order: scheduledAt (null
-   * first), createdAt, company, id. Sets leaseOwner, leaseExpiresAt, `updatedAt = now`,
-   * attempts + 1, version + 1; status unchanged. */
-  claimDueJobs(worker: string, now: StoreTime, leaseExpiresAt: StoreTime, limit: number): Awaitable<StoredJob[]>
-  /** Leases one non-terminal job whatever its schedule unless a lease on it is live (even one
-   * under the same worker name); version + 1, attempts unchanged. */
-  acquireJob(company: string, id: string, worker: string, now: StoreTime, leaseExpiresAt: StoreTime): Awaitable<StoredJob | null>
-  /** Sets `leaseExpiresAt = until` if the job is still at `version` and leased. */
-  renewLease(company: string, id: string, version: number, until: StoreTime): Awaitable<boolean>
-  /** Clears leaseOwner and leaseExpiresAt (version + 1) if the job is still at `version` and
-   * leased. */
-  releaseJob(company: string, id: string, version: number): Awaitable<boolean>
+export interface JsKeyValueStore {
+  /** The value of `key`, or `null` (or `undefined`) when the key is absent. */
+  get(key: string): Awaitable<string | null | undefined>
+  /** `[key, value]` for every key that starts with `prefix`, in any order. */
+  scan(prefix: string): Awaitable<Array<[string, string]>>
+  /** If the value of `key` is `expected` (`null`: absent), sets it to `next` (`null`: deletes
+   * the key) and returns `true`; otherwise changes nothing and returns `false`. */
+  compareAndSwap(key: string, expected: string | null, next: string | null): Awaitable<boolean>
 }
 
-/** The reference JS store (`js-store.js`): everything in Maps. */
-export declare class MemoryJsStore implements JsStore {
-  putToken(token: StoredToken): Promise<string | null>
-  getToken(company: string, id: string): Promise<StoredToken | null>
-  findToken(company: string, kind: StoredToken['kind'], login: StoredToken['login'], subjectId: string): Promise<StoredToken | null>
-  listTokens(company: string): Promise<StoredToken[]>
-  tokensExpiringBefore(company: string, before: StoreTime): Promise<StoredToken[]>
-  setTokenValid(company: string, id: string, valid: boolean, now: StoreTime): Promise<boolean>
-  deleteToken(company: string, id: string): Promise<boolean>
-  tokensSealedWithoutKey(prefix: string, after: { company: string; id: string } | null, limit: number): Promise<StoredToken[]>
-  replaceSealed(company: string, id: string, expected: string, sealed: string): Promise<boolean>
-  upsertAccounts(company: string, accounts: NewStoredAccount[], now: StoreTime): Promise<{ inserted: number; ignored: number }>
-  getAccount(company: string, igUserId: string): Promise<StoredAccount | null>
-  queryAccounts(company: string, query: StoreAccountQuery): Promise<{ items: StoredAccount[]; total: number }>
-  setAdded(company: string, igUserIds: string[], added: boolean, now: StoreTime): Promise<number>
-  assignClient(company: string, clientId: string | null, igUserIds: string[], now: StoreTime): Promise<number>
-  removeAccount(company: string, igUserId: string): Promise<boolean>
-  removeAccountsOfUser(company: string, facebookUserId: string, keepTokenIds: string[]): Promise<number>
-  putState(state: StoredState): Promise<boolean>
-  takeState(state: string): Promise<StoredState | null>
-  purgeExpiredStates(now: StoreTime): Promise<number>
-  insertJob(job: StoredJob): Promise<{ inserted: boolean; job: StoredJob } | null>
-  getJob(company: string, id: string): Promise<StoredJob | null>
-  findJobByKey(company: string, idempotencyKey: string): Promise<StoredJob | null>
-  updateJob(job: StoredJob): Promise<StoredJob | null | false>
-  listJobs(company: string, query: StoreJobQuery): Promise<StoredJob[]>
-  claimDueJobs(worker: string, now: StoreTime, leaseExpiresAt: StoreTime, limit: number): Promise<StoredJob[]>
-  acquireJob(company: string, id: string, worker: string, now: StoreTime, leaseExpiresAt: StoreTime): Promise<StoredJob | null>
-  renewLease(company: string, id: string, version: number, until: StoreTime): Promise<boolean>
-  releaseJob(company: string, id: string, version: number): Promise<boolean>
+/** The reference JS key-value store (`js-store.js`): everything in one Map, its `entries`
+ * (key to JSON text). */
+export declare class MemoryJsStore implements JsKeyValueStore {
+  get(key: string): Promise<string | null>
+  scan(prefix: string): Promise<Array<[string, string]>>
+  compareAndSwap(key: string, expected: string | null, next: string | null): Promise<boolean>
 }
 
 /** A fresh, empty `MemoryJsStore`. */
@@ -246,10 +48,10 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class AccountManager {
   /**
    * `store` is `memory:`, `sqlite:PATH` (the file is created and migrated on first use),
-   * `postgres://user:password@host/db` (migrated on first use), or a JS object implementing
-   * the store (see `JsStore` and the package's `js-store.js`).
+   * `postgres://user:password@host/db` (migrated on first use), or a JS key-value store
+   * (see `JsKeyValueStore` and the package's `js-store.js`).
    */
-  constructor(client: Client, store: string | JsStore, options?: AccountManagerOptions | undefined | null)
+  constructor(client: Client, store: string | JsKeyValueStore, options?: AccountManagerOptions | undefined | null)
   /** A new random sealing key, base64 (keep it in a secret manager). */
   static generateSealingKey(): string
   /** Starts a connection: stores a single-use OAuth state and returns the authorize URL. */
@@ -298,6 +100,14 @@ export declare class AccountManager {
    * `withinSeconds` (default 7 days) and lists the connections whose user must log in again.
    */
   sweepTokens(companyId: string, withinSeconds?: number | undefined | null): Promise<SweepReport>
+  /**
+   * After a key rotation (`sealingKey` new, the old one in `previousSealingKeys`): seals
+   * again with `sealingKey` every token of every company sealed with another key, `batch`
+   * rows at a time (default 50, at most 500). Reads keep working meanwhile; safe to run
+   * from several processes, and again after a failure. Once `unreadable` is 0 and `found`
+   * equals `resealed` + `changed`, the old keys can be dropped.
+   */
+  resealTokens(batch?: number | undefined | null): Promise<ResealReport>
 }
 
 /** Graph operations on an account, batched. */
@@ -780,6 +590,12 @@ export interface AccountManagerOptions {
    * key must too) unless `INSTAGRAPH_SEALING_KEY` is set; a `memory:` store generates one.
    */
   sealingKey?: string
+  /**
+   * Older base64 keys, after a rotation: tokens sealed with them still open, and
+   * `resealTokens()` seals them again with `sealingKey`. Without `sealingKey`, the keys come
+   * from `INSTAGRAPH_SEALING_KEY` and `INSTAGRAPH_PREVIOUS_SEALING_KEYS` (comma-separated).
+   */
+  previousSealingKeys?: Array<string>
   /**
    * For a JS store: how long one of its methods may take, in milliseconds, before the call
    * fails with a `StoreError` naming the method (default 30 000). A Promise that never
@@ -1716,6 +1532,21 @@ export interface RefreshedToken {
   expiresAt: string | null
 }
 
+/** What `resealTokens` did. */
+export interface ResealReport {
+  /** Tokens found sealed with another key than `sealingKey`. */
+  found: number
+  /** Tokens now sealed with `sealingKey`. */
+  resealed: number
+  /** Tokens saved again meanwhile (already sealed with `sealingKey`): left as they are. */
+  changed: number
+  /**
+   * Tokens no configured key opens: left as they are. Non-zero means an old key is still
+   * needed in `previousSealingKeys`.
+   */
+  unreadable: number
+}
+
 /** A metric's values added up by week or month (`options.rollup`). */
 export interface Rollup {
   /** The metric. */
@@ -1746,7 +1577,7 @@ export interface RollupPoint {
  * `makeStore()` returns (call it for a fresh, empty store). Resolves with the outcome; a
  * failed case does not reject.
  */
-export declare function runStoreConformanceCase(name: string, makeStore: () => JsStore): Promise<ConformanceOutcome>
+export declare function runStoreConformanceCase(name: string, makeStore: () => JsKeyValueStore): Promise<ConformanceOutcome>
 
 /** Options of `Sandbox.start`. */
 export interface SandboxOptions {
