@@ -3,8 +3,8 @@
 # bindings/uniffi/generated/ (git-ignored), with the workspace's own uniffi-bindgen (same uniffi
 # version as the library, so the checksums match).
 #
-#   bash bindings/uniffi/build-bindings.sh            # dev build (what CI and the tests use)
-#   PROFILE=release bash bindings/uniffi/build-bindings.sh
+#   bash bindings/uniffi/build-bindings.sh --testing  # dev build with the test tools (CI, the tests)
+#   PROFILE=release bash bindings/uniffi/build-bindings.sh   # an app's library: no sandbox, no test code
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -13,10 +13,17 @@ dir=$([ "$profile" = dev ] && echo debug || echo "$profile")
 target="${CARGO_TARGET_DIR:-$root/target}"
 out="$here/generated"
 
+features=()
+case "${1:-}" in
+  --testing) features=(--features testing) ;;
+  "") ;;
+  *) echo "usage: build-bindings.sh [--testing]" >&2; exit 2 ;;
+esac
+
 cd "$root"
 # Two invocations: built together, cargo would unify uniffi's features and link the bindgen
 # (the `cli` feature) into the app's library.
-cargo build --profile "$profile" -p instagraph-uniffi
+cargo build --profile "$profile" -p instagraph-uniffi "${features[@]}"
 cargo build --profile "$profile" -p instagraph-uniffi-bindgen
 
 lib="$target/$dir/libinstagraph_uniffi.so"

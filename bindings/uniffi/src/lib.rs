@@ -4,7 +4,9 @@
 //! [`accounts::AccountManager`], [`graph::AccountGraph`] (media, comments, insights,
 //! messaging), [`publisher::Publisher`] with progress and [`publisher::Scheduler`], webhook
 //! helpers, the stores — built-in memory and SQLite, or the app's own storage through
-//! [`foreign::ForeignStore`] — and the in-process [`sandbox::Sandbox`] for tests.
+//! [`foreign::ForeignStore`]. With the `testing` feature (off in an app's build, so that it
+//! carries no web server and no test code): the in-process `sandbox::Sandbox` and the store
+//! conformance runner (`testing`), which the tests here use.
 //!
 //! Async methods are exported with `async_runtime = "tokio"` (uniffi's `tokio` feature): the
 //! foreign side polls them as a `suspend fun`, a Swift `async` function or a Python coroutine,
@@ -24,8 +26,11 @@ pub mod error;
 pub mod foreign;
 pub mod graph;
 pub mod publisher;
+#[cfg(feature = "testing")]
 pub mod sandbox;
 pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod webhooks;
 
 uniffi::setup_scaffolding!("instagraph");

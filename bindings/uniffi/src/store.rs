@@ -1,16 +1,15 @@
 //! `Store`: where tokens, accounts, OAuth states and publish jobs live — built-in memory,
 //! SQLite or Postgres by URL, or the app's own storage through [`ForeignStore`] — with sealing
-//! key rotation, plus the conformance runner that checks a foreign store with the SDK's own
-//! suite.
+//! key rotation.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use instagraph::store::conformance::{self, Fixture};
 use instagraph::store::{MemoryStore, ResealReport, Sealer, SealingKey};
 
-use crate::error::{invalid, store as store_error, Result};
 use instagraph::store::kv::KvBackend;
+
+use crate::error::{invalid, store as store_error, Result};
 
 use crate::foreign::adapter::ForeignKv;
 use crate::foreign::caller;
@@ -105,31 +104,4 @@ pub async fn open_store(
         .await
         .map_err(|e| store_error(WHAT, e))?;
     Ok(Arc::new(Store { inner }))
-}
-
-/// The names of the store conformance cases (`module::case`), in suite order.
-#[uniffi::export]
-pub fn store_conformance_cases() -> Vec<String> {
-    conformance::cases()
-        .iter()
-        .map(|c| c.name.to_owned())
-        .collect()
-}
-
-/// Runs one conformance case against `store` (give each case a fresh, empty store). Returns
-/// `None` when the case passed, the failed assertion's message otherwise.
-#[uniffi::export(async_runtime = "tokio")]
-pub async fn run_store_conformance_case(
-    name: String,
-    store: Arc<dyn ForeignStore>,
-) -> Result<Option<String>> {
-    let case = conformance::cases()
-        .into_iter()
-        .find(|c| c.name == name)
-        .ok_or_else(|| invalid("name", format!("no conformance case {name:?}")))?;
-    let outcome = conformance::run_case(case, || async move {
-        Fixture::new(KvBackend::new(ForeignKv::new(store)))
-    })
-    .await;
-    Ok(outcome.failure)
 }
