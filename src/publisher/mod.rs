@@ -83,6 +83,7 @@
 //! most while processing is shorter than about a minute, then one a minute.
 
 mod engine;
+mod jobs;
 mod options;
 pub mod post;
 pub mod progress;
@@ -97,6 +98,7 @@ use std::time::Duration;
 use chrono::Utc;
 
 pub use crate::error::{MediaRef, PublishFailure};
+pub use jobs::MAX_IDEMPOTENCY_KEY_LEN;
 pub use options::{PublishOptions, PublishResult, PublisherConfig, WaitPolicy};
 pub use post::{MediaItem, MediaKind, MediaSource, Post, PostKind};
 pub use progress::{progress_channel, ProgressCallback, ProgressEvent, ProgressStream};
@@ -104,15 +106,14 @@ pub use quota::QuotaStatus;
 pub use scheduler::{Scheduler, TickReport, Worker, WorkerOptions};
 
 use self::engine::{lease_chrono, map_publish_error, Run};
+use self::jobs::failed;
+pub(crate) use self::jobs::{check_key, holder_name};
 use self::progress::Progress;
 use self::quota::QuotaBook;
 use crate::accounts::AccountManager;
 use crate::error::{Error, ErrorClass, Result};
 use crate::ids::{CompanyId, IgUserId, MediaId};
 use crate::store::{JobInsert, JobRecord, JobStatus};
-
-/// Longest idempotency key accepted.
-pub const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
 
 pub(crate) struct Inner {
     pub(crate) accounts: AccountManager,
@@ -567,59 +568,9 @@ impl Publisher {
     }
 }
 
-/// A lease holder's name that says where it runs: `<kind>-<host>-<pid>-<random>`. Leases are
-/// fenced by the job's version, not by this name; the name is for people reading the jobs
-/// (which host and process holds this one?), and the random part keeps two holders in one
-/// process apart.
-pub(crate) fn holder_name(kind: &str) -> String {
-    static HOST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let host = HOST.get_or_init(|| {
-        std::fs::read_to_string("/proc/sys/kernel/hostname")
-            .ok()
-            .or_else(|| std::env::var("HOSTNAME").ok())
-            .or_else(|| std::env::var("COMPUTERNAME").ok())
-            .map(|h| h.trim().to_owned())
-            .filter(|h| !h.is_empty())
-            .unwrap_or_else(|| "host".to_owned())
-    });
-    let random = uuid::Uuid::new_v4().simple().to_string();
-    format!("{kind}-{host}-{}-{}", std::process::id(), &random[..8])
-}
-
-/// `job` marked `Failed` with `e`, its lease dropped.
-fn failed(job: JobRecord, e: &Error) -> JobRecord {
-    JobRecord {
-        status: JobStatus::Failed,
-        error: Some(e.to_string()),
-        lease_owner: None,
-        lease_expires_at: None,
-        updated_at: Utc::now(),
-        ..job
-    }
-}
-
 enum Acquired {
     /// Finished: its result stands.
     Done(JobRecord),
     /// Leased to us: run it.
     Owned(JobRecord),
-}
-
-/// The idempotency key rule of publishing and scheduling: not blank, at most
-/// [`MAX_IDEMPOTENCY_KEY_LEN`] bytes, surrounding blanks trimmed.
-pub(crate) fn check_key(key: &str) -> Result<String> {
-    let trimmed = key.trim();
-    if trimmed.is_empty() {
-        return Err(Error::invalid("idempotency_key", "is empty"));
-    }
-    if trimmed.len() > MAX_IDEMPOTENCY_KEY_LEN {
-        return Err(Error::invalid(
-            "idempotency_key",
-            format!(
-                "is {} bytes long; the limit is {MAX_IDEMPOTENCY_KEY_LEN} bytes",
-                trimmed.len()
-            ),
-        ));
-    }
-    Ok(trimmed.to_owned())
 }
