@@ -175,16 +175,38 @@ pub(crate) fn claim_order(job: &JobRecord) -> (Option<DateTime<Utc>>, DateTime<U
     (job.scheduled_at, job.created_at)
 }
 
-/// How many jobs one `claim_due_jobs` call may take: 0 takes none, above the batch maximum is
-/// an error.
-pub(crate) fn claim_limit(limit: u64) -> StoreResult<usize> {
+/// What one `claim_due_jobs` call may do, from its arguments: `None` when it takes nothing
+/// (`limit` 0), else how many jobs, `now` at store precision and the lease's end. A blank worker
+/// or a limit above the batch maximum is an error.
+pub(crate) fn claim_window(
+    worker: &str,
+    now: DateTime<Utc>,
+    lease: std::time::Duration,
+    limit: u64,
+) -> StoreResult<Option<ClaimWindow>> {
+    util::require_non_empty("worker", worker)?;
     if limit > util::MAX_BATCH {
         return Err(StoreError::invalid(
             "limit",
             format!("{limit} is above the maximum of {}", util::MAX_BATCH),
         ));
     }
-    Ok(usize::try_from(limit).unwrap_or(usize::MAX))
+    if limit == 0 {
+        return Ok(None);
+    }
+    let now = truncate_time(now);
+    Ok(Some(ClaimWindow {
+        limit: usize::try_from(limit).unwrap_or(usize::MAX),
+        now,
+        until: util::lease_until(now, lease)?,
+    }))
+}
+
+/// See [`claim_window`].
+pub(crate) struct ClaimWindow {
+    pub(crate) limit: usize,
+    pub(crate) now: DateTime<Utc>,
+    pub(crate) until: DateTime<Utc>,
 }
 
 /// Leases `job` to `worker` until `until` (a claim also counts an attempt).

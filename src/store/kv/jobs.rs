@@ -186,13 +186,11 @@ impl JobStore for KvBackend {
         lease: std::time::Duration,
         limit: u64,
     ) -> StoreResult<Vec<JobRecord>> {
-        util::require_non_empty("worker", worker)?;
-        let limit = rules::claim_limit(limit)?;
-        if limit == 0 {
+        let Some(rules::ClaimWindow { limit, now, until }) =
+            rules::claim_window(worker, now, lease, limit)?
+        else {
             return Ok(Vec::new());
-        }
-        let now = truncate_time(now);
-        let until = util::lease_until(now, lease)?;
+        };
         let mut due: Vec<_> = self
             .live_jobs(keys::JOBS, keys::JOB_KEYS)
             .await?
