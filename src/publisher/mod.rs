@@ -372,16 +372,22 @@ impl Publisher {
     /// Drives the run while renewing its lease: once at the start (a worker's claim may have
     /// leased the job for a shorter time than [`PublisherConfig::lease`]), then every third of
     /// the lease.
+    ///
+    /// The renewals are a future of their own, polled beside the run: a renewal waits for the
+    /// job record while the run holds it across a store write, and the run must go on being
+    /// polled meanwhile, or neither finishes.
     async fn keep_lease(&self, run: &Run<'_>) -> Result<engine::Outcome> {
         let period = (self.inner.config.lease / 3).max(Duration::from_millis(200));
         run.renew().await?;
-        let work = run.drive();
-        tokio::pin!(work);
-        loop {
-            tokio::select! {
-                out = &mut work => return out,
-                _ = tokio::time::sleep(period) => run.renew().await?,
+        let renewals = async {
+            loop {
+                tokio::time::sleep(period).await;
+                run.renew().await?;
             }
+        };
+        tokio::select! {
+            out = run.drive() => out,
+            lost = renewals => lost,
         }
     }
 
