@@ -193,15 +193,18 @@ async fn main() -> Result<(), BoxError> {
     };
     let media: Vec<MediaId> = stream::iter(0..MEDIA)
         .map(|i| {
-            let ig = graph.ig_user(IgUserId::new(account.clone()));
+            let publishing = graph.ig_user(IgUserId::new(account.clone())).publishing();
             let wait = wait.clone();
             async move {
-                ig.publish_image(
-                    ContainerRequest::image(format!("https://images.example.com/bench-{i}.jpg")),
-                    wait,
-                )
-                .await
-                .map(|p| p.media_id)
+                publishing
+                    .publish_image(
+                        ContainerRequest::image(format!(
+                            "https://images.example.com/bench-{i}.jpg"
+                        )),
+                        wait,
+                    )
+                    .await
+                    .map(|p| p.media_id)
             }
         })
         .buffered(16)

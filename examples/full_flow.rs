@@ -126,6 +126,7 @@ async fn main() -> Result<(), Box<dyn StdError>> {
     let published = access
         .graph(&client)
         .ig_user(picked[0].clone())
+        .publishing()
         .publish_image(
             ContainerRequest::image("https://images.example.com/croissants.jpg")
                 .caption("Fresh croissants this morning #bakery"),

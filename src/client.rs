@@ -92,7 +92,7 @@ impl Client {
     }
 
     /// The 30-unique-hashtags-per-7-days budget of every account, shared by the clones of this
-    /// client: pass it to `hashtag_search`. Persist it across restarts with
+    /// client: pass it to `ig_user(id).hashtags().search(..)`. Persist it across restarts with
     /// [`crate::api::HashtagBudget::snapshot`] / `restore`.
     pub fn hashtag_budget(&self) -> &crate::api::HashtagBudget {
         &self.inner.hashtag_budget

@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use sha2::Sha256;
 use tracing::Instrument;
 
+use crate::api::batch::{BatchMethod, BatchOp};
 use crate::client::Client;
 use crate::config::Host;
 use crate::error::{Error, ErrorClass, GraphApiError, RequestContext, Result};
@@ -209,6 +210,53 @@ impl<'c> GraphRequest<'c> {
     pub(crate) fn media_context(mut self, media_url: &str) -> Self {
         self.context.media_url = Some(media_url.to_owned());
         self
+    }
+
+    /// This request as a batch operation: the same method, path, query and form body, without
+    /// the token (a batch carries its own).
+    pub(crate) fn into_batch_op(self) -> Result<BatchOp> {
+        let Target::Path {
+            host,
+            path,
+            versioned: true,
+        } = self.target
+        else {
+            return Err(Error::invalid(
+                "batch",
+                "only a call on a versioned Graph path can go in a batch",
+            ));
+        };
+        if self.json.is_some() {
+            return Err(Error::invalid(
+                "batch",
+                "a call with a JSON body (the Send API) cannot go in a batch",
+            ));
+        }
+        let method = match self.method {
+            Method::GET => BatchMethod::Get,
+            Method::POST => BatchMethod::Post,
+            Method::DELETE => BatchMethod::Delete,
+            other => {
+                return Err(Error::invalid(
+                    "batch",
+                    format!("{other} cannot go in a batch"),
+                ))
+            }
+        };
+        let encode = |pairs: &[(Cow<'static, str>, String)]| {
+            let mut form = url::form_urlencoded::Serializer::new(String::new());
+            for (k, v) in pairs {
+                form.append_pair(k, v);
+            }
+            form.finish()
+        };
+        let mut relative_url = path.trim_start_matches('/').to_owned();
+        if !self.query.is_empty() {
+            relative_url.push('?');
+            relative_url.push_str(&encode(&self.query));
+        }
+        let body = self.form.as_deref().map(encode);
+        Ok(BatchOp::from_request(method, relative_url, body, host))
     }
 
     /// Sends the request and decodes the answer into `T`.

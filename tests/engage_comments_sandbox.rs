@@ -207,18 +207,24 @@ async fn private_replies_once_per_comment_within_seven_days() {
     let old = CommentId::new(seed.old_comment.clone());
 
     let sent = me
+        .messages()
         .private_reply(&recent, "Hi! Sending you the menu 📋")
         .await
         .unwrap();
     assert!(sent.message_id.is_some());
     assert!(sent.recipient_id.is_some());
-    let again = me.private_reply(&recent, "And again").await.unwrap_err();
+    let again = me
+        .messages()
+        .private_reply(&recent, "And again")
+        .await
+        .unwrap_err();
     assert!(again.graph().is_some(), "{again:?}");
 
     // The old comment: refused locally when read first, by the API when sent blindly.
     let old_comment = fb.comment(old.clone()).get().send().await.unwrap();
     let calls = env.calls();
     let err = me
+        .messages()
         .private_reply_to(&old_comment, "Too late?", Utc::now())
         .await
         .unwrap_err();
@@ -233,7 +239,11 @@ async fn private_replies_once_per_comment_within_seven_days() {
         "{err:?}"
     );
     assert_eq!(env.calls(), calls);
-    let err = me.private_reply(&old, "Too late?").await.unwrap_err();
+    let err = me
+        .messages()
+        .private_reply(&old, "Too late?")
+        .await
+        .unwrap_err();
     assert_eq!(err.graph().map(|g| g.error_subcode), Some(Some(2534022)));
 }
 
@@ -246,7 +256,7 @@ async fn mentions_and_tags_read_and_answer() {
     let media = MediaId::new(seed.mentioned_media.clone());
     let comment = CommentId::new(seed.mentioned_comment.clone());
 
-    let mc = me.mentioned_comment(&comment).send().await.unwrap();
+    let mc = me.mentions().comment(&comment).send().await.unwrap();
     assert_eq!(mc.id.as_str(), IG_BAKERY);
     let text = mc.mentioned_comment.text.unwrap();
     assert!(text.contains("@alice.bakery"), "{text}");
@@ -256,7 +266,8 @@ async fn mentions_and_tags_read_and_answer() {
     );
 
     let mm = me
-        .mentioned_media(&media)
+        .mentions()
+        .media(&media)
         .fields(["id", "caption", "username"])
         .send()
         .await
@@ -268,16 +279,19 @@ async fn mentions_and_tags_read_and_answer() {
         .contains("@alice.bakery"));
 
     let before = env.sandbox.comment_count(media.as_str());
-    me.reply_to_mention(&media, Some(&comment), "Thank you so much!")
+    me.mentions()
+        .reply(&media, Some(&comment), "Thank you so much!")
         .await
         .unwrap();
-    me.reply_to_mention(&media, None, "Glad you liked breakfast!")
+    me.mentions()
+        .reply(&media, None, "Glad you liked breakfast!")
         .await
         .unwrap();
     assert_eq!(env.sandbox.comment_count(media.as_str()), before + 2);
 
     let tagged: Vec<_> = me
-        .tags()
+        .media()
+        .tagged()
         .send()
         .await
         .unwrap()
@@ -317,7 +331,7 @@ async fn hashtags_search_media_and_the_budget_agree_with_the_api() {
         .find(|(n, _)| n == "sourdough")
         .cloned()
         .expect("seeded #sourdough");
-    let id = me.hashtag_search(&name, &budget).await.unwrap();
+    let id = me.hashtags().search(&name, &budget).await.unwrap();
     assert_eq!(id.as_str(), seeded_id);
     let hashtag = fb.hashtag(id.clone());
     assert_eq!(
@@ -341,13 +355,18 @@ async fn hashtags_search_media_and_the_budget_agree_with_the_api() {
 
     // 29 more new hashtags fill the budget; the 31st is refused without a call.
     for i in 0..29 {
-        me.hashtag_search(&format!("bread{i}"), &budget)
+        me.hashtags()
+            .search(&format!("bread{i}"), &budget)
             .await
             .unwrap();
     }
     assert_eq!(budget.remaining(&me_id), 0);
     let calls = env.calls();
-    let err = me.hashtag_search("croissant", &budget).await.unwrap_err();
+    let err = me
+        .hashtags()
+        .search("croissant", &budget)
+        .await
+        .unwrap_err();
     assert!(matches!(
         err,
         Error::HashtagBudgetExceeded {
@@ -358,13 +377,16 @@ async fn hashtags_search_media_and_the_budget_agree_with_the_api() {
     ));
     assert_eq!(env.calls(), calls);
     // A hashtag already searched is free, here and at the API.
-    assert_eq!(me.hashtag_search("SOURDOUGH", &budget).await.unwrap(), id);
+    assert_eq!(
+        me.hashtags().search("SOURDOUGH", &budget).await.unwrap(),
+        id
+    );
 
     // A week later the window has slid for both.
     env.sandbox
         .advance_clock(std::time::Duration::from_secs(7 * 24 * 3600 + 60));
     *offset.lock().unwrap() = chrono::Duration::seconds(7 * 24 * 3600 + 60);
     assert_eq!(budget.remaining(&me_id), 30);
-    me.hashtag_search("croissant", &budget).await.unwrap();
+    me.hashtags().search("croissant", &budget).await.unwrap();
     assert_eq!(budget.used(&me_id), 1);
 }

@@ -351,6 +351,7 @@ async fn conversations_and_the_twenty_newest_messages() {
             .collect();
     let listed = fb
         .ig_user(IG_BAKERY)
+        .messages()
         .conversations()
         .send()
         .await
@@ -362,6 +363,7 @@ async fn conversations_and_the_twenty_newest_messages() {
     let big = seeded.iter().find(|c| c.messages > 20).expect("a long one");
     let filtered = fb
         .ig_user(IG_BAKERY)
+        .messages()
         .conversations()
         .user_id(big.user_id.as_str())
         .send()
@@ -428,7 +430,8 @@ async fn sending_follows_the_messaging_window() {
     let me = fb.ig_user(IG_BAKERY);
 
     let sent = me
-        .send_message(
+        .messages()
+        .send(
             open.user_id.as_str(),
             MessageContent::text("On its way! 🍞"),
         )
@@ -440,7 +443,8 @@ async fn sending_follows_the_messaging_window() {
     assert_eq!(read.message.as_deref(), Some("On its way! 🍞"));
     assert_eq!(read.from.expect("from").id, IG_BAKERY);
 
-    me.react(open.user_id.as_str(), &mid, Reaction::Love)
+    me.messages()
+        .react(open.user_id.as_str(), &mid, Reaction::Love)
         .await
         .expect("react");
     let reacted = fb
@@ -449,7 +453,8 @@ async fn sending_follows_the_messaging_window() {
         .await
         .expect("reactions");
     assert!(reacted.extra.contains_key("reactions"));
-    me.unreact(open.user_id.as_str(), &mid)
+    me.messages()
+        .unreact(open.user_id.as_str(), &mid)
         .await
         .expect("unreact");
     let cleared = fb
@@ -460,7 +465,8 @@ async fn sending_follows_the_messaging_window() {
     assert!(!cleared.extra.contains_key("reactions"));
 
     let err = me
-        .send_message(
+        .messages()
+        .send(
             agent.user_id.as_str(),
             MessageContent::text("Sorry for the wait"),
         )
@@ -472,16 +478,18 @@ async fn sending_follows_the_messaging_window() {
         Error::OutsideMessagingWindow { human_agent: false, recipient, .. } if *recipient == agent.user_id
     ));
     assert_eq!(err.class(), ErrorClass::PolicyBlocked);
-    me.send_message(
-        agent.user_id.as_str(),
-        MessageContent::text("Sorry for the wait"),
-    )
-    .tag(MessagingTag::HumanAgent)
-    .send()
-    .await
-    .expect("a human agent has 7 days");
+    me.messages()
+        .send(
+            agent.user_id.as_str(),
+            MessageContent::text("Sorry for the wait"),
+        )
+        .tag(MessagingTag::HumanAgent)
+        .send()
+        .await
+        .expect("a human agent has 7 days");
     let err = me
-        .send_message(closed.user_id.as_str(), MessageContent::text("Hello?"))
+        .messages()
+        .send(closed.user_id.as_str(), MessageContent::text("Hello?"))
         .tag(MessagingTag::HumanAgent)
         .send()
         .await
@@ -497,7 +505,8 @@ async fn sending_follows_the_messaging_window() {
     // A day later the open conversation is closed to untagged messages too.
     e.sb.advance_clock(Duration::from_secs(25 * 3600));
     let err = me
-        .send_message(open.user_id.as_str(), MessageContent::text("Still there?"))
+        .messages()
+        .send(open.user_id.as_str(), MessageContent::text("Still there?"))
         .send()
         .await
         .expect_err("window closed");

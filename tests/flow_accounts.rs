@@ -567,6 +567,7 @@ async fn an_added_account_publishes_an_image() {
     let published = access
         .graph(&flow.client)
         .ig_user(bakery.clone())
+        .publishing()
         .publish_image(
             ContainerRequest::image("https://images.example.com/a.jpg").caption("Hello #bread"),
             WaitOptions::default(),

@@ -57,13 +57,13 @@ async fn fixed_one_second_poll(flow: &Flow, company: &CompanyId, account: &IgUse
                 } else {
                     ContainerRequest::video_item(url)
                 };
-                let child = ig.containers().create(&req).await.unwrap().id;
+                let child = ig.publishing().create_container(&req).await.unwrap().id;
                 wait_ready(child.clone()).await;
                 children.push(child);
             }
             let parent = ig
-                .containers()
-                .create(&ContainerRequest::carousel(children))
+                .publishing()
+                .create_container(&ContainerRequest::carousel(children))
                 .await
                 .unwrap()
                 .id;
@@ -72,14 +72,14 @@ async fn fixed_one_second_poll(flow: &Flow, company: &CompanyId, account: &IgUse
         }
         instagraph::publisher::PostKind::Reel => {
             let req = ContainerRequest::reel(post.items[0].source.label());
-            let id = ig.containers().create(&req).await.unwrap().id;
+            let id = ig.publishing().create_container(&req).await.unwrap().id;
             wait_ready(id.clone()).await;
             id
         }
         _ => {
             let id = ig
-                .containers()
-                .create(&ContainerRequest::image(post.items[0].source.label()))
+                .publishing()
+                .create_container(&ContainerRequest::image(post.items[0].source.label()))
                 .await
                 .unwrap()
                 .id;
@@ -87,7 +87,7 @@ async fn fixed_one_second_poll(flow: &Flow, company: &CompanyId, account: &IgUse
             id
         }
     };
-    ig.media_publish(&top).await.unwrap();
+    ig.publishing().publish(&top).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

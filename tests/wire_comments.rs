@@ -452,6 +452,7 @@ async fn a_private_reply_posts_json_with_the_comment_as_recipient() {
     let sent = client
         .instagram(&token)
         .ig_user(IgUserId::new(IG))
+        .messages()
         .private_reply(&CommentId::new(COMMENT), text)
         .await
         .unwrap();
@@ -477,6 +478,7 @@ async fn a_second_private_reply_is_refused_by_meta_and_not_retried() {
     let err = client
         .facebook(&token)
         .ig_user(IgUserId::new(IG))
+        .messages()
         .private_reply(&CommentId::new(COMMENT), "again")
         .await
         .unwrap_err();
@@ -492,12 +494,23 @@ async fn private_replies_are_checked_before_any_request() {
     let me = fb.ig_user(IgUserId::new(IG));
     let comment = CommentId::new(COMMENT);
     assert_eq!(
-        invalid_field(me.private_reply(&comment, " ").await.unwrap_err()).0,
+        invalid_field(
+            me.messages()
+                .private_reply(&comment, " ")
+                .await
+                .unwrap_err()
+        )
+        .0,
         "text"
     );
     // 1000 bytes is the limit, counted in UTF-8: 334 three-byte characters are 1002 bytes.
     let long = "€".repeat(334);
-    let (field, reason) = invalid_field(me.private_reply(&comment, &long).await.unwrap_err());
+    let (field, reason) = invalid_field(
+        me.messages()
+            .private_reply(&comment, &long)
+            .await
+            .unwrap_err(),
+    );
     assert_eq!(field, "text");
     assert!(
         reason.contains("1002") && reason.contains(&MAX_PRIVATE_REPLY_BYTES.to_string()),
@@ -505,7 +518,13 @@ async fn private_replies_are_checked_before_any_request() {
     );
     let bad_id = CommentId::new("");
     assert_eq!(
-        invalid_field(me.private_reply(&bad_id, "hi").await.unwrap_err()).0,
+        invalid_field(
+            me.messages()
+                .private_reply(&bad_id, "hi")
+                .await
+                .unwrap_err()
+        )
+        .0,
         "comment_id"
     );
     // A comment older than 7 days is refused with its deadline.
@@ -514,7 +533,12 @@ async fn private_replies_are_checked_before_any_request() {
     }))
     .unwrap();
     let now = Utc.with_ymd_and_hms(2026, 3, 8, 10, 0, 1).unwrap();
-    let (field, reason) = invalid_field(me.private_reply_to(&old, "hi", now).await.unwrap_err());
+    let (field, reason) = invalid_field(
+        me.messages()
+            .private_reply_to(&old, "hi", now)
+            .await
+            .unwrap_err(),
+    );
     assert_eq!(field, "comment");
     assert!(reason.contains("2026-03-08 10:00:00 UTC"), "{reason}");
 }
@@ -542,6 +566,7 @@ async fn a_private_reply_within_seven_days_is_sent() {
     client
         .facebook(&token)
         .ig_user(IgUserId::new(IG))
+        .messages()
         .private_reply_to(&recent, "hi", now)
         .await
         .unwrap();

@@ -113,7 +113,8 @@ async fn mentioned_comment_reads_through_the_field_expansion() {
     let fb = client.facebook(&token);
     let me = fb.ig_user(IgUserId::new(IG));
     let found = me
-        .mentioned_comment(&CommentId::new(COMMENT))
+        .mentions()
+        .comment(&CommentId::new(COMMENT))
         .send()
         .await
         .unwrap();
@@ -124,7 +125,8 @@ async fn mentioned_comment_reads_through_the_field_expansion() {
         MediaId::new(MEDIA)
     );
     let found = me
-        .mentioned_comment(&CommentId::new(COMMENT))
+        .mentions()
+        .comment(&CommentId::new(COMMENT))
         .fields(["id", "text"])
         .send()
         .await
@@ -159,7 +161,8 @@ async fn mentioned_media_reads_through_the_field_expansion() {
     let found = client
         .facebook(&token)
         .ig_user(IgUserId::new(IG))
-        .mentioned_media(&MediaId::new(MEDIA))
+        .mentions()
+        .media(&MediaId::new(MEDIA))
         .send()
         .await
         .unwrap();
@@ -197,7 +200,8 @@ async fn replying_to_a_mention_posts_media_comment_and_message() {
     let me = fb.ig_user(IgUserId::new(IG));
     let media = MediaId::new(MEDIA);
     let id = me
-        .reply_to_mention(
+        .mentions()
+        .reply(
             &media,
             Some(&CommentId::new(COMMENT)),
             "Thanks for the mention!",
@@ -206,7 +210,8 @@ async fn replying_to_a_mention_posts_media_comment_and_message() {
         .unwrap();
     assert_eq!(id.as_str(), "17870000000000500");
     let id = me
-        .reply_to_mention(&media, None, "Thanks for the tag!")
+        .mentions()
+        .reply(&media, None, "Thanks for the tag!")
         .await
         .unwrap();
     assert_eq!(id.as_str(), "17870000000000501");
@@ -221,34 +226,39 @@ async fn mention_calls_are_checked_before_any_request() {
     let me = fb.ig_user(IgUserId::new(IG));
     // An id that would rewrite the field expression.
     let sneaky = CommentId::new("1){id},mentioned_media.media_id(2");
-    let err = me.mentioned_comment(&sneaky).send().await.unwrap_err();
+    let err = me.mentions().comment(&sneaky).send().await.unwrap_err();
     assert_eq!(invalid_field(err).0, "comment_id");
     let err = me
-        .mentioned_media(&MediaId::new(""))
+        .mentions()
+        .media(&MediaId::new(""))
         .send()
         .await
         .unwrap_err();
     assert_eq!(invalid_field(err).0, "media_id");
     let err = me
-        .mentioned_comment(&CommentId::new(COMMENT))
+        .mentions()
+        .comment(&CommentId::new(COMMENT))
         .fields(["id}", "text"])
         .send()
         .await
         .unwrap_err();
     assert_eq!(invalid_field(err).0, "fields");
     let err = me
-        .reply_to_mention(&MediaId::new(MEDIA), None, "")
+        .mentions()
+        .reply(&MediaId::new(MEDIA), None, "")
         .await
         .unwrap_err();
     assert_eq!(invalid_field(err).0, "message");
     let err = me
-        .reply_to_mention(&MediaId::new(MEDIA), Some(&CommentId::new("a b")), "hi")
+        .mentions()
+        .reply(&MediaId::new(MEDIA), Some(&CommentId::new("a b")), "hi")
         .await
         .unwrap_err();
     assert_eq!(invalid_field(err).0, "comment_id");
     let long = "x".repeat(2201);
     let err = me
-        .reply_to_mention(&MediaId::new(MEDIA), None, &long)
+        .mentions()
+        .reply(&MediaId::new(MEDIA), None, &long)
         .await
         .unwrap_err();
     assert_eq!(invalid_field(err).0, "message");
@@ -290,7 +300,8 @@ async fn the_tags_edge_pins_default_fields_and_streams_pages() {
     let all: Vec<Media> = client
         .facebook(&token)
         .ig_user(IgUserId::new(IG))
-        .tags()
+        .media()
+        .tagged()
         .send()
         .await
         .unwrap()
@@ -319,7 +330,8 @@ async fn hashtag_search_pins_user_and_query_and_returns_the_id() {
     let id = client
         .facebook(&token)
         .ig_user(me.clone())
-        .hashtag_search("coffee", &budget)
+        .hashtags()
+        .search("coffee", &budget)
         .await
         .unwrap();
     assert_eq!(id, HashtagId::new(HASHTAG));
@@ -345,13 +357,14 @@ async fn the_thirty_first_new_hashtag_is_refused_without_a_request_repeats_are_f
     let fb = client.facebook(&token);
     let user = fb.ig_user(me.clone());
     for i in 0..30 {
-        user.hashtag_search(&format!("tag{i}"), &budget)
+        user.hashtags()
+            .search(&format!("tag{i}"), &budget)
             .await
             .unwrap();
         *now.lock().unwrap() += chrono::Duration::hours(1);
     }
     assert_eq!(budget.remaining(&me), 0);
-    let err = user.hashtag_search("tag30", &budget).await.unwrap_err();
+    let err = user.hashtags().search("tag30", &budget).await.unwrap_err();
     assert_eq!(err.class(), ErrorClass::QuotaExceeded);
     let shown = err.to_string();
     assert!(shown.contains("30 of 30"), "{shown}");
@@ -363,14 +376,15 @@ async fn the_thirty_first_new_hashtag_is_refused_without_a_request_repeats_are_f
         other => panic!("expected HashtagBudgetExceeded, got {other:?}"),
     }
     // A hashtag already counted costs nothing (whatever its case).
-    user.hashtag_search("Tag3", &budget).await.unwrap();
+    user.hashtags().search("Tag3", &budget).await.unwrap();
     assert_eq!(budget.used(&me), 30);
     // A clone of the client with a clone of the budget sees the same count.
     let other_client = client.clone();
     let fb2 = other_client.facebook(&token);
     let err = fb2
         .ig_user(me.clone())
-        .hashtag_search("tag31", &budget.clone())
+        .hashtags()
+        .search("tag31", &budget.clone())
         .await
         .unwrap_err();
     assert!(matches!(err, Error::HashtagBudgetExceeded { .. }));
@@ -392,18 +406,19 @@ async fn the_budget_window_slides_and_frees_the_oldest_slot() {
     let me = IgUserId::new(IG);
     let fb = client.facebook(&token);
     let user = fb.ig_user(me.clone());
-    user.hashtag_search("first", &budget).await.unwrap();
+    user.hashtags().search("first", &budget).await.unwrap();
     *now.lock().unwrap() = t0() + chrono::Duration::days(2);
     for i in 0..29 {
-        user.hashtag_search(&format!("t{i}"), &budget)
+        user.hashtags()
+            .search(&format!("t{i}"), &budget)
             .await
             .unwrap();
     }
     *now.lock().unwrap() = t0() + chrono::Duration::days(7) - chrono::Duration::seconds(1);
-    assert!(user.hashtag_search("late", &budget).await.is_err());
+    assert!(user.hashtags().search("late", &budget).await.is_err());
     *now.lock().unwrap() = t0() + chrono::Duration::days(7);
-    user.hashtag_search("late", &budget).await.unwrap();
-    assert!(user.hashtag_search("later", &budget).await.is_err());
+    user.hashtags().search("late", &budget).await.unwrap();
+    assert!(user.hashtags().search("later", &budget).await.is_err());
 }
 
 #[tokio::test]
@@ -432,12 +447,20 @@ async fn a_failed_or_empty_search_gives_the_slot_back() {
     let me = IgUserId::new(IG);
     let fb = client.facebook(&token);
     let user = fb.ig_user(me.clone());
-    let err = user.hashtag_search("nosuchtag", &budget).await.unwrap_err();
+    let err = user
+        .hashtags()
+        .search("nosuchtag", &budget)
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, Error::NotFound { what: "hashtag", id } if id == "nosuchtag"),
         "{err:?}"
     );
-    let err = user.hashtag_search("blocked", &budget).await.unwrap_err();
+    let err = user
+        .hashtags()
+        .search("blocked", &budget)
+        .await
+        .unwrap_err();
     assert_eq!(err.graph().unwrap().code, 100);
     assert_eq!(budget.used(&me), 0);
 }
@@ -452,7 +475,7 @@ async fn hashtag_queries_are_checked_before_any_request_and_cost_nothing() {
     let fb = client.facebook(&token);
     let user = fb.ig_user(me.clone());
     for bad in ["", "#coffee", "cold brew", "a\u{0}b"] {
-        let err = user.hashtag_search(bad, &budget).await.unwrap_err();
+        let err = user.hashtags().search(bad, &budget).await.unwrap_err();
         assert_eq!(invalid_field(err).0, "q", "{bad:?}");
     }
     assert_eq!(budget.used(&me), 0);

@@ -90,6 +90,7 @@ async fn conversations_are_listed_filtered_and_paged() {
     let fb = c.facebook(&token);
     let first = fb
         .ig_user(IG)
+        .messages()
         .conversations()
         .user_id(USER)
         .limit(1)
@@ -283,33 +284,38 @@ async fn send_api_bodies_are_exact() {
     let fb = c.facebook(&token);
     let me = fb.ig_user(IG);
     assert_eq!(at_limit.len(), 1000);
-    me.send_message(USER, MessageContent::Text(at_limit))
+    me.messages()
+        .send(USER, MessageContent::Text(at_limit))
         .send()
         .await
         .unwrap();
     let sent = me
-        .send_message(USER, MessageContent::text("Hi there €"))
+        .messages()
+        .send(USER, MessageContent::text("Hi there €"))
         .send()
         .await
         .unwrap();
     assert_eq!(sent.message_id.unwrap().as_str(), "m_text");
     assert_eq!(sent.recipient_id.as_deref(), Some(USER));
     let tagged = me
-        .send_message(USER, MessageContent::text("A person here"))
+        .messages()
+        .send(USER, MessageContent::text("A person here"))
         .tag(MessagingTag::HumanAgent)
         .send()
         .await
         .unwrap();
     assert_eq!(tagged.message_id.unwrap().as_str(), "m_tag");
-    me.send_message(
-        USER,
-        MessageContent::attachment(AttachmentKind::Image, "https://cdn.example/p.jpg"),
-    )
-    .send()
-    .await
-    .unwrap();
+    me.messages()
+        .send(
+            USER,
+            MessageContent::attachment(AttachmentKind::Image, "https://cdn.example/p.jpg"),
+        )
+        .send()
+        .await
+        .unwrap();
     let private = me
-        .send_message(
+        .messages()
+        .send(
             CommentId::new("17900000000000009"),
             MessageContent::text("Thanks, check your DMs"),
         )
@@ -318,8 +324,11 @@ async fn send_api_bodies_are_exact() {
         .unwrap();
     assert_eq!(private.message_id.unwrap().as_str(), "m_private");
     let mid = MessageId::new("m_text");
-    me.react(USER, &mid, Reaction::Love).await.unwrap();
-    me.unreact(USER, &mid).await.unwrap();
+    me.messages()
+        .react(USER, &mid, Reaction::Love)
+        .await
+        .unwrap();
+    me.messages().unreact(USER, &mid).await.unwrap();
 }
 
 #[tokio::test]
@@ -341,7 +350,8 @@ async fn outside_the_window_is_a_typed_policy_error_and_never_retried() {
     let err = c
         .facebook(&token)
         .ig_user(IG)
-        .send_message(USER, MessageContent::text("late"))
+        .messages()
+        .send(USER, MessageContent::text("late"))
         .tag(MessagingTag::HumanAgent)
         .send()
         .await
@@ -386,7 +396,8 @@ async fn other_send_errors_stay_graph_errors() {
     let err = c
         .facebook(&token)
         .ig_user(IG)
-        .send_message(USER, MessageContent::text("hi"))
+        .messages()
+        .send(USER, MessageContent::text("hi"))
         .send()
         .await
         .unwrap_err();
@@ -417,7 +428,8 @@ async fn bad_messages_are_refused_before_any_call() {
     // 1001 ASCII bytes, then 334 three-byte characters (1002 bytes, 334 chars).
     for text in ["a".repeat(1001), "€".repeat(334)] {
         let (f, reason) = field(
-            me.send_message(USER, MessageContent::Text(text))
+            me.messages()
+                .send(USER, MessageContent::Text(text))
                 .send()
                 .await,
         );
@@ -425,34 +437,46 @@ async fn bad_messages_are_refused_before_any_call() {
         assert!(reason.contains("1000"), "{reason}");
     }
     let (f, _) = field(
-        me.send_message(USER, MessageContent::text("  "))
+        me.messages()
+            .send(USER, MessageContent::text("  "))
             .send()
             .await,
     );
     assert_eq!(f, "text");
     let (f, _) = field(
-        me.send_message(
-            USER,
-            MessageContent::attachment(AttachmentKind::Video, "not a url"),
-        )
-        .send()
-        .await,
+        me.messages()
+            .send(
+                USER,
+                MessageContent::attachment(AttachmentKind::Video, "not a url"),
+            )
+            .send()
+            .await,
     );
     assert_eq!(f, "url");
     let (f, _) = field(
-        me.send_message(
-            USER,
-            MessageContent::attachment(AttachmentKind::File, "ftp://x.example/f.pdf"),
-        )
-        .send()
-        .await,
+        me.messages()
+            .send(
+                USER,
+                MessageContent::attachment(AttachmentKind::File, "ftp://x.example/f.pdf"),
+            )
+            .send()
+            .await,
     );
     assert_eq!(f, "url");
-    let (f, _) = field(me.send_message("", MessageContent::text("hi")).send().await);
+    let (f, _) = field(
+        me.messages()
+            .send("", MessageContent::text("hi"))
+            .send()
+            .await,
+    );
     assert_eq!(f, "recipient");
-    let (f, _) = field(me.react("", &MessageId::new("m1"), Reaction::Love).await);
+    let (f, _) = field(
+        me.messages()
+            .react("", &MessageId::new("m1"), Reaction::Love)
+            .await,
+    );
     assert_eq!(f, "recipient");
-    let (f, _) = field(me.unreact(USER, &MessageId::new("")).await);
+    let (f, _) = field(me.messages().unreact(USER, &MessageId::new("")).await);
     assert_eq!(f, "message_id");
     let (f, reason) = field(fb.conversation("c1").messages().limit(21).send().await);
     assert_eq!(f, "limit");
@@ -462,7 +486,8 @@ async fn bad_messages_are_refused_before_any_call() {
     let (f, _) = field(fb.conversation("c1").messages().concurrency(0).send().await);
     assert_eq!(f, "concurrency");
     let (f, _) = field(
-        me.conversations()
+        me.messages()
+            .conversations()
             .user_id(" ")
             .send()
             .await

@@ -115,8 +115,8 @@ async fn create_image_sends_every_parameter_as_form_fields() {
     let id = client
         .facebook(&token)
         .ig_user(IG)
-        .containers()
-        .create(&image)
+        .publishing()
+        .create_container(&image)
         .await
         .unwrap()
         .id;
@@ -143,8 +143,8 @@ async fn create_carousel_item_sends_the_flag_and_nothing_else() {
     let id = client
         .instagram(&token)
         .ig_user(IgUserId::new(IG))
-        .containers()
-        .create(&image)
+        .publishing()
+        .create_container(&image)
         .await
         .unwrap()
         .id;
@@ -170,8 +170,8 @@ async fn create_is_not_retried_after_a_server_error() {
     let err = client
         .facebook(&token)
         .ig_user(IG)
-        .containers()
-        .create(&ContainerRequest::image("https://cdn.example.com/a.jpg"))
+        .publishing()
+        .create_container(&ContainerRequest::image("https://cdn.example.com/a.jpg"))
         .await
         .unwrap_err();
     assert_eq!(err.class(), ErrorClass::Transient);
@@ -221,7 +221,8 @@ async fn media_publish_pins_creation_id_and_is_sent_once() {
     let id = client
         .facebook(&token)
         .ig_user(IG)
-        .media_publish(&ContainerId::new("17889455560051444"))
+        .publishing()
+        .publish(&ContainerId::new("17889455560051444"))
         .await
         .unwrap();
     assert_eq!(id, MediaId::new("17920238422030506"));
@@ -247,7 +248,8 @@ async fn media_publish_not_ready_is_decoded_and_not_retried() {
     let err = client
         .facebook(&token)
         .ig_user(IG)
-        .media_publish(&ContainerId::new("17889455560051444"))
+        .publishing()
+        .publish(&ContainerId::new("17889455560051444"))
         .await
         .unwrap_err();
     assert_eq!(err.class(), ErrorClass::NotReady);
@@ -276,7 +278,8 @@ async fn media_publish_is_not_retried_even_on_a_transient_error() {
     let err = client
         .facebook(&token)
         .ig_user(IG)
-        .media_publish(&ContainerId::new("1"))
+        .publishing()
+        .publish(&ContainerId::new("1"))
         .await
         .unwrap_err();
     assert_eq!(err.class(), ErrorClass::Transient);
@@ -303,7 +306,7 @@ async fn publishing_limit_reads_the_first_item_or_zero() {
     let client = client(&server);
     let token = AccessToken::new(TOKEN);
     let user = client.facebook(&token).ig_user(IG);
-    let limit = user.content_publishing_limit().await.unwrap();
+    let limit = user.publishing().limit().await.unwrap();
     assert_eq!(limit.quota_usage, Some(2));
     let config = limit.config.as_ref().unwrap();
     assert_eq!(
@@ -311,7 +314,7 @@ async fn publishing_limit_reads_the_first_item_or_zero() {
         (Some(50), Some(86400))
     );
     assert_eq!(limit.remaining(), Some(48));
-    let empty = user.content_publishing_limit().await.unwrap();
+    let empty = user.publishing().limit().await.unwrap();
     assert_eq!(empty.quota_usage, Some(0));
     assert!(empty.config.is_none());
 }
@@ -425,6 +428,7 @@ async fn publish_image_keeps_the_post_when_the_permalink_read_fails() {
     let published = client
         .facebook(&token)
         .ig_user(IG)
+        .publishing()
         .publish_image(
             ContainerRequest::image("https://cdn.example.com/a.jpg").caption("Hello"),
             fast_wait(5_000),
@@ -452,6 +456,7 @@ async fn a_container_error_names_the_container_and_its_subcode() {
     let err = client
         .facebook(&token)
         .ig_user(IG)
+        .publishing()
         .publish_image(
             ContainerRequest::image("https://cdn.example.com/a.jpg").caption("Hello"),
             fast_wait(5_000),
@@ -487,6 +492,7 @@ async fn an_expired_container_is_an_error() {
     let err = client
         .facebook(&token)
         .ig_user(IG)
+        .publishing()
         .publish_image(
             ContainerRequest::image("https://cdn.example.com/a.jpg").caption("Hello"),
             fast_wait(5_000),
@@ -521,6 +527,7 @@ async fn waiting_is_bounded_by_the_timeout() {
     let err = client
         .facebook(&token)
         .ig_user(IG)
+        .publishing()
         .publish_image(
             ContainerRequest::image("https://cdn.example.com/a.jpg").caption("Hello"),
             fast_wait(150),
@@ -702,7 +709,11 @@ async fn validation_names_the_field_and_the_limit_and_sends_nothing() {
         ),
     ];
     for (name, image, want_field, want_limit) in cases {
-        let err = user.containers().create(&image).await.unwrap_err();
+        let err = user
+            .publishing()
+            .create_container(&image)
+            .await
+            .unwrap_err();
         match &err {
             Error::InvalidInput { field, reason } => {
                 assert_eq!(*field, want_field, "{name}: {err}");
@@ -714,6 +725,7 @@ async fn validation_names_the_field_and_the_limit_and_sends_nothing() {
         assert_eq!(err.class(), ErrorClass::InvalidInput);
         // publish_image refuses it the same way.
         let err = user
+            .publishing()
             .publish_image(image, fast_wait(1_000))
             .await
             .unwrap_err();

@@ -1,7 +1,8 @@
 //! Comments: a media's comments (`GET /{ig-media-id}/comments`), commenting on a media
 //! (`POST /{ig-media-id}/comments`), one comment (`GET|DELETE /{ig-comment-id}`), its replies
-//! (`GET|POST /{ig-comment-id}/replies`), hiding it (`POST /{ig-comment-id}?hide=`), and the
-//! private reply to a comment (`POST /{ig-user-id}/messages` with `recipient.comment_id`).
+//! (`GET|POST /{ig-comment-id}/replies`), and hiding it (`POST /{ig-comment-id}?hide=`). The
+//! private reply to a comment is a message: `ig_user(id).messages().private_reply(..)` (in
+//! [`super::messaging`]).
 //!
 //! ```no_run
 //! # async fn demo(client: instagraph::Client, token: instagraph::AccessToken) -> instagraph::Result<()> {
@@ -23,14 +24,12 @@
 //! # Ok(()) }
 //! ```
 
-use chrono::{DateTime, Duration, Utc};
-use serde_json::json;
-
-use super::ig_user::IgUserHandler;
+use super::batch::single_call;
 use super::media::MediaHandler;
-use super::models::{Comment, IdResponse, SendMessageResponse, SuccessResponse};
+use super::models::{Comment, IdResponse, SuccessResponse};
 use super::{Graph, ListEdge};
 use crate::error::{Error, Result};
+use crate::http::GraphRequest;
 use crate::ids::CommentId;
 
 /// Default fields of a comment or a reply.
@@ -114,18 +113,16 @@ impl<'a> MediaHandler<'a> {
     }
 
     /// `POST /{ig-media-id}/comments?message=`: comments on the media as the account that owns
-    /// the token. Returns the new comment's id. Never retried once sent (a repeat would post
+    /// the token; answers the new comment's id. Never retried once sent (a repeat would post
     /// twice).
-    pub async fn comment(&self, message: &str) -> Result<CommentId> {
-        validate_comment_message(message)?;
-        validate_id("media_id", self.id.as_str())?;
-        let created: IdResponse = self
-            .graph
-            .post(format!("{}/comments", self.id))
-            .query("message", message)
-            .send()
-            .await?;
-        Ok(CommentId::new(created.id))
+    pub fn comment(&self, message: &str) -> CreateComment<'a> {
+        CreateComment {
+            graph: self.graph,
+            parent_field: "media_id",
+            parent: self.id.to_string(),
+            edge: "comments",
+            message: message.to_owned(),
+        }
     }
 }
 
@@ -169,100 +166,124 @@ impl<'a> CommentHandler<'a> {
         .max_limit(MAX_COMMENTS_PER_PAGE)
     }
 
-    /// `POST /{ig-comment-id}/replies?message=`: replies to the comment. Meta attaches a reply
-    /// to a reply to the top-level comment, and refuses replies to hidden comments. Returns the
-    /// reply's id; never retried once sent.
-    pub async fn reply(&self, message: &str) -> Result<CommentId> {
-        validate_comment_message(message)?;
-        validate_id("comment_id", self.id.as_str())?;
-        let created: IdResponse = self
-            .graph
-            .post(format!("{}/replies", self.id))
-            .query("message", message)
-            .send()
-            .await?;
-        Ok(CommentId::new(created.id))
+    /// `POST /{ig-comment-id}/replies?message=`: replies to the comment; answers the reply's
+    /// id. Meta attaches a reply to a reply to the top-level comment, and refuses replies to
+    /// hidden comments. Never retried once sent.
+    pub fn reply(&self, message: &str) -> CreateComment<'a> {
+        CreateComment {
+            graph: self.graph,
+            parent_field: "comment_id",
+            parent: self.id.to_string(),
+            edge: "replies",
+            message: message.to_owned(),
+        }
     }
 
-    /// `POST /{ig-comment-id}?hide=true|false`: hides or shows the comment. Returns Meta's
+    /// `POST /{ig-comment-id}?hide=true|false`: hides or shows the comment; answers Meta's
     /// `success`. Safe to retry (it sets a state).
-    pub async fn hide(&self, hidden: bool) -> Result<bool> {
+    pub fn hide(&self, hidden: bool) -> HideComment<'a> {
+        HideComment {
+            graph: self.graph,
+            id: self.id.clone(),
+            hidden,
+        }
+    }
+
+    /// `DELETE /{ig-comment-id}`: deletes the comment (and its replies); answers Meta's
+    /// `success`.
+    pub fn delete(&self) -> DeleteComment<'a> {
+        DeleteComment {
+            graph: self.graph,
+            id: self.id.clone(),
+        }
+    }
+}
+
+/// Request builder of a new comment on a media (`POST /{ig-media-id}/comments`) or a reply
+/// (`POST /{ig-comment-id}/replies`): `.await` it (or `.send()`), or add it to a
+/// [`Batch`](super::Batch). Answers the new comment's id.
+#[derive(Debug)]
+#[must_use = "a request builder does nothing until awaited or `.send()`"]
+pub struct CreateComment<'a> {
+    graph: Graph<'a>,
+    parent_field: &'static str,
+    parent: String,
+    edge: &'static str,
+    message: String,
+}
+
+impl<'a> CreateComment<'a> {
+    fn into_request(self) -> Result<GraphRequest<'a>> {
+        validate_comment_message(&self.message)?;
+        validate_id(self.parent_field, &self.parent)?;
+        Ok(self
+            .graph
+            .post(format!("{}/{}", self.parent, self.edge))
+            .query("message", self.message))
+    }
+}
+
+single_call!(
+    CreateComment,
+    CommentId,
+    IdResponse,
+    |created: IdResponse| Ok(CommentId::new(created.id))
+);
+
+/// Request builder of `POST /{ig-comment-id}?hide=`: `.await` it (or `.send()`), or add it to
+/// a [`Batch`](super::Batch). Answers Meta's `success`.
+#[derive(Debug)]
+#[must_use = "a request builder does nothing until awaited or `.send()`"]
+pub struct HideComment<'a> {
+    graph: Graph<'a>,
+    id: CommentId,
+    hidden: bool,
+}
+
+impl<'a> HideComment<'a> {
+    fn into_request(self) -> Result<GraphRequest<'a>> {
         validate_id("comment_id", self.id.as_str())?;
-        let answer: SuccessResponse = self
+        Ok(self
             .graph
             .post(self.id.to_string())
-            .query("hide", if hidden { "true" } else { "false" })
-            .retry_safe(true)
-            .send()
-            .await?;
-        Ok(answer.success)
+            .query("hide", if self.hidden { "true" } else { "false" })
+            .retry_safe(true))
     }
+}
 
-    /// `DELETE /{ig-comment-id}`: deletes the comment (and its replies). Returns Meta's
-    /// `success`.
-    pub async fn delete(&self) -> Result<bool> {
+single_call!(
+    HideComment,
+    bool,
+    SuccessResponse,
+    |answer: SuccessResponse| Ok(answer.success)
+);
+
+/// Request builder of `DELETE /{ig-comment-id}`: `.await` it (or `.send()`), or add it to a
+/// [`Batch`](super::Batch). Answers Meta's `success`.
+#[derive(Debug)]
+#[must_use = "a request builder does nothing until awaited or `.send()`"]
+pub struct DeleteComment<'a> {
+    graph: Graph<'a>,
+    id: CommentId,
+}
+
+impl<'a> DeleteComment<'a> {
+    fn into_request(self) -> Result<GraphRequest<'a>> {
         validate_id("comment_id", self.id.as_str())?;
-        let answer: SuccessResponse = self
+        Ok(self
             .graph
             .client()
             .delete(self.graph.host(), self.id.to_string())
-            .token(self.graph.token())
-            .send()
-            .await?;
-        Ok(answer.success)
+            .token(self.graph.token()))
     }
 }
 
-impl IgUserHandler<'_> {
-    /// `POST /{ig-user-id}/messages` with `{"recipient":{"comment_id"},"message":{"text"}}`: a
-    /// private reply (a direct message) to the author of a comment on the account's media.
-    ///
-    /// Meta allows one private reply per comment, within 7 days of the comment; a second one
-    /// or a late one comes back as a Graph error. Use [`IgUserHandler::private_reply_to`] with
-    /// the comment itself to have the 7 days checked before the call. Never retried once sent.
-    pub async fn private_reply(
-        &self,
-        comment: &CommentId,
-        text: &str,
-    ) -> Result<SendMessageResponse> {
-        validate_id("comment_id", comment.as_str())?;
-        validate_private_reply_text(text)?;
-        validate_id("ig_user_id", self.id.as_str())?;
-        self.graph
-            .post(format!("{}/messages", self.id))
-            .json_body(json!({
-                "recipient": { "comment_id": comment.as_str() },
-                "message": { "text": text },
-            }))
-            .send()
-            .await
-    }
-
-    /// [`IgUserHandler::private_reply`] to a comment read earlier, refused before any call when
-    /// its `timestamp` is more than 7 days before `now` (a comment without a timestamp is left
-    /// to Meta to judge).
-    pub async fn private_reply_to(
-        &self,
-        comment: &Comment,
-        text: &str,
-        now: DateTime<Utc>,
-    ) -> Result<SendMessageResponse> {
-        if let Some(at) = comment.timestamp_parsed() {
-            let deadline = at + Duration::days(PRIVATE_REPLY_WINDOW_DAYS);
-            if now > deadline {
-                return Err(Error::invalid(
-                    "comment",
-                    format!(
-                        "comment {} was posted at {at}; private replies are allowed for \
-                         {PRIVATE_REPLY_WINDOW_DAYS} days, until {deadline}",
-                        comment.id
-                    ),
-                ));
-            }
-        }
-        self.private_reply(&comment.id, text).await
-    }
-}
+single_call!(
+    DeleteComment,
+    bool,
+    SuccessResponse,
+    |answer: SuccessResponse| Ok(answer.success)
+);
 
 /// Request builder of `GET /{ig-comment-id}`.
 pub type GetComment<'a> = super::GetNode<'a, Comment>;

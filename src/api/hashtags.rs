@@ -10,7 +10,7 @@
 //! let budget = HashtagBudget::new(); // one per app; clones share it
 //! let fb = client.facebook(&token);
 //! let me = IgUserId::new("17841400000000001");
-//! let tag = fb.ig_user(me.clone()).hashtag_search("coffee", &budget).await?;
+//! let tag = fb.ig_user(me.clone()).hashtags().search("coffee", &budget).await?;
 //! let top = fb.hashtag(tag).top_media(&me).limit(50).send().await?;
 //! # let _ = top; Ok(()) }
 //! ```
@@ -66,7 +66,24 @@ pub fn validate_hashtag_query(q: &str) -> Result<()> {
     Ok(())
 }
 
-impl IgUserHandler<'_> {
+impl<'a> IgUserHandler<'a> {
+    /// Hashtag search on behalf of this account.
+    pub fn hashtags(&self) -> IgUserHashtagsHandler<'a> {
+        IgUserHashtagsHandler {
+            graph: self.graph,
+            id: self.id.clone(),
+        }
+    }
+}
+
+/// Hashtag search on behalf of an IG user: `ig_user(id).hashtags()`.
+#[derive(Debug, Clone)]
+pub struct IgUserHashtagsHandler<'a> {
+    graph: Graph<'a>,
+    id: IgUserId,
+}
+
+impl IgUserHashtagsHandler<'_> {
     /// `GET /ig_hashtag_search?user_id={this account}&q=`: the id of a hashtag, on behalf of
     /// this account.
     ///
@@ -74,7 +91,7 @@ impl IgUserHandler<'_> {
     /// slots; when none is left the search fails with [`Error::HashtagBudgetExceeded`] before
     /// any call. Searching a hashtag already counted is free. A failed search gives its slot
     /// back. Hashtags are compared case-insensitively, as Instagram does.
-    pub async fn hashtag_search(&self, q: &str, budget: &HashtagBudget) -> Result<HashtagId> {
+    pub async fn search(&self, q: &str, budget: &HashtagBudget) -> Result<HashtagId> {
         validate_hashtag_query(q)?;
         validate_id("user_id", self.id.as_str())?;
         let reservation = budget.reserve(&self.id, q)?;
@@ -97,7 +114,7 @@ impl IgUserHandler<'_> {
 }
 
 impl<'a> Graph<'a> {
-    /// A hashtag node (its id from [`IgUserHandler::hashtag_search`]).
+    /// A hashtag node (its id from [`IgUserHashtagsHandler::search`]).
     pub fn hashtag(&self, id: impl Into<HashtagId>) -> HashtagHandler<'a> {
         HashtagHandler {
             graph: *self,

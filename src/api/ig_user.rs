@@ -26,10 +26,19 @@ pub(crate) fn default_ig_user_fields(graph: &Graph<'_>) -> &'static str {
 /// An Instagram professional account: `client.facebook(&token).ig_user(id)` or
 /// `client.instagram(&token).ig_user(id)`.
 ///
-/// Its sub-handlers: [`IgUserHandler::get`] (profile), [`IgUserHandler::media`] (media list),
-/// [`IgUserHandler::containers`] (publishing containers), and the publishing calls
-/// [`IgUserHandler::media_publish`], [`IgUserHandler::content_publishing_limit`] and
-/// [`IgUserHandler::publish_image`].
+/// [`IgUserHandler::get`] reads the profile; everything else is grouped by concern:
+///
+/// | sub-handler | what it reaches |
+/// |---|---|
+/// | [`media()`](IgUserHandler::media) | the account's media and stories, media it is tagged in |
+/// | [`publishing()`](IgUserHandler::publishing) | containers, publishing them, the quota, [`publish_image`](super::publish_image) |
+/// | [`mentions()`](IgUserHandler::mentions) | comments and captions that @-mention the account, replying to them |
+/// | [`messages()`](IgUserHandler::messages) | conversations, sending, reactions, private replies to comments |
+/// | [`hashtags()`](IgUserHandler::hashtags) | hashtag search within the 30-per-week budget |
+/// | [`insights()`](IgUserHandler::insights) | account insights (a request builder) |
+///
+/// Comments hang off a media (`graph.media(id).comments()`) and a comment
+/// (`graph.comment(id)`), not off the account.
 #[derive(Debug, Clone)]
 pub struct IgUserHandler<'a> {
     pub(crate) graph: Graph<'a>,

@@ -7,10 +7,13 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::batch::{single_call, BatchOp, BatchRequest, BatchResponse};
+use super::comments::validate_id;
 use super::ig_user::IgUserHandler;
 use super::models::{ListResponse, Media, SuccessResponse};
 use super::{join_fields, Graph, ListEdge, ListParams};
 use crate::error::{Error, Result};
+use crate::http::GraphRequest;
 use crate::ids::{IgUserId, MediaId};
 use crate::page::Page;
 
@@ -27,26 +30,16 @@ pub const DEFAULT_CHILD_FIELDS: &str =
     "id,media_type,media_url,permalink,shortcode,thumbnail_url,timestamp,username";
 
 impl<'a> IgUserHandler<'a> {
-    /// The account's `media` edge.
+    /// The account's media: its own (`media`, `stories`) and those it is tagged in (`tags`).
     pub fn media(&self) -> IgUserMediaHandler<'a> {
         IgUserMediaHandler {
             graph: self.graph,
             id: self.id.clone(),
         }
     }
-
-    /// `GET /{ig-user-id}/tags`: media in which other accounts tagged this one
-    /// ([`DEFAULT_TAGGED_MEDIA_FIELDS`] by default).
-    pub fn tags(&self) -> ListEdge<'a, Media> {
-        ListEdge::new(
-            self.graph,
-            format!("{}/tags", self.id),
-            DEFAULT_TAGGED_MEDIA_FIELDS,
-        )
-    }
 }
 
-/// The `media` edge of an IG user: `ig_user(id).media()`.
+/// The media of an IG user: `ig_user(id).media()`.
 #[derive(Debug, Clone)]
 pub struct IgUserMediaHandler<'a> {
     graph: Graph<'a>,
@@ -77,6 +70,16 @@ impl<'a> IgUserMediaHandler<'a> {
             until: None,
         }
     }
+
+    /// `GET /{ig-user-id}/tags`: media in which other accounts tagged this one
+    /// ([`DEFAULT_TAGGED_MEDIA_FIELDS`] by default).
+    pub fn tagged(&self) -> ListEdge<'a, Media> {
+        ListEdge::new(
+            self.graph,
+            format!("{}/tags", self.id),
+            DEFAULT_TAGGED_MEDIA_FIELDS,
+        )
+    }
 }
 
 /// Request builder of `GET /{ig-user-id}/media`.
@@ -90,7 +93,7 @@ pub struct ListMedia<'a> {
     until: Option<DateTime<Utc>>,
 }
 
-impl ListMedia<'_> {
+impl<'a> ListMedia<'a> {
     /// The fields to read (replaces [`DEFAULT_MEDIA_FIELDS`]).
     pub fn fields<I, S>(mut self, fields: I) -> Self
     where
@@ -131,8 +134,15 @@ impl ListMedia<'_> {
         self
     }
 
-    /// Fetches the first page.
+    /// Checks the request (no network), then fetches the first page.
     pub async fn send(self) -> Result<Page<Media>> {
+        let graph = self.graph;
+        let list: ListResponse<Media> = self.into_request()?.send().await?;
+        Ok(graph.page(list))
+    }
+
+    /// The call, checked: what `send` sends and a batch carries.
+    fn into_request(self) -> Result<GraphRequest<'a>> {
         if let (Some(since), Some(until)) = (self.since, self.until) {
             if since > until {
                 return Err(Error::invalid(
@@ -141,13 +151,24 @@ impl ListMedia<'_> {
                 ));
             }
         }
-        let req = self
+        Ok(self
             .params
             .apply(self.graph.get(self.path), DEFAULT_MEDIA_FIELDS)?
             .query_opt("since", self.since.map(|t| t.timestamp().to_string()))
-            .query_opt("until", self.until.map(|t| t.timestamp().to_string()));
-        let list: ListResponse<Media> = req.send().await?;
-        Ok(self.graph.page(list))
+            .query_opt("until", self.until.map(|t| t.timestamp().to_string())))
+    }
+}
+
+impl BatchRequest for ListMedia<'_> {
+    /// The first page (a batch does not follow `paging.next`).
+    type Output = ListResponse<Media>;
+
+    fn into_batch_op(self) -> Result<BatchOp> {
+        self.into_request()?.into_batch_op()
+    }
+
+    fn read_answer(answer: &BatchResponse) -> Result<ListResponse<Media>> {
+        answer.json()
     }
 }
 
@@ -205,28 +226,76 @@ impl<'a> MediaHandler<'a> {
     ///
     /// A carousel item cannot be deleted on its own: Meta answers subcode 2207073; delete the
     /// carousel instead. Safe to retry (deleting twice deletes once).
-    pub async fn delete(&self) -> Result<MediaDeleted> {
-        self.graph
-            .client()
-            .delete(self.graph.host(), self.id.to_string())
-            .token(self.graph.token())
-            .send()
-            .await
+    pub fn delete(&self) -> DeleteMedia<'a> {
+        DeleteMedia {
+            graph: self.graph,
+            id: self.id.clone(),
+        }
     }
 
-    /// `POST /{ig-media-id}?comment_enabled=true|false`: turns comments on or off. Returns
+    /// `POST /{ig-media-id}?comment_enabled=true|false`: turns comments on or off; answers
     /// Meta's `success`. Safe to retry (it sets a state).
-    pub async fn set_comments_enabled(&self, enabled: bool) -> Result<bool> {
-        let answer: SuccessResponse = self
-            .graph
-            .post(self.id.to_string())
-            .query("comment_enabled", if enabled { "true" } else { "false" })
-            .retry_safe(true)
-            .send()
-            .await?;
-        Ok(answer.success)
+    pub fn set_comments_enabled(&self, enabled: bool) -> SetCommentsEnabled<'a> {
+        SetCommentsEnabled {
+            graph: self.graph,
+            id: self.id.clone(),
+            enabled,
+        }
     }
 }
+
+/// Request builder of `DELETE /{ig-media-id}`: `.await` it (or `.send()`), or add it to a
+/// [`Batch`](super::Batch).
+#[derive(Debug)]
+#[must_use = "a request builder does nothing until awaited or `.send()`"]
+pub struct DeleteMedia<'a> {
+    graph: Graph<'a>,
+    id: MediaId,
+}
+
+impl<'a> DeleteMedia<'a> {
+    fn into_request(self) -> Result<GraphRequest<'a>> {
+        validate_id("media_id", self.id.as_str())?;
+        Ok(self
+            .graph
+            .client()
+            .delete(self.graph.host(), self.id.to_string())
+            .token(self.graph.token()))
+    }
+}
+
+single_call!(DeleteMedia, MediaDeleted, MediaDeleted, Ok);
+
+/// Request builder of `POST /{ig-media-id}?comment_enabled=`: `.await` it (or `.send()`), or
+/// add it to a [`Batch`](super::Batch). Answers Meta's `success`.
+#[derive(Debug)]
+#[must_use = "a request builder does nothing until awaited or `.send()`"]
+pub struct SetCommentsEnabled<'a> {
+    graph: Graph<'a>,
+    id: MediaId,
+    enabled: bool,
+}
+
+impl<'a> SetCommentsEnabled<'a> {
+    fn into_request(self) -> Result<GraphRequest<'a>> {
+        validate_id("media_id", self.id.as_str())?;
+        Ok(self
+            .graph
+            .post(self.id.to_string())
+            .query(
+                "comment_enabled",
+                if self.enabled { "true" } else { "false" },
+            )
+            .retry_safe(true))
+    }
+}
+
+single_call!(
+    SetCommentsEnabled,
+    bool,
+    SuccessResponse,
+    |answer: SuccessResponse| Ok(answer.success)
+);
 
 /// An optional id sent as a string or a number.
 fn opt_id<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {

@@ -1,18 +1,20 @@
-//! Mentions: a comment that @-mentions the account
+//! Mentions, `ig_user(id).mentions()`: a comment that @-mentions the account
 //! (`GET /{ig-user-id}?fields=mentioned_comment.comment_id(ID){…}`), a media whose caption
-//! mentions it (`mentioned_media.media_id(ID){…}`), replying to either
-//! (`POST /{ig-user-id}/mentions`), and the media the account is tagged in
-//! (`GET /{ig-user-id}/tags`, in [`super::media`]).
+//! mentions it (`mentioned_media.media_id(ID){…}`), and replying to either
+//! (`POST /{ig-user-id}/mentions`). The media the account is tagged in are
+//! `ig_user(id).media().tagged()` (in [`super::media`]).
 //!
 //! The ids come from `mentions` webhooks (`{comment_id?, media_id}`): the mentioned comment or
 //! media belongs to another account, so it can only be read and answered through these calls.
 
+use super::batch::{BatchOp, BatchRequest, BatchResponse};
 use super::comments::{validate_comment_message, validate_id};
 use super::ig_user::IgUserHandler;
 use super::models::{IdResponse, MentionedComment, MentionedMedia};
 use super::{join_fields, Graph};
 use crate::error::{Error, Result};
-use crate::ids::{CommentId, MediaId};
+use crate::http::GraphRequest;
+use crate::ids::{CommentId, IgUserId, MediaId};
 
 /// Default fields of a mentioned comment.
 pub const DEFAULT_MENTIONED_COMMENT_FIELDS: &str = "id,text,timestamp,like_count,media{id}";
@@ -22,9 +24,26 @@ pub const DEFAULT_MENTIONED_MEDIA_FIELDS: &str =
     "id,caption,media_type,media_url,permalink,timestamp,username,like_count,comments_count";
 
 impl<'a> IgUserHandler<'a> {
+    /// The comments and media in which other accounts @-mention this one, and replies to them.
+    pub fn mentions(&self) -> MentionsHandler<'a> {
+        MentionsHandler {
+            graph: self.graph,
+            id: self.id.clone(),
+        }
+    }
+}
+
+/// The mentions of an IG user: `ig_user(id).mentions()`.
+#[derive(Debug, Clone)]
+pub struct MentionsHandler<'a> {
+    graph: Graph<'a>,
+    id: IgUserId,
+}
+
+impl<'a> MentionsHandler<'a> {
     /// `GET /{ig-user-id}?fields=mentioned_comment.comment_id(ID){fields}`: a comment in which
     /// another account @-mentioned this one ([`DEFAULT_MENTIONED_COMMENT_FIELDS`] by default).
-    pub fn mentioned_comment(&self, comment: &CommentId) -> GetMention<'a, MentionedComment> {
+    pub fn comment(&self, comment: &CommentId) -> GetMention<'a, MentionedComment> {
         GetMention::new(
             self,
             "mentioned_comment.comment_id",
@@ -36,7 +55,7 @@ impl<'a> IgUserHandler<'a> {
 
     /// `GET /{ig-user-id}?fields=mentioned_media.media_id(ID){fields}`: a media whose caption
     /// @-mentions this account ([`DEFAULT_MENTIONED_MEDIA_FIELDS`] by default).
-    pub fn mentioned_media(&self, media: &MediaId) -> GetMention<'a, MentionedMedia> {
+    pub fn media(&self, media: &MediaId) -> GetMention<'a, MentionedMedia> {
         GetMention::new(
             self,
             "mentioned_media.media_id",
@@ -49,7 +68,7 @@ impl<'a> IgUserHandler<'a> {
     /// `POST /{ig-user-id}/mentions?media_id&comment_id&message`: replies, as this account, to
     /// a mention: to the comment `comment` on `media` when given, else on the media whose
     /// caption mentions the account. Returns the new comment's id; never retried once sent.
-    pub async fn reply_to_mention(
+    pub async fn reply(
         &self,
         media: &MediaId,
         comment: Option<&CommentId>,
@@ -73,8 +92,8 @@ impl<'a> IgUserHandler<'a> {
     }
 }
 
-/// Request builder of a mention read: `ig_user(id).mentioned_comment(..)` or
-/// `.mentioned_media(..)`.
+/// Request builder of a mention read: `ig_user(id).mentions().comment(..)` or
+/// `.mentions().media(..)`.
 #[must_use = "a request builder does nothing until `.send()`"]
 pub struct GetMention<'a, T> {
     graph: Graph<'a>,
@@ -100,7 +119,7 @@ impl<T> std::fmt::Debug for GetMention<'_, T> {
 
 impl<'a, T: serde::de::DeserializeOwned> GetMention<'a, T> {
     fn new(
-        user: &IgUserHandler<'a>,
+        user: &MentionsHandler<'a>,
         expansion: &'static str,
         id_field: &'static str,
         id: &str,
@@ -128,8 +147,13 @@ impl<'a, T: serde::de::DeserializeOwned> GetMention<'a, T> {
         self
     }
 
-    /// Sends the request.
+    /// Checks the request (no network), then sends it.
     pub async fn send(self) -> Result<T> {
+        self.into_request()?.send().await
+    }
+
+    /// The call, checked: what `send` sends and a batch carries.
+    fn into_request(self) -> Result<GraphRequest<'a>> {
         validate_id("ig_user_id", &self.user)?;
         validate_id(self.id_field, &self.id)?;
         let fields = match self.fields {
@@ -148,11 +172,19 @@ impl<'a, T: serde::de::DeserializeOwned> GetMention<'a, T> {
             ));
         }
         let expression = format!("{}({}){{{}}}", self.expansion, self.id, fields);
-        self.graph
-            .get(self.user)
-            .query("fields", expression)
-            .send()
-            .await
+        Ok(self.graph.get(self.user).query("fields", expression))
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> BatchRequest for GetMention<'_, T> {
+    type Output = T;
+
+    fn into_batch_op(self) -> Result<BatchOp> {
+        self.into_request()?.into_batch_op()
+    }
+
+    fn read_answer(answer: &BatchResponse) -> Result<T> {
+        answer.json()
     }
 }
 

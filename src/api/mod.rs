@@ -66,30 +66,38 @@ pub use accounts::{
     Discovery, DiscoverySource, GetFacebookUser, SkippedCall,
 };
 pub use batch::{
-    Batch, BatchHeader, BatchMethod, BatchOp, BatchResponse, BatchResult, BatchResults, BatchSlot,
-    DEFAULT_BATCH_CONCURRENCY, MAX_BATCH_CONCURRENCY, MAX_BATCH_OPERATIONS,
+    Batch, BatchHeader, BatchMethod, BatchOp, BatchRequest, BatchResponse, BatchResult,
+    BatchResults, BatchSlot, DEFAULT_BATCH_CONCURRENCY, MAX_BATCH_CONCURRENCY,
+    MAX_BATCH_OPERATIONS,
 };
 pub use comments::{
-    validate_comment_message, validate_private_reply_text, CommentHandler, GetComment,
+    validate_comment_message, validate_private_reply_text, CommentHandler, CreateComment,
+    DeleteComment, GetComment, HideComment,
 };
-pub use hashtags::{validate_hashtag_query, HashtagBudget, HashtagBudgetSnapshot, HashtagHandler};
+pub use hashtags::{
+    validate_hashtag_query, HashtagBudget, HashtagBudgetSnapshot, HashtagHandler,
+    IgUserHashtagsHandler,
+};
 pub use ig_user::{GetIgUser, IgUserHandler};
 pub use insights::{
     AccountInsights, AccountInsightsRequest, Granularity, MediaInsightKind, MediaInsights,
     MediaInsightsRequest, Metric,
 };
-pub use media::{GetMedia, IgUserMediaHandler, ListMedia, MediaDeleted, MediaHandler};
-pub use mentions::GetMention;
+pub use media::{
+    DeleteMedia, GetMedia, IgUserMediaHandler, ListMedia, MediaDeleted, MediaHandler,
+    SetCommentsEnabled,
+};
+pub use mentions::{GetMention, MentionsHandler};
 pub use messaging::{
-    AttachmentKind, ConversationHandler, ListConversations, ListMessages, MessageContent,
-    MessageHandler, MessagingTag, Reaction, Recipient, SendMessage,
+    AttachmentKind, ConversationHandler, IgUserMessagesHandler, ListConversations, ListMessages,
+    MessageContent, MessageHandler, MessagingTag, Reaction, Recipient, SendMessage,
 };
 pub use moderation::{filter_comments, Author, CommentFilter, ReplyTemplate};
 pub use node::GetNode;
 pub use publish::{
     publish_image, validate_alt_text, validate_caption, validate_collaborators,
     validate_container_request, validate_media_url, validate_product_tags, validate_user_tags,
-    ContainerHandler, ContainerMediaType, ContainerRequest, ContainersHandler, Published,
+    ContainerHandler, ContainerMediaType, ContainerRequest, Published, PublishingHandler,
     TaggedProduct, UserTag, WaitOptions,
 };
 pub use raw::RawRequest;
@@ -133,7 +141,8 @@ impl<'a> Graph<'a> {
         self.host == Host::GraphInstagram
     }
 
-    /// An Instagram professional account: its profile, media, containers and publishing calls.
+    /// An Instagram professional account: its profile and its sub-handlers (media, publishing,
+    /// mentions, messages, hashtags, insights).
     pub fn ig_user(&self, id: impl Into<IgUserId>) -> IgUserHandler<'a> {
         IgUserHandler::new(*self, id.into())
     }
@@ -344,8 +353,15 @@ where
         self
     }
 
-    /// Fetches the first page.
+    /// Checks the request (no network), then fetches the first page.
     pub async fn send(self) -> Result<Page<T>> {
+        let graph = self.graph;
+        let list: ListResponse<T> = self.into_request()?.send().await?;
+        Ok(graph.page(list))
+    }
+
+    /// The call, checked: what `send` sends and a batch carries.
+    fn into_request(self) -> Result<GraphRequest<'a>> {
         if let (Some(max), Some(limit)) = (self.max_limit, self.params.limit) {
             if limit > max {
                 return Err(Error::invalid(
@@ -360,7 +376,23 @@ where
         for (key, value) in self.extra_query {
             req = req.query(key, value);
         }
-        let list: ListResponse<T> = req.send().await?;
-        Ok(self.graph.page(list))
+        Ok(req)
+    }
+}
+
+impl<T> BatchRequest for ListEdge<'_, T>
+where
+    T: DeserializeOwned + Send + Sync + 'static,
+{
+    /// The first page (a batch does not follow `paging.next`; a [`Page`] from
+    /// [`ListResponse`]'s cursors is up to the caller).
+    type Output = ListResponse<T>;
+
+    fn into_batch_op(self) -> Result<BatchOp> {
+        self.into_request()?.into_batch_op()
+    }
+
+    fn read_answer(answer: &BatchResponse) -> Result<ListResponse<T>> {
+        answer.json()
     }
 }

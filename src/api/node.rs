@@ -6,8 +6,10 @@ use std::marker::PhantomData;
 
 use serde::de::DeserializeOwned;
 
+use super::batch::{BatchOp, BatchRequest, BatchResponse};
 use super::{join_fields, Graph};
 use crate::error::{Error, Result};
+use crate::http::GraphRequest;
 
 /// Request builder of `GET /{node-id}`: `.fields(..)` replaces the node's default field list,
 /// `.send()` reads it as `T`.
@@ -78,8 +80,13 @@ impl<'a, T: DeserializeOwned> GetNode<'a, T> {
         self
     }
 
-    /// Sends the request.
+    /// Checks the request (no network), then sends it.
     pub async fn send(self) -> Result<T> {
+        self.into_request()?.send().await
+    }
+
+    /// The call, checked: what `send` sends and a batch carries.
+    fn into_request(self) -> Result<GraphRequest<'a>> {
         if let Some(e) = self.refused {
             return Err(e);
         }
@@ -90,10 +97,18 @@ impl<'a, T: DeserializeOwned> GetNode<'a, T> {
             Some(f) => f,
             None => self.default_fields.to_owned(),
         };
-        self.graph
-            .get(self.path)
-            .query("fields", fields)
-            .send()
-            .await
+        Ok(self.graph.get(self.path).query("fields", fields))
+    }
+}
+
+impl<T: DeserializeOwned> BatchRequest for GetNode<'_, T> {
+    type Output = T;
+
+    fn into_batch_op(self) -> Result<BatchOp> {
+        self.into_request()?.into_batch_op()
+    }
+
+    fn read_answer(answer: &BatchResponse) -> Result<T> {
+        answer.json()
     }
 }

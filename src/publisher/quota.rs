@@ -142,7 +142,7 @@ impl QuotaBook {
 
     /// Reads `content_publishing_limit` (one call) and restarts the local count from it.
     pub(crate) async fn read(&self, graph: Graph<'_>, ig: &IgUserId) -> Result<QuotaStatus> {
-        let limit = graph.ig_user(ig.clone()).content_publishing_limit().await?;
+        let limit = graph.ig_user(ig.clone()).publishing().limit().await?;
         let now = Utc::now();
         let config = limit.config.as_ref();
         let total = config.and_then(|c| c.quota_total).unwrap_or(DEFAULT_TOTAL);

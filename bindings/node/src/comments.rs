@@ -327,6 +327,7 @@ impl Comments {
             let sent = account
                 .graph()
                 .ig_user(account.ig().clone())
+                .messages()
                 .private_reply(&id, &text)
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;

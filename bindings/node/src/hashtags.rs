@@ -120,7 +120,8 @@ impl Hashtags {
             let id = account
                 .graph()
                 .ig_user(account.ig().clone())
-                .hashtag_search(&q, &self.budget)
+                .hashtags()
+                .search(&q, &self.budget)
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
             Ok(Created {

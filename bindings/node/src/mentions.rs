@@ -76,7 +76,8 @@ impl Mentions {
             let found = account
                 .graph()
                 .ig_user(account.ig().clone())
-                .mentioned_comment(&CommentId::new(comment_id))
+                .mentions()
+                .comment(&CommentId::new(comment_id))
                 .send()
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
@@ -101,7 +102,8 @@ impl Mentions {
             let found = account
                 .graph()
                 .ig_user(account.ig().clone())
-                .mentioned_media(&MediaId::new(media_id))
+                .mentions()
+                .media(&MediaId::new(media_id))
                 .send()
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
@@ -132,7 +134,8 @@ impl Mentions {
             let id = account
                 .graph()
                 .ig_user(account.ig().clone())
-                .reply_to_mention(
+                .mentions()
+                .reply(
                     &MediaId::new(reply.media_id),
                     comment.as_ref(),
                     &reply.message,

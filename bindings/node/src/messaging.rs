@@ -160,6 +160,7 @@ impl Messaging {
             let mut req = account
                 .graph()
                 .ig_user(account.ig().clone())
+                .messages()
                 .conversations();
             if let Some(f) = o.fields {
                 req = req.fields(f);
@@ -249,7 +250,8 @@ impl Messaging {
             let mut req = account
                 .graph()
                 .ig_user(account.ig().clone())
-                .send_message(to, body);
+                .messages()
+                .send(to, body);
             if let Some(tag) = tag {
                 req = req.tag(tag);
             }
@@ -285,6 +287,7 @@ impl Messaging {
             let out = account
                 .graph()
                 .ig_user(account.ig().clone())
+                .messages()
                 .react(recipient_id, &MessageId::new(message_id), reaction)
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
@@ -311,6 +314,7 @@ impl Messaging {
             let out = account
                 .graph()
                 .ig_user(account.ig().clone())
+                .messages()
                 .unreact(recipient_id, &MessageId::new(message_id))
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;

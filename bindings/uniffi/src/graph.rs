@@ -295,6 +295,7 @@ impl AccountGraph {
         let page = access
             .graph(client)
             .ig_user(me.clone())
+            .messages()
             .conversations()
             .send()
             .await
@@ -330,7 +331,8 @@ impl AccountGraph {
         let out = access
             .graph(client)
             .ig_user(access.ig_user_id.clone())
-            .send_message(recipient_id, MessageContent::Text(text))
+            .messages()
+            .send(recipient_id, MessageContent::Text(text))
             .send()
             .await
             .map_err(|e| sdk(WHAT, e))?;

@@ -1,22 +1,25 @@
 //! Messaging (Instagram Messaging / Conversations API): conversations, messages, the Send API,
 //! reactions, the 24-hour window and the `HUMAN_AGENT` tag.
 //!
-//! - `ig_user(id).conversations()` (`/{ig-id}/conversations?platform=instagram`; with
-//!   Instagram Login `ig_user("me")` works too) or, with Facebook Login and a Page token,
+//! - `ig_user(id).messages().conversations()` (`/{ig-id}/conversations?platform=instagram`;
+//!   with Instagram Login `ig_user("me")` works too) or, with Facebook Login and a Page token,
 //!   `facebook(&page_token).page_conversations(page_id)` (`/{page-id}/conversations`), filtered
 //!   by `user_id` → [`Page`] of [`Conversation`].
 //! - `graph.conversation(id).messages()`: reads the conversation's message ids, then each
 //!   message concurrently (bounded). Meta lets only the **20 newest** messages of a
 //!   conversation be read, so that is the most this returns.
 //! - `graph.message(id).get()`: one message.
-//! - `ig_user(id).send_message(recipient, content)`: text (≤ 1000 bytes of UTF-8, checked
+//! - `ig_user(id).messages().send(recipient, content)`: text (≤ 1000 bytes of UTF-8, checked
 //!   before the call) or an attachment by URL, optionally tagged `HUMAN_AGENT`; `react` and
 //!   `unreact`. Outside the messaging window Meta answers code 10 / subcode 2534022, returned as
 //!   [`Error::OutsideMessagingWindow`] (class `PolicyBlocked`).
+//! - `ig_user(id).messages().private_reply(comment, text)`: a private reply (a direct message)
+//!   to the author of a comment on the account's media.
 //!
 //! Meta allows the Conversations API 2 calls per second per account and the Send API 100 per
 //! second; throttled calls are retried by the pipeline per the usage headers.
 
+mod private_reply;
 mod send;
 
 pub use send::{AttachmentKind, MessageContent, MessagingTag, Reaction, Recipient, SendMessage};
@@ -28,7 +31,7 @@ use super::ig_user::IgUserHandler;
 use super::models::{Conversation, ListResponse, Message, SendMessageResponse};
 use super::{join_fields, FacebookGraph, Graph, ListParams};
 use crate::error::{Error, Result};
-use crate::ids::{ConversationId, MessageId, PageId};
+use crate::ids::{ConversationId, IgUserId, MessageId, PageId};
 use crate::page::Page;
 use send::outside_window;
 
@@ -49,6 +52,24 @@ pub const MAX_TEXT_BYTES: usize = 1000;
 pub const DEFAULT_MESSAGE_CONCURRENCY: usize = 4;
 
 impl<'a> IgUserHandler<'a> {
+    /// The account's direct messages: conversations, sending, reactions, private replies to
+    /// comments.
+    pub fn messages(&self) -> IgUserMessagesHandler<'a> {
+        IgUserMessagesHandler {
+            graph: self.graph,
+            id: self.id.clone(),
+        }
+    }
+}
+
+/// The direct messages of an IG user: `ig_user(id).messages()`.
+#[derive(Debug, Clone)]
+pub struct IgUserMessagesHandler<'a> {
+    graph: Graph<'a>,
+    id: IgUserId,
+}
+
+impl<'a> IgUserMessagesHandler<'a> {
     /// `GET /{ig-id}/conversations?platform=instagram`: the account's conversations, newest
     /// first.
     pub fn conversations(&self) -> ListConversations<'a> {
@@ -58,7 +79,7 @@ impl<'a> IgUserHandler<'a> {
     /// `POST /{ig-id}/messages`: sends `content` to `recipient` (a user's scoped id, or a
     /// [`CommentId`](crate::ids::CommentId) for a private reply). Never retried: a repeat
     /// would send twice.
-    pub fn send_message(
+    pub fn send(
         &self,
         recipient: impl Into<Recipient>,
         content: MessageContent,

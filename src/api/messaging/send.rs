@@ -191,7 +191,7 @@ impl Reaction {
     }
 }
 
-/// Request builder of the Send API: `ig_user(id).send_message(recipient, content)`.
+/// Request builder of the Send API: `ig_user(id).messages().send(recipient, content)`.
 #[derive(Debug)]
 #[must_use = "a request builder does nothing until `.send()`"]
 pub struct SendMessage<'a> {

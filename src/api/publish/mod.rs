@@ -1,11 +1,12 @@
-//! Publishing building blocks: containers (`POST /{ig-user-id}/media`), container status
-//! (`GET /{container-id}`), `POST /{ig-user-id}/media_publish`, the publishing quota
-//! (`GET /{ig-user-id}/content_publishing_limit`), the checks Meta applies to a post (run before
-//! any call), and [`publish_image`], which chains them for one image.
+//! Publishing building blocks, `ig_user(id).publishing()`: containers
+//! (`POST /{ig-user-id}/media`), `POST /{ig-user-id}/media_publish`, the publishing quota
+//! (`GET /{ig-user-id}/content_publishing_limit`); a container's status (`GET /{container-id}`,
+//! `graph.container(id)`); the checks Meta applies to a post (run before any call); and
+//! [`publish_image`], which chains them for one image.
 //!
 //! These are deliberately low level: no idempotency store, no scheduling. A publisher that must
 //! publish exactly once across restarts persists the [`ContainerId`] before calling
-//! [`IgUserHandler::media_publish`] and checks [`ContainerHandler::status`] (`PUBLISHED`) before
+//! [`PublishingHandler::publish`] and checks [`ContainerHandler::status`] (`PUBLISHED`) before
 //! publishing again.
 
 use std::time::Duration;
@@ -30,12 +31,43 @@ pub use validate::*;
 pub const CONTAINER_STATUS_FIELDS: &str = "id,status,status_code";
 
 impl<'a> IgUserHandler<'a> {
-    /// The account's media containers (`POST /{ig-user-id}/media`).
-    pub fn containers(&self) -> ContainersHandler<'a> {
-        ContainersHandler {
+    /// Publishing on this account: containers, publishing them, the quota.
+    pub fn publishing(&self) -> PublishingHandler<'a> {
+        PublishingHandler {
             graph: self.graph,
             ig_user: self.id.clone(),
         }
+    }
+}
+
+/// Publishing on an IG user: `ig_user(id).publishing()`.
+#[derive(Debug, Clone)]
+pub struct PublishingHandler<'a> {
+    graph: Graph<'a>,
+    ig_user: IgUserId,
+}
+
+impl PublishingHandler<'_> {
+    /// `POST /{ig-user-id}/media` with any container: validates `request` first
+    /// ([`validate_container_request`]; no call when a check fails), then creates the container
+    /// and returns Meta's answer (`id`, and `uri` for a resumable upload).
+    ///
+    /// `children`, when set, go comma-separated; `user_tags`, `product_tags` and
+    /// `collaborators` as JSON text. Not retried by the pipeline (each attempt would create a
+    /// container).
+    pub async fn create_container(&self, request: &ContainerRequest) -> Result<ContainerCreated> {
+        validate_container_request(request)?;
+        let mut req = self
+            .graph
+            .post(format!("{}/media", self.ig_user))
+            .retry_safe(false);
+        if let Some(url) = request.media_url() {
+            req = req.media_context(url);
+        }
+        for (key, value) in request.form_fields()? {
+            req = req.form(key, value);
+        }
+        req.send().await
     }
 
     /// `POST /{ig-user-id}/media_publish?creation_id=…`: publishes a `FINISHED` container and
@@ -43,10 +75,10 @@ impl<'a> IgUserHandler<'a> {
     ///
     /// Never retried by the pipeline: a repeat could publish twice. A container that is not
     /// ready fails with code 9007 / subcode 2207027 ([`ErrorClass::NotReady`]).
-    pub async fn media_publish(&self, container: &ContainerId) -> Result<MediaId> {
+    pub async fn publish(&self, container: &ContainerId) -> Result<MediaId> {
         let published: MediaPublished = self
             .graph
-            .post(format!("{}/media_publish", self.id))
+            .post(format!("{}/media_publish", self.ig_user))
             .query("creation_id", container.as_str())
             .retry_safe(false)
             .container_context(container.as_str())
@@ -57,10 +89,10 @@ impl<'a> IgUserHandler<'a> {
 
     /// `GET /{ig-user-id}/content_publishing_limit?fields=quota_usage,config`: posts used and
     /// allowed in the current 24-hour window. An empty answer reads as zero usage.
-    pub async fn content_publishing_limit(&self) -> Result<PublishingLimit> {
+    pub async fn limit(&self) -> Result<PublishingLimit> {
         let list: ListResponse<PublishingLimit> = self
             .graph
-            .get(format!("{}/content_publishing_limit", self.id))
+            .get(format!("{}/content_publishing_limit", self.ig_user))
             .query("fields", "quota_usage,config")
             .send()
             .await?;
@@ -81,38 +113,7 @@ impl<'a> IgUserHandler<'a> {
         image: ContainerRequest,
         wait: WaitOptions,
     ) -> Result<Published> {
-        publish_image(self.graph, &self.id, image, wait).await
-    }
-}
-
-/// The containers of an IG user: `ig_user(id).containers()`.
-#[derive(Debug, Clone)]
-pub struct ContainersHandler<'a> {
-    graph: Graph<'a>,
-    ig_user: IgUserId,
-}
-
-impl ContainersHandler<'_> {
-    /// `POST /{ig-user-id}/media` with any container: validates `request` first
-    /// ([`validate_container_request`]; no call when a check fails), then creates the container
-    /// and returns Meta's answer (`id`, and `uri` for a resumable upload).
-    ///
-    /// `children`, when set, go comma-separated; `user_tags`, `product_tags` and
-    /// `collaborators` as JSON text. Not retried by the pipeline (each attempt would create a
-    /// container).
-    pub async fn create(&self, request: &ContainerRequest) -> Result<ContainerCreated> {
-        validate_container_request(request)?;
-        let mut req = self
-            .graph
-            .post(format!("{}/media", self.ig_user))
-            .retry_safe(false);
-        if let Some(url) = request.media_url() {
-            req = req.media_context(url);
-        }
-        for (key, value) in request.form_fields()? {
-            req = req.form(key, value);
-        }
-        req.send().await
+        publish_image(self.graph, &self.ig_user, image, wait).await
     }
 }
 
@@ -311,7 +312,7 @@ pub struct Published {
 /// of post (carousels, reels, stories, uploads), and for exactly once across restarts, use
 /// [`Publisher`](crate::publisher::Publisher).
 ///
-/// If `media_publish` answers "not ready" (9007 / 2207027) the container is waited for again and
+/// If publishing answers "not ready" (9007 / 2207027) the container is waited for again and
 /// publishing retried, at most 3 times in all, within the same overall timeout. A failure to
 /// read the permalink after publishing is not an error (the post exists): `permalink` is `None`.
 pub async fn publish_image(
@@ -327,8 +328,8 @@ pub async fn publish_image(
             "publish_image publishes a feed image (ContainerRequest::image); use the Publisher for other posts",
         ));
     }
-    let user = graph.ig_user(ig_user.clone());
-    let container_id = user.containers().create(&image).await?.id;
+    let publishing = graph.ig_user(ig_user.clone()).publishing();
+    let container_id = publishing.create_container(&image).await?.id;
     let container = graph.container(container_id.clone());
     let started = tokio::time::Instant::now();
     let mut attempts = 0;
@@ -348,7 +349,7 @@ pub async fn publish_image(
                 format!("container {container_id} is already published"),
             ));
         }
-        match user.media_publish(&container_id).await {
+        match publishing.publish(&container_id).await {
             Err(e) if e.class() == ErrorClass::NotReady && attempts < 3 => continue,
             other => break other?,
         }

@@ -60,8 +60,8 @@ impl Run<'_> {
         let created = self
             .graph
             .ig_user(self.ig.clone())
-            .containers()
-            .create(&request)
+            .publishing()
+            .create_container(&request)
             .await
             .map_err(|e| self.map_error(media.clone(), None, e))?;
         let id = created.id.clone();
@@ -118,10 +118,10 @@ impl Run<'_> {
             }
         }
         let request = self.post.carousel_request(children);
-        let user = self.graph.ig_user(self.ig.clone());
+        let publishing = self.graph.ig_user(self.ig.clone()).publishing();
         let mut waited = false;
         let created = loop {
-            match user.containers().create(&request).await {
+            match publishing.create_container(&request).await {
                 Ok(c) => break c,
                 Err(e)
                     if !waited

@@ -242,7 +242,8 @@ impl Run<'_> {
             match self
                 .graph
                 .ig_user(self.ig.clone())
-                .media_publish(&container)
+                .publishing()
+                .publish(&container)
                 .await
             {
                 Ok(media_id) => {
