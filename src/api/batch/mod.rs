@@ -1,17 +1,29 @@
 //! Batch requests: up to 50 Graph operations in one HTTP request (`POST graph.facebook.com/`
 //! with `batch=[{"method","relative_url","body"?}]`), with a typed result per operation.
 //!
+//! Request builders go in as they are ([`Batch::request`], any [`BatchRequest`]): the
+//! operation is the request the builder sends alone, checked when added, and its answer comes
+//! back as the type `.send()` returns (a paged edge: its first page, as a
+//! [`ListResponse`](super::models::ListResponse)). Hand-written operations go in with
+//! [`Batch::add`].
+//!
 //! ```no_run
 //! # async fn demo(client: instagraph::Client, token: instagraph::AccessToken) -> instagraph::Result<()> {
 //! use instagraph::api::{models::Media, BatchOp};
+//! use instagraph::IgUserId;
 //!
+//! let fb = client.facebook(&token);
 //! let mut batch = client.batch(&token);
-//! let first = batch.add::<Media>(BatchOp::get("17900000000000001?fields=id,caption"));
+//! let first = batch.request(fb.media("17900000000000001").get().fields(["id", "caption"]))?;
+//! let profile = batch.request(fb.ig_user(IgUserId::new("17841400000000001")).get())?;
+//! let hidden = batch.request(fb.comment("17870000000000001").hide(true))?;
 //! let second = batch.add::<Media>(BatchOp::get("17900000000000002?fields=id,caption"));
 //! let mut results = batch.send().await?;
 //! let first: Media = results.take(first)?;
+//! let username = results.take(profile)?.username;
+//! let hidden: bool = results.take(hidden)?;
 //! let second = results.take(second); // its own Result: one operation may fail alone
-//! # let _ = (first, second); Ok(()) }
+//! # let _ = (first, username, hidden, second); Ok(()) }
 //! ```
 //!
 //! More than [`MAX_BATCH_OPERATIONS`] operations are split into requests of 50, sent
