@@ -91,7 +91,12 @@ fn echo_answer(op: &Value) -> Value {
     }
     if url.contains("/insights") {
         let id = url.split('/').nth(1).unwrap_or("");
-        let metrics = url.split("metric=").nth(1).unwrap_or("");
+        // The operation's query is form-encoded, as a lone request's is (`,` as `%2C`).
+        let query = url.split_once('?').map_or("", |(_, q)| q);
+        let metrics: String = url::form_urlencoded::parse(query.as_bytes())
+            .find(|(k, _)| k == "metric")
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default();
         let data: Vec<Value> = metrics
             .split(',')
             .map(|m| {

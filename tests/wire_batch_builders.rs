@@ -5,7 +5,8 @@
 use std::sync::{Arc, Mutex};
 
 use chrono::{TimeZone, Utc};
-use instagraph::api::models::{Comment, IgUser, ListResponse, Media, MentionedComment};
+use instagraph::api::insights::{MediaInsightKind, Metric};
+use instagraph::api::models::{Comment, IgUser, Insight, ListResponse, Media, MentionedComment};
 use instagraph::api::{BatchRequest, MediaDeleted};
 use instagraph::{AccessToken, Client, CommentId, Error, Hosts, MediaId};
 use serde_json::{json, Value};
@@ -39,6 +40,9 @@ fn answer_for(method: &str, relative_url: &str) -> Value {
         "DELETE" => json!({"success": true, "deleted_id": node}),
         "POST" if path.ends_with("/replies") => json!({"id": "17870000000000099"}),
         "POST" => json!({"success": true}),
+        _ if path.ends_with("/insights") => json!({"data": [
+            {"name": "reach", "period": "lifetime", "values": [{"value": 7}], "id": "i"}
+        ]}),
         _ if path.ends_with("/media") || path.ends_with("/comments") => json!({
             "data": [{"id": "17900000000000042"}],
             "paging": {"cursors": {"before": "B", "after": "A"}}
@@ -142,6 +146,12 @@ async fn builders_in_a_batch_carry_what_they_send_alone_and_read_back_typed() {
         .unwrap();
     fb.media(MEDIA).delete().await.unwrap();
     assert!(fb.media(MEDIA).set_comments_enabled(false).await.unwrap());
+    fb.media(MEDIA)
+        .insights(MediaInsightKind::Reel)
+        .metrics([Metric::Reach, Metric::Views])
+        .send()
+        .await
+        .unwrap();
 
     // The same builders in one batch.
     let mut batch = client.batch(&token);
@@ -170,11 +180,18 @@ async fn builders_in_a_batch_carry_what_they_send_alone_and_read_back_typed() {
     let enabled = batch
         .request(fb.media(MEDIA).set_comments_enabled(false))
         .unwrap();
+    let insights = batch
+        .request(
+            fb.media(MEDIA)
+                .insights(MediaInsightKind::Reel)
+                .metrics([Metric::Reach, Metric::Views]),
+        )
+        .unwrap();
     let mut results = batch.send().await.unwrap();
 
     let alone = recorder.alone.lock().unwrap().clone();
     let batched = recorder.batched.lock().unwrap().clone();
-    assert_eq!(alone.len(), 10, "{alone:#?}");
+    assert_eq!(alone.len(), 11, "{alone:#?}");
     assert_eq!(batched, alone);
     // Spot checks that the comparison compares something real.
     assert_eq!(alone[0].1, format!("{V}/{MEDIA}?fields=id%2Ccaption"));
@@ -205,6 +222,8 @@ async fn builders_in_a_batch_carry_what_they_send_alone_and_read_back_typed() {
     let deleted: MediaDeleted = results.take(deleted).unwrap();
     assert_eq!(deleted.deleted_id.as_deref(), Some(MEDIA));
     assert!(results.take(enabled).unwrap());
+    let insights: ListResponse<Insight> = results.take(insights).unwrap();
+    assert_eq!(insights.data[0].number(), Some(7.0));
 }
 
 fn refused<R: BatchRequest>(client: &Client, token: &AccessToken, request: R) -> &'static str {
@@ -274,4 +293,14 @@ async fn a_refused_builder_is_refused_when_added_before_any_call() {
     // and paths are the other host's.
     let ig = client.instagram(&token);
     assert_eq!(refused(&client, &token, ig.me()), "host");
+    assert_eq!(
+        refused(
+            &client,
+            &token,
+            fb.media(MEDIA)
+                .insights(MediaInsightKind::Feed)
+                .metrics([Metric::IgReelsAvgWatchTime])
+        ),
+        "metric"
+    );
 }

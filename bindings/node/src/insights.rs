@@ -8,7 +8,7 @@ use instagraph::api::insights::{
     Breakdown, Granularity, MediaInsightKind, MediaInsights, Metric, MetricType, Period, Timeframe,
 };
 use instagraph::api::models::Media as MediaModel;
-use instagraph::api::{BatchOp, BatchResponse, BatchSlot, Graph};
+use instagraph::api::{BatchResponse, BatchSlot, Graph};
 use instagraph::{Error, MediaId};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -201,11 +201,18 @@ async fn resolve_kinds(
     let mut batch = graph.batch();
     let mut slots: Vec<Option<BatchSlot<MediaModel>>> = Vec::with_capacity(entries.len());
     for (id, kind) in &entries {
-        slots.push(kind.is_none().then(|| {
-            batch.add(BatchOp::get(format!(
-                "{id}?fields=media_type,media_product_type"
-            )))
-        }));
+        let slot = match kind {
+            Some(_) => None,
+            None => Some(
+                batch.request(
+                    graph
+                        .media(id.clone())
+                        .get()
+                        .fields(["media_type", "media_product_type"]),
+                )?,
+            ),
+        };
+        slots.push(slot);
     }
     let mut results = if batch.is_empty() {
         None
@@ -226,27 +233,6 @@ async fn resolve_kinds(
             (id, kind)
         })
         .collect())
-}
-
-/// The `metric` parameter for a media of `kind`: `metrics`, each valid for the kind (the
-/// check the crate's `media_insights_batch` makes; removed metrics were refused when parsed),
-/// else every metric of the kind.
-fn metric_param(kind: MediaInsightKind, metrics: Option<&[Metric]>) -> instagraph::Result<String> {
-    let list = metrics.unwrap_or(kind.metrics());
-    if let Some(bad) = list
-        .iter()
-        .find(|m| !matches!(m, Metric::Other(_)) && !kind.metrics().contains(m))
-    {
-        return Err(Error::InvalidInput {
-            field: "metric",
-            reason: format!("`{bad}` is not available for {} media", kind_name(kind)),
-        });
-    }
-    Ok(list
-        .iter()
-        .map(Metric::as_str)
-        .collect::<Vec<_>>()
-        .join(","))
 }
 
 /// Appends one operation's insights as JS wants them: the body's `data`, keys in camelCase.
@@ -290,11 +276,11 @@ async fn batch_insights(
     for (id, kind) in resolved {
         let planned = match kind {
             Ok(k) => {
-                let param = metric_param(k, metrics)?;
-                Ok((
-                    batch.push(BatchOp::get(format!("{id}/insights?metric={param}"))),
-                    k,
-                ))
+                let mut request = graph.media_insights(id.clone(), k);
+                if let Some(list) = metrics {
+                    request = request.metrics(list.iter().cloned());
+                }
+                Ok((batch.request(request)?.index(), k))
             }
             Err(e) => Err(e),
         };

@@ -1,10 +1,8 @@
 //! Media insights of many media through batch requests.
 
-use super::{BatchOp, BatchSlot};
 use crate::api::insights::{MediaInsightKind, MediaInsights, Metric};
-use crate::api::models::{Insight, ListResponse};
 use crate::api::Graph;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ids::MediaId;
 
 impl<'a> Graph<'a> {
@@ -13,7 +11,8 @@ impl<'a> Graph<'a> {
     /// valid for every kind given). Results come back in the order given, each its own
     /// `Result` (a story with fewer than 5 viewers fails alone).
     ///
-    /// Every metric is checked before any call, as [`Graph::media_insights`] does.
+    /// Each operation is the [`Graph::media_insights`] request of its media, checked the same
+    /// way before any call.
     pub async fn media_insights_batch<I, M>(
         &self,
         media: I,
@@ -28,16 +27,11 @@ impl<'a> Graph<'a> {
         let mut batch = self.batch();
         let mut slots = Vec::with_capacity(media.len());
         for (id, kind) in &media {
-            let list = media_metrics(*kind, metrics)?;
-            if id.as_str().is_empty() || id.as_str().contains(['/', '?', '&', '#']) {
-                return Err(Error::invalid(
-                    "media_id",
-                    format!("`{id}` is not a media id"),
-                ));
+            let mut request = self.media_insights(id.clone(), *kind);
+            if let Some(list) = metrics {
+                request = request.metrics(list.iter().cloned());
             }
-            let slot: BatchSlot<ListResponse<Insight>> =
-                batch.add(BatchOp::get(format!("{id}/insights?metric={list}")));
-            slots.push(slot);
+            slots.push(batch.request(request)?);
         }
         if media.is_empty() {
             return Ok(Vec::new());
@@ -55,26 +49,4 @@ impl<'a> Graph<'a> {
             })
             .collect())
     }
-}
-
-/// The `metric` parameter for a media of `kind`, checked.
-fn media_metrics(kind: MediaInsightKind, metrics: Option<&[Metric]>) -> Result<String> {
-    let list = metrics.unwrap_or(kind.metrics());
-    if list.is_empty() {
-        return Err(Error::invalid("metric", "at least one metric is required"));
-    }
-    for m in list {
-        m.check_not_removed()?;
-        if !matches!(m, Metric::Other(_)) && !kind.metrics().contains(m) {
-            return Err(Error::invalid(
-                "metric",
-                format!("`{m}` is not available for {kind:?} media"),
-            ));
-        }
-    }
-    Ok(list
-        .iter()
-        .map(Metric::as_str)
-        .collect::<Vec<_>>()
-        .join(","))
 }

@@ -6,15 +6,16 @@ use crate::error::{Error, Result};
 
 /// A request builder that can go in a [`Batch`]: [`GetNode`](crate::api::GetNode) reads (an IG
 /// user, a media, a comment), the first page of a [`ListEdge`](crate::api::ListEdge) or of
-/// [`ListMedia`](crate::api::ListMedia), mention reads, and the simple comment and media
-/// changes (hide, reply, delete, turn comments on or off).
+/// [`ListMedia`](crate::api::ListMedia), mention reads, a media's insights
+/// ([`MediaInsightsRequest`](crate::api::MediaInsightsRequest)), and the simple comment and
+/// media changes (comment, reply, hide, delete, turn comments on or off).
 ///
 /// The operation is made from the same path, query and body the builder sends alone, after the
 /// same checks: a refused builder is refused by [`Batch::request`], before any call.
 pub trait BatchRequest {
     /// What the operation's answer reads as: what `.send()` returns, except that a paged
     /// edge gives its first page as a [`ListResponse`](crate::api::models::ListResponse) (a
-    /// batch cannot follow `paging.next`).
+    /// batch cannot follow `paging.next`), and media insights their metric list.
     type Output;
 
     /// The checked operation: method, URL relative to the versioned host, form body.

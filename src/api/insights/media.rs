@@ -4,9 +4,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Breakdown, Metric};
+use crate::api::batch::{BatchOp, BatchRequest, BatchResponse};
+use crate::api::comments::validate_id;
 use crate::api::models::{Insight, ListResponse, Media, MediaProductType, MediaType};
 use crate::api::Graph;
 use crate::error::{Error, Result};
+use crate::http::GraphRequest;
 use crate::ids::MediaId;
 
 /// The kind of media, which decides the metrics its insights take.
@@ -171,7 +174,7 @@ impl MediaInsights {
     }
 }
 
-impl MediaInsightsRequest<'_> {
+impl<'a> MediaInsightsRequest<'a> {
     /// The metrics to read (replaces the kind's full set); each must be valid for the kind.
     pub fn metrics<I, M>(mut self, metrics: I) -> Self
     where
@@ -228,7 +231,19 @@ impl MediaInsightsRequest<'_> {
 
     /// Checks the request (no network), then sends it.
     pub async fn send(self) -> Result<MediaInsights> {
+        let (kind, request) = self.into_request()?;
+        let list: ListResponse<Insight> = request.send().await?;
+        Ok(MediaInsights {
+            kind,
+            metrics: list.data,
+        })
+    }
+
+    /// The call, checked, and the kind its metrics were chosen for: what `send` sends and a
+    /// batch carries.
+    fn into_request(self) -> Result<(MediaInsightKind, GraphRequest<'a>)> {
         let (kind, metrics) = self.check()?;
+        validate_id("media_id", self.id.as_str())?;
         let metric = metrics
             .iter()
             .map(Metric::as_str)
@@ -241,17 +256,26 @@ impl MediaInsightsRequest<'_> {
                 .collect::<Vec<_>>()
                 .join(",")
         });
-        let list: ListResponse<Insight> = self
+        let request = self
             .graph
             .get(format!("{}/insights", self.id))
             .query("metric", metric)
-            .query_opt("breakdown", breakdown)
-            .send()
-            .await?;
-        Ok(MediaInsights {
-            kind,
-            metrics: list.data,
-        })
+            .query_opt("breakdown", breakdown);
+        Ok((kind, request))
+    }
+}
+
+impl BatchRequest for MediaInsightsRequest<'_> {
+    /// The metrics as Meta lists them (the kind they were chosen for is the caller's:
+    /// `MediaInsights { kind, metrics: list.data }`).
+    type Output = ListResponse<Insight>;
+
+    fn into_batch_op(self) -> Result<BatchOp> {
+        self.into_request()?.1.into_batch_op()
+    }
+
+    fn read_answer(answer: &BatchResponse) -> Result<ListResponse<Insight>> {
+        answer.json()
     }
 }
 
