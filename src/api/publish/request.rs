@@ -93,7 +93,8 @@ impl TaggedProduct {
 ///
 /// Build one with a constructor ([`ContainerRequest::image`], [`ContainerRequest::video_item`],
 /// [`ContainerRequest::carousel`], [`ContainerRequest::reel`], [`ContainerRequest::story_image`],
-/// [`ContainerRequest::story_video`]) and the setters; [`ContainersHandler::create`] sends it.
+/// [`ContainerRequest::story_video`]) and the setters;
+/// [`PublishingHandler::create_container`](super::PublishingHandler::create_container) sends it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ContainerRequest {
     /// `media_type` (`None`: an image).
