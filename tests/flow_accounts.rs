@@ -9,7 +9,7 @@ use flow_support::{client_builder, Flow, REDIRECT};
 use instagraph::accounts::ConnectRequest;
 use instagraph::api::{ContainerRequest, WaitOptions};
 use instagraph::store::{AccountQuery, AccountSortField, AccountSource, LoginKind, TokenKind};
-use instagraph::{AgencyClientId, AuthError, CompanyId, Error, ErrorClass, IgUserId};
+use instagraph::{AgencyClientId, AuthError, CompanyId, Error, IgUserId};
 use instagraph_sandbox::Sandbox;
 
 const IG_BAKERY: &str = "17841400000000001";
@@ -414,46 +414,6 @@ async fn companies_never_see_each_others_accounts() {
         m.added(&globex, AccountQuery::new()).await.unwrap().total,
         1
     );
-}
-
-#[tokio::test]
-async fn disconnect_revokes_at_meta_and_forgets_locally() {
-    let flow = Flow::start().await;
-    let company = CompanyId::new("acme");
-    let connection = flow
-        .connect_facebook(&company, &flow.user_id("Alice"))
-        .await;
-    let status = flow
-        .manager
-        .connection_status(&company, &connection.token_id)
-        .await
-        .unwrap();
-    assert!(status.valid);
-    assert!(status.scopes.iter().any(|s| s == "instagram_basic"));
-    let (_, token) = flow
-        .store
-        .load_token(&company, &connection.token_id)
-        .await
-        .unwrap()
-        .unwrap();
-
-    let out = flow
-        .manager
-        .disconnect(&company, &connection.token_id)
-        .await
-        .unwrap();
-    assert!(out.revoked);
-    assert_eq!(out.accounts_removed, 3);
-    assert!(out.tokens_deleted >= 2, "user and page tokens: {out:?}");
-    assert!(flow
-        .store
-        .load_token(&company, &connection.token_id)
-        .await
-        .unwrap()
-        .is_none());
-    // Meta no longer accepts the token.
-    let err = flow.client.facebook(&token).me().send().await.unwrap_err();
-    assert_eq!(err.class(), ErrorClass::ReauthRequired, "{err}");
 }
 
 #[tokio::test]

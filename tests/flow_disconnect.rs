@@ -1,6 +1,7 @@
-//! `AccountManager::disconnect` removes only its own connection's accounts and tokens: not an
-//! account reconnected through Instagram Login since (sandbox), and not one another Facebook
-//! user of the company still reaches (wiremock: the sandbox's users share no Page).
+//! `AccountManager::disconnect` revokes the token at Meta and forgets it locally, and removes
+//! only its own connection's accounts and tokens: not an account reconnected through Instagram
+//! Login since (sandbox), and not one another Facebook user of the company still reaches
+//! (wiremock: the sandbox's users share no Page).
 
 mod flow_support;
 
@@ -10,8 +11,8 @@ use instagraph::store::{
     AccountSource, LoginKind, NewAccount, NewToken, SealingKey, Store, TokenKind,
 };
 use instagraph::{
-    AccessToken, AccountManager, Client, CompanyId, FacebookUserId, Hosts, IgUserId, PageId,
-    TokenId,
+    AccessToken, AccountManager, Client, CompanyId, ErrorClass, FacebookUserId, Hosts, IgUserId,
+    PageId, TokenId,
 };
 use serde_json::json;
 use wiremock::matchers::{method, path, query_param};
@@ -211,4 +212,44 @@ async fn an_account_another_user_still_reaches_is_kept_on_that_users_token() {
         .unwrap();
     assert_eq!(access.token.expose(), U2_TOKEN);
     assert!(store.load_token(&company, &u2).await.unwrap().is_some());
+}
+
+#[tokio::test]
+async fn disconnect_revokes_at_meta_and_forgets_locally() {
+    let flow = Flow::start().await;
+    let company = CompanyId::new("acme");
+    let connection = flow
+        .connect_facebook(&company, &flow.user_id("Alice"))
+        .await;
+    let status = flow
+        .manager
+        .connection_status(&company, &connection.token_id)
+        .await
+        .unwrap();
+    assert!(status.valid);
+    assert!(status.scopes.iter().any(|s| s == "instagram_basic"));
+    let (_, token) = flow
+        .store
+        .load_token(&company, &connection.token_id)
+        .await
+        .unwrap()
+        .unwrap();
+
+    let out = flow
+        .manager
+        .disconnect(&company, &connection.token_id)
+        .await
+        .unwrap();
+    assert!(out.revoked);
+    assert_eq!(out.accounts_removed, 3);
+    assert!(out.tokens_deleted >= 2, "user and page tokens: {out:?}");
+    assert!(flow
+        .store
+        .load_token(&company, &connection.token_id)
+        .await
+        .unwrap()
+        .is_none());
+    // Meta no longer accepts the token.
+    let err = flow.client.facebook(&token).me().send().await.unwrap_err();
+    assert_eq!(err.class(), ErrorClass::ReauthRequired, "{err}");
 }
