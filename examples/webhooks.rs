@@ -198,9 +198,10 @@ async fn main() -> Result<(), Box<dyn StdError>> {
     let ig = client
         .facebook(&token)
         .ig_user(IgUserId::new(account.id.clone()));
-    ig.subscribe_app(["comments", "mentions", "messages"])
+    ig.webhooks()
+        .subscribe(["comments", "mentions", "messages"])
         .await?;
-    for app in ig.subscribed_apps().await? {
+    for app in ig.webhooks().subscribed_apps().await? {
         println!(
             "@{} subscribed app {} to {:?}",
             account.username,

@@ -403,10 +403,11 @@ async fn subscribe_app_and_list_subscriptions() {
     let token = AccessToken::new(TOKEN);
     let account = client.facebook(&token).ig_user(IgUserId::new(IG));
     assert!(account
-        .subscribe_app(["comments", "messages", "mentions"])
+        .webhooks()
+        .subscribe(["comments", "messages", "mentions"])
         .await
         .unwrap());
-    let apps = account.subscribed_apps().await.unwrap();
+    let apps = account.webhooks().subscribed_apps().await.unwrap();
     assert_eq!(apps.len(), 1);
     assert_eq!(apps[0].id.as_deref(), Some("123"));
     assert_eq!(apps[0].name.as_deref(), Some("Agency tool"));
@@ -434,7 +435,11 @@ async fn bad_subscription_fields_are_refused_before_any_request() {
         vec!["comments", ""],
         vec!["Comments"],
     ] {
-        let e = account.subscribe_app(fields.clone()).await.unwrap_err();
+        let e = account
+            .webhooks()
+            .subscribe(fields.clone())
+            .await
+            .unwrap_err();
         assert!(
             matches!(
                 e,

@@ -203,8 +203,12 @@ async fn subscribed_apps_round_trip_on_the_sandbox() {
     );
     let account = IgUserId::new(sandbox.seed().instagram_accounts[0].id.clone());
     let ig = client.facebook(&token).ig_user(account);
-    assert!(ig.subscribe_app(["comments", "messages"]).await.unwrap());
-    let apps = ig.subscribed_apps().await.unwrap();
+    assert!(ig
+        .webhooks()
+        .subscribe(["comments", "messages"])
+        .await
+        .unwrap());
+    let apps = ig.webhooks().subscribed_apps().await.unwrap();
     assert_eq!(apps.len(), 1, "{apps:?}");
     assert_eq!(apps[0].id.as_deref(), Some(sandbox.app_id()));
     let mut fields = apps[0].subscribed_fields.clone();

@@ -36,6 +36,7 @@ pub(crate) fn default_ig_user_fields(graph: &Graph<'_>) -> &'static str {
 /// | [`messages()`](IgUserHandler::messages) | conversations, sending, reactions, private replies to comments |
 /// | [`hashtags()`](IgUserHandler::hashtags) | hashtag search within the 30-per-week budget |
 /// | [`insights()`](IgUserHandler::insights) | account insights (a request builder) |
+/// | [`webhooks()`](IgUserHandler::webhooks) | the app's webhook subscription for the account |
 ///
 /// Comments hang off a media (`graph.media(id).comments()`) and a comment
 /// (`graph.comment(id)`), not off the account.

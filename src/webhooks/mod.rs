@@ -35,7 +35,7 @@
 //! ```
 //!
 //! Subscribing an account to the app's webhooks is a Graph call:
-//! [`IgUserHandler::subscribe_app`](crate::api::IgUserHandler::subscribe_app).
+//! `ig_user(id).webhooks().subscribe(fields)` ([`WebhookSubscriptionHandler::subscribe`]).
 
 mod dedup;
 mod events;
@@ -51,7 +51,7 @@ pub use events::{
 };
 pub use parse::parse;
 pub use signature::{signature_header, verify_signature, SIGNATURE_HEADER};
-pub use subscriptions::SubscribedApp;
+pub use subscriptions::{SubscribedApp, WebhookSubscriptionHandler};
 
 use subtle::ConstantTimeEq;
 

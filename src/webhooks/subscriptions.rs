@@ -1,10 +1,12 @@
-//! `/{ig-user-id}/subscribed_apps`: turning webhooks on for an account.
+//! `/{ig-user-id}/subscribed_apps`, `ig_user(id).webhooks()`: turning webhooks on for an
+//! account.
 
 use serde::{Deserialize, Serialize};
 
 use crate::api::models::{ListResponse, SuccessResponse};
-use crate::api::IgUserHandler;
+use crate::api::{Graph, IgUserHandler};
 use crate::error::{Error, Result};
+use crate::ids::IgUserId;
 
 /// An app subscribed to an account's webhooks (`GET /{ig-user-id}/subscribed_apps`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -74,14 +76,31 @@ where
     Ok(out)
 }
 
-impl IgUserHandler<'_> {
+impl<'a> IgUserHandler<'a> {
+    /// The app's webhook subscription for this account.
+    pub fn webhooks(&self) -> WebhookSubscriptionHandler<'a> {
+        WebhookSubscriptionHandler {
+            graph: self.graph,
+            id: self.id.clone(),
+        }
+    }
+}
+
+/// The app's webhook subscription for an IG user: `ig_user(id).webhooks()`.
+#[derive(Debug, Clone)]
+pub struct WebhookSubscriptionHandler<'a> {
+    graph: Graph<'a>,
+    id: IgUserId,
+}
+
+impl WebhookSubscriptionHandler<'_> {
     /// `POST /{ig-user-id}/subscribed_apps?subscribed_fields=…`: delivers this account's
     /// updates of `fields` (`comments`, `mentions`, `messages`, `message_reactions`,
     /// `messaging_seen`, `messaging_postbacks`, `story_insights`, …) to the app's webhook.
     ///
     /// Safe to repeat (it sets the list), so it is retried like a read. Field names are checked
     /// before any call.
-    pub async fn subscribe_app<I, S>(&self, fields: I) -> Result<bool>
+    pub async fn subscribe<I, S>(&self, fields: I) -> Result<bool>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,

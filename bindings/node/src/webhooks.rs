@@ -321,7 +321,8 @@ impl Webhooks {
             let success = access
                 .graph(manager.client())
                 .ig_user(access.ig_user_id.clone())
-                .subscribe_app(&fields)
+                .webhooks()
+                .subscribe(&fields)
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
             Ok(Success { success })
@@ -348,6 +349,7 @@ impl Webhooks {
             let apps = access
                 .graph(manager.client())
                 .ig_user(access.ig_user_id.clone())
+                .webhooks()
                 .subscribed_apps()
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
