@@ -22,36 +22,53 @@ out="$(cd "$1" && pwd)"
 target="${CARGO_TARGET_DIR:-$root/target}"
 version="$(sed -n 's/^version = "\(.*\)"$/\1/p' "$here/Cargo.toml" | head -n 1)"
 staging="$target/uniffi-packages"
+cd "$root"
 
 # maturin in a venv of its own in the target directory (kept between runs).
 tools="$target/uniffi-packaging-venv"
-if [ ! -x "$tools/bin/maturin" ]; then
+if [ ! -x "$tools/bin/maturin" ] || [ ! -x "$tools/bin/wheel" ]; then
   python3 -m venv "$tools"
-  "$tools/bin/pip" install -q --disable-pip-version-check 'maturin>=1.9,<2'
+  "$tools/bin/pip" install -q --disable-pip-version-check 'maturin>=1.9,<2' wheel
 fi
 
-rm -rf "$staging" "$out/instagraph-$version"-*.whl "$out/instagraph-$version.tar.gz" "$out/instagraph-$version.jar"
+rm -rf "$staging/kotlin" "$staging/wheel" "$out/instagraph-$version"-*.whl "$out/instagraph-$version.jar"
 mkdir -p "$staging"
 
-# The wheel: the features and the module name are in pyproject.toml. maturin runs the
-# workspace's uniffi-bindgen (bindgen/) on the library and packs every module it generates.
-(cd "$here" && "$tools/bin/maturin" build --release --out "$out")
-(cd "$here" && "$tools/bin/maturin" sdist --out "$out")
+# The workspace's uniffi-bindgen (bindgen/: the same uniffi version as the library), dev profile.
+cargo build -q -p instagraph-uniffi-bindgen
+bindgen="$target/debug/uniffi-bindgen"
+
+# maturin generates the Python modules with `cargo run --bin uniffi-bindgen` at the workspace
+# root, which cargo looks up in the root's default-members only, and the bindgen is not one of
+# them (a root `cargo build` or `cargo test` has no use for it). This shim, first on maturin's
+# PATH, answers that one command with the bindgen built above and hands every other cargo
+# command to cargo.
+shim="$staging/cargo-shim"
+mkdir -p "$shim"
+cat > "$shim/cargo" <<SHIM
+#!/usr/bin/env bash
+if [ "\${1:-} \${2:-} \${3:-}" = "run --bin uniffi-bindgen" ]; then shift 3; exec "$bindgen" "\$@"; fi
+exec "$(command -v cargo)" "\$@"
+SHIM
+chmod +x "$shim/cargo"
+
+# The wheel: the features and the module name are in pyproject.toml. maturin builds the library,
+# runs the bindgen on it and packs every module it generates (instagraph, instagraph_core).
+(cd "$here" && PATH="$shim:$PATH" "$tools/bin/maturin" build --release --out "$out")
 wheel="$(ls "$out/instagraph-$version"-*.whl)"
 
-# The library as the wheel holds it, for the jar.
-python3 - "$wheel" "$staging/libinstagraph_uniffi.so" <<'PY'
-import shutil, sys, zipfile
-with zipfile.ZipFile(sys.argv[1]) as wheel, wheel.open("instagraph/libinstagraph_uniffi.so") as lib:
-    with open(sys.argv[2], "wb") as out:
-        shutil.copyfileobj(lib, out)
-PY
+# The library in the wheel still has its symbol table, which the bindgen reads (pyproject.toml).
+# Kotlin is generated from it too; then it is stripped, as the release profile wants, and the
+# wheel repacked with it (`wheel pack` rewrites RECORD). The jar takes that stripped library.
+"$tools/bin/python" -m wheel unpack --dest "$staging/wheel" "$wheel" >/dev/null
+library="$staging/wheel/instagraph-$version/instagraph/libinstagraph_uniffi.so"
+"$bindgen" generate --library "$library" --language kotlin --out-dir "$staging/kotlin" --no-format
+strip "$library"
+rm "$wheel"
+# The entries dated as maturin dates them (1980-01-01), so that the same inputs give the same wheel.
+SOURCE_DATE_EPOCH=315532800 "$tools/bin/python" -m wheel pack --dest-dir "$out" "$staging/wheel/instagraph-$version" >/dev/null
 
-# Kotlin from that library, with the workspace's uniffi-bindgen (the dev build that maturin ran).
-cargo build -q -p instagraph-uniffi-bindgen
-"$target/debug/uniffi-bindgen" generate --library "$staging/libinstagraph_uniffi.so" \
-  --language kotlin --out-dir "$staging/kotlin" --no-format
-
-bash "$here/kotlin/jar.sh" "$staging/kotlin" "$staging/libinstagraph_uniffi.so" "$version" "$out/instagraph-$version.jar"
+bash "$here/kotlin/jar.sh" "$staging/kotlin" "$library" "$version" "$out/instagraph-$version.jar" \
+  "$staging/jar"
 
 ls -l "$out"

@@ -10,7 +10,8 @@ set -euo pipefail
 [ $# = 1 ] && [ -f "$1" ] || { echo "usage: installed/python.sh <instagraph wheel>" >&2; exit 2; }
 wheel="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 here="$(cd "$(dirname "$0")" && pwd)"
-python="$(command -v "${PYTHON:-python3}")"
+# The interpreter itself, not a launcher (pyenv's shim) that needs a PATH of its own.
+python="$("${PYTHON:-python3}" -c 'import sys; print(sys.executable)')"
 project="$(mktemp -d "${TMPDIR:-/tmp}/instagraph-python.XXXXXX")"
 trap 'rm -rf "$project"' EXIT
 
@@ -21,7 +22,6 @@ if env PATH="$clean_path" bash -c 'command -v cargo || command -v rustc' >/dev/n
 fi
 run() { (cd "$project" && env -u PYTHONPATH PATH="$project/venv/bin:$clean_path" "$@"); }
 
-# The interpreter by its absolute path: it may live outside the clean PATH (pyenv).
 run "$python" -m venv "$project/venv"
 run "$project/venv/bin/python" -m pip install -q --disable-pip-version-check "$wheel" pytest
 mkdir "$project/tests"

@@ -9,5 +9,6 @@ here="$(cd "$(dirname "$0")" && pwd)"
 generated="$here/../generated/kotlin"
 [ -f "$generated/uniffi/instagraph/instagraph.kt" ] || { echo "run ../build-bindings.sh first" >&2; exit 1; }
 mkdir -p "$here/build"
-bash "$here/jar.sh" "$generated" "$generated/libinstagraph_uniffi.so" dev "$here/build/instagraph-dev.jar"
+bash "$here/jar.sh" "$generated" "$generated/libinstagraph_uniffi.so" dev "$here/build/instagraph-dev.jar" \
+  "$here/build/jar"
 exec bash "$here/../installed/kotlin.sh" "$here/build/instagraph-dev.jar"
