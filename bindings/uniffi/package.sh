@@ -65,7 +65,7 @@ library="$staging/wheel/instagraph-$version/instagraph/libinstagraph_uniffi.so"
 "$bindgen" generate --library "$library" --language kotlin --out-dir "$staging/kotlin" --no-format
 strip "$library"
 rm "$wheel"
-# The entries dated as maturin dates them (1980-01-01), so that the same inputs give the same wheel.
+# Entries dated as maturin dates them (1980-01-01), not with the time of this run.
 SOURCE_DATE_EPOCH=315532800 "$tools/bin/python" -m wheel pack --dest-dir "$out" "$staging/wheel/instagraph-$version" >/dev/null
 
 bash "$here/kotlin/jar.sh" "$staging/kotlin" "$library" "$version" "$out/instagraph-$version.jar" \
