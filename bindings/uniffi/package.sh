@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Builds the installable packages of the uniffi bindings into <out-dir>:
 #   instagraph-<v>-py3-none-<platform>.whl  the Python package (`pip install`, `import instagraph`)
-#   instagraph-<v>.tar.gz                   its sdist (building from it needs a Rust toolchain)
 #   instagraph-<v>.jar                      the Kotlin classes + the native library (JNA resource)
-# The Swift package (swift/Package.swift) is made on a Mac, from libraries built for Apple's
-# targets: README.md, "XCFramework".
+# No sdist (README.md, "Install"). The Swift package (swift/Package.swift) is made on a Mac, from
+# libraries built for Apple's targets: README.md, "XCFramework".
 #
 #   bash bindings/uniffi/package.sh target/packages
 #

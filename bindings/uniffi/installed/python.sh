@@ -26,6 +26,6 @@ run "$python" -m venv "$project/venv"
 run "$project/venv/bin/python" -m pip install -q --disable-pip-version-check "$wheel" pytest
 mkdir "$project/tests"
 cp "$here"/../tests/*.py "$project/tests/"
-run "$project/venv/bin/python" -c 'import instagraph, sys; print("instagraph from", instagraph.__file__)'
+run "$project/venv/bin/python" -c 'import instagraph; print("instagraph from", instagraph.__file__)'
 INSTAGRAPH_EXPECT_INSTALLED_UNDER="$project/venv" \
   run "$project/venv/bin/python" -m pytest -q -p no:cacheprovider "$project/tests"
