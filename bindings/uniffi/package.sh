@@ -23,11 +23,13 @@ version="$(sed -n 's/^version = "\(.*\)"$/\1/p' "$here/Cargo.toml" | head -n 1)"
 staging="$target/uniffi-packages"
 cd "$root"
 
-# maturin in a venv of its own in the target directory (kept between runs).
+# maturin in a venv of its own in the target directory (kept between runs), at the version whose
+# calls the shim below was written for.
+maturin_version=1.16.0
 tools="$target/uniffi-packaging-venv"
-if [ ! -x "$tools/bin/maturin" ] || [ ! -x "$tools/bin/wheel" ]; then
+if [ "$("$tools/bin/maturin" --version 2>/dev/null)" != "maturin $maturin_version" ] || [ ! -x "$tools/bin/wheel" ]; then
   python3 -m venv "$tools"
-  "$tools/bin/pip" install -q --disable-pip-version-check 'maturin>=1.9,<2' wheel
+  "$tools/bin/pip" install -q --disable-pip-version-check "maturin==$maturin_version" wheel
 fi
 
 rm -rf "$staging/kotlin" "$staging/wheel" "$out/instagraph-$version"-*.whl "$out/instagraph-$version.jar"
