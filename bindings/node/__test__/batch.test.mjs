@@ -60,7 +60,10 @@ test('GET, POST and DELETE in order, with a per-operation error as an object', a
   assert.equal(missing.error.errorClass, 'invalidInput')
 
   // An account connected without instagram_manage_comments: the POST fails alone.
-  const start = await accounts.startConnect({ companyId: 'no-comments' })
+  const start = await accounts.startConnect({
+    companyId: 'no-comments',
+    scopes: ['email', 'public_profile', 'pages_show_list', 'business_management', 'instagram_basic'],
+  })
   await accounts.finishConnect(await sandbox.consent(start.url, sandbox.seedUsers[0].id, true))
   const [refused, fine] = await batch.send('no-comments', ig, [
     { method: 'POST', relativeUrl: `${mediaId}/comments`, body: { message: 'not allowed' } },
