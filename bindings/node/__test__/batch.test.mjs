@@ -2,10 +2,9 @@
 // errors as objects, splitting beyond 50 operations, and argument checks.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { createRequire } from 'node:module'
+import { ig } from './package.mjs'
 
-const require = createRequire(import.meta.url)
-const { Sandbox, Client, AccountManager, Batch, NotFoundError, InvalidInputError } = require('../index.js')
+const { Sandbox, Client, AccountManager, Batch, NotFoundError, InvalidInputError } = ig
 
 const REDIRECT = 'https://agency.example/instagram/oauth2callback'
 let sandbox
