@@ -9,11 +9,15 @@ const { version, optionalDependencies = {} } = require('./package.json')
 
 const PACKAGE_PREFIX = 'instagraph-'
 
-/** The `instagraph-<platform>` package whose absence the loader reported, if that is the cause. */
+/**
+ * The `instagraph-<platform>` package whose absence the loader reported, if that is the cause: the
+ * native one it tried first, not the WebAssembly fallback (`instagraph-wasm32-wasi`) it tries
+ * next, which this package does not ship.
+ */
 function missingPlatformPackage(error) {
   for (let e = error, depth = 0; e && depth < 32; e = e.cause, depth += 1) {
     const match = /^Cannot find module '([^']+)'/.exec(String(e.message))
-    if (match && match[1].startsWith(PACKAGE_PREFIX)) return match[1]
+    if (match && match[1].startsWith(PACKAGE_PREFIX) && !match[1].includes('wasm32-wasi')) return match[1]
   }
   return null
 }

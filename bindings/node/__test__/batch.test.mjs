@@ -2,9 +2,9 @@
 // errors as objects, splitting beyond 50 operations, and argument checks.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { ig } from './package.mjs'
+import { ig as instagraph } from './package.mjs'
 
-const { Sandbox, Client, AccountManager, Batch, NotFoundError, InvalidInputError } = ig
+const { Sandbox, Client, AccountManager, Batch, NotFoundError, InvalidInputError } = instagraph
 
 const REDIRECT = 'https://agency.example/instagram/oauth2callback'
 let sandbox

@@ -96,6 +96,7 @@ test('on a platform with no prebuilt package, the error says to build from sourc
   const outcome = requireInChild(dir)
   assert.equal(outcome.code, 'INSTAGRAPH_NATIVE_ADDON_MISSING', outcome.message)
   assert.match(outcome.message, /no prebuilt native addon/)
+  assert.ok(outcome.message.includes(`no package ${name})`), outcome.message)
   assert.match(outcome.message, /npm run build/)
 })
 

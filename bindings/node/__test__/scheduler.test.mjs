@@ -2,7 +2,7 @@
 // reschedule, a worker's single tick and a background worker started and stopped.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { ig } from './package.mjs'
+import { ig as instagraph } from './package.mjs'
 
 const {
   Sandbox,
@@ -13,7 +13,7 @@ const {
   Worker,
   NotFoundError,
   InvalidInputError,
-} = ig
+} = instagraph
 
 const REDIRECT = 'https://agency.example/instagram/oauth2callback'
 const IMAGE = 'https://images.example.com/scheduled.jpg'
