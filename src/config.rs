@@ -8,14 +8,21 @@ use crate::error::{Error, Result};
 /// The Graph API version used when none is configured. The one place the version is written.
 pub const DEFAULT_API_VERSION: &str = "v26.0";
 
-/// The old service's default scopes (Facebook Login), used when `INSTAGRAM_SCOPES` is not set.
+/// The default scopes of Facebook Login, used when `INSTAGRAM_SCOPES` is not set: what the old
+/// service asked for (profile, Pages, business portfolios, publishing), plus what the SDK's
+/// comments, insights, messages and media deletes need.
 pub const DEFAULT_FACEBOOK_SCOPES: &[&str] = &[
     "email",
     "public_profile",
     "pages_show_list",
+    "pages_read_engagement",
     "business_management",
     "instagram_basic",
     "instagram_content_publish",
+    "instagram_manage_comments",
+    "instagram_manage_insights",
+    "instagram_manage_messages",
+    "instagram_manage_contents",
 ];
 
 /// The default scopes of Instagram Login.
@@ -367,7 +374,7 @@ impl Config {
     /// `INSTAGRAM_APP_ID` / `INSTAGRAM_APP_SECRET` (aliases `FACEBOOK_APP_ID` / `FACEBOOK_APP_SECRET`),
     /// `INSTAGRAM_API_VERSION`, `INSTAGRAM_MODE` (`production` | `sandbox`; sandbox needs
     /// `INSTAGRAM_SANDBOX_URL`), `INSTAGRAM_REDIRECT_URI`, `INSTAGRAM_ALLOWED_REDIRECT_URIS`
-    /// (comma-separated) and `INSTAGRAM_SCOPES` (comma-separated; defaults to the old service's).
+    /// (comma-separated) and `INSTAGRAM_SCOPES` (comma-separated; defaults to [`DEFAULT_FACEBOOK_SCOPES`]).
     pub fn from_env() -> Result<Self> {
         Self::from_lookup(|key| std::env::var(key).ok())
     }

@@ -102,5 +102,8 @@ async fn a_run_whose_writes_outlast_the_renewal_period_still_publishes_once() {
         .expect("read the job")
         .expect("the job");
     assert_eq!(job.status, JobStatus::Published);
-    assert_eq!(job.lease_owner, None, "the lease went back with the last write");
+    assert_eq!(
+        job.lease_owner, None,
+        "the lease went back with the last write"
+    );
 }

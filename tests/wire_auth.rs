@@ -146,7 +146,9 @@ fn facebook_authorize_url_has_every_parameter() {
     let (parsed, params) = url_params(&u.url);
     assert_eq!(parsed.path(), "/v26.0/dialog/oauth");
     let default_scope =
-        "email,public_profile,pages_show_list,business_management,instagram_basic,instagram_content_publish";
+        "email,public_profile,pages_show_list,pages_read_engagement,business_management,\
+         instagram_basic,instagram_content_publish,instagram_manage_comments,\
+         instagram_manage_insights,instagram_manage_messages,instagram_manage_contents";
     assert_eq!(
         params,
         expected(&[

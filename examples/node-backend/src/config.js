@@ -4,21 +4,6 @@
 
 const { readFileSync } = require('node:fs')
 
-/** What the old service asked for, plus what comments, insights, DMs and deletes need. */
-const DEFAULT_SCOPES = [
-  'email',
-  'public_profile',
-  'pages_show_list',
-  'pages_read_engagement',
-  'business_management',
-  'instagram_basic',
-  'instagram_content_publish',
-  'instagram_manage_comments',
-  'instagram_manage_insights',
-  'instagram_manage_messages',
-  'instagram_manage_contents',
-]
-
 class ConfigurationError extends Error {
   constructor(setting, reason) {
     super(`invalid configuration ${setting}: ${reason}`)
@@ -114,7 +99,8 @@ function normalizeConfig(options = {}) {
   if (!['production', 'sandbox'].includes(instagram.mode)) {
     throw new ConfigurationError('INSTAGRAM_MODE', `"${instagram.mode}" is neither production nor sandbox`)
   }
-  instagram.scopes = list(instagram.scopes) ?? DEFAULT_SCOPES
+  // Unset: the SDK's default scopes (everything its features need).
+  instagram.scopes = list(instagram.scopes)
   instagram.allowedRedirectUris = list(instagram.allowedRedirectUris) ?? []
   if (!options.client && !(options.accounts && typeof options.accounts !== 'function')) {
     if (!instagram.appId) throw new ConfigurationError('INSTAGRAM_APP_ID', 'is required (or INSTAGRAM_MODE=sandbox)')
@@ -203,4 +189,4 @@ function loadConfig(env = process.env) {
   }
 }
 
-module.exports = { loadConfig, normalizeConfig, ConfigurationError, DEFAULT_SCOPES, list }
+module.exports = { loadConfig, normalizeConfig, ConfigurationError, list }
