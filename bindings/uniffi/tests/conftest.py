@@ -1,6 +1,11 @@
-"""Puts the generated Python bindings (bindings/uniffi/generated/python, made by
-build-bindings.sh) on the path, and gives the tests a Python-implemented store and the
-connection of the sandbox's first user."""
+"""Finds the `instagraph` package, and gives the tests a Python-implemented store and the
+connection of the sandbox's first user.
+
+`instagraph` comes from the dev build's generated bindings (bindings/uniffi/generated/python,
+made by build-bindings.sh) when they are beside these tests, else from wherever it is installed:
+installed/python.sh runs a copy of these tests, outside the source tree, against the wheel
+installed in a fresh venv, and sets INSTAGRAPH_EXPECT_INSTALLED_UNDER to that venv so that a
+package from anywhere else fails the run."""
 
 import os
 import sys
@@ -8,11 +13,21 @@ import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GENERATED = os.path.join(HERE, "..", "generated", "python")
-if not os.path.exists(os.path.join(GENERATED, "instagraph", "__init__.py")):
-    raise RuntimeError("run bindings/uniffi/build-bindings.sh first (no generated bindings)")
-sys.path.insert(0, GENERATED)
+if os.path.exists(os.path.join(GENERATED, "instagraph", "__init__.py")):
+    sys.path.insert(0, GENERATED)
 
-import instagraph  # noqa: E402
+try:
+    import instagraph  # noqa: E402
+except ImportError as missing:
+    raise RuntimeError(
+        "no instagraph package: run bindings/uniffi/build-bindings.sh --testing, or install the wheel"
+    ) from missing
+
+EXPECTED_PREFIX = os.environ.get("INSTAGRAPH_EXPECT_INSTALLED_UNDER")
+if EXPECTED_PREFIX:
+    location = os.path.realpath(instagraph.__file__)
+    if not location.startswith(os.path.realpath(EXPECTED_PREFIX) + os.sep):
+        raise RuntimeError(f"instagraph was imported from {location}, not from {EXPECTED_PREFIX}")
 
 
 class DictStore(instagraph.ForeignStore):
