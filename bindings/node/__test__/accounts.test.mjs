@@ -3,10 +3,9 @@
 // on the built-in memory store and on the reference JS store alike.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { createRequire } from 'node:module'
+import { ig } from './package.mjs'
 
-const require = createRequire(import.meta.url)
-const { Sandbox, Client, AccountManager, NotFoundError, createMemoryJsStore } = require('../index.js')
+const { Sandbox, Client, AccountManager, NotFoundError, createMemoryJsStore } = ig
 
 const REDIRECT = 'https://agency.example/instagram/oauth2callback'
 let sandbox

@@ -2,15 +2,16 @@
 // errors as objects, splitting beyond 50 operations, and argument checks.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { createRequire } from 'node:module'
+import { ig as instagraph } from './package.mjs'
 
-const require = createRequire(import.meta.url)
-const { Sandbox, Client, AccountManager, Batch, NotFoundError, InvalidInputError } = require('../index.js')
+const { Sandbox, Client, AccountManager, Batch, NotFoundError, InvalidInputError } = instagraph
 
 const REDIRECT = 'https://agency.example/instagram/oauth2callback'
 let sandbox
 let accounts
 let ig
+// Comments need instagram_manage_comments (the 'no-comments' company goes without it).
+const SCOPES = ['pages_show_list', 'business_management', 'instagram_basic', 'instagram_manage_comments', 'pages_read_engagement']
 
 before(async () => {
   sandbox = await Sandbox.start()
@@ -22,9 +23,7 @@ before(async () => {
     redirectUri: REDIRECT,
   })
   accounts = new AccountManager(client, 'memory:')
-  // Comments need instagram_manage_comments, which the default scopes leave out.
-  const scopes = ['pages_show_list', 'business_management', 'instagram_basic', 'instagram_manage_comments', 'pages_read_engagement']
-  const start = await accounts.startConnect({ companyId: 'acme', scopes })
+  const start = await accounts.startConnect({ companyId: 'acme', scopes: SCOPES })
   const connection = await accounts.finishConnect(await sandbox.consent(start.url, sandbox.seedUsers[0].id, true))
   ig = connection.accounts[0].igUserId
   await accounts.add('acme', [ig])
@@ -60,10 +59,8 @@ test('GET, POST and DELETE in order, with a per-operation error as an object', a
   assert.equal(missing.error.errorClass, 'invalidInput')
 
   // An account connected without instagram_manage_comments: the POST fails alone.
-  const start = await accounts.startConnect({
-    companyId: 'no-comments',
-    scopes: ['email', 'public_profile', 'pages_show_list', 'business_management', 'instagram_basic'],
-  })
+  const withoutComments = SCOPES.filter((scope) => scope !== 'instagram_manage_comments')
+  const start = await accounts.startConnect({ companyId: 'no-comments', scopes: withoutComments })
   await accounts.finishConnect(await sandbox.consent(start.url, sandbox.seedUsers[0].id, true))
   const [refused, fine] = await batch.send('no-comments', ig, [
     { method: 'POST', relativeUrl: `${mediaId}/comments`, body: { message: 'not allowed' } },

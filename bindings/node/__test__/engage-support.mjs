@@ -2,10 +2,9 @@
 // messaging): one sandbox, Alice's accounts connected to company `acme` with every scope
 // these classes need. Not a test file itself (node --test only runs *.test.mjs).
 import assert from 'node:assert/strict'
-import { createRequire } from 'node:module'
+import { ig } from './package.mjs'
 
-const require = createRequire(import.meta.url)
-export const ig = require('../index.js')
+export { ig }
 
 export const COMPANY = 'acme'
 export const REDIRECT = 'https://agency.example/instagram/oauth2callback'

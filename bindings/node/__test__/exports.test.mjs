@@ -9,13 +9,9 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createRequire } from 'node:module'
-
-const require = createRequire(import.meta.url)
-const ig = require('../index.js')
+import { ig, packageModule, PACKAGE_DIR } from './package.mjs'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
-const ROOT = join(HERE, '..')
 const REDIRECT = 'https://agency.example/instagram/oauth2callback'
 
 // Members that no test can exercise, with the reason. Keep it empty: add an entry only with a
@@ -30,7 +26,7 @@ function declared() {
   const classes = {}
   const functions = []
   let current = null
-  for (const line of readFileSync(join(ROOT, 'index.d.ts'), 'utf8').split('\n')) {
+  for (const line of readFileSync(join(PACKAGE_DIR, 'index.d.ts'), 'utf8').split('\n')) {
     let m
     if ((m = /^export (?:declare )?class (\w+)/.exec(line))) {
       current = classes[m[1]] = []
@@ -83,7 +79,7 @@ function referenced(srcs, className, { name, kind }) {
 
 test('index.d.ts declares every export of index.js, and every runtime member', () => {
   const { classes, functions } = declared()
-  const errorNames = Object.keys(require('../errors.js')).filter((k) => /Error$/.test(k))
+  const errorNames = Object.keys(packageModule('errors.js')).filter((k) => /Error$/.test(k))
   const jsStoreNames = ['MemoryJsStore', 'createMemoryJsStore']
   for (const key of Object.keys(ig)) {
     // binding.js's own marker of the platform it loaded (a string, not an API).
@@ -123,8 +119,8 @@ test('index.d.ts declares every export of index.js, and every runtime member', (
 })
 
 test('the argument table build.rs derives from the Rust declarations matches index.d.ts', () => {
-  const table = JSON.parse(require('../binding.js').__argumentTable())
-  const dts = readFileSync(join(ROOT, 'index.d.ts'), 'utf8')
+  const table = JSON.parse(packageModule('binding.js').__argumentTable())
+  const dts = readFileSync(join(PACKAGE_DIR, 'index.d.ts'), 'utf8')
   // `name(a: T, b?: U): R` lines of the generated classes and functions: their parameter names.
   const names = (line) => {
     const open = line.indexOf('(')
@@ -161,9 +157,9 @@ test('the argument table build.rs derives from the Rust declarations matches ind
 })
 
 test('every type index.d.ts refers to is declared (the ts_type / ts_return_type names of src/)', () => {
-  const dts = readFileSync(join(ROOT, 'index.d.ts'), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/'[^'\n]*'/g, "''")
+  const dts = readFileSync(join(PACKAGE_DIR, 'index.d.ts'), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/'[^'\n]*'/g, "''")
   const declaredNames = new Set([...dts.matchAll(/^(?:export )?(?:declare )?(?:interface|type|class|const|function|enum) (\w+)/gm)].map((m) => m[1]))
-  for (const name of Object.keys(require('../errors.js'))) declaredNames.add(name)
+  for (const name of Object.keys(packageModule('errors.js'))) declaredNames.add(name)
   const builtins = new Set(['Promise', 'Array', 'Record', 'Date', 'Buffer', 'Uint8Array', 'ArrayBuffer', 'Error', 'Partial', 'Omit', 'T'])
   const used = new Set([...dts.matchAll(/[:<|,(]\s*([A-Z]\w*)(?=[\s<>\[\]|,);]|$)/gm)].map((m) => m[1]))
   const unknown = [...used].filter((n) => !declaredNames.has(n) && !builtins.has(n))
@@ -187,7 +183,7 @@ test('every exported class member, static, getter, function and error class is u
   for (const name of functions) {
     if (!srcs.some(({ text }) => new RegExp(`\\b${escape(name)}\\s*\\(`).test(text))) missing.push(`${name}()`)
   }
-  for (const name of Object.keys(require('../errors.js')).filter((k) => /Error$/.test(k))) {
+  for (const name of Object.keys(packageModule('errors.js')).filter((k) => /Error$/.test(k))) {
     if (!srcs.some(({ text }) => new RegExp(`\\b${name}\\b`).test(text))) missing.push(name)
   }
   // The error properties a caller reads (`code`, `subcode`, `fbtraceId`, ...).

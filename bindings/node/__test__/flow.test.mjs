@@ -5,9 +5,8 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createRequire } from 'node:module'
+import { ig } from './package.mjs'
 
-const require = createRequire(import.meta.url)
 const {
   Sandbox,
   Client,
@@ -15,7 +14,7 @@ const {
   Publisher,
   InstagraphError,
   AuthError,
-} = require('../index.js')
+} = ig
 
 const REDIRECT = 'https://agency.example/instagram/oauth2callback'
 let sandbox

@@ -5,13 +5,11 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { createRequire } from 'node:module'
-import { fileURLToPath } from 'node:url'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { ig, PACKAGE_DIR } from './package.mjs'
 
-const require = createRequire(import.meta.url)
 const {
   Sandbox,
   Client,
@@ -22,9 +20,8 @@ const {
   createMemoryJsStore,
   storeConformanceCases,
   runStoreConformanceCase,
-} = require('../index.js')
+} = ig
 
-const PACKAGE = join(dirname(fileURLToPath(import.meta.url)), '..')
 const REDIRECT = 'https://agency.example/instagram/oauth2callback'
 const KEY = AccountManager.generateSealingKey()
 
@@ -268,7 +265,7 @@ test('previousSealingKeys are checked at construction, naming the option', () =>
 test('the sealing keys come from the environment when the options have none', () => {
   const [A, B] = [AccountManager.generateSealingKey(), AccountManager.generateSealingKey()]
   const script = `
-    const { Client, AccountManager, createMemoryJsStore } = require(${JSON.stringify(join(PACKAGE, 'index.js'))})
+    const { Client, AccountManager, createMemoryJsStore } = require(${JSON.stringify(join(PACKAGE_DIR, 'index.js'))})
     const client = new Client({ appId: '1', appSecret: 's', mode: 'sandbox', sandboxUrl: 'http://127.0.0.1:9', redirectUri: 'https://x.example/cb' })
     try {
       new AccountManager(client, createMemoryJsStore())
@@ -405,7 +402,7 @@ test('construction checks the store object and asks for a sealing key', () => {
 
 test('a JS store does not keep Node running', () => {
   const script = `
-    const { Client, AccountManager, createMemoryJsStore } = require(${JSON.stringify(join(PACKAGE, 'index.js'))})
+    const { Client, AccountManager, createMemoryJsStore } = require(${JSON.stringify(join(PACKAGE_DIR, 'index.js'))})
     const client = new Client({ appId: '1', appSecret: 's', mode: 'sandbox', sandboxUrl: 'http://127.0.0.1:9', redirectUri: 'https://x.example/cb' })
     globalThis.keep = new AccountManager(client, createMemoryJsStore(), { sealingKey: AccountManager.generateSealingKey() })
     console.log('made')

@@ -2,11 +2,9 @@
 // exchange, long-lived tokens, refresh, debug_token, revoke, and their errors.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { createRequire } from 'node:module'
+import { ig } from './package.mjs'
 
-const require = createRequire(import.meta.url)
-const { Sandbox, Client, FacebookLogin, InstagramLogin, AuthError, GraphApiError, InvalidInputError, ConfigError } =
-  require('../index.js')
+const { Sandbox, Client, FacebookLogin, InstagramLogin, AuthError, GraphApiError, InvalidInputError, ConfigError } = ig
 
 const REDIRECT = 'https://agency.example/instagram/oauth2callback'
 // The sandbox's seeded Instagram-Login account (alice.travels).

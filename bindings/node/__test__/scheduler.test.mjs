@@ -2,9 +2,8 @@
 // reschedule, a worker's single tick and a background worker started and stopped.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { createRequire } from 'node:module'
+import { ig as instagraph } from './package.mjs'
 
-const require = createRequire(import.meta.url)
 const {
   Sandbox,
   Client,
@@ -14,7 +13,7 @@ const {
   Worker,
   NotFoundError,
   InvalidInputError,
-} = require('../index.js')
+} = instagraph
 
 const REDIRECT = 'https://agency.example/instagram/oauth2callback'
 const IMAGE = 'https://images.example.com/scheduled.jpg'

@@ -3,11 +3,9 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
-import { createRequire } from 'node:module'
+import { ig as instagraph } from './package.mjs'
 
-const require = createRequire(import.meta.url)
-const { Sandbox, Client, AccountManager, Webhooks, Deduper, WebhookError, InstagraphError, NotFoundError } =
-  require('../index.js')
+const { Sandbox, Client, AccountManager, Webhooks, Deduper, WebhookError, InstagraphError, NotFoundError } = instagraph
 
 const REDIRECT = 'https://agency.example/instagram/oauth2callback'
 const IG = '17841405726653026'
