@@ -17,6 +17,10 @@ rm -f "$out"/instagraph*
 echo "==> the crates (cargo publish --dry-run: packaged, then built from the package alone)"
 (cd "$root" && cargo publish --dry-run --allow-dirty -p instagraph -p instagraph-sandbox 2>&1 \
   | grep -v '^warning: ignoring \(test\|benchmark\) ')
+# The dry run keeps its packages in a scratch folder of cargo's; pack them again where
+# `cargo package` puts them (no second verification build).
+(cd "$root" && cargo package --no-verify --allow-dirty -p instagraph -p instagraph-sandbox 2>&1 \
+  | grep -v '^warning: ignoring \(test\|benchmark\) ')
 target="${CARGO_TARGET_DIR:-$root/target}"
 cp "$target/package/instagraph-$version.crate" "$target/package/instagraph-sandbox-$version.crate" "$out/"
 
