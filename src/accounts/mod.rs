@@ -4,12 +4,15 @@
 //! This is the old service's instagram-service + instagram-handler as one typed API. Every call
 //! takes the company (the tenant) and only ever reads or changes that company's rows.
 
+mod access_cache;
 mod connect;
 mod disconnect;
 mod live;
 mod sweep;
 
 use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::Utc;
 
@@ -21,6 +24,7 @@ use crate::ids::{AgencyClientId, CompanyId, IgUserId, TokenId};
 use crate::store::{AccountQuery, AccountRecord, LoginKind, Store, TokenRecord};
 use crate::AccessToken;
 
+pub use access_cache::{DEFAULT_ACCESS_CAPACITY, DEFAULT_ACCESS_TTL};
 pub use connect::{ConnectRequest, ConnectStart, Connection};
 pub use live::{AddedAccount, AddedAccounts, DEFAULT_LIVE_CONCURRENCY, MAX_LIVE_ACCOUNTS};
 pub use sweep::{ReconnectNeeded, SweepReport};
@@ -31,6 +35,7 @@ pub struct AccountManager {
     client: Client,
     store: Store,
     live: live::LiveLimits,
+    access_cache: Arc<access_cache::AccessCache>,
 }
 
 impl fmt::Debug for AccountManager {
@@ -137,7 +142,22 @@ impl AccountManager {
             client,
             store,
             live: live::LiveLimits::default(),
+            access_cache: Arc::new(access_cache::AccessCache::new(
+                DEFAULT_ACCESS_TTL,
+                DEFAULT_ACCESS_CAPACITY,
+            )),
         }
+    }
+
+    /// Sets how long an account's opened token serves [`AccountManager::access`] without a
+    /// store read ([`DEFAULT_ACCESS_TTL`] by default), and for how many accounts at most
+    /// ([`DEFAULT_ACCESS_CAPACITY`]). A write of a token or an account through this manager's
+    /// store ends the entries at once; the time to live bounds how long a change made by
+    /// another process sharing the database goes unseen. A zero `ttl` or `capacity` reads the
+    /// store on every call. The manager's clones made before this call keep the old cache.
+    pub fn access_cache(mut self, ttl: Duration, capacity: usize) -> Self {
+        self.access_cache = Arc::new(access_cache::AccessCache::new(ttl, capacity));
+        self
     }
 
     /// The client.
@@ -254,7 +274,21 @@ impl AccountManager {
     }
 
     /// The host and token to call the Graph API for one of the company's accounts.
+    ///
+    /// The opened token is kept for the next calls on the account (see
+    /// [`AccountManager::access_cache`]): while nothing about the account changed, a call costs
+    /// no store read and no unsealing.
     pub async fn access(&self, company: &CompanyId, id: &IgUserId) -> Result<AccountAccess> {
+        if let Some(access) = self.access_cache.get(&self.store, company, id) {
+            return Ok(access);
+        }
+        let writes = self.store.credential_writes();
+        let access = self.read_access(company, id).await?;
+        self.access_cache.put(company, &access, writes);
+        Ok(access)
+    }
+
+    async fn read_access(&self, company: &CompanyId, id: &IgUserId) -> Result<AccountAccess> {
         let account = self.account(company, id).await?;
         let token_id = account.token_id.ok_or_else(|| Error::NotFound {
             what: "token of account",

@@ -12,6 +12,7 @@ use super::memory::MemoryStore;
 use super::records::{LoginKind, TokenKind, TokenRecord};
 use super::traits::StoreBackend;
 use super::util::truncate_time;
+use super::watch::{CredentialWrites, Watched};
 use crate::ids::{CompanyId, TokenId};
 use crate::AccessToken;
 
@@ -126,8 +127,10 @@ impl fmt::Debug for StoreUrl {
 /// accounts, OAuth states and jobs go straight to [`Store::backend`].
 #[derive(Clone)]
 pub struct Store {
+    /// The backend given, wrapped so that its token and account writes are counted.
     backend: Arc<dyn StoreBackend>,
     sealer: Arc<Sealer>,
+    credential_writes: Arc<CredentialWrites>,
 }
 
 impl Store {
@@ -138,9 +141,11 @@ impl Store {
 
     /// A store over `backend` with a prepared sealer (for example one holding older keys).
     pub fn with_sealer(backend: Arc<dyn StoreBackend>, sealer: Sealer) -> Self {
+        let credential_writes = Arc::new(CredentialWrites::default());
         Self {
-            backend,
+            backend: Arc::new(Watched::new(backend, credential_writes.clone())),
             sealer: Arc::new(sealer),
+            credential_writes,
         }
     }
 
@@ -245,6 +250,12 @@ impl Store {
     /// The sealer.
     pub fn sealer(&self) -> &Sealer {
         &self.sealer
+    }
+
+    /// How many token and account writes went through this store and its clones: a value read
+    /// from them after taking this count is stale once the count moved on.
+    pub(crate) fn credential_writes(&self) -> u64 {
+        self.credential_writes.current()
     }
 
     /// Seals and stores a token, upserting by `(company, kind, login, subject_id)`. The token is

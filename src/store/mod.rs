@@ -51,6 +51,7 @@ mod rules;
 mod sqlite;
 mod traits;
 mod util;
+mod watch;
 
 pub use accounts::{
     AccountPage, AccountQuery, AccountRecord, AccountSort, AccountSortField, NewAccount,
