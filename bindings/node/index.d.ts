@@ -602,6 +602,15 @@ export interface AccountManagerOptions {
    * settles then fails the SDK call instead of hanging it.
    */
   storeTimeoutMs?: number
+  /**
+   * How long, in milliseconds, an account's opened token serves calls without a store read
+   * (default 15 000). A write of a token or an account through this manager ends it at
+   * once; this bounds how long a change made by another process sharing the store goes
+   * unseen. 0 reads the store on every call.
+   */
+  accessCacheTtlMs?: number
+  /** How many accounts' opened tokens are kept (default 1 000); 0 keeps none. */
+  accessCacheSize?: number
 }
 
 /** The page `AccountManager.accounts` returns (stored rows, no API call). */

@@ -217,6 +217,32 @@ async function rotate(location) {
   await assert.rejects(stale.connectionStatus(company, tokenId), (e) => e instanceof StoreError && /sealing failed/.test(e.message))
 }
 
+test('calls on an account read the JS store once; a removal shows on the next call', async () => {
+  const { Media, NotFoundError } = ig
+  const store = recordingStore()
+  const accounts = new AccountManager(client, store, { sealingKey: KEY })
+  const { accounts: found } = await connect(accounts, 'cached-co')
+  const [first, second] = found.map((a) => a.igUserId)
+  const media = new Media(accounts)
+  await media.list('cached-co', first, { limit: 1 })
+  const reads = store.calls.length
+  for (let i = 0; i < 10; i++) await media.list('cached-co', first, { limit: 1 })
+  assert.equal(store.calls.length, reads, 'the opened token served the calls: no store read')
+
+  await media.list('cached-co', second, { limit: 1 })
+  await accounts.remove('cached-co', second)
+  await assert.rejects(media.list('cached-co', second, { limit: 1 }), (e) => e instanceof NotFoundError)
+
+  const uncached = recordingStore()
+  const every = new AccountManager(client, uncached, { sealingKey: KEY, accessCacheTtlMs: 0 })
+  const { accounts: again } = await connect(every, 'uncached-co')
+  const everyMedia = new Media(every)
+  await everyMedia.list('uncached-co', again[0].igUserId, { limit: 1 })
+  const before = uncached.calls.length
+  await everyMedia.list('uncached-co', again[0].igUserId, { limit: 1 })
+  assert.ok(uncached.calls.length > before, 'accessCacheTtlMs: 0 reads the store on every call')
+})
+
 test('key rotation over a JS store: read with A as previous, reseal, drop A', async () => {
   const store = createMemoryJsStore()
   await rotate(store)

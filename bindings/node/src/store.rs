@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use instagraph::accounts::{DEFAULT_ACCESS_CAPACITY, DEFAULT_ACCESS_TTL};
 use instagraph::store::kv::KvBackend;
 use instagraph::store::{
     Sealer, SealingKey, Store, StoreError, StoreUrl, PREVIOUS_SEALING_KEYS_ENV, SEALING_KEY_ENV,
@@ -32,6 +33,13 @@ pub struct AccountManagerOptions {
     /// fails with a `StoreError` naming the method (default 30 000). A Promise that never
     /// settles then fails the SDK call instead of hanging it.
     pub store_timeout_ms: Option<u32>,
+    /// How long, in milliseconds, an account's opened token serves calls without a store read
+    /// (default 15 000). A write of a token or an account through this manager ends it at
+    /// once; this bounds how long a change made by another process sharing the store goes
+    /// unseen. 0 reads the store on every call.
+    pub access_cache_ttl_ms: Option<u32>,
+    /// How many accounts' opened tokens are kept (default 1 000); 0 keeps none.
+    pub access_cache_size: Option<u32>,
 }
 
 /// What `resealTokens` did.
@@ -59,6 +67,7 @@ pub(crate) struct Lazy {
     client: instagraph::Client,
     location: Location,
     sealer: Sealer,
+    access_cache: (Duration, usize),
     cell: OnceCell<instagraph::AccountManager>,
 }
 
@@ -73,6 +82,8 @@ impl Lazy {
             sealing_key: None,
             previous_sealing_keys: None,
             store_timeout_ms: None,
+            access_cache_ttl_ms: None,
+            access_cache_size: None,
         });
         let timeout = match options.store_timeout_ms {
             Some(0) => return Err(type_error("options.storeTimeoutMs", "must be at least 1")),
@@ -94,10 +105,19 @@ impl Lazy {
             Location::Js(_) => true,
         };
         let sealer = sealer(options.sealing_key, options.previous_sealing_keys, persists)?;
+        let access_cache = (
+            options
+                .access_cache_ttl_ms
+                .map_or(DEFAULT_ACCESS_TTL, |ms| Duration::from_millis(u64::from(ms))),
+            options
+                .access_cache_size
+                .map_or(DEFAULT_ACCESS_CAPACITY, |n| n as usize),
+        );
         Ok(Self {
             client,
             location,
             sealer,
+            access_cache,
             cell: OnceCell::new(),
         })
     }
@@ -113,7 +133,9 @@ impl Lazy {
                         Store::with_sealer(backend.clone(), self.sealer.clone())
                     }
                 };
-                Ok(instagraph::AccountManager::new(self.client.clone(), store))
+                let (ttl, capacity) = self.access_cache;
+                Ok(instagraph::AccountManager::new(self.client.clone(), store)
+                    .access_cache(ttl, capacity))
             })
             .await
     }
