@@ -1,10 +1,12 @@
-//! `peers-page DIR GRAPH_BASE`: writes what nginx serves into DIR: `media.json` (the 25-media
-//! page) and `stream/0` … `stream/999` (100 media each, `next` under GRAPH_BASE, e.g.
-//! `http://127.0.0.1:18080/graph.facebook.com/v26.0`).
+//! `peers-page DIR BASE_URL`: writes what nginx serves into DIR: `media.json` (the 25-media
+//! page) and `stream/0` … `stream/999` (100 media each, `next` at
+//! `{BASE_URL}/graph.facebook.com/{version}/stream/{n}`, BASE_URL being nginx's, e.g.
+//! `http://127.0.0.1:18080`).
 
 use std::path::Path;
 use std::process::ExitCode;
 
+use instagraph::config::DEFAULT_API_VERSION;
 use instagraph_peers::pages::{media_page, stream_page};
 use instagraph_peers::STREAM_PAGES;
 
@@ -28,11 +30,15 @@ fn write(dir: &Path, graph_base: &str) -> Result<(), String> {
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
-    let [dir, graph_base] = argv.as_slice() else {
-        eprintln!("usage: peers-page DIR GRAPH_BASE");
+    let [dir, base_url] = argv.as_slice() else {
+        eprintln!("usage: peers-page DIR BASE_URL");
         return ExitCode::FAILURE;
     };
-    match write(Path::new(dir), graph_base.trim_end_matches('/')) {
+    let graph_base = format!(
+        "{}/graph.facebook.com/{DEFAULT_API_VERSION}",
+        base_url.trim_end_matches('/')
+    );
+    match write(Path::new(dir), &graph_base) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");
