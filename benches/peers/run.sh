@@ -173,6 +173,7 @@ nginx -p "$ngx" -c "$ngx/nginx.conf" -e "$ngx/error.log" &
 nginx_pid=$!
 stop_nginx() { kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null || true; }
 trap stop_nginx EXIT
+trap 'exit 130' INT TERM
 for _ in $(seq 100); do
   curl -fsS -o /dev/null "$base/graph.facebook.com/v26.0/1/media" 2>/dev/null && break
   kill -0 "$nginx_pid" 2>/dev/null || { cat "$ngx/error.log" >&2; exit 1; }
@@ -232,10 +233,15 @@ done
 
 # ---- the machine -------------------------------------------------------------------------
 node_pkg_version() { node -p "require('$cache/node/node_modules/$1/package.json').version" 2>/dev/null || echo -; }
+package_hash() { # a short hash of the instagraph packages measured (npm tarballs, wheel)
+  local files=()
+  for f in "$npm_loader" "$npm_addon" "$wheel"; do [ -f "$f" ] && files+=("$f"); done
+  if [ "${#files[@]}" -gt 0 ]; then echo "sha256:$(sha "${files[@]}")"; else echo "not used"; fi
+}
 py_pkg_version() { "$python" -c "import importlib.metadata as m; print(m.version('$1'))" 2>/dev/null || echo -; }
 {
   echo "Machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), Linux $(uname -r), load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "Versions: rustc $(rustc --version | cut -d' ' -f2), node $(node --version), $("$python" --version 2>/dev/null || python3 --version), nginx $(nginx -v 2>&1 | sed 's/.*\///'); facebook-nodejs-business-sdk $(node_pkg_version facebook-nodejs-business-sdk), python-facebook-api $(py_pkg_version python-facebook-api), requests $(py_pkg_version requests); instagraph packages $(sha "$npm_loader" "$npm_addon" ${wheel:+"$wheel"} 2>/dev/null || echo -)"
+  echo "Versions: rustc $(rustc --version | cut -d' ' -f2), node $(node --version), $("$python" --version 2>/dev/null || python3 --version), nginx $(nginx -v 2>&1 | sed 's/.*\///'); facebook-nodejs-business-sdk $(node_pkg_version facebook-nodejs-business-sdk), python-facebook-api $(py_pkg_version python-facebook-api), requests $(py_pkg_version requests); instagraph packages $(package_hash)"
 } >"$cache/machine.txt"
 
 # ---- the rounds --------------------------------------------------------------------------

@@ -5,6 +5,8 @@
 //! Not part of `cargo test`: run.sh builds these bins with `--profile peers` and runs them
 //! against nginx on loopback.
 
+#![warn(missing_docs)]
+
 pub mod measure;
 pub mod pages;
 
