@@ -26,6 +26,17 @@ ORDER = [
     "python-instagraph",
 ]
 MODES = ["seq", "c16"]
+# Issue 14's goals, per (instagraph client, peer, mode): (throughput at least, CPU ratio at most).
+GOALS = {
+    ("rust-instagraph", "rust-bare", "seq"): (0.97, 1.05),
+    ("rust-instagraph", "rust-bare", "c16"): (0.97, None),
+    ("node-instagraph", "node-fetch", "seq"): (1.2, None),
+    ("node-instagraph", "node-fetch", "c16"): (3.0, None),
+    ("python-instagraph", "python-pyfacebook-typed", "seq"): (40.0, None),
+    ("python-instagraph", "python-pyfacebook-typed", "c16"): (40.0, None),
+}
+# Issue 14's memory goal for streaming 100,000 media.
+STREAM_RSS_GOAL_MB = 30
 # (instagraph client, peer, label) as issue 14 lists them.
 PAIRS = [
     ("rust-instagraph", "rust-bare", "instagraph Rust ÷ bare reqwest + serde"),
@@ -48,6 +59,19 @@ def cpu_per_1000(run):
 
 def fmt(x, digits=0):
     return f"{x:,.{digits}f}"
+
+
+def goal(wanted, speed, cpu):
+    """The goal of a pair and whether the medians meet it, e.g. `≥ 0.97×, CPU ≤ 1.05×: no`."""
+    if wanted is None:
+        return ""
+    at_least, cpu_at_most = wanted
+    text = f"≥ {at_least:g}×"
+    met = statistics.median(speed) >= at_least
+    if cpu_at_most is not None:
+        text += f", CPU ≤ {cpu_at_most:g}×"
+        met = met and statistics.median(cpu) <= cpu_at_most
+    return f"{text}: {'met' if met else 'not met'}"
 
 
 def main(results_path, machine_path):
@@ -81,9 +105,9 @@ def main(results_path, machine_path):
     out.append("")
     out.append(
         "| pair | mode | throughput ratio (>1: instagraph faster) | CPU per request ratio "
-        "(instagraph ÷ peer) | rounds |"
+        "(instagraph ÷ peer) | goal | rounds |"
     )
-    out.append("|---|---|---:|---:|---|")
+    out.append("|---|---|---:|---:|---|---|")
     for ours, peer, label in PAIRS:
         for mode in MODES:
             mine = {r.get("round"): r for r in by.get((ours, mode), [])}
@@ -96,16 +120,20 @@ def main(results_path, machine_path):
             out.append(
                 f"| {label} | {mode} | {statistics.median(speed):.2f}× "
                 f"({min(speed):.2f}–{max(speed):.2f}) "
-                f"| {statistics.median(cpu):.2f}× ({min(cpu):.2f}–{max(cpu):.2f}) | {len(both)} |"
+                f"| {statistics.median(cpu):.2f}× ({min(cpu):.2f}–{max(cpu):.2f}) "
+                f"| {goal(GOALS.get((ours, peer, mode)), speed, cpu)} | {len(both)} |"
             )
     streams = by.get(("rust-instagraph", "stream"), [])
     if streams:
         s = streams[-1]
+        rss = s["max_rss_kb"] / 1024
+        met = "met" if rss < STREAM_RSS_GOAL_MB else "not met"
         out.append("")
         out.append(
             f"Stream: instagraph Rust `into_stream()` over {s['items']:,} media "
-            f"({s['requests']:,} pages of 100 from nginx): peak RSS "
-            f"{s['max_rss_kb'] / 1024:.1f} MB, {s['wall_s']:.2f} s wall, {s['cpu_s']:.2f} s CPU."
+            f"({s['requests']:,} pages of 100 from nginx): peak RSS {rss:.1f} MB "
+            f"(goal < {STREAM_RSS_GOAL_MB} MB: {met}), {s['wall_s']:.2f} s wall, "
+            f"{s['cpu_s']:.2f} s CPU."
         )
     print("\n".join(out))
 
