@@ -67,20 +67,27 @@ if (uses node-instagraph || uses python-instagraph) && { [ ! -f "$npm_loader" ] 
 fi
 
 # ---- the Node peers (a project in the cache) ---------------------------------------------
+# The instagraph packages go in when they are there (always when an instagraph client is
+# selected: built above); the peers alone otherwise.
+have_npm=0; [ -f "$npm_loader" ] && [ -f "$npm_addon" ] && have_npm=1
 if uses node; then
-  stamp="fb-sdk $FB_SDK_VERSION; instagraph $(sha "$npm_loader" "$npm_addon")"
+  stamp="fb-sdk $FB_SDK_VERSION; instagraph $([ "$have_npm" = 1 ] && sha "$npm_loader" "$npm_addon" || echo none)"
   if [ "$(cat "$cache/node/.installed" 2>/dev/null)" != "$stamp" ]; then
     say "installing the Node peers into $cache/node"
     rm -rf "$cache/node" && mkdir -p "$cache/node"
-    cp "$npm_loader" "$npm_addon" "$cache/node/"
+    ours=""
+    if [ "$have_npm" = 1 ]; then
+      cp "$npm_loader" "$npm_addon" "$cache/node/"
+      ours=",
+    \"instagraph\": \"file:instagraph-$version.tgz\",
+    \"instagraph-linux-x64-gnu\": \"file:instagraph-linux-x64-gnu-$version.tgz\""
+    fi
     cat >"$cache/node/package.json" <<EOF
 {
   "name": "instagraph-peers-node",
   "private": true,
   "dependencies": {
-    "facebook-nodejs-business-sdk": "$FB_SDK_VERSION",
-    "instagraph": "file:instagraph-$version.tgz",
-    "instagraph-linux-x64-gnu": "file:instagraph-linux-x64-gnu-$version.tgz"
+    "facebook-nodejs-business-sdk": "$FB_SDK_VERSION"$ours
   }
 }
 EOF
@@ -92,13 +99,13 @@ fi
 # ---- the Python peers (a venv in the cache) ----------------------------------------------
 python="$cache/venv/bin/python"
 if uses python; then
-  stamp="requests $REQUESTS_VERSION; python-facebook-api $PYFACEBOOK_VERSION; instagraph $(sha "$wheel")"
+  stamp="requests $REQUESTS_VERSION; python-facebook-api $PYFACEBOOK_VERSION; instagraph $([ -n "$wheel" ] && sha "$wheel" || echo none)"
   if [ ! -x "$python" ] || [ "$(cat "$cache/venv/.installed" 2>/dev/null)" != "$stamp" ]; then
     say "installing the Python peers into $cache/venv"
     rm -rf "$cache/venv"
     python3 -m venv "$cache/venv"
     "$python" -m pip install --quiet --disable-pip-version-check \
-      "requests==$REQUESTS_VERSION" "python-facebook-api==$PYFACEBOOK_VERSION" "$wheel" >&2
+      "requests==$REQUESTS_VERSION" "python-facebook-api==$PYFACEBOOK_VERSION" ${wheel:+"$wheel"} >&2
     echo "$stamp" >"$cache/venv/.installed"
   fi
 fi

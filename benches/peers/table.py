@@ -102,12 +102,7 @@ def main(results_path, machine_path):
                 f"| {fmt(max(r['max_rss_kb'] for r in got) / 1024, 1)} "
                 f"| {got[0]['requests']} × {len(got)} |"
             )
-    out.append("")
-    out.append(
-        "| pair | mode | throughput ratio (>1: instagraph faster) | CPU per request ratio "
-        "(instagraph ÷ peer) | goal | rounds |"
-    )
-    out.append("|---|---|---:|---:|---|---|")
+    pairs = []
     for ours, peer, label in PAIRS:
         for mode in MODES:
             mine = {r.get("round"): r for r in by.get((ours, mode), [])}
@@ -117,12 +112,20 @@ def main(results_path, machine_path):
                 continue
             speed = [rps(mine[k]) / rps(theirs[k]) for k in both]
             cpu = [cpu_per_1000(mine[k]) / cpu_per_1000(theirs[k]) for k in both]
-            out.append(
+            pairs.append(
                 f"| {label} | {mode} | {statistics.median(speed):.2f}× "
                 f"({min(speed):.2f}–{max(speed):.2f}) "
                 f"| {statistics.median(cpu):.2f}× ({min(cpu):.2f}–{max(cpu):.2f}) "
                 f"| {goal(GOALS.get((ours, peer, mode)), speed, cpu)} | {len(both)} |"
             )
+    if pairs:
+        out.append("")
+        out.append(
+            "| pair | mode | throughput ratio (>1: instagraph faster) | CPU per request ratio "
+            "(instagraph ÷ peer) | goal | rounds |"
+        )
+        out.append("|---|---|---:|---:|---|---|")
+        out.extend(pairs)
     streams = by.get(("rust-instagraph", "stream"), [])
     if streams:
         s = streams[-1]
