@@ -36,7 +36,7 @@ pub(crate) struct ClientInner {
     /// The hashtag budget shared by every clone of this client.
     hashtag_budget: crate::api::HashtagBudget,
     /// The HMAC of `appsecret_proof`, keyed once (when the secret is known).
-    pub(crate) proof_key: Option<hmac::Hmac<sha2::Sha256>>,
+    pub(crate) proof_key: Option<crate::http::ProofKey>,
     rate: Mutex<RateLimitStatus>,
 }
 
@@ -382,7 +382,7 @@ impl ClientBuilder {
                 proof_key: config
                     .app_secret
                     .as_ref()
-                    .map(|secret| crate::http::proof_key(secret.expose())),
+                    .map(|secret| crate::http::ProofKey::new(secret.expose())),
                 config,
                 http,
                 rate: Mutex::new(RateLimitStatus::default()),

@@ -38,6 +38,34 @@ pub(crate) fn proof_with(key: &Hmac<Sha256>, token: &str) -> String {
     String::from_utf8_lossy(&hex_out).into_owned()
 }
 
+/// A client's app secret as an HMAC key, with a tag that tells its proofs from another
+/// secret's, so that each token keeps its proof between calls ([`AccessToken`]).
+pub(crate) struct ProofKey {
+    mac: Hmac<Sha256>,
+    tag: u64,
+}
+
+impl ProofKey {
+    pub(crate) fn new(app_secret: &str) -> Self {
+        let mac = proof_key(app_secret);
+        // The tag is itself an HMAC output: it names the secret without revealing it.
+        let mut tagger = mac.clone();
+        tagger.update(b"instagraph appsecret_proof tag");
+        let digest = tagger.finalize().into_bytes();
+        let mut tag = [0u8; 8];
+        tag.copy_from_slice(&digest[..8]);
+        Self {
+            mac,
+            tag: u64::from_le_bytes(tag),
+        }
+    }
+
+    /// `token`'s proof, computed on its first call with this secret and kept by the token.
+    pub(crate) fn proof<'t>(&self, token: &'t AccessToken) -> Cow<'t, str> {
+        token.proof(self.tag, |secret| proof_with(&self.mac, secret))
+    }
+}
+
 const X_APP_USAGE: reqwest::header::HeaderName =
     reqwest::header::HeaderName::from_static("x-app-usage");
 const X_BUSINESS_USE_CASE_USAGE: reqwest::header::HeaderName =
@@ -315,7 +343,7 @@ impl<'c> GraphRequest<'c> {
             if let Some(token) = self.token {
                 pairs.append_pair("access_token", token.expose());
                 if let Some(key) = &inner.proof_key {
-                    pairs.append_pair("appsecret_proof", &proof_with(key, token.expose()));
+                    pairs.append_pair("appsecret_proof", &key.proof(token));
                 }
             }
         }
@@ -533,6 +561,31 @@ mod tests {
         assert_eq!(
             appsecret_proof("secret", "token"),
             "e941110e3d2bfe82621f0e3e1434730d7305d106c5f68c87165d0b27a4611a4a"
+        );
+    }
+
+    #[test]
+    fn a_token_keeps_its_proof_for_one_secret_and_never_gives_it_for_another() {
+        let token = AccessToken::new("EAAGtoken0123456789");
+        let (one, other) = (ProofKey::new("secret-one"), ProofKey::new("secret-two"));
+        let first = one.proof(&token);
+        assert_eq!(first, appsecret_proof("secret-one", token.expose()));
+        assert!(
+            matches!(one.proof(&token), Cow::Borrowed(_)),
+            "kept after the first call"
+        );
+        assert_eq!(
+            other.proof(&token),
+            appsecret_proof("secret-two", token.expose())
+        );
+        let copy = token.clone();
+        assert!(
+            matches!(one.proof(&copy), Cow::Borrowed(_)),
+            "a clone keeps it too"
+        );
+        assert_eq!(
+            other.proof(&AccessToken::new("EAAGtoken0123456789")),
+            appsecret_proof("secret-two", token.expose())
         );
     }
 
