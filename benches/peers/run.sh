@@ -7,7 +7,7 @@
 #   bash benches/peers/run.sh                      # ROUNDS=5, everything
 #   ROUNDS=3 ONLY=rust,node-fetch,node-instagraph bash benches/peers/run.sh
 #
-# Knobs: ROUNDS (5), N (2000: Rust and Node clients), N_PYTHON (500: the Python clients),
+# Knobs: ROUNDS (5), N (2000: the Node clients), N_RUST (10000), N_PYTHON (500),
 # WARMUP (50 requests before measuring), ONLY (comma-separated client names or prefixes:
 # rust-bare rust-instagraph rust-stream node-fetch node-instagraph node-fb-sdk node-fb-sdk-typed
 # python-requests python-pyfacebook python-pyfacebook-typed python-instagraph), PORT (nginx's,
@@ -22,6 +22,7 @@ packages="${PACKAGES:-$root/target/packages}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 ROUNDS="${ROUNDS:-5}"
 N="${N:-2000}"
+N_RUST="${N_RUST:-10000}"
 N_PYTHON="${N_PYTHON:-500}"
 WARMUP="${WARMUP:-50}"
 ONLY="${ONLY:-}"
@@ -193,7 +194,9 @@ say "nginx $(nginx -v 2>&1 | sed 's/.*\///') at $base (pid $nginx_pid): page of 
 
 # ---- running one client ------------------------------------------------------------------
 export PEERS_CACHE="$cache"
-requests_for() { [[ "$1" == python-* ]] && echo "$N_PYTHON" || echo "$N"; }
+requests_for() {
+  case "$1" in rust-*) echo "$N_RUST" ;; python-*) echo "$N_PYTHON" ;; *) echo "$N" ;; esac
+}
 command_for() { # command_for CLIENT: the command line, before MODE N
   case "$1" in
     rust-bare) echo "$bin/peers-bare" ;;
