@@ -4,10 +4,10 @@
 # clients alternating round by round; prints a markdown table (also target/peers/results.md).
 # See benches/peers/README.md.
 #
-#   bash benches/peers/run.sh                      # ROUNDS=5, everything
+#   bash benches/peers/run.sh                      # ROUNDS=7, everything
 #   ROUNDS=3 ONLY=rust,node-fetch,node-instagraph bash benches/peers/run.sh
 #
-# Knobs: ROUNDS (5), N (2000: the Node clients), N_RUST (10000), N_PYTHON (500),
+# Knobs: ROUNDS (7), N (2000: the Node clients), N_RUST (10000), N_PYTHON (500),
 # WARMUP (50 requests before measuring), ONLY (comma-separated client names or prefixes:
 # rust-bare rust-instagraph rust-stream node-fetch node-instagraph node-fb-sdk node-fb-sdk-typed
 # python-requests python-pyfacebook python-pyfacebook-typed python-instagraph), PORT (nginx's,
@@ -20,7 +20,7 @@ here="$root/benches/peers"
 cache="$root/target/peers"
 packages="${PACKAGES:-$root/target/packages}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
-ROUNDS="${ROUNDS:-5}"
+ROUNDS="${ROUNDS:-7}"
 N="${N:-2000}"
 N_RUST="${N_RUST:-10000}"
 N_PYTHON="${N_PYTHON:-500}"
@@ -112,9 +112,9 @@ if uses python; then
 fi
 
 # ---- the Rust clients --------------------------------------------------------------------
-say "building the Rust clients (cargo build --profile peers -p instagraph-peers)"
-(cd "$root" && cargo build --quiet --profile peers -p instagraph-peers >&2)
-bin="$CARGO_TARGET_DIR/peers"
+say "building the Rust clients (cargo build --profile bench-peers -p instagraph-peers)"
+(cd "$root" && cargo build --quiet --profile bench-peers -p instagraph-peers >&2)
+bin="$CARGO_TARGET_DIR/bench-peers"
 
 # ---- nginx -------------------------------------------------------------------------------
 if ! command -v nginx >/dev/null; then
