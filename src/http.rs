@@ -376,15 +376,18 @@ impl<'c> GraphRequest<'c> {
     async fn run(mut self) -> Result<(bytes::Bytes, RequestContext)> {
         let inner = self.client.inner();
         let policy = &inner.config.retry;
-        let request = self.build()?;
+        // Built up front so that bad input fails before any wait; a retry builds it again (the
+        // same bytes: building is pure), so the first try needs no copy of it.
+        let mut first = Some(self.build()?);
         let mut context = std::mem::take(&mut self.context);
         let mut attempt = 0u32;
         loop {
             attempt += 1;
             context.attempts = attempt;
             let started = Instant::now();
-            let Some(this_try) = request.try_clone() else {
-                return Err(Error::invalid("body", "request body cannot be replayed"));
+            let this_try = match first.take() {
+                Some(request) => request,
+                None => self.build()?,
             };
             let outcome = self.attempt(this_try, &context).await;
             let span = tracing::Span::current();

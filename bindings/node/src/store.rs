@@ -108,7 +108,9 @@ impl Lazy {
         let access_cache = (
             options
                 .access_cache_ttl_ms
-                .map_or(DEFAULT_ACCESS_TTL, |ms| Duration::from_millis(u64::from(ms))),
+                .map_or(DEFAULT_ACCESS_TTL, |ms| {
+                    Duration::from_millis(u64::from(ms))
+                }),
             options
                 .access_cache_size
                 .map_or(DEFAULT_ACCESS_CAPACITY, |n| n as usize),
