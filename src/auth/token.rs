@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use zeroize::Zeroize;
 
@@ -12,8 +12,13 @@ use zeroize::Zeroize;
 /// can be put in a log line, an error or a panic message without leaking. The secret is wiped from
 /// memory on drop. Use [`AccessToken::expose`] only where the token must go on the wire or into the
 /// sealing step of a store.
+///
+/// Cloning shares the one copy of the secret (a page, an account's cached access and a handler
+/// hold the same token without copying it); the last clone dropped wipes it.
 #[derive(Clone)]
-pub struct AccessToken {
+pub struct AccessToken(Arc<Secret>);
+
+struct Secret {
     secret: String,
     /// The `appsecret_proof` last computed for this token, with the tag of the app secret it was
     /// computed with: a token kept between calls (by a handler, or an account's cached access)
@@ -21,9 +26,15 @@ pub struct AccessToken {
     proof: OnceLock<(u64, String)>,
 }
 
+impl Drop for Secret {
+    fn drop(&mut self) {
+        self.secret.zeroize();
+    }
+}
+
 impl PartialEq for AccessToken {
     fn eq(&self, other: &Self) -> bool {
-        self.secret == other.secret
+        self.0.secret == other.0.secret
     }
 }
 
@@ -32,10 +43,10 @@ impl Eq for AccessToken {}
 impl AccessToken {
     /// Wraps a token string.
     pub fn new(token: impl Into<String>) -> Self {
-        Self {
+        Self(Arc::new(Secret {
             secret: token.into(),
             proof: OnceLock::new(),
-        }
+        }))
     }
 
     /// The app access token `APP_ID|APP_SECRET` used by `debug_token`.
@@ -45,25 +56,26 @@ impl AccessToken {
 
     /// The token itself. Call only to send it or seal it.
     pub fn expose(&self) -> &str {
-        &self.secret
+        &self.0.secret
     }
 
     /// The proof of this token for the app secret tagged `key_tag`: the one kept from an
     /// earlier call when it was computed for the same secret, else `compute`'s (kept when the
     /// token has none yet).
     pub(crate) fn proof(&self, key_tag: u64, compute: impl Fn(&str) -> String) -> Cow<'_, str> {
-        let (tag, proof) = self.proof.get_or_init(|| (key_tag, compute(&self.secret)));
+        let secret = &self.0.secret;
+        let (tag, proof) = self.0.proof.get_or_init(|| (key_tag, compute(secret)));
         if *tag == key_tag {
             Cow::Borrowed(proof)
         } else {
-            Cow::Owned(compute(&self.secret))
+            Cow::Owned(compute(secret))
         }
     }
 
     /// The last four characters, for display (`****abcd`).
     pub fn redacted(&self) -> String {
         let tail: String = self
-            .secret
+            .expose()
             .chars()
             .rev()
             .take(4)
@@ -71,7 +83,7 @@ impl AccessToken {
             .into_iter()
             .rev()
             .collect();
-        if self.secret.chars().count() <= 8 {
+        if self.expose().chars().count() <= 8 {
             "****".to_owned()
         } else {
             format!("****{tail}")
@@ -80,7 +92,7 @@ impl AccessToken {
 
     /// True when the token is empty or only whitespace.
     pub fn is_blank(&self) -> bool {
-        self.secret.trim().is_empty()
+        self.expose().trim().is_empty()
     }
 }
 
@@ -93,12 +105,6 @@ impl fmt::Debug for AccessToken {
 impl fmt::Display for AccessToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.redacted())
-    }
-}
-
-impl Drop for AccessToken {
-    fn drop(&mut self) {
-        self.secret.zeroize();
     }
 }
 
@@ -119,5 +125,15 @@ mod tests {
         assert_eq!(t.to_string(), "****WXYZ");
         assert!(!format!("{t:?}").contains("secret"));
         assert_eq!(AccessToken::new("short").redacted(), "****");
+    }
+
+    #[test]
+    fn clones_share_the_one_copy_of_the_secret() {
+        let t = AccessToken::new("EAAGsecretsecretsecretWXYZ");
+        let copy = t.clone();
+        assert_eq!(copy, t);
+        assert_eq!(copy.expose().as_ptr(), t.expose().as_ptr());
+        drop(t);
+        assert_eq!(copy.expose(), "EAAGsecretsecretsecretWXYZ");
     }
 }
