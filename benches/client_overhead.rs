@@ -46,7 +46,9 @@ use futures::future::join_all;
 use instagraph::api::models::{ListResponse, Media};
 use instagraph::config::DEFAULT_API_VERSION;
 use instagraph::{appsecret_proof, AccessToken, Client, Hosts};
-use serde_json::{json, Value};
+
+#[path = "support/media_page.rs"]
+mod support;
 
 const APP_ID: &str = "123";
 const APP_SECRET: &str = "secret";
@@ -69,53 +71,13 @@ const FIELDS: [&str; 13] = [
     "comments_count",
     "is_comment_enabled",
 ];
-const ITEMS: usize = 25;
+const ITEMS: usize = support::ITEMS;
 const CONCURRENCY: usize = 16;
 const APP_USAGE: &str = r#"{"call_count":1,"total_cputime":1,"total_time":1}"#;
 
-/// One media page as Meta sends it: 25 items, every requested field, cursors (~12 KB).
+/// One media page as Meta sends it (benches/support/media_page.rs, shared with benches/peers).
 fn media_page() -> Bytes {
-    let data: Vec<Value> = (0..ITEMS)
-        .map(|i| {
-            let id = format!("1789{:014}", 5_695_668_004_550u64 + i as u64 * 7_919);
-            let shortcode = format!("B27r4Cf{:04}", i);
-            let video = i % 3 == 0;
-            let mut item = json!({
-                "id": id,
-                "caption": format!(
-                    "Day {i}: golden hour at the harbour \u{1F305} #film #35mm"
-                ),
-                "media_type": if video { "VIDEO" } else { "IMAGE" },
-                "media_product_type": if video { "REELS" } else { "FEED" },
-                "media_url": format!(
-                    "https://scontent.cdninstagram.com/v/t51.29350-15/{id}_n.jpg?oh=00_AfBc{i:04}&oe=6612A3F1"
-                ),
-                "permalink": format!("https://www.instagram.com/p/{shortcode}/"),
-                "shortcode": shortcode,
-                "timestamp": "2019-09-26T22:36:43+0000",
-                "username": "harbour.lights",
-                "like_count": 120 + i * 17,
-                "comments_count": i % 9,
-                "is_comment_enabled": i % 5 != 0,
-            });
-            if video {
-                item["thumbnail_url"] = json!(format!(
-                    "https://scontent.cdninstagram.com/v/t51.29350-15/{id}_t.jpg?oe=6612A3F1"
-                ));
-            }
-            item
-        })
-        .collect();
-    let body = json!({
-        "data": data,
-        "paging": {
-            "cursors": {
-                "before": "QVFIUmxtZA2RfbXhSNE9DVGl1cXJmbWV1dU1nUHZAGTkVOdGFCNHk5RGM0MFBXLUpQV0VKSGhQ",
-                "after": "QVFIUjd1OU5fQkRwUkdobmxTaVMzUXc2WDBWZAzJ0blFhWnJlcDhsNFFuSzlhWVJxVEF6amFR",
-            }
-        }
-    });
-    Bytes::from(serde_json::to_vec(&body).expect("the page serialises"))
+    Bytes::from(support::media_page())
 }
 
 /// Starts the server on 127.0.0.1:0 on a runtime of its own and returns its base URL.

@@ -319,3 +319,43 @@ def test_instagram_login_connects_the_account_itself():
             await sandbox.stop()
 
     asyncio.run(go())
+
+
+def test_an_accounts_opened_token_is_kept_between_calls():
+    async def go():
+        sandbox = await instagraph.start_sandbox(0)
+        py_store = DictStore()
+        store = instagraph.Store.foreign(py_store, instagraph.generate_sealing_key())
+        try:
+            _, connection = await connect(sandbox, store)
+            ig = connection.accounts[0].ig_user_id
+            client = instagraph.Client(
+                instagraph.ClientConfig(
+                    app_id=sandbox.app_id(),
+                    app_secret=sandbox.app_secret(),
+                    sandbox_url=sandbox.base_url(),
+                    redirect_uri=REDIRECT,
+                )
+            )
+
+            kept = instagraph.AccountManager(client, store)
+            await kept.access(COMPANY, ig)
+            calls = py_store.calls
+            for _ in range(5):
+                await kept.access(COMPANY, ig)
+            assert py_store.calls == calls, "the opened token served the calls"
+            await kept.remove(COMPANY, ig)
+            with pytest.raises(instagraph.InstagraphError) as err:
+                await kept.access(COMPANY, ig)
+            assert err.value.kind == instagraph.ErrorKind.NOT_FOUND
+
+            other = connection.accounts[1].ig_user_id
+            every = instagraph.AccountManager.with_access_cache(client, store, 0, 0)
+            await every.access(COMPANY, other)
+            calls = py_store.calls
+            await every.access(COMPANY, other)
+            assert py_store.calls > calls, "ttl 0 reads the store on every call"
+        finally:
+            await sandbox.stop()
+
+    asyncio.run(go())

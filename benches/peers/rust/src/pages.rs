@@ -6,40 +6,13 @@ use serde_json::{json, Value};
 
 use crate::{FIELDS, ITEMS, STREAM_PAGES, STREAM_PAGE_ITEMS};
 
+#[path = "../../../support/media_page.rs"]
+mod shared;
+
+pub use shared::{media_item, media_page};
+
 /// The `X-App-Usage` header Meta sends with every answer (nginx adds it).
 pub const APP_USAGE: &str = r#"{"call_count":1,"total_cputime":1,"total_time":1}"#;
-
-/// The `i`-th media as Meta sends it, every requested field; a video every third one, with a
-/// thumbnail. `like_count` is `120 + 17 i`: the clients' checksums add it up.
-pub fn media_item(i: usize) -> Value {
-    let id = format!("1789{:014}", 5_695_668_004_550u64 + i as u64 * 7_919);
-    let shortcode = format!("B27r4Cf{:04}", i);
-    let video = i % 3 == 0;
-    let mut item = json!({
-        "id": id,
-        "caption": format!(
-            "Day {i}: golden hour at the harbour \u{1F305} #film #35mm"
-        ),
-        "media_type": if video { "VIDEO" } else { "IMAGE" },
-        "media_product_type": if video { "REELS" } else { "FEED" },
-        "media_url": format!(
-            "https://scontent.cdninstagram.com/v/t51.29350-15/{id}_n.jpg?oh=00_AfBc{i:04}&oe=6612A3F1"
-        ),
-        "permalink": format!("https://www.instagram.com/p/{shortcode}/"),
-        "shortcode": shortcode,
-        "timestamp": "2019-09-26T22:36:43+0000",
-        "username": "harbour.lights",
-        "like_count": 120 + i * 17,
-        "comments_count": i % 9,
-        "is_comment_enabled": i % 5 != 0,
-    });
-    if video {
-        item["thumbnail_url"] = json!(format!(
-            "https://scontent.cdninstagram.com/v/t51.29350-15/{id}_t.jpg?oe=6612A3F1"
-        ));
-    }
-    item
-}
 
 /// The sum of `like_count` over the media of one page of [`media_page`]: what each client's
 /// checksum must add per request.
@@ -52,21 +25,6 @@ pub fn stream_like_sum() -> u64 {
     (0..STREAM_PAGES * STREAM_PAGE_ITEMS)
         .map(|i| 120 + 17 * i as u64)
         .sum()
-}
-
-/// One media page as Meta sends it: 25 items, every requested field, cursors (~12 KB).
-pub fn media_page() -> Vec<u8> {
-    let data: Vec<Value> = (0..ITEMS).map(media_item).collect();
-    let body = json!({
-        "data": data,
-        "paging": {
-            "cursors": {
-                "before": "QVFIUmxtZA2RfbXhSNE9DVGl1cXJmbWV1dU1nUHZAGTkVOdGFCNHk5RGM0MFBXLUpQV0VKSGhQ",
-                "after": "QVFIUjd1OU5fQkRwUkdobmxTaVMzUXc2WDBWZAzJ0blFhWnJlcDhsNFFuSzlhWVJxVEF6amFR",
-            }
-        }
-    });
-    to_bytes(&body)
 }
 
 /// A cursor naming the media at `index` of the stream, shaped like Meta's (opaque base64).
