@@ -37,7 +37,15 @@ pub(crate) struct ClientInner {
     hashtag_budget: crate::api::HashtagBudget,
     /// The HMAC of `appsecret_proof`, keyed once (when the secret is known).
     pub(crate) proof_key: Option<crate::http::ProofKey>,
-    rate: Mutex<RateLimitStatus>,
+    rate: Mutex<RateBook>,
+}
+
+/// The latest usage, and the `X-App-Usage` header it was read from: Meta repeats the same
+/// header on call after call, and an unchanged one need not be parsed again.
+#[derive(Default)]
+struct RateBook {
+    status: RateLimitStatus,
+    last_app_header: Vec<u8>,
 }
 
 impl ClientInner {
@@ -46,8 +54,19 @@ impl ClientInner {
         app: Option<&[u8]>,
         business: Option<&[u8]>,
     ) -> Option<Duration> {
-        let mut status = self.rate.lock().unwrap_or_else(|p| p.into_inner());
-        status.record(app, business)
+        let mut book = self.rate.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(raw) = app {
+            if !raw.is_empty() && raw == book.last_app_header.as_slice() {
+                book.status.updated_at = Some(chrono::Utc::now());
+            } else {
+                let parsed = book.status.record_app(raw);
+                book.last_app_header.clear();
+                if parsed {
+                    book.last_app_header.extend_from_slice(raw);
+                }
+            }
+        }
+        business.and_then(|raw| book.status.record_business(raw))
     }
 }
 
@@ -88,6 +107,7 @@ impl Client {
             .rate
             .lock()
             .unwrap_or_else(|p| p.into_inner())
+            .status
             .clone()
     }
 
@@ -385,7 +405,7 @@ impl ClientBuilder {
                     .map(|secret| crate::http::ProofKey::new(secret.expose())),
                 config,
                 http,
-                rate: Mutex::new(RateLimitStatus::default()),
+                rate: Mutex::new(RateBook::default()),
             }),
         })
     }

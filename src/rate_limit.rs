@@ -81,25 +81,41 @@ impl RateLimitStatus {
 
     /// Records the usage headers of one answer and returns the longest regain-access wait they
     /// announce.
+    #[cfg(test)]
     pub(crate) fn record(
         &mut self,
         app_usage: Option<&[u8]>,
         business_usage: Option<&[u8]>,
     ) -> Option<Duration> {
-        let mut wait = None;
-        if let Some(app) = app_usage.and_then(|raw| serde_json::from_slice::<AppUsage>(raw).ok()) {
-            self.app = Some(app);
-            self.updated_at = Some(Utc::now());
+        if let Some(raw) = app_usage {
+            self.record_app(raw);
         }
-        if let Some(map) = business_usage.and_then(|raw| {
-            serde_json::from_slice::<BTreeMap<String, Vec<BusinessUseCaseUsage>>>(raw).ok()
-        }) {
-            for (id, entries) in map {
-                wait = wait.max(max_eta(&entries));
-                self.business.insert(id, entries);
+        business_usage.and_then(|raw| self.record_business(raw))
+    }
+
+    /// Records an `X-App-Usage` header; false when it does not parse (nothing changes then).
+    pub(crate) fn record_app(&mut self, raw: &[u8]) -> bool {
+        match serde_json::from_slice::<AppUsage>(raw) {
+            Ok(app) => {
+                self.app = Some(app);
+                self.updated_at = Some(Utc::now());
+                true
             }
-            self.updated_at = Some(Utc::now());
+            Err(_) => false,
         }
+    }
+
+    /// Records an `X-Business-Use-Case-Usage` header and returns the longest regain-access
+    /// wait it announces.
+    pub(crate) fn record_business(&mut self, raw: &[u8]) -> Option<Duration> {
+        let map =
+            serde_json::from_slice::<BTreeMap<String, Vec<BusinessUseCaseUsage>>>(raw).ok()?;
+        let mut wait = None;
+        for (id, entries) in map {
+            wait = wait.max(max_eta(&entries));
+            self.business.insert(id, entries);
+        }
+        self.updated_at = Some(Utc::now());
         wait
     }
 }

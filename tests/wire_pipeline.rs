@@ -149,6 +149,36 @@ async fn usage_headers_fill_the_rate_limit_status() {
 }
 
 #[tokio::test]
+async fn the_app_usage_follows_every_change_of_the_header() {
+    // The client skips parsing a header equal to the last one it read: a change, a change back
+    // and a malformed header in between must all still show.
+    let headers = [
+        r#"{"call_count":10,"total_cputime":1,"total_time":1}"#,
+        r#"{"call_count":10,"total_cputime":1,"total_time":1}"#,
+        r#"{"call_count":20,"total_cputime":1,"total_time":1}"#,
+        "not json",
+        r#"{"call_count":10,"total_cputime":1,"total_time":1}"#,
+        "not json",
+        r#"{"call_count":30,"total_cputime":1,"total_time":1}"#,
+    ];
+    let expected = [10.0, 10.0, 20.0, 20.0, 10.0, 10.0, 30.0];
+    let server = MockServer::start().await;
+    let client = client_with(&server, fast(1));
+    let token = AccessToken::new(TOKEN);
+    for (header, calls) in headers.iter().zip(expected) {
+        server.reset().await;
+        Mock::given(method("GET"))
+            .and(path(me_path()))
+            .respond_with(me_ok().insert_header("x-app-usage", *header))
+            .mount(&server)
+            .await;
+        client.facebook(&token).me().send().await.unwrap();
+        let app = client.rate_limit_status().app.unwrap();
+        assert_eq!(app.call_count, calls, "after the header {header}");
+    }
+}
+
+#[tokio::test]
 async fn throttling_longer_than_the_policy_accepts_is_returned_with_its_wait() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
