@@ -36,7 +36,7 @@ pub(crate) struct ClientInner {
     /// The hashtag budget shared by every clone of this client.
     hashtag_budget: crate::api::HashtagBudget,
     /// The HMAC of `appsecret_proof`, keyed once (when the secret is known).
-    pub(crate) proof_key: Option<crate::http::ProofKey>,
+    pub(crate) proof_key: Option<crate::proof::ProofKey>,
     rate: Mutex<RateBook>,
 }
 
@@ -402,7 +402,7 @@ impl ClientBuilder {
                 proof_key: config
                     .app_secret
                     .as_ref()
-                    .map(|secret| crate::http::ProofKey::new(secret.expose())),
+                    .map(|secret| crate::proof::ProofKey::new(secret.expose())),
                 config,
                 http,
                 rate: Mutex::new(RateBook::default()),
