@@ -47,35 +47,14 @@ use instagraph::api::models::{ListResponse, Media};
 use instagraph::config::DEFAULT_API_VERSION;
 use instagraph::{appsecret_proof, AccessToken, Client, Hosts};
 
-#[path = "support/media_page.rs"]
+#[path = "support/fixture.rs"]
 mod support;
 
-const APP_ID: &str = "123";
-const APP_SECRET: &str = "secret";
-const IG_USER_ID: &str = "17841400000000001";
-/// A long-lived user token of realistic length.
-const TOKEN: &str = "EAAGu8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8dKLzdocJ2isAjIhKtJ0RlgLKOmxgJTeKdNnFRIBXuDL7DxtpYlSXpfKtHF4vUCsMehGAkWvj7FAc9QeWJKY40uvSwMFLZDe1f8rESQedUStPKR0CsTy4Qwb8DwkNhFdnXsiVpzz63FfkCzJr4i0B3JrTAwR4y9ojf";
-/// The fields both variants ask for (DEFAULT_MEDIA_FIELDS).
-const FIELDS: [&str; 13] = [
-    "id",
-    "caption",
-    "media_type",
-    "media_product_type",
-    "media_url",
-    "permalink",
-    "shortcode",
-    "thumbnail_url",
-    "timestamp",
-    "username",
-    "like_count",
-    "comments_count",
-    "is_comment_enabled",
-];
-const ITEMS: usize = support::ITEMS;
-const CONCURRENCY: usize = 16;
-const APP_USAGE: &str = r#"{"call_count":1,"total_cputime":1,"total_time":1}"#;
+use support::{APP_ID, APP_SECRET, APP_USAGE, FIELDS, IG_USER_ID, ITEMS, TOKEN};
 
-/// One media page as Meta sends it (benches/support/media_page.rs, shared with benches/peers).
+const CONCURRENCY: usize = 16;
+
+/// One media page as Meta sends it (benches/support/fixture.rs, shared with benches/peers).
 fn media_page() -> Bytes {
     Bytes::from(support::media_page())
 }

@@ -79,20 +79,6 @@ impl RateLimitStatus {
             .fold(app, f64::max)
     }
 
-    /// Records the usage headers of one answer and returns the longest regain-access wait they
-    /// announce.
-    #[cfg(test)]
-    pub(crate) fn record(
-        &mut self,
-        app_usage: Option<&[u8]>,
-        business_usage: Option<&[u8]>,
-    ) -> Option<Duration> {
-        if let Some(raw) = app_usage {
-            self.record_app(raw);
-        }
-        business_usage.and_then(|raw| self.record_business(raw))
-    }
-
     /// Records an `X-App-Usage` header; false when it does not parse (nothing changes then).
     pub(crate) fn record_app(&mut self, raw: &[u8]) -> bool {
         match serde_json::from_slice::<AppUsage>(raw) {
@@ -138,15 +124,16 @@ mod tests {
     #[test]
     fn parses_both_headers() {
         let mut s = RateLimitStatus::default();
-        let wait = s.record(
-            Some(br#"{"call_count":28,"total_cputime":25,"total_time":25}"#),
-            Some(br#"{"1784":[{"type":"instagram","call_count":100,"total_cputime":3,"total_time":4,"estimated_time_to_regain_access":2}]}"#),
+        assert!(s.record_app(br#"{"call_count":28,"total_cputime":25,"total_time":25}"#));
+        let wait = s.record_business(
+            br#"{"1784":[{"type":"instagram","call_count":100,"total_cputime":3,"total_time":4,"estimated_time_to_regain_access":2}]}"#,
         );
         assert_eq!(wait, Some(Duration::from_secs(120)));
         assert_eq!(s.app.unwrap().call_count, 28.0);
         assert_eq!(s.retry_after_for("1784"), Some(Duration::from_secs(120)));
         assert_eq!(s.max_percent(), 100.0);
-        assert_eq!(s.record(Some(b"not json"), None), None);
+        assert!(!s.record_app(b"not json"));
+        assert_eq!(s.record_business(b"not json"), None);
         assert_eq!(s.app.unwrap().call_count, 28.0);
     }
 }

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use flow_support::{client_builder, Flow};
+use instagraph::accounts::Connection;
 use instagraph::store::kv::{KeyValueStore, KvBackend, MemoryKv};
 use instagraph::store::{SealingKey, Store, StoreResult};
 use instagraph::{AccountManager, AuthError, CompanyId, Error, IgUserId};
@@ -50,6 +51,17 @@ impl KeyValueStore for CountingKv {
     }
 }
 
+/// A flow over `kv` whose manager keeps opened tokens for `ttl`, with Alice connected for
+/// `acme`: the flow, the company and the connection.
+async fn connected(kv: CountingKv, ttl: Duration) -> (Flow, CompanyId, Connection) {
+    let flow = flow_with(kv, ttl).await;
+    let company = CompanyId::new("acme");
+    let connection = flow
+        .connect_facebook(&company, &flow.user_id("Alice"))
+        .await;
+    (flow, company, connection)
+}
+
 async fn flow_with(kv: CountingKv, ttl: Duration) -> Flow {
     let sandbox = Sandbox::start().await.expect("sandbox");
     let client = client_builder(&sandbox).build().expect("client");
@@ -66,11 +78,7 @@ async fn flow_with(kv: CountingKv, ttl: Duration) -> Flow {
 #[tokio::test]
 async fn repeated_calls_read_the_store_once_and_writes_show_on_the_next_call() {
     let kv = CountingKv::default();
-    let flow = flow_with(kv.clone(), Duration::from_secs(3600)).await;
-    let company = CompanyId::new("acme");
-    let connection = flow
-        .connect_facebook(&company, &flow.user_id("Alice"))
-        .await;
+    let (flow, company, connection) = connected(kv.clone(), Duration::from_secs(3600)).await;
     let first: IgUserId = connection.accounts[0].ig_user_id.clone();
     let second: IgUserId = connection.accounts[1].ig_user_id.clone();
 
@@ -125,11 +133,7 @@ async fn repeated_calls_read_the_store_once_and_writes_show_on_the_next_call() {
 #[tokio::test]
 async fn a_disconnect_ends_the_kept_tokens() {
     let kv = CountingKv::default();
-    let flow = flow_with(kv, Duration::from_secs(3600)).await;
-    let company = CompanyId::new("acme");
-    let connection = flow
-        .connect_facebook(&company, &flow.user_id("Alice"))
-        .await;
+    let (flow, company, connection) = connected(kv, Duration::from_secs(3600)).await;
     let account = connection.accounts[0].ig_user_id.clone();
     flow.manager.access(&company, &account).await.unwrap();
     flow.manager
@@ -143,11 +147,7 @@ async fn a_disconnect_ends_the_kept_tokens() {
 #[tokio::test]
 async fn a_change_behind_the_store_facade_shows_after_the_time_to_live() {
     let kv = CountingKv::default();
-    let flow = flow_with(kv.clone(), Duration::from_millis(200)).await;
-    let company = CompanyId::new("acme");
-    let connection = flow
-        .connect_facebook(&company, &flow.user_id("Alice"))
-        .await;
+    let (flow, company, connection) = connected(kv.clone(), Duration::from_millis(200)).await;
     let account = connection.accounts[0].ig_user_id.clone();
     flow.manager.access(&company, &account).await.unwrap();
 
@@ -167,11 +167,7 @@ async fn a_change_behind_the_store_facade_shows_after_the_time_to_live() {
 #[tokio::test]
 async fn a_zero_time_to_live_reads_the_store_every_call() {
     let kv = CountingKv::default();
-    let flow = flow_with(kv.clone(), Duration::ZERO).await;
-    let company = CompanyId::new("acme");
-    let connection = flow
-        .connect_facebook(&company, &flow.user_id("Alice"))
-        .await;
+    let (flow, company, connection) = connected(kv.clone(), Duration::ZERO).await;
     let account = connection.accounts[0].ig_user_id.clone();
     flow.manager.access(&company, &account).await.unwrap();
     let reads = kv.reads();

@@ -85,8 +85,9 @@ SCOPES = [
 ]
 
 
-async def connect(sandbox, store):
-    client = instagraph.Client(
+def sandbox_client(sandbox):
+    """A client of the sandbox's app."""
+    return instagraph.Client(
         instagraph.ClientConfig(
             app_id=sandbox.app_id(),
             app_secret=sandbox.app_secret(),
@@ -94,6 +95,10 @@ async def connect(sandbox, store):
             redirect_uri=REDIRECT,
         )
     )
+
+
+async def connect(sandbox, store):
+    client = sandbox_client(sandbox)
     manager = instagraph.AccountManager(client, store)
     start = await manager.start_connect(
         instagraph.ConnectOptions(

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 import instagraph
-from conftest import BAKERY, COMPANY, REDIRECT, DictStore, connect
+from conftest import BAKERY, COMPANY, REDIRECT, DictStore, connect, sandbox_client
 
 class Progress(instagraph.ProgressListener):
     def __init__(self):
@@ -329,14 +329,7 @@ def test_an_accounts_opened_token_is_kept_between_calls():
         try:
             _, connection = await connect(sandbox, store)
             ig = connection.accounts[0].ig_user_id
-            client = instagraph.Client(
-                instagraph.ClientConfig(
-                    app_id=sandbox.app_id(),
-                    app_secret=sandbox.app_secret(),
-                    sandbox_url=sandbox.base_url(),
-                    redirect_uri=REDIRECT,
-                )
-            )
+            client = sandbox_client(sandbox)
 
             kept = instagraph.AccountManager(client, store)
             await kept.access(COMPANY, ig)

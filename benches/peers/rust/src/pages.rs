@@ -6,13 +6,7 @@ use serde_json::{json, Value};
 
 use crate::{FIELDS, ITEMS, STREAM_PAGES, STREAM_PAGE_ITEMS};
 
-#[path = "../../../support/media_page.rs"]
-mod shared;
-
-pub use shared::{media_item, media_page};
-
-/// The `X-App-Usage` header Meta sends with every answer (nginx adds it).
-pub const APP_USAGE: &str = r#"{"call_count":1,"total_cputime":1,"total_time":1}"#;
+pub use crate::fixture::{media_item, media_page, APP_USAGE};
 
 /// The sum of `like_count` over the media of one page of [`media_page`]: what each client's
 /// checksum must add per request.

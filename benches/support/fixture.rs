@@ -1,9 +1,35 @@
-//! The media page of Meta's shape that the client benches serve: shared by
-//! `benches/client_overhead.rs` and the peer harness (`benches/peers/rust`), so that both
-//! measure the same bytes.
+//! What the client benches share: the app, the account, the token, the fields asked for and
+//! the media page of Meta's shape that the server answers. Used by `benches/client_overhead.rs`
+//! and the peer harness (`benches/peers/rust`), so that both measure the same requests and bytes.
 
 use serde_json::{json, Value};
 
+/// The app id the clients sign requests for.
+pub const APP_ID: &str = "123";
+/// The app secret behind `appsecret_proof`.
+pub const APP_SECRET: &str = "secret";
+/// The IG user whose media page the clients ask for.
+pub const IG_USER_ID: &str = "17841400000000001";
+/// A long-lived user token of realistic length.
+pub const TOKEN: &str = "EAAGu8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8dKLzdocJ2isAjIhKtJ0RlgLKOmxgJTeKdNnFRIBXuDL7DxtpYlSXpfKtHF4vUCsMehGAkWvj7FAc9QeWJKY40uvSwMFLZDe1f8rESQedUStPKR0CsTy4Qwb8DwkNhFdnXsiVpzz63FfkCzJr4i0B3JrTAwR4y9ojf";
+/// The fields the clients ask for: the SDK's `DEFAULT_MEDIA_FIELDS`.
+pub const FIELDS: [&str; 13] = [
+    "id",
+    "caption",
+    "media_type",
+    "media_product_type",
+    "media_url",
+    "permalink",
+    "shortcode",
+    "thumbnail_url",
+    "timestamp",
+    "username",
+    "like_count",
+    "comments_count",
+    "is_comment_enabled",
+];
+/// The `X-App-Usage` header Meta sends with every answer.
+pub const APP_USAGE: &str = r#"{"call_count":1,"total_cputime":1,"total_time":1}"#;
 /// Media on the page.
 pub const ITEMS: usize = 25;
 
