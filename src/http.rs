@@ -253,6 +253,8 @@ impl<'c> GraphRequest<'c> {
     }
 
     /// Sends the request, returning the raw body of a successful answer.
+    // An `async fn` would keep `self` twice (see `send`).
+    #[allow(clippy::manual_async_fn)]
     pub(crate) fn send_raw(
         mut self,
     ) -> impl Future<Output = Result<(bytes::Bytes, RequestContext)>> + 'c {
