@@ -149,6 +149,8 @@ impl AccountManager {
     }
 
     /// Starts a connection: stores a single-use OAuth state and returns the authorize URL.
+    ///
+    /// Core: AccountManager::start_connect
     #[napi]
     pub async fn start_connect(&self, request: StartConnectRequest) -> Result<ConnectStart> {
         const WHAT: &str = "AccountManager.startConnect";
@@ -187,6 +189,8 @@ impl AccountManager {
 
     /// Finishes a connection from the callback URL (or its query string): exchanges the code,
     /// stores the long-lived token and discovers the accounts.
+    ///
+    /// Core: AccountManager::finish_connect
     #[napi]
     pub async fn finish_connect(&self, callback_url_or_query: String) -> Result<Connection> {
         const WHAT: &str = "AccountManager.finishConnect";
@@ -203,6 +207,8 @@ impl AccountManager {
     }
 
     /// Marks discovered accounts as added: `{ updated, unknown }`.
+    ///
+    /// Core: AccountManager::add
     #[napi]
     pub async fn add(&self, company_id: String, ig_user_ids: Vec<String>) -> Result<UpdateOutcome> {
         const WHAT: &str = "AccountManager.add";
@@ -220,6 +226,8 @@ impl AccountManager {
     }
 
     /// The added accounts with their live details: `{ items: [{ account, live, liveError }], total }`.
+    ///
+    /// Core: AccountManager::added
     #[napi]
     pub async fn added(
         &self,
@@ -241,6 +249,8 @@ impl AccountManager {
     }
 
     /// Assigns accounts to an agency client: `{ updated, unknown }`.
+    ///
+    /// Core: AccountManager::assign
     #[napi]
     pub async fn assign(
         &self,
@@ -268,6 +278,8 @@ impl AccountManager {
     }
 
     /// The assignments of a company: `[{ igUserId, username, clientId }]`.
+    ///
+    /// Core: AccountManager::assignments
     #[napi]
     pub async fn assignments(&self, company_id: String) -> Result<Vec<Assignment>> {
         const WHAT: &str = "AccountManager.assignments";
@@ -284,6 +296,8 @@ impl AccountManager {
     }
 
     /// Removes an account from the company.
+    ///
+    /// Core: AccountManager::remove
     #[napi]
     pub async fn remove(&self, company_id: String, ig_user_id: String) -> Result<()> {
         const WHAT: &str = "AccountManager.remove";
@@ -301,6 +315,8 @@ impl AccountManager {
 
     /// Revokes a connection's token and removes its accounts:
     /// `{ revoked, accountsRemoved, tokensDeleted }`.
+    ///
+    /// Core: AccountManager::disconnect
     #[napi]
     pub async fn disconnect(
         &self,
@@ -322,6 +338,8 @@ impl AccountManager {
     }
 
     /// Removes the client assignment of accounts: `{ updated, unknown }`.
+    ///
+    /// Core: AccountManager::unassign
     #[napi]
     pub async fn unassign(
         &self,
@@ -344,6 +362,8 @@ impl AccountManager {
 
     /// One stored account of the company (`NotFoundError` when the company has no such
     /// account).
+    ///
+    /// Core: AccountManager::account
     #[napi]
     pub async fn account(&self, company_id: String, ig_user_id: String) -> Result<AccountRecord> {
         const WHAT: &str = "AccountManager.account";
@@ -385,6 +405,8 @@ impl AccountManager {
     }
 
     /// Runs discovery again with a stored Facebook Login user token and stores what it finds.
+    ///
+    /// Core: AccountManager::discover
     #[napi]
     pub async fn discover(&self, company_id: String, token_id: String) -> Result<Connection> {
         const WHAT: &str = "AccountManager.discover";
@@ -403,6 +425,8 @@ impl AccountManager {
 
     /// Asks Meta about a stored token (`debug_token`), records its validity and compares its
     /// scopes with the flow's defaults.
+    ///
+    /// Core: AccountManager::connection_status
     #[napi]
     pub async fn connection_status(
         &self,
@@ -425,6 +449,8 @@ impl AccountManager {
 
     /// Keeps the company's tokens alive: refreshes the Instagram Login tokens expiring within
     /// `withinSeconds` (default 7 days) and lists the connections whose user must log in again.
+    ///
+    /// Core: AccountManager::sweep_tokens
     #[napi]
     pub async fn sweep_tokens(
         &self,

@@ -243,6 +243,8 @@ impl Batch {
     /// result per operation, in order. An operation that fails alone has `ok: false` and an
     /// `error` object; the promise rejects only for bad arguments or a batch request that
     /// failed as a whole.
+    ///
+    /// Core: Graph::batch
     #[napi]
     pub async fn send(
         &self,

@@ -123,6 +123,8 @@ impl Comments {
     }
 
     /// One page of a media's top-level comments, newest first: `{ data, paging }`.
+    ///
+    /// Core: MediaHandler::comments
     #[napi(ts_return_type = "Promise<CommentPage>")]
     pub async fn list(
         &self,
@@ -154,6 +156,8 @@ impl Comments {
 
     /// Comments on a media as the account: `{ id }`. The message is checked first (not blank,
     /// at most 2,200 characters). Never retried once sent.
+    ///
+    /// Core: MediaHandler::comment
     #[napi]
     pub async fn create(
         &self,
@@ -181,6 +185,8 @@ impl Comments {
     }
 
     /// One comment or reply.
+    ///
+    /// Core: CommentHandler::get
     #[napi(ts_return_type = "Promise<IgComment>")]
     pub async fn get(
         &self,
@@ -206,6 +212,8 @@ impl Comments {
     }
 
     /// One page of a comment's replies: `{ data, paging }`.
+    ///
+    /// Core: CommentHandler::replies
     #[napi(ts_return_type = "Promise<CommentPage>")]
     pub async fn replies(
         &self,
@@ -236,6 +244,8 @@ impl Comments {
     }
 
     /// Replies to a comment as the account: `{ id }` (message checked as in `create`).
+    ///
+    /// Core: CommentHandler::reply
     #[napi]
     pub async fn reply(
         &self,
@@ -263,6 +273,8 @@ impl Comments {
     }
 
     /// Hides or shows a comment: `{ success }`.
+    ///
+    /// Core: CommentHandler::hide
     #[napi]
     pub async fn hide(
         &self,
@@ -287,6 +299,8 @@ impl Comments {
     }
 
     /// Deletes a comment: `{ success }`.
+    ///
+    /// Core: CommentHandler::delete
     #[napi]
     pub async fn delete(
         &self,
@@ -311,6 +325,8 @@ impl Comments {
 
     /// A private reply (a direct message) to a comment's author: `{ recipientId, messageId }`.
     /// One per comment, within 7 days of it; the text is checked first (at most 1,000 bytes).
+    ///
+    /// Core: IgUserMessagesHandler::private_reply
     #[napi(ts_return_type = "Promise<SentMessage>")]
     pub async fn private_reply(
         &self,

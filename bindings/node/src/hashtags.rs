@@ -106,6 +106,8 @@ impl Hashtags {
     /// The id of a hashtag (`q` without `#`, no spaces): `{ id }`. A hashtag new to the
     /// account in the window takes a budget slot; with none left it fails with
     /// `QuotaExceededError` (code `HASHTAG_BUDGET_EXCEEDED`) before any call.
+    ///
+    /// Core: IgUserHashtagsHandler::search
     #[napi]
     pub async fn search(
         &self,
@@ -132,6 +134,8 @@ impl Hashtags {
     }
 
     /// A hashtag node: `{ id, name }`.
+    ///
+    /// Core: HashtagHandler::get
     #[napi(ts_return_type = "Promise<Hashtag>")]
     pub async fn get(
         &self,
@@ -156,6 +160,8 @@ impl Hashtags {
     }
 
     /// One page of the hashtag's most popular media: `{ data, paging }`.
+    ///
+    /// Core: HashtagHandler::top_media
     #[napi(ts_return_type = "Promise<MediaPage>")]
     pub async fn top_media(
         &self,
@@ -176,6 +182,8 @@ impl Hashtags {
     }
 
     /// One page of the hashtag's media of the last 24 hours, newest first: `{ data, paging }`.
+    ///
+    /// Core: HashtagHandler::recent_media
     #[napi(ts_return_type = "Promise<MediaPage>")]
     pub async fn recent_media(
         &self,

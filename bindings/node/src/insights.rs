@@ -339,6 +339,8 @@ impl Insights {
     /// Account insights: `{ metrics: [{ name, period, values, totalValue, ... }], windows:
     /// [{ since, until }], rollup? }`. Everything is checked before any call (metrics, period,
     /// breakdowns, range).
+    ///
+    /// Core: IgUserHandler::insights
     #[napi(ts_return_type = "Promise<AccountInsightsResult>")]
     pub async fn account(
         &self,
@@ -413,6 +415,8 @@ impl Insights {
     }
 
     /// A media's lifetime insights with the metrics of its kind: `{ kind, metrics }`.
+    ///
+    /// Core: Graph::media_insight_kind, Graph::media_insights
     #[napi(ts_return_type = "Promise<MediaInsightsResult>")]
     pub async fn media(
         &self,
@@ -496,6 +500,8 @@ impl Insights {
     }
 
     /// Insights of the account's live stories (one batch): entries as `mediaBatch`'s.
+    ///
+    /// Core: IgUserMediaHandler::stories
     #[napi(ts_return_type = "Promise<MediaBatchEntry[]>")]
     pub async fn stories(&self, company_id: String, ig_user_id: String) -> Result<Json> {
         const WHAT: &str = "Insights.stories";

@@ -247,6 +247,8 @@ impl FacebookLogin {
     }
 
     /// Exchanges the callback's code (single use) for a short-lived user token.
+    ///
+    /// Core: FacebookLogin::exchange_code
     #[napi]
     pub async fn exchange_code(&self, code: String, redirect_uri: String) -> Result<LoginToken> {
         const WHAT: &str = "FacebookLogin.exchangeCode";
@@ -265,6 +267,8 @@ impl FacebookLogin {
     }
 
     /// Trades a short-lived user token for a long-lived one (about 60 days).
+    ///
+    /// Core: FacebookLogin::exchange_long_lived
     #[napi]
     pub async fn exchange_long_lived(&self, short_token: String) -> Result<LoginToken> {
         const WHAT: &str = "FacebookLogin.exchangeLongLived";
@@ -282,6 +286,8 @@ impl FacebookLogin {
     }
 
     /// What Meta knows about a token (`debug_token`; holds no token).
+    ///
+    /// Core: FacebookLogin::debug_token
     #[napi]
     pub async fn debug_token(&self, token: String) -> Result<TokenInfo> {
         const WHAT: &str = "FacebookLogin.debugToken";
@@ -299,6 +305,8 @@ impl FacebookLogin {
     }
 
     /// Revokes every permission the user granted the app (`DELETE /me/permissions`).
+    ///
+    /// Core: FacebookLogin::revoke
     #[napi]
     pub async fn revoke(&self, user_token: String) -> Result<()> {
         const WHAT: &str = "FacebookLogin.revoke";
@@ -339,6 +347,8 @@ impl InstagramLogin {
 
     /// Exchanges the callback's code (single use; a trailing `#_` is dropped) for a
     /// short-lived Instagram user token (with `userId` and `permissions`).
+    ///
+    /// Core: InstagramLogin::exchange_code
     #[napi]
     pub async fn exchange_code(&self, code: String, redirect_uri: String) -> Result<LoginToken> {
         const WHAT: &str = "InstagramLogin.exchangeCode";
@@ -357,6 +367,8 @@ impl InstagramLogin {
     }
 
     /// Trades a short-lived Instagram user token for a long-lived one (60 days).
+    ///
+    /// Core: InstagramLogin::exchange_long_lived
     #[napi]
     pub async fn exchange_long_lived(&self, short_token: String) -> Result<LoginToken> {
         const WHAT: &str = "InstagramLogin.exchangeLongLived";
@@ -374,6 +386,8 @@ impl InstagramLogin {
     }
 
     /// Refreshes a long-lived token (at least 24 hours old, unexpired) for another 60 days.
+    ///
+    /// Core: InstagramLogin::refresh
     #[napi]
     pub async fn refresh(&self, long_lived_token: String) -> Result<LoginToken> {
         const WHAT: &str = "InstagramLogin.refresh";
@@ -391,6 +405,8 @@ impl InstagramLogin {
     }
 
     /// What Meta knows about a token (`debug_token` on graph.facebook.com; holds no token).
+    ///
+    /// Core: InstagramLogin::debug_token
     #[napi]
     pub async fn debug_token(&self, token: String) -> Result<TokenInfo> {
         const WHAT: &str = "InstagramLogin.debugToken";
@@ -408,6 +424,8 @@ impl InstagramLogin {
     }
 
     /// Revokes the app's permissions (`DELETE graph.instagram.com/me/permissions`).
+    ///
+    /// Core: InstagramLogin::revoke
     #[napi]
     pub async fn revoke(&self, user_token: String) -> Result<()> {
         const WHAT: &str = "InstagramLogin.revoke";

@@ -91,6 +91,8 @@ impl Media {
 
     /// One page of the account's media, newest first: `{ data, paging: { before, after,
     /// hasNext } }` (pass `paging.after` back as `options.after`).
+    ///
+    /// Core: IgUserMediaHandler::list
     #[napi(ts_return_type = "Promise<MediaPage>")]
     pub async fn list(
         &self,
@@ -158,6 +160,8 @@ impl Media {
     /// decoded in Rust, one after the other, and handed to JS once as one array. Without `max`,
     /// at most 10 000 media: a longer listing (or a server that never stops linking pages) fails
     /// naming the limit instead of being read for ever.
+    ///
+    /// Core: IgUserMediaHandler::list, Page::collect_all
     #[napi(ts_return_type = "Promise<IgMedia[]>")]
     pub async fn list_all(
         &self,
@@ -217,6 +221,8 @@ impl Media {
     }
 
     /// One media.
+    ///
+    /// Core: MediaHandler::get
     #[napi(ts_return_type = "Promise<IgMedia>")]
     pub async fn get(
         &self,
@@ -245,6 +251,8 @@ impl Media {
     }
 
     /// The items of a carousel (every page).
+    ///
+    /// Core: MediaHandler::children
     #[napi(ts_return_type = "Promise<IgMedia[]>")]
     pub async fn children(
         &self,
@@ -270,6 +278,8 @@ impl Media {
     }
 
     /// Deletes a published media: `{ deleted, deletedId }`. Safe to retry.
+    ///
+    /// Core: MediaHandler::delete
     #[napi]
     pub async fn delete(
         &self,
@@ -296,6 +306,8 @@ impl Media {
     }
 
     /// Turns comments on a media on or off: `{ success }`.
+    ///
+    /// Core: MediaHandler::set_comments_enabled
     #[napi]
     pub async fn set_comments_enabled(
         &self,

@@ -62,6 +62,8 @@ impl Mentions {
 
     /// A comment (on another account's media) that mentions the account:
     /// `{ id, mentionedComment: { id, text, ... } }`.
+    ///
+    /// Core: MentionsHandler::comment
     #[napi(ts_return_type = "Promise<MentionedComment>")]
     pub async fn mentioned_comment(
         &self,
@@ -88,6 +90,8 @@ impl Mentions {
     }
 
     /// A media whose caption mentions the account: `{ id, mentionedMedia: { id, caption, ... } }`.
+    ///
+    /// Core: MentionsHandler::media
     #[napi(ts_return_type = "Promise<MentionedMedia>")]
     pub async fn mentioned_media(
         &self,
@@ -115,6 +119,8 @@ impl Mentions {
 
     /// Replies, as the account, to a mention (the comment when `commentId` is given, else the
     /// media's caption): `{ id }` of the new comment. Never retried once sent.
+    ///
+    /// Core: MentionsHandler::reply
     #[napi]
     pub async fn reply(
         &self,

@@ -134,6 +134,8 @@ impl Messaging {
     }
 
     /// One page of the account's conversations, newest first: `{ data, paging }`.
+    ///
+    /// Core: IgUserMessagesHandler::conversations
     #[napi(ts_return_type = "Promise<ConversationPage>")]
     pub async fn conversations(
         &self,
@@ -182,6 +184,8 @@ impl Messaging {
     }
 
     /// The newest messages of a conversation (at most 20), newest first, each read in full.
+    ///
+    /// Core: ConversationHandler::messages
     #[napi(ts_return_type = "Promise<IgMessage[]>")]
     pub async fn messages(
         &self,
@@ -225,6 +229,8 @@ impl Messaging {
 
     /// Sends a message: `{ recipientId, messageId }`. Outside the 24-hour window (7 days with
     /// `tag: "HUMAN_AGENT"`) it rejects with `MessagingWindowError`. Never retried once sent.
+    ///
+    /// Core: IgUserMessagesHandler::send
     #[napi(ts_return_type = "Promise<SentMessage>")]
     pub async fn send(
         &self,
@@ -263,6 +269,8 @@ impl Messaging {
     }
 
     /// Reacts to a message (`reaction` defaults to `love`): `{ recipientId, ... }`.
+    ///
+    /// Core: IgUserMessagesHandler::react
     #[napi(ts_return_type = "Promise<SentMessage>")]
     pub async fn react(
         &self,
@@ -298,6 +306,8 @@ impl Messaging {
     }
 
     /// Removes the account's reaction from a message.
+    ///
+    /// Core: IgUserMessagesHandler::unreact
     #[napi(ts_return_type = "Promise<SentMessage>")]
     pub async fn unreact(
         &self,

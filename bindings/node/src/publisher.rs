@@ -374,6 +374,8 @@ impl Publisher {
     /// Publishes a post (`{ kind: "image" | "carousel" | "reel" | "story", items | url, caption,
     /// ... }`); resolves to `{ jobId, idempotencyKey, mediaId, permalink, containerId,
     /// itemContainers, replayed }`.
+    ///
+    /// Core: Publisher::publish
     #[napi]
     pub async fn publish(
         &self,
@@ -397,6 +399,8 @@ impl Publisher {
     }
 
     /// Publishes one image by URL.
+    ///
+    /// Core: Publisher::publish
     #[napi]
     pub async fn publish_image(
         &self,

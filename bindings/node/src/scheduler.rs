@@ -224,6 +224,8 @@ impl Scheduler {
     /// stored job (`scheduled`). The post is validated as `publish` would, and the account must
     /// be one of the company's, before anything is stored. A `publishAt` more than a year ago or
     /// more than two years ahead is refused (`InvalidInputError`, `field: 'publish_at'`).
+    ///
+    /// Core: Scheduler::schedule
     #[napi]
     pub fn schedule<'env>(
         &self,
@@ -266,6 +268,8 @@ impl Scheduler {
 
     /// The company's jobs, newest first (at most 500 a page), optionally of one status or
     /// account; `options.after` (a job id) reads the page after that job.
+    ///
+    /// Core: Scheduler::list_page
     #[napi]
     pub async fn list(
         &self,
@@ -312,6 +316,8 @@ impl Scheduler {
     }
 
     /// One job of the company (`NotFoundError` when it has none by that id).
+    ///
+    /// Core: Scheduler::get
     #[napi]
     pub async fn get(&self, company_id: String, job_id: String) -> Result<Job> {
         const WHAT: &str = "Scheduler.get";
@@ -331,6 +337,8 @@ impl Scheduler {
     /// Cancels a job that has not started publishing and resolves to it (`cancelled`); a job
     /// publishing, published, failed or held by a worker right now is refused with an
     /// `InvalidInputError` naming its state.
+    ///
+    /// Core: Scheduler::cancel
     #[napi]
     pub async fn cancel(&self, company_id: String, job_id: String) -> Result<Job> {
         const WHAT: &str = "Scheduler.cancel";
@@ -349,6 +357,8 @@ impl Scheduler {
 
     /// Moves a `scheduled` or `deferred` job to `publishAt` and resolves to it (`scheduled`);
     /// `publishAt` is bounded as in `schedule`.
+    ///
+    /// Core: Scheduler::reschedule
     #[napi]
     pub fn reschedule<'env>(
         &self,
@@ -430,6 +440,8 @@ impl Worker {
 
     /// One tick: claims up to `batch` due jobs, runs them and resolves to what happened
     /// (`{ claimed, published, deferred, failed, retried, released }`).
+    ///
+    /// Core: Worker::run_once
     #[napi]
     pub async fn run_once(&self) -> Result<TickReport> {
         const WHAT: &str = "Worker.runOnce";
@@ -448,6 +460,8 @@ impl Worker {
 
     /// Starts polling in the background (napi's runtime; Node's event loop is not blocked).
     /// Returns false, changing nothing, when already running.
+    ///
+    /// Core: Worker::run_until
     #[napi]
     pub fn start(&self) -> Result<bool> {
         const WHAT: &str = "Worker.start";

@@ -190,6 +190,8 @@ impl AccountManager {
     /// rows at a time (default 50, at most 500). Reads keep working meanwhile; safe to run
     /// from several processes, and again after a failure. Once `unreadable` is 0 and `found`
     /// equals `resealed` + `changed`, the old keys can be dropped.
+    ///
+    /// Core: Store::reseal_tokens
     #[napi]
     pub async fn reseal_tokens(&self, batch: Option<u32>) -> napi::Result<ResealReport> {
         const WHAT: &str = "AccountManager.resealTokens";

@@ -293,6 +293,8 @@ impl Webhooks {
 
     /// Turns on the account's webhook `fields` (`comments`, `mentions`, `messages`, ...) for the
     /// app (`POST /{ig-user-id}/subscribed_apps`): `{ success }`.
+    ///
+    /// Core: WebhookSubscriptionHandler::subscribe, AccountManager::access
     #[napi]
     pub async fn subscribe_app(
         &self,
@@ -331,6 +333,8 @@ impl Webhooks {
     }
 
     /// The apps receiving the account's webhooks: `[{ id, name, subscribedFields, ... }]`.
+    ///
+    /// Core: WebhookSubscriptionHandler::subscribed_apps
     #[napi]
     pub async fn subscribed_apps(
         &self,

@@ -206,6 +206,8 @@ impl AccountManager {
     }
 
     /// Starts a connection: stores a single-use OAuth state and returns the authorize URL.
+    ///
+    /// Core: AccountManager::start_connect
     pub async fn start_connect(&self, options: ConnectOptions) -> Result<ConnectStart> {
         const WHAT: &str = "AccountManager.start_connect";
         let inner = &self.inner;
@@ -238,6 +240,8 @@ impl AccountManager {
 
     /// Finishes a connection from the callback URL (or its query string): exchanges the code,
     /// stores the long-lived token and discovers the accounts.
+    ///
+    /// Core: AccountManager::finish_connect
     pub async fn finish_connect(&self, callback_url: String) -> Result<Connection> {
         const WHAT: &str = "AccountManager.finish_connect";
         let inner = &self.inner;
@@ -250,6 +254,8 @@ impl AccountManager {
     }
 
     /// Discovers the accounts a stored token reaches again (new Pages, new portfolios).
+    ///
+    /// Core: AccountManager::discover
     pub async fn discover(&self, company_id: String, token_id: String) -> Result<Connection> {
         const WHAT: &str = "AccountManager.discover";
         let inner = &self.inner;
@@ -277,6 +283,8 @@ impl AccountManager {
     }
 
     /// Marks discovered accounts as added.
+    ///
+    /// Core: AccountManager::add
     pub async fn add(&self, company_id: String, ig_user_ids: Vec<String>) -> Result<UpdateOutcome> {
         const WHAT: &str = "AccountManager.add";
         let inner = &self.inner;
@@ -293,6 +301,8 @@ impl AccountManager {
     }
 
     /// The added accounts, with their live details.
+    ///
+    /// Core: AccountManager::added
     pub async fn added(&self, company_id: String) -> Result<Vec<AddedAccount>> {
         const WHAT: &str = "AccountManager.added";
         let inner = &self.inner;
@@ -314,6 +324,8 @@ impl AccountManager {
     }
 
     /// Assigns accounts to an agency client.
+    ///
+    /// Core: AccountManager::assign
     pub async fn assign(
         &self,
         company_id: String,
@@ -339,6 +351,8 @@ impl AccountManager {
     }
 
     /// The company's assignments.
+    ///
+    /// Core: AccountManager::assignments
     pub async fn assignments(&self, company_id: String) -> Result<Vec<Assignment>> {
         const WHAT: &str = "AccountManager.assignments";
         let inner = &self.inner;
@@ -358,6 +372,8 @@ impl AccountManager {
     }
 
     /// Removes an account from the company.
+    ///
+    /// Core: AccountManager::remove
     pub async fn remove(&self, company_id: String, ig_user_id: String) -> Result<()> {
         const WHAT: &str = "AccountManager.remove";
         let inner = &self.inner;
@@ -370,6 +386,8 @@ impl AccountManager {
     }
 
     /// Revokes a connection's token and removes its accounts.
+    ///
+    /// Core: AccountManager::disconnect
     pub async fn disconnect(
         &self,
         company_id: String,
@@ -386,6 +404,8 @@ impl AccountManager {
     }
 
     /// The Graph API for one of the company's accounts (its token and host, from the store).
+    ///
+    /// Core: AccountManager::access
     pub async fn access(
         &self,
         company_id: String,

@@ -159,6 +159,8 @@ impl AccountGraph {
     }
 
     /// The account's newest media (one page, `limit` 1–100).
+    ///
+    /// Core: IgUserMediaHandler::list
     pub async fn media(&self, limit: u32) -> Result<Vec<MediaSummary>> {
         const WHAT: &str = "AccountGraph.media";
         let (client, access) = (&self.client, &self.access);
@@ -190,6 +192,8 @@ impl AccountGraph {
     }
 
     /// The newest top-level comments of a media (one page).
+    ///
+    /// Core: MediaHandler::comments
     pub async fn comments(&self, media_id: String) -> Result<Vec<CommentSummary>> {
         const WHAT: &str = "AccountGraph.comments";
         let (client, access) = (&self.client, &self.access);
@@ -220,6 +224,8 @@ impl AccountGraph {
     }
 
     /// Replies to a comment; returns the reply's id.
+    ///
+    /// Core: CommentHandler::reply
     pub async fn reply_to_comment(&self, comment_id: String, message: String) -> Result<String> {
         const WHAT: &str = "AccountGraph.reply_to_comment";
         let (client, access) = (&self.client, &self.access);
@@ -236,6 +242,8 @@ impl AccountGraph {
 
     /// Account insights: `metrics` (e.g. `["reach"]`) over `period`, between `since` and
     /// `until` (long ranges are fetched in 30-day windows).
+    ///
+    /// Core: IgUserHandler::insights
     pub async fn account_insights(
         &self,
         metrics: Vec<String>,
@@ -270,6 +278,8 @@ impl AccountGraph {
     }
 
     /// A media's lifetime insights (the metrics that fit its kind: post, reel, story, ...).
+    ///
+    /// Core: Graph::media_insight_kind, Graph::media_insights
     pub async fn media_insights(&self, media_id: String) -> Result<Vec<InsightSeries>> {
         const WHAT: &str = "AccountGraph.media_insights";
         let (client, access) = (&self.client, &self.access);
@@ -288,6 +298,8 @@ impl AccountGraph {
     }
 
     /// The account's conversations (one page, newest first).
+    ///
+    /// Core: IgUserMessagesHandler::conversations
     pub async fn conversations(&self) -> Result<Vec<ConversationSummary>> {
         const WHAT: &str = "AccountGraph.conversations";
         let (client, access) = (&self.client, &self.access);
@@ -323,6 +335,8 @@ impl AccountGraph {
     }
 
     /// Sends a text message to a person (their IGSID), within the messaging window.
+    ///
+    /// Core: IgUserMessagesHandler::send
     pub async fn send_message(&self, recipient_id: String, text: String) -> Result<SentMessage> {
         const WHAT: &str = "AccountGraph.send_message";
         let (client, access) = (&self.client, &self.access);

@@ -268,6 +268,8 @@ impl Publisher {
 
     /// Publishes `post` on an account of the company. With an `idempotency_key`, publishing
     /// again returns the first outcome (`replayed`). `progress` hears every step.
+    ///
+    /// Core: Publisher::publish
     pub async fn publish(
         &self,
         company_id: String,
@@ -310,6 +312,8 @@ impl Publisher {
 
     /// An account's publishing quota as this publisher counts it (Meta's count is read when
     /// there is no fresh reading). A [`Scheduler`] built on this publisher counts with it.
+    ///
+    /// Core: Publisher::quota
     pub async fn quota(&self, company_id: String, ig_user_id: String) -> Result<PublishQuota> {
         const WHAT: &str = "Publisher.quota";
         required("company_id", &company_id)?;
@@ -341,6 +345,8 @@ impl Scheduler {
     }
 
     /// Schedules `post` for `at` (a past time means due now); returns the stored job.
+    ///
+    /// Core: Scheduler::schedule
     pub async fn schedule(
         &self,
         company_id: String,
@@ -372,6 +378,8 @@ impl Scheduler {
     }
 
     /// The company's jobs, newest first (at most 500).
+    ///
+    /// Core: Scheduler::list
     pub async fn jobs(&self, company_id: String) -> Result<Vec<PublishJob>> {
         const WHAT: &str = "Scheduler.jobs";
         let inner = &self.inner;
@@ -384,6 +392,8 @@ impl Scheduler {
     }
 
     /// Cancels a job that is not published yet.
+    ///
+    /// Core: Scheduler::cancel
     pub async fn cancel(&self, company_id: String, job_id: String) -> Result<PublishJob> {
         const WHAT: &str = "Scheduler.cancel";
         let inner = &self.inner;
@@ -398,6 +408,8 @@ impl Scheduler {
 
     /// Runs the due jobs once, as worker `worker_id` (call it from a background task / a
     /// WorkManager job / a BGTask).
+    ///
+    /// Core: Worker::run_once
     pub async fn run_due(&self, worker_id: String) -> Result<TickReport> {
         const WHAT: &str = "Scheduler.run_due";
         let inner = &self.inner;

@@ -80,6 +80,8 @@ impl Store {
     /// Seals again with the current key every token sealed with a previous one, `batch` rows
     /// at a time (0: the SDK's default). Run it after a rotation; once the report's
     /// `unreadable` is 0, the previous keys can go.
+    ///
+    /// Core: Store::reseal_tokens
     #[uniffi::method(default(batch = 0))]
     pub async fn reseal_tokens(&self, batch: u64) -> Result<ResealReport> {
         self.inner
@@ -92,6 +94,8 @@ impl Store {
 /// Opens the store at `url` — `memory:` or `sqlite:PATH` (created and migrated; this library
 /// is built without Postgres) — sealing with `sealing_key`; `previous_sealing_keys` (older
 /// keys, after a rotation) still open what they sealed.
+///
+/// Core: Store::open_url
 #[uniffi::export(async_runtime = "tokio", default(previous_sealing_keys = []))]
 pub async fn open_store(
     url: String,
