@@ -3,7 +3,8 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::error::{guard_sync, sdk_error, type_error};
+use crate::convert::camel_keys;
+use crate::error::{binding_error, guard_sync, sdk_error, type_error};
 use crate::login::{FacebookLogin, InstagramLogin};
 
 /// The configuration object of `new Client(config)`.
@@ -120,5 +121,19 @@ impl Client {
         InstagramLogin {
             client: self.inner.clone(),
         }
+    }
+
+    /// The latest usage Meta reported in `X-App-Usage` and `X-Business-Use-Case-Usage`:
+    /// `{ app?, business: { [objectId]: usage[] }, updatedAt? }`, keys in camelCase.
+    ///
+    /// Core: Client::rate_limit_status
+    #[napi(ts_return_type = "Record<string, unknown>")]
+    pub fn rate_limit_status(&self) -> Result<serde_json::Value> {
+        const WHAT: &str = "Client.rateLimitStatus";
+        guard_sync(WHAT, || {
+            let status = serde_json::to_value(self.inner.rate_limit_status())
+                .map_err(|e| binding_error(WHAT, e))?;
+            Ok(camel_keys(status))
+        })
     }
 }

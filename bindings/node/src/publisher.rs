@@ -5,7 +5,7 @@ use std::sync::Arc;
 use instagraph::error::MediaRef as RustMediaRef;
 use instagraph::publisher::{
     Post as RustPost, ProgressEvent as RustEvent, PublishOptions as RustOptions,
-    PublishResult as RustResult,
+    PublishResult as RustResult, QuotaStatus,
 };
 use instagraph::{CompanyId, IgUserId};
 use napi::bindgen_prelude::*;
@@ -321,6 +321,34 @@ pub(crate) fn post_from_js(value: Value) -> napi::Result<RustPost> {
     serde_json::from_value(Value::Object(map)).map_err(|e| type_error("post", e))
 }
 
+/// An account's publishing quota (posts per rolling window).
+#[napi(object)]
+pub struct PublishQuota {
+    /// Posts counted in the window, publishes in flight included.
+    pub used: f64,
+    /// Posts allowed per window.
+    pub total: f64,
+    /// Posts still allowed now.
+    pub remaining: f64,
+    /// The window's length, in seconds.
+    pub window_seconds: f64,
+    /// When Meta's count was last read (ISO 8601).
+    pub read_at: String,
+}
+
+impl From<&QuotaStatus> for PublishQuota {
+    #[allow(clippy::cast_precision_loss)] // post counts and a window in seconds, far below 2^53
+    fn from(q: &QuotaStatus) -> Self {
+        Self {
+            used: q.used as f64,
+            total: q.total as f64,
+            remaining: q.remaining() as f64,
+            window_seconds: q.window.as_secs() as f64,
+            read_at: q.read_at.to_rfc3339(),
+        }
+    }
+}
+
 /// Publishes posts exactly once, with progress.
 #[napi]
 pub struct Publisher {
@@ -428,6 +456,49 @@ impl Publisher {
             }
             let opts = rust_options(key, progress)?;
             self.run(WHAT, company_id, ig_user_id, post, opts).await
+        })
+        .await
+    }
+
+    /// An account's publishing quota as this publisher counts it (Meta's count is read when
+    /// there is no fresh reading).
+    ///
+    /// Core: Publisher::quota
+    #[napi]
+    pub async fn quota(&self, company_id: String, ig_user_id: String) -> Result<PublishQuota> {
+        const WHAT: &str = "Publisher.quota";
+        guard(WHAT, async {
+            required("companyId", &company_id)?;
+            required("igUserId", &ig_user_id)?;
+            let publisher = self.get(WHAT).await?;
+            let quota = publisher
+                .quota(&CompanyId::new(company_id), &IgUserId::new(ig_user_id))
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(PublishQuota::from(&quota))
+        })
+        .await
+    }
+
+    /// Reads Meta's `content_publishing_limit` now (one call) and restarts the count from it.
+    ///
+    /// Core: Publisher::refresh_quota
+    #[napi]
+    pub async fn refresh_quota(
+        &self,
+        company_id: String,
+        ig_user_id: String,
+    ) -> Result<PublishQuota> {
+        const WHAT: &str = "Publisher.refreshQuota";
+        guard(WHAT, async {
+            required("companyId", &company_id)?;
+            required("igUserId", &ig_user_id)?;
+            let publisher = self.get(WHAT).await?;
+            let quota = publisher
+                .refresh_quota(&CompanyId::new(company_id), &IgUserId::new(ig_user_id))
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(PublishQuota::from(&quota))
         })
         .await
     }

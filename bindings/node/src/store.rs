@@ -191,7 +191,7 @@ impl AccountManager {
     /// from several processes, and again after a failure. Once `unreadable` is 0 and `found`
     /// equals `resealed` + `changed`, the old keys can be dropped.
     ///
-    /// Core: Store::reseal_tokens
+    /// Core: Store::reseal_tokens, Store::open
     #[napi]
     pub async fn reseal_tokens(&self, batch: Option<u32>) -> napi::Result<ResealReport> {
         const WHAT: &str = "AccountManager.resealTokens";
