@@ -54,33 +54,67 @@ export declare class AccountManager {
   constructor(client: Client, store: string | JsKeyValueStore, options?: AccountManagerOptions | undefined | null)
   /** A new random sealing key, base64 (keep it in a secret manager). */
   static generateSealingKey(): string
-  /** Starts a connection: stores a single-use OAuth state and returns the authorize URL. */
+  /**
+   * Starts a connection: stores a single-use OAuth state and returns the authorize URL.
+   *
+   * Core: AccountManager::start_connect
+   */
   startConnect(request: StartConnectRequest): Promise<ConnectStart>
   /**
    * Finishes a connection from the callback URL (or its query string): exchanges the code,
    * stores the long-lived token and discovers the accounts.
+   *
+   * Core: AccountManager::finish_connect
    */
   finishConnect(callbackUrlOrQuery: string): Promise<Connection>
-  /** Marks discovered accounts as added: `{ updated, unknown }`. */
+  /**
+   * Marks discovered accounts as added: `{ updated, unknown }`.
+   *
+   * Core: AccountManager::add
+   */
   add(companyId: string, igUserIds: Array<string>): Promise<UpdateOutcome>
-  /** The added accounts with their live details: `{ items: [{ account, live, liveError }], total }`. */
+  /**
+   * The added accounts with their live details: `{ items: [{ account, live, liveError }], total }`.
+   *
+   * Core: AccountManager::added
+   */
   added(companyId: string, options?: AccountListOptions | undefined | null): Promise<AddedAccounts>
-  /** Assigns accounts to an agency client: `{ updated, unknown }`. */
+  /**
+   * Assigns accounts to an agency client: `{ updated, unknown }`.
+   *
+   * Core: AccountManager::assign
+   */
   assign(companyId: string, clientId: string, igUserIds: Array<string>): Promise<UpdateOutcome>
-  /** The assignments of a company: `[{ igUserId, username, clientId }]`. */
+  /**
+   * The assignments of a company: `[{ igUserId, username, clientId }]`.
+   *
+   * Core: AccountManager::assignments
+   */
   assignments(companyId: string): Promise<Array<Assignment>>
-  /** Removes an account from the company. */
+  /**
+   * Removes an account from the company.
+   *
+   * Core: AccountManager::remove
+   */
   remove(companyId: string, igUserId: string): Promise<void>
   /**
    * Revokes a connection's token and removes its accounts:
    * `{ revoked, accountsRemoved, tokensDeleted }`.
+   *
+   * Core: AccountManager::disconnect
    */
   disconnect(companyId: string, tokenId: string): Promise<DisconnectOutcome>
-  /** Removes the client assignment of accounts: `{ updated, unknown }`. */
+  /**
+   * Removes the client assignment of accounts: `{ updated, unknown }`.
+   *
+   * Core: AccountManager::unassign
+   */
   unassign(companyId: string, igUserIds: Array<string>): Promise<UpdateOutcome>
   /**
    * One stored account of the company (`NotFoundError` when the company has no such
    * account).
+   *
+   * Core: AccountManager::account
    */
   account(companyId: string, igUserId: string): Promise<AccountRecord>
   /**
@@ -88,16 +122,24 @@ export declare class AccountManager {
    * `{ items, total, offset, limit }`.
    */
   accounts(companyId: string, options?: AccountListOptions | undefined | null): Promise<AccountPage>
-  /** Runs discovery again with a stored Facebook Login user token and stores what it finds. */
+  /**
+   * Runs discovery again with a stored Facebook Login user token and stores what it finds.
+   *
+   * Core: AccountManager::discover
+   */
   discover(companyId: string, tokenId: string): Promise<Connection>
   /**
    * Asks Meta about a stored token (`debug_token`), records its validity and compares its
    * scopes with the flow's defaults.
+   *
+   * Core: AccountManager::connection_status
    */
   connectionStatus(companyId: string, tokenId: string): Promise<ConnectionStatus>
   /**
    * Keeps the company's tokens alive: refreshes the Instagram Login tokens expiring within
    * `withinSeconds` (default 7 days) and lists the connections whose user must log in again.
+   *
+   * Core: AccountManager::sweep_tokens
    */
   sweepTokens(companyId: string, withinSeconds?: number | undefined | null): Promise<SweepReport>
   /**
@@ -106,6 +148,8 @@ export declare class AccountManager {
    * rows at a time (default 50, at most 500). Reads keep working meanwhile; safe to run
    * from several processes, and again after a failure. Once `unreadable` is 0 and `found`
    * equals `resealed` + `changed`, the old keys can be dropped.
+   *
+   * Core: Store::reseal_tokens, Store::open
    */
   resealTokens(batch?: number | undefined | null): Promise<ResealReport>
 }
@@ -120,6 +164,8 @@ export declare class Batch {
    * result per operation, in order. An operation that fails alone has `ok: false` and an
    * `error` object; the promise rejects only for bad arguments or a batch request that
    * failed as a whole.
+   *
+   * Core: Graph::batch
    */
   send(companyId: string, igUserId: string, ops: BatchOperation[], options?: BatchOptions | undefined | null): Promise<Array<BatchOutcome>>
 }
@@ -139,32 +185,67 @@ export declare class Client {
   facebookLogin(): FacebookLogin
   /** Instagram Login's low-level steps (the same, plus `refresh`). */
   instagramLogin(): InstagramLogin
+  /**
+   * The latest usage Meta reported in `X-App-Usage` and `X-Business-Use-Case-Usage`:
+   * `{ app?, business: { [objectId]: usage[] }, updatedAt? }`, keys in camelCase.
+   *
+   * Core: Client::rate_limit_status
+   */
+  rateLimitStatus(): Record<string, unknown>
 }
 
 /** Comments of an account's media. Constructed from an `AccountManager`. */
 export declare class Comments {
   /** Comments of the accounts of `accounts`. */
   constructor(accounts: AccountManager)
-  /** One page of a media's top-level comments, newest first: `{ data, paging }`. */
+  /**
+   * One page of a media's top-level comments, newest first: `{ data, paging }`.
+   *
+   * Core: MediaHandler::comments
+   */
   list(companyId: string, igUserId: string, mediaId: string, options?: CommentListOptions | undefined | null): Promise<CommentPage>
   /**
    * Comments on a media as the account: `{ id }`. The message is checked first (not blank,
    * at most 2,200 characters). Never retried once sent.
+   *
+   * Core: MediaHandler::comment
    */
   create(companyId: string, igUserId: string, mediaId: string, message: string): Promise<Created>
-  /** One comment or reply. */
+  /**
+   * One comment or reply.
+   *
+   * Core: CommentHandler::get
+   */
   get(companyId: string, igUserId: string, commentId: string, options?: CommentListOptions | undefined | null): Promise<IgComment>
-  /** One page of a comment's replies: `{ data, paging }`. */
+  /**
+   * One page of a comment's replies: `{ data, paging }`.
+   *
+   * Core: CommentHandler::replies
+   */
   replies(companyId: string, igUserId: string, commentId: string, options?: CommentListOptions | undefined | null): Promise<CommentPage>
-  /** Replies to a comment as the account: `{ id }` (message checked as in `create`). */
+  /**
+   * Replies to a comment as the account: `{ id }` (message checked as in `create`).
+   *
+   * Core: CommentHandler::reply
+   */
   reply(companyId: string, igUserId: string, commentId: string, message: string): Promise<Created>
-  /** Hides or shows a comment: `{ success }`. */
+  /**
+   * Hides or shows a comment: `{ success }`.
+   *
+   * Core: CommentHandler::hide
+   */
   hide(companyId: string, igUserId: string, commentId: string, hidden: boolean): Promise<Success>
-  /** Deletes a comment: `{ success }`. */
+  /**
+   * Deletes a comment: `{ success }`.
+   *
+   * Core: CommentHandler::delete
+   */
   delete(companyId: string, igUserId: string, commentId: string): Promise<Success>
   /**
    * A private reply (a direct message) to a comment's author: `{ recipientId, messageId }`.
    * One per comment, within 7 days of it; the text is checked first (at most 1,000 bytes).
+   *
+   * Core: IgUserMessagesHandler::private_reply
    */
   privateReply(companyId: string, igUserId: string, commentId: string, text: string): Promise<SentMessage>
   /**
@@ -210,13 +291,29 @@ export declare class FacebookLogin {
    * The Instagram-only options are refused.
    */
   authorizeUrl(options: AuthorizeOptions): AuthorizeUrl
-  /** Exchanges the callback's code (single use) for a short-lived user token. */
+  /**
+   * Exchanges the callback's code (single use) for a short-lived user token.
+   *
+   * Core: FacebookLogin::exchange_code
+   */
   exchangeCode(code: string, redirectUri: string): Promise<LoginToken>
-  /** Trades a short-lived user token for a long-lived one (about 60 days). */
+  /**
+   * Trades a short-lived user token for a long-lived one (about 60 days).
+   *
+   * Core: FacebookLogin::exchange_long_lived
+   */
   exchangeLongLived(shortToken: string): Promise<LoginToken>
-  /** What Meta knows about a token (`debug_token`; holds no token). */
+  /**
+   * What Meta knows about a token (`debug_token`; holds no token).
+   *
+   * Core: FacebookLogin::debug_token
+   */
   debugToken(token: string): Promise<TokenInfo>
-  /** Revokes every permission the user granted the app (`DELETE /me/permissions`). */
+  /**
+   * Revokes every permission the user granted the app (`DELETE /me/permissions`).
+   *
+   * Core: FacebookLogin::revoke
+   */
   revoke(userToken: string): Promise<void>
 }
 
@@ -231,13 +328,27 @@ export declare class Hashtags {
    * The id of a hashtag (`q` without `#`, no spaces): `{ id }`. A hashtag new to the
    * account in the window takes a budget slot; with none left it fails with
    * `QuotaExceededError` (code `HASHTAG_BUDGET_EXCEEDED`) before any call.
+   *
+   * Core: IgUserHashtagsHandler::search
    */
   search(companyId: string, igUserId: string, q: string): Promise<Created>
-  /** A hashtag node: `{ id, name }`. */
+  /**
+   * A hashtag node: `{ id, name }`.
+   *
+   * Core: HashtagHandler::get
+   */
   get(companyId: string, igUserId: string, hashtagId: string): Promise<Hashtag>
-  /** One page of the hashtag's most popular media: `{ data, paging }`. */
+  /**
+   * One page of the hashtag's most popular media: `{ data, paging }`.
+   *
+   * Core: HashtagHandler::top_media
+   */
   topMedia(companyId: string, igUserId: string, hashtagId: string, options?: HashtagMediaOptions | undefined | null): Promise<MediaPage>
-  /** One page of the hashtag's media of the last 24 hours, newest first: `{ data, paging }`. */
+  /**
+   * One page of the hashtag's media of the last 24 hours, newest first: `{ data, paging }`.
+   *
+   * Core: HashtagHandler::recent_media
+   */
   recentMedia(companyId: string, igUserId: string, hashtagId: string, options?: HashtagMediaOptions | undefined | null): Promise<MediaPage>
   /**
    * The account's hashtag budget now: `{ used, remaining }` (unique hashtags searched in
@@ -261,9 +372,15 @@ export declare class Insights {
    * Account insights: `{ metrics: [{ name, period, values, totalValue, ... }], windows:
    * [{ since, until }], rollup? }`. Everything is checked before any call (metrics, period,
    * breakdowns, range).
+   *
+   * Core: IgUserHandler::insights
    */
   account(companyId: string, igUserId: string, options: AccountInsightsOptions): Promise<AccountInsightsResult>
-  /** A media's lifetime insights with the metrics of its kind: `{ kind, metrics }`. */
+  /**
+   * A media's lifetime insights with the metrics of its kind: `{ kind, metrics }`.
+   *
+   * Core: Graph::media_insight_kind, Graph::media_insights
+   */
   media(companyId: string, igUserId: string, mediaId: string, options?: MediaInsightsOptions | undefined | null): Promise<MediaInsightsResult>
   /**
    * Insights of many media through the batch API (50 per request, a few requests in
@@ -273,7 +390,11 @@ export declare class Insights {
    * a media that failed alone (e.g. a story with fewer than 5 viewers).
    */
   mediaBatch(companyId: string, igUserId: string, media: Array<string | MediaKey>, options?: MediaBatchOptions | undefined | null): Promise<MediaBatchEntry[]>
-  /** Insights of the account's live stories (one batch): entries as `mediaBatch`'s. */
+  /**
+   * Insights of the account's live stories (one batch): entries as `mediaBatch`'s.
+   *
+   * Core: IgUserMediaHandler::stories
+   */
   stories(companyId: string, igUserId: string): Promise<MediaBatchEntry[]>
 }
 
@@ -287,15 +408,33 @@ export declare class InstagramLogin {
   /**
    * Exchanges the callback's code (single use; a trailing `#_` is dropped) for a
    * short-lived Instagram user token (with `userId` and `permissions`).
+   *
+   * Core: InstagramLogin::exchange_code
    */
   exchangeCode(code: string, redirectUri: string): Promise<LoginToken>
-  /** Trades a short-lived Instagram user token for a long-lived one (60 days). */
+  /**
+   * Trades a short-lived Instagram user token for a long-lived one (60 days).
+   *
+   * Core: InstagramLogin::exchange_long_lived
+   */
   exchangeLongLived(shortToken: string): Promise<LoginToken>
-  /** Refreshes a long-lived token (at least 24 hours old, unexpired) for another 60 days. */
+  /**
+   * Refreshes a long-lived token (at least 24 hours old, unexpired) for another 60 days.
+   *
+   * Core: InstagramLogin::refresh
+   */
   refresh(longLivedToken: string): Promise<LoginToken>
-  /** What Meta knows about a token (`debug_token` on graph.facebook.com; holds no token). */
+  /**
+   * What Meta knows about a token (`debug_token` on graph.facebook.com; holds no token).
+   *
+   * Core: InstagramLogin::debug_token
+   */
   debugToken(token: string): Promise<TokenInfo>
-  /** Revokes the app's permissions (`DELETE graph.instagram.com/me/permissions`). */
+  /**
+   * Revokes the app's permissions (`DELETE graph.instagram.com/me/permissions`).
+   *
+   * Core: InstagramLogin::revoke
+   */
   revoke(userToken: string): Promise<void>
 }
 
@@ -309,6 +448,8 @@ export declare class Media {
   /**
    * One page of the account's media, newest first: `{ data, paging: { before, after,
    * hasNext } }` (pass `paging.after` back as `options.after`).
+   *
+   * Core: IgUserMediaHandler::list
    */
   list(companyId: string, igUserId: string, options?: MediaListOptions | undefined | null): Promise<MediaPage>
   /**
@@ -316,17 +457,35 @@ export declare class Media {
    * decoded in Rust, one after the other, and handed to JS once as one array. Without `max`,
    * at most 10 000 media: a longer listing (or a server that never stops linking pages) fails
    * naming the limit instead of being read for ever.
+   *
+   * Core: IgUserMediaHandler::list, Page::collect_all
    */
   listAll(companyId: string, igUserId: string, options?: MediaListAllOptions | undefined | null): Promise<IgMedia[]>
   /** The account's live stories (24 hours): `{ data, paging }`. */
   stories(companyId: string, igUserId: string): Promise<MediaPage>
-  /** One media. */
+  /**
+   * One media.
+   *
+   * Core: MediaHandler::get
+   */
   get(companyId: string, igUserId: string, mediaId: string, options?: MediaGetOptions | undefined | null): Promise<IgMedia>
-  /** The items of a carousel (every page). */
+  /**
+   * The items of a carousel (every page).
+   *
+   * Core: MediaHandler::children
+   */
   children(companyId: string, igUserId: string, mediaId: string): Promise<IgMedia[]>
-  /** Deletes a published media: `{ deleted, deletedId }`. Safe to retry. */
+  /**
+   * Deletes a published media: `{ deleted, deletedId }`. Safe to retry.
+   *
+   * Core: MediaHandler::delete
+   */
   delete(companyId: string, igUserId: string, mediaId: string): Promise<DeletedMedia>
-  /** Turns comments on a media on or off: `{ success }`. */
+  /**
+   * Turns comments on a media on or off: `{ success }`.
+   *
+   * Core: MediaHandler::set_comments_enabled
+   */
   setCommentsEnabled(companyId: string, igUserId: string, mediaId: string, enabled: boolean): Promise<Success>
 }
 
@@ -337,13 +496,21 @@ export declare class Mentions {
   /**
    * A comment (on another account's media) that mentions the account:
    * `{ id, mentionedComment: { id, text, ... } }`.
+   *
+   * Core: MentionsHandler::comment
    */
   mentionedComment(companyId: string, igUserId: string, commentId: string): Promise<MentionedComment>
-  /** A media whose caption mentions the account: `{ id, mentionedMedia: { id, caption, ... } }`. */
+  /**
+   * A media whose caption mentions the account: `{ id, mentionedMedia: { id, caption, ... } }`.
+   *
+   * Core: MentionsHandler::media
+   */
   mentionedMedia(companyId: string, igUserId: string, mediaId: string): Promise<MentionedMedia>
   /**
    * Replies, as the account, to a mention (the comment when `commentId` is given, else the
    * media's caption): `{ id }` of the new comment. Never retried once sent.
+   *
+   * Core: MentionsHandler::reply
    */
   reply(companyId: string, igUserId: string, reply: MentionReply): Promise<Created>
 }
@@ -352,18 +519,36 @@ export declare class Mentions {
 export declare class Messaging {
   /** Messaging of the accounts of `accounts`. */
   constructor(accounts: AccountManager)
-  /** One page of the account's conversations, newest first: `{ data, paging }`. */
+  /**
+   * One page of the account's conversations, newest first: `{ data, paging }`.
+   *
+   * Core: IgUserMessagesHandler::conversations
+   */
   conversations(companyId: string, igUserId: string, options?: ConversationListOptions | undefined | null): Promise<ConversationPage>
-  /** The newest messages of a conversation (at most 20), newest first, each read in full. */
+  /**
+   * The newest messages of a conversation (at most 20), newest first, each read in full.
+   *
+   * Core: ConversationHandler::messages
+   */
   messages(companyId: string, igUserId: string, conversationId: string, options?: MessageListOptions | undefined | null): Promise<IgMessage[]>
   /**
    * Sends a message: `{ recipientId, messageId }`. Outside the 24-hour window (7 days with
    * `tag: "HUMAN_AGENT"`) it rejects with `MessagingWindowError`. Never retried once sent.
+   *
+   * Core: IgUserMessagesHandler::send
    */
   send(companyId: string, igUserId: string, message: OutgoingMessage): Promise<SentMessage>
-  /** Reacts to a message (`reaction` defaults to `love`): `{ recipientId, ... }`. */
+  /**
+   * Reacts to a message (`reaction` defaults to `love`): `{ recipientId, ... }`.
+   *
+   * Core: IgUserMessagesHandler::react
+   */
   react(companyId: string, igUserId: string, recipientId: string, messageId: string, reaction?: string | undefined | null): Promise<SentMessage>
-  /** Removes the account's reaction from a message. */
+  /**
+   * Removes the account's reaction from a message.
+   *
+   * Core: IgUserMessagesHandler::unreact
+   */
   unreact(companyId: string, igUserId: string, recipientId: string, messageId: string): Promise<SentMessage>
 }
 
@@ -375,10 +560,29 @@ export declare class Publisher {
    * Publishes a post (`{ kind: "image" | "carousel" | "reel" | "story", items | url, caption,
    * ... }`); resolves to `{ jobId, idempotencyKey, mediaId, permalink, containerId,
    * itemContainers, replayed }`.
+   *
+   * Core: Publisher::publish
    */
   publish(companyId: string, igUserId: string, post: Post, options?: PublishOptions | undefined | null): Promise<PublishResult>
-  /** Publishes one image by URL. */
+  /**
+   * Publishes one image by URL.
+   *
+   * Core: Publisher::publish
+   */
   publishImage(companyId: string, igUserId: string, imageUrl: string, options?: PublishImageOptions | undefined | null): Promise<PublishResult>
+  /**
+   * An account's publishing quota as this publisher counts it (Meta's count is read when
+   * there is no fresh reading).
+   *
+   * Core: Publisher::quota
+   */
+  quota(companyId: string, igUserId: string): Promise<PublishQuota>
+  /**
+   * Reads Meta's `content_publishing_limit` now (one call) and restarts the count from it.
+   *
+   * Core: Publisher::refresh_quota
+   */
+  refreshQuota(companyId: string, igUserId: string): Promise<PublishQuota>
 }
 
 /** A local imitation of Meta's Graph API, seeded with users, Pages and IG accounts. */
@@ -431,24 +635,36 @@ export declare class Scheduler {
    * stored job (`scheduled`). The post is validated as `publish` would, and the account must
    * be one of the company's, before anything is stored. A `publishAt` more than a year ago or
    * more than two years ahead is refused (`InvalidInputError`, `field: 'publish_at'`).
+   *
+   * Core: Scheduler::schedule
    */
   schedule(companyId: string, igUserId: string, post: Post, publishAt: Date | string | number, options?: ScheduleOptions | undefined | null): Promise<Job>
   /**
    * The company's jobs, newest first (at most 500 a page), optionally of one status or
    * account; `options.after` (a job id) reads the page after that job.
+   *
+   * Core: Scheduler::list_page
    */
   list(companyId: string, options?: ListJobsOptions | undefined | null): Promise<Array<Job>>
-  /** One job of the company (`NotFoundError` when it has none by that id). */
+  /**
+   * One job of the company (`NotFoundError` when it has none by that id).
+   *
+   * Core: Scheduler::get
+   */
   get(companyId: string, jobId: string): Promise<Job>
   /**
    * Cancels a job that has not started publishing and resolves to it (`cancelled`); a job
    * publishing, published, failed or held by a worker right now is refused with an
    * `InvalidInputError` naming its state.
+   *
+   * Core: Scheduler::cancel
    */
   cancel(companyId: string, jobId: string): Promise<Job>
   /**
    * Moves a `scheduled` or `deferred` job to `publishAt` and resolves to it (`scheduled`);
    * `publishAt` is bounded as in `schedule`.
+   *
+   * Core: Scheduler::reschedule
    */
   reschedule(companyId: string, jobId: string, publishAt: Date | string | number): Promise<Job>
   /**
@@ -486,9 +702,15 @@ export declare class Webhooks {
   /**
    * Turns on the account's webhook `fields` (`comments`, `mentions`, `messages`, ...) for the
    * app (`POST /{ig-user-id}/subscribed_apps`): `{ success }`.
+   *
+   * Core: WebhookSubscriptionHandler::subscribe, AccountManager::access
    */
   subscribeApp(companyId: string, igUserId: string, fields: Array<string>): Promise<Success>
-  /** The apps receiving the account's webhooks: `[{ id, name, subscribedFields, ... }]`. */
+  /**
+   * The apps receiving the account's webhooks: `[{ id, name, subscribedFields, ... }]`.
+   *
+   * Core: WebhookSubscriptionHandler::subscribed_apps
+   */
   subscribedApps(companyId: string, igUserId: string): Promise<Array<SubscribedApp>>
 }
 
@@ -504,11 +726,15 @@ export declare class Worker {
   /**
    * One tick: claims up to `batch` due jobs, runs them and resolves to what happened
    * (`{ claimed, published, deferred, failed, retried, released }`).
+   *
+   * Core: Worker::run_once
    */
   runOnce(): Promise<TickReport>
   /**
    * Starts polling in the background (napi's runtime; Node's event loop is not blocked).
    * Returns false, changing nothing, when already running.
+   *
+   * Core: Worker::run_until
    */
   start(): boolean
   /**
@@ -1497,6 +1723,20 @@ export interface PublishOptions {
    * "ready" | "published", ... }`).
    */
   onProgress?: (event: ProgressEvent) => void
+}
+
+/** An account's publishing quota (posts per rolling window). */
+export interface PublishQuota {
+  /** Posts counted in the window, publishes in flight included. */
+  used: number
+  /** Posts allowed per window. */
+  total: number
+  /** Posts still allowed now. */
+  remaining: number
+  /** The window's length, in seconds. */
+  windowSeconds: number
+  /** When Meta's count was last read (ISO 8601). */
+  readAt: string
 }
 
 /** The result of a publish. */
