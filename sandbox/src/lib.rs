@@ -79,6 +79,7 @@ mod config;
 mod control;
 mod credentials;
 mod dialog;
+mod discovery;
 mod engage;
 mod error;
 mod faults;
