@@ -203,6 +203,26 @@ export declare class Deduper {
   get size(): number
 }
 
+/**
+ * Profiles: an account's own, and other professional accounts' through business discovery
+ * (Facebook Login accounts only).
+ */
+export declare class Discovery {
+  /** Profiles seen from the accounts of `accounts`. */
+  constructor(accounts: AccountManager)
+  /**
+   * The account's own profile: username, name, biography, website, picture, followers,
+   * follows and media counts (the fields its host serves).
+   */
+  profile(companyId: string, igUserId: string): Promise<IgProfile>
+  /**
+   * Another professional account by `username`, seen from this account: `{ account, media,
+   * nextCursor }`. An unknown username, or one of an account that is not professional, is
+   * `NotFoundError`.
+   */
+  businessDiscovery(companyId: string, igUserId: string, username: string, options?: BusinessDiscoveryOptions | undefined | null): Promise<DiscoveredAccount>
+}
+
 /** Facebook Login's steps (graph.facebook.com). Get one with `client.facebookLogin()`. */
 export declare class FacebookLogin {
   /**
@@ -795,6 +815,18 @@ export interface BudgetSnapshot {
   accounts: Record<string, Record<string, string>>
 }
 
+/** Options of `Discovery.businessDiscovery`. */
+export interface BusinessDiscoveryOptions {
+  /** Media per page. */
+  limit?: number
+  /** The `nextCursor` of the previous page. */
+  after?: string
+  /** The profile fields to read (default: the public profile). */
+  fields?: Array<string>
+  /** The media fields to read (default: the public ones). */
+  mediaFields?: Array<string>
+}
+
 /** The configuration object of `new Client(config)`. */
 export interface ClientConfig {
   /** The Meta app id (required). */
@@ -965,6 +997,16 @@ export interface DisconnectOutcome {
   tokensDeleted: number
 }
 
+/** What `Discovery.businessDiscovery` answers. */
+export interface DiscoveredAccount {
+  /** The discovered account's public profile. */
+  account: IgProfile
+  /** One page of its media, newest first. */
+  media: Array<IgMedia>
+  /** The cursor of the next page of media (`options.after`), when this page held media. */
+  nextCursor: string | null
+}
+
 /** A scope granted for some targets only (Pages, IG accounts). */
 export interface GranularScope {
   /** The permission. */
@@ -1089,6 +1131,31 @@ export interface IgMessage {
 export interface IgMessageRecipients {
   /** The recipients. */
   data: Array<IgUserRef>
+}
+
+/**
+ * An Instagram professional account's profile (the fields asked for; more arrive when Meta
+ * sends them).
+ */
+export interface IgProfile {
+  /** The IG user id. */
+  id: string
+  /** The handle, without `@`. */
+  username?: string
+  /** The profile name. */
+  name?: string
+  /** The profile text. */
+  biography?: string
+  /** The profile's website. */
+  website?: string
+  /** URL of the profile picture. */
+  profilePictureUrl?: string
+  /** Followers. */
+  followersCount?: number
+  /** Accounts it follows. */
+  followsCount?: number
+  /** Published media. */
+  mediaCount?: number
 }
 
 /** A user as Meta names one in a comment or a message. */

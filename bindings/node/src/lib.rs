@@ -14,7 +14,7 @@ mod batch;
 mod client;
 mod comments;
 mod convert;
-mod discovery;
+pub mod discovery;
 mod error;
 mod hashtags;
 pub mod insight_types;
