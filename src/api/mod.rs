@@ -60,6 +60,7 @@ pub mod messaging;
 pub mod models;
 pub mod moderation;
 mod node;
+pub mod oembed;
 pub mod publish;
 mod raw;
 

@@ -18,6 +18,8 @@ graph_enum! {
         Video => "VIDEO",
         /// A carousel; its items are under `children`.
         CarouselAlbum => "CAROUSEL_ALBUM",
+        /// A live broadcast (`/{ig-user-id}/live_media`).
+        Broadcast => "BROADCAST",
     }
 }
 
@@ -32,6 +34,8 @@ graph_enum! {
         Story => "STORY",
         /// A reel.
         Reels => "REELS",
+        /// A live broadcast (`/{ig-user-id}/live_media`).
+        Live => "LIVE",
     }
 }
 
