@@ -297,6 +297,10 @@ async fn the_metrics_added_since_2025_are_served_for_the_kinds_meta_documents() 
         );
     }
     assert!(
+        kinds_seen.contains(&MediaInsightKind::Reel),
+        "{kinds_seen:?}"
+    );
+    assert!(
         kinds_seen.contains(&MediaInsightKind::Feed)
             || kinds_seen.contains(&MediaInsightKind::Carousel)
     );

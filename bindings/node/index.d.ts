@@ -205,7 +205,7 @@ export declare class Deduper {
 
 /**
  * Profiles: an account's own, and other professional accounts' through business discovery
- * (Facebook Login accounts only).
+ * (Facebook Login accounts only); live broadcasts; oEmbed with the app's token.
  */
 export declare class Discovery {
   /** Profiles seen from the accounts of `accounts`. */
@@ -221,6 +221,16 @@ export declare class Discovery {
    * `NotFoundError`.
    */
   businessDiscovery(companyId: string, igUserId: string, username: string, options?: BusinessDiscoveryOptions | undefined | null): Promise<DiscoveredAccount>
+  /**
+   * One page of the account's live broadcasts in progress: `{ data, paging }` (empty when
+   * it is not live).
+   */
+  liveMedia(companyId: string, igUserId: string, options?: LiveMediaOptions | undefined | null): Promise<MediaPage>
+  /**
+   * The embed HTML of a public post, reel or video (`url`), with the app's token:
+   * `{ html, version, type, providerName, providerUrl, width }`.
+   */
+  oembed(url: string, options?: OEmbedOptions | undefined | null): Promise<IgOEmbed>
 }
 
 /** Facebook Login's steps (graph.facebook.com). Get one with `client.facebookLogin()`. */
@@ -259,6 +269,17 @@ export declare class Hashtags {
   topMedia(companyId: string, igUserId: string, hashtagId: string, options?: HashtagMediaOptions | undefined | null): Promise<MediaPage>
   /** One page of the hashtag's media of the last 24 hours, newest first: `{ data, paging }`. */
   recentMedia(companyId: string, igUserId: string, hashtagId: string, options?: HashtagMediaOptions | undefined | null): Promise<MediaPage>
+  /**
+   * One page of the hashtags the account searched in the last 7 days (Meta's list):
+   * `{ data: [{ id, name }], paging }`.
+   */
+  recentlySearched(companyId: string, igUserId: string, options?: HashtagMediaOptions | undefined | null): Promise<{ data: Hashtag[], paging: Paging }>
+  /**
+   * Counts in the budget every hashtag Meta says the account searched in the last 7 days
+   * (after a restart without a saved snapshot), each from now unless the budget already
+   * knew it: `{ used, remaining }`.
+   */
+  seedBudget(companyId: string, igUserId: string): Promise<HashtagBudgetUsage>
   /**
    * The account's hashtag budget now: `{ used, remaining }` (unique hashtags searched in
    * the window, and slots left for new ones). No call to Meta.
@@ -1031,7 +1052,7 @@ export interface HashtagBudgetUsage {
   remaining: number
 }
 
-/** Options of `Hashtags.topMedia` / `Hashtags.recentMedia`. */
+/** Options of `Hashtags.topMedia` / `Hashtags.recentMedia` / `Hashtags.recentlySearched`. */
 export interface HashtagMediaOptions {
   /** Items per page (at most 50). */
   limit?: number
@@ -1131,6 +1152,29 @@ export interface IgMessage {
 export interface IgMessageRecipients {
   /** The recipients. */
   data: Array<IgUserRef>
+}
+
+/**
+ * What `Discovery.oembed` answers (Meta no longer sends `authorName`, `authorUrl` and the
+ * `thumbnail*` fields since 2025-11-03; they come through when an older answer has them).
+ */
+export interface IgOEmbed {
+  /** The embed HTML. */
+  html: string
+  /** `1.0`. */
+  version?: string
+  /** `rich`. */
+  type?: string
+  /** `Instagram`. */
+  providerName?: string
+  /** `https://www.instagram.com/`. */
+  providerUrl?: string
+  /** The width in pixels. */
+  width?: number
+  /** The author's username, when sent. */
+  authorName?: string
+  /** A thumbnail, when sent. */
+  thumbnailUrl?: string
 }
 
 /**
@@ -1257,6 +1301,16 @@ export interface ListJobsOptions {
   limit?: number
   /** The id of the last job of the previous page: the jobs created before it. */
   after?: string
+}
+
+/** Options of `Discovery.liveMedia`. */
+export interface LiveMediaOptions {
+  /** Items per page. */
+  limit?: number
+  /** The cursor of the previous page's `paging.after`. */
+  after?: string
+  /** The fields to read (default: id, media type and product type, owner, username). */
+  fields?: Array<string>
 }
 
 /** The OAuth flow of a connection or a token. */
@@ -1457,6 +1511,16 @@ export interface MessageRecipient {
   id?: string
   /** A comment whose author gets the message. */
   commentId?: string
+}
+
+/** Options of `Discovery.oembed`. */
+export interface OEmbedOptions {
+  /** The embed's width in pixels (320 to 658). */
+  maxWidth?: number
+  /** Leave out the `embed.js` script (load it once per page). */
+  omitScript?: boolean
+  /** Leave out the post's caption. */
+  hideCaption?: boolean
 }
 
 /** A message to send: `text` or `attachment`. */
