@@ -1,8 +1,8 @@
 //! Live broadcasts: `GET /{ig-user}/live_media` lists the account's broadcasts in progress
 //! (an empty list when it is not live), and `POST /__sandbox/live` starts or ends one.
 //!
-//! A live broadcast reads back `media_type: BROADCAST`, `media_product_type: LIVE` [U] with
-//! `owner` and `username`. It stays out of the `media` edge; when it ends it leaves
+//! A live broadcast reads back `media_type: BROADCAST`, `media_product_type: LIVE` with
+//! `owner` and `username` (as the recorded response in the SDK's fixtures). It stays out of the `media` edge; when it ends it leaves
 //! `live_media` and its node stays readable.
 
 use serde_json::{json, Value};
