@@ -4,8 +4,8 @@
 //! The username is matched case-insensitively among the professional accounts of the world.
 //! Anything else (an unknown name, a commenter's personal account) answers Meta's code 110,
 //! subcode 2207013. The nested media pages with `media.limit(N)`, `media.after(CURSOR)` and
-//! `media.before(CURSOR)`; pages carry cursors but no `next` link (the link of a nested edge
-//! names the discovered account, which the caller's token cannot read).
+//! `media.before(CURSOR)`; pages carry cursors but no `next` link, as Meta's recorded answers
+//! (the SDK's fixtures `instagram/apidata/discovery/medias_p*.json`) show.
 
 use std::collections::BTreeMap;
 
@@ -118,11 +118,11 @@ fn media(w: &mut World, ids: &[String], f: &Field) -> GraphResult<Value> {
     let (Some(first), Some(last)) = (page.first(), page.last()) else {
         return Ok(json!({ "data": [] }));
     };
-    Ok(json!({
-        "data": data,
-        "paging": { "cursors": {
-            "before": paging::cursor(window.start, first),
-            "after": paging::cursor(window.end - 1, last),
-        } },
-    }))
+    // As the recorded answers: the first page carries only `after`, later ones both cursors.
+    let mut cursors = Map::new();
+    if window.start > 0 {
+        cursors.insert("before".into(), json!(paging::cursor(window.start, first)));
+    }
+    cursors.insert("after".into(), json!(paging::cursor(window.end - 1, last)));
+    Ok(json!({ "data": data, "paging": { "cursors": cursors } }))
 }
