@@ -213,22 +213,30 @@ export declare class Discovery {
   /**
    * The account's own profile: username, name, biography, website, picture, followers,
    * follows and media counts (the fields its host serves).
+   *
+   * Core: IgUserHandler::get
    */
   profile(companyId: string, igUserId: string): Promise<IgProfile>
   /**
    * Another professional account by `username`, seen from this account: `{ account, media,
    * nextCursor }`. An unknown username, or one of an account that is not professional, is
    * `NotFoundError`.
+   *
+   * Core: IgUserHandler::business_discovery
    */
   businessDiscovery(companyId: string, igUserId: string, username: string, options?: BusinessDiscoveryOptions | undefined | null): Promise<DiscoveredAccount>
   /**
    * One page of the account's live broadcasts in progress: `{ data, paging }` (empty when
    * it is not live).
+   *
+   * Core: IgUserMediaHandler::live
    */
   liveMedia(companyId: string, igUserId: string, options?: LiveMediaOptions | undefined | null): Promise<MediaPage>
   /**
    * The embed HTML of a public post, reel or video (`url`), with the app's token:
    * `{ html, version, type, providerName, providerUrl, width }`.
+   *
+   * Core: Client::oembed
    */
   oembed(url: string, options?: OEmbedOptions | undefined | null): Promise<IgOEmbed>
 }
@@ -261,6 +269,8 @@ export declare class Hashtags {
    * The id of a hashtag (`q` without `#`, no spaces): `{ id }`. A hashtag new to the
    * account in the window takes a budget slot; with none left it fails with
    * `QuotaExceededError` (code `HASHTAG_BUDGET_EXCEEDED`) before any call.
+   *
+   * Core: IgUserHashtagsHandler::search
    */
   search(companyId: string, igUserId: string, q: string): Promise<Created>
   /** A hashtag node: `{ id, name }`. */
@@ -272,12 +282,16 @@ export declare class Hashtags {
   /**
    * One page of the hashtags the account searched in the last 7 days (Meta's list):
    * `{ data: [{ id, name }], paging }`.
+   *
+   * Core: IgUserHashtagsHandler::recently_searched
    */
   recentlySearched(companyId: string, igUserId: string, options?: HashtagMediaOptions | undefined | null): Promise<{ data: Hashtag[], paging: Paging }>
   /**
    * Counts in the budget every hashtag Meta says the account searched in the last 7 days
    * (after a restart without a saved snapshot), each from now unless the budget already
    * knew it: `{ used, remaining }`.
+   *
+   * Core: IgUserHashtagsHandler::seed_budget
    */
   seedBudget(companyId: string, igUserId: string): Promise<HashtagBudgetUsage>
   /**

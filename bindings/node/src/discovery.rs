@@ -132,6 +132,8 @@ impl Discovery {
 
     /// The account's own profile: username, name, biography, website, picture, followers,
     /// follows and media counts (the fields its host serves).
+    ///
+    /// Core: IgUserHandler::get
     #[napi(ts_return_type = "Promise<IgProfile>")]
     pub async fn profile(&self, company_id: String, ig_user_id: String) -> Result<Json> {
         const WHAT: &str = "Discovery.profile";
@@ -153,6 +155,8 @@ impl Discovery {
     /// Another professional account by `username`, seen from this account: `{ account, media,
     /// nextCursor }`. An unknown username, or one of an account that is not professional, is
     /// `NotFoundError`.
+    ///
+    /// Core: IgUserHandler::business_discovery
     #[napi(ts_return_type = "Promise<DiscoveredAccount>")]
     pub async fn business_discovery(
         &self,
@@ -213,6 +217,8 @@ impl Discovery {
 
     /// One page of the account's live broadcasts in progress: `{ data, paging }` (empty when
     /// it is not live).
+    ///
+    /// Core: IgUserMediaHandler::live
     #[napi(ts_return_type = "Promise<MediaPage>")]
     pub async fn live_media(
         &self,
@@ -248,6 +254,8 @@ impl Discovery {
 
     /// The embed HTML of a public post, reel or video (`url`), with the app's token:
     /// `{ html, version, type, providerName, providerUrl, width }`.
+    ///
+    /// Core: Client::oembed
     #[napi(ts_return_type = "Promise<IgOEmbed>")]
     pub async fn oembed(&self, url: String, options: Option<OEmbedOptions>) -> Result<Json> {
         const WHAT: &str = "Discovery.oembed";

@@ -106,6 +106,8 @@ impl Hashtags {
     /// The id of a hashtag (`q` without `#`, no spaces): `{ id }`. A hashtag new to the
     /// account in the window takes a budget slot; with none left it fails with
     /// `QuotaExceededError` (code `HASHTAG_BUDGET_EXCEEDED`) before any call.
+    ///
+    /// Core: IgUserHashtagsHandler::search
     #[napi]
     pub async fn search(
         &self,
@@ -238,6 +240,8 @@ impl Hashtags {
 
     /// One page of the hashtags the account searched in the last 7 days (Meta's list):
     /// `{ data: [{ id, name }], paging }`.
+    ///
+    /// Core: IgUserHashtagsHandler::recently_searched
     #[napi(ts_return_type = "Promise<{ data: Hashtag[], paging: Paging }>")]
     pub async fn recently_searched(
         &self,
@@ -278,6 +282,8 @@ impl Hashtags {
     /// Counts in the budget every hashtag Meta says the account searched in the last 7 days
     /// (after a restart without a saved snapshot), each from now unless the budget already
     /// knew it: `{ used, remaining }`.
+    ///
+    /// Core: IgUserHashtagsHandler::seed_budget
     #[napi]
     pub async fn seed_budget(
         &self,

@@ -62,6 +62,8 @@ pub struct DiscoveredProfile {
 #[uniffi::export(async_runtime = "tokio")]
 impl AccountGraph {
     /// The account's own profile.
+    ///
+    /// Core: IgUserHandler::get
     pub async fn profile(&self) -> Result<ProfileSummary> {
         const WHAT: &str = "AccountGraph.profile";
         let (client, access) = (&self.client, &self.access);
@@ -78,6 +80,8 @@ impl AccountGraph {
     /// Another professional account by `username`: its profile and a page of `limit` media
     /// (`after`: the previous page's `next_cursor`). An unknown username, or one of an account
     /// that is not professional, is a not-found error.
+    ///
+    /// Core: IgUserHandler::business_discovery
     pub async fn business_discovery(
         &self,
         username: String,
@@ -135,6 +139,8 @@ pub struct EmbedSummary {
 #[uniffi::export(async_runtime = "tokio")]
 impl AccountGraph {
     /// The account's live broadcasts in progress (empty when it is not live).
+    ///
+    /// Core: IgUserMediaHandler::live
     pub async fn live_media(&self) -> Result<Vec<MediaSummary>> {
         const WHAT: &str = "AccountGraph.live_media";
         let (client, access) = (&self.client, &self.access);
@@ -151,6 +157,8 @@ impl AccountGraph {
 
     /// The id of a hashtag (`q` without `#`), searched within the client's hashtag budget (30
     /// unique hashtags per account per 7 days, refused before the call when spent).
+    ///
+    /// Core: IgUserHashtagsHandler::search
     pub async fn search_hashtag(&self, q: String) -> Result<String> {
         const WHAT: &str = "AccountGraph.search_hashtag";
         let (client, access) = (&self.client, &self.access);
@@ -165,6 +173,8 @@ impl AccountGraph {
     }
 
     /// The hashtags the account searched in the last 7 days (one page, at most 30).
+    ///
+    /// Core: IgUserHashtagsHandler::recently_searched
     pub async fn recently_searched_hashtags(&self) -> Result<Vec<HashtagSummary>> {
         const WHAT: &str = "AccountGraph.recently_searched_hashtags";
         let (client, access) = (&self.client, &self.access);
@@ -188,6 +198,8 @@ impl AccountGraph {
 
     /// Counts the hashtags Meta says the account searched in the last 7 days in the client's
     /// hashtag budget (after a restart); answers how many the budget counts for the account.
+    ///
+    /// Core: IgUserHashtagsHandler::seed_budget
     pub async fn seed_hashtag_budget(&self) -> Result<u32> {
         const WHAT: &str = "AccountGraph.seed_hashtag_budget";
         let (client, access) = (&self.client, &self.access);
@@ -205,6 +217,8 @@ impl AccountGraph {
 impl Client {
     /// The embed HTML of a public post, reel or video, with the app's token (`max_width`: 320
     /// to 658 pixels).
+    ///
+    /// Core: Client::oembed
     pub async fn oembed(
         &self,
         url: String,
