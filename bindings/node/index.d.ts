@@ -284,6 +284,44 @@ export declare class Deduper {
   get size(): number
 }
 
+/**
+ * Profiles: an account's own, and other professional accounts' through business discovery
+ * (Facebook Login accounts only); live broadcasts; oEmbed with the app's token.
+ */
+export declare class Discovery {
+  /** Profiles seen from the accounts of `accounts`. */
+  constructor(accounts: AccountManager)
+  /**
+   * The account's own profile: username, name, biography, website, picture, followers,
+   * follows and media counts (the fields its host serves).
+   *
+   * Core: IgUserHandler::get
+   */
+  profile(companyId: string, igUserId: string): Promise<IgProfile>
+  /**
+   * Another professional account by `username`, seen from this account: `{ account, media,
+   * nextCursor }`. An unknown username, or one of an account that is not professional, is
+   * `NotFoundError`.
+   *
+   * Core: IgUserHandler::business_discovery
+   */
+  businessDiscovery(companyId: string, igUserId: string, username: string, options?: BusinessDiscoveryOptions | undefined | null): Promise<DiscoveredAccount>
+  /**
+   * One page of the account's live broadcasts in progress: `{ data, paging }` (empty when
+   * it is not live).
+   *
+   * Core: IgUserMediaHandler::live
+   */
+  liveMedia(companyId: string, igUserId: string, options?: LiveMediaOptions | undefined | null): Promise<MediaPage>
+  /**
+   * The embed HTML of a public post, reel or video (`url`), with the app's token:
+   * `{ html, version, type, providerName, providerUrl, width }`.
+   *
+   * Core: Client::oembed
+   */
+  oembed(url: string, options?: OEmbedOptions | undefined | null): Promise<IgOEmbed>
+}
+
 /** Facebook Login's steps (graph.facebook.com). Get one with `client.facebookLogin()`. */
 export declare class FacebookLogin {
   /**
@@ -350,6 +388,21 @@ export declare class Hashtags {
    * Core: HashtagHandler::recent_media
    */
   recentMedia(companyId: string, igUserId: string, hashtagId: string, options?: HashtagMediaOptions | undefined | null): Promise<MediaPage>
+  /**
+   * One page of the hashtags the account searched in the last 7 days (Meta's list):
+   * `{ data: [{ id, name }], paging }`.
+   *
+   * Core: IgUserHashtagsHandler::recently_searched
+   */
+  recentlySearched(companyId: string, igUserId: string, options?: HashtagMediaOptions | undefined | null): Promise<{ data: Hashtag[], paging: Paging }>
+  /**
+   * Counts in the budget every hashtag Meta says the account searched in the last 7 days
+   * (after a restart without a saved snapshot), each from now unless the budget already
+   * knew it: `{ used, remaining }`.
+   *
+   * Core: IgUserHashtagsHandler::seed_budget
+   */
+  seedBudget(companyId: string, igUserId: string): Promise<HashtagBudgetUsage>
   /**
    * The account's hashtag budget now: `{ used, remaining }` (unique hashtags searched in
    * the window, and slots left for new ones). No call to Meta.
@@ -1021,6 +1074,18 @@ export interface BudgetSnapshot {
   accounts: Record<string, Record<string, string>>
 }
 
+/** Options of `Discovery.businessDiscovery`. */
+export interface BusinessDiscoveryOptions {
+  /** Media per page. */
+  limit?: number
+  /** The `nextCursor` of the previous page. */
+  after?: string
+  /** The profile fields to read (default: the public profile). */
+  fields?: Array<string>
+  /** The media fields to read (default: the public ones). */
+  mediaFields?: Array<string>
+}
+
 /** The configuration object of `new Client(config)`. */
 export interface ClientConfig {
   /** The Meta app id (required). */
@@ -1191,6 +1256,16 @@ export interface DisconnectOutcome {
   tokensDeleted: number
 }
 
+/** What `Discovery.businessDiscovery` answers. */
+export interface DiscoveredAccount {
+  /** The discovered account's public profile. */
+  account: IgProfile
+  /** One page of its media, newest first. */
+  media: Array<IgMedia>
+  /** The cursor of the next page of media (`options.after`), when this page held media. */
+  nextCursor: string | null
+}
+
 /** A scope granted for some targets only (Pages, IG accounts). */
 export interface GranularScope {
   /** The permission. */
@@ -1215,7 +1290,7 @@ export interface HashtagBudgetUsage {
   remaining: number
 }
 
-/** Options of `Hashtags.topMedia` / `Hashtags.recentMedia`. */
+/** Options of `Hashtags.topMedia` / `Hashtags.recentMedia` / `Hashtags.recentlySearched`. */
 export interface HashtagMediaOptions {
   /** Items per page (at most 50). */
   limit?: number
@@ -1317,6 +1392,54 @@ export interface IgMessageRecipients {
   data: Array<IgUserRef>
 }
 
+/**
+ * What `Discovery.oembed` answers (Meta no longer sends `authorName`, `authorUrl` and the
+ * `thumbnail*` fields since 2025-11-03; they come through when an older answer has them).
+ */
+export interface IgOEmbed {
+  /** The embed HTML. */
+  html: string
+  /** `1.0`. */
+  version?: string
+  /** `rich`. */
+  type?: string
+  /** `Instagram`. */
+  providerName?: string
+  /** `https://www.instagram.com/`. */
+  providerUrl?: string
+  /** The width in pixels. */
+  width?: number
+  /** The author's username, when sent. */
+  authorName?: string
+  /** A thumbnail, when sent. */
+  thumbnailUrl?: string
+}
+
+/**
+ * An Instagram professional account's profile (the fields asked for; more arrive when Meta
+ * sends them).
+ */
+export interface IgProfile {
+  /** The IG user id. */
+  id: string
+  /** The handle, without `@`. */
+  username?: string
+  /** The profile name. */
+  name?: string
+  /** The profile text. */
+  biography?: string
+  /** The profile's website. */
+  website?: string
+  /** URL of the profile picture. */
+  profilePictureUrl?: string
+  /** Followers. */
+  followersCount?: number
+  /** Accounts it follows. */
+  followsCount?: number
+  /** Published media. */
+  mediaCount?: number
+}
+
 /** A user as Meta names one in a comment or a message. */
 export interface IgUserRef {
   /** The IG-scoped user id. */
@@ -1416,6 +1539,16 @@ export interface ListJobsOptions {
   limit?: number
   /** The id of the last job of the previous page: the jobs created before it. */
   after?: string
+}
+
+/** Options of `Discovery.liveMedia`. */
+export interface LiveMediaOptions {
+  /** Items per page. */
+  limit?: number
+  /** The cursor of the previous page's `paging.after`. */
+  after?: string
+  /** The fields to read (default: id, media type and product type, owner, username). */
+  fields?: Array<string>
 }
 
 /** The OAuth flow of a connection or a token. */
@@ -1616,6 +1749,16 @@ export interface MessageRecipient {
   id?: string
   /** A comment whose author gets the message. */
   commentId?: string
+}
+
+/** Options of `Discovery.oembed`. */
+export interface OEmbedOptions {
+  /** The embed's width in pixels (320 to 658). */
+  maxWidth?: number
+  /** Leave out the `embed.js` script (load it once per page). */
+  omitScript?: boolean
+  /** Leave out the post's caption. */
+  hideCaption?: boolean
 }
 
 /** A message to send: `text` or `attachment`. */

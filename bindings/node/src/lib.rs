@@ -14,6 +14,7 @@ mod batch;
 mod client;
 mod comments;
 mod convert;
+pub mod discovery;
 mod error;
 mod hashtags;
 pub mod insight_types;
@@ -36,6 +37,7 @@ pub use accounts::AccountManager;
 pub use batch::{Batch, BatchOperation};
 pub use client::Client;
 pub use comments::Comments;
+pub use discovery::Discovery;
 pub use hashtags::{BudgetSnapshot, Hashtag, Hashtags};
 pub use insights::Insights;
 pub use js_store::conformance::{

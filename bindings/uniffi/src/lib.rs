@@ -22,6 +22,7 @@
 
 pub mod accounts;
 pub mod client;
+pub mod discovery;
 pub mod error;
 pub mod foreign;
 pub mod graph;
