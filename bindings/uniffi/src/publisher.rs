@@ -325,6 +325,25 @@ impl Publisher {
             .map_err(|e| sdk(WHAT, e))?;
         Ok(PublishQuota::from(&quota))
     }
+
+    /// Reads Meta's `content_publishing_limit` now (one call) and restarts the count from it.
+    ///
+    /// Core: Publisher::refresh_quota
+    pub async fn refresh_quota(
+        &self,
+        company_id: String,
+        ig_user_id: String,
+    ) -> Result<PublishQuota> {
+        const WHAT: &str = "Publisher.refresh_quota";
+        required("company_id", &company_id)?;
+        required("ig_user_id", &ig_user_id)?;
+        let quota = self
+            .inner
+            .refresh_quota(&CompanyId::new(company_id), &IgUserId::new(ig_user_id))
+            .await
+            .map_err(|e| sdk(WHAT, e))?;
+        Ok(PublishQuota::from(&quota))
+    }
 }
 
 /// Keeps posts for later and runs them when due.
@@ -389,6 +408,42 @@ impl Scheduler {
             .await
             .map_err(|e| sdk(WHAT, e))?;
         Ok(jobs.iter().map(PublishJob::from).collect())
+    }
+
+    /// One job of the company.
+    ///
+    /// Core: Scheduler::get
+    pub async fn job(&self, company_id: String, job_id: String) -> Result<PublishJob> {
+        const WHAT: &str = "Scheduler.job";
+        required("company_id", &company_id)?;
+        required("job_id", &job_id)?;
+        let job = self
+            .inner
+            .get(&CompanyId::new(company_id), &JobId::new(job_id))
+            .await
+            .map_err(|e| sdk(WHAT, e))?;
+        Ok(PublishJob::from(&job))
+    }
+
+    /// Moves a job that is not published yet to `at`.
+    ///
+    /// Core: Scheduler::reschedule
+    pub async fn reschedule(
+        &self,
+        company_id: String,
+        job_id: String,
+        at: SystemTime,
+    ) -> Result<PublishJob> {
+        const WHAT: &str = "Scheduler.reschedule";
+        required("company_id", &company_id)?;
+        required("job_id", &job_id)?;
+        let at = time("at", at)?;
+        let job = self
+            .inner
+            .reschedule(&CompanyId::new(company_id), &JobId::new(job_id), at)
+            .await
+            .map_err(|e| sdk(WHAT, e))?;
+        Ok(PublishJob::from(&job))
     }
 
     /// Cancels a job that is not published yet.
