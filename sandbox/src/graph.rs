@@ -249,6 +249,11 @@ fn route(
         _ => {}
     }
     let found = node_kind(w, &id);
+    if found.is_none() && rest.is_empty() && method == "GET" {
+        if let Some(answer) = messaging::user_profile(w, req, caller, &id) {
+            return answer;
+        }
+    }
     if found == Some(NodeKind::Comment)
         && method != "GET"
         && !caller.can_reach(w, NodeKind::Comment, &id)
@@ -350,6 +355,9 @@ fn route(
         }
         (NodeKind::IgUser | NodeKind::Page, ["messages"], "POST") => {
             messaging::send(w, req, caller, kind, &id)
+        }
+        (NodeKind::IgUser | NodeKind::Page, ["messenger_profile"], _) => {
+            messaging::messenger_profile(w, req, caller, kind, &id)
         }
         (NodeKind::IgUser | NodeKind::Page, ["subscribed_apps"], _) => {
             subscriptions::handle(w, req, caller, &id)

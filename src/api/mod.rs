@@ -89,8 +89,10 @@ pub use media::{
 };
 pub use mentions::{GetMention, MentionsHandler};
 pub use messaging::{
-    AttachmentKind, ConversationHandler, IgUserMessagesHandler, ListConversations, ListMessages,
-    MessageContent, MessageHandler, MessagingTag, Reaction, Recipient, SendMessage,
+    AttachmentKind, ConversationHandler, DeleteMessengerProfile, GetMessengerProfile,
+    GetUserProfile, IgUserMessagesHandler, ListConversations, ListMessages, MessageContent,
+    MessageHandler, MessagingTag, MessengerProfileHandler, Reaction, Recipient, SendMessage,
+    SetMessengerProfile,
 };
 pub use moderation::{filter_comments, Author, CommentFilter, ReplyTemplate};
 pub use node::GetNode;

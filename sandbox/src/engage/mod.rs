@@ -100,6 +100,8 @@ pub(crate) struct Engage {
     /// Subscribed webhook fields per IG account or Page.
     pub subscriptions: HashMap<String, Vec<String>>,
     pub webhook: Option<Webhook>,
+    /// Messenger Profile properties (ice breakers, persistent menu) per `"{ig}:{platform}"`.
+    pub messenger_profiles: HashMap<String, serde_json::Map<String, serde_json::Value>>,
     pub next_id: u64,
     /// The seeded engagement as `GET /__sandbox/config` shows it.
     pub seed_summary: serde_json::Value,

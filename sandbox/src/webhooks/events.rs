@@ -5,7 +5,7 @@
 //! |---|---|---|---|
 //! | `comment` | `media_id`, `text`, `from_username`?, `from_id`?, `parent_id`? | a comment (or reply) under the media | `comments` |
 //! | `mention` | `ig_id`, `from_username`?, `text`?, `media_id`? | a comment on `media_id` mentioning the account, else a new public media whose caption does | `mentions` |
-//! | `message` | `from_user_id`, `to_ig_id`, `text` or `attachment` `{type,url}`, `from_username`? | a message in the conversation (created if new); opens the 24 h window | `messages` |
+//! | `message` | `from_user_id`, `to_ig_id`, `text` or `attachment` `{type,url}`, `from_username`?, `quick_reply_payload`? (a tapped quick reply) | a message in the conversation (created if new); opens the 24 h window | `messages` |
 //! | `reaction` | `from_user_id`, `to_ig_id`, `mid`?, `reaction`?, `action`? (`react`/`unreact`) | the reaction on the message (default: the newest) | `message_reactions` |
 //! | `seen` | `from_user_id`, `to_ig_id`, `mid`? | nothing | `messaging_seen` |
 //! | `postback` | `from_user_id`, `to_ig_id`, `title`, `payload` | a message with the title; opens the window | `messaging_postbacks` |
@@ -192,6 +192,9 @@ pub(crate) fn apply(w: &mut World, e: &Map<String, Value>) -> Result<Applied, St
                 let mut message = json!({ "mid": mid });
                 if let Some(t) = &body {
                     message["text"] = json!(t);
+                }
+                if let Some(p) = text(e, "quick_reply_payload") {
+                    message["quick_reply"] = json!({ "payload": p });
                 }
                 if let Some((t, url)) = &attachment {
                     message["attachments"] = json!([{ "type": t, "payload": { "url": url } }]);

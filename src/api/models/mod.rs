@@ -29,6 +29,7 @@
 mod macros;
 mod de;
 
+pub mod automation;
 pub mod comments;
 pub mod common;
 pub mod facebook;
@@ -42,6 +43,7 @@ pub mod publish;
 pub mod shopping;
 pub mod stories;
 
+pub use automation::*;
 pub use comments::*;
 pub use common::*;
 pub use facebook::*;
