@@ -4,8 +4,7 @@
 //! and quick replies, generic templates and sender actions in an open conversation.
 
 use instagraph::api::models::{
-    Button, GenericElement, IceBreaker, IceBreakerLocale, PersistentMenu, QuickReply,
-    SenderAction,
+    Button, GenericElement, IceBreaker, IceBreakerLocale, PersistentMenu, QuickReply, SenderAction,
 };
 use instagraph::api::MessageContent;
 use instagraph::{AccessToken, Client, Error};
@@ -61,11 +60,16 @@ impl Env {
     async fn message_from(&self, from: &str, text: &str) -> String {
         let out = self
             .sandbox
-            .event(json!({"type": "message", "from_user_id": from, "to_ig_id": IG_BAKERY,
-                "text": text, "from_username": "new.person"}))
+            .event(
+                json!({"type": "message", "from_user_id": from, "to_ig_id": IG_BAKERY,
+                "text": text, "from_username": "new.person"}),
+            )
             .await
             .expect("message event");
-        out["conversation_id"].as_str().expect("conversation").to_owned()
+        out["created"]["conversation_id"]
+            .as_str()
+            .expect("conversation")
+            .to_owned()
     }
 }
 
@@ -104,7 +108,11 @@ async fn ice_breakers_round_trip_on_both_hosts() {
             }],
         },
     ];
-    assert!(profile.set_ice_breakers(breakers.clone()).send().await.unwrap());
+    assert!(profile
+        .set_ice_breakers(breakers.clone())
+        .send()
+        .await
+        .unwrap());
     assert_eq!(profile.ice_breakers().send().await.unwrap(), breakers);
     // The same account's profile through the Page (Facebook Login): the same ice breakers.
     let via_page = env
@@ -140,7 +148,11 @@ async fn persistent_menu_round_trip_and_limits() {
             },
         ],
     }];
-    assert!(profile.set_persistent_menu(menu.clone()).send().await.unwrap());
+    assert!(profile
+        .set_persistent_menu(menu.clone())
+        .send()
+        .await
+        .unwrap());
     assert_eq!(profile.persistent_menu().send().await.unwrap(), menu);
     // Setting the menu leaves the ice breakers alone, and the other way round.
     assert!(profile.ice_breakers().send().await.unwrap().is_empty());
@@ -155,7 +167,13 @@ async fn persistent_menu_round_trip_and_limits() {
         .send()
         .await
         .unwrap_err();
-    assert!(matches!(e, Error::InvalidInput { field: "persistent_menu.call_to_actions", .. }));
+    assert!(matches!(
+        e,
+        Error::InvalidInput {
+            field: "persistent_menu.call_to_actions",
+            ..
+        }
+    ));
 }
 
 #[tokio::test]
@@ -179,8 +197,10 @@ async fn user_profile_needs_the_persons_consent() {
         .id
         .clone();
     env.sandbox
-        .event(json!({"type": "comment", "media_id": media.as_str(), "text": "nice",
-            "from_id": LURKER, "from_username": "lurker"}))
+        .event(
+            json!({"type": "comment", "media_id": media.as_str(), "text": "nice",
+            "from_id": LURKER, "from_username": "lurker"}),
+        )
         .await
         .expect("comment event");
     let e = ig.user_profile(LURKER).send().await.unwrap_err();

@@ -4,8 +4,7 @@
 //! refuse a request before any call.
 
 use instagraph::api::models::{
-    Button, GenericElement, IceBreaker, IceBreakerLocale, PersistentMenu, QuickReply,
-    SenderAction,
+    Button, GenericElement, IceBreaker, IceBreakerLocale, PersistentMenu, QuickReply, SenderAction,
 };
 use instagraph::api::MessageContent;
 use instagraph::{AccessToken, Client, Error};
@@ -56,7 +55,10 @@ async fn ice_breakers_are_set_read_and_deleted() {
         .await;
     Mock::given(method("GET"))
         .and(path(profile.clone()))
-        .and(query(&[("fields", "ice_breakers"), ("platform", "instagram")]))
+        .and(query(&[
+            ("fields", "ice_breakers"),
+            ("platform", "instagram"),
+        ]))
         .respond_with(ok(json!({"data": [{"call_to_actions": [
             {"question": "Opening hours?", "payload": "HOURS"}], "locale": "default"}]})))
         .expect(1)
@@ -75,7 +77,11 @@ async fn ice_breakers_are_set_read_and_deleted() {
     let c = client(&server);
     let token = AccessToken::new(TOKEN);
     let profile = c.instagram(&token).ig_user(IG).messages().profile();
-    assert!(profile.set_ice_breakers(ice_breakers()).send().await.unwrap());
+    assert!(profile
+        .set_ice_breakers(ice_breakers())
+        .send()
+        .await
+        .unwrap());
     assert_eq!(profile.ice_breakers().send().await.unwrap(), ice_breakers());
     assert!(profile.delete_ice_breakers().send().await.unwrap());
 }
@@ -112,7 +118,10 @@ async fn persistent_menu_is_set_read_and_deleted_with_a_page_token() {
         .await;
     Mock::given(method("GET"))
         .and(path(profile.clone()))
-        .and(query(&[("fields", "persistent_menu"), ("platform", "instagram")]))
+        .and(query(&[
+            ("fields", "persistent_menu"),
+            ("platform", "instagram"),
+        ]))
         .respond_with(ok(json!({"data": [{"persistent_menu": wire}]})))
         .expect(1)
         .mount(&server)
@@ -129,7 +138,11 @@ async fn persistent_menu_is_set_read_and_deleted_with_a_page_token() {
     let c = client(&server);
     let token = AccessToken::new(TOKEN);
     let profile = c.facebook(&token).ig_user(IG).messages().profile();
-    assert!(profile.set_persistent_menu(menu.clone()).send().await.unwrap());
+    assert!(profile
+        .set_persistent_menu(menu.clone())
+        .send()
+        .await
+        .unwrap());
     assert_eq!(profile.persistent_menu().send().await.unwrap(), menu);
     assert!(profile.delete_persistent_menu().send().await.unwrap());
 }
@@ -256,11 +269,21 @@ async fn limits_are_refused_before_any_call() {
     };
     let mut five = ice_breakers();
     five[0].call_to_actions = vec![five[0].call_to_actions[0].clone(); 5];
-    let e = msgs.profile().set_ice_breakers(five).send().await.unwrap_err();
+    let e = msgs
+        .profile()
+        .set_ice_breakers(five)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(field(e), "ice_breakers.call_to_actions");
     let mut no_default = ice_breakers();
     no_default[0].locale = "en_GB".into();
-    let e = msgs.profile().set_ice_breakers(no_default).send().await.unwrap_err();
+    let e = msgs
+        .profile()
+        .set_ice_breakers(no_default)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(field(e), "ice_breakers");
     let long_menu = vec![PersistentMenu {
         locale: "default".into(),
@@ -296,6 +319,11 @@ async fn limits_are_refused_before_any_call() {
         .await
         .unwrap_err();
     assert_eq!(field(e), "template.elements");
-    let e = c.instagram(&token).user_profile(" ").send().await.unwrap_err();
+    let e = c
+        .instagram(&token)
+        .user_profile(" ")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(field(e), "igsid");
 }

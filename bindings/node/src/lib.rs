@@ -10,6 +10,7 @@
 mod account_graph;
 mod account_types;
 mod accounts;
+mod automation;
 mod batch;
 mod client;
 mod comments;
@@ -33,6 +34,7 @@ mod store;
 mod webhooks;
 
 pub use accounts::AccountManager;
+pub use automation::Automation;
 pub use batch::{Batch, BatchOperation};
 pub use client::Client;
 pub use comments::Comments;

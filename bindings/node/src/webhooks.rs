@@ -330,6 +330,31 @@ impl Webhooks {
         .await
     }
 
+    /// Turns off every webhook field of the account for the app
+    /// (`DELETE /{ig-user-id}/subscribed_apps`): `{ success }`.
+    #[napi]
+    pub async fn unsubscribe_app(&self, company_id: String, ig_user_id: String) -> Result<Success> {
+        const WHAT: &str = "Webhooks.unsubscribeApp";
+        guard(WHAT, async {
+            required("companyId", &company_id)?;
+            required("igUserId", &ig_user_id)?;
+            let manager = self.lazy.get(WHAT).await?;
+            let access = manager
+                .access(&CompanyId::new(company_id), &IgUserId::new(ig_user_id))
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            let success = access
+                .graph(manager.client())
+                .ig_user(access.ig_user_id.clone())
+                .webhooks()
+                .unsubscribe()
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(Success { success })
+        })
+        .await
+    }
+
     /// The apps receiving the account's webhooks: `[{ id, name, subscribedFields, ... }]`.
     #[napi]
     pub async fn subscribed_apps(

@@ -141,8 +141,8 @@ pub(crate) fn time(argument: &str, t: SystemTime) -> Result<DateTime<Utc>> {
 /// The Graph API for one connected account, with its stored token.
 #[derive(uniffi::Object)]
 pub struct AccountGraph {
-    client: instagraph::Client,
-    access: AccountAccess,
+    pub(crate) client: instagraph::Client,
+    pub(crate) access: AccountAccess,
 }
 
 impl AccountGraph {

@@ -21,6 +21,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod accounts;
+pub mod automation;
 pub mod client;
 pub mod error;
 pub mod foreign;

@@ -15,6 +15,7 @@ const publishing = require('./routes/publishing')
 const media = require('./routes/media')
 const messaging = require('./routes/messaging')
 const webhooks = require('./routes/webhooks')
+const automation = require('./routes/automation')
 
 function makeClient(instagram) {
   return new ig.Client({
@@ -114,6 +115,7 @@ function createApp(options = {}) {
   api.use(publishing.router(ctx))
   api.use(media.router(ctx))
   api.use(messaging.router(ctx))
+  api.use(automation.router(ctx))
   api.use(webhooks.eventsRouter(ctx))
   app.use('/instagram', api)
 

@@ -218,9 +218,7 @@ fn check_menu(items: &[Value]) -> GraphResult<()> {
         let buttons = item
             .get("call_to_actions")
             .and_then(Value::as_array)
-            .ok_or_else(|| {
-                GraphError::param_required("persistent_menu[call_to_actions]")
-            })?;
+            .ok_or_else(|| GraphError::param_required("persistent_menu[call_to_actions]"))?;
         if buttons.len() > MAX_MENU_ITEMS {
             return Err(GraphError::invalid_param(format!(
                 "persistent_menu: at most {MAX_MENU_ITEMS} call_to_actions per locale; got {}",
@@ -247,7 +245,9 @@ pub(crate) fn check_button(b: &Value, max_title: usize) -> GraphResult<()> {
         Some("web_url") => {
             let url = str_field(b, "url").unwrap_or_default();
             if !(url.starts_with("https://") || url.starts_with("http://")) {
-                return Err(GraphError::invalid_param("A web_url button needs an http(s) url"));
+                return Err(GraphError::invalid_param(
+                    "A web_url button needs an http(s) url",
+                ));
             }
         }
         Some("postback") => {
@@ -290,8 +290,7 @@ pub(crate) fn user_profile(
     let commenter = || {
         w.engage.comments.values().any(|c| {
             c.from_id == id
-                && w
-                    .media
+                && w.media
                     .get(&c.media)
                     .is_some_and(|m| reachable.contains(&m.owner))
         })
@@ -319,9 +318,7 @@ pub(crate) fn user_profile(
                 "is_user_follow_business" => json!(h % 2 == 0),
                 "is_business_follow_user" => json!(h % 3 == 0),
                 "is_verified_user" => json!(false),
-                other => {
-                    return Err(GraphError::nonexisting_field(other, "InstagramUserProfile"))
-                }
+                other => return Err(GraphError::nonexisting_field(other, "InstagramUserProfile")),
             };
             out.insert(f.name.clone(), v);
         }
@@ -331,5 +328,8 @@ pub(crate) fn user_profile(
 }
 
 fn no_consent() -> GraphError {
-    GraphError::oauth(230, "(#230) User consent is required to access user profile")
+    GraphError::oauth(
+        230,
+        "(#230) User consent is required to access user profile",
+    )
 }

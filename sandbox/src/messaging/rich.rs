@@ -37,7 +37,11 @@ pub(crate) fn check_quick_replies(message: &Map<String, Value>) -> GraphResult<(
                 QUICK_REPLY_TYPES.join(", ")
             )));
         }
-        let has = |k: &str| r.get(k).and_then(Value::as_str).is_some_and(|s| !s.is_empty());
+        let has = |k: &str| {
+            r.get(k)
+                .and_then(Value::as_str)
+                .is_some_and(|s| !s.is_empty())
+        };
         if kind == "text" && !(has("title") && has("payload")) {
             return Err(GraphError::invalid_param(
                 "a text quick reply needs a title and a payload",
@@ -53,9 +57,9 @@ fn text_at_most(e: &Value, key: &str, required: bool) -> GraphResult<Option<Stri
             "message[attachment][payload][elements][{key}]"
         ))),
         None => Ok(None),
-        Some(s) if s.chars().count() > MAX_ELEMENT_TEXT => Err(GraphError::invalid_param(
-            format!("elements[{key}] has more than {MAX_ELEMENT_TEXT} characters"),
-        )),
+        Some(s) if s.chars().count() > MAX_ELEMENT_TEXT => Err(GraphError::invalid_param(format!(
+            "elements[{key}] has more than {MAX_ELEMENT_TEXT} characters"
+        ))),
         Some(s) => Ok(Some(s.to_owned())),
     }
 }
@@ -63,9 +67,8 @@ fn text_at_most(e: &Value, key: &str, required: bool) -> GraphResult<Option<Stri
 /// A generic template's payload, checked: the text the sandbox keeps for the message (the
 /// first element's title).
 pub(crate) fn generic_template(payload: Option<&Map<String, Value>>) -> GraphResult<String> {
-    let payload = payload.ok_or_else(|| {
-        GraphError::param_required("message[attachment][payload]")
-    })?;
+    let payload =
+        payload.ok_or_else(|| GraphError::param_required("message[attachment][payload]"))?;
     if payload.get("template_type").and_then(Value::as_str) != Some("generic") {
         return Err(GraphError::invalid_param(
             "message[attachment][payload][template_type] must be generic",

@@ -171,7 +171,8 @@ fn content(req: &GraphReq<'_>) -> GraphResult<Content> {
         .ok_or_else(|| GraphError::invalid_param("message must have text or an attachment"))?;
     let kind = str_of(attachment, "type").unwrap_or_default();
     if kind == "template" {
-        let title = super::rich::generic_template(attachment.get("payload").and_then(Value::as_object))?;
+        let title =
+            super::rich::generic_template(attachment.get("payload").and_then(Value::as_object))?;
         return Ok((Some(title), None));
     }
     if !ATTACHMENT_TYPES.contains(&kind) {

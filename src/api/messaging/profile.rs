@@ -12,9 +12,7 @@ use serde_json::{json, Value};
 use super::send::button_json;
 use super::validate::{validate_ice_breakers, validate_persistent_menu};
 use super::IgUserMessagesHandler;
-use crate::api::models::{
-    IceBreakerLocale, MessengerProfileResponse, PersistentMenu, UserProfile,
-};
+use crate::api::models::{IceBreakerLocale, MessengerProfileResponse, PersistentMenu, UserProfile};
 use crate::api::{join_fields, Graph};
 use crate::error::{Error, Result};
 use crate::ids::IgUserId;
@@ -67,9 +65,8 @@ impl<'a> MessengerProfileHandler<'a> {
     /// `POST /{id}/messenger_profile` with `ice_breakers`: replaces the ice breakers (the
     /// `default` locale required, at most 4 questions per locale).
     pub fn set_ice_breakers(&self, ice_breakers: Vec<IceBreakerLocale>) -> SetMessengerProfile<'a> {
-        let body = validate_ice_breakers(&ice_breakers).map(|()| {
-            json!({ "platform": "instagram", ICE_BREAKERS: ice_breakers })
-        });
+        let body = validate_ice_breakers(&ice_breakers)
+            .map(|()| json!({ "platform": "instagram", ICE_BREAKERS: ice_breakers }));
         self.set(body)
     }
 

@@ -84,7 +84,10 @@ fn locales<'a>(field: &'static str, names: impl Iterator<Item = &'a str>) -> Res
 
 /// Ice breakers: the `default` locale, 1 to 4 questions per locale, a payload on each.
 pub fn validate_ice_breakers(ice_breakers: &[IceBreakerLocale]) -> Result<()> {
-    locales("ice_breakers", ice_breakers.iter().map(|l| l.locale.as_str()))?;
+    locales(
+        "ice_breakers",
+        ice_breakers.iter().map(|l| l.locale.as_str()),
+    )?;
     for l in ice_breakers {
         let n = l.call_to_actions.len();
         if n == 0 || n > MAX_ICE_BREAKERS {
@@ -98,10 +101,7 @@ pub fn validate_ice_breakers(ice_breakers: &[IceBreakerLocale]) -> Result<()> {
         }
         for q in &l.call_to_actions {
             if q.question.trim().is_empty() {
-                return Err(Error::invalid(
-                    "ice_breakers.question",
-                    "cannot be empty",
-                ));
+                return Err(Error::invalid("ice_breakers.question", "cannot be empty"));
             }
             text("ice_breakers.payload", &q.payload, MAX_PAYLOAD_CHARS)?;
         }
