@@ -327,3 +327,24 @@ async fn limits_are_refused_before_any_call() {
         .unwrap_err();
     assert_eq!(field(e), "igsid");
 }
+
+#[tokio::test]
+async fn unsubscribe_deletes_the_apps_subscription() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path(v(&format!("{IG}/subscribed_apps"))))
+        .and(query(&[]))
+        .respond_with(ok(json!({"success": true})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let token = AccessToken::new(TOKEN);
+    assert!(c
+        .instagram(&token)
+        .ig_user(IG)
+        .webhooks()
+        .unsubscribe()
+        .await
+        .unwrap());
+}

@@ -35,11 +35,13 @@
 //! ```
 //!
 //! Subscribing an account to the app's webhooks is a Graph call:
-//! `ig_user(id).webhooks().subscribe(fields)` ([`WebhookSubscriptionHandler::subscribe`]).
+//! `ig_user(id).webhooks().subscribe(fields)` ([`WebhookSubscriptionHandler::subscribe`]), and
+//! `unsubscribe()` turns them off.
 
 mod dedup;
 mod events;
 mod parse;
+mod routing;
 mod signature;
 mod subscriptions;
 
@@ -50,6 +52,7 @@ pub use events::{
     WebhookPayload, WebhookUser,
 };
 pub use parse::parse;
+pub use routing::{HandoverAction, HandoverEvent, OptinEvent, ReferralEvent, StandbyEvent};
 pub use signature::{signature_header, verify_signature, SIGNATURE_HEADER};
 pub use subscriptions::{SubscribedApp, WebhookSubscriptionHandler};
 

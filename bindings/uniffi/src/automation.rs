@@ -1,6 +1,6 @@
 //! Messaging automation on [`AccountGraph`]: ice breakers and the persistent menu (the
 //! Messenger Profile), the User Profile API, sender actions, quick replies and generic
-//! templates. The value types are the core's (uniffi records and enums); every limit is the
+//! templates, and the account's webhook subscription. The value types are the core's (uniffi records and enums); every limit is the
 //! core's.
 
 use instagraph::api::messaging::MessageContent;
@@ -118,6 +118,31 @@ impl AccountGraph {
             recipient_id: out.recipient_id,
             message_id: out.message_id.map(|m| m.as_str().to_owned()),
         })
+    }
+
+    /// Delivers the account's updates of `fields` (`comments`, `messages`,
+    /// `messaging_postbacks`, …) to the app's webhook.
+    pub async fn subscribe_webhooks(&self, fields: Vec<String>) -> Result<bool> {
+        const WHAT: &str = "AccountGraph.subscribe_webhooks";
+        self.access
+            .graph(&self.client)
+            .ig_user(self.access.ig_user_id.clone())
+            .webhooks()
+            .subscribe(&fields)
+            .await
+            .map_err(|e| sdk(WHAT, e))
+    }
+
+    /// Stops delivering the account's updates to the app's webhook.
+    pub async fn unsubscribe_webhooks(&self) -> Result<bool> {
+        const WHAT: &str = "AccountGraph.unsubscribe_webhooks";
+        self.access
+            .graph(&self.client)
+            .ig_user(self.access.ig_user_id.clone())
+            .webhooks()
+            .unsubscribe()
+            .await
+            .map_err(|e| sdk(WHAT, e))
     }
 
     /// Sends a generic template (1 to 10 cards).

@@ -97,3 +97,24 @@ def test_profile_sender_actions_quick_replies_and_templates():
             await sandbox.stop()
 
     asyncio.run(go())
+
+
+def test_webhook_subscription_and_routing_events():
+    async def go():
+        sandbox = await instagraph.start_sandbox(0)
+        try:
+            graph, ig = await bakery_graph(sandbox)
+            assert await graph.subscribe_webhooks(["messages", "messaging_handover"]) is True
+            assert await graph.unsubscribe_webhooks() is True
+        finally:
+            await sandbox.stop()
+
+        body = (
+            b'{"object":"instagram","entry":[{"id":"1","time":1,"messaging":['
+            b'{"sender":{"id":"2"},"recipient":{"id":"1"},"timestamp":3,"referral":{"ref":"bio","source":"SHORTLINK"}},'
+            b'{"sender":{"id":"2"},"recipient":{"id":"1"},"timestamp":4,"take_thread_control":{"new_owner_app_id":"9"}}]}]}'
+        )
+        kinds = [e.kind for e in instagraph.webhook_parse(body)]
+        assert kinds == ["referral", "handover"], kinds
+
+    asyncio.run(go())

@@ -10,6 +10,7 @@
 //! | `seen` | `from_user_id`, `to_ig_id`, `mid`? | nothing | `messaging_seen` |
 //! | `postback` | `from_user_id`, `to_ig_id`, `title`, `payload` | a message with the title; opens the window | `messaging_postbacks` |
 //! | `story_insights` | `media_id` (a live story) | nothing | `story_insights` |
+//! | `referral`, `optin`, `handover` | see [`super::routing`] | nothing | `messaging_referral`, `messaging_optins`, `messaging_handover` |
 //!
 //! Comment-like events answer `changes` entries (`time` in seconds); messaging events answer
 //! `messaging` entries (`time` and `timestamp` in milliseconds), as Meta's examples show.
@@ -288,9 +289,11 @@ pub(crate) fn apply(w: &mut World, e: &Map<String, Value>) -> Result<Applied, St
                 created: json!({ "media_id": media }),
             })
         }
-        other => Err(format!(
-            "unknown event type {other}: expected comment, mention, message, reaction, seen, \
-             postback or story_insights"
-        )),
+        other => super::routing::apply(w, other, e, ms).unwrap_or_else(|| {
+            Err(format!(
+                "unknown event type {other}: expected comment, mention, message, reaction, seen, \
+                 postback, story_insights, referral, optin or handover"
+            ))
+        }),
     }
 }
