@@ -836,6 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.AccountManager = nativeBinding.AccountManager
+module.exports.Automation = nativeBinding.Automation
 module.exports.Batch = nativeBinding.Batch
 module.exports.Client = nativeBinding.Client
 module.exports.Comments = nativeBinding.Comments

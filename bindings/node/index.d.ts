@@ -110,6 +110,34 @@ export declare class AccountManager {
   resealTokens(batch?: number | undefined | null): Promise<ResealReport>
 }
 
+/** Messaging automation of an account. Constructed from an `AccountManager`. */
+export declare class Automation {
+  /** Automation of the accounts of `accounts`. */
+  constructor(accounts: AccountManager)
+  /** The account's ice breakers, per locale (empty when none are set). */
+  iceBreakers(companyId: string, igUserId: string): Promise<Array<JsIceBreakerLocale>>
+  /** Replaces the ice breakers (`default` locale required, at most 4 questions each). */
+  setIceBreakers(companyId: string, igUserId: string, iceBreakers: Array<JsIceBreakerLocale>): Promise<boolean>
+  /** Removes the ice breakers. */
+  deleteIceBreakers(companyId: string, igUserId: string): Promise<boolean>
+  /** The account's persistent menu, per locale (empty when none is set). */
+  persistentMenu(companyId: string, igUserId: string): Promise<Array<JsPersistentMenu>>
+  /**
+   * Replaces the persistent menu (`default` locale required, 1 to 20 buttons of at most 30
+   * characters each).
+   */
+  setPersistentMenu(companyId: string, igUserId: string, menu: Array<JsPersistentMenu>): Promise<boolean>
+  /** Removes the persistent menu. */
+  deletePersistentMenu(companyId: string, igUserId: string): Promise<boolean>
+  /**
+   * The profile of a person who messaged the account (their IGSID). Meta refuses it until
+   * the person has consented by messaging the account (or tapping an ice breaker or menu).
+   */
+  userProfile(companyId: string, igUserId: string, igsid: string): Promise<IgUserProfile>
+  /** `typing_on`, `typing_off` or `mark_seen` towards a person (their IGSID). */
+  senderAction(companyId: string, igUserId: string, recipientId: string, action: string): Promise<boolean>
+}
+
 /** Graph operations on an account, batched. */
 export declare class Batch {
   /** Batches for the accounts of an `AccountManager`. */
@@ -488,6 +516,11 @@ export declare class Webhooks {
    * app (`POST /{ig-user-id}/subscribed_apps`): `{ success }`.
    */
   subscribeApp(companyId: string, igUserId: string, fields: Array<string>): Promise<Success>
+  /**
+   * Turns off every webhook field of the account for the app
+   * (`DELETE /{ig-user-id}/subscribed_apps`): `{ success }`.
+   */
+  unsubscribeApp(companyId: string, igUserId: string): Promise<Success>
   /** The apps receiving the account's webhooks: `[{ id, name, subscribedFields, ... }]`. */
   subscribedApps(companyId: string, igUserId: string): Promise<Array<SubscribedApp>>
 }
@@ -1091,6 +1124,26 @@ export interface IgMessageRecipients {
   data: Array<IgUserRef>
 }
 
+/** A person's profile from the User Profile API. */
+export interface IgUserProfile {
+  /** Their IGSID. */
+  id?: string
+  /** Their name. */
+  name?: string
+  /** Their username. */
+  username?: string
+  /** Their profile picture URL (expires after a few days). */
+  profilePic?: string
+  /** Their follower count. */
+  followerCount?: number
+  /** Whether they follow the account. */
+  isUserFollowBusiness?: boolean
+  /** Whether the account follows them. */
+  isBusinessFollowUser?: boolean
+  /** Whether they are verified. */
+  isVerifiedUser?: boolean
+}
+
 /** A user as Meta names one in a comment or a message. */
 export interface IgUserRef {
   /** The IG-scoped user id. */
@@ -1179,6 +1232,64 @@ export interface Job {
 
 /** Where a publish job is. */
 export type JobStatus = 'pending' | 'scheduled' | 'containerCreated' | 'publishing' | 'published' | 'failed' | 'cancelled' | 'deferred'
+
+/** A `web_url` (with `url`) or `postback` (with `payload`) button. */
+export interface JsButton {
+  /** `web_url` or `postback`. */
+  type: string
+  /** The label. */
+  title: string
+  /** The page a `web_url` button opens. */
+  url?: string
+  /** What a `postback` button sends back. */
+  payload?: string
+}
+
+/** One card of a generic template. */
+export interface JsGenericElement {
+  /** The title (at most 80 characters). */
+  title: string
+  /** The subtitle (at most 80 characters). */
+  subtitle?: string
+  /** An http(s) image URL. */
+  imageUrl?: string
+  /** The page opened when the card is tapped. */
+  defaultActionUrl?: string
+  /** At most 3 buttons. */
+  buttons?: Array<JsButton>
+}
+
+/** One ice breaker question. */
+export interface JsIceBreaker {
+  /** The question shown. */
+  question: string
+  /** Sent back in the `messaging_postbacks` webhook. */
+  payload: string
+}
+
+/** The ice breakers of one locale (`default` is required among them). */
+export interface JsIceBreakerLocale {
+  /** `default` or a locale such as `en_GB`. */
+  locale: string
+  /** At most 4 questions. */
+  callToActions: Array<JsIceBreaker>
+}
+
+/** The persistent menu of one locale (`default` is required among them). */
+export interface JsPersistentMenu {
+  /** `default` or a locale. */
+  locale: string
+  /** 1 to 20 buttons. */
+  callToActions: Array<JsButton>
+}
+
+/** A quick reply under a text message. */
+export interface JsQuickReply {
+  /** The label (at most 20 characters). */
+  title: string
+  /** Sent back in the webhook's `quickReplyPayload`. */
+  payload: string
+}
 
 /** Options of `list`. */
 export interface ListJobsOptions {
@@ -1400,6 +1511,10 @@ export interface OutgoingMessage {
   text?: string
   /** An attachment instead of text. */
   attachment?: MessageAttachment
+  /** A generic template (1 to 10 cards) instead of text. */
+  template?: Array<JsGenericElement>
+  /** Quick replies under the text (1 to 13). */
+  quickReplies?: Array<JsQuickReply>
   /** `HUMAN_AGENT`: answer within 7 days of the person's last message. */
   tag?: string
 }
@@ -1775,7 +1890,7 @@ export interface WebhookEvent {
 }
 
 /** What a webhook update is about (`WebhookEvent.type`). */
-export type WebhookEventType = 'comment' | 'mention' | 'message' | 'reaction' | 'seen' | 'postback' | 'storyInsights' | 'unknown'
+export type WebhookEventType = 'comment' | 'mention' | 'message' | 'reaction' | 'seen' | 'postback' | 'storyInsights' | 'referral' | 'optin' | 'handover' | 'standby' | 'unknown'
 
 /** A parsed delivery. */
 export interface WebhookPayload {

@@ -251,8 +251,6 @@ fn read_messaging(id: &str, time: Option<i64>, field: Option<&str>, item: Value)
                 envelope_extra: item,
             })
         }
-
-        }
         "reaction" => {
             let mut b = body;
             Event::Reaction(ReactionEvent {

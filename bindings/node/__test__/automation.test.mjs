@@ -92,3 +92,22 @@ test('sender actions, quick replies and a generic template', async () => {
   await rejectsInvalid(messaging.send(COMPANY, ctx.bakery, { recipient: { id: PERSON }, text: 'Pick', quickReplies: fourteen }), 'quick_replies')
   await rejectsInvalid(messaging.send(COMPANY, ctx.bakery, { recipient: { id: PERSON }, template: [] }), 'template.elements')
 })
+
+test('unsubscribeApp turns the account\'s webhooks off; routing events parse typed', async () => {
+  const hooks = new ig.Webhooks(ctx.accounts)
+  assert.deepEqual(await hooks.subscribeApp(COMPANY, ctx.bakery, ['messages', 'messaging_referral']), { success: true })
+  assert.equal((await hooks.subscribedApps(COMPANY, ctx.bakery)).length, 1)
+  assert.deepEqual(await hooks.unsubscribeApp(COMPANY, ctx.bakery), { success: true })
+  assert.deepEqual(await hooks.subscribedApps(COMPANY, ctx.bakery), [])
+  await rejectsType(hooks.unsubscribeApp(COMPANY, ''), 'igUserId')
+
+  const out = await ctx.sandbox.event({ type: 'handover', from_user_id: PERSON, to_ig_id: ctx.bakery, action: 'take_thread_control', new_owner_app_id: '42' })
+  const [handover] = ig.Webhooks.parse(JSON.stringify(out.event)).events
+  assert.equal(handover.type, 'handover')
+  assert.equal(handover.action, 'take_thread_control')
+  assert.equal(handover.newOwnerAppId, '42')
+  const ref = await ctx.sandbox.event({ type: 'referral', from_user_id: PERSON, to_ig_id: ctx.bakery, ref: 'bio' })
+  const [referral] = ig.Webhooks.parse(JSON.stringify(ref.event)).events
+  assert.equal(referral.type, 'referral')
+  assert.equal(referral.ref, 'bio')
+})

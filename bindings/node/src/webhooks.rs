@@ -34,6 +34,14 @@ pub enum WebhookEventType {
     Postback,
     /// A story's final insights (`story_insights`).
     StoryInsights,
+    /// Someone came through an ig.me link with `?ref=` or an ad (`messaging_referral`).
+    Referral,
+    /// Someone opted in, e.g. to notification messages (`messaging_optins`).
+    Optin,
+    /// Thread control was passed, taken or requested (`messaging_handover`).
+    Handover,
+    /// An item of a thread another app controls (`standby`), in `event`.
+    Standby,
     /// Any other field, kept as sent.
     Unknown,
 }
