@@ -257,3 +257,60 @@ async fn quick_replies_templates_and_sender_actions_in_a_conversation() {
     // Sender actions add no message; the two sends do.
     assert_eq!(env.sandbox.message_count(&conversation), before + 2);
 }
+
+/// What the sandbox delivers when a person taps a quick reply, an ice breaker (a postback) or
+/// comments on a live broadcast reads back typed.
+#[tokio::test]
+async fn quick_reply_postback_and_live_comment_webhooks_are_typed() {
+    use instagraph::webhooks::{parse, Event};
+    let env = Env::start().await;
+    let delivered = |out: serde_json::Value| {
+        parse(out["event"].to_string().as_bytes())
+            .expect("parses")
+            .events
+    };
+    let tapped = env
+        .sandbox
+        .event(json!({"type": "message", "from_user_id": NEWCOMER, "to_ig_id": IG_BAKERY,
+            "text": "Bread", "quick_reply_payload": "BREAD"}))
+        .await
+        .unwrap();
+    let got = delivered(tapped);
+    assert!(
+        matches!(&got[0], Event::Message(m) if m.quick_reply_payload.as_deref() == Some("BREAD") && m.text.as_deref() == Some("Bread")),
+        "{got:?}"
+    );
+    let postback = env
+        .sandbox
+        .event(json!({"type": "postback", "from_user_id": NEWCOMER, "to_ig_id": IG_BAKERY,
+            "title": "Do you deliver?", "payload": "DELIVERY"}))
+        .await
+        .unwrap();
+    let got = delivered(postback);
+    assert!(
+        matches!(&got[0], Event::Postback(p) if p.payload.as_deref() == Some("DELIVERY") && p.title.as_deref() == Some("Do you deliver?") && p.mid.is_some()),
+        "{got:?}"
+    );
+    let media = env
+        .client
+        .instagram(&env.ig_token)
+        .ig_user(IG_BAKERY)
+        .media()
+        .list()
+        .send()
+        .await
+        .unwrap()
+        .items[0]
+        .id
+        .clone();
+    let live = env
+        .sandbox
+        .event(json!({"type": "comment", "media_id": media.as_str(), "text": "🔥", "live": true}))
+        .await
+        .unwrap();
+    let got = delivered(live);
+    assert!(
+        matches!(&got[0], Event::Comment(c) if c.field == "live_comments" && c.text.as_deref() == Some("🔥")),
+        "{got:?}"
+    );
+}

@@ -295,14 +295,14 @@ pub(crate) fn user_profile(
                     .is_some_and(|m| reachable.contains(&m.owner))
         })
     };
-    let conv = match conv {
-        Some(c) if c.last_user_message.is_some() => c,
-        Some(_) => return Some(Err(no_consent())),
-        None if commenter() => return Some(Err(no_consent())),
-        None => return None,
-    };
+    if conv.is_none() && !commenter() {
+        return None;
+    }
     Some((|| {
         caller.require(messages_scope(caller), 10)?;
+        let conv = conv
+            .filter(|c| c.last_user_message.is_some())
+            .ok_or_else(no_consent)?;
         let wanted = req.fields("name,profile_pic")?;
         let h = spread(id);
         let mut out = Map::new();

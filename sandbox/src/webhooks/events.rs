@@ -3,7 +3,7 @@
 //!
 //! | `type` | fields | world | webhook field |
 //! |---|---|---|---|
-//! | `comment` | `media_id`, `text`, `from_username`?, `from_id`?, `parent_id`? | a comment (or reply) under the media | `comments` |
+//! | `comment` | `media_id`, `text`, `from_username`?, `from_id`?, `parent_id`?, `live`? (during a live broadcast) | a comment (or reply) under the media | `comments` (`live_comments` with `live: true`) |
 //! | `mention` | `ig_id`, `from_username`?, `text`?, `media_id`? | a comment on `media_id` mentioning the account, else a new public media whose caption does | `mentions` |
 //! | `message` | `from_user_id`, `to_ig_id`, `text` or `attachment` `{type,url}`, `from_username`?, `quick_reply_payload`? (a tapped quick reply) | a message in the conversation (created if new); opens the 24 h window | `messages` |
 //! | `reaction` | `from_user_id`, `to_ig_id`, `mid`?, `reaction`?, `action`? (`react`/`unreact`) | the reaction on the message (default: the newest) | `message_reactions` |
@@ -101,10 +101,16 @@ pub(crate) fn apply(w: &mut World, e: &Map<String, Value>) -> Result<Applied, St
             if let Some(p) = &c.parent {
                 value["parent_id"] = json!(p);
             }
+            // A comment during a live broadcast comes on its own field.
+            let field = if e.get("live").and_then(Value::as_bool) == Some(true) {
+                "live_comments"
+            } else {
+                "comments"
+            };
             Ok(Applied {
-                envelope: changes(&m.owner, secs, "comments", value),
+                envelope: changes(&m.owner, secs, field, value),
                 account: m.owner,
-                field: "comments",
+                field,
                 created: json!({ "comment_id": id, "media_id": media }),
             })
         }
