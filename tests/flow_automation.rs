@@ -271,8 +271,10 @@ async fn quick_reply_postback_and_live_comment_webhooks_are_typed() {
     };
     let tapped = env
         .sandbox
-        .event(json!({"type": "message", "from_user_id": NEWCOMER, "to_ig_id": IG_BAKERY,
-            "text": "Bread", "quick_reply_payload": "BREAD"}))
+        .event(
+            json!({"type": "message", "from_user_id": NEWCOMER, "to_ig_id": IG_BAKERY,
+            "text": "Bread", "quick_reply_payload": "BREAD"}),
+        )
         .await
         .unwrap();
     let got = delivered(tapped);
@@ -282,8 +284,10 @@ async fn quick_reply_postback_and_live_comment_webhooks_are_typed() {
     );
     let postback = env
         .sandbox
-        .event(json!({"type": "postback", "from_user_id": NEWCOMER, "to_ig_id": IG_BAKERY,
-            "title": "Do you deliver?", "payload": "DELIVERY"}))
+        .event(
+            json!({"type": "postback", "from_user_id": NEWCOMER, "to_ig_id": IG_BAKERY,
+            "title": "Do you deliver?", "payload": "DELIVERY"}),
+        )
         .await
         .unwrap();
     let got = delivered(postback);

@@ -269,7 +269,9 @@ fn unknown_fields_and_shapes_are_kept_not_dropped() {
     assert_eq!(c.extra["text"], json!({"rich": true}));
     // A standby item of no known kind is kept whole inside the standby event.
     let Event::Standby(s) = &e[3] else { panic!() };
-    let Event::Unknown(u) = &*s.event else { panic!() };
+    let Event::Unknown(u) = &*s.event else {
+        panic!()
+    };
     assert_eq!(u.value["sender"]["id"], "1");
     let Event::Optin(o) = &e[4] else { panic!() };
     assert_eq!((o.optin_ref.as_deref(), o.time), (Some("r"), Some(2)));

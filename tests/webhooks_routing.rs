@@ -133,7 +133,9 @@ fn live_comments_are_comments() {
         {"field": "live_comments", "value": {"id": "c1", "text": "🔥", "from": {"id": "u", "username": "fan"},
             "media": {"id": "m", "media_product_type": "LIVE"}}}]}]});
     let got = events(body);
-    assert!(matches!(&got[0], Event::Comment(c) if c.field == "live_comments" && c.text.as_deref() == Some("🔥")));
+    assert!(
+        matches!(&got[0], Event::Comment(c) if c.field == "live_comments" && c.text.as_deref() == Some("🔥"))
+    );
     assert_eq!(got[0].field(), "live_comments");
 }
 
@@ -153,16 +155,26 @@ async fn sandbox_routing_events_parse_typed() {
     for e in [
         with(json!({"type": "referral", "ref": "bio-link"})),
         with(json!({"type": "optin", "payload": "WEEKLY", "token": "nmt"})),
-        with(json!({"type": "handover", "action": "pass_thread_control", "new_owner_app_id": "263902037430900", "metadata": "agent"})),
+        with(
+            json!({"type": "handover", "action": "pass_thread_control", "new_owner_app_id": "263902037430900", "metadata": "agent"}),
+        ),
     ] {
         let out = sandbox.event(e).await.expect("event applies");
         got.extend(events(out["event"].clone()));
     }
-    assert!(matches!(&got[0], Event::Referral(r) if r.referral_ref.as_deref() == Some("bio-link") && r.kind.as_deref() == Some("OPEN_THREAD")));
-    assert!(matches!(&got[1], Event::Optin(o) if o.payload.as_deref() == Some("WEEKLY") && o.notification_messages_token.as_deref() == Some("nmt")));
-    assert!(matches!(&got[2], Event::Handover(h) if h.action == HandoverAction::PassThreadControl && h.new_owner_app_id.as_deref() == Some("263902037430900")));
+    assert!(
+        matches!(&got[0], Event::Referral(r) if r.referral_ref.as_deref() == Some("bio-link") && r.kind.as_deref() == Some("OPEN_THREAD"))
+    );
+    assert!(
+        matches!(&got[1], Event::Optin(o) if o.payload.as_deref() == Some("WEEKLY") && o.notification_messages_token.as_deref() == Some("nmt"))
+    );
+    assert!(
+        matches!(&got[2], Event::Handover(h) if h.action == HandoverAction::PassThreadControl && h.new_owner_app_id.as_deref() == Some("263902037430900"))
+    );
     let bad = sandbox
-        .event(with(json!({"type": "handover", "action": "steal_thread_control"})))
+        .event(with(
+            json!({"type": "handover", "action": "steal_thread_control"}),
+        ))
         .await;
     assert!(bad.is_err());
     sandbox.shutdown().await;

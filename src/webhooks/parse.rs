@@ -181,12 +181,21 @@ fn read_messaging(id: &str, time: Option<i64>, field: Option<&str>, item: Value)
         Some("messaging_optins") => "optin",
         Some("messaging_handover") => match handover {
             Some(a) => a.as_str(),
-            None => return unknown(id.to_owned(), time, "messaging_handover", Value::Object(item)),
+            None => {
+                return unknown(
+                    id.to_owned(),
+                    time,
+                    "messaging_handover",
+                    Value::Object(item),
+                )
+            }
         },
-        _ => match ["message", "reaction", "read", "postback", "referral", "optin"]
-            .into_iter()
-            .chain(handover.map(HandoverAction::as_str))
-            .find(|k| item.get(*k).is_some_and(Value::is_object))
+        _ => match [
+            "message", "reaction", "read", "postback", "referral", "optin",
+        ]
+        .into_iter()
+        .chain(handover.map(HandoverAction::as_str))
+        .find(|k| item.get(*k).is_some_and(Value::is_object))
         {
             Some(k) => k,
             None => return unknown(id.to_owned(), time, "messaging", Value::Object(item)),

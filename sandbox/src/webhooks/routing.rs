@@ -11,8 +11,8 @@
 
 use serde_json::{json, Map, Value};
 
-use super::events::Applied;
 use super::super::world::World;
+use super::events::Applied;
 
 const ACTIONS: [&str; 3] = [
     "pass_thread_control",
