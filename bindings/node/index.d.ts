@@ -114,27 +114,55 @@ export declare class AccountManager {
 export declare class Automation {
   /** Automation of the accounts of `accounts`. */
   constructor(accounts: AccountManager)
-  /** The account's ice breakers, per locale (empty when none are set). */
+  /**
+   * The account's ice breakers, per locale (empty when none are set).
+   *
+   * Core: MessengerProfileHandler::ice_breakers
+   */
   iceBreakers(companyId: string, igUserId: string): Promise<Array<JsIceBreakerLocale>>
-  /** Replaces the ice breakers (`default` locale required, at most 4 questions each). */
+  /**
+   * Replaces the ice breakers (`default` locale required, at most 4 questions each).
+   *
+   * Core: MessengerProfileHandler::set_ice_breakers
+   */
   setIceBreakers(companyId: string, igUserId: string, iceBreakers: Array<JsIceBreakerLocale>): Promise<boolean>
-  /** Removes the ice breakers. */
+  /**
+   * Removes the ice breakers.
+   *
+   * Core: MessengerProfileHandler::delete_ice_breakers
+   */
   deleteIceBreakers(companyId: string, igUserId: string): Promise<boolean>
-  /** The account's persistent menu, per locale (empty when none is set). */
+  /**
+   * The account's persistent menu, per locale (empty when none is set).
+   *
+   * Core: MessengerProfileHandler::persistent_menu
+   */
   persistentMenu(companyId: string, igUserId: string): Promise<Array<JsPersistentMenu>>
   /**
    * Replaces the persistent menu (`default` locale required, 1 to 20 buttons of at most 30
    * characters each).
+   *
+   * Core: MessengerProfileHandler::set_persistent_menu
    */
   setPersistentMenu(companyId: string, igUserId: string, menu: Array<JsPersistentMenu>): Promise<boolean>
-  /** Removes the persistent menu. */
+  /**
+   * Removes the persistent menu.
+   *
+   * Core: MessengerProfileHandler::delete_persistent_menu
+   */
   deletePersistentMenu(companyId: string, igUserId: string): Promise<boolean>
   /**
    * The profile of a person who messaged the account (their IGSID). Meta refuses it until
    * the person has consented by messaging the account (or tapping an ice breaker or menu).
+   *
+   * Core: Graph::user_profile
    */
   userProfile(companyId: string, igUserId: string, igsid: string): Promise<IgUserProfile>
-  /** `typing_on`, `typing_off` or `mark_seen` towards a person (their IGSID). */
+  /**
+   * `typing_on`, `typing_off` or `mark_seen` towards a person (their IGSID).
+   *
+   * Core: IgUserMessagesHandler::sender_action
+   */
   senderAction(companyId: string, igUserId: string, recipientId: string, action: string): Promise<boolean>
 }
 
@@ -514,14 +542,22 @@ export declare class Webhooks {
   /**
    * Turns on the account's webhook `fields` (`comments`, `mentions`, `messages`, ...) for the
    * app (`POST /{ig-user-id}/subscribed_apps`): `{ success }`.
+   *
+   * Core: WebhookSubscriptionHandler::subscribe
    */
   subscribeApp(companyId: string, igUserId: string, fields: Array<string>): Promise<Success>
   /**
    * Turns off every webhook field of the account for the app
    * (`DELETE /{ig-user-id}/subscribed_apps`): `{ success }`.
+   *
+   * Core: WebhookSubscriptionHandler::unsubscribe
    */
   unsubscribeApp(companyId: string, igUserId: string): Promise<Success>
-  /** The apps receiving the account's webhooks: `[{ id, name, subscribedFields, ... }]`. */
+  /**
+   * The apps receiving the account's webhooks: `[{ id, name, subscribedFields, ... }]`.
+   *
+   * Core: WebhookSubscriptionHandler::subscribed_apps
+   */
   subscribedApps(companyId: string, igUserId: string): Promise<Array<SubscribedApp>>
 }
 

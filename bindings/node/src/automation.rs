@@ -201,6 +201,8 @@ impl Automation {
     }
 
     /// The account's ice breakers, per locale (empty when none are set).
+    ///
+    /// Core: MessengerProfileHandler::ice_breakers
     #[napi]
     pub async fn ice_breakers(
         &self,
@@ -238,6 +240,8 @@ impl Automation {
     }
 
     /// Replaces the ice breakers (`default` locale required, at most 4 questions each).
+    ///
+    /// Core: MessengerProfileHandler::set_ice_breakers
     #[napi]
     pub async fn set_ice_breakers(
         &self,
@@ -276,6 +280,8 @@ impl Automation {
     }
 
     /// Removes the ice breakers.
+    ///
+    /// Core: MessengerProfileHandler::delete_ice_breakers
     #[napi]
     pub async fn delete_ice_breakers(
         &self,
@@ -299,6 +305,8 @@ impl Automation {
     }
 
     /// The account's persistent menu, per locale (empty when none is set).
+    ///
+    /// Core: MessengerProfileHandler::persistent_menu
     #[napi]
     pub async fn persistent_menu(
         &self,
@@ -334,6 +342,8 @@ impl Automation {
 
     /// Replaces the persistent menu (`default` locale required, 1 to 20 buttons of at most 30
     /// characters each).
+    ///
+    /// Core: MessengerProfileHandler::set_persistent_menu
     #[napi]
     pub async fn set_persistent_menu(
         &self,
@@ -371,6 +381,8 @@ impl Automation {
     }
 
     /// Removes the persistent menu.
+    ///
+    /// Core: MessengerProfileHandler::delete_persistent_menu
     #[napi]
     pub async fn delete_persistent_menu(
         &self,
@@ -395,6 +407,8 @@ impl Automation {
 
     /// The profile of a person who messaged the account (their IGSID). Meta refuses it until
     /// the person has consented by messaging the account (or tapping an ice breaker or menu).
+    ///
+    /// Core: Graph::user_profile
     #[napi]
     pub async fn user_profile(
         &self,
@@ -418,6 +432,8 @@ impl Automation {
     }
 
     /// `typing_on`, `typing_off` or `mark_seen` towards a person (their IGSID).
+    ///
+    /// Core: IgUserMessagesHandler::sender_action
     #[napi]
     pub async fn sender_action(
         &self,

@@ -301,6 +301,8 @@ impl Webhooks {
 
     /// Turns on the account's webhook `fields` (`comments`, `mentions`, `messages`, ...) for the
     /// app (`POST /{ig-user-id}/subscribed_apps`): `{ success }`.
+    ///
+    /// Core: WebhookSubscriptionHandler::subscribe
     #[napi]
     pub async fn subscribe_app(
         &self,
@@ -340,6 +342,8 @@ impl Webhooks {
 
     /// Turns off every webhook field of the account for the app
     /// (`DELETE /{ig-user-id}/subscribed_apps`): `{ success }`.
+    ///
+    /// Core: WebhookSubscriptionHandler::unsubscribe
     #[napi]
     pub async fn unsubscribe_app(&self, company_id: String, ig_user_id: String) -> Result<Success> {
         const WHAT: &str = "Webhooks.unsubscribeApp";
@@ -364,6 +368,8 @@ impl Webhooks {
     }
 
     /// The apps receiving the account's webhooks: `[{ id, name, subscribedFields, ... }]`.
+    ///
+    /// Core: WebhookSubscriptionHandler::subscribed_apps
     #[napi]
     pub async fn subscribed_apps(
         &self,

@@ -14,6 +14,8 @@ use crate::graph::{AccountGraph, SentMessage};
 #[uniffi::export(async_runtime = "tokio")]
 impl AccountGraph {
     /// The account's ice breakers, per locale (empty when none are set).
+    ///
+    /// Core: MessengerProfileHandler::ice_breakers
     pub async fn ice_breakers(&self) -> Result<Vec<IceBreakerLocale>> {
         const WHAT: &str = "AccountGraph.ice_breakers";
         self.profile_handler()
@@ -24,6 +26,8 @@ impl AccountGraph {
     }
 
     /// Replaces the ice breakers (the `default` locale required, at most 4 questions each).
+    ///
+    /// Core: MessengerProfileHandler::set_ice_breakers
     pub async fn set_ice_breakers(&self, ice_breakers: Vec<IceBreakerLocale>) -> Result<bool> {
         const WHAT: &str = "AccountGraph.set_ice_breakers";
         self.profile_handler()
@@ -34,6 +38,8 @@ impl AccountGraph {
     }
 
     /// Removes the ice breakers.
+    ///
+    /// Core: MessengerProfileHandler::delete_ice_breakers
     pub async fn delete_ice_breakers(&self) -> Result<bool> {
         const WHAT: &str = "AccountGraph.delete_ice_breakers";
         self.profile_handler()
@@ -44,6 +50,8 @@ impl AccountGraph {
     }
 
     /// The account's persistent menu, per locale (empty when none is set).
+    ///
+    /// Core: MessengerProfileHandler::persistent_menu
     pub async fn persistent_menu(&self) -> Result<Vec<PersistentMenu>> {
         const WHAT: &str = "AccountGraph.persistent_menu";
         self.profile_handler()
@@ -55,6 +63,8 @@ impl AccountGraph {
 
     /// Replaces the persistent menu (the `default` locale required, 1 to 20 buttons of at
     /// most 30 characters each).
+    ///
+    /// Core: MessengerProfileHandler::set_persistent_menu
     pub async fn set_persistent_menu(&self, menu: Vec<PersistentMenu>) -> Result<bool> {
         const WHAT: &str = "AccountGraph.set_persistent_menu";
         self.profile_handler()
@@ -65,6 +75,8 @@ impl AccountGraph {
     }
 
     /// Removes the persistent menu.
+    ///
+    /// Core: MessengerProfileHandler::delete_persistent_menu
     pub async fn delete_persistent_menu(&self) -> Result<bool> {
         const WHAT: &str = "AccountGraph.delete_persistent_menu";
         self.profile_handler()
@@ -76,6 +88,8 @@ impl AccountGraph {
 
     /// The profile of a person who messaged the account (their IGSID); Meta refuses it until
     /// they consented by messaging the account or tapping an ice breaker or the menu.
+    ///
+    /// Core: Graph::user_profile
     pub async fn user_profile(&self, igsid: String) -> Result<UserProfile> {
         const WHAT: &str = "AccountGraph.user_profile";
         required("igsid", &igsid)?;
@@ -88,6 +102,8 @@ impl AccountGraph {
     }
 
     /// Shows typing, hides it, or marks the person's messages as seen.
+    ///
+    /// Core: IgUserMessagesHandler::sender_action
     pub async fn sender_action(&self, recipient_id: String, action: SenderAction) -> Result<()> {
         const WHAT: &str = "AccountGraph.sender_action";
         required("recipient_id", &recipient_id)?;
@@ -122,6 +138,8 @@ impl AccountGraph {
 
     /// Delivers the account's updates of `fields` (`comments`, `messages`,
     /// `messaging_postbacks`, …) to the app's webhook.
+    ///
+    /// Core: WebhookSubscriptionHandler::subscribe
     pub async fn subscribe_webhooks(&self, fields: Vec<String>) -> Result<bool> {
         const WHAT: &str = "AccountGraph.subscribe_webhooks";
         self.access
@@ -134,6 +152,8 @@ impl AccountGraph {
     }
 
     /// Stops delivering the account's updates to the app's webhook.
+    ///
+    /// Core: WebhookSubscriptionHandler::unsubscribe
     pub async fn unsubscribe_webhooks(&self) -> Result<bool> {
         const WHAT: &str = "AccountGraph.unsubscribe_webhooks";
         self.access
