@@ -259,6 +259,44 @@ export declare class Deduper {
   get size(): number
 }
 
+/**
+ * Profiles: an account's own, and other professional accounts' through business discovery
+ * (Facebook Login accounts only); live broadcasts; oEmbed with the app's token.
+ */
+export declare class Discovery {
+  /** Profiles seen from the accounts of `accounts`. */
+  constructor(accounts: AccountManager)
+  /**
+   * The account's own profile: username, name, biography, website, picture, followers,
+   * follows and media counts (the fields its host serves).
+   *
+   * Core: IgUserHandler::get
+   */
+  profile(companyId: string, igUserId: string): Promise<IgProfile>
+  /**
+   * Another professional account by `username`, seen from this account: `{ account, media,
+   * nextCursor }`. An unknown username, or one of an account that is not professional, is
+   * `NotFoundError`.
+   *
+   * Core: IgUserHandler::business_discovery
+   */
+  businessDiscovery(companyId: string, igUserId: string, username: string, options?: BusinessDiscoveryOptions | undefined | null): Promise<DiscoveredAccount>
+  /**
+   * One page of the account's live broadcasts in progress: `{ data, paging }` (empty when
+   * it is not live).
+   *
+   * Core: IgUserMediaHandler::live
+   */
+  liveMedia(companyId: string, igUserId: string, options?: LiveMediaOptions | undefined | null): Promise<MediaPage>
+  /**
+   * The embed HTML of a public post, reel or video (`url`), with the app's token:
+   * `{ html, version, type, providerName, providerUrl, width }`.
+   *
+   * Core: Client::oembed
+   */
+  oembed(url: string, options?: OEmbedOptions | undefined | null): Promise<IgOEmbed>
+}
+
 /** Facebook Login's steps (graph.facebook.com). Get one with `client.facebookLogin()`. */
 export declare class FacebookLogin {
   /**
@@ -287,6 +325,8 @@ export declare class Hashtags {
    * The id of a hashtag (`q` without `#`, no spaces): `{ id }`. A hashtag new to the
    * account in the window takes a budget slot; with none left it fails with
    * `QuotaExceededError` (code `HASHTAG_BUDGET_EXCEEDED`) before any call.
+   *
+   * Core: IgUserHashtagsHandler::search
    */
   search(companyId: string, igUserId: string, q: string): Promise<Created>
   /** A hashtag node: `{ id, name }`. */
@@ -295,6 +335,21 @@ export declare class Hashtags {
   topMedia(companyId: string, igUserId: string, hashtagId: string, options?: HashtagMediaOptions | undefined | null): Promise<MediaPage>
   /** One page of the hashtag's media of the last 24 hours, newest first: `{ data, paging }`. */
   recentMedia(companyId: string, igUserId: string, hashtagId: string, options?: HashtagMediaOptions | undefined | null): Promise<MediaPage>
+  /**
+   * One page of the hashtags the account searched in the last 7 days (Meta's list):
+   * `{ data: [{ id, name }], paging }`.
+   *
+   * Core: IgUserHashtagsHandler::recently_searched
+   */
+  recentlySearched(companyId: string, igUserId: string, options?: HashtagMediaOptions | undefined | null): Promise<{ data: Hashtag[], paging: Paging }>
+  /**
+   * Counts in the budget every hashtag Meta says the account searched in the last 7 days
+   * (after a restart without a saved snapshot), each from now unless the budget already
+   * knew it: `{ used, remaining }`.
+   *
+   * Core: IgUserHashtagsHandler::seed_budget
+   */
+  seedBudget(companyId: string, igUserId: string): Promise<HashtagBudgetUsage>
   /**
    * The account's hashtag budget now: `{ used, remaining }` (unique hashtags searched in
    * the window, and slots left for new ones). No call to Meta.
@@ -864,6 +919,18 @@ export interface BudgetSnapshot {
   accounts: Record<string, Record<string, string>>
 }
 
+/** Options of `Discovery.businessDiscovery`. */
+export interface BusinessDiscoveryOptions {
+  /** Media per page. */
+  limit?: number
+  /** The `nextCursor` of the previous page. */
+  after?: string
+  /** The profile fields to read (default: the public profile). */
+  fields?: Array<string>
+  /** The media fields to read (default: the public ones). */
+  mediaFields?: Array<string>
+}
+
 /** The configuration object of `new Client(config)`. */
 export interface ClientConfig {
   /** The Meta app id (required). */
@@ -1034,6 +1101,16 @@ export interface DisconnectOutcome {
   tokensDeleted: number
 }
 
+/** What `Discovery.businessDiscovery` answers. */
+export interface DiscoveredAccount {
+  /** The discovered account's public profile. */
+  account: IgProfile
+  /** One page of its media, newest first. */
+  media: Array<IgMedia>
+  /** The cursor of the next page of media (`options.after`), when this page held media. */
+  nextCursor: string | null
+}
+
 /** A scope granted for some targets only (Pages, IG accounts). */
 export interface GranularScope {
   /** The permission. */
@@ -1058,7 +1135,7 @@ export interface HashtagBudgetUsage {
   remaining: number
 }
 
-/** Options of `Hashtags.topMedia` / `Hashtags.recentMedia`. */
+/** Options of `Hashtags.topMedia` / `Hashtags.recentMedia` / `Hashtags.recentlySearched`. */
 export interface HashtagMediaOptions {
   /** Items per page (at most 50). */
   limit?: number
@@ -1158,6 +1235,54 @@ export interface IgMessage {
 export interface IgMessageRecipients {
   /** The recipients. */
   data: Array<IgUserRef>
+}
+
+/**
+ * What `Discovery.oembed` answers (Meta no longer sends `authorName`, `authorUrl` and the
+ * `thumbnail*` fields since 2025-11-03; they come through when an older answer has them).
+ */
+export interface IgOEmbed {
+  /** The embed HTML. */
+  html: string
+  /** `1.0`. */
+  version?: string
+  /** `rich`. */
+  type?: string
+  /** `Instagram`. */
+  providerName?: string
+  /** `https://www.instagram.com/`. */
+  providerUrl?: string
+  /** The width in pixels. */
+  width?: number
+  /** The author's username, when sent. */
+  authorName?: string
+  /** A thumbnail, when sent. */
+  thumbnailUrl?: string
+}
+
+/**
+ * An Instagram professional account's profile (the fields asked for; more arrive when Meta
+ * sends them).
+ */
+export interface IgProfile {
+  /** The IG user id. */
+  id: string
+  /** The handle, without `@`. */
+  username?: string
+  /** The profile name. */
+  name?: string
+  /** The profile text. */
+  biography?: string
+  /** The profile's website. */
+  website?: string
+  /** URL of the profile picture. */
+  profilePictureUrl?: string
+  /** Followers. */
+  followersCount?: number
+  /** Accounts it follows. */
+  followsCount?: number
+  /** Published media. */
+  mediaCount?: number
 }
 
 /** A person's profile from the User Profile API. */
@@ -1337,6 +1462,16 @@ export interface ListJobsOptions {
   limit?: number
   /** The id of the last job of the previous page: the jobs created before it. */
   after?: string
+}
+
+/** Options of `Discovery.liveMedia`. */
+export interface LiveMediaOptions {
+  /** Items per page. */
+  limit?: number
+  /** The cursor of the previous page's `paging.after`. */
+  after?: string
+  /** The fields to read (default: id, media type and product type, owner, username). */
+  fields?: Array<string>
 }
 
 /** The OAuth flow of a connection or a token. */
@@ -1537,6 +1672,16 @@ export interface MessageRecipient {
   id?: string
   /** A comment whose author gets the message. */
   commentId?: string
+}
+
+/** Options of `Discovery.oembed`. */
+export interface OEmbedOptions {
+  /** The embed's width in pixels (320 to 658). */
+  maxWidth?: number
+  /** Leave out the `embed.js` script (load it once per page). */
+  omitScript?: boolean
+  /** Leave out the post's caption. */
+  hideCaption?: boolean
 }
 
 /** A message to send: `text` or `attachment`. */

@@ -79,8 +79,8 @@ impl<'a> IgUserHandler<'a> {
 /// Hashtag search on behalf of an IG user: `ig_user(id).hashtags()`.
 #[derive(Debug, Clone)]
 pub struct IgUserHashtagsHandler<'a> {
-    graph: Graph<'a>,
-    id: IgUserId,
+    pub(crate) graph: Graph<'a>,
+    pub(crate) id: IgUserId,
 }
 
 impl IgUserHashtagsHandler<'_> {
@@ -258,6 +258,11 @@ impl HashtagBudget {
             window,
             ..self
         }
+    }
+
+    /// The time on the budget's clock.
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Accounts> {

@@ -48,7 +48,9 @@ use crate::AccessToken;
 
 pub mod accounts;
 pub mod batch;
+pub mod business_discovery;
 pub mod comments;
+pub mod hashtag_history;
 pub mod hashtags;
 pub mod ig_user;
 pub mod insights;
@@ -58,6 +60,7 @@ pub mod messaging;
 pub mod models;
 pub mod moderation;
 mod node;
+pub mod oembed;
 pub mod publish;
 mod raw;
 
@@ -70,6 +73,7 @@ pub use batch::{
     BatchResults, BatchSlot, DEFAULT_BATCH_CONCURRENCY, MAX_BATCH_CONCURRENCY,
     MAX_BATCH_OPERATIONS,
 };
+pub use business_discovery::{validate_username, BusinessDiscoveryRequest};
 pub use comments::{
     validate_comment_message, validate_private_reply_text, CommentHandler, CreateComment,
     DeleteComment, GetComment, HideComment,

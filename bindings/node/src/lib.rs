@@ -15,6 +15,7 @@ mod batch;
 mod client;
 mod comments;
 mod convert;
+pub mod discovery;
 mod error;
 mod hashtags;
 pub mod insight_types;
@@ -38,6 +39,7 @@ pub use automation::Automation;
 pub use batch::{Batch, BatchOperation};
 pub use client::Client;
 pub use comments::Comments;
+pub use discovery::Discovery;
 pub use hashtags::{BudgetSnapshot, Hashtag, Hashtags};
 pub use insights::Insights;
 pub use js_store::conformance::{

@@ -23,6 +23,7 @@
 pub mod accounts;
 pub mod automation;
 pub mod client;
+pub mod discovery;
 pub mod error;
 pub mod foreign;
 pub mod graph;

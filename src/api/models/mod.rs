@@ -27,7 +27,7 @@
 
 #[macro_use]
 mod macros;
-mod de;
+pub(crate) mod de;
 
 pub mod automation;
 pub mod comments;
