@@ -16,7 +16,7 @@ use super::paging::{self, PageLinks};
 use super::server::{Incoming, Reply, Shared};
 use super::world::{Login, Revocation, World};
 use super::{batch, oauth, publish, stats, usage};
-use super::{comments, hashtags, insights, mentions, messaging, subscriptions};
+use super::{collab, comments, hashtags, insights, mentions, messaging, subscriptions};
 
 /// One Graph request after routing: where it came from and what it asks.
 pub(crate) struct GraphReq<'a> {
@@ -340,6 +340,12 @@ fn route(
         (NodeKind::Media, ["comments"], "POST") => comments::create(w, req, caller, &id),
         (NodeKind::Media, ["insights"], "GET") => insights::media(w, req, caller, &id),
         (NodeKind::IgUser, ["insights"], "GET") => insights::account(w, req, caller, &id),
+        (NodeKind::IgUser, ["collaboration_invites"], "GET") => {
+            collab::invites(w, req, caller, &id)
+        }
+        (NodeKind::IgUser, ["collaboration_invites"], "POST") => {
+            collab::respond(w, req, caller, &id)
+        }
         (NodeKind::IgUser, ["tags"], "GET") => mentions::tags(w, req, caller, &id),
         (NodeKind::IgUser, ["mentions"], "POST") => mentions::reply(w, req, caller, &id),
         (NodeKind::IgUser, ["recently_searched_hashtags"], "GET") => {

@@ -74,6 +74,7 @@
 
 mod access;
 mod batch;
+mod collab;
 mod comments;
 mod config;
 mod control;

@@ -48,6 +48,7 @@ use crate::AccessToken;
 
 pub mod accounts;
 pub mod batch;
+pub mod collaboration;
 pub mod comments;
 pub mod hashtags;
 pub mod ig_user;
@@ -69,6 +70,9 @@ pub use batch::{
     Batch, BatchHeader, BatchMethod, BatchOp, BatchRequest, BatchResponse, BatchResult,
     BatchResults, BatchSlot, DEFAULT_BATCH_CONCURRENCY, MAX_BATCH_CONCURRENCY,
     MAX_BATCH_OPERATIONS,
+};
+pub use collaboration::{
+    CollaborationInvitesHandler, RespondToInvite, DEFAULT_COLLABORATION_INVITE_FIELDS,
 };
 pub use comments::{
     validate_comment_message, validate_private_reply_text, CommentHandler, CreateComment,
@@ -97,8 +101,8 @@ pub use node::GetNode;
 pub use publish::{
     publish_image, validate_alt_text, validate_caption, validate_collaborators,
     validate_container_request, validate_media_url, validate_product_tags, validate_user_tags,
-    ContainerHandler, ContainerMediaType, ContainerRequest, Published, PublishingHandler,
-    TaggedProduct, UserTag, WaitOptions,
+    ContainerHandler, ContainerMediaType, ContainerRequest, GraduationStrategy, Published,
+    PublishingHandler, TaggedProduct, TrialParams, UserTag, WaitOptions,
 };
 pub use raw::RawRequest;
 

@@ -100,6 +100,8 @@ pub(crate) struct Engage {
     /// Subscribed webhook fields per IG account or Page.
     pub subscriptions: HashMap<String, Vec<String>>,
     pub webhook: Option<Webhook>,
+    /// Collaboration invites, newest first (see the collab module).
+    pub collaboration_invites: Vec<super::collab::Invite>,
     pub next_id: u64,
     /// The seeded engagement as `GET /__sandbox/config` shows it.
     pub seed_summary: serde_json::Value,

@@ -195,5 +195,6 @@ pub(crate) fn publish(
     if let Some(c) = w.containers.get_mut(&creation_id) {
         c.published_media = Some(id.clone());
     }
+    super::super::collab::invite(w, ig, &id, &container.collaborators);
     Ok(json!({ "id": id }))
 }

@@ -174,7 +174,8 @@ pub fn validate_container_request(req: &ContainerRequest) -> Result<()> {
     validate_reel_settings(req)
 }
 
-/// `share_to_feed`, `cover_url`, `thumb_offset` and `audio_name` are for reels only;
+/// `share_to_feed`, `cover_url`, `thumb_offset`, `audio_name` and `trial_params` are for reels
+/// only;
 /// `cover_url` and `thumb_offset` exclude each other (Meta would ignore the offset).
 fn validate_reel_settings(req: &ContainerRequest) -> Result<()> {
     if req.media_type != Some(ContainerMediaType::Reels) {
@@ -183,6 +184,7 @@ fn validate_reel_settings(req: &ContainerRequest) -> Result<()> {
             ("cover_url", req.cover_url.is_some()),
             ("thumb_offset", req.thumb_offset_ms.is_some()),
             ("audio_name", req.audio_name.is_some()),
+            ("trial_params", req.trial_params.is_some()),
         ];
         if let Some((field, _)) = reel_only.iter().find(|(_, set)| *set) {
             let kind = req.media_type.map_or("IMAGE", ContainerMediaType::as_str);
