@@ -22,6 +22,7 @@
 
 pub mod accounts;
 pub mod client;
+pub mod collaboration;
 pub mod error;
 pub mod foreign;
 pub mod graph;

@@ -6,6 +6,7 @@ const express = require('express')
 const { checkCompany } = require('../auth')
 const { badRequest } = require('../errors')
 const input = require('../input')
+const { trialParams } = require('./publishing_extra')
 
 // Meta's limits (caption, alternative text, carousel size, tags) and the idempotency key's are
 // the SDK's: it checks every post before any call and names the field; this file only reads
@@ -72,6 +73,7 @@ function postOf(body, kind) {
         shareToFeed: input.bool(req, 'shareToFeed'),
         thumbOffsetMs: input.int(req, 'thumbOffsetMs', { min: 0, max: Number.MAX_SAFE_INTEGER }),
         audioName: input.str(req, 'audioName'),
+        trialParams: trialParams(body),
       }
     }
     case 'story': {
