@@ -53,7 +53,10 @@ async fn a_trial_reel_publishes() {
     let fb = client.facebook(&token);
     let publishing = fb.ig_user(IG_BAKERY).publishing();
     let before = sandbox.published_count(IG_BAKERY);
-    for strategy in [GraduationStrategy::Manual, GraduationStrategy::SsPerformance] {
+    for strategy in [
+        GraduationStrategy::Manual,
+        GraduationStrategy::SsPerformance,
+    ] {
         let reel = ContainerRequest::reel("https://cdn.example.com/trial.mp4")
             .caption("Trying something new")
             .trial_params(TrialParams::new(strategy));
@@ -74,7 +77,9 @@ async fn an_invite_is_listed_accepted_and_gone() {
         .collaborator("alice.travels");
     let published = bakery.publish_image(image, wait()).await.unwrap();
 
-    let invites = fb.ig_user(IgUserId::new(IG_TRAVELS)).collaboration_invites();
+    let invites = fb
+        .ig_user(IgUserId::new(IG_TRAVELS))
+        .collaboration_invites();
     let pending: Vec<_> = invites
         .list()
         .send()
@@ -85,8 +90,14 @@ async fn an_invite_is_listed_accepted_and_gone() {
         .await
         .unwrap();
     assert_eq!(pending.len(), 1);
-    assert_eq!(pending[0].media_id.as_deref(), Some(published.media_id.as_str()));
-    assert_eq!(pending[0].media_owner_username.as_deref(), Some("alice.bakery"));
+    assert_eq!(
+        pending[0].media_id.as_deref(),
+        Some(published.media_id.as_str())
+    );
+    assert_eq!(
+        pending[0].media_owner_username.as_deref(),
+        Some("alice.bakery")
+    );
     assert_eq!(pending[0].caption.as_deref(), Some("Baked and travelled"));
 
     assert!(invites.accept(published.media_id.clone()).await.unwrap());

@@ -65,7 +65,10 @@ async fn a_trial_reel_sends_trial_params_as_json() {
         .and(form(&[
             ("media_type", "REELS"),
             ("video_url", "https://cdn.example.com/r.mp4"),
-            ("trial_params", r#"{"graduation_strategy":"SS_PERFORMANCE"}"#),
+            (
+                "trial_params",
+                r#"{"graduation_strategy":"SS_PERFORMANCE"}"#,
+            ),
         ]))
         .respond_with(ok(json!({"id": "17889455560051444"})))
         .expect(1)
@@ -95,13 +98,17 @@ async fn trial_params_are_refused_on_anything_but_a_reel_before_any_call() {
         ContainerRequest::image("https://cdn.example.com/a.jpg").trial_params(manual),
         ContainerRequest::story_video("https://cdn.example.com/s.mp4").trial_params(manual),
     ] {
-        let (field, reason) = invalid_field(publishing.create_container(&request).await.unwrap_err());
+        let (field, reason) =
+            invalid_field(publishing.create_container(&request).await.unwrap_err());
         assert_eq!(field, "trial_params");
         assert!(reason.contains("reels only"), "{reason}");
     }
     // The publisher's post lowers to the same container, so the same rule refuses it.
     let post = Post::image("https://cdn.example.com/a.jpg").trial_params(manual);
-    assert_eq!(invalid_field(post.validate().unwrap_err()).0, "trial_params");
+    assert_eq!(
+        invalid_field(post.validate().unwrap_err()).0,
+        "trial_params"
+    );
     Post::reel("https://cdn.example.com/r.mp4")
         .trial_params(manual)
         .validate()
@@ -113,12 +120,18 @@ fn a_post_keeps_its_trial_params_through_json() {
     let post = Post::reel("https://cdn.example.com/r.mp4")
         .trial_params(TrialParams::new(GraduationStrategy::Manual));
     let json = serde_json::to_value(&post).unwrap();
-    assert_eq!(json["trial_params"], json!({"graduation_strategy": "MANUAL"}));
+    assert_eq!(
+        json["trial_params"],
+        json!({"graduation_strategy": "MANUAL"})
+    );
     let back = Post::from_payload(&json).unwrap();
     assert_eq!(back, post);
     let bad = json!({"kind": "reel", "items": [{"kind": "video", "source": {"url": "https://cdn.example.com/r.mp4"}}],
         "trial_params": {"graduation_strategy": "SOMETIMES"}});
-    assert_eq!(invalid_field(Post::from_payload(&bad).unwrap_err()).0, "payload");
+    assert_eq!(
+        invalid_field(Post::from_payload(&bad).unwrap_err()).0,
+        "payload"
+    );
 }
 
 #[tokio::test]

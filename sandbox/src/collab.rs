@@ -85,7 +85,9 @@ fn render(w: &mut World, media: &str, fields: &[Field]) -> GraphResult<Value> {
         let value = match f.name.as_str() {
             "media_id" => json!(media),
             "media_owner_username" => owner.map_or(Value::Null, |a| json!(a.username)),
-            "caption" => m.and_then(|m| m.caption.clone()).map_or(Value::Null, Value::from),
+            "caption" => m
+                .and_then(|m| m.caption.clone())
+                .map_or(Value::Null, Value::from),
             "media_url" => m.map_or(Value::Null, |m| json!(m.media_url)),
             other => {
                 return Err(GraphError::invalid_param(format!(

@@ -16,7 +16,7 @@ use super::paging::{self, PageLinks};
 use super::server::{Incoming, Reply, Shared};
 use super::world::{Login, Revocation, World};
 use super::{batch, oauth, publish, stats, usage};
-use super::{collab, comments, hashtags, insights, mentions, messaging, subscriptions};
+use super::{collab, comments, hashtags, insights, mentions, messaging, shopping, subscriptions};
 
 /// One Graph request after routing: where it came from and what it asks.
 pub(crate) struct GraphReq<'a> {
@@ -345,6 +345,20 @@ fn route(
         }
         (NodeKind::IgUser, ["collaboration_invites"], "POST") => {
             collab::respond(w, req, caller, &id)
+        }
+        (NodeKind::IgUser, ["available_catalogs"], "GET") => {
+            shopping::catalogs(w, req, caller, &id)
+        }
+        (NodeKind::IgUser, ["catalog_product_search"], "GET") => {
+            shopping::search(w, req, caller, &id)
+        }
+        (NodeKind::IgUser, ["product_appeal"], "POST") => shopping::appeal(w, req, caller, &id),
+        (NodeKind::IgUser, ["product_appeal"], "GET") => {
+            shopping::appeal_status(w, req, caller, &id)
+        }
+        (NodeKind::Media, ["product_tags"], "GET") => shopping::media_tags(w, caller, &id),
+        (NodeKind::Media, ["product_tags"], "POST") => {
+            shopping::update_media_tags(w, req, caller, &id)
         }
         (NodeKind::IgUser, ["tags"], "GET") => mentions::tags(w, req, caller, &id),
         (NodeKind::IgUser, ["mentions"], "POST") => mentions::reply(w, req, caller, &id),

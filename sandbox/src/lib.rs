@@ -99,6 +99,7 @@ mod publish;
 mod rupload;
 mod seed;
 mod server;
+mod shopping;
 mod stats;
 mod subscriptions;
 mod usage;

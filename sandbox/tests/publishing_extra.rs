@@ -22,17 +22,12 @@ async fn trial_params_take_a_documented_strategy_on_reels_only() {
         ]
     };
     for strategy in ["MANUAL", "SS_PERFORMANCE"] {
-        let trial: &'static str = Box::leak(
-            format!(r#"{{"graduation_strategy":"{strategy}"}}"#).into_boxed_str(),
-        );
+        let trial: &'static str =
+            Box::leak(format!(r#"{{"graduation_strategy":"{strategy}"}}"#).into_boxed_str());
         let id = ctx.container(IG_BAKERY, &t, &reel(trial)).await;
         ctx.published(IG_BAKERY, &t, &id).await;
     }
-    for bad in [
-        r#"{"graduation_strategy":"SOMETIMES"}"#,
-        r#"{}"#,
-        "MANUAL",
-    ] {
+    for bad in [r#"{"graduation_strategy":"SOMETIMES"}"#, r#"{}"#, "MANUAL"] {
         assert_graph_error(&ctx.create(IG_BAKERY, &t, &reel(bad)).await, 400, 100, None);
     }
     let on_image = ctx
@@ -101,36 +96,64 @@ async fn collaboration_invites_follow_published_posts() {
     let first = ctx
         .get(&invites, &alice, &[("limit", "1"), ("fields", "media_id")])
         .await;
-    assert_eq!(first.body["data"], serde_json::json!([{ "media_id": posts[1] }]));
+    assert_eq!(
+        first.body["data"],
+        serde_json::json!([{ "media_id": posts[1] }])
+    );
     assert!(first.body["paging"]["cursors"]["after"].is_string());
 
     // Accept one, decline the other: both leave the list; a second answer is refused.
     let accept = ctx
-        .post(&invites, &alice, &[("media_id", posts[0].as_str()), ("accept", "true")])
+        .post(
+            &invites,
+            &alice,
+            &[("media_id", posts[0].as_str()), ("accept", "true")],
+        )
         .await;
     assert_eq!(accept.status, 200, "{:?}", accept.body);
     assert_eq!(accept.body, serde_json::json!({ "success": true }));
     let decline = ctx
-        .post(&invites, &alice, &[("media_id", posts[1].as_str()), ("accept", "false")])
+        .post(
+            &invites,
+            &alice,
+            &[("media_id", posts[1].as_str()), ("accept", "false")],
+        )
         .await;
     assert_eq!(decline.status, 200, "{:?}", decline.body);
-    assert_eq!(ctx.get(&invites, &alice, &[]).await.body["data"], serde_json::json!([]));
+    assert_eq!(
+        ctx.get(&invites, &alice, &[]).await.body["data"],
+        serde_json::json!([])
+    );
     let again = ctx
-        .post(&invites, &alice, &[("media_id", posts[0].as_str()), ("accept", "true")])
+        .post(
+            &invites,
+            &alice,
+            &[("media_id", posts[0].as_str()), ("accept", "true")],
+        )
         .await;
     assert_graph_error(&again, 400, 100, None);
 
     // Missing or malformed parameters.
-    assert_graph_error(&ctx.post(&invites, &alice, &[("accept", "true")]).await, 400, 100, None);
     assert_graph_error(
-        &ctx.post(&invites, &alice, &[("media_id", posts[0].as_str())]).await,
+        &ctx.post(&invites, &alice, &[("accept", "true")]).await,
         400,
         100,
         None,
     );
     assert_graph_error(
-        &ctx.post(&invites, &alice, &[("media_id", posts[0].as_str()), ("accept", "maybe")])
+        &ctx.post(&invites, &alice, &[("media_id", posts[0].as_str())])
             .await,
+        400,
+        100,
+        None,
+    );
+    assert_graph_error(
+        &ctx.post(
+            &invites,
+            &alice,
+            &[("media_id", posts[0].as_str()), ("accept", "maybe")],
+        )
+        .await,
         400,
         100,
         None,

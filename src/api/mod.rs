@@ -61,6 +61,7 @@ pub mod moderation;
 mod node;
 pub mod publish;
 mod raw;
+pub mod shopping;
 
 pub use accounts::{
     discover_accounts, email_or_fallback, fallback_email, BusinessHandler, DiscoveredAccount,
@@ -105,6 +106,11 @@ pub use publish::{
     PublishingHandler, TaggedProduct, TrialParams, UserTag, WaitOptions,
 };
 pub use raw::RawRequest;
+pub use shopping::{
+    AppealProduct, MediaProductTagsHandler, ShoppingHandler, UpdateProductTags,
+    DEFAULT_CATALOG_FIELDS, DEFAULT_CATALOG_PRODUCT_FIELDS, MAX_FEED_PRODUCT_TAGS,
+    MAX_REEL_PRODUCT_TAGS,
+};
 
 /// A client, a host and a token: where every handler starts. `Copy`, so handlers carry it by
 /// value.

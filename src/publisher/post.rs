@@ -8,8 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::publish::{
     validate_container_request, ContainerMediaType, ContainerRequest, TaggedProduct, TrialParams,
-    UserTag,
-    MAX_CAROUSEL_ITEMS, MIN_CAROUSEL_ITEMS,
+    UserTag, MAX_CAROUSEL_ITEMS, MIN_CAROUSEL_ITEMS,
 };
 use crate::error::{Error, MediaRef, Result};
 use crate::ids::ContainerId;

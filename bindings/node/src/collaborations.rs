@@ -100,8 +100,14 @@ impl Collaborations {
         ig_user_id: String,
         media_id: String,
     ) -> Result<Success> {
-        self.respond("Collaborations.accept", company_id, ig_user_id, media_id, true)
-            .await
+        self.respond(
+            "Collaborations.accept",
+            company_id,
+            ig_user_id,
+            media_id,
+            true,
+        )
+        .await
     }
 
     /// Declines the invite to co-author `mediaId`: `{ success }`.
@@ -112,8 +118,14 @@ impl Collaborations {
         ig_user_id: String,
         media_id: String,
     ) -> Result<Success> {
-        self.respond("Collaborations.decline", company_id, ig_user_id, media_id, false)
-            .await
+        self.respond(
+            "Collaborations.decline",
+            company_id,
+            ig_user_id,
+            media_id,
+            false,
+        )
+        .await
     }
 
     async fn respond(

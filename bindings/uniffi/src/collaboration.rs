@@ -51,7 +51,11 @@ impl AccountGraph {
 
     /// Accepts (`accept` true) or declines the invite to co-author `media_id`; Meta's
     /// `success`.
-    pub async fn answer_collaboration_invite(&self, media_id: String, accept: bool) -> Result<bool> {
+    pub async fn answer_collaboration_invite(
+        &self,
+        media_id: String,
+        accept: bool,
+    ) -> Result<bool> {
         const WHAT: &str = "AccountGraph.answer_collaboration_invite";
         required("media_id", &media_id)?;
         let (client, access) = self.parts();

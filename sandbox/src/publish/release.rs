@@ -196,5 +196,6 @@ pub(crate) fn publish(
         c.published_media = Some(id.clone());
     }
     super::super::collab::invite(w, ig, &id, &container.collaborators);
+    super::super::shopping::tag_published(w, ig, &id, container.product_tags.as_ref());
     Ok(json!({ "id": id }))
 }

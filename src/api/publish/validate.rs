@@ -222,17 +222,26 @@ pub fn validate_product_tags(tags: &[TaggedProduct]) -> Result<()> {
             ),
         ));
     }
+    validate_product_tag_items("product_tags", tags)
+}
+
+/// Checks each product tag (`field` names the parameter): a product id, positions within
+/// `0.0..=1.0`.
+pub(crate) fn validate_product_tag_items(
+    field: &'static str,
+    tags: &[TaggedProduct],
+) -> Result<()> {
     for (i, tag) in tags.iter().enumerate() {
         if tag.product_id.trim().is_empty() {
             return Err(Error::invalid(
-                "product_tags",
+                field,
                 format!("tag {i} has an empty product_id"),
             ));
         }
         let what = format!("product {}", tag.product_id);
         for (axis, value) in [("x", tag.x), ("y", tag.y)] {
             if let Some(v) = value {
-                validate_position("product_tags", i, &what, axis, v)?;
+                validate_position(field, i, &what, axis, v)?;
             }
         }
     }
