@@ -30,6 +30,7 @@ pub mod results;
 mod sandbox;
 mod scheduler;
 mod scheduler_types;
+mod shopping;
 mod store;
 mod webhooks;
 
@@ -50,6 +51,7 @@ pub use messaging::Messaging;
 pub use publisher::{Post, PostItem, Publisher};
 pub use sandbox::Sandbox;
 pub use scheduler::{Scheduler, Worker};
+pub use shopping::Shopping;
 pub use webhooks::{Deduper, WebhookEvent, Webhooks};
 
 /// The argument table build.rs derives from the `#[napi]` declarations: every exported

@@ -29,6 +29,7 @@ pub mod graph;
 pub mod publisher;
 #[cfg(feature = "testing")]
 pub mod sandbox;
+pub mod shopping;
 pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;

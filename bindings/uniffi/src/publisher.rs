@@ -39,6 +39,9 @@ pub struct PostSpec {
     /// Reels: publish a trial reel (shown to non-followers first), graduating as it says.
     #[uniffi(default = None)]
     pub trial_params: Option<TrialParams>,
+    /// Up to 3 accounts (usernames) invited as collaborators (not on stories).
+    #[uniffi(default = None)]
+    pub collaborators: Option<Vec<String>>,
 }
 
 /// One step of a publish, in the order they happen.
@@ -180,6 +183,7 @@ fn post(spec: PostSpec) -> Post {
     let mut post = Post::new(spec.kind, items);
     post.caption = spec.caption;
     post.trial_params = spec.trial_params;
+    post.collaborators = spec.collaborators.unwrap_or_default();
     post
 }
 

@@ -61,7 +61,7 @@ function postOf(body, kind) {
     case 'carousel': {
       const items = body?.items
       if (!Array.isArray(items)) throw badRequest('items', 'items must be an array')
-      return { kind, caption: caption(req), items: items.map(item) }
+      return { kind, caption: caption(req), items: items.map(item), collaborators: input.list(req, 'collaborators') }
     }
     case 'reel': {
       const url = input.url(req, 'videoUrl', { required: true })
@@ -69,6 +69,7 @@ function postOf(body, kind) {
         kind,
         caption: caption(req),
         items: [{ kind: 'video', url }],
+        collaborators: input.list(req, 'collaborators'),
         coverUrl: input.url(req, 'coverUrl'),
         shareToFeed: input.bool(req, 'shareToFeed'),
         thumbOffsetMs: input.int(req, 'thumbOffsetMs', { min: 0, max: Number.MAX_SAFE_INTEGER }),
