@@ -37,7 +37,7 @@ mod webhooks;
 pub use accounts::AccountManager;
 pub use batch::{Batch, BatchOperation};
 pub use client::Client;
-pub use collaborations::Collaborations;
+pub use collaborations::{CollaborationInvite, CollaborationInvitePage, Collaborations};
 pub use comments::Comments;
 pub use hashtags::{BudgetSnapshot, Hashtag, Hashtags};
 pub use insights::Insights;
@@ -51,7 +51,7 @@ pub use messaging::Messaging;
 pub use publisher::{Post, PostItem, Publisher};
 pub use sandbox::Sandbox;
 pub use scheduler::{Scheduler, Worker};
-pub use shopping::Shopping;
+pub use shopping::{Catalog, CatalogPage, CatalogProduct, CatalogProductPage, Shopping};
 pub use webhooks::{Deduper, WebhookEvent, Webhooks};
 
 /// The argument table build.rs derives from the `#[napi]` declarations: every exported
