@@ -998,6 +998,10 @@ export interface Connection {
   inserted: number
   /** Discovery calls skipped for a missing permission. */
   skipped: Array<SkippedCall>
+  /** The user's business portfolios (Facebook Login). */
+  businesses: Array<NamedObject>
+  /** Pages reached that have no Instagram account linked. */
+  pagesWithoutInstagram: Array<NamedObject>
 }
 
 /** The result of `AccountManager.connectionStatus`. */
@@ -1503,6 +1507,14 @@ export interface MessageRecipient {
   id?: string
   /** A comment whose author gets the message. */
   commentId?: string
+}
+
+/** A Facebook object discovery found (a business, a Page), by id and name. */
+export interface NamedObject {
+  /** Its id. */
+  id: string
+  /** Its name, when known. */
+  name: string | null
 }
 
 /** A message to send: `text` or `attachment`. */

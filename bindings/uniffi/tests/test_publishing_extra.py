@@ -17,6 +17,9 @@ def test_trial_reels_invites_and_shopping():
         store = instagraph.Store.foreign(DictStore(), instagraph.generate_sealing_key())
         try:
             manager, connection = await connect(sandbox, store)
+            # Discovery names the portfolios and the Pages with no Instagram account.
+            assert [b.name for b in connection.businesses] == ["Alice Agency"], connection.businesses
+            assert [p.name for p in connection.pages_without_instagram] == ["Alice Notes"]
             ids = {a.username: a.ig_user_id for a in connection.accounts}
             bakery, travels = ids[BAKERY], ids[TRAVELS]
             await manager.add(COMPANY, [bakery, travels])

@@ -8,11 +8,13 @@ let t
 let bakery // acme's (Alice's) account with a shop
 let travels // acme's other account
 let bob // globex's account
+let acmeToken // acme's connection (token id)
 
 before(async () => {
   t = await startBackend()
   await t.sandboxConfig({ reel_processing_ms: 300, video_processing_ms: 300 })
   const acme = await t.connect('acme', 0)
+  acmeToken = acme.tokenId
   const globex = await t.connect('globex', 1)
   const add = async (company, tokenId) => {
     const found = await t.api('GET', `/instagram/get-accounts-businesses?tokenId=${tokenId}`, { as: company })
@@ -228,4 +230,23 @@ test('POST /instagram/tokens/sweep runs the sweep now, for the caller\'s company
   t.assertError(await t.api('POST', '/instagram/tokens/sweep', { body: { withinDays: 'week' } }), 400, { field: 'withinDays' })
   t.assertError(await t.api('POST', '/instagram/tokens/sweep', { as: 'globex', body: { companyId: 'acme' } }), 403)
   t.assertError(await t.api('POST', '/instagram/tokens/sweep', { as: null, body: {} }), 401)
+})
+
+test('GET /instagram/businesses names the portfolios and the Pages without an Instagram account', async () => {
+  const res = await t.api('GET', `/instagram/businesses?tokenId=${acmeToken}`)
+  assert.equal(res.status, 200, res.text)
+  assert.deepEqual(res.body.businesses.map((b) => b.name), ['Alice Agency'])
+  assert.deepEqual(res.body.pagesWithoutInstagram.map((p) => p.name), ['Alice Notes'])
+  assert.ok(res.body.pages.length >= 1)
+  // From the store (no token id): portfolios by id only.
+  const stored = await t.api('GET', '/instagram/businesses')
+  assert.equal(stored.status, 200, stored.text)
+  assert.deepEqual(stored.body.businesses.map((b) => b.id), res.body.businesses.map((b) => b.id))
+  assert.equal(stored.body.pagesWithoutInstagram, null)
+  t.assertError(await t.api('GET', '/instagram/businesses?tokenId=not%20an%20id'), 400, { field: 'tokenId' })
+  // Company B's key with company A's connection.
+  t.assertError(await t.api('GET', `/instagram/businesses?tokenId=${acmeToken}`, { as: 'globex' }), 404)
+  const theirs = await t.api('GET', '/instagram/businesses', { as: 'globex' })
+  assert.equal(theirs.status, 200, theirs.text)
+  assert.ok(!theirs.text.includes('Alice'), theirs.text)
 })
