@@ -106,7 +106,10 @@ async fn catalog_search_tag_and_appeal() {
     let again = shopping.appeal(knife, "Please").await.unwrap_err();
     assert_eq!(again.class(), ErrorClass::InvalidInput, "{again}");
     // A rejected product cannot be tagged.
-    let refused = tags.update([TaggedProduct::at(knife, 0.5, 0.5)]).await.unwrap_err();
+    let refused = tags
+        .update([TaggedProduct::at(knife, 0.5, 0.5)])
+        .await
+        .unwrap_err();
     assert_eq!(refused.class(), ErrorClass::InvalidInput, "{refused}");
 }
 

@@ -136,7 +136,9 @@ async fn appeals_and_eligibility() {
     Mock::given(method("GET"))
         .and(path(v(IG)))
         .and(query(&[("fields", "shopping_product_tag_eligibility")]))
-        .respond_with(ok(json!({"shopping_product_tag_eligibility": true, "id": IG})))
+        .respond_with(ok(
+            json!({"shopping_product_tag_eligibility": true, "id": IG}),
+        ))
         .expect(1)
         .mount(&server)
         .await;
@@ -147,7 +149,11 @@ async fn appeals_and_eligibility() {
         .appeal("4382881195057752", "product is a toy and not a real weapon")
         .await
         .unwrap());
-    let status = shopping.appeal_status("4382881195057752").await.unwrap().unwrap();
+    let status = shopping
+        .appeal_status("4382881195057752")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(status.review_status.as_deref(), Some("approved"));
     assert_eq!(status.eligible_for_appeal, Some(false));
     assert!(shopping.product_tag_eligibility().await.unwrap());
@@ -201,30 +207,60 @@ async fn bad_input_is_refused_before_any_call() {
     let client = client(&server);
     let fb = client.facebook(&token);
     let shopping = fb.ig_user(IG).shopping();
-    assert_eq!(invalid_field(shopping.search_products("", None).unwrap_err()).0, "catalog_id");
+    assert_eq!(
+        invalid_field(shopping.search_products("", None).unwrap_err()).0,
+        "catalog_id"
+    );
     assert_eq!(
         invalid_field(shopping.search_products("12/34", Some("x")).unwrap_err()).0,
         "catalog_id"
     );
-    assert_eq!(invalid_field(shopping.search_products(CATALOG, Some("  ")).unwrap_err()).0, "q");
+    assert_eq!(
+        invalid_field(shopping.search_products(CATALOG, Some("  ")).unwrap_err()).0,
+        "q"
+    );
     let long = "q".repeat(501);
-    assert_eq!(invalid_field(shopping.search_products(CATALOG, Some(&long)).unwrap_err()).0, "q");
-    assert_eq!(invalid_field(shopping.appeal(PRODUCT, " ").await.unwrap_err()).0, "appeal_reason");
-    assert_eq!(invalid_field(shopping.appeal("", "why").await.unwrap_err()).0, "product_id");
-    assert_eq!(invalid_field(shopping.appeal_status("a b").await.unwrap_err()).0, "product_id");
+    assert_eq!(
+        invalid_field(shopping.search_products(CATALOG, Some(&long)).unwrap_err()).0,
+        "q"
+    );
+    assert_eq!(
+        invalid_field(shopping.appeal(PRODUCT, " ").await.unwrap_err()).0,
+        "appeal_reason"
+    );
+    assert_eq!(
+        invalid_field(shopping.appeal("", "why").await.unwrap_err()).0,
+        "product_id"
+    );
+    assert_eq!(
+        invalid_field(shopping.appeal_status("a b").await.unwrap_err()).0,
+        "product_id"
+    );
 
     let tags = fb.media(MEDIA).product_tags();
     let none: Vec<TaggedProduct> = Vec::new();
-    assert_eq!(invalid_field(tags.update(none).await.unwrap_err()).0, "updated_tags");
+    assert_eq!(
+        invalid_field(tags.update(none).await.unwrap_err()).0,
+        "updated_tags"
+    );
     let many = (0..=MAX_REEL_PRODUCT_TAGS).map(|i| TaggedProduct::new(format!("{i}")));
     let (field, reason) = invalid_field(tags.update(many).await.unwrap_err());
     assert_eq!(field, "updated_tags");
     assert!(reason.contains("at most 30"), "{reason}");
-    let twice = [TaggedProduct::new(PRODUCT), TaggedProduct::at(PRODUCT, 0.1, 0.1)];
+    let twice = [
+        TaggedProduct::new(PRODUCT),
+        TaggedProduct::at(PRODUCT, 0.1, 0.1),
+    ];
     let (_, reason) = invalid_field(tags.update(twice).await.unwrap_err());
     assert!(reason.contains("repeats"), "{reason}");
     let off = [TaggedProduct::at(PRODUCT, 1.5, 0.1)];
-    assert_eq!(invalid_field(tags.update(off).await.unwrap_err()).0, "updated_tags");
+    assert_eq!(
+        invalid_field(tags.update(off).await.unwrap_err()).0,
+        "updated_tags"
+    );
     let blank = [TaggedProduct::new(" ")];
-    assert_eq!(invalid_field(tags.update(blank).await.unwrap_err()).0, "updated_tags");
+    assert_eq!(
+        invalid_field(tags.update(blank).await.unwrap_err()).0,
+        "updated_tags"
+    );
 }

@@ -203,7 +203,9 @@ impl Shopping {
 
     /// The appeal status of `productId`: `{ productId, reviewStatus, eligibleForAppeal }`, or
     /// null when Meta has none.
-    #[napi(ts_return_type = "Promise<{ productId?: string, reviewStatus?: string, eligibleForAppeal?: boolean } | null>")]
+    #[napi(
+        ts_return_type = "Promise<{ productId?: string, reviewStatus?: string, eligibleForAppeal?: boolean } | null>"
+    )]
     pub async fn appeal_status(
         &self,
         company_id: String,
@@ -227,7 +229,9 @@ impl Shopping {
     }
 
     /// The product tags of a media of the account: `[{ productId, name, x, y, ... }]`.
-    #[napi(ts_return_type = "Promise<Array<{ productId?: string, name?: string, x?: number, y?: number, reviewStatus?: string }>>")]
+    #[napi(
+        ts_return_type = "Promise<Array<{ productId?: string, name?: string, x?: number, y?: number, reviewStatus?: string }>>"
+    )]
     pub async fn product_tags(
         &self,
         company_id: String,
