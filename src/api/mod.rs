@@ -50,6 +50,7 @@ pub mod accounts;
 pub mod batch;
 pub mod collaboration;
 pub mod comments;
+mod hashtag_shared;
 pub mod hashtags;
 pub mod ig_user;
 pub mod insights;

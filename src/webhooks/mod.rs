@@ -40,6 +40,7 @@
 mod dedup;
 mod events;
 mod parse;
+mod shared_dedup;
 mod signature;
 mod subscriptions;
 
@@ -50,6 +51,7 @@ pub use events::{
     WebhookPayload, WebhookUser,
 };
 pub use parse::parse;
+pub use shared_dedup::SharedDeduper;
 pub use signature::{signature_header, verify_signature, SIGNATURE_HEADER};
 pub use subscriptions::{SubscribedApp, WebhookSubscriptionHandler};
 
