@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use futures::future::join_all;
 use instagraph::api::HashtagBudget;
-use instagraph::store::{BudgetStore, MemoryStore, SqliteStore};
+use instagraph::store::{BudgetStore, MemoryStore, SealingKey, SqliteStore, Store};
 use instagraph::webhooks::SharedDeduper;
 use instagraph::{AccessToken, Error, IgUserId};
 use serde_json::json;
@@ -93,7 +93,9 @@ async fn a_failed_search_gives_its_slot_back() {
     let client = wire_support::client(&server, 1);
     let token = AccessToken::new(TOKEN);
     let hashtags = client.facebook(&token).ig_user(IG).hashtags();
-    let budget = HashtagBudget::shared(Arc::new(MemoryStore::new()));
+    // The facade's budgets: what an app holding a `Store` passes.
+    let store = Store::memory(SealingKey::generate());
+    let budget = HashtagBudget::shared(store.budgets());
     let me = IgUserId::new(IG);
     hashtags.search("coffee", &budget).await.unwrap();
     assert!(hashtags.search("broken", &budget).await.is_err());

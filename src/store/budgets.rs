@@ -7,10 +7,13 @@
 //! conformance suite holds every backend to it.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
+use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 
 use super::error::{StoreError, StoreResult};
+use super::traits::StoreBackend;
 
 pub use super::traits::BudgetStore;
 
@@ -82,4 +85,37 @@ pub(crate) fn count_in(
     }
     entries.insert(key.to_owned(), now);
     CountOutcome::Counted
+}
+
+/// A whole backend seen as its [`BudgetStore`] (what [`super::Store::budgets`] hands out).
+pub(crate) struct BackendBudgets(pub(crate) Arc<dyn StoreBackend>);
+
+#[async_trait]
+impl BudgetStore for BackendBudgets {
+    async fn count_once(
+        &self,
+        scope: &str,
+        key: &str,
+        now: DateTime<Utc>,
+        window: Duration,
+        limit: Option<u64>,
+    ) -> StoreResult<CountOutcome> {
+        self.0.count_once(scope, key, now, window, limit).await
+    }
+
+    async fn uncount(&self, scope: &str, key: &str) -> StoreResult<bool> {
+        self.0.uncount(scope, key).await
+    }
+
+    async fn counted(
+        &self,
+        scope: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<Vec<(String, DateTime<Utc>)>> {
+        self.0.counted(scope, since).await
+    }
+
+    async fn purge_counted(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+        self.0.purge_counted(before).await
+    }
 }
