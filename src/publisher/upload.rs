@@ -147,7 +147,7 @@ impl Upload<'_> {
     async fn offset(&self) -> Result<u64> {
         let context = self.context("GET");
         let http = &self.client.inner().http;
-        let response = http
+        let mut response = http
             .get(self.url.clone())
             .header("Authorization", format!("OAuth {}", self.token.expose()))
             .send()
@@ -158,7 +158,7 @@ impl Upload<'_> {
             })?;
         let status = response.status();
         let limit = self.client.config().max_response_bytes;
-        let body = crate::http::read_body(response, limit, &context).await?;
+        let body = crate::http::read_body(&mut response, limit, &context).await?;
         if !status.is_success() {
             return Err(self.failure(
                 status.is_server_error(),
@@ -212,7 +212,7 @@ impl Upload<'_> {
             }
         });
         let http = &self.client.inner().http;
-        let response = http
+        let mut response = http
             .post(self.url.clone())
             .header("Authorization", format!("OAuth {}", self.token.expose()))
             .header("offset", offset.to_string())
@@ -232,7 +232,7 @@ impl Upload<'_> {
             })?;
         let status = response.status();
         let limit = self.client.config().max_response_bytes;
-        let bytes = crate::http::read_body(response, limit, &context).await?;
+        let bytes = crate::http::read_body(&mut response, limit, &context).await?;
         let answer: Option<UploadResponse> = serde_json::from_slice(&bytes).ok();
         if status.is_success() && answer.as_ref().and_then(|a| a.success) != Some(false) {
             return Ok(());
