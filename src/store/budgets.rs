@@ -2,7 +2,7 @@
 //! posts published per account, webhook deliveries seen — kept by [`BudgetStore`] as entries
 //! `(scope, key) → counted_at` within a rolling window.
 //!
-//! One rule, [`count_in`], decides a count on an in-process map (the memory and key-value
+//! One rule, `count_in`, decides a count on an in-process map (the memory and key-value
 //! backends); the SQL backends apply the same rule in one transaction per scope, and the
 //! conformance suite holds every backend to it.
 
