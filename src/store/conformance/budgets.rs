@@ -171,4 +171,9 @@ pub async fn budget_bad_input(f: &Fixture) {
         matches!(out, Err(StoreError::InvalidInput { .. })),
         "{out:?}"
     );
+    // The refusals counted nothing; the longest name allowed counts.
+    assert!(b.counted("s", at(-60)).await.expect("counted").is_empty());
+    let longest = "k".repeat(512);
+    let out = b.count_once("s", &longest, at(0), hour(), Some(1)).await;
+    assert_eq!(out.expect("count"), CountOutcome::Counted);
 }
