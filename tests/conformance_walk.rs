@@ -562,13 +562,10 @@ fn instagram_media_children_and_stories() {
     assert!(p2.paging.as_ref().unwrap().previous.is_some());
 
     let live: ListResponse<Media> = load("instagram/apidata/users/live_medias.json");
-    assert_eq!(
-        live.data[0].media_type,
-        Some(MediaType::Other("BROADCAST".into()))
-    );
+    assert_eq!(live.data[0].media_type, Some(MediaType::Broadcast));
     assert_eq!(
         live.data[0].media_product_type,
-        Some(MediaProductType::Other("LIVE".into()))
+        Some(MediaProductType::Live)
     );
     assert!(live.paging.is_none());
 

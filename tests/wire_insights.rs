@@ -527,7 +527,7 @@ async fn media_insights_ask_the_metric_set_of_the_kind() {
         .and(path(v("1790001/insights")))
         .and(query(&[(
             "metric",
-            "reach,views,likes,comments,shares,saved,total_interactions,ig_reels_avg_watch_time,ig_reels_video_view_total_time",
+            "reach,views,likes,comments,shares,saved,total_interactions,ig_reels_avg_watch_time,ig_reels_video_view_total_time,reposts,reels_skip_rate",
         )]))
         .respond_with(ok(json!({"data": [
             {"name": "reach", "period": "lifetime", "values": [{"value": 321}],

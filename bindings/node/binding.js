@@ -841,6 +841,7 @@ module.exports.Client = nativeBinding.Client
 module.exports.Collaborations = nativeBinding.Collaborations
 module.exports.Comments = nativeBinding.Comments
 module.exports.Deduper = nativeBinding.Deduper
+module.exports.Discovery = nativeBinding.Discovery
 module.exports.FacebookLogin = nativeBinding.FacebookLogin
 module.exports.Hashtags = nativeBinding.Hashtags
 module.exports.Insights = nativeBinding.Insights

@@ -141,18 +141,6 @@ export declare class Client {
   instagramLogin(): InstagramLogin
 }
 
-/** Collaboration invites of the accounts of an `AccountManager`. */
-export declare class Collaborations {
-  /** Collaboration invites of the accounts of `accounts`. */
-  constructor(accounts: AccountManager)
-  /** One page of the account's pending invites: `{ data, paging }`. */
-  invites(companyId: string, igUserId: string, options?: CollaborationInviteOptions | undefined | null): Promise<CollaborationInvitePage>
-  /** Accepts the invite to co-author `mediaId`: `{ success }`. */
-  accept(companyId: string, igUserId: string, mediaId: string): Promise<Success>
-  /** Declines the invite to co-author `mediaId`: `{ success }`. */
-  decline(companyId: string, igUserId: string, mediaId: string): Promise<Success>
-}
-
 /** Comments of an account's media. Constructed from an `AccountManager`. */
 export declare class Comments {
   /** Comments of the accounts of `accounts`. */
@@ -215,6 +203,44 @@ export declare class Deduper {
   get size(): number
 }
 
+/**
+ * Profiles: an account's own, and other professional accounts' through business discovery
+ * (Facebook Login accounts only); live broadcasts; oEmbed with the app's token.
+ */
+export declare class Discovery {
+  /** Profiles seen from the accounts of `accounts`. */
+  constructor(accounts: AccountManager)
+  /**
+   * The account's own profile: username, name, biography, website, picture, followers,
+   * follows and media counts (the fields its host serves).
+   *
+   * Core: IgUserHandler::get
+   */
+  profile(companyId: string, igUserId: string): Promise<IgProfile>
+  /**
+   * Another professional account by `username`, seen from this account: `{ account, media,
+   * nextCursor }`. An unknown username, or one of an account that is not professional, is
+   * `NotFoundError`.
+   *
+   * Core: IgUserHandler::business_discovery
+   */
+  businessDiscovery(companyId: string, igUserId: string, username: string, options?: BusinessDiscoveryOptions | undefined | null): Promise<DiscoveredAccount>
+  /**
+   * One page of the account's live broadcasts in progress: `{ data, paging }` (empty when
+   * it is not live).
+   *
+   * Core: IgUserMediaHandler::live
+   */
+  liveMedia(companyId: string, igUserId: string, options?: LiveMediaOptions | undefined | null): Promise<MediaPage>
+  /**
+   * The embed HTML of a public post, reel or video (`url`), with the app's token:
+   * `{ html, version, type, providerName, providerUrl, width }`.
+   *
+   * Core: Client::oembed
+   */
+  oembed(url: string, options?: OEmbedOptions | undefined | null): Promise<IgOEmbed>
+}
+
 /** Facebook Login's steps (graph.facebook.com). Get one with `client.facebookLogin()`. */
 export declare class FacebookLogin {
   /**
@@ -243,6 +269,8 @@ export declare class Hashtags {
    * The id of a hashtag (`q` without `#`, no spaces): `{ id }`. A hashtag new to the
    * account in the window takes a budget slot; with none left it fails with
    * `QuotaExceededError` (code `HASHTAG_BUDGET_EXCEEDED`) before any call.
+   *
+   * Core: IgUserHashtagsHandler::search
    */
   search(companyId: string, igUserId: string, q: string): Promise<Created>
   /** A hashtag node: `{ id, name }`. */
@@ -251,6 +279,21 @@ export declare class Hashtags {
   topMedia(companyId: string, igUserId: string, hashtagId: string, options?: HashtagMediaOptions | undefined | null): Promise<MediaPage>
   /** One page of the hashtag's media of the last 24 hours, newest first: `{ data, paging }`. */
   recentMedia(companyId: string, igUserId: string, hashtagId: string, options?: HashtagMediaOptions | undefined | null): Promise<MediaPage>
+  /**
+   * One page of the hashtags the account searched in the last 7 days (Meta's list):
+   * `{ data: [{ id, name }], paging }`.
+   *
+   * Core: IgUserHashtagsHandler::recently_searched
+   */
+  recentlySearched(companyId: string, igUserId: string, options?: HashtagMediaOptions | undefined | null): Promise<{ data: Hashtag[], paging: Paging }>
+  /**
+   * Counts in the budget every hashtag Meta says the account searched in the last 7 days
+   * (after a restart without a saved snapshot), each from now unless the budget already
+   * knew it: `{ used, remaining }`.
+   *
+   * Core: IgUserHashtagsHandler::seed_budget
+   */
+  seedBudget(companyId: string, igUserId: string): Promise<HashtagBudgetUsage>
   /**
    * The account's hashtag budget now: `{ used, remaining }` (unique hashtags searched in
    * the window, and slots left for new ones). No call to Meta.
@@ -468,35 +511,6 @@ export declare class Scheduler {
    * owner). Bad options throw here, as TypeErrors naming the option.
    */
   worker(workerId: string, options?: WorkerOptions | undefined | null): Worker
-}
-
-/** Instagram Shopping of the accounts of an `AccountManager`. */
-export declare class Shopping {
-  /** Shopping of the accounts of `accounts`. */
-  constructor(accounts: AccountManager)
-  /** The catalogs the account can tag products from (one page): `{ data, paging }`. */
-  catalogs(companyId: string, igUserId: string): Promise<CatalogPage>
-  /**
-   * The tag-eligible products of `catalogId` whose name or SKU holds `q` (all of them
-   * without `q`), one page: `{ data, paging }`.
-   */
-  searchProducts(companyId: string, igUserId: string, catalogId: string, q?: string | undefined | null, options?: ProductSearchOptions | undefined | null): Promise<CatalogProductPage>
-  /** Whether the account may tag products (`shopping_product_tag_eligibility`). */
-  productTagEligibility(companyId: string, igUserId: string): Promise<boolean>
-  /**
-   * Appeals the rejection of `productId`: `{ success }` (the appeal was taken, not its
-   * outcome).
-   */
-  appeal(companyId: string, igUserId: string, productId: string, reason: string): Promise<Success>
-  /**
-   * The appeal status of `productId`: `{ productId, reviewStatus, eligibleForAppeal }`, or
-   * null when Meta has none.
-   */
-  appealStatus(companyId: string, igUserId: string, productId: string): Promise<{ productId?: string, reviewStatus?: string, eligibleForAppeal?: boolean } | null>
-  /** The product tags of a media of the account: `[{ productId, name, x, y, ... }]`. */
-  productTags(companyId: string, igUserId: string, mediaId: string): Promise<Array<{ productId?: string, name?: string, x?: number, y?: number, reviewStatus?: string }>>
-  /** Adds product tags to a media of the account (a product tagged again moves): `{ success }`. */
-  updateProductTags(companyId: string, igUserId: string, mediaId: string, tags: Array<ProductTagInput>): Promise<Success>
 }
 
 /** Webhook helpers (statics) and an account's webhook subscription (`new Webhooks(accounts)`). */
@@ -836,48 +850,16 @@ export interface BudgetSnapshot {
   accounts: Record<string, Record<string, string>>
 }
 
-/** A catalog the account can tag products from. */
-export interface Catalog {
-  /** The catalog id. */
-  catalogId?: string
-  /** Its name. */
-  catalogName?: string
-  /** The shop's name. */
-  shopName?: string
-  /** How many products it holds. */
-  productCount?: number
-}
-
-/** One page of catalogs (`Shopping.catalogs`). */
-export interface CatalogPage {
-  /** The catalogs of this page. */
-  data: Array<Catalog>
-  /** Where the page is. */
-  paging: Paging
-}
-
-/** A product found by `Shopping.searchProducts` (the fields Meta sent). */
-export interface CatalogProduct {
-  /** The product id (the one to tag). */
-  productId?: string
-  /** The merchant id. */
-  merchantId?: string
-  /** The product's name. */
-  productName?: string
-  /** Its image. */
-  imageUrl?: string
-  /** The retailer's own id (SKU). */
-  retailerId?: string
-  /** `approved`, `rejected`, `pending`, ... */
-  reviewStatus?: string
-}
-
-/** One page of products (`Shopping.searchProducts`). */
-export interface CatalogProductPage {
-  /** The products of this page. */
-  data: Array<CatalogProduct>
-  /** Where the page is. */
-  paging: Paging
+/** Options of `Discovery.businessDiscovery`. */
+export interface BusinessDiscoveryOptions {
+  /** Media per page. */
+  limit?: number
+  /** The `nextCursor` of the previous page. */
+  after?: string
+  /** The profile fields to read (default: the public profile). */
+  fields?: Array<string>
+  /** The media fields to read (default: the public ones). */
+  mediaFields?: Array<string>
 }
 
 /** The configuration object of `new Client(config)`. */
@@ -898,34 +880,6 @@ export interface ClientConfig {
   allowedRedirectUris?: Array<string>
   /** Facebook Login scopes. */
   scopes?: Array<string>
-}
-
-/** A pending collaboration invite (the fields Meta sent). */
-export interface CollaborationInvite {
-  /** The invited media's id (the one to accept or decline). */
-  mediaId?: string
-  /** The username of the account that invited. */
-  mediaOwnerUsername?: string
-  /** The media's caption. */
-  caption?: string
-  /** The media's URL. */
-  mediaUrl?: string
-}
-
-/** Options of `Collaborations.invites`. */
-export interface CollaborationInviteOptions {
-  /** Items per page. */
-  limit?: number
-  /** The cursor of the previous page's `paging.after`. */
-  after?: string
-}
-
-/** One page of collaboration invites (`Collaborations.invites`). */
-export interface CollaborationInvitePage {
-  /** The invites of this page. */
-  data: Array<CollaborationInvite>
-  /** Where the page is. */
-  paging: Paging
 }
 
 /** Which comments `Comments.filter` keeps (every criterion given must hold). */
@@ -998,10 +952,6 @@ export interface Connection {
   inserted: number
   /** Discovery calls skipped for a missing permission. */
   skipped: Array<SkippedCall>
-  /** The user's business portfolios (Facebook Login). */
-  businesses: Array<NamedObject>
-  /** Pages reached that have no Instagram account linked. */
-  pagesWithoutInstagram: Array<NamedObject>
 }
 
 /** The result of `AccountManager.connectionStatus`. */
@@ -1082,6 +1032,16 @@ export interface DisconnectOutcome {
   tokensDeleted: number
 }
 
+/** What `Discovery.businessDiscovery` answers. */
+export interface DiscoveredAccount {
+  /** The discovered account's public profile. */
+  account: IgProfile
+  /** One page of its media, newest first. */
+  media: Array<IgMedia>
+  /** The cursor of the next page of media (`options.after`), when this page held media. */
+  nextCursor: string | null
+}
+
 /** A scope granted for some targets only (Pages, IG accounts). */
 export interface GranularScope {
   /** The permission. */
@@ -1106,7 +1066,7 @@ export interface HashtagBudgetUsage {
   remaining: number
 }
 
-/** Options of `Hashtags.topMedia` / `Hashtags.recentMedia`. */
+/** Options of `Hashtags.topMedia` / `Hashtags.recentMedia` / `Hashtags.recentlySearched`. */
 export interface HashtagMediaOptions {
   /** Items per page (at most 50). */
   limit?: number
@@ -1208,6 +1168,54 @@ export interface IgMessageRecipients {
   data: Array<IgUserRef>
 }
 
+/**
+ * What `Discovery.oembed` answers (Meta no longer sends `authorName`, `authorUrl` and the
+ * `thumbnail*` fields since 2025-11-03; they come through when an older answer has them).
+ */
+export interface IgOEmbed {
+  /** The embed HTML. */
+  html: string
+  /** `1.0`. */
+  version?: string
+  /** `rich`. */
+  type?: string
+  /** `Instagram`. */
+  providerName?: string
+  /** `https://www.instagram.com/`. */
+  providerUrl?: string
+  /** The width in pixels. */
+  width?: number
+  /** The author's username, when sent. */
+  authorName?: string
+  /** A thumbnail, when sent. */
+  thumbnailUrl?: string
+}
+
+/**
+ * An Instagram professional account's profile (the fields asked for; more arrive when Meta
+ * sends them).
+ */
+export interface IgProfile {
+  /** The IG user id. */
+  id: string
+  /** The handle, without `@`. */
+  username?: string
+  /** The profile name. */
+  name?: string
+  /** The profile text. */
+  biography?: string
+  /** The profile's website. */
+  website?: string
+  /** URL of the profile picture. */
+  profilePictureUrl?: string
+  /** Followers. */
+  followersCount?: number
+  /** Accounts it follows. */
+  followsCount?: number
+  /** Published media. */
+  mediaCount?: number
+}
+
 /** A user as Meta names one in a comment or a message. */
 export interface IgUserRef {
   /** The IG-scoped user id. */
@@ -1307,6 +1315,16 @@ export interface ListJobsOptions {
   limit?: number
   /** The id of the last job of the previous page: the jobs created before it. */
   after?: string
+}
+
+/** Options of `Discovery.liveMedia`. */
+export interface LiveMediaOptions {
+  /** Items per page. */
+  limit?: number
+  /** The cursor of the previous page's `paging.after`. */
+  after?: string
+  /** The fields to read (default: id, media type and product type, owner, username). */
+  fields?: Array<string>
 }
 
 /** The OAuth flow of a connection or a token. */
@@ -1509,12 +1527,14 @@ export interface MessageRecipient {
   commentId?: string
 }
 
-/** A Facebook object discovery found (a business, a Page), by id and name. */
-export interface NamedObject {
-  /** Its id. */
-  id: string
-  /** Its name, when known. */
-  name: string | null
+/** Options of `Discovery.oembed`. */
+export interface OEmbedOptions {
+  /** The embed's width in pixels (320 to 658). */
+  maxWidth?: number
+  /** Leave out the `embed.js` script (load it once per page). */
+  omitScript?: boolean
+  /** Leave out the post's caption. */
+  hideCaption?: boolean
 }
 
 /** A message to send: `text` or `attachment`. */
@@ -1568,8 +1588,6 @@ export interface Post {
   thumbOffsetMs?: number
   /** A reel's audio name. */
   audioName?: string
-  /** A trial reel (shown to non-followers first) and how it graduates. */
-  trialParams?: TrialParams
 }
 
 /** One item of a post. */
@@ -1582,24 +1600,6 @@ export interface PostItem {
   file?: string
   /** An image's alt text. */
   altText?: string
-}
-
-/** Options of `Shopping.searchProducts`. */
-export interface ProductSearchOptions {
-  /** Items per page. */
-  limit?: number
-  /** The cursor of the previous page's `paging.after`. */
-  after?: string
-}
-
-/** A product tag to set on a media: a product, at (`x`, `y`) on an image (none on reels). */
-export interface ProductTagInput {
-  /** The catalog product id. */
-  productId: string
-  /** Horizontal position, 0..1 (images). */
-  x?: number
-  /** Vertical position, 0..1 (images). */
-  y?: number
 }
 
 /** One step of a publish, in order. */
@@ -1892,15 +1892,6 @@ export interface TokenInfoError {
   message: string
   /** Meta's error subcode. */
   subcode: number | null
-}
-
-/** `trialParams` of a reel. */
-export interface TrialParams {
-  /**
-   * `MANUAL` (graduated in the Instagram app) or `SS_PERFORMANCE` (graduated when it
-   * performs well with non-followers).
-   */
-  graduationStrategy: 'MANUAL' | 'SS_PERFORMANCE'
 }
 
 /** What `add`, `assign` and `unassign` changed. */

@@ -149,6 +149,14 @@ pub(crate) fn handle(shared: &Shared, inc: &Incoming, body: &[u8]) -> Reply {
         ("POST", ["tokens"]) => parse_body::<TokenRequest>(body)
             .and_then(|r| issue_token(&mut w, &r).map_err(bad_request))
             .map(|t| json!(t)),
+        ("POST", ["live"]) => parse_body::<Value>(body).and_then(|v| {
+            let ig = v
+                .get("ig_user_id")
+                .and_then(Value::as_str)
+                .ok_or_else(|| bad_request("ig_user_id is required"))?;
+            let live = v.get("live").and_then(Value::as_bool).unwrap_or(true);
+            super::live::set_live(&mut w, ig, live).map_err(bad_request)
+        }),
         ("POST", ["revoke"]) => parse_body::<Value>(body).and_then(|v| {
             let t = v
                 .get("access_token")

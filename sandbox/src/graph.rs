@@ -16,7 +16,8 @@ use super::paging::{self, PageLinks};
 use super::server::{Incoming, Reply, Shared};
 use super::world::{Login, Revocation, World};
 use super::{batch, oauth, publish, stats, usage};
-use super::{collab, comments, hashtags, insights, mentions, messaging, shopping, subscriptions};
+use super::{collab, comments, hashtags, insights, live, mentions, messaging, oembed};
+use super::{shopping, subscriptions};
 
 /// One Graph request after routing: where it came from and what it asks.
 pub(crate) struct GraphReq<'a> {
@@ -190,6 +191,10 @@ fn dispatch(
         _ => {}
     }
     let token = req.token.clone().ok_or_else(GraphError::token_required)?;
+    if let (Login::Facebook, ["instagram_oembed"]) = (req.host, path.as_slice()) {
+        usage::touch_app(w)?;
+        return oembed::oembed(w, req, &token);
+    }
     if is_app_token(w, &token)? {
         usage::touch_app(w)?;
         return match (req.host, path.as_slice()) {
@@ -362,6 +367,7 @@ fn route(
         }
         (NodeKind::IgUser, ["tags"], "GET") => mentions::tags(w, req, caller, &id),
         (NodeKind::IgUser, ["mentions"], "POST") => mentions::reply(w, req, caller, &id),
+        (NodeKind::IgUser, ["live_media"], "GET") => live::live_media(w, req, caller, &id),
         (NodeKind::IgUser, ["recently_searched_hashtags"], "GET") => {
             hashtags::recently_searched(w, req, caller, &id)
         }

@@ -80,6 +80,7 @@ mod config;
 mod control;
 mod credentials;
 mod dialog;
+mod discovery;
 mod engage;
 mod error;
 mod faults;
@@ -89,11 +90,13 @@ mod hashtags;
 mod html;
 mod incoming;
 mod insights;
+mod live;
 mod mentions;
 mod messaging;
 mod net;
 mod nodes;
 mod oauth;
+mod oembed;
 mod paging;
 mod publish;
 mod rupload;
@@ -427,6 +430,16 @@ impl Sandbox {
             .engage
             .story_viewers
             .insert(story_id.to_owned(), viewers);
+    }
+
+    /// Starts (`live: true`) or ends a live broadcast of the account, as `POST /__sandbox/live`
+    /// does: answers `{"id"}` of the broadcast started, or `{"ended":[ids]}`.
+    pub fn set_live(
+        &self,
+        ig_user_id: &str,
+        live: bool,
+    ) -> Result<serde_json::Value, SandboxError> {
+        live::set_live(&mut self.shared.lock(), ig_user_id, live).map_err(SandboxError::Invalid)
     }
 
     /// Unique hashtags the account queried in the rolling 7 days (the budget's usage).

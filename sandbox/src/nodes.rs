@@ -9,7 +9,7 @@ use super::error::{GraphError, GraphResult};
 use super::fields::Field;
 use super::paging;
 use super::world::{meta_time, ContainerStatus, Login, World};
-use super::{comments, hashtags, mentions, messaging};
+use super::{comments, discovery, hashtags, mentions, messaging};
 
 /// How a node is being rendered.
 #[derive(Clone, Copy)]
@@ -247,6 +247,7 @@ fn ig_user(w: &mut World, v: View<'_>, id: &str, fields: &[Field]) -> GraphResul
             "permitted_tasks" => Value::Null,
             "mentioned_comment" => mentions::mentioned_comment(w, id, f)?,
             "mentioned_media" => mentions::mentioned_media(w, id, f)?,
+            "business_discovery" if !ig_host => discovery::business_discovery(w, v.caller, f)?,
             "media" => {
                 let limit = f
                     .modifier("limit")

@@ -79,8 +79,8 @@ impl<'a> IgUserHandler<'a> {
 /// Hashtag search on behalf of an IG user: `ig_user(id).hashtags()`.
 #[derive(Debug, Clone)]
 pub struct IgUserHashtagsHandler<'a> {
-    graph: Graph<'a>,
-    id: IgUserId,
+    pub(crate) graph: Graph<'a>,
+    pub(crate) id: IgUserId,
 }
 
 impl IgUserHashtagsHandler<'_> {
@@ -271,7 +271,8 @@ impl HashtagBudget {
         }
     }
 
-    pub(super) fn now(&self) -> DateTime<Utc> {
+    /// The time on the budget's clock.
+    pub(crate) fn now(&self) -> DateTime<Utc> {
         (self.clock)()
     }
 

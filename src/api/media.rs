@@ -20,6 +20,10 @@ use crate::page::Page;
 /// Default fields of a media object, on both hosts.
 pub const DEFAULT_MEDIA_FIELDS: &str = "id,caption,media_type,media_product_type,media_url,permalink,shortcode,thumbnail_url,timestamp,username,like_count,comments_count,is_comment_enabled";
 
+/// Default fields of live media (`/{ig-user-id}/live_media`): those Meta lists for a live
+/// broadcast.
+pub const DEFAULT_LIVE_MEDIA_FIELDS: &str = "id,media_type,media_product_type,owner,username";
+
 /// Default fields of media the account is tagged in (`/{ig-user-id}/tags`; the fields that
 /// edge supports).
 pub const DEFAULT_TAGGED_MEDIA_FIELDS: &str =
@@ -54,6 +58,21 @@ impl<'a> IgUserMediaHandler<'a> {
             graph: self.graph,
             path: format!("{}/stories", self.id),
             params: ListParams::default(),
+            default_fields: DEFAULT_MEDIA_FIELDS,
+            since: None,
+            until: None,
+        }
+    }
+
+    /// `GET /{ig-user-id}/live_media`: the account's live broadcasts in progress (an empty
+    /// list when it is not live; [`DEFAULT_LIVE_MEDIA_FIELDS`] by default). `since`/`until`
+    /// narrow it by when the broadcast started.
+    pub fn live(&self) -> ListMedia<'a> {
+        ListMedia {
+            graph: self.graph,
+            path: format!("{}/live_media", self.id),
+            params: ListParams::default(),
+            default_fields: DEFAULT_LIVE_MEDIA_FIELDS,
             since: None,
             until: None,
         }
@@ -66,6 +85,7 @@ impl<'a> IgUserMediaHandler<'a> {
             graph: self.graph,
             path: format!("{}/media", self.id),
             params: ListParams::default(),
+            default_fields: DEFAULT_MEDIA_FIELDS,
             since: None,
             until: None,
         }
@@ -89,12 +109,14 @@ pub struct ListMedia<'a> {
     graph: Graph<'a>,
     path: String,
     params: ListParams,
+    default_fields: &'static str,
     since: Option<DateTime<Utc>>,
     until: Option<DateTime<Utc>>,
 }
 
 impl<'a> ListMedia<'a> {
-    /// The fields to read (replaces [`DEFAULT_MEDIA_FIELDS`]).
+    /// The fields to read (replaces [`DEFAULT_MEDIA_FIELDS`], or [`DEFAULT_LIVE_MEDIA_FIELDS`] for
+    /// live media).
     pub fn fields<I, S>(mut self, fields: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -153,7 +175,7 @@ impl<'a> ListMedia<'a> {
         }
         Ok(self
             .params
-            .apply(self.graph.get(self.path), DEFAULT_MEDIA_FIELDS)?
+            .apply(self.graph.get(self.path), self.default_fields)?
             .query_opt("since", self.since.map(|t| t.timestamp().to_string()))
             .query_opt("until", self.until.map(|t| t.timestamp().to_string())))
     }

@@ -48,8 +48,10 @@ use crate::AccessToken;
 
 pub mod accounts;
 pub mod batch;
+pub mod business_discovery;
 pub mod collaboration;
 pub mod comments;
+pub mod hashtag_history;
 mod hashtag_shared;
 pub mod hashtags;
 pub mod ig_user;
@@ -60,6 +62,7 @@ pub mod messaging;
 pub mod models;
 pub mod moderation;
 mod node;
+pub mod oembed;
 pub mod publish;
 mod raw;
 pub mod shopping;
@@ -73,6 +76,7 @@ pub use batch::{
     BatchResults, BatchSlot, DEFAULT_BATCH_CONCURRENCY, MAX_BATCH_CONCURRENCY,
     MAX_BATCH_OPERATIONS,
 };
+pub use business_discovery::{validate_username, BusinessDiscoveryRequest};
 pub use collaboration::{
     CollaborationInvitesHandler, RespondToInvite, DEFAULT_COLLABORATION_INVITE_FIELDS,
 };

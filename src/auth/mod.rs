@@ -40,7 +40,7 @@
 //! ```
 
 mod facebook_login;
-mod flow;
+pub(crate) mod flow;
 mod instagram_login;
 pub mod state;
 pub mod token;

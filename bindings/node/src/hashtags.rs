@@ -56,7 +56,7 @@ pub struct HashtagsOptions {
     pub window_days: Option<u32>,
 }
 
-/// Options of `Hashtags.topMedia` / `Hashtags.recentMedia`.
+/// Options of `Hashtags.topMedia` / `Hashtags.recentMedia` / `Hashtags.recentlySearched`.
 #[napi(object)]
 pub struct HashtagMediaOptions {
     /// Items per page (at most 50).
@@ -106,6 +106,8 @@ impl Hashtags {
     /// The id of a hashtag (`q` without `#`, no spaces): `{ id }`. A hashtag new to the
     /// account in the window takes a budget slot; with none left it fails with
     /// `QuotaExceededError` (code `HASHTAG_BUDGET_EXCEEDED`) before any call.
+    ///
+    /// Core: IgUserHashtagsHandler::search
     #[napi]
     pub async fn search(
         &self,
@@ -234,6 +236,77 @@ impl Hashtags {
         })
         .await
         .map(Json::from)
+    }
+
+    /// One page of the hashtags the account searched in the last 7 days (Meta's list):
+    /// `{ data: [{ id, name }], paging }`.
+    ///
+    /// Core: IgUserHashtagsHandler::recently_searched
+    #[napi(ts_return_type = "Promise<{ data: Hashtag[], paging: Paging }>")]
+    pub async fn recently_searched(
+        &self,
+        company_id: String,
+        ig_user_id: String,
+        options: Option<HashtagMediaOptions>,
+    ) -> Result<Json> {
+        const WHAT: &str = "Hashtags.recentlySearched";
+        guard(WHAT, async {
+            let (per_page, after, field_list) =
+                options.map_or((None, None, None), |o| (o.limit, o.after, o.fields));
+            let per_page = limit("options.limit", per_page)?;
+            if let Some(f) = &field_list {
+                fields("options.fields", f)?;
+            }
+            let account = open(&self.lazy, WHAT, &company_id, &ig_user_id).await?;
+            let mut req = account
+                .graph()
+                .ig_user(account.ig().clone())
+                .hashtags()
+                .recently_searched();
+            if let Some(f) = field_list {
+                req = req.fields(f);
+            }
+            if let Some(l) = per_page {
+                req = req.limit(l);
+            }
+            if let Some(a) = after {
+                req = req.after(a);
+            }
+            let page = req.send().await.map_err(|e| sdk_error(WHAT, e))?;
+            Ok(account_graph::page(&page))
+        })
+        .await
+        .map(Json::from)
+    }
+
+    /// Counts in the budget every hashtag Meta says the account searched in the last 7 days
+    /// (after a restart without a saved snapshot), each from now unless the budget already
+    /// knew it: `{ used, remaining }`.
+    ///
+    /// Core: IgUserHashtagsHandler::seed_budget
+    #[napi]
+    pub async fn seed_budget(
+        &self,
+        company_id: String,
+        ig_user_id: String,
+    ) -> Result<HashtagBudgetUsage> {
+        const WHAT: &str = "Hashtags.seedBudget";
+        guard(WHAT, async {
+            let account = open(&self.lazy, WHAT, &company_id, &ig_user_id).await?;
+            let ig: &IgUserId = account.ig();
+            let used = account
+                .graph()
+                .ig_user(ig.clone())
+                .hashtags()
+                .seed_budget(&self.budget)
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(HashtagBudgetUsage {
+                used,
+                remaining: self.budget.remaining(ig),
+            })
+        })
+        .await
     }
 
     /// The account's hashtag budget now: `{ used, remaining }` (unique hashtags searched in

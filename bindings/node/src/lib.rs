@@ -15,6 +15,7 @@ mod client;
 mod collaborations;
 mod comments;
 mod convert;
+pub mod discovery;
 mod error;
 mod hashtags;
 pub mod insight_types;
@@ -39,6 +40,7 @@ pub use batch::{Batch, BatchOperation};
 pub use client::Client;
 pub use collaborations::{CollaborationInvite, CollaborationInvitePage, Collaborations};
 pub use comments::Comments;
+pub use discovery::Discovery;
 pub use hashtags::{BudgetSnapshot, Hashtag, Hashtags};
 pub use insights::Insights;
 pub use js_store::conformance::{

@@ -33,6 +33,20 @@ pub struct MediaSummary {
     pub comments_count: Option<u64>,
 }
 
+impl From<&instagraph::api::models::Media> for MediaSummary {
+    fn from(m: &instagraph::api::models::Media) -> Self {
+        MediaSummary {
+            id: m.id.as_str().to_owned(),
+            caption: m.caption.clone(),
+            media_type: m.media_type.as_ref().map(|t| t.as_str().to_owned()),
+            permalink: m.permalink.clone(),
+            timestamp: m.timestamp.clone(),
+            like_count: m.like_count,
+            comments_count: m.comments_count,
+        }
+    }
+}
+
 /// A comment (or reply).
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct CommentSummary {
@@ -141,8 +155,8 @@ pub(crate) fn time(argument: &str, t: SystemTime) -> Result<DateTime<Utc>> {
 /// The Graph API for one connected account, with its stored token.
 #[derive(uniffi::Object)]
 pub struct AccountGraph {
-    client: instagraph::Client,
-    access: AccountAccess,
+    pub(crate) client: instagraph::Client,
+    pub(crate) access: AccountAccess,
 }
 
 impl AccountGraph {
@@ -179,19 +193,7 @@ impl AccountGraph {
             .send()
             .await
             .map_err(|e| sdk(WHAT, e))?;
-        Ok(page
-            .items
-            .iter()
-            .map(|m| MediaSummary {
-                id: m.id.as_str().to_owned(),
-                caption: m.caption.clone(),
-                media_type: m.media_type.as_ref().map(|t| t.as_str().to_owned()),
-                permalink: m.permalink.clone(),
-                timestamp: m.timestamp.clone(),
-                like_count: m.like_count,
-                comments_count: m.comments_count,
-            })
-            .collect())
+        Ok(page.items.iter().map(MediaSummary::from).collect())
     }
 
     /// The newest top-level comments of a media (one page).

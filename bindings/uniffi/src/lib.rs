@@ -23,6 +23,7 @@
 pub mod accounts;
 pub mod client;
 pub mod collaboration;
+pub mod discovery;
 pub mod error;
 pub mod foreign;
 pub mod graph;

@@ -16,6 +16,7 @@ const publishingExtra = require('./routes/publishing_extra')
 const media = require('./routes/media')
 const messaging = require('./routes/messaging')
 const webhooks = require('./routes/webhooks')
+const discovery = require('./routes/discovery')
 
 function makeClient(instagram) {
   return new ig.Client({
@@ -116,6 +117,7 @@ function createApp(options = {}) {
   api.use(publishingExtra.router(ctx))
   api.use(media.router(ctx))
   api.use(messaging.router(ctx))
+  api.use(discovery.router(ctx))
   api.use(webhooks.eventsRouter(ctx))
   app.use('/instagram', api)
 

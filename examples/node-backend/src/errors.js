@@ -43,6 +43,7 @@ const FIELD_NAMES = {
   'request.scopes': 'scopes',
   'request.redirectUri': 'redirectURIs',
   'request.clientId': 'agencyClientId',
+  media_after: 'after',
 }
 
 function field(name) {

@@ -91,6 +91,8 @@ pub(crate) struct Engage {
     pub hashtags: BTreeMap<String, Hashtag>,
     /// Each account's hashtag queries: hashtag id → when it was first queried in the window.
     pub hashtag_queries: HashMap<String, Vec<(DateTime<Utc>, String)>>,
+    /// Live broadcasts in progress per IG account, oldest first (`live_media`).
+    pub live: HashMap<String, Vec<String>>,
     /// Viewers per story (stories absent here derive a count from their id).
     pub story_viewers: HashMap<String, u64>,
     /// Stories that expired (24 h): their insights answer code 10 instead of "not found".

@@ -6,8 +6,9 @@ use super::super::access::Caller;
 use super::super::engage::insights_scope;
 use super::super::error::{GraphError, GraphResult};
 use super::super::graph::GraphReq;
+use super::super::world::Login;
 use super::super::world::{Media, World};
-use super::metrics::{self, hash, MEDIA};
+use super::metrics::{self, hash, FACEBOOK_LOGIN_ONLY, MEDIA};
 use super::{list_param, unknown_metric};
 
 /// Stories with fewer viewers than this have no insights (code 10).
@@ -70,8 +71,26 @@ fn value(w: &World, m: &Media, metric: &str) -> u64 {
         "profile_activity" => h("activity", 12),
         "ig_reels_avg_watch_time" => 3_000 + h("watch", 9_000),
         "ig_reels_video_view_total_time" => (reach * 2) * (3_000 + h("watch", 9_000)),
+        "reposts" => h("reposts", 8),
+        // The seeded reels are crossposted: some of their views happened on Facebook.
+        "facebook_views" => reach / 2 + h("fb_views", 40),
+        "crossposted_views" => reach * 2 + h("views", 50) + reach / 2 + h("fb_views", 40),
+        // Ads and boosts add to the organic counts.
+        "total_likes" => likes + h("ad_likes", 30),
+        "total_comments" => m.comments_count + h("ad_comments", 5),
+        "total_views" => reach * 2 + h("views", 50) + h("ad_views", 400),
         _ => 0,
     }
+}
+
+/// The JSON value of a metric: a percentage with two decimals for `reels_skip_rate`, else the
+/// count.
+fn json_value(m: &Media, metric: &str, count: u64) -> Value {
+    if metric == "reels_skip_rate" {
+        let basis_points = hash(&[&m.id, "skip"], 0) % 9_000 + 500;
+        return json!(basis_points as f64 / 100.0);
+    }
+    json!(count)
 }
 
 /// `GET /{media}/insights?metric[&breakdown]`.
@@ -126,6 +145,11 @@ pub(crate) fn media(
             .iter()
             .find(|(n, _, _)| n == name)
             .ok_or_else(|| unknown_metric(i, &valid))?;
+        if FACEBOOK_LOGIN_ONLY.contains(name) && caller.login() == Login::Instagram {
+            return Err(GraphError::invalid_param(format!(
+                "The {name} metric is not supported with Instagram Login"
+            )));
+        }
         if !kinds.contains(&kind) {
             return Err(GraphError::invalid_param(format!(
                 "The Media Insights API does not support the {name} metric for this media \
@@ -137,7 +161,10 @@ pub(crate) fn media(
         let mut item = Map::new();
         item.insert("name".into(), json!(name));
         item.insert("period".into(), json!("lifetime"));
-        item.insert("values".into(), json!([{ "value": v }]));
+        item.insert(
+            "values".into(),
+            json!([{ "value": json_value(&m, name, v) }]),
+        );
         if !breakdown.is_empty() {
             let dim = metrics::media_breakdown(name)
                 .filter(|(d, _)| breakdown.iter().all(|b| b == d))

@@ -45,6 +45,7 @@ pub(crate) const ACCOUNT: &[Metric] = &[
     m("replies", "Replies", "The number of replies you received from your story, including text replies and quick reaction replies.", Shape::DayTotal, &[], 6),
     m("follows_and_unfollows", "Follows and unfollows", "The number of accounts that followed you and the number of accounts that unfollowed you or left Instagram.", Shape::DayTotal, &[FT], 12),
     m("profile_links_taps", "Profile links taps", "The number of taps on your business address, call button, email button and text button.", Shape::DayTotal, &["contact_button_type"], 9),
+    m("reposts", "Reposts", "The number of times your posts and reels were reposted.", Shape::DayTotal, &[MPT], 5),
     m("follower_count", "Follower count", "The number of new followers each day.", Shape::DaySeries, &[], 16),
     m("online_followers", "Online followers", "Total number of followers who were online during the specified range.", Shape::OnlineFollowers, &[], 400),
     m("follower_demographics", "Follower demographics", "The demographic characteristics of followers, including countries, cities and gender distribution.", Shape::Demographics, &["age", "city", "country", "gender"], 0),
@@ -90,7 +91,17 @@ pub(crate) const MEDIA: &[(&str, &str, &[&str])] = &[
     ("ig_reels_video_view_total_time", "Watch time", &["reel"]),
     ("replies", "Replies", &["story"]),
     ("navigation", "Navigation", &["story"]),
+    ("reposts", "Reposts", &["feed", "reel"]),
+    ("reels_skip_rate", "Skip rate", &["reel"]),
+    ("crossposted_views", "Crossposted views", &["reel"]),
+    ("facebook_views", "Facebook views", &["reel"]),
+    ("total_likes", "Total likes", &["feed", "reel"]),
+    ("total_comments", "Total comments", &["feed", "reel"]),
+    ("total_views", "Total views", &["feed", "reel"]),
 ];
+
+/// Media metrics that count ads and boosts, served with Facebook Login only.
+pub(crate) const FACEBOOK_LOGIN_ONLY: &[&str] = &["total_likes", "total_comments", "total_views"];
 
 /// Media breakdowns: metric → (dimension, values).
 pub(crate) fn media_breakdown(metric: &str) -> Option<(&'static str, &'static [&'static str])> {
@@ -125,6 +136,14 @@ pub(crate) const REMOVED: &[(&str, &str, &str)] = &[
     ("text_message_clicks", "v21.0", "profile_links_taps"),
     ("get_directions_clicks", "v21.0", "profile_links_taps"),
     ("carousel_album_impressions", "v22.0", "views"),
+    ("carousel_album_video_views", "v21.0", "views"),
+    ("carousel_album_reach", "v18.0", "reach"),
+    ("carousel_album_engagement", "v18.0", "total_interactions"),
+    ("carousel_album_saved", "v18.0", "saved"),
+    ("engagement", "v18.0", "total_interactions"),
+    ("exits", "v18.0", "navigation"),
+    ("taps_forward", "v18.0", "navigation"),
+    ("taps_back", "v18.0", "navigation"),
 ];
 
 /// Code 100 naming a removed metric and what replaces it.

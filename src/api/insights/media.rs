@@ -41,8 +41,8 @@ impl MediaInsightKind {
         }
     }
 
-    /// The metrics valid for this kind (GRAPH_API.md, "Insights"); a request without
-    /// `.metrics(..)` asks for all of them.
+    /// The metrics a request without `.metrics(..)` asks for: every metric of this kind that
+    /// both login flows serve for every media of the kind (GRAPH_API.md, "Insights").
     pub fn metrics(self) -> &'static [Metric] {
         use Metric::*;
         match self {
@@ -57,6 +57,7 @@ impl MediaInsightKind {
                 Follows,
                 ProfileVisits,
                 ProfileActivity,
+                Reposts,
             ],
             Self::Reel => &[
                 Reach,
@@ -68,6 +69,8 @@ impl MediaInsightKind {
                 TotalInteractions,
                 IgReelsAvgWatchTime,
                 IgReelsVideoViewTotalTime,
+                Reposts,
+                ReelsSkipRate,
             ],
             Self::Story => &[
                 Reach,
@@ -81,6 +84,29 @@ impl MediaInsightKind {
                 ProfileActivity,
             ],
         }
+    }
+
+    /// The metrics that may be asked of this kind only by name: the default set plus those
+    /// that need Facebook Login (`total_likes`, `total_comments`, `total_views`) or a reel
+    /// crossposted to Facebook (`crossposted_views`, `facebook_views`).
+    pub fn optional_metrics(self) -> &'static [Metric] {
+        use Metric::*;
+        match self {
+            Self::Feed | Self::Carousel => &[TotalLikes, TotalComments, TotalViews],
+            Self::Reel => &[
+                TotalLikes,
+                TotalComments,
+                TotalViews,
+                CrosspostedViews,
+                FacebookViews,
+            ],
+            Self::Story => &[],
+        }
+    }
+
+    /// Whether `metric` may be asked of this kind.
+    pub fn accepts(self, metric: &Metric) -> bool {
+        self.metrics().contains(metric) || self.optional_metrics().contains(metric)
     }
 
     fn label(self) -> &'static str {
@@ -213,10 +239,16 @@ impl<'a> MediaInsightsRequest<'a> {
         };
         for m in &metrics {
             m.check_not_removed()?;
-            if !matches!(m, Metric::Other(_)) && !kind.metrics().contains(m) {
+            if !matches!(m, Metric::Other(_)) && !kind.accepts(m) {
                 return Err(Error::invalid(
                     "metric",
                     format!("`{m}` is not available for {}", kind.label()),
+                ));
+            }
+            if m.is_facebook_login_only() && self.graph.is_instagram_login() {
+                return Err(Error::invalid(
+                    "metric",
+                    format!("`{m}` is served with Facebook Login only (graph.facebook.com)"),
                 ));
             }
         }

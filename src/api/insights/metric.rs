@@ -104,6 +104,22 @@ wire_enum! {
         /// Story navigation (breakdown `story_navigation_action_type`; replaces `exits`,
         /// `taps_forward`, `taps_back`).
         Navigation => "navigation",
+        /// Times the content was reposted (media: feed posts and reels, lifetime; account:
+        /// day, `total_value`). Added 2025-12.
+        Reposts => "reposts",
+        /// Percentage of a reel's views skipped within its first 3 seconds. Added 2025-12.
+        ReelsSkipRate => "reels_skip_rate",
+        /// Views of a reel crossposted to Facebook, on Instagram and Facebook together.
+        /// Added 2025-12.
+        CrosspostedViews => "crossposted_views",
+        /// Views on Facebook of a reel crossposted there. Added 2025-12.
+        FacebookViews => "facebook_views",
+        /// Likes including those on ads and boosts of the media (Facebook Login only).
+        TotalLikes => "total_likes",
+        /// Comments including those on ads and boosts of the media (Facebook Login only).
+        TotalComments => "total_comments",
+        /// Views including those of ads and boosts of the media (Facebook Login only).
+        TotalViews => "total_views",
     }
 }
 
@@ -196,6 +212,15 @@ impl Metric {
                 | Metric::FollowsAndUnfollows
                 | Metric::ProfileLinksTaps
                 | Metric::FollowerCount
+                | Metric::Reposts
+        )
+    }
+
+    /// The media metrics that count ads and boosts too, which only Facebook Login serves.
+    pub fn is_facebook_login_only(&self) -> bool {
+        matches!(
+            self,
+            Metric::TotalLikes | Metric::TotalComments | Metric::TotalViews
         )
     }
 

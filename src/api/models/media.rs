@@ -18,6 +18,8 @@ graph_enum! {
         Video => "VIDEO",
         /// A carousel; its items are under `children`.
         CarouselAlbum => "CAROUSEL_ALBUM",
+        /// A live broadcast (`/{ig-user-id}/live_media`).
+        Broadcast => "BROADCAST",
     }
 }
 
@@ -32,6 +34,8 @@ graph_enum! {
         Story => "STORY",
         /// A reel.
         Reels => "REELS",
+        /// A live broadcast (`/{ig-user-id}/live_media`).
+        Live => "LIVE",
     }
 }
 
@@ -186,14 +190,15 @@ mod tests {
     #[test]
     fn enums_keep_unknown_values() {
         let m: Media = serde_json::from_str(
-            r#"{"id":"1","media_type":"BROADCAST","media_product_type":"REELS","like_count":"7"}"#,
+            r#"{"id":"1","media_type":"HOLOGRAM","media_product_type":"REELS","like_count":"7"}"#,
         )
         .unwrap();
-        assert_eq!(m.media_type, Some(MediaType::Other("BROADCAST".into())));
+        assert_eq!(m.media_type, Some(MediaType::Other("HOLOGRAM".into())));
+        assert_eq!(MediaType::from("BROADCAST"), MediaType::Broadcast);
         assert_eq!(m.media_product_type, Some(MediaProductType::Reels));
         assert_eq!(m.like_count, Some(7));
         let back = serde_json::to_value(&m).unwrap();
-        assert_eq!(back["media_type"], "BROADCAST");
+        assert_eq!(back["media_type"], "HOLOGRAM");
         assert_eq!(back["like_count"], 7);
         assert!(
             back.get("caption").is_none(),

@@ -28,7 +28,7 @@
 
 #[macro_use]
 mod macros;
-mod de;
+pub(crate) mod de;
 
 pub mod collaboration;
 pub mod comments;
