@@ -197,6 +197,18 @@ export declare class Client {
   instagramLogin(): InstagramLogin
 }
 
+/** Collaboration invites of the accounts of an `AccountManager`. */
+export declare class Collaborations {
+  /** Collaboration invites of the accounts of `accounts`. */
+  constructor(accounts: AccountManager)
+  /** One page of the account's pending invites: `{ data, paging }`. */
+  invites(companyId: string, igUserId: string, options?: CollaborationInviteOptions | undefined | null): Promise<CollaborationInvitePage>
+  /** Accepts the invite to co-author `mediaId`: `{ success }`. */
+  accept(companyId: string, igUserId: string, mediaId: string): Promise<Success>
+  /** Declines the invite to co-author `mediaId`: `{ success }`. */
+  decline(companyId: string, igUserId: string, mediaId: string): Promise<Success>
+}
+
 /** Comments of an account's media. Constructed from an `AccountManager`. */
 export declare class Comments {
   /** Comments of the accounts of `accounts`. */
@@ -569,6 +581,35 @@ export declare class Scheduler {
   worker(workerId: string, options?: WorkerOptions | undefined | null): Worker
 }
 
+/** Instagram Shopping of the accounts of an `AccountManager`. */
+export declare class Shopping {
+  /** Shopping of the accounts of `accounts`. */
+  constructor(accounts: AccountManager)
+  /** The catalogs the account can tag products from (one page): `{ data, paging }`. */
+  catalogs(companyId: string, igUserId: string): Promise<CatalogPage>
+  /**
+   * The tag-eligible products of `catalogId` whose name or SKU holds `q` (all of them
+   * without `q`), one page: `{ data, paging }`.
+   */
+  searchProducts(companyId: string, igUserId: string, catalogId: string, q?: string | undefined | null, options?: ProductSearchOptions | undefined | null): Promise<CatalogProductPage>
+  /** Whether the account may tag products (`shopping_product_tag_eligibility`). */
+  productTagEligibility(companyId: string, igUserId: string): Promise<boolean>
+  /**
+   * Appeals the rejection of `productId`: `{ success }` (the appeal was taken, not its
+   * outcome).
+   */
+  appeal(companyId: string, igUserId: string, productId: string, reason: string): Promise<Success>
+  /**
+   * The appeal status of `productId`: `{ productId, reviewStatus, eligibleForAppeal }`, or
+   * null when Meta has none.
+   */
+  appealStatus(companyId: string, igUserId: string, productId: string): Promise<{ productId?: string, reviewStatus?: string, eligibleForAppeal?: boolean } | null>
+  /** The product tags of a media of the account: `[{ productId, name, x, y, ... }]`. */
+  productTags(companyId: string, igUserId: string, mediaId: string): Promise<Array<{ productId?: string, name?: string, x?: number, y?: number, reviewStatus?: string }>>
+  /** Adds product tags to a media of the account (a product tagged again moves): `{ success }`. */
+  updateProductTags(companyId: string, igUserId: string, mediaId: string, tags: Array<ProductTagInput>): Promise<Success>
+}
+
 /** Webhook helpers (statics) and an account's webhook subscription (`new Webhooks(accounts)`). */
 export declare class Webhooks {
   /** Subscription calls for the accounts of an `AccountManager`. */
@@ -931,6 +972,50 @@ export interface BusinessDiscoveryOptions {
   mediaFields?: Array<string>
 }
 
+/** A catalog the account can tag products from. */
+export interface Catalog {
+  /** The catalog id. */
+  catalogId?: string
+  /** Its name. */
+  catalogName?: string
+  /** The shop's name. */
+  shopName?: string
+  /** How many products it holds. */
+  productCount?: number
+}
+
+/** One page of catalogs (`Shopping.catalogs`). */
+export interface CatalogPage {
+  /** The catalogs of this page. */
+  data: Array<Catalog>
+  /** Where the page is. */
+  paging: Paging
+}
+
+/** A product found by `Shopping.searchProducts` (the fields Meta sent). */
+export interface CatalogProduct {
+  /** The product id (the one to tag). */
+  productId?: string
+  /** The merchant id. */
+  merchantId?: string
+  /** The product's name. */
+  productName?: string
+  /** Its image. */
+  imageUrl?: string
+  /** The retailer's own id (SKU). */
+  retailerId?: string
+  /** `approved`, `rejected`, `pending`, ... */
+  reviewStatus?: string
+}
+
+/** One page of products (`Shopping.searchProducts`). */
+export interface CatalogProductPage {
+  /** The products of this page. */
+  data: Array<CatalogProduct>
+  /** Where the page is. */
+  paging: Paging
+}
+
 /** The configuration object of `new Client(config)`. */
 export interface ClientConfig {
   /** The Meta app id (required). */
@@ -949,6 +1034,34 @@ export interface ClientConfig {
   allowedRedirectUris?: Array<string>
   /** Facebook Login scopes. */
   scopes?: Array<string>
+}
+
+/** A pending collaboration invite (the fields Meta sent). */
+export interface CollaborationInvite {
+  /** The invited media's id (the one to accept or decline). */
+  mediaId?: string
+  /** The username of the account that invited. */
+  mediaOwnerUsername?: string
+  /** The media's caption. */
+  caption?: string
+  /** The media's URL. */
+  mediaUrl?: string
+}
+
+/** Options of `Collaborations.invites`. */
+export interface CollaborationInviteOptions {
+  /** Items per page. */
+  limit?: number
+  /** The cursor of the previous page's `paging.after`. */
+  after?: string
+}
+
+/** One page of collaboration invites (`Collaborations.invites`). */
+export interface CollaborationInvitePage {
+  /** The invites of this page. */
+  data: Array<CollaborationInvite>
+  /** Where the page is. */
+  paging: Paging
 }
 
 /** Which comments `Comments.filter` keeps (every criterion given must hold). */
@@ -1021,6 +1134,10 @@ export interface Connection {
   inserted: number
   /** Discovery calls skipped for a missing permission. */
   skipped: Array<SkippedCall>
+  /** The user's business portfolios (Facebook Login). */
+  businesses: Array<NamedObject>
+  /** Pages reached that have no Instagram account linked. */
+  pagesWithoutInstagram: Array<NamedObject>
 }
 
 /** The result of `AccountManager.connectionStatus`. */
@@ -1674,6 +1791,14 @@ export interface MessageRecipient {
   commentId?: string
 }
 
+/** A Facebook object discovery found (a business, a Page), by id and name. */
+export interface NamedObject {
+  /** Its id. */
+  id: string
+  /** Its name, when known. */
+  name: string | null
+}
+
 /** Options of `Discovery.oembed`. */
 export interface OEmbedOptions {
   /** The embed's width in pixels (320 to 658). */
@@ -1739,6 +1864,8 @@ export interface Post {
   thumbOffsetMs?: number
   /** A reel's audio name. */
   audioName?: string
+  /** A trial reel (shown to non-followers first) and how it graduates. */
+  trialParams?: TrialParams
 }
 
 /** One item of a post. */
@@ -1751,6 +1878,24 @@ export interface PostItem {
   file?: string
   /** An image's alt text. */
   altText?: string
+}
+
+/** Options of `Shopping.searchProducts`. */
+export interface ProductSearchOptions {
+  /** Items per page. */
+  limit?: number
+  /** The cursor of the previous page's `paging.after`. */
+  after?: string
+}
+
+/** A product tag to set on a media: a product, at (`x`, `y`) on an image (none on reels). */
+export interface ProductTagInput {
+  /** The catalog product id. */
+  productId: string
+  /** Horizontal position, 0..1 (images). */
+  x?: number
+  /** Vertical position, 0..1 (images). */
+  y?: number
 }
 
 /** One step of a publish, in order. */
@@ -2043,6 +2188,15 @@ export interface TokenInfoError {
   message: string
   /** Meta's error subcode. */
   subcode: number | null
+}
+
+/** `trialParams` of a reel. */
+export interface TrialParams {
+  /**
+   * `MANUAL` (graduated in the Instagram app) or `SS_PERFORMANCE` (graduated when it
+   * performs well with non-followers).
+   */
+  graduationStrategy: 'MANUAL' | 'SS_PERFORMANCE'
 }
 
 /** What `add`, `assign` and `unassign` changed. */

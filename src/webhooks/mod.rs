@@ -42,6 +42,7 @@ mod dedup;
 mod events;
 mod parse;
 mod routing;
+mod shared_dedup;
 mod signature;
 mod subscriptions;
 
@@ -53,6 +54,7 @@ pub use events::{
 };
 pub use parse::parse;
 pub use routing::{HandoverAction, HandoverEvent, OptinEvent, ReferralEvent, StandbyEvent};
+pub use shared_dedup::SharedDeduper;
 pub use signature::{signature_header, verify_signature, SIGNATURE_HEADER};
 pub use subscriptions::{SubscribedApp, WebhookSubscriptionHandler};
 
