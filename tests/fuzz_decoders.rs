@@ -143,6 +143,9 @@ const FIELDS: &[&str] = &[
     "messaging_seen",
     "messaging_postbacks",
     "message_echoes",
+    "messaging_referral",
+    "messaging_optins",
+    "messaging_handover",
     "something_new",
     "",
 ];
@@ -199,7 +202,19 @@ fn envelope() -> impl Strategy<Value = Value> {
     let change = (proptest::sample::select(FIELDS), json())
         .prop_map(|(f, v)| serde_json::json!({"field": f, "value": v}));
     let item = (
-        proptest::sample::select(&["message", "reaction", "read", "postback", "optin"][..]),
+        proptest::sample::select(
+            &[
+                "message",
+                "reaction",
+                "read",
+                "postback",
+                "optin",
+                "referral",
+                "pass_thread_control",
+                "take_thread_control",
+                "request_thread_control",
+            ][..],
+        ),
         json(),
         json(),
     )
@@ -215,7 +230,7 @@ fn envelope() -> impl Strategy<Value = Value> {
     )
         .prop_map(|(id, time, changes, messaging, extra)| {
             serde_json::json!({"id": id, "time": time, "changes": changes,
-                "messaging": messaging, "extra": extra})
+                "messaging": messaging.clone(), "standby": messaging, "extra": extra})
         });
     (
         json(),

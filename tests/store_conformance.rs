@@ -60,7 +60,7 @@ mod runtime_list {
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn every_case_runs_and_passes_on_memory() {
         let all = cases();
-        assert_eq!(all.len(), 49, "the runtime list and the macro list differ");
+        assert_eq!(all.len(), 57, "the runtime list and the macro list differ");
         for case in all {
             let outcome = run_case(case, || async { Fixture::new(MemoryStore::new()) }).await;
             assert!(

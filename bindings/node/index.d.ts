@@ -154,6 +154,62 @@ export declare class AccountManager {
   resealTokens(batch?: number | undefined | null): Promise<ResealReport>
 }
 
+/** Messaging automation of an account. Constructed from an `AccountManager`. */
+export declare class Automation {
+  /** Automation of the accounts of `accounts`. */
+  constructor(accounts: AccountManager)
+  /**
+   * The account's ice breakers, per locale (empty when none are set).
+   *
+   * Core: MessengerProfileHandler::ice_breakers
+   */
+  iceBreakers(companyId: string, igUserId: string): Promise<Array<JsIceBreakerLocale>>
+  /**
+   * Replaces the ice breakers (`default` locale required, at most 4 questions each).
+   *
+   * Core: MessengerProfileHandler::set_ice_breakers
+   */
+  setIceBreakers(companyId: string, igUserId: string, iceBreakers: Array<JsIceBreakerLocale>): Promise<boolean>
+  /**
+   * Removes the ice breakers.
+   *
+   * Core: MessengerProfileHandler::delete_ice_breakers
+   */
+  deleteIceBreakers(companyId: string, igUserId: string): Promise<boolean>
+  /**
+   * The account's persistent menu, per locale (empty when none is set).
+   *
+   * Core: MessengerProfileHandler::persistent_menu
+   */
+  persistentMenu(companyId: string, igUserId: string): Promise<Array<JsPersistentMenu>>
+  /**
+   * Replaces the persistent menu (`default` locale required, 1 to 20 buttons of at most 30
+   * characters each).
+   *
+   * Core: MessengerProfileHandler::set_persistent_menu
+   */
+  setPersistentMenu(companyId: string, igUserId: string, menu: Array<JsPersistentMenu>): Promise<boolean>
+  /**
+   * Removes the persistent menu.
+   *
+   * Core: MessengerProfileHandler::delete_persistent_menu
+   */
+  deletePersistentMenu(companyId: string, igUserId: string): Promise<boolean>
+  /**
+   * The profile of a person who messaged the account (their IGSID). Meta refuses it until
+   * the person has consented by messaging the account (or tapping an ice breaker or menu).
+   *
+   * Core: Graph::user_profile
+   */
+  userProfile(companyId: string, igUserId: string, igsid: string): Promise<IgUserProfile>
+  /**
+   * `typing_on`, `typing_off` or `mark_seen` towards a person (their IGSID).
+   *
+   * Core: IgUserMessagesHandler::sender_action
+   */
+  senderAction(companyId: string, igUserId: string, recipientId: string, action: string): Promise<boolean>
+}
+
 /** Graph operations on an account, batched. */
 export declare class Batch {
   /** Batches for the accounts of an `AccountManager`. */
@@ -192,6 +248,18 @@ export declare class Client {
    * Core: Client::rate_limit_status
    */
   rateLimitStatus(): Record<string, unknown>
+}
+
+/** Collaboration invites of the accounts of an `AccountManager`. */
+export declare class Collaborations {
+  /** Collaboration invites of the accounts of `accounts`. */
+  constructor(accounts: AccountManager)
+  /** One page of the account's pending invites: `{ data, paging }`. */
+  invites(companyId: string, igUserId: string, options?: CollaborationInviteOptions | undefined | null): Promise<CollaborationInvitePage>
+  /** Accepts the invite to co-author `mediaId`: `{ success }`. */
+  accept(companyId: string, igUserId: string, mediaId: string): Promise<Success>
+  /** Declines the invite to co-author `mediaId`: `{ success }`. */
+  decline(companyId: string, igUserId: string, mediaId: string): Promise<Success>
 }
 
 /** Comments of an account's media. Constructed from an `AccountManager`. */
@@ -727,6 +795,35 @@ export declare class Scheduler {
   worker(workerId: string, options?: WorkerOptions | undefined | null): Worker
 }
 
+/** Instagram Shopping of the accounts of an `AccountManager`. */
+export declare class Shopping {
+  /** Shopping of the accounts of `accounts`. */
+  constructor(accounts: AccountManager)
+  /** The catalogs the account can tag products from (one page): `{ data, paging }`. */
+  catalogs(companyId: string, igUserId: string): Promise<CatalogPage>
+  /**
+   * The tag-eligible products of `catalogId` whose name or SKU holds `q` (all of them
+   * without `q`), one page: `{ data, paging }`.
+   */
+  searchProducts(companyId: string, igUserId: string, catalogId: string, q?: string | undefined | null, options?: ProductSearchOptions | undefined | null): Promise<CatalogProductPage>
+  /** Whether the account may tag products (`shopping_product_tag_eligibility`). */
+  productTagEligibility(companyId: string, igUserId: string): Promise<boolean>
+  /**
+   * Appeals the rejection of `productId`: `{ success }` (the appeal was taken, not its
+   * outcome).
+   */
+  appeal(companyId: string, igUserId: string, productId: string, reason: string): Promise<Success>
+  /**
+   * The appeal status of `productId`: `{ productId, reviewStatus, eligibleForAppeal }`, or
+   * null when Meta has none.
+   */
+  appealStatus(companyId: string, igUserId: string, productId: string): Promise<{ productId?: string, reviewStatus?: string, eligibleForAppeal?: boolean } | null>
+  /** The product tags of a media of the account: `[{ productId, name, x, y, ... }]`. */
+  productTags(companyId: string, igUserId: string, mediaId: string): Promise<Array<{ productId?: string, name?: string, x?: number, y?: number, reviewStatus?: string }>>
+  /** Adds product tags to a media of the account (a product tagged again moves): `{ success }`. */
+  updateProductTags(companyId: string, igUserId: string, mediaId: string, tags: Array<ProductTagInput>): Promise<Success>
+}
+
 /** Webhook helpers (statics) and an account's webhook subscription (`new Webhooks(accounts)`). */
 export declare class Webhooks {
   /** Subscription calls for the accounts of an `AccountManager`. */
@@ -759,6 +856,13 @@ export declare class Webhooks {
    * Core: WebhookSubscriptionHandler::subscribe, AccountManager::access
    */
   subscribeApp(companyId: string, igUserId: string, fields: Array<string>): Promise<Success>
+  /**
+   * Turns off every webhook field of the account for the app
+   * (`DELETE /{ig-user-id}/subscribed_apps`): `{ success }`.
+   *
+   * Core: WebhookSubscriptionHandler::unsubscribe
+   */
+  unsubscribeApp(companyId: string, igUserId: string): Promise<Success>
   /**
    * The apps receiving the account's webhooks: `[{ id, name, subscribedFields, ... }]`.
    *
@@ -1086,6 +1190,50 @@ export interface BusinessDiscoveryOptions {
   mediaFields?: Array<string>
 }
 
+/** A catalog the account can tag products from. */
+export interface Catalog {
+  /** The catalog id. */
+  catalogId?: string
+  /** Its name. */
+  catalogName?: string
+  /** The shop's name. */
+  shopName?: string
+  /** How many products it holds. */
+  productCount?: number
+}
+
+/** One page of catalogs (`Shopping.catalogs`). */
+export interface CatalogPage {
+  /** The catalogs of this page. */
+  data: Array<Catalog>
+  /** Where the page is. */
+  paging: Paging
+}
+
+/** A product found by `Shopping.searchProducts` (the fields Meta sent). */
+export interface CatalogProduct {
+  /** The product id (the one to tag). */
+  productId?: string
+  /** The merchant id. */
+  merchantId?: string
+  /** The product's name. */
+  productName?: string
+  /** Its image. */
+  imageUrl?: string
+  /** The retailer's own id (SKU). */
+  retailerId?: string
+  /** `approved`, `rejected`, `pending`, ... */
+  reviewStatus?: string
+}
+
+/** One page of products (`Shopping.searchProducts`). */
+export interface CatalogProductPage {
+  /** The products of this page. */
+  data: Array<CatalogProduct>
+  /** Where the page is. */
+  paging: Paging
+}
+
 /** The configuration object of `new Client(config)`. */
 export interface ClientConfig {
   /** The Meta app id (required). */
@@ -1104,6 +1252,34 @@ export interface ClientConfig {
   allowedRedirectUris?: Array<string>
   /** Facebook Login scopes. */
   scopes?: Array<string>
+}
+
+/** A pending collaboration invite (the fields Meta sent). */
+export interface CollaborationInvite {
+  /** The invited media's id (the one to accept or decline). */
+  mediaId?: string
+  /** The username of the account that invited. */
+  mediaOwnerUsername?: string
+  /** The media's caption. */
+  caption?: string
+  /** The media's URL. */
+  mediaUrl?: string
+}
+
+/** Options of `Collaborations.invites`. */
+export interface CollaborationInviteOptions {
+  /** Items per page. */
+  limit?: number
+  /** The cursor of the previous page's `paging.after`. */
+  after?: string
+}
+
+/** One page of collaboration invites (`Collaborations.invites`). */
+export interface CollaborationInvitePage {
+  /** The invites of this page. */
+  data: Array<CollaborationInvite>
+  /** Where the page is. */
+  paging: Paging
 }
 
 /** Which comments `Comments.filter` keeps (every criterion given must hold). */
@@ -1176,6 +1352,10 @@ export interface Connection {
   inserted: number
   /** Discovery calls skipped for a missing permission. */
   skipped: Array<SkippedCall>
+  /** The user's business portfolios (Facebook Login). */
+  businesses: Array<NamedObject>
+  /** Pages reached that have no Instagram account linked. */
+  pagesWithoutInstagram: Array<NamedObject>
 }
 
 /** The result of `AccountManager.connectionStatus`. */
@@ -1440,6 +1620,26 @@ export interface IgProfile {
   mediaCount?: number
 }
 
+/** A person's profile from the User Profile API. */
+export interface IgUserProfile {
+  /** Their IGSID. */
+  id?: string
+  /** Their name. */
+  name?: string
+  /** Their username. */
+  username?: string
+  /** Their profile picture URL (expires after a few days). */
+  profilePic?: string
+  /** Their follower count. */
+  followerCount?: number
+  /** Whether they follow the account. */
+  isUserFollowBusiness?: boolean
+  /** Whether the account follows them. */
+  isBusinessFollowUser?: boolean
+  /** Whether they are verified. */
+  isVerifiedUser?: boolean
+}
+
 /** A user as Meta names one in a comment or a message. */
 export interface IgUserRef {
   /** The IG-scoped user id. */
@@ -1528,6 +1728,64 @@ export interface Job {
 
 /** Where a publish job is. */
 export type JobStatus = 'pending' | 'scheduled' | 'containerCreated' | 'publishing' | 'published' | 'failed' | 'cancelled' | 'deferred'
+
+/** A `web_url` (with `url`) or `postback` (with `payload`) button. */
+export interface JsButton {
+  /** `web_url` or `postback`. */
+  type: string
+  /** The label. */
+  title: string
+  /** The page a `web_url` button opens. */
+  url?: string
+  /** What a `postback` button sends back. */
+  payload?: string
+}
+
+/** One card of a generic template. */
+export interface JsGenericElement {
+  /** The title (at most 80 characters). */
+  title: string
+  /** The subtitle (at most 80 characters). */
+  subtitle?: string
+  /** An http(s) image URL. */
+  imageUrl?: string
+  /** The page opened when the card is tapped. */
+  defaultActionUrl?: string
+  /** At most 3 buttons. */
+  buttons?: Array<JsButton>
+}
+
+/** One ice breaker question. */
+export interface JsIceBreaker {
+  /** The question shown. */
+  question: string
+  /** Sent back in the `messaging_postbacks` webhook. */
+  payload: string
+}
+
+/** The ice breakers of one locale (`default` is required among them). */
+export interface JsIceBreakerLocale {
+  /** `default` or a locale such as `en_GB`. */
+  locale: string
+  /** At most 4 questions. */
+  callToActions: Array<JsIceBreaker>
+}
+
+/** The persistent menu of one locale (`default` is required among them). */
+export interface JsPersistentMenu {
+  /** `default` or a locale. */
+  locale: string
+  /** 1 to 20 buttons. */
+  callToActions: Array<JsButton>
+}
+
+/** A quick reply under a text message. */
+export interface JsQuickReply {
+  /** The label (at most 20 characters). */
+  title: string
+  /** Sent back in the webhook's `quickReplyPayload`. */
+  payload: string
+}
 
 /** Options of `list`. */
 export interface ListJobsOptions {
@@ -1751,6 +2009,14 @@ export interface MessageRecipient {
   commentId?: string
 }
 
+/** A Facebook object discovery found (a business, a Page), by id and name. */
+export interface NamedObject {
+  /** Its id. */
+  id: string
+  /** Its name, when known. */
+  name: string | null
+}
+
 /** Options of `Discovery.oembed`. */
 export interface OEmbedOptions {
   /** The embed's width in pixels (320 to 658). */
@@ -1769,6 +2035,10 @@ export interface OutgoingMessage {
   text?: string
   /** An attachment instead of text. */
   attachment?: MessageAttachment
+  /** A generic template (1 to 10 cards) instead of text. */
+  template?: Array<JsGenericElement>
+  /** Quick replies under the text (1 to 13). */
+  quickReplies?: Array<JsQuickReply>
   /** `HUMAN_AGENT`: answer within 7 days of the person's last message. */
   tag?: string
 }
@@ -1812,6 +2082,8 @@ export interface Post {
   thumbOffsetMs?: number
   /** A reel's audio name. */
   audioName?: string
+  /** A trial reel (shown to non-followers first) and how it graduates. */
+  trialParams?: TrialParams
 }
 
 /** One item of a post. */
@@ -1824,6 +2096,24 @@ export interface PostItem {
   file?: string
   /** An image's alt text. */
   altText?: string
+}
+
+/** Options of `Shopping.searchProducts`. */
+export interface ProductSearchOptions {
+  /** Items per page. */
+  limit?: number
+  /** The cursor of the previous page's `paging.after`. */
+  after?: string
+}
+
+/** A product tag to set on a media: a product, at (`x`, `y`) on an image (none on reels). */
+export interface ProductTagInput {
+  /** The catalog product id. */
+  productId: string
+  /** Horizontal position, 0..1 (images). */
+  x?: number
+  /** Vertical position, 0..1 (images). */
+  y?: number
 }
 
 /** One step of a publish, in order. */
@@ -2132,6 +2422,15 @@ export interface TokenInfoError {
   subcode: number | null
 }
 
+/** `trialParams` of a reel. */
+export interface TrialParams {
+  /**
+   * `MANUAL` (graduated in the Instagram app) or `SS_PERFORMANCE` (graduated when it
+   * performs well with non-followers).
+   */
+  graduationStrategy: 'MANUAL' | 'SS_PERFORMANCE'
+}
+
 /** What `add`, `assign` and `unassign` changed. */
 export interface UpdateOutcome {
   /** Rows changed. */
@@ -2158,7 +2457,7 @@ export interface WebhookEvent {
 }
 
 /** What a webhook update is about (`WebhookEvent.type`). */
-export type WebhookEventType = 'comment' | 'mention' | 'message' | 'reaction' | 'seen' | 'postback' | 'storyInsights' | 'unknown'
+export type WebhookEventType = 'comment' | 'mention' | 'message' | 'reaction' | 'seen' | 'postback' | 'storyInsights' | 'referral' | 'optin' | 'handover' | 'standby' | 'unknown'
 
 /** A parsed delivery. */
 export interface WebhookPayload {

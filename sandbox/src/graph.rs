@@ -16,7 +16,8 @@ use super::paging::{self, PageLinks};
 use super::server::{Incoming, Reply, Shared};
 use super::world::{Login, Revocation, World};
 use super::{batch, oauth, publish, stats, usage};
-use super::{comments, hashtags, insights, live, mentions, messaging, oembed, subscriptions};
+use super::{collab, comments, hashtags, insights, live, mentions, messaging, oembed};
+use super::{shopping, subscriptions};
 
 /// One Graph request after routing: where it came from and what it asks.
 pub(crate) struct GraphReq<'a> {
@@ -253,6 +254,11 @@ fn route(
         _ => {}
     }
     let found = node_kind(w, &id);
+    if found.is_none() && rest.is_empty() && method == "GET" {
+        if let Some(answer) = messaging::user_profile(w, req, caller, &id) {
+            return answer;
+        }
+    }
     if found == Some(NodeKind::Comment)
         && method != "GET"
         && !caller.can_reach(w, NodeKind::Comment, &id)
@@ -344,6 +350,26 @@ fn route(
         (NodeKind::Media, ["comments"], "POST") => comments::create(w, req, caller, &id),
         (NodeKind::Media, ["insights"], "GET") => insights::media(w, req, caller, &id),
         (NodeKind::IgUser, ["insights"], "GET") => insights::account(w, req, caller, &id),
+        (NodeKind::IgUser, ["collaboration_invites"], "GET") => {
+            collab::invites(w, req, caller, &id)
+        }
+        (NodeKind::IgUser, ["collaboration_invites"], "POST") => {
+            collab::respond(w, req, caller, &id)
+        }
+        (NodeKind::IgUser, ["available_catalogs"], "GET") => {
+            shopping::catalogs(w, req, caller, &id)
+        }
+        (NodeKind::IgUser, ["catalog_product_search"], "GET") => {
+            shopping::search(w, req, caller, &id)
+        }
+        (NodeKind::IgUser, ["product_appeal"], "POST") => shopping::appeal(w, req, caller, &id),
+        (NodeKind::IgUser, ["product_appeal"], "GET") => {
+            shopping::appeal_status(w, req, caller, &id)
+        }
+        (NodeKind::Media, ["product_tags"], "GET") => shopping::media_tags(w, caller, &id),
+        (NodeKind::Media, ["product_tags"], "POST") => {
+            shopping::update_media_tags(w, req, caller, &id)
+        }
         (NodeKind::IgUser, ["tags"], "GET") => mentions::tags(w, req, caller, &id),
         (NodeKind::IgUser, ["mentions"], "POST") => mentions::reply(w, req, caller, &id),
         (NodeKind::IgUser, ["live_media"], "GET") => live::live_media(w, req, caller, &id),
@@ -355,6 +381,9 @@ fn route(
         }
         (NodeKind::IgUser | NodeKind::Page, ["messages"], "POST") => {
             messaging::send(w, req, caller, kind, &id)
+        }
+        (NodeKind::IgUser | NodeKind::Page, ["messenger_profile"], _) => {
+            messaging::messenger_profile(w, req, caller, kind, &id)
         }
         (NodeKind::IgUser | NodeKind::Page, ["subscribed_apps"], _) => {
             subscriptions::handle(w, req, caller, &id)

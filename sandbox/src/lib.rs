@@ -74,6 +74,7 @@
 
 mod access;
 mod batch;
+mod collab;
 mod comments;
 mod config;
 mod control;
@@ -101,6 +102,7 @@ mod publish;
 mod rupload;
 mod seed;
 mod server;
+mod shopping;
 mod stats;
 mod subscriptions;
 mod usage;

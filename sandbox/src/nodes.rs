@@ -239,7 +239,7 @@ fn ig_user(w: &mut World, v: View<'_>, id: &str, fields: &[Field]) -> GraphResul
             "media_count" => json!(a.media.len()),
             "has_profile_pic" => json!(true),
             "is_published" => json!(true),
-            "shopping_product_tag_eligibility" => json!(false),
+            "shopping_product_tag_eligibility" => json!(w.engage.shopping.eligible(id)),
             // Instagram Login's /me: `user_id` is the professional account id.
             "user_id" if ig_host => json!(a.id),
             "account_type" if ig_host => json!(a.account_type),

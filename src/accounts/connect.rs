@@ -118,6 +118,22 @@ pub struct Connection {
     pub inserted: u64,
     /// Discovery calls skipped for a missing permission.
     pub skipped: Vec<SkippedCall>,
+    /// The user's business portfolios, by id and name (Facebook Login with
+    /// `business_management`; empty otherwise).
+    pub businesses: Vec<NamedObject>,
+    /// The Pages discovery reached that have no Instagram professional account linked (they
+    /// have nothing to add: link an account to the Page in Meta's apps first).
+    pub pages_without_instagram: Vec<NamedObject>,
+}
+
+/// A Facebook object discovery found, by id and name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct NamedObject {
+    /// Its id.
+    pub id: String,
+    /// Its name, when Meta sent it.
+    pub name: Option<String>,
 }
 
 impl AccountManager {
@@ -300,6 +316,26 @@ impl AccountManager {
             accounts,
             inserted: outcome.inserted,
             skipped: discovery.skipped,
+            businesses: discovery
+                .businesses
+                .iter()
+                .map(|b| NamedObject {
+                    id: b.id.to_string(),
+                    name: b.name.clone(),
+                })
+                .collect(),
+            pages_without_instagram: discovery
+                .pages
+                .iter()
+                .filter(|p| {
+                    p.instagram_business_account.is_none()
+                        && p.connected_instagram_account.is_none()
+                })
+                .map(|p| NamedObject {
+                    id: p.id.to_string(),
+                    name: p.name.clone(),
+                })
+                .collect(),
         })
     }
 
@@ -361,6 +397,8 @@ impl AccountManager {
             accounts,
             inserted: outcome.inserted,
             skipped: Vec::new(),
+            businesses: Vec::new(),
+            pages_without_instagram: Vec::new(),
         })
     }
 

@@ -25,7 +25,7 @@ use crate::store::{AccountQuery, AccountRecord, LoginKind, Store, TokenRecord};
 use crate::AccessToken;
 
 pub use access_cache::{DEFAULT_ACCESS_CAPACITY, DEFAULT_ACCESS_TTL};
-pub use connect::{ConnectRequest, ConnectStart, Connection};
+pub use connect::{ConnectRequest, ConnectStart, Connection, NamedObject};
 pub use live::{AddedAccount, AddedAccounts, DEFAULT_LIVE_CONCURRENCY, MAX_LIVE_ACCOUNTS};
 pub use sweep::{ReconnectNeeded, SweepReport};
 

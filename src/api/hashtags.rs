@@ -94,7 +94,14 @@ impl IgUserHashtagsHandler<'_> {
     pub async fn search(&self, q: &str, budget: &HashtagBudget) -> Result<HashtagId> {
         validate_hashtag_query(q)?;
         validate_id("user_id", self.id.as_str())?;
-        let reservation = budget.reserve(&self.id, q)?;
+        let slot = budget.take(&self.id, q).await?;
+        let found = self.find(q).await;
+        slot.settle(found.is_ok()).await;
+        found
+    }
+
+    /// `GET /ig_hashtag_search` itself.
+    async fn find(&self, q: &str) -> Result<HashtagId> {
         let list: ListResponse<Hashtag> = self
             .graph
             .get("ig_hashtag_search")
@@ -102,14 +109,13 @@ impl IgUserHashtagsHandler<'_> {
             .query("q", q)
             .send()
             .await?;
-        let Some(found) = list.data.into_iter().next() else {
-            return Err(Error::NotFound {
+        match list.data.into_iter().next() {
+            Some(found) => Ok(found.id),
+            None => Err(Error::NotFound {
                 what: "hashtag",
                 id: q.to_owned(),
-            });
-        };
-        reservation.commit();
-        Ok(found.id)
+            }),
+        }
     }
 }
 
@@ -191,13 +197,16 @@ pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 /// A hashtag counts from its first search for 7 days; searching it again within those days
 /// neither costs a slot nor restarts its 7 days. Cheap to clone: clones share the bookkeeping,
 /// so keep one per app (beside the [`crate::Client`]) and pass it to every search. Persist it
-/// with [`HashtagBudget::snapshot`] and [`HashtagBudget::restore`] to survive restarts.
+/// with [`HashtagBudget::snapshot`] and [`HashtagBudget::restore`] to survive restarts, or keep
+/// it in a store several processes share with [`HashtagBudget::shared`].
 #[derive(Clone)]
 pub struct HashtagBudget {
     inner: Arc<Mutex<Accounts>>,
     clock: Clock,
     limit: u32,
     window: Duration,
+    /// The store that keeps the bookkeeping instead of `inner` (see `hashtag_shared`).
+    pub(super) shared: Option<Arc<dyn crate::store::BudgetStore>>,
 }
 
 /// Per account, per lowercased hashtag: when it was first searched, whether a search of it
@@ -216,6 +225,7 @@ impl fmt::Debug for HashtagBudget {
         f.debug_struct("HashtagBudget")
             .field("limit", &self.limit)
             .field("window", &self.window)
+            .field("shared", &self.shared.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -246,6 +256,7 @@ impl HashtagBudget {
             clock,
             limit: HASHTAG_BUDGET_LIMIT,
             window: Duration::days(HASHTAG_BUDGET_WINDOW_DAYS),
+            shared: None,
         }
     }
 
@@ -263,6 +274,14 @@ impl HashtagBudget {
     /// The time on the budget's clock.
     pub(crate) fn now(&self) -> DateTime<Utc> {
         (self.clock)()
+    }
+
+    pub(super) fn window(&self) -> Duration {
+        self.window
+    }
+
+    pub(super) fn limit(&self) -> u32 {
+        self.limit
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Accounts> {

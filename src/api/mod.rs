@@ -49,8 +49,10 @@ use crate::AccessToken;
 pub mod accounts;
 pub mod batch;
 pub mod business_discovery;
+pub mod collaboration;
 pub mod comments;
 pub mod hashtag_history;
+mod hashtag_shared;
 pub mod hashtags;
 pub mod ig_user;
 pub mod insights;
@@ -63,6 +65,7 @@ mod node;
 pub mod oembed;
 pub mod publish;
 mod raw;
+pub mod shopping;
 
 pub use accounts::{
     discover_accounts, email_or_fallback, fallback_email, BusinessHandler, DiscoveredAccount,
@@ -74,6 +77,9 @@ pub use batch::{
     MAX_BATCH_OPERATIONS,
 };
 pub use business_discovery::{validate_username, BusinessDiscoveryRequest};
+pub use collaboration::{
+    CollaborationInvitesHandler, RespondToInvite, DEFAULT_COLLABORATION_INVITE_FIELDS,
+};
 pub use comments::{
     validate_comment_message, validate_private_reply_text, CommentHandler, CreateComment,
     DeleteComment, GetComment, HideComment,
@@ -93,18 +99,25 @@ pub use media::{
 };
 pub use mentions::{GetMention, MentionsHandler};
 pub use messaging::{
-    AttachmentKind, ConversationHandler, IgUserMessagesHandler, ListConversations, ListMessages,
-    MessageContent, MessageHandler, MessagingTag, Reaction, Recipient, SendMessage,
+    AttachmentKind, ConversationHandler, DeleteMessengerProfile, GetMessengerProfile,
+    GetUserProfile, IgUserMessagesHandler, ListConversations, ListMessages, MessageContent,
+    MessageHandler, MessagingTag, MessengerProfileHandler, Reaction, Recipient, SendMessage,
+    SetMessengerProfile,
 };
 pub use moderation::{filter_comments, Author, CommentFilter, ReplyTemplate};
 pub use node::GetNode;
 pub use publish::{
     publish_image, validate_alt_text, validate_caption, validate_collaborators,
     validate_container_request, validate_media_url, validate_product_tags, validate_user_tags,
-    ContainerHandler, ContainerMediaType, ContainerRequest, Published, PublishingHandler,
-    TaggedProduct, UserTag, WaitOptions,
+    ContainerHandler, ContainerMediaType, ContainerRequest, GraduationStrategy, Published,
+    PublishingHandler, TaggedProduct, TrialParams, UserTag, WaitOptions,
 };
 pub use raw::RawRequest;
+pub use shopping::{
+    AppealProduct, MediaProductTagsHandler, ShoppingHandler, UpdateProductTags,
+    DEFAULT_CATALOG_FIELDS, DEFAULT_CATALOG_PRODUCT_FIELDS, MAX_FEED_PRODUCT_TAGS,
+    MAX_REEL_PRODUCT_TAGS,
+};
 
 /// A client, a host and a token: where every handler starts. `Copy`, so handlers carry it by
 /// value.

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::api::publish::{
-    validate_container_request, ContainerMediaType, ContainerRequest, TaggedProduct, UserTag,
-    MAX_CAROUSEL_ITEMS, MIN_CAROUSEL_ITEMS,
+    validate_container_request, ContainerMediaType, ContainerRequest, TaggedProduct, TrialParams,
+    UserTag, MAX_CAROUSEL_ITEMS, MIN_CAROUSEL_ITEMS,
 };
 use crate::error::{Error, MediaRef, Result};
 use crate::ids::ContainerId;
@@ -216,6 +216,9 @@ pub struct Post {
     /// Reels: the name of the audio.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_name: Option<String>,
+    /// Reels: publish as a trial reel (non-followers first), graduating as it says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_params: Option<TrialParams>,
 }
 
 impl Post {
@@ -233,6 +236,7 @@ impl Post {
             cover_url: None,
             thumb_offset_ms: None,
             audio_name: None,
+            trial_params: None,
         }
     }
 
@@ -320,6 +324,12 @@ impl Post {
     /// Reels: the audio's name.
     pub fn audio_name(mut self, name: impl Into<String>) -> Self {
         self.audio_name = Some(name.into());
+        self
+    }
+
+    /// Reels: publishes a trial reel (shown to non-followers first).
+    pub fn trial_params(mut self, params: TrialParams) -> Self {
+        self.trial_params = Some(params);
         self
     }
 
@@ -537,6 +547,7 @@ impl Post {
         req.cover_url = self.cover_url.clone();
         req.thumb_offset_ms = self.thumb_offset_ms;
         req.audio_name = self.audio_name.clone();
+        req.trial_params = self.trial_params;
     }
 }
 

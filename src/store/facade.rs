@@ -247,6 +247,13 @@ impl Store {
         &self.backend
     }
 
+    /// The backend's shared budgets, for [`HashtagBudget::shared`](crate::api::HashtagBudget::shared)
+    /// and [`SharedDeduper`](crate::webhooks::SharedDeduper): every process opening the same
+    /// store counts against the same budgets.
+    pub fn budgets(&self) -> Arc<dyn super::BudgetStore> {
+        Arc::new(super::budgets::BackendBudgets(self.backend.clone()))
+    }
+
     /// The sealer.
     pub fn sealer(&self) -> &Sealer {
         &self.sealer

@@ -1,8 +1,8 @@
 //! Storage: traits, backends, token sealing and the shared conformance suite.
 //!
-//! The storage layer is split by concern into four object-safe async traits —
-//! [`TokenStore`], [`AccountStore`], [`OAuthStateStore`] and [`JobStore`] — bundled as
-//! [`StoreBackend`]. Three backends ship here: [`MemoryStore`] (the reference), with the
+//! The storage layer is split by concern into five object-safe async traits —
+//! [`TokenStore`], [`AccountStore`], [`OAuthStateStore`], [`JobStore`] and [`BudgetStore`] —
+//! bundled as [`StoreBackend`]. Three backends ship here: [`MemoryStore`] (the reference), with the
 //! `sqlite` feature [`SqliteStore`] (an embedded file), and with the `postgres` feature
 //! [`PostgresStore`] (one database for many processes). The [`Store`] facade wraps any backend
 //! and seals token secrets with AES-256-GCM before they reach it, so no backend ever holds a
@@ -35,6 +35,7 @@
 //! ```
 
 mod accounts;
+pub mod budgets;
 #[doc(hidden)]
 #[cfg(any(test, feature = "testing"))]
 pub mod conformance;
@@ -57,6 +58,7 @@ pub use accounts::{
     AccountPage, AccountQuery, AccountRecord, AccountSort, AccountSortField, NewAccount,
     UpsertOutcome,
 };
+pub use budgets::CountOutcome;
 pub use crypto::{SealedSecret, Sealer, SealingKey, PREVIOUS_SEALING_KEYS_ENV, SEALING_KEY_ENV};
 pub use error::{StoreError, StoreResult};
 pub use facade::{NewToken, ResealReport, Store, StoreUrl};
@@ -70,6 +72,7 @@ pub use records::{
 #[cfg(feature = "sqlite")]
 pub use sqlite::{Durability, SqliteStore};
 pub use traits::{
-    AccountStore, JobStore, OAuthStateStore, StoreBackend, TokenStore, MAX_OAUTH_STATES_PER_COMPANY,
+    AccountStore, BudgetStore, JobStore, OAuthStateStore, StoreBackend, TokenStore,
+    MAX_OAUTH_STATES_PER_COMPANY,
 };
 pub use util::truncate_time;

@@ -288,7 +288,63 @@ pub trait JobStore: Send + Sync {
     async fn release_job(&self, job: &JobRecord) -> StoreResult<bool>;
 }
 
-/// Everything a backend provides; implemented for every type that implements the four stores.
-pub trait StoreBackend: TokenStore + AccountStore + OAuthStateStore + JobStore {}
+/// Budgets several processes share (see [`super::budgets`]): keys counted per scope within a
+/// rolling window, at most once each, optionally at most `limit` per scope. Not tenant-scoped:
+/// the caller namespaces scopes (`hashtags/<ig-user-id>`). Every call on one scope is atomic
+/// across processes sharing the backend (two racing counts of the last slot: one wins).
+///
+/// Bounded: a count drops the scope's entries older than its window, and
+/// [`BudgetStore::purge_counted`] drops every old entry.
+///
+/// Optional for a backend of your own: the defaults return [`super::StoreError::Unsupported`].
+#[async_trait]
+pub trait BudgetStore: Send + Sync {
+    /// Counts `key` in `scope` at `now` unless it was counted after `now - window`; with a
+    /// `limit`, refuses a new key when the scope already holds `limit` keys in the window.
+    /// Entries of the scope counted at or before `now - window` are dropped first.
+    async fn count_once(
+        &self,
+        scope: &str,
+        key: &str,
+        now: DateTime<Utc>,
+        window: chrono::Duration,
+        limit: Option<u64>,
+    ) -> StoreResult<super::budgets::CountOutcome> {
+        let _ = (scope, key, now, window, limit);
+        Err(super::StoreError::Unsupported("count_once"))
+    }
 
-impl<T> StoreBackend for T where T: TokenStore + AccountStore + OAuthStateStore + JobStore + ?Sized {}
+    /// Removes `key` from `scope` (a slot given back after a failed call). Returns whether it
+    /// was counted.
+    async fn uncount(&self, scope: &str, key: &str) -> StoreResult<bool> {
+        let _ = (scope, key);
+        Err(super::StoreError::Unsupported("uncount"))
+    }
+
+    /// The keys of `scope` counted after `since`, oldest first (ties by key).
+    async fn counted(
+        &self,
+        scope: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<Vec<(String, DateTime<Utc>)>> {
+        let _ = (scope, since);
+        Err(super::StoreError::Unsupported("counted"))
+    }
+
+    /// Drops every entry, of every scope, counted at or before `before`. Returns how many.
+    async fn purge_counted(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+        let _ = before;
+        Err(super::StoreError::Unsupported("purge_counted"))
+    }
+}
+
+/// Everything a backend provides; implemented for every type that implements the five stores.
+pub trait StoreBackend:
+    TokenStore + AccountStore + OAuthStateStore + JobStore + BudgetStore
+{
+}
+
+impl<T> StoreBackend for T where
+    T: TokenStore + AccountStore + OAuthStateStore + JobStore + BudgetStore + ?Sized
+{
+}

@@ -10,12 +10,15 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::accounts::{AccountPage, AccountQuery, AccountRecord, NewAccount, UpsertOutcome};
+use super::budgets::CountOutcome;
 use super::crypto::SealedSecret;
 use super::error::StoreResult;
 use super::records::{
     JobInsert, JobQuery, JobRecord, LoginKind, OAuthStateRecord, TokenKind, TokenRecord,
 };
-use super::traits::{AccountStore, JobStore, OAuthStateStore, StoreBackend, TokenStore};
+use super::traits::{
+    AccountStore, BudgetStore, JobStore, OAuthStateStore, StoreBackend, TokenStore,
+};
 use crate::ids::{AgencyClientId, CompanyId, FacebookUserId, IgUserId, JobId, TokenId};
 
 /// How many writes of tokens and accounts went through one facade (and its clones).
@@ -189,6 +192,36 @@ impl AccountStore for Watched {
     ) -> StoreResult<u64> {
         self.writes
             .count(self.inner.remove_accounts_of_user(company, user).await)
+    }
+}
+
+#[async_trait]
+impl BudgetStore for Watched {
+    async fn count_once(
+        &self,
+        scope: &str,
+        key: &str,
+        now: DateTime<Utc>,
+        window: chrono::Duration,
+        limit: Option<u64>,
+    ) -> StoreResult<CountOutcome> {
+        self.inner.count_once(scope, key, now, window, limit).await
+    }
+
+    async fn uncount(&self, scope: &str, key: &str) -> StoreResult<bool> {
+        self.inner.uncount(scope, key).await
+    }
+
+    async fn counted(
+        &self,
+        scope: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<Vec<(String, DateTime<Utc>)>> {
+        self.inner.counted(scope, since).await
+    }
+
+    async fn purge_counted(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+        self.inner.purge_counted(before).await
     }
 }
 

@@ -11,7 +11,7 @@ use super::Event;
 ///
 /// Bounded both ways: at most `capacity` keys (the oldest are forgotten first) and none older
 /// than `window`. Shared by reference between request handlers (a mutex inside); one per process
-/// (several processes behind a load balancer need a shared store instead, keyed the same way).
+/// (several processes behind a load balancer share a [`SharedDeduper`](super::SharedDeduper)).
 #[derive(Debug)]
 pub struct Deduper {
     capacity: usize,

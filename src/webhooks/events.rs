@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use super::routing::{HandoverEvent, OptinEvent, ReferralEvent, StandbyEvent};
 use crate::api::models::MediaProductType;
 
 pub(super) type Extra = Map<String, Value>;
@@ -38,6 +39,14 @@ pub enum Event {
     Seen(SeenEvent),
     /// The user tapped a button or an ice breaker (`messaging_postbacks`).
     Postback(PostbackEvent),
+    /// The user came through an ig.me link with `?ref=` or an ad (`messaging_referral`).
+    Referral(ReferralEvent),
+    /// The user opted in, e.g. to notification messages (`messaging_optins`).
+    Optin(OptinEvent),
+    /// Control of a thread was passed, taken or requested (`messaging_handover`).
+    Handover(HandoverEvent),
+    /// An item of a thread another app controls (the entry's `standby` channel).
+    Standby(StandbyEvent),
     /// A story's final metrics, sent when it expires (`story_insights`).
     StoryInsights(StoryInsightsEvent),
     /// A field this version does not model, or a value it could not read, kept whole.
@@ -54,6 +63,10 @@ impl Event {
             Event::Reaction(e) => &e.entry_id,
             Event::Seen(e) => &e.entry_id,
             Event::Postback(e) => &e.entry_id,
+            Event::Referral(e) => &e.entry_id,
+            Event::Optin(e) => &e.entry_id,
+            Event::Handover(e) => &e.entry_id,
+            Event::Standby(e) => &e.entry_id,
             Event::StoryInsights(e) => &e.entry_id,
             Event::Unknown(e) => &e.entry_id,
         }
@@ -68,6 +81,10 @@ impl Event {
             Event::Reaction(e) => e.time,
             Event::Seen(e) => e.time,
             Event::Postback(e) => e.time,
+            Event::Referral(e) => e.time,
+            Event::Optin(e) => e.time,
+            Event::Handover(e) => e.time,
+            Event::Standby(e) => e.time,
             Event::StoryInsights(e) => e.time,
             Event::Unknown(e) => e.time,
         }
@@ -83,6 +100,10 @@ impl Event {
             Event::Reaction(_) => "message_reactions",
             Event::Seen(_) => "messaging_seen",
             Event::Postback(_) => "messaging_postbacks",
+            Event::Referral(_) => "messaging_referral",
+            Event::Optin(_) => "messaging_optins",
+            Event::Handover(_) => "messaging_handover",
+            Event::Standby(_) => "standby",
             Event::StoryInsights(_) => "story_insights",
             Event::Unknown(e) => &e.field,
         }

@@ -35,11 +35,14 @@
 //! ```
 //!
 //! Subscribing an account to the app's webhooks is a Graph call:
-//! `ig_user(id).webhooks().subscribe(fields)` ([`WebhookSubscriptionHandler::subscribe`]).
+//! `ig_user(id).webhooks().subscribe(fields)` ([`WebhookSubscriptionHandler::subscribe`]), and
+//! `unsubscribe()` turns them off.
 
 mod dedup;
 mod events;
 mod parse;
+mod routing;
+mod shared_dedup;
 mod signature;
 mod subscriptions;
 
@@ -50,6 +53,8 @@ pub use events::{
     WebhookPayload, WebhookUser,
 };
 pub use parse::parse;
+pub use routing::{HandoverAction, HandoverEvent, OptinEvent, ReferralEvent, StandbyEvent};
+pub use shared_dedup::SharedDeduper;
 pub use signature::{signature_header, verify_signature, SIGNATURE_HEADER};
 pub use subscriptions::{SubscribedApp, WebhookSubscriptionHandler};
 

@@ -9,6 +9,7 @@
 use serde_json::Value;
 
 use super::events::*;
+use super::routing::{HandoverAction, HandoverEvent, OptinEvent, ReferralEvent, StandbyEvent};
 use super::WebhookError;
 
 /// Reads a delivery. Never panics, whatever the bytes; fails only when the body is not a JSON
@@ -59,7 +60,17 @@ fn read_entry(entry: Value, out: &mut Vec<Event>) {
             out.push(read_messaging(&id, time, None, item));
         }
     }
-    // Anything else on the entry (`standby`, fields added later) is kept as unknown updates.
+    if let Some(items) = take_array(&mut entry, "standby") {
+        for item in items {
+            let inner = read_messaging(&id, time, None, item);
+            out.push(Event::Standby(StandbyEvent {
+                entry_id: id.clone(),
+                time,
+                event: Box::new(inner),
+            }));
+        }
+    }
+    // Anything else on the entry (fields added later) is kept as unknown updates.
     for (key, value) in entry {
         out.push(unknown(id.clone(), time, &key, value));
     }
@@ -105,6 +116,9 @@ fn read_change(id: &str, time: Option<i64>, change: Value) -> Event {
         | "message_reactions"
         | "messaging_seen"
         | "messaging_postbacks"
+        | "messaging_referral"
+        | "messaging_optins"
+        | "messaging_handover"
         | "message_echoes" => read_messaging(id, time, Some(&field), value),
         _ => unknown(id.to_owned(), time, &field, value),
     }
@@ -155,14 +169,33 @@ fn read_messaging(id: &str, time: Option<i64>, field: Option<&str>, item: Value)
     let Value::Object(mut item) = item else {
         return unknown(id.to_owned(), time, field.unwrap_or("messaging"), item);
     };
+    let handover = HandoverAction::ALL
+        .into_iter()
+        .find(|a| item.get(a.as_str()).is_some_and(Value::is_object));
     let kind = match field {
         Some("messages" | "message_echoes") => "message",
         Some("message_reactions") => "reaction",
         Some("messaging_seen") => "read",
         Some("messaging_postbacks") => "postback",
-        _ => match ["message", "reaction", "read", "postback"]
-            .into_iter()
-            .find(|k| item.get(*k).is_some_and(Value::is_object))
+        Some("messaging_referral") => "referral",
+        Some("messaging_optins") => "optin",
+        Some("messaging_handover") => match handover {
+            Some(a) => a.as_str(),
+            None => {
+                return unknown(
+                    id.to_owned(),
+                    time,
+                    "messaging_handover",
+                    Value::Object(item),
+                )
+            }
+        },
+        _ => match [
+            "message", "reaction", "read", "postback", "referral", "optin",
+        ]
+        .into_iter()
+        .chain(handover.map(HandoverAction::as_str))
+        .find(|k| item.get(*k).is_some_and(Value::is_object))
         {
             Some(k) => k,
             None => return unknown(id.to_owned(), time, "messaging", Value::Object(item)),
@@ -175,8 +208,58 @@ fn read_messaging(id: &str, time: Option<i64>, field: Option<&str>, item: Value)
     };
     let body = take_object(&mut item, kind).unwrap_or_default();
     let entry_id = id.to_owned();
+    if let Some(action) = handover.filter(|a| a.as_str() == kind) {
+        let mut b = body;
+        return Event::Handover(HandoverEvent {
+            entry_id,
+            time,
+            sender_id: env.sender_id,
+            recipient_id: env.recipient_id,
+            timestamp: env.timestamp,
+            action,
+            new_owner_app_id: take_string(&mut b, "new_owner_app_id"),
+            previous_owner_app_id: take_string(&mut b, "previous_owner_app_id"),
+            requested_owner_app_id: take_string(&mut b, "requested_owner_app_id"),
+            metadata: take_string(&mut b, "metadata"),
+            extra: b,
+            envelope_extra: item,
+        });
+    }
     match kind {
         "message" => Event::Message(message(entry_id, time, env, body, item)),
+        "referral" => {
+            let mut b = body;
+            Event::Referral(ReferralEvent {
+                entry_id,
+                time,
+                sender_id: env.sender_id,
+                recipient_id: env.recipient_id,
+                timestamp: env.timestamp,
+                referral_ref: take_string(&mut b, "ref"),
+                source: take_string(&mut b, "source"),
+                kind: take_string(&mut b, "type"),
+                ad_id: take_string(&mut b, "ad_id"),
+                extra: b,
+                envelope_extra: item,
+            })
+        }
+        "optin" => {
+            let mut b = body;
+            Event::Optin(OptinEvent {
+                entry_id,
+                time,
+                sender_id: env.sender_id,
+                recipient_id: env.recipient_id,
+                timestamp: env.timestamp,
+                kind: take_string(&mut b, "type"),
+                payload: take_string(&mut b, "payload"),
+                optin_ref: take_string(&mut b, "ref"),
+                notification_messages_token: take_string(&mut b, "notification_messages_token"),
+                user_token_status: take_string(&mut b, "user_token_status"),
+                extra: b,
+                envelope_extra: item,
+            })
+        }
         "reaction" => {
             let mut b = body;
             Event::Reaction(ReactionEvent {

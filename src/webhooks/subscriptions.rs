@@ -116,6 +116,23 @@ impl WebhookSubscriptionHandler<'_> {
         Ok(answer.success)
     }
 
+    /// `DELETE /{ig-user-id}/subscribed_apps`: stops delivering this account's updates to the
+    /// app's webhook (every field). Safe to repeat, so it is retried like a read.
+    pub async fn unsubscribe(&self) -> Result<bool> {
+        if self.id.as_str().trim().is_empty() {
+            return Err(Error::invalid("ig_user_id", "an account id is required"));
+        }
+        let answer: SuccessResponse = self
+            .graph
+            .client()
+            .delete(self.graph.host(), format!("{}/subscribed_apps", self.id))
+            .token(self.graph.token())
+            .retry_safe(true)
+            .send()
+            .await?;
+        Ok(answer.success)
+    }
+
     /// `GET /{ig-user-id}/subscribed_apps`: the apps receiving this account's webhooks, with
     /// their fields.
     pub async fn subscribed_apps(&self) -> Result<Vec<SubscribedApp>> {

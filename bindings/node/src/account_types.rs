@@ -159,6 +159,28 @@ pub struct Connection {
     pub inserted: i64,
     /// Discovery calls skipped for a missing permission.
     pub skipped: Vec<SkippedCall>,
+    /// The user's business portfolios (Facebook Login).
+    pub businesses: Vec<NamedObject>,
+    /// Pages reached that have no Instagram account linked.
+    pub pages_without_instagram: Vec<NamedObject>,
+}
+
+/// A Facebook object discovery found (a business, a Page), by id and name.
+#[napi(object, use_nullable = true)]
+pub struct NamedObject {
+    /// Its id.
+    pub id: String,
+    /// Its name, when known.
+    pub name: Option<String>,
+}
+
+fn named(list: &[accounts::NamedObject]) -> Vec<NamedObject> {
+    list.iter()
+        .map(|o| NamedObject {
+            id: o.id.clone(),
+            name: o.name.clone(),
+        })
+        .collect()
 }
 
 impl From<&accounts::Connection> for Connection {
@@ -182,6 +204,8 @@ impl From<&accounts::Connection> for Connection {
                     message: s.message.clone(),
                 })
                 .collect(),
+            businesses: named(&c.businesses),
+            pages_without_instagram: named(&c.pages_without_instagram),
         }
     }
 }

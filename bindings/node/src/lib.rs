@@ -10,8 +10,10 @@
 mod account_graph;
 mod account_types;
 mod accounts;
+mod automation;
 mod batch;
 mod client;
+mod collaborations;
 mod comments;
 mod convert;
 pub mod discovery;
@@ -30,12 +32,15 @@ pub mod results;
 mod sandbox;
 mod scheduler;
 mod scheduler_types;
+mod shopping;
 mod store;
 mod webhooks;
 
 pub use accounts::AccountManager;
+pub use automation::Automation;
 pub use batch::{Batch, BatchOperation};
 pub use client::Client;
+pub use collaborations::{CollaborationInvite, CollaborationInvitePage, Collaborations};
 pub use comments::Comments;
 pub use discovery::Discovery;
 pub use hashtags::{BudgetSnapshot, Hashtag, Hashtags};
@@ -50,6 +55,7 @@ pub use messaging::Messaging;
 pub use publisher::{Post, PostItem, Publisher};
 pub use sandbox::Sandbox;
 pub use scheduler::{Scheduler, Worker};
+pub use shopping::{Catalog, CatalogPage, CatalogProduct, CatalogProductPage, Shopping};
 pub use webhooks::{Deduper, WebhookEvent, Webhooks};
 
 /// The argument table build.rs derives from the `#[napi]` declarations: every exported

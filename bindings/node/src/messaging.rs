@@ -1,5 +1,5 @@
-//! `Messaging`: conversations, their newest messages, sending (text or attachment, the
-//! HUMAN_AGENT tag) and reactions. A send outside the 24-hour window rejects with
+//! `Messaging`: conversations, their newest messages, sending (text, attachment or generic
+//! template, quick replies, the HUMAN_AGENT tag) and reactions. A send outside the 24-hour window rejects with
 //! `MessagingWindowError`.
 
 use std::sync::Arc;
@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::account_graph::{self, fields, limit, open, to_js, Json};
 use crate::accounts::AccountManager;
+use crate::automation::{self, JsGenericElement, JsQuickReply};
 use crate::convert::required;
 use crate::error::{guard, sdk_error, type_error};
 use crate::store::Lazy;
@@ -67,6 +68,10 @@ pub struct OutgoingMessage {
     pub text: Option<String>,
     /// An attachment instead of text.
     pub attachment: Option<MessageAttachment>,
+    /// A generic template (1 to 10 cards) instead of text.
+    pub template: Option<Vec<JsGenericElement>>,
+    /// Quick replies under the text (1 to 13).
+    pub quick_replies: Option<Vec<JsQuickReply>>,
     /// `HUMAN_AGENT`: answer within 7 days of the person's last message.
     pub tag: Option<String>,
 }
@@ -97,10 +102,12 @@ fn recipient(r: MessageRecipient) -> napi::Result<Recipient> {
 fn content(
     text: Option<String>,
     attachment: Option<MessageAttachment>,
+    template: Option<Vec<JsGenericElement>>,
 ) -> napi::Result<MessageContent> {
-    match (text, attachment) {
-        (Some(t), None) => Ok(MessageContent::text(t)),
-        (None, Some(a)) => {
+    match (text, attachment, template) {
+        (Some(t), None, None) => Ok(MessageContent::text(t)),
+        (None, None, Some(cards)) => Ok(MessageContent::Template(automation::template(cards)?)),
+        (None, Some(a), None) => {
             let kind = match a.kind.as_str() {
                 "image" => AttachmentKind::Image,
                 "audio" => AttachmentKind::Audio,
@@ -118,7 +125,7 @@ fn content(
         }
         _ => Err(type_error(
             "message.text",
-            "give exactly one of `text` and `attachment`",
+            "give exactly one of `text`, `attachment` and `template`",
         )),
     }
 }
@@ -241,7 +248,8 @@ impl Messaging {
         const WHAT: &str = "Messaging.send";
         guard(WHAT, async {
             let to = recipient(message.recipient)?;
-            let body = content(message.text, message.attachment)?;
+            let body = content(message.text, message.attachment, message.template)?;
+            let replies = message.quick_replies.map(automation::quick_replies);
             let tag = match message.tag.as_deref() {
                 None => None,
                 Some(t) if t.eq_ignore_ascii_case("HUMAN_AGENT") => Some(MessagingTag::HumanAgent),
@@ -260,6 +268,9 @@ impl Messaging {
                 .send(to, body);
             if let Some(tag) = tag {
                 req = req.tag(tag);
+            }
+            if let Some(replies) = replies {
+                req = req.quick_replies(replies);
             }
             let sent = req.send().await.map_err(|e| sdk_error(WHAT, e))?;
             Ok(to_js(&sent))

@@ -258,6 +258,17 @@ pub struct Post {
     pub thumb_offset_ms: Option<f64>,
     /// A reel's audio name.
     pub audio_name: Option<String>,
+    /// A trial reel (shown to non-followers first) and how it graduates.
+    pub trial_params: Option<TrialParams>,
+}
+
+/// `trialParams` of a reel.
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct TrialParams {
+    /// `MANUAL` (graduated in the Instagram app) or `SS_PERFORMANCE` (graduated when it
+    /// performs well with non-followers).
+    #[napi(ts_type = "'MANUAL' | 'SS_PERFORMANCE'")]
+    pub graduation_strategy: String,
 }
 
 fn rust_options(key: Option<String>, on_progress: Option<ProgressFn>) -> napi::Result<RustOptions> {

@@ -34,6 +34,14 @@ pub enum WebhookEventType {
     Postback,
     /// A story's final insights (`story_insights`).
     StoryInsights,
+    /// Someone came through an ig.me link with `?ref=` or an ad (`messaging_referral`).
+    Referral,
+    /// Someone opted in, e.g. to notification messages (`messaging_optins`).
+    Optin,
+    /// Thread control was passed, taken or requested (`messaging_handover`).
+    Handover,
+    /// An item of a thread another app controls (`standby`), in `event`.
+    Standby,
     /// Any other field, kept as sent.
     Unknown,
 }
@@ -325,6 +333,33 @@ impl Webhooks {
                 .ig_user(access.ig_user_id.clone())
                 .webhooks()
                 .subscribe(&fields)
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(Success { success })
+        })
+        .await
+    }
+
+    /// Turns off every webhook field of the account for the app
+    /// (`DELETE /{ig-user-id}/subscribed_apps`): `{ success }`.
+    ///
+    /// Core: WebhookSubscriptionHandler::unsubscribe
+    #[napi]
+    pub async fn unsubscribe_app(&self, company_id: String, ig_user_id: String) -> Result<Success> {
+        const WHAT: &str = "Webhooks.unsubscribeApp";
+        guard(WHAT, async {
+            required("companyId", &company_id)?;
+            required("igUserId", &ig_user_id)?;
+            let manager = self.lazy.get(WHAT).await?;
+            let access = manager
+                .access(&CompanyId::new(company_id), &IgUserId::new(ig_user_id))
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            let success = access
+                .graph(manager.client())
+                .ig_user(access.ig_user_id.clone())
+                .webhooks()
+                .unsubscribe()
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
             Ok(Success { success })

@@ -116,6 +116,10 @@ pub struct Connection {
     pub accounts: Vec<Account>,
     /// How many were new for the company.
     pub inserted: u64,
+    /// The user's business portfolios (Facebook Login).
+    pub businesses: Vec<instagraph::accounts::NamedObject>,
+    /// Pages reached that have no Instagram account linked.
+    pub pages_without_instagram: Vec<instagraph::accounts::NamedObject>,
 }
 
 impl From<&instagraph::accounts::Connection> for Connection {
@@ -128,6 +132,8 @@ impl From<&instagraph::accounts::Connection> for Connection {
             token_expires_at: c.token_expires_at.map(SystemTime::from),
             accounts: c.accounts.iter().map(Account::from).collect(),
             inserted: c.inserted,
+            businesses: c.businesses.clone(),
+            pages_without_instagram: c.pages_without_instagram.clone(),
         }
     }
 }

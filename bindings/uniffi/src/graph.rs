@@ -163,6 +163,11 @@ impl AccountGraph {
     pub(crate) fn new(client: instagraph::Client, access: AccountAccess) -> Self {
         Self { client, access }
     }
+
+    /// The client and the account's access, for the calls exported from other modules.
+    pub(crate) fn parts(&self) -> (&instagraph::Client, &AccountAccess) {
+        (&self.client, &self.access)
+    }
 }
 
 #[uniffi::export(async_runtime = "tokio")]

@@ -21,7 +21,9 @@
 #![allow(clippy::result_large_err)]
 
 pub mod accounts;
+pub mod automation;
 pub mod client;
+pub mod collaboration;
 pub mod discovery;
 pub mod error;
 pub mod foreign;
@@ -29,6 +31,7 @@ pub mod graph;
 pub mod publisher;
 #[cfg(feature = "testing")]
 pub mod sandbox;
+pub mod shopping;
 pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use instagraph::api::TrialParams;
 use instagraph::publisher::{MediaItem, Post, PostKind, PublishOptions, PublishResult};
 use instagraph::publisher::{QuotaStatus, TickReport};
 use instagraph::store::{JobRecord, JobStatus};
@@ -35,6 +36,12 @@ pub struct PostSpec {
     /// The caption (at most 2,200 characters, 30 hashtags, 20 mentions).
     #[uniffi(default = None)]
     pub caption: Option<String>,
+    /// Reels: publish a trial reel (shown to non-followers first), graduating as it says.
+    #[uniffi(default = None)]
+    pub trial_params: Option<TrialParams>,
+    /// Up to 3 accounts (usernames) invited as collaborators (not on stories).
+    #[uniffi(default = None)]
+    pub collaborators: Option<Vec<String>>,
 }
 
 /// One step of a publish, in the order they happen.
@@ -173,11 +180,11 @@ fn post(spec: PostSpec) -> Post {
             None => media,
         }
     });
-    let post = Post::new(spec.kind, items);
-    match spec.caption {
-        Some(caption) => post.caption(caption),
-        None => post,
-    }
+    let mut post = Post::new(spec.kind, items);
+    post.caption = spec.caption;
+    post.trial_params = spec.trial_params;
+    post.collaborators = spec.collaborators.unwrap_or_default();
+    post
 }
 
 fn event(e: &instagraph::publisher::ProgressEvent) -> Option<ProgressEvent> {

@@ -102,6 +102,12 @@ pub(crate) struct Engage {
     /// Subscribed webhook fields per IG account or Page.
     pub subscriptions: HashMap<String, Vec<String>>,
     pub webhook: Option<Webhook>,
+    /// Messenger Profile properties (ice breakers, persistent menu) per `"{ig}:{platform}"`.
+    pub messenger_profiles: HashMap<String, serde_json::Map<String, serde_json::Value>>,
+    /// Collaboration invites, newest first (see the collab module).
+    pub collaboration_invites: Vec<super::collab::Invite>,
+    /// Shops, catalogs, appeals and media product tags (see the shopping module).
+    pub shopping: super::shopping::Shopping,
     pub next_id: u64,
     /// The seeded engagement as `GET /__sandbox/config` shows it.
     pub seed_summary: serde_json::Value,

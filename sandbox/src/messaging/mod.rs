@@ -1,13 +1,17 @@
 //! Instagram messaging: conversations (`GET /{ig-id|page-id|me}/conversations`,
 //! `GET /{conversation}`, `GET /{conversation}/messages`), messages (`GET /{message}`: only
 //! the 20 newest of a conversation) and the Send API (`POST /{ig-id|page-id|me}/messages`),
-//! private replies to comments included ([`send`]).
+//! private replies to comments included ([`send`]), and the Messenger Profile and User
+//! Profile API ([`profile`]).
 //!
 //! With Facebook Login the Page edges need a Page token (a user token answers code 190, as
 //! Meta does); the IG account edges accept any token that reaches the account.
 
+mod profile;
+mod rich;
 mod send;
 
+pub(crate) use profile::{messenger_profile, user_profile};
 pub(crate) use send::{receive, send};
 
 use serde_json::{json, Map, Value};

@@ -1,7 +1,9 @@
 //! The Send API (`POST /{ig-id|page-id|me}/messages`) and incoming messages.
 //!
 //! Body (JSON or form, objects as JSON text): `recipient` `{"id"}` or `{"comment_id"}`,
-//! `message` `{"text"}` or `{"attachment":{"type":"image|audio|video|file","payload":{"url"}}}`,
+//! `message` `{"text"}` (with `quick_replies`) or
+//! `{"attachment":{"type":"image|audio|video|file","payload":{"url"}}}` or a generic template
+//! (see [`super::rich`]),
 //! or `sender_action` (`react|unreact` with `payload` `{"message_id","reaction"}`;
 //! `typing_on|typing_off|mark_seen`). Answers `{"recipient_id","message_id"}`.
 //!
@@ -148,6 +150,7 @@ type Content = (Option<String>, Option<(String, String)>);
 fn content(req: &GraphReq<'_>) -> GraphResult<Content> {
     let message =
         object_param(req, "message")?.ok_or_else(|| GraphError::param_required("message"))?;
+    super::rich::check_quick_replies(&message)?;
     if let Some(text) = message.get("text") {
         let text = text.as_str().unwrap_or_default();
         if text.is_empty() {
@@ -167,6 +170,11 @@ fn content(req: &GraphReq<'_>) -> GraphResult<Content> {
         .and_then(Value::as_object)
         .ok_or_else(|| GraphError::invalid_param("message must have text or an attachment"))?;
     let kind = str_of(attachment, "type").unwrap_or_default();
+    if kind == "template" {
+        let title =
+            super::rich::generic_template(attachment.get("payload").and_then(Value::as_object))?;
+        return Ok((Some(title), None));
+    }
     if !ATTACHMENT_TYPES.contains(&kind) {
         return Err(GraphError::invalid_param(format!(
             "message[attachment][type] must be one of image, audio, video, file (got {kind})"

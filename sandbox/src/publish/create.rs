@@ -98,7 +98,7 @@ fn inapplicable(
     use ContainerKind::*;
     let given = |name: &str| req.param(name).is_some_and(|v| !v.trim().is_empty());
     let label = kind.label();
-    let rules: [(&'static str, bool); 12] = [
+    let rules: [(&'static str, bool); 13] = [
         (
             "image_url",
             matches!(kind, Image | CarouselImage | StoryImage),
@@ -114,6 +114,7 @@ fn inapplicable(
         ("cover_url", kind == Reel),
         ("audio_name", kind == Reel),
         ("thumb_offset", matches!(kind, Reel | CarouselVideo)),
+        ("trial_params", kind == Reel),
     ];
     let mut ignored = Vec::new();
     for (name, allowed) in rules {
@@ -299,6 +300,7 @@ pub(crate) fn create_container(
             .map(|u| params::media_url(&u).map(|u| u.to_string()))
             .transpose()
     })?;
+    let trial_params = when(taken("trial_params"), || params::trial_params(req))?;
     let children = if kind == ContainerKind::Carousel {
         carousel_children(w, ig, req)?
     } else {
@@ -327,6 +329,7 @@ pub(crate) fn create_container(
         cover_url,
         thumb_offset,
         audio_name: params::text(req, "audio_name").filter(|_| taken("audio_name")),
+        trial_params,
         children,
         created_at: now,
         processing,

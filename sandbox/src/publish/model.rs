@@ -133,6 +133,8 @@ pub(crate) struct Container {
     pub cover_url: Option<String>,
     pub thumb_offset: Option<u64>,
     pub audio_name: Option<String>,
+    /// `trial_params.graduation_strategy` of a trial reel (`MANUAL` or `SS_PERFORMANCE`).
+    pub trial_params: Option<String>,
     /// Child container ids of a carousel parent.
     pub children: Vec<String>,
     pub created_at: DateTime<Utc>,

@@ -173,6 +173,28 @@ pub(crate) fn collaborators(req: &GraphReq<'_>) -> GraphResult<Vec<String>> {
     Ok(list)
 }
 
+/// The graduation strategies of a trial reel.
+pub(crate) const GRADUATION_STRATEGIES: [&str; 2] = ["MANUAL", "SS_PERFORMANCE"];
+
+/// `trial_params` (reels): a JSON object whose `graduation_strategy` is `MANUAL` or
+/// `SS_PERFORMANCE`; answers the strategy.
+pub(crate) fn trial_params(req: &GraphReq<'_>) -> GraphResult<Option<String>> {
+    let Some(value) = json(req, "trial_params")? else {
+        return Ok(None);
+    };
+    let strategy = value
+        .get("graduation_strategy")
+        .and_then(Value::as_str)
+        .filter(|s| GRADUATION_STRATEGIES.contains(s))
+        .ok_or_else(|| {
+            GraphError::invalid_param(format!(
+                "Param trial_params must be an object whose graduation_strategy is one of {}",
+                GRADUATION_STRATEGIES.join(", ")
+            ))
+        })?;
+    Ok(Some(strategy.to_owned()))
+}
+
 /// `alt_text`: at most 1000 characters.
 pub(crate) fn alt_text(req: &GraphReq<'_>) -> GraphResult<Option<String>> {
     let alt = req.param("alt_text").map(str::to_owned);

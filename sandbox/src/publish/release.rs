@@ -195,5 +195,7 @@ pub(crate) fn publish(
     if let Some(c) = w.containers.get_mut(&creation_id) {
         c.published_media = Some(id.clone());
     }
+    super::super::collab::invite(w, ig, &id, &container.collaborators);
+    super::super::shopping::tag_published(w, ig, &id, container.product_tags.as_ref());
     Ok(json!({ "id": id }))
 }

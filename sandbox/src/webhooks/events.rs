@@ -3,13 +3,14 @@
 //!
 //! | `type` | fields | world | webhook field |
 //! |---|---|---|---|
-//! | `comment` | `media_id`, `text`, `from_username`?, `from_id`?, `parent_id`? | a comment (or reply) under the media | `comments` |
+//! | `comment` | `media_id`, `text`, `from_username`?, `from_id`?, `parent_id`?, `live`? (during a live broadcast) | a comment (or reply) under the media | `comments` (`live_comments` with `live: true`) |
 //! | `mention` | `ig_id`, `from_username`?, `text`?, `media_id`? | a comment on `media_id` mentioning the account, else a new public media whose caption does | `mentions` |
-//! | `message` | `from_user_id`, `to_ig_id`, `text` or `attachment` `{type,url}`, `from_username`? | a message in the conversation (created if new); opens the 24 h window | `messages` |
+//! | `message` | `from_user_id`, `to_ig_id`, `text` or `attachment` `{type,url}`, `from_username`?, `quick_reply_payload`? (a tapped quick reply) | a message in the conversation (created if new); opens the 24 h window | `messages` |
 //! | `reaction` | `from_user_id`, `to_ig_id`, `mid`?, `reaction`?, `action`? (`react`/`unreact`) | the reaction on the message (default: the newest) | `message_reactions` |
 //! | `seen` | `from_user_id`, `to_ig_id`, `mid`? | nothing | `messaging_seen` |
 //! | `postback` | `from_user_id`, `to_ig_id`, `title`, `payload` | a message with the title; opens the window | `messaging_postbacks` |
 //! | `story_insights` | `media_id` (a live story) | nothing | `story_insights` |
+//! | `referral`, `optin`, `handover` | see [`super::routing`] | nothing | `messaging_referral`, `messaging_optins`, `messaging_handover` |
 //!
 //! Comment-like events answer `changes` entries (`time` in seconds); messaging events answer
 //! `messaging` entries (`time` and `timestamp` in milliseconds), as Meta's examples show.
@@ -100,10 +101,16 @@ pub(crate) fn apply(w: &mut World, e: &Map<String, Value>) -> Result<Applied, St
             if let Some(p) = &c.parent {
                 value["parent_id"] = json!(p);
             }
+            // A comment during a live broadcast comes on its own field.
+            let field = if e.get("live").and_then(Value::as_bool) == Some(true) {
+                "live_comments"
+            } else {
+                "comments"
+            };
             Ok(Applied {
-                envelope: changes(&m.owner, secs, "comments", value),
+                envelope: changes(&m.owner, secs, field, value),
                 account: m.owner,
-                field: "comments",
+                field,
                 created: json!({ "comment_id": id, "media_id": media }),
             })
         }
@@ -192,6 +199,9 @@ pub(crate) fn apply(w: &mut World, e: &Map<String, Value>) -> Result<Applied, St
                 let mut message = json!({ "mid": mid });
                 if let Some(t) = &body {
                     message["text"] = json!(t);
+                }
+                if let Some(p) = text(e, "quick_reply_payload") {
+                    message["quick_reply"] = json!({ "payload": p });
                 }
                 if let Some((t, url)) = &attachment {
                     message["attachments"] = json!([{ "type": t, "payload": { "url": url } }]);
@@ -285,9 +295,11 @@ pub(crate) fn apply(w: &mut World, e: &Map<String, Value>) -> Result<Applied, St
                 created: json!({ "media_id": media }),
             })
         }
-        other => Err(format!(
-            "unknown event type {other}: expected comment, mention, message, reaction, seen, \
-             postback or story_insights"
-        )),
+        other => super::routing::apply(w, other, e, ms).unwrap_or_else(|| {
+            Err(format!(
+                "unknown event type {other}: expected comment, mention, message, reaction, seen, \
+                 postback, story_insights, referral, optin or handover"
+            ))
+        }),
     }
 }

@@ -17,6 +17,7 @@
 //!   subscribe the field. The world lock is never held while calling the callback.
 
 pub(crate) mod events;
+mod routing;
 
 use std::time::Duration;
 

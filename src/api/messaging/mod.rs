@@ -15,20 +15,30 @@
 //!   [`Error::OutsideMessagingWindow`] (class `PolicyBlocked`).
 //! - `ig_user(id).messages().private_reply(comment, text)`: a private reply (a direct message)
 //!   to the author of a comment on the account's media.
+//! - Automation: quick replies (`send(..).quick_replies(..)`), generic templates
+//!   ([`MessageContent::Template`]), `sender_action` (typing, seen), the Messenger Profile
+//!   (`ig_user(id).messages().profile()`: ice breakers, persistent menu) and the User Profile
+//!   API (`graph.user_profile(igsid)`). Their limits are checked in [`validate`].
 //!
 //! Meta allows the Conversations API 2 calls per second per account and the Send API 100 per
 //! second; throttled calls are retried by the pipeline per the usage headers.
 
 mod private_reply;
+mod profile;
 mod send;
+pub mod validate;
 
+pub use profile::{
+    DeleteMessengerProfile, GetMessengerProfile, GetUserProfile, MessengerProfileHandler,
+    SetMessengerProfile, DEFAULT_USER_PROFILE_FIELDS,
+};
 pub use send::{AttachmentKind, MessageContent, MessagingTag, Reaction, Recipient, SendMessage};
 
 use futures::{StreamExt, TryStreamExt};
 use serde_json::{json, Value};
 
 use super::ig_user::IgUserHandler;
-use super::models::{Conversation, ListResponse, Message, SendMessageResponse};
+use super::models::{Conversation, ListResponse, Message, SendMessageResponse, SenderAction};
 use super::{join_fields, FacebookGraph, Graph, ListParams};
 use crate::error::{Error, Result};
 use crate::ids::{ConversationId, IgUserId, MessageId, PageId};
@@ -90,6 +100,7 @@ impl<'a> IgUserMessagesHandler<'a> {
             recipient: recipient.into(),
             content,
             tag: None,
+            quick_replies: Vec::new(),
         }
     }
 
@@ -101,7 +112,8 @@ impl<'a> IgUserMessagesHandler<'a> {
         reaction: Reaction,
     ) -> Result<SendMessageResponse> {
         let payload = json!({"message_id": message.as_str(), "reaction": reaction.as_str()});
-        self.sender_action(recipient.into(), "react", payload).await
+        self.post_sender_action(recipient.into(), "react", Some(payload))
+            .await
     }
 
     /// Removes this account's reaction from a message (`sender_action: unreact`). Safe to
@@ -112,25 +124,38 @@ impl<'a> IgUserMessagesHandler<'a> {
         message: &MessageId,
     ) -> Result<SendMessageResponse> {
         let payload = json!({"message_id": message.as_str()});
-        self.sender_action(recipient.into(), "unreact", payload)
+        self.post_sender_action(recipient.into(), "unreact", Some(payload))
             .await
     }
 
-    async fn sender_action(
+    /// Shows the typing bubble, hides it, or marks the person's messages as seen
+    /// (`sender_action: typing_on | typing_off | mark_seen`). Safe to retry (it sets a state).
+    pub async fn sender_action(
+        &self,
+        recipient: impl Into<Recipient>,
+        action: SenderAction,
+    ) -> Result<SendMessageResponse> {
+        self.post_sender_action(recipient.into(), action.as_str(), None)
+            .await
+    }
+
+    async fn post_sender_action(
         &self,
         recipient: Recipient,
         action: &'static str,
-        payload: Value,
+        payload: Option<Value>,
     ) -> Result<SendMessageResponse> {
         recipient.check()?;
-        if payload["message_id"].as_str().is_some_and(str::is_empty) {
-            return Err(Error::invalid("message_id", "a message id is required"));
-        }
-        let body = json!({
+        let mut body = json!({
             "recipient": recipient.to_json(),
             "sender_action": action,
-            "payload": payload,
         });
+        if let Some(payload) = payload {
+            if payload["message_id"].as_str().is_some_and(str::is_empty) {
+                return Err(Error::invalid("message_id", "a message id is required"));
+            }
+            body["payload"] = payload;
+        }
         self.graph
             .post(format!("{}/messages", self.id))
             .json_body(body)

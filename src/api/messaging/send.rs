@@ -3,8 +3,9 @@
 
 use serde_json::{json, Value};
 
+use super::validate::{validate_generic_template, validate_quick_replies};
 use super::MAX_TEXT_BYTES;
-use crate::api::models::SendMessageResponse;
+use crate::api::models::{Button, GenericElement, QuickReply, SendMessageResponse};
 use crate::api::Graph;
 use crate::error::{Error, Result};
 use crate::ids::{CommentId, IgUserId};
@@ -105,6 +106,9 @@ pub enum MessageContent {
         /// Where Meta downloads it from.
         url: String,
     },
+    /// A generic template: 1 to 10 cards, each with a title, and a subtitle, an image, a
+    /// default action or up to 3 buttons.
+    Template(Vec<GenericElement>),
 }
 
 impl MessageContent {
@@ -151,8 +155,40 @@ impl MessageContent {
                     "attachment": { "type": kind.as_str(), "payload": { "url": url } }
                 }))
             }
+            MessageContent::Template(elements) => {
+                validate_generic_template(elements)?;
+                let elements: Vec<Value> = elements.iter().map(element_json).collect();
+                Ok(json!({
+                    "attachment": {
+                        "type": "template",
+                        "payload": { "template_type": "generic", "elements": elements }
+                    }
+                }))
+            }
         }
     }
+}
+
+/// A button as the Send API takes it.
+pub(super) fn button_json(b: &Button) -> Value {
+    serde_json::to_value(b).unwrap_or(Value::Null)
+}
+
+fn element_json(e: &GenericElement) -> Value {
+    let mut out = json!({ "title": e.title });
+    if let Some(s) = &e.subtitle {
+        out["subtitle"] = json!(s);
+    }
+    if let Some(u) = &e.image_url {
+        out["image_url"] = json!(u);
+    }
+    if let Some(u) = &e.default_action_url {
+        out["default_action"] = json!({ "type": "web_url", "url": u });
+    }
+    if !e.buttons.is_empty() {
+        out["buttons"] = Value::Array(e.buttons.iter().map(button_json).collect());
+    }
+    out
 }
 
 /// A message tag that extends the messaging window.
@@ -200,9 +236,16 @@ pub struct SendMessage<'a> {
     pub(super) recipient: Recipient,
     pub(super) content: MessageContent,
     pub(super) tag: Option<MessagingTag>,
+    pub(super) quick_replies: Vec<QuickReply>,
 }
 
 impl SendMessage<'_> {
+    /// Offers quick replies under a text message (1 to 13, titles of at most 20 characters).
+    pub fn quick_replies(mut self, replies: Vec<QuickReply>) -> Self {
+        self.quick_replies = replies;
+        self
+    }
+
     /// Tags the message (`messaging_type: MESSAGE_TAG`).
     pub fn tag(mut self, tag: MessagingTag) -> Self {
         self.tag = Some(tag);
@@ -210,11 +253,26 @@ impl SendMessage<'_> {
     }
 
     /// The JSON body, checked (no network).
-    fn body(&self) -> Result<Value> {
+    pub(super) fn body(&self) -> Result<Value> {
         self.recipient.check()?;
+        let mut message = self.content.to_json()?;
+        if !self.quick_replies.is_empty() {
+            if !matches!(self.content, MessageContent::Text(_)) {
+                return Err(Error::invalid(
+                    "quick_replies",
+                    "quick replies go under a text message",
+                ));
+            }
+            validate_quick_replies(&self.quick_replies)?;
+            message["quick_replies"] = self
+                .quick_replies
+                .iter()
+                .map(|r| json!({ "content_type": "text", "title": r.title, "payload": r.payload }))
+                .collect();
+        }
         let mut body = json!({
             "recipient": self.recipient.to_json(),
-            "message": self.content.to_json()?,
+            "message": message,
         });
         if let Some(tag) = self.tag {
             body["messaging_type"] = json!("MESSAGE_TAG");

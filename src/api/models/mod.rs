@@ -21,6 +21,7 @@
 //! | comments, mentions | [`Comment`], [`MentionedComment`], [`MentionedMedia`] |
 //! | hashtags | [`Hashtag`] |
 //! | insights | [`Insight`], [`InsightValue`], [`TotalValue`], [`Breakdown`] |
+//! | collaboration | [`CollaborationInvite`] |
 //! | publishing | [`Container`], [`ContainerCreated`], [`MediaPublished`], [`PublishingLimit`], [`UploadResponse`], [`ProductTag`] |
 //! | shopping | [`Catalog`], [`CatalogProduct`], [`ProductAppeal`] |
 //! | messaging | [`Conversation`], [`Message`], [`Participant`], [`Attachment`], [`SendMessageResponse`] |
@@ -29,6 +30,8 @@
 mod macros;
 pub(crate) mod de;
 
+pub mod automation;
+pub mod collaboration;
 pub mod comments;
 pub mod common;
 pub mod facebook;
@@ -42,6 +45,8 @@ pub mod publish;
 pub mod shopping;
 pub mod stories;
 
+pub use automation::*;
+pub use collaboration::*;
 pub use comments::*;
 pub use common::*;
 pub use facebook::*;

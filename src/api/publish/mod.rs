@@ -23,9 +23,11 @@ use crate::error::{Error, ErrorClass, GraphApiError, RequestContext, Result};
 use crate::ids::{ContainerId, IgUserId, MediaId};
 
 mod request;
+mod trial;
 mod validate;
 
 pub use request::*;
+pub use trial::*;
 pub use validate::*;
 /// Fields read when polling a container.
 pub const CONTAINER_STATUS_FIELDS: &str = "id,status,status_code";

@@ -129,6 +129,8 @@ pub struct ContainerRequest {
     pub thumb_offset_ms: Option<u64>,
     /// `audio_name` (reels).
     pub audio_name: Option<String>,
+    /// `trial_params` (reels): publish as a trial reel, shown to non-followers first.
+    pub trial_params: Option<TrialParams>,
 }
 
 impl ContainerRequest {
@@ -266,6 +268,12 @@ impl ContainerRequest {
         self
     }
 
+    /// Makes the reel a trial reel (`trial_params`).
+    pub fn trial_params(mut self, params: TrialParams) -> Self {
+        self.trial_params = Some(params);
+        self
+    }
+
     /// The URL the container fetches (image or video), if any: for error contexts.
     pub fn media_url(&self) -> Option<&str> {
         self.image_url.as_deref().or(self.video_url.as_deref())
@@ -325,6 +333,9 @@ impl ContainerRequest {
         }
         if let Some(a) = &self.audio_name {
             out.push(("audio_name", a.clone()));
+        }
+        if let Some(t) = &self.trial_params {
+            out.push(("trial_params", to_json("trial_params", t)?));
         }
         Ok(out)
     }

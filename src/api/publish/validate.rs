@@ -174,7 +174,8 @@ pub fn validate_container_request(req: &ContainerRequest) -> Result<()> {
     validate_reel_settings(req)
 }
 
-/// `share_to_feed`, `cover_url`, `thumb_offset` and `audio_name` are for reels only;
+/// `share_to_feed`, `cover_url`, `thumb_offset`, `audio_name` and `trial_params` are for reels
+/// only;
 /// `cover_url` and `thumb_offset` exclude each other (Meta would ignore the offset).
 fn validate_reel_settings(req: &ContainerRequest) -> Result<()> {
     if req.media_type != Some(ContainerMediaType::Reels) {
@@ -183,6 +184,7 @@ fn validate_reel_settings(req: &ContainerRequest) -> Result<()> {
             ("cover_url", req.cover_url.is_some()),
             ("thumb_offset", req.thumb_offset_ms.is_some()),
             ("audio_name", req.audio_name.is_some()),
+            ("trial_params", req.trial_params.is_some()),
         ];
         if let Some((field, _)) = reel_only.iter().find(|(_, set)| *set) {
             let kind = req.media_type.map_or("IMAGE", ContainerMediaType::as_str);
@@ -220,17 +222,26 @@ pub fn validate_product_tags(tags: &[TaggedProduct]) -> Result<()> {
             ),
         ));
     }
+    validate_product_tag_items("product_tags", tags)
+}
+
+/// Checks each product tag (`field` names the parameter): a product id, positions within
+/// `0.0..=1.0`.
+pub(crate) fn validate_product_tag_items(
+    field: &'static str,
+    tags: &[TaggedProduct],
+) -> Result<()> {
     for (i, tag) in tags.iter().enumerate() {
         if tag.product_id.trim().is_empty() {
             return Err(Error::invalid(
-                "product_tags",
+                field,
                 format!("tag {i} has an empty product_id"),
             ));
         }
         let what = format!("product {}", tag.product_id);
         for (axis, value) in [("x", tag.x), ("y", tag.y)] {
             if let Some(v) = value {
-                validate_position("product_tags", i, &what, axis, v)?;
+                validate_position(field, i, &what, axis, v)?;
             }
         }
     }

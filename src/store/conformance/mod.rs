@@ -27,6 +27,7 @@ use crate::ids::{CompanyId, IgUserId, TokenId};
 
 pub mod account_query;
 pub mod accounts;
+pub mod budgets;
 pub mod jobs;
 pub mod rotation;
 pub mod states;
@@ -230,6 +231,14 @@ macro_rules! __store_conformance_list {
         jobs::job_tenant_isolation,
         rotation::rotation_listing_and_replace,
         rotation::rotation_reseal_end_to_end,
+        budgets::budget_count_once_and_again,
+        budgets::budget_limit_refuses_new_keys,
+        budgets::budget_window_expires,
+        budgets::budget_uncount_gives_back,
+        budgets::budget_scopes_are_apart,
+        budgets::budget_purge_counted,
+        budgets::budget_concurrent_last_slots,
+        budgets::budget_bad_input,
         }
     };
 }

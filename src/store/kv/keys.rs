@@ -15,6 +15,8 @@ pub(super) const JOBS: &str = "jobs/";
 /// Prefix of every idempotency key index key.
 pub(super) const JOB_KEYS: &str = "job-keys/";
 const ACCOUNTS: &str = "accounts/";
+/// Prefix of every budget scope.
+pub(super) const BUDGETS: &str = "budgets/";
 
 /// `component` with `%` and `/` escaped, so that it never contains the separator.
 pub(super) fn escape(component: &str) -> String {
@@ -27,6 +29,11 @@ pub(super) fn escape(component: &str) -> String {
         }
     }
     out
+}
+
+/// `budgets/{scope}`: a budget scope's entries.
+pub(super) fn budget(scope: &str) -> String {
+    format!("{BUDGETS}{}", escape(scope))
 }
 
 /// `{kind}{company}/`: the prefix of one company's rows of a kind.

@@ -1,7 +1,8 @@
 //! A store over any key-value storage: implement the three methods of [`KeyValueStore`] over
 //! whatever the host application has (a browser's IndexedDB, a mobile key-value store, Redis,
 //! a table in the app's own database) and [`KvBackend`] turns it into a complete
-//! [`StoreBackend`](super::StoreBackend) — tokens, accounts, OAuth states, jobs, and key rotation
+//! [`StoreBackend`](super::StoreBackend) — tokens, accounts, OAuth states, jobs, shared budgets,
+//! and key rotation
 //! ([`Store::reseal_tokens`](super::Store::reseal_tokens)).
 //!
 //! # The contract of a key-value store
@@ -43,6 +44,7 @@
 //! | `oauth-states/{state}` | the OAuth state record |
 //! | `jobs/{company}/{job id}` | the job record |
 //! | `job-keys/{company}/{idempotency key}` | the id of the job stored under that key |
+//! | `budgets/{scope}` | a shared budget's entries (key → when counted), see [`super::budgets`] |
 //!
 //! A row counts only while its index key points at it (a job's idempotency key at its id, a
 //! token's id at its row), and rows are deleted before their index, so a crash between two
@@ -114,6 +116,7 @@
 //! ```
 
 mod accounts;
+mod budgets;
 mod jobs;
 mod keys;
 mod memory;

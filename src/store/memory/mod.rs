@@ -16,6 +16,7 @@ use super::traits::{AccountStore, OAuthStateStore, TokenStore};
 use super::util::{self, truncate_time};
 use crate::ids::{AgencyClientId, CompanyId, FacebookUserId, IgUserId, JobId, TokenId};
 
+mod budgets;
 mod jobs;
 
 type Key2<A, B> = (A, B);
@@ -26,6 +27,8 @@ struct Inner {
     accounts: BTreeMap<Key2<CompanyId, IgUserId>, AccountRecord>,
     states: HashMap<String, OAuthStateRecord>,
     jobs: HashMap<Key2<CompanyId, JobId>, JobRecord>,
+    /// Budget entries: scope → key → when it was counted.
+    budgets: HashMap<String, BTreeMap<String, DateTime<Utc>>>,
 }
 
 /// The reference backend: fast, complete, and gone when dropped. Clones share the same data.

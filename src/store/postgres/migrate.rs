@@ -36,6 +36,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "oauth_states_company",
         sql: include_str!("../../../migrations/postgres/0003_oauth_states_company.sql"),
     },
+    Migration {
+        version: 4,
+        name: "budgets",
+        sql: include_str!("../../../migrations/postgres/0004_budgets.sql"),
+    },
 ];
 
 /// The first key of the advisory lock: "instagraph migrations" among the application's locks.

@@ -6,6 +6,7 @@
 //! Queries are built at run time (no compile-time checked macros, no database at build time).
 
 mod accounts;
+mod budgets;
 mod jobs;
 mod migrate;
 mod states;

@@ -40,6 +40,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "oauth_states_company",
         sql: include_str!("../../../migrations/sqlite/0004_oauth_states_company.sql"),
     },
+    Migration {
+        version: 5,
+        name: "budgets",
+        sql: include_str!("../../../migrations/sqlite/0005_budgets.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS instagraph_migrations (

@@ -10,6 +10,7 @@
 //! `Publishing` status lost to a power cut would publish the post a second time on resume.
 
 mod accounts;
+mod budgets;
 mod jobs;
 mod migrate;
 mod states;

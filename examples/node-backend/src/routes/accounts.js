@@ -81,9 +81,16 @@ function router({ sdk }) {
     res.json({ success: true, data: { accounts, businesses: [...businesses.values()] } })
   })
 
-  // GET /instagram/businesses[?tokenId]: the Pages reached through business portfolios.
+  // GET /instagram/businesses[?tokenId]: the Pages reached through business portfolios, the
+  // portfolios by name, and the Pages with no Instagram account linked (nothing to add there).
+  // Names come from Meta, so only with `tokenId` (discovery again); from the store, the
+  // portfolios are known by id only.
   r.get('/businesses', async (req, res) => {
-    const pages = (await discover(req))
+    checkCompany(req)
+    const tokenId = input.id(req, ['tokenId', 'userAccessTokenId'], { required: false })
+    const connection = tokenId ? await sdk.accounts.discover(req.company.id, tokenId) : null
+    const accounts = connection ? connection.accounts : await discover(req)
+    const pages = accounts
       .filter((a) => a.businessId)
       .map((a) => ({
         id: a.pageId,
@@ -91,7 +98,11 @@ function router({ sdk }) {
         relation: a.source === 'business_client' ? 'client' : 'owned',
         instagramBusinessAccount: discovered(a),
       }))
-    res.json({ success: true, pages })
+    const businesses = connection
+      ? connection.businesses
+      : [...new Set(pages.map((p) => p.businessId))].map((id) => ({ id, name: null }))
+    const pagesWithoutInstagram = connection ? connection.pagesWithoutInstagram : null
+    res.json({ success: true, pages, businesses, pagesWithoutInstagram })
   })
 
   // POST /instagram/add-instagram-account { companyId, instagramAccounts: [{ id, … }] }

@@ -5,6 +5,7 @@ const express = require('express')
 const { checkCompany } = require('../auth')
 const { badRequest } = require('../errors')
 const input = require('../input')
+const { richMessage } = require('./automation')
 
 const strip = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined))
 
@@ -38,18 +39,22 @@ function router({ sdk }) {
     res.json({ success: true, data: data.data ?? data })
   })
 
-  // POST /instagram/conversations/:id/messages { igUserId, text | attachment, recipientId? }
+  // POST /instagram/conversations/:id/messages { igUserId, text | attachment | template, quickReplies?, recipientId? }
   // The reply goes to the other participant of the conversation (or recipientId among them).
   r.post('/conversations/:id/messages', async (req, res) => {
     const ig = account(req)
     const conversationId = input.pathId(req)
     const text = input.str(req, 'text', { max: 1000 })
     const attachment = req.body?.attachment
-    if (!text === !attachment) throw badRequest('text', 'send exactly one of text and attachment')
-    let message = { text }
+    const rich = richMessage(req)
+    if ([text, attachment, rich.template].filter(Boolean).length !== 1) {
+      throw badRequest('text', 'send exactly one of text, attachment and template')
+    }
+    let message = { text, ...rich }
     if (attachment) {
       const a = { body: attachment, query: {} }
       message = {
+        ...rich,
         attachment: {
           type: input.oneOf(a, 'type', ['image', 'audio', 'video', 'file']) ?? 'image',
           url: input.url(a, 'url', { required: true }),

@@ -6,6 +6,7 @@ const express = require('express')
 const { checkCompany } = require('../auth')
 const { badRequest } = require('../errors')
 const input = require('../input')
+const { trialParams } = require('./publishing_extra')
 
 // Meta's limits (caption, alternative text, carousel size, tags) and the idempotency key's are
 // the SDK's: it checks every post before any call and names the field; this file only reads
@@ -60,7 +61,7 @@ function postOf(body, kind) {
     case 'carousel': {
       const items = body?.items
       if (!Array.isArray(items)) throw badRequest('items', 'items must be an array')
-      return { kind, caption: caption(req), items: items.map(item) }
+      return { kind, caption: caption(req), items: items.map(item), collaborators: input.list(req, 'collaborators') }
     }
     case 'reel': {
       const url = input.url(req, 'videoUrl', { required: true })
@@ -68,10 +69,12 @@ function postOf(body, kind) {
         kind,
         caption: caption(req),
         items: [{ kind: 'video', url }],
+        collaborators: input.list(req, 'collaborators'),
         coverUrl: input.url(req, 'coverUrl'),
         shareToFeed: input.bool(req, 'shareToFeed'),
         thumbOffsetMs: input.int(req, 'thumbOffsetMs', { min: 0, max: Number.MAX_SAFE_INTEGER }),
         audioName: input.str(req, 'audioName'),
+        trialParams: trialParams(body),
       }
     }
     case 'story': {
