@@ -9,13 +9,13 @@ use instagraph::api::comments::{
 };
 use instagraph::api::models::Comment;
 use instagraph::config::DEFAULT_API_VERSION;
-use instagraph::{AccessToken, Client, CommentId, Error, ErrorClass, IgUserId, MediaId};
+use instagraph::{AccessToken, Client, CommentId, ErrorClass, IgUserId, MediaId};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
 mod wire_support;
-use wire_support::{ok, query_with_token, silent_server, v, ExactQuery};
+use wire_support::{invalid_field, ok, query_with_token, silent_server, v, ExactQuery};
 
 const TOKEN: &str = "IGQVJcommentstoken00WXYZ";
 const IG: &str = "17841400000000001";
@@ -51,13 +51,6 @@ fn graph_error(code: i64, subcode: Option<i64>, message: &str) -> ResponseTempla
         error["error_subcode"] = json!(s);
     }
     ResponseTemplate::new(400).set_body_json(json!({ "error": error }))
-}
-
-fn invalid_field(err: Error) -> (&'static str, String) {
-    match err {
-        Error::InvalidInput { field, reason } => (field, reason),
-        other => panic!("expected InvalidInput, got {other:?}"),
-    }
 }
 
 #[tokio::test]

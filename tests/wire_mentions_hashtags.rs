@@ -18,7 +18,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
 mod wire_support;
-use wire_support::{ok, proof, query_with_token, silent_server, v, ExactQuery};
+use wire_support::{invalid_field, ok, proof, query_with_token, silent_server, v, ExactQuery};
 
 const TOKEN: &str = "EAAGmentionstoken00QRST";
 const IG: &str = "17841400000000001";
@@ -51,13 +51,6 @@ impl Match for AnySearch {
             && has("access_token", TOKEN)
             && has("appsecret_proof", &proof(TOKEN))
             && got.iter().any(|(k, _)| k == "q")
-    }
-}
-
-fn invalid_field(err: Error) -> (&'static str, String) {
-    match err {
-        Error::InvalidInput { field, reason } => (field, reason),
-        other => panic!("expected InvalidInput, got {other:?}"),
     }
 }
 

@@ -10,10 +10,10 @@ use instagraph::api::{publish_image, ContainerRequest, UserTag, WaitOptions};
 use instagraph::{AccessToken, Client, ContainerId, ErrorClass, IgUserId, MediaId};
 use serde_json::json;
 use wiremock::matchers::{header, method, path};
-use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 mod wire_support;
-use wire_support::{ok, query_with_token, v, ExactQuery};
+use wire_support::{form, ok, query_with_token, v, ExactQuery};
 
 const TOKEN: &str = "IGQVJtestpagetoken00ABCD";
 const IG: &str = "17841400000000001";
@@ -22,35 +22,9 @@ fn client(server: &MockServer) -> Client {
     wire_support::client(server, 3)
 }
 
-fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-    let mut all: Vec<(String, String)> = list
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    all.sort();
-    all
-}
-
 /// Exactly these query pairs plus `access_token` = `TOKEN` and its `appsecret_proof`.
 fn query(list: &[(&str, &str)]) -> ExactQuery {
     query_with_token(TOKEN, list)
-}
-
-/// Matches when the body is a form holding exactly these pairs (an empty list: no body).
-struct ExactForm(Vec<(String, String)>);
-
-fn form(list: &[(&str, &str)]) -> ExactForm {
-    ExactForm(pairs(list))
-}
-
-impl Match for ExactForm {
-    fn matches(&self, request: &Request) -> bool {
-        let mut got: Vec<(String, String)> = url::form_urlencoded::parse(&request.body)
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        got.sort();
-        got == self.0
-    }
 }
 
 fn graph_error(status: u16, code: i64, subcode: Option<i64>, message: &str) -> ResponseTemplate {

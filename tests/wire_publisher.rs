@@ -24,7 +24,7 @@ use wiremock::matchers::{any, header, method, path, query_param};
 use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
 mod wire_support;
-use wire_support::{ok, query_with_token, v, ExactQuery};
+use wire_support::{form, ok, query_with_token, v, ExactQuery};
 
 const TOKEN: &str = "EAAGpagetoken0000WXYZ";
 const IG: &str = "17841400000000001";
@@ -94,36 +94,10 @@ async fn setup() -> Setup {
     setup_with(fast_config()).await
 }
 
-fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-    let mut all: Vec<(String, String)> = list
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    all.sort();
-    all
-}
-
 /// The query holds exactly these pairs plus `access_token` and `appsecret_proof`.
 /// Exactly these query pairs plus `access_token` = `TOKEN` and its `appsecret_proof`.
 fn query(list: &[(&str, &str)]) -> ExactQuery {
     query_with_token(TOKEN, list)
-}
-
-/// The body is a form holding exactly these pairs.
-struct ExactForm(Vec<(String, String)>);
-
-fn form(list: &[(&str, &str)]) -> ExactForm {
-    ExactForm(pairs(list))
-}
-
-impl Match for ExactForm {
-    fn matches(&self, request: &Request) -> bool {
-        let mut got: Vec<(String, String)> = url::form_urlencoded::parse(&request.body)
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        got.sort();
-        got == self.0
-    }
 }
 
 /// The raw body equals these bytes.

@@ -7,13 +7,13 @@ use instagraph::api::{
     ContainerRequest, GraduationStrategy, TrialParams, DEFAULT_COLLABORATION_INVITE_FIELDS,
 };
 use instagraph::publisher::Post;
-use instagraph::{AccessToken, Client, Error};
+use instagraph::{AccessToken, Client};
 use serde_json::json;
 use wiremock::matchers::{method, path};
-use wiremock::{Match, Mock, MockServer, Request};
+use wiremock::{Mock, MockServer};
 
 mod wire_support;
-use wire_support::{ok, query_with_token, silent_server, v, ExactQuery};
+use wire_support::{form, invalid_field, ok, query_with_token, silent_server, v, ExactQuery};
 
 const TOKEN: &str = "EAAGpublishextratoken00WXYZ";
 const IG: &str = "17841400000000001";
@@ -25,35 +25,6 @@ fn client(server: &MockServer) -> Client {
 
 fn query(list: &[(&str, &str)]) -> ExactQuery {
     query_with_token(TOKEN, list)
-}
-
-/// Matches when the body is a form holding exactly these pairs.
-struct ExactForm(Vec<(String, String)>);
-
-fn form(list: &[(&str, &str)]) -> ExactForm {
-    let mut all: Vec<(String, String)> = list
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    all.sort();
-    ExactForm(all)
-}
-
-impl Match for ExactForm {
-    fn matches(&self, request: &Request) -> bool {
-        let mut got: Vec<(String, String)> = url::form_urlencoded::parse(&request.body)
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        got.sort();
-        got == self.0
-    }
-}
-
-fn invalid_field(err: Error) -> (&'static str, String) {
-    match err {
-        Error::InvalidInput { field, reason } => (field, reason),
-        other => panic!("expected InvalidInput, got {other:?}"),
-    }
 }
 
 #[tokio::test]

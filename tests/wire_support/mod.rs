@@ -91,3 +91,34 @@ pub async fn silent_server() -> MockServer {
         .await;
     server
 }
+
+/// Matches when the body is a form holding exactly these pairs (an empty list: no body).
+pub struct ExactForm(Vec<(String, String)>);
+
+/// A form body of exactly these pairs, in any order.
+pub fn form(list: &[(&str, &str)]) -> ExactForm {
+    let mut all: Vec<(String, String)> = list
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    all.sort();
+    ExactForm(all)
+}
+
+impl Match for ExactForm {
+    fn matches(&self, request: &Request) -> bool {
+        let mut got: Vec<(String, String)> = url::form_urlencoded::parse(&request.body)
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        got.sort();
+        got == self.0
+    }
+}
+
+/// The field and reason of an `InvalidInput` error; panics on any other error.
+pub fn invalid_field(err: instagraph::Error) -> (&'static str, String) {
+    match err {
+        instagraph::Error::InvalidInput { field, reason } => (field, reason),
+        other => panic!("expected InvalidInput, got {other:?}"),
+    }
+}
