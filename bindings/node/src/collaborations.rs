@@ -62,6 +62,8 @@ impl Collaborations {
     }
 
     /// One page of the account's pending invites: `{ data, paging }`.
+    ///
+    /// Core: CollaborationInvitesHandler::list
     #[napi(ts_return_type = "Promise<CollaborationInvitePage>")]
     pub async fn invites(
         &self,
@@ -93,6 +95,8 @@ impl Collaborations {
     }
 
     /// Accepts the invite to co-author `mediaId`: `{ success }`.
+    ///
+    /// Core: CollaborationInvitesHandler::respond
     #[napi]
     pub async fn accept(
         &self,
@@ -111,6 +115,8 @@ impl Collaborations {
     }
 
     /// Declines the invite to co-author `mediaId`: `{ success }`.
+    ///
+    /// Core: CollaborationInvitesHandler::respond
     #[napi]
     pub async fn decline(
         &self,
