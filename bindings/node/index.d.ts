@@ -263,13 +263,13 @@ export declare class Collaborations {
   /**
    * Accepts the invite to co-author `mediaId`: `{ success }`.
    *
-   * Core: CollaborationInvitesHandler::respond
+   * Core: CollaborationInvitesHandler::accept
    */
   accept(companyId: string, igUserId: string, mediaId: string): Promise<Success>
   /**
    * Declines the invite to co-author `mediaId`: `{ success }`.
    *
-   * Core: CollaborationInvitesHandler::respond
+   * Core: CollaborationInvitesHandler::decline
    */
   decline(companyId: string, igUserId: string, mediaId: string): Promise<Success>
 }
@@ -328,6 +328,13 @@ export declare class Comments {
    * Core: IgUserMessagesHandler::private_reply
    */
   privateReply(companyId: string, igUserId: string, commentId: string, text: string): Promise<SentMessage>
+  /**
+   * A private reply as `privateReply`, but the comment is read first and one older than 7
+   * days is refused before sending (`InvalidInputError`, field `comment`).
+   *
+   * Core: CommentHandler::get, IgUserMessagesHandler::private_reply_to
+   */
+  privateReplyInWindow(companyId: string, igUserId: string, commentId: string, text: string): Promise<SentMessage>
   /**
    * The comments of a media that pass `filter`, read page by page in Rust (with the fields
    * every criterion needs, replies included) and filtered there.

@@ -87,8 +87,12 @@ pub struct Hashtags {
     budget: HashtagBudget,
     /// The budget kept in the store (`options.shared`), made on first use (the store opens
     /// then).
-    shared: Option<(OnceCell<HashtagBudget>, Option<(u32, Duration)>)>,
+    shared: Option<SharedBudget>,
 }
+
+/// A budget in the store, made on first use, and the limits it gets (`options.limit`,
+/// `options.windowDays`).
+type SharedBudget = (OnceCell<HashtagBudget>, Option<(u32, Duration)>);
 
 fn hashtag_id(id: &str) -> napi::Result<HashtagId> {
     required("hashtagId", id)?;

@@ -50,9 +50,7 @@ impl SharedDeduper {
         guard_sync("new SharedDeduper", || {
             let window = match window_seconds {
                 None => None,
-                Some(s) if s.is_finite() && s >= 1.0 && s <= 1e9 => {
-                    Some(Duration::from_secs_f64(s))
-                }
+                Some(s) if (1.0..=1e9).contains(&s) => Some(Duration::from_secs_f64(s)),
                 Some(_) => return Err(type_error("windowSeconds", "must be 1 to 1e9 seconds")),
             };
             Ok(Self {

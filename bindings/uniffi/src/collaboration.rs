@@ -22,8 +22,6 @@ pub struct CollaborationInvite {
 #[uniffi::export(async_runtime = "tokio")]
 impl AccountGraph {
     /// The account's pending collaboration invites (one page, `limit` 1–100).
-    ///
-    /// Core: CollaborationInvitesHandler::list
     pub async fn collaboration_invites(&self, limit: u32) -> Result<Vec<CollaborationInvite>> {
         const WHAT: &str = "AccountGraph.collaboration_invites";
         if !(1..=100).contains(&limit) {
@@ -53,8 +51,6 @@ impl AccountGraph {
 
     /// Accepts (`accept` true) or declines the invite to co-author `media_id`; Meta's
     /// `success`.
-    ///
-    /// Core: CollaborationInvitesHandler::respond
     pub async fn answer_collaboration_invite(
         &self,
         media_id: String,

@@ -49,8 +49,6 @@ pub struct ProductTagSpec {
 #[uniffi::export(async_runtime = "tokio")]
 impl AccountGraph {
     /// The catalogs the account can tag products from (one page).
-    ///
-    /// Core: ShoppingHandler::catalogs
     pub async fn catalogs(&self) -> Result<Vec<CatalogSummary>> {
         const WHAT: &str = "AccountGraph.catalogs";
         let (client, access) = self.parts();
@@ -76,8 +74,6 @@ impl AccountGraph {
 
     /// The tag-eligible products of `catalog_id` whose name or SKU holds `q` (all without it;
     /// one page).
-    ///
-    /// Core: ShoppingHandler::search_products
     pub async fn search_products(
         &self,
         catalog_id: String,
@@ -107,8 +103,6 @@ impl AccountGraph {
     }
 
     /// Whether the account may tag products.
-    ///
-    /// Core: ShoppingHandler::product_tag_eligibility
     pub async fn product_tag_eligibility(&self) -> Result<bool> {
         let (client, access) = self.parts();
         access
@@ -121,8 +115,6 @@ impl AccountGraph {
     }
 
     /// Appeals the rejection of `product_id`; Meta's `success` (the appeal was taken).
-    ///
-    /// Core: ShoppingHandler::appeal
     pub async fn appeal_product(&self, product_id: String, reason: String) -> Result<bool> {
         let (client, access) = self.parts();
         access
@@ -135,8 +127,6 @@ impl AccountGraph {
     }
 
     /// The product tags of a media of the account.
-    ///
-    /// Core: MediaProductTagsHandler::list
     pub async fn media_product_tags(&self, media_id: String) -> Result<Vec<ProductTagSpec>> {
         const WHAT: &str = "AccountGraph.media_product_tags";
         required("media_id", &media_id)?;
@@ -162,8 +152,6 @@ impl AccountGraph {
 
     /// Adds product tags to a media of the account (a product tagged again moves); Meta's
     /// `success`.
-    ///
-    /// Core: MediaProductTagsHandler::update
     pub async fn update_media_product_tags(
         &self,
         media_id: String,
