@@ -254,11 +254,23 @@ export declare class Client {
 export declare class Collaborations {
   /** Collaboration invites of the accounts of `accounts`. */
   constructor(accounts: AccountManager)
-  /** One page of the account's pending invites: `{ data, paging }`. */
+  /**
+   * One page of the account's pending invites: `{ data, paging }`.
+   *
+   * Core: CollaborationInvitesHandler::list
+   */
   invites(companyId: string, igUserId: string, options?: CollaborationInviteOptions | undefined | null): Promise<CollaborationInvitePage>
-  /** Accepts the invite to co-author `mediaId`: `{ success }`. */
+  /**
+   * Accepts the invite to co-author `mediaId`: `{ success }`.
+   *
+   * Core: CollaborationInvitesHandler::accept
+   */
   accept(companyId: string, igUserId: string, mediaId: string): Promise<Success>
-  /** Declines the invite to co-author `mediaId`: `{ success }`. */
+  /**
+   * Declines the invite to co-author `mediaId`: `{ success }`.
+   *
+   * Core: CollaborationInvitesHandler::decline
+   */
   decline(companyId: string, igUserId: string, mediaId: string): Promise<Success>
 }
 
@@ -317,6 +329,13 @@ export declare class Comments {
    */
   privateReply(companyId: string, igUserId: string, commentId: string, text: string): Promise<SentMessage>
   /**
+   * A private reply as `privateReply`, but the comment is read first and one older than 7
+   * days is refused before sending (`InvalidInputError`, field `comment`).
+   *
+   * Core: CommentHandler::get, IgUserMessagesHandler::private_reply_to
+   */
+  privateReplyInWindow(companyId: string, igUserId: string, commentId: string, text: string): Promise<SentMessage>
+  /**
    * The comments of a media that pass `filter`, read page by page in Rust (with the fields
    * every criterion needs, replies included) and filtered there.
    */
@@ -332,6 +351,45 @@ export declare class Comments {
    * text) and replies with the result: `{ id, message }`.
    */
   replyWithTemplate(companyId: string, igUserId: string, commentId: string, template: string, custom?: Record<string, string> | undefined | null): Promise<TemplateReply>
+}
+
+/** The raw publishing steps for the accounts of an `AccountManager`. */
+export declare class Containers {
+  /** Raw publishing on the accounts of `accounts`. */
+  constructor(accounts: AccountManager)
+  /**
+   * Creates a media container (`POST /{ig-user-id}/media`, checked first): `{ id }`.
+   * Not retried: each attempt would create a container.
+   *
+   * Core: PublishingHandler::create_container
+   */
+  create(companyId: string, igUserId: string, request: ContainerInput): Promise<Created>
+  /**
+   * A container's state now (`GET /{container-id}`).
+   *
+   * Core: ContainerHandler::status
+   */
+  status(companyId: string, igUserId: string, containerId: string): Promise<ContainerState>
+  /**
+   * Polls a container until it is `FINISHED` (or `PUBLISHED`); a failed or expired one, or
+   * one still in progress at the timeout (`NotReadyError`), rejects.
+   *
+   * Core: ContainerHandler::wait
+   */
+  wait(companyId: string, igUserId: string, containerId: string, options?: WaitInput | undefined | null): Promise<ContainerState>
+  /**
+   * Publishes a finished container (`POST /{ig-user-id}/media_publish`): `{ id }` of the
+   * new media. Never retried: a repeat could publish twice.
+   *
+   * Core: PublishingHandler::publish
+   */
+  publish(companyId: string, igUserId: string, containerId: string): Promise<Created>
+  /**
+   * Meta's publishing limit of the account now (`content_publishing_limit`).
+   *
+   * Core: PublishingHandler::limit
+   */
+  limit(companyId: string, igUserId: string): Promise<PublishingLimit>
 }
 
 /** Drops redelivered webhook updates (Meta retries for up to 36 hours). One per process. */
@@ -439,11 +497,11 @@ export declare class Hashtags {
    */
   search(companyId: string, igUserId: string, q: string): Promise<Created>
   /**
-   * A hashtag node: `{ id, name }`.
+   * A hashtag node: `{ id, name }`, or the fields of `options.fields`.
    *
-   * Core: HashtagHandler::get
+   * Core: HashtagHandler::get, HashtagHandler::get_fields
    */
-  get(companyId: string, igUserId: string, hashtagId: string): Promise<Hashtag>
+  get(companyId: string, igUserId: string, hashtagId: string, options?: HashtagGetOptions | undefined | null): Promise<Hashtag>
   /**
    * One page of the hashtag's most popular media: `{ data, paging }`.
    *
@@ -473,7 +531,10 @@ export declare class Hashtags {
   seedBudget(companyId: string, igUserId: string): Promise<HashtagBudgetUsage>
   /**
    * The account's hashtag budget now: `{ used, remaining }` (unique hashtags searched in
-   * the window, and slots left for new ones). No call to Meta.
+   * the window, and slots left for new ones), read from the store when it is shared. No
+   * call to Meta.
+   *
+   * Core: HashtagBudget::used_now
    */
   budget(companyId: string, igUserId: string): Promise<HashtagBudgetUsage>
   /**
@@ -585,6 +646,13 @@ export declare class Media {
   /** The account's live stories (24 hours): `{ data, paging }`. */
   stories(companyId: string, igUserId: string): Promise<MediaPage>
   /**
+   * One page of the media in which other accounts tagged this one, newest first:
+   * `{ data, paging }` (pass `paging.after` back as `options.after`).
+   *
+   * Core: IgUserMediaHandler::tagged
+   */
+  tagged(companyId: string, igUserId: string, options?: TaggedMediaOptions | undefined | null): Promise<MediaPage>
+  /**
    * One media.
    *
    * Core: MediaHandler::get
@@ -643,7 +711,7 @@ export declare class Messaging {
   /**
    * One page of the account's conversations, newest first: `{ data, paging }`.
    *
-   * Core: IgUserMessagesHandler::conversations
+   * Core: IgUserMessagesHandler::conversations, FacebookGraph::page_conversations
    */
   conversations(companyId: string, igUserId: string, options?: ConversationListOptions | undefined | null): Promise<ConversationPage>
   /**
@@ -652,6 +720,12 @@ export declare class Messaging {
    * Core: ConversationHandler::messages
    */
   messages(companyId: string, igUserId: string, conversationId: string, options?: MessageListOptions | undefined | null): Promise<IgMessage[]>
+  /**
+   * One message read in full (`options.fields`: other fields).
+   *
+   * Core: MessageHandler::get, MessageHandler::get_fields
+   */
+  message(companyId: string, igUserId: string, messageId: string, options?: MessageGetOptions | undefined | null): Promise<IgMessage>
   /**
    * Sends a message: `{ recipientId, messageId }`. Outside the 24-hour window (7 days with
    * `tag: "HUMAN_AGENT"`) it rejects with `MessagingWindowError`. Never retried once sent.
@@ -704,6 +778,25 @@ export declare class Publisher {
    * Core: Publisher::refresh_quota
    */
   refreshQuota(companyId: string, igUserId: string): Promise<PublishQuota>
+  /**
+   * The publish job stored under `idempotencyKey` in the company, or `null`.
+   *
+   * Core: Publisher::job
+   */
+  job(companyId: string, idempotencyKey: string): Promise<Job | null>
+  /**
+   * Deletes a published media: `{ success: true }`. A carousel item cannot be deleted on its
+   * own (`PublishError`, cause `CAROUSEL_CHILD_NOT_DELETABLE`).
+   *
+   * Core: Publisher::delete_media
+   */
+  deleteMedia(companyId: string, igUserId: string, mediaId: string): Promise<Success>
+  /**
+   * Turns comments on a published media on or off: `{ success: true }`.
+   *
+   * Core: Publisher::set_comments_enabled
+   */
+  setCommentsEnabled(companyId: string, igUserId: string, mediaId: string, enabled: boolean): Promise<Success>
 }
 
 /** A local imitation of Meta's Graph API, seeded with users, Pages and IG accounts. */
@@ -795,32 +888,80 @@ export declare class Scheduler {
   worker(workerId: string, options?: WorkerOptions | undefined | null): Worker
 }
 
+/**
+ * Drops redelivered webhook updates (Meta retries for up to 36 hours), remembering the keys
+ * in the `AccountManager`'s store: a delivery handled by one process is a redelivery for every
+ * other process on the same store.
+ */
+export declare class SharedDeduper {
+  /**
+   * Keys remembered in the store of `accounts` for `windowSeconds` each (default 36 hours,
+   * at least 1).
+   */
+  constructor(accounts: AccountManager, windowSeconds?: number | undefined | null)
+  /**
+   * True the first time an event (or a key) is seen within the window by any process on
+   * the store; false for a redelivery.
+   *
+   * Core: SharedDeduper::first_seen
+   */
+  firstDelivery(event: WebhookEvent | string): Promise<boolean>
+  /**
+   * The events no process on the store saw before, in order.
+   *
+   * Core: SharedDeduper::first_seen
+   */
+  retainNew(events: WebhookEvent[]): Promise<WebhookEvent[]>
+}
+
 /** Instagram Shopping of the accounts of an `AccountManager`. */
 export declare class Shopping {
   /** Shopping of the accounts of `accounts`. */
   constructor(accounts: AccountManager)
-  /** The catalogs the account can tag products from (one page): `{ data, paging }`. */
+  /**
+   * The catalogs the account can tag products from (one page): `{ data, paging }`.
+   *
+   * Core: ShoppingHandler::catalogs
+   */
   catalogs(companyId: string, igUserId: string): Promise<CatalogPage>
   /**
    * The tag-eligible products of `catalogId` whose name or SKU holds `q` (all of them
    * without `q`), one page: `{ data, paging }`.
+   *
+   * Core: ShoppingHandler::search_products
    */
   searchProducts(companyId: string, igUserId: string, catalogId: string, q?: string | undefined | null, options?: ProductSearchOptions | undefined | null): Promise<CatalogProductPage>
-  /** Whether the account may tag products (`shopping_product_tag_eligibility`). */
+  /**
+   * Whether the account may tag products (`shopping_product_tag_eligibility`).
+   *
+   * Core: ShoppingHandler::product_tag_eligibility
+   */
   productTagEligibility(companyId: string, igUserId: string): Promise<boolean>
   /**
    * Appeals the rejection of `productId`: `{ success }` (the appeal was taken, not its
    * outcome).
+   *
+   * Core: ShoppingHandler::appeal
    */
   appeal(companyId: string, igUserId: string, productId: string, reason: string): Promise<Success>
   /**
    * The appeal status of `productId`: `{ productId, reviewStatus, eligibleForAppeal }`, or
    * null when Meta has none.
+   *
+   * Core: ShoppingHandler::appeal_status
    */
   appealStatus(companyId: string, igUserId: string, productId: string): Promise<{ productId?: string, reviewStatus?: string, eligibleForAppeal?: boolean } | null>
-  /** The product tags of a media of the account: `[{ productId, name, x, y, ... }]`. */
+  /**
+   * The product tags of a media of the account: `[{ productId, name, x, y, ... }]`.
+   *
+   * Core: MediaProductTagsHandler::list
+   */
   productTags(companyId: string, igUserId: string, mediaId: string): Promise<Array<{ productId?: string, name?: string, x?: number, y?: number, reviewStatus?: string }>>
-  /** Adds product tags to a media of the account (a product tagged again moves): `{ success }`. */
+  /**
+   * Adds product tags to a media of the account (a product tagged again moves): `{ success }`.
+   *
+   * Core: MediaProductTagsHandler::update
+   */
   updateProductTags(companyId: string, igUserId: string, mediaId: string, tags: Array<ProductTagInput>): Promise<Success>
 }
 
@@ -1392,6 +1533,57 @@ export interface ConnectStart {
   expiresAt: string
 }
 
+/**
+ * A container to create (`Containers.create`): Graph's parameters in camelCase. Without
+ * `mediaType` it is an image (`imageUrl`); `REELS`, `STORIES` (`imageUrl` or `videoUrl`),
+ * `CAROUSEL` (`children`: item container ids), `VIDEO` (a carousel video item). The core checks
+ * it before any call and names a bad field.
+ */
+export interface ContainerInput {
+  /** `REELS`, `STORIES`, `CAROUSEL` or `VIDEO` (none: an image). */
+  mediaType?: 'REELS' | 'STORIES' | 'CAROUSEL' | 'VIDEO'
+  /** A public JPEG URL. */
+  imageUrl?: string
+  /** A public video URL. */
+  videoUrl?: string
+  /** An item of a carousel. */
+  isCarouselItem?: boolean
+  /** A carousel's item containers, in order. */
+  children?: Array<string>
+  /** The caption. */
+  caption?: string
+  /** An image's alt text. */
+  altText?: string
+  /** A location page id. */
+  locationId?: string
+  /** Accounts tagged on an image or reel. */
+  userTags?: Array<UserTagInput>
+  /** Products tagged on an image or reel. */
+  productTags?: Array<ProductTagInput>
+  /** Usernames to invite as collaborators. */
+  collaborators?: Array<string>
+  /** A reel: also show it in the feed. */
+  shareToFeed?: boolean
+  /** A reel's cover image URL. */
+  coverUrl?: string
+  /** A reel's cover frame, in milliseconds. */
+  thumbOffsetMs?: number
+  /** A reel's audio name. */
+  audioName?: string
+  /** A trial reel and how it graduates. */
+  trialParams?: TrialParams
+}
+
+/** A container's state (`Containers.status` / `Containers.wait`). */
+export interface ContainerState {
+  /** The container id. */
+  id: string
+  /** `IN_PROGRESS`, `FINISHED`, `PUBLISHED`, `ERROR` or `EXPIRED`. */
+  statusCode?: string
+  /** Meta's text; on `ERROR` it carries the reason. */
+  status?: string
+}
+
 /** Options of `Messaging.conversations`. */
 export interface ConversationListOptions {
   /** Items per page. */
@@ -1402,6 +1594,11 @@ export interface ConversationListOptions {
   userId?: string
   /** The fields to read (default: id, updated_time). */
   fields?: Array<string>
+  /**
+   * A Page-linked account (Facebook Login): read through its Page
+   * (`/{page-id}/conversations`) with the account's Page token.
+   */
+  pageId?: string
 }
 
 /** One page of conversations (`Messaging.conversations`). */
@@ -1470,6 +1667,12 @@ export interface HashtagBudgetUsage {
   remaining: number
 }
 
+/** Options of `Hashtags.get`. */
+export interface HashtagGetOptions {
+  /** The fields to read (default `id,name`). */
+  fields?: Array<string>
+}
+
 /** Options of `Hashtags.topMedia` / `Hashtags.recentMedia` / `Hashtags.recentlySearched`. */
 export interface HashtagMediaOptions {
   /** Items per page (at most 50). */
@@ -1486,6 +1689,12 @@ export interface HashtagsOptions {
   limit?: number
   /** The window, in days (default 7, Meta's). */
   windowDays?: number
+  /**
+   * Count in the `AccountManager`'s store, so that every process on it shares one budget
+   * per account (and restarts keep it); `budgetSnapshot`/`restoreBudget` then have nothing
+   * to do.
+   */
+  shared?: boolean
 }
 
 /** A comment or reply (the fields asked for; more arrive when Meta sends them). */
@@ -1990,6 +2199,12 @@ export interface MessageAttachment {
   url: string
 }
 
+/** Options of `Messaging.message`. */
+export interface MessageGetOptions {
+  /** The fields to read. */
+  fields?: Array<string>
+}
+
 /** Options of `Messaging.messages`. */
 export interface MessageListOptions {
   /** How many of the newest messages (1 to 20: Meta lets only the 20 newest be read). */
@@ -2072,6 +2287,10 @@ export interface Post {
   altText?: string
   /** A location page id. */
   locationId?: string
+  /** Accounts tagged on an image or reel (not on a carousel or story). */
+  userTags?: Array<UserTagInput>
+  /** Catalog products tagged on an image or reel (not on a carousel or story). */
+  productTags?: Array<ProductTagInput>
   /** Usernames to invite as collaborators. */
   collaborators?: Array<string>
   /** A reel: also show it in the feed. */
@@ -2145,6 +2364,14 @@ export interface PublishImageOptions {
   idempotencyKey?: string
   /** See `PublishOptions.onProgress`. */
   onProgress?: (event: ProgressEvent) => void
+}
+
+/** The account's publishing limit (`Containers.limit`). */
+export interface PublishingLimit {
+  /** Posts published in the current window. */
+  quotaUsage?: number
+  /** `{ quotaTotal, quotaDuration }` (posts per window, window in seconds). */
+  config?: any
 }
 
 /** Options of `publish` / `publishImage`. */
@@ -2350,6 +2577,16 @@ export interface SweepReport {
   reconnect: Array<ReconnectNeeded>
 }
 
+/** Options of `Media.tagged`. */
+export interface TaggedMediaOptions {
+  /** Items per page. */
+  limit?: number
+  /** The cursor of the previous page's `paging.after`. */
+  after?: string
+  /** The fields to read. */
+  fields?: Array<string>
+}
+
 /** What `Comments.replyWithTemplate` sent. */
 export interface TemplateReply {
   /** The new reply's id. */
@@ -2437,6 +2674,31 @@ export interface UpdateOutcome {
   updated: number
   /** The ids the company has no account for. */
   unknown: Array<string>
+}
+
+/** An account tagged on a media: its username (without `@`) at (`x`, `y`), each 0..1. */
+export interface UserTagInput {
+  /** The tagged account's username. */
+  username: string
+  /** Horizontal position, 0..1. */
+  x: number
+  /** Vertical position, 0..1. */
+  y: number
+}
+
+/**
+ * How `Containers.wait` polls (defaults: 300 s in all, first pause 250 ms growing 1.5 times up
+ * to 5 s).
+ */
+export interface WaitInput {
+  /** The longest the whole wait may take, in milliseconds. */
+  timeoutMs?: number
+  /** The first pause between polls, in milliseconds. */
+  initialIntervalMs?: number
+  /** The longest pause between polls, in milliseconds. */
+  maxIntervalMs?: number
+  /** How much each pause grows. */
+  factor?: number
 }
 
 /**

@@ -280,7 +280,9 @@ impl HashtagBudget {
         self.window
     }
 
-    pub(super) fn limit(&self) -> u32 {
+    /// Unique hashtags allowed per account per window (30 unless [`HashtagBudget::with_limits`]
+    /// set another).
+    pub fn limit(&self) -> u32 {
         self.limit
     }
 

@@ -81,6 +81,15 @@ test('a private reply once per comment, within 7 days', async () => {
   )
 })
 
+test('a private reply in the window: the comment is read first, an old one refused before sending', async () => {
+  const { oldComment, mediaWithManyComments } = ctx.seed.engagement
+  await rejectsInvalid(comments.privateReplyInWindow(COMPANY, ctx.bakery, oldComment, 'Too late'), 'comment')
+  const [fresh] = (await comments.list(COMPANY, ctx.bakery, mediaWithManyComments, { limit: 1 })).data
+  const sent = await comments.privateReplyInWindow(COMPANY, ctx.bakery, fresh.id, 'In time')
+  assert.ok(sent.messageId, JSON.stringify(sent))
+  await rejectsType(comments.privateReplyInWindow(COMPANY, ctx.bakery, '', 'x'), 'commentId')
+})
+
 test('filter: text, hidden, unanswered, max; read in Rust across pages', async () => {
   const media = ctx.seed.engagement.mediaWithManyComments
   const all = await comments.filter(COMPANY, ctx.bakery, media, {})

@@ -32,6 +32,30 @@ test('conversations page with cursors and filter by person', async () => {
   assert.deepEqual(one.data.map((c) => c.id), [byWindow.open.id])
 })
 
+test("conversations through the account's Page (Facebook Login, Page token)", async () => {
+  const pageId = ctx.seed.instagramAccounts.find((a) => a.id === ctx.bakery).pageId
+  assert.ok(pageId)
+  const direct = await messaging.conversations(COMPANY, ctx.bakery, { limit: 50 })
+  const viaPage = await messaging.conversations(COMPANY, ctx.bakery, { limit: 50, pageId })
+  assert.deepEqual(viaPage.data.map((c) => c.id), direct.data.map((c) => c.id))
+  const one = await messaging.conversations(COMPANY, ctx.bakery, { pageId, userId: byWindow.open.userId })
+  assert.deepEqual(one.data.map((c) => c.id), [byWindow.open.id])
+  await rejectsType(messaging.conversations(COMPANY, ctx.bakery, { pageId: '' }), 'options.pageId')
+})
+
+test('one message, in full or with chosen fields', async () => {
+  const [newest] = await messaging.messages(COMPANY, ctx.bakery, byWindow.open.id, { limit: 1 })
+  const message = await messaging.message(COMPANY, ctx.bakery, newest.id)
+  assert.equal(message.id, newest.id)
+  assert.equal(message.message, newest.message)
+  assert.ok(message.createdTime)
+  const idOnly = await messaging.message(COMPANY, ctx.bakery, newest.id, { fields: ['id'] })
+  assert.equal(idOnly.id, newest.id)
+  assert.equal(idOnly.createdTime, undefined)
+  await rejectsType(messaging.message(COMPANY, ctx.bakery, ''), 'messageId')
+  await rejectsType(messaging.message(COMPANY, ctx.bakery, newest.id, { fields: [] }), 'options.fields')
+})
+
 test('messages: the 20 newest, newest first', async () => {
   const open = byWindow.open
   assert.ok(open.messages > 20)

@@ -62,6 +62,8 @@ impl Collaborations {
     }
 
     /// One page of the account's pending invites: `{ data, paging }`.
+    ///
+    /// Core: CollaborationInvitesHandler::list
     #[napi(ts_return_type = "Promise<CollaborationInvitePage>")]
     pub async fn invites(
         &self,
@@ -93,6 +95,8 @@ impl Collaborations {
     }
 
     /// Accepts the invite to co-author `mediaId`: `{ success }`.
+    ///
+    /// Core: CollaborationInvitesHandler::accept
     #[napi]
     pub async fn accept(
         &self,
@@ -100,7 +104,7 @@ impl Collaborations {
         ig_user_id: String,
         media_id: String,
     ) -> Result<Success> {
-        self.respond(
+        self.answer(
             "Collaborations.accept",
             company_id,
             ig_user_id,
@@ -111,6 +115,8 @@ impl Collaborations {
     }
 
     /// Declines the invite to co-author `mediaId`: `{ success }`.
+    ///
+    /// Core: CollaborationInvitesHandler::decline
     #[napi]
     pub async fn decline(
         &self,
@@ -118,7 +124,7 @@ impl Collaborations {
         ig_user_id: String,
         media_id: String,
     ) -> Result<Success> {
-        self.respond(
+        self.answer(
             "Collaborations.decline",
             company_id,
             ig_user_id,
@@ -128,7 +134,7 @@ impl Collaborations {
         .await
     }
 
-    async fn respond(
+    async fn answer(
         &self,
         what: &'static str,
         company_id: String,
@@ -139,13 +145,17 @@ impl Collaborations {
         guard(what, async {
             required("mediaId", &media_id)?;
             let account = open(&self.lazy, what, &company_id, &ig_user_id).await?;
-            let success = account
+            let invites = account
                 .graph()
                 .ig_user(account.ig().clone())
-                .collaboration_invites()
-                .respond(MediaId::new(media_id), accept)
-                .await
-                .map_err(|e| sdk_error(what, e))?;
+                .collaboration_invites();
+            let media = MediaId::new(media_id);
+            let answer = if accept {
+                invites.accept(media)
+            } else {
+                invites.decline(media)
+            };
+            let success = answer.await.map_err(|e| sdk_error(what, e))?;
             Ok(Success { success })
         })
         .await

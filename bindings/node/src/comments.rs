@@ -353,6 +353,42 @@ impl Comments {
         .map(Json::from)
     }
 
+    /// A private reply as `privateReply`, but the comment is read first and one older than 7
+    /// days is refused before sending (`InvalidInputError`, field `comment`).
+    ///
+    /// Core: CommentHandler::get, IgUserMessagesHandler::private_reply_to
+    #[napi(ts_return_type = "Promise<SentMessage>")]
+    pub async fn private_reply_in_window(
+        &self,
+        company_id: String,
+        ig_user_id: String,
+        comment_id: String,
+        text: String,
+    ) -> Result<Json> {
+        const WHAT: &str = "Comments.privateReplyInWindow";
+        guard(WHAT, async {
+            let id = self::comment_id(&comment_id)?;
+            validate_private_reply_text(&text).map_err(|e| sdk_error(WHAT, e))?;
+            let account = open(&self.lazy, WHAT, &company_id, &ig_user_id).await?;
+            let graph = account.graph();
+            let comment = graph
+                .comment(id)
+                .get()
+                .send()
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            let sent = graph
+                .ig_user(account.ig().clone())
+                .messages()
+                .private_reply_to(&comment, &text, chrono::Utc::now())
+                .await
+                .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(to_js(&sent))
+        })
+        .await
+        .map(Json::from)
+    }
+
     /// The comments of a media that pass `filter`, read page by page in Rust (with the fields
     /// every criterion needs, replies included) and filtered there.
     #[napi(ts_return_type = "Promise<IgComment[]>")]

@@ -9,6 +9,7 @@ use instagraph::{HashtagId, IgUserId};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
+use tokio::sync::OnceCell;
 
 use crate::account_graph::{self, fields, limit, open, to_js, Json};
 use crate::accounts::AccountManager;
@@ -54,6 +55,17 @@ pub struct HashtagsOptions {
     pub limit: Option<u32>,
     /// The window, in days (default 7, Meta's).
     pub window_days: Option<u32>,
+    /// Count in the `AccountManager`'s store, so that every process on it shares one budget
+    /// per account (and restarts keep it); `budgetSnapshot`/`restoreBudget` then have nothing
+    /// to do.
+    pub shared: Option<bool>,
+}
+
+/// Options of `Hashtags.get`.
+#[napi(object)]
+pub struct HashtagGetOptions {
+    /// The fields to read (default `id,name`).
+    pub fields: Option<Vec<String>>,
 }
 
 /// Options of `Hashtags.topMedia` / `Hashtags.recentMedia` / `Hashtags.recentlySearched`.
@@ -73,11 +85,46 @@ pub struct HashtagMediaOptions {
 pub struct Hashtags {
     lazy: Arc<Lazy>,
     budget: HashtagBudget,
+    /// The budget kept in the store (`options.shared`), made on first use (the store opens
+    /// then).
+    shared: Option<SharedBudget>,
 }
+
+/// A budget in the store, made on first use, and the limits it gets (`options.limit`,
+/// `options.windowDays`).
+type SharedBudget = (OnceCell<HashtagBudget>, Option<(u32, Duration)>);
 
 fn hashtag_id(id: &str) -> napi::Result<HashtagId> {
     required("hashtagId", id)?;
     Ok(HashtagId::new(id))
+}
+
+impl Hashtags {
+    /// The budget searches count against: this instance's, or the store's (`options.shared`).
+    async fn budget_for(&self, what: &str) -> napi::Result<&HashtagBudget> {
+        let Some((cell, limits)) = &self.shared else {
+            return Ok(&self.budget);
+        };
+        cell.get_or_try_init(|| async {
+            let store = self.lazy.get(what).await?.store().budgets();
+            let budget = HashtagBudget::shared(store);
+            Ok(match limits {
+                Some((limit, window)) => budget.with_limits(*limit, *window),
+                None => budget,
+            })
+        })
+        .await
+    }
+
+    /// The account's usage now, read from the store when the budget is shared.
+    async fn usage(&self, what: &str, ig: &IgUserId) -> napi::Result<HashtagBudgetUsage> {
+        let budget = self.budget_for(what).await?;
+        let used = budget.used_now(ig).await.map_err(|e| sdk_error(what, e))?;
+        Ok(HashtagBudgetUsage {
+            used,
+            remaining: budget.limit().saturating_sub(used),
+        })
+    }
 }
 
 #[napi]
@@ -87,18 +134,25 @@ impl Hashtags {
     pub fn new(accounts: &AccountManager, options: Option<HashtagsOptions>) -> Result<Self> {
         guard_sync("new Hashtags", || {
             let mut budget = HashtagBudget::new();
+            let mut limits = None;
+            let mut shared = false;
             if let Some(o) = options {
                 if o.limit.is_some() || o.window_days.is_some() {
                     let days = o.window_days.unwrap_or(7);
                     if days == 0 {
                         return Err(type_error("options.windowDays", "must be at least 1"));
                     }
-                    budget = budget.with_limits(o.limit.unwrap_or(30), Duration::days(days.into()));
+                    limits = Some((o.limit.unwrap_or(30), Duration::days(days.into())));
                 }
+                shared = o.shared.unwrap_or(false);
+            }
+            if let Some((limit, window)) = limits {
+                budget = budget.with_limits(limit, window);
             }
             Ok(Self {
                 lazy: accounts.lazy.clone(),
                 budget,
+                shared: shared.then(|| (OnceCell::new(), limits)),
             })
         })
     }
@@ -123,7 +177,7 @@ impl Hashtags {
                 .graph()
                 .ig_user(account.ig().clone())
                 .hashtags()
-                .search(&q, &self.budget)
+                .search(&q, self.budget_for(WHAT).await?)
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
             Ok(Created {
@@ -133,26 +187,32 @@ impl Hashtags {
         .await
     }
 
-    /// A hashtag node: `{ id, name }`.
+    /// A hashtag node: `{ id, name }`, or the fields of `options.fields`.
     ///
-    /// Core: HashtagHandler::get
+    /// Core: HashtagHandler::get, HashtagHandler::get_fields
     #[napi(ts_return_type = "Promise<Hashtag>")]
     pub async fn get(
         &self,
         company_id: String,
         ig_user_id: String,
         hashtag_id: String,
+        options: Option<HashtagGetOptions>,
     ) -> Result<Json> {
         const WHAT: &str = "Hashtags.get";
         guard(WHAT, async {
             let id = self::hashtag_id(&hashtag_id)?;
+            let field_list = options.and_then(|o| o.fields);
+            if let Some(f) = &field_list {
+                fields("options.fields", f)?;
+            }
             let account = open(&self.lazy, WHAT, &company_id, &ig_user_id).await?;
-            let tag = account
-                .graph()
-                .hashtag(id)
-                .get()
-                .await
-                .map_err(|e| sdk_error(WHAT, e))?;
+            let graph = account.graph();
+            let hashtag = graph.hashtag(id);
+            let tag = match field_list {
+                Some(f) => hashtag.get_fields(f).await,
+                None => hashtag.get().await,
+            }
+            .map_err(|e| sdk_error(WHAT, e))?;
             Ok(to_js(&tag))
         })
         .await
@@ -304,19 +364,23 @@ impl Hashtags {
                 .graph()
                 .ig_user(ig.clone())
                 .hashtags()
-                .seed_budget(&self.budget)
+                .seed_budget(self.budget_for(WHAT).await?)
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
+            let limit = self.budget_for(WHAT).await?.limit();
             Ok(HashtagBudgetUsage {
                 used,
-                remaining: self.budget.remaining(ig),
+                remaining: limit.saturating_sub(used),
             })
         })
         .await
     }
 
     /// The account's hashtag budget now: `{ used, remaining }` (unique hashtags searched in
-    /// the window, and slots left for new ones). No call to Meta.
+    /// the window, and slots left for new ones), read from the store when it is shared. No
+    /// call to Meta.
+    ///
+    /// Core: HashtagBudget::used_now
     #[napi]
     pub async fn budget(
         &self,
@@ -327,11 +391,7 @@ impl Hashtags {
         guard(WHAT, async {
             // Opened so that an account of another company is refused like everywhere else.
             let account = open(&self.lazy, WHAT, &company_id, &ig_user_id).await?;
-            let ig: &IgUserId = account.ig();
-            Ok(HashtagBudgetUsage {
-                used: self.budget.used(ig),
-                remaining: self.budget.remaining(ig),
-            })
+            self.usage(WHAT, account.ig()).await
         })
         .await
     }

@@ -60,6 +60,17 @@ pub struct MediaListAllOptions {
     pub fields: Option<Vec<String>>,
 }
 
+/// Options of `Media.tagged`.
+#[napi(object)]
+pub struct TaggedMediaOptions {
+    /// Items per page.
+    pub limit: Option<u32>,
+    /// The cursor of the previous page's `paging.after`.
+    pub after: Option<String>,
+    /// The fields to read.
+    pub fields: Option<Vec<String>>,
+}
+
 /// Options of `Media.get`.
 #[napi(object)]
 pub struct MediaGetOptions {
@@ -215,6 +226,46 @@ impl Media {
                 .send()
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
+            json_text::page(&page)
+        })
+        .await
+    }
+
+    /// One page of the media in which other accounts tagged this one, newest first:
+    /// `{ data, paging }` (pass `paging.after` back as `options.after`).
+    ///
+    /// Core: IgUserMediaHandler::tagged
+    #[napi(ts_return_type = "Promise<MediaPage>")]
+    pub async fn tagged(
+        &self,
+        company_id: String,
+        ig_user_id: String,
+        options: Option<TaggedMediaOptions>,
+    ) -> Result<Json> {
+        const WHAT: &str = "Media.tagged";
+        guard(WHAT, async {
+            let (per_page, after, field_list) =
+                options.map_or((None, None, None), |o| (o.limit, o.after, o.fields));
+            let per_page = limit("options.limit", per_page)?;
+            if let Some(f) = &field_list {
+                fields("options.fields", f)?;
+            }
+            let account = open(&self.lazy, WHAT, &company_id, &ig_user_id).await?;
+            let mut req = account
+                .graph()
+                .ig_user(account.ig().clone())
+                .media()
+                .tagged();
+            if let Some(f) = field_list {
+                req = req.fields(f);
+            }
+            if let Some(l) = per_page {
+                req = req.limit(l);
+            }
+            if let Some(a) = after {
+                req = req.after(a);
+            }
+            let page = req.send().await.map_err(|e| sdk_error(WHAT, e))?;
             json_text::page(&page)
         })
         .await

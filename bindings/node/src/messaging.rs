@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use instagraph::api::{AttachmentKind, MessageContent, MessagingTag, Reaction, Recipient};
-use instagraph::{CommentId, ConversationId, MessageId};
+use instagraph::{CommentId, ConversationId, MessageId, PageId};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
@@ -27,6 +27,16 @@ pub struct ConversationListOptions {
     /// Only the conversation with this person (their IGSID).
     pub user_id: Option<String>,
     /// The fields to read (default: id, updated_time).
+    pub fields: Option<Vec<String>>,
+    /// A Page-linked account (Facebook Login): read through its Page
+    /// (`/{page-id}/conversations`) with the account's Page token.
+    pub page_id: Option<String>,
+}
+
+/// Options of `Messaging.message`.
+#[napi(object)]
+pub struct MessageGetOptions {
+    /// The fields to read.
     pub fields: Option<Vec<String>>,
 }
 
@@ -142,7 +152,7 @@ impl Messaging {
 
     /// One page of the account's conversations, newest first: `{ data, paging }`.
     ///
-    /// Core: IgUserMessagesHandler::conversations
+    /// Core: IgUserMessagesHandler::conversations, FacebookGraph::page_conversations
     #[napi(ts_return_type = "Promise<ConversationPage>")]
     pub async fn conversations(
         &self,
@@ -157,6 +167,7 @@ impl Messaging {
                 after: None,
                 user_id: None,
                 fields: None,
+                page_id: None,
             });
             let per_page = limit("options.limit", o.limit)?;
             if let Some(f) = &o.fields {
@@ -165,12 +176,21 @@ impl Messaging {
             if let Some(u) = &o.user_id {
                 required("options.userId", u)?;
             }
+            if let Some(p) = &o.page_id {
+                required("options.pageId", p)?;
+            }
             let account = open(&self.lazy, WHAT, &company_id, &ig_user_id).await?;
-            let mut req = account
-                .graph()
-                .ig_user(account.ig().clone())
-                .messages()
-                .conversations();
+            let mut req = match o.page_id {
+                Some(page) => account
+                    .client
+                    .facebook(&account.access.token)
+                    .page_conversations(PageId::new(page)),
+                None => account
+                    .graph()
+                    .ig_user(account.ig().clone())
+                    .messages()
+                    .conversations(),
+            };
             if let Some(f) = o.fields {
                 req = req.fields(f);
             }
@@ -229,6 +249,38 @@ impl Messaging {
             }
             let messages = req.send().await.map_err(|e| sdk_error(WHAT, e))?;
             Ok(Value::Array(messages.iter().map(to_js).collect()))
+        })
+        .await
+        .map(Json::from)
+    }
+
+    /// One message read in full (`options.fields`: other fields).
+    ///
+    /// Core: MessageHandler::get, MessageHandler::get_fields
+    #[napi(ts_return_type = "Promise<IgMessage>")]
+    pub async fn message(
+        &self,
+        company_id: String,
+        ig_user_id: String,
+        message_id: String,
+        options: Option<MessageGetOptions>,
+    ) -> Result<Json> {
+        const WHAT: &str = "Messaging.message";
+        guard(WHAT, async {
+            required("messageId", &message_id)?;
+            let field_list = options.and_then(|o| o.fields);
+            if let Some(f) = &field_list {
+                fields("options.fields", f)?;
+            }
+            let account = open(&self.lazy, WHAT, &company_id, &ig_user_id).await?;
+            let graph = account.graph();
+            let handler = graph.message(MessageId::new(message_id));
+            let message = match field_list {
+                Some(f) => handler.get_fields(&f.join(",")).await,
+                None => handler.get().await,
+            }
+            .map_err(|e| sdk_error(WHAT, e))?;
+            Ok(to_js(&message))
         })
         .await
         .map(Json::from)

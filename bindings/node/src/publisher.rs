@@ -248,6 +248,10 @@ pub struct Post {
     pub alt_text: Option<String>,
     /// A location page id.
     pub location_id: Option<String>,
+    /// Accounts tagged on an image or reel (not on a carousel or story).
+    pub user_tags: Option<Vec<UserTagInput>>,
+    /// Catalog products tagged on an image or reel (not on a carousel or story).
+    pub product_tags: Option<Vec<crate::shopping::ProductTagInput>>,
     /// Usernames to invite as collaborators.
     pub collaborators: Option<Vec<String>>,
     /// A reel: also show it in the feed.
@@ -260,6 +264,17 @@ pub struct Post {
     pub audio_name: Option<String>,
     /// A trial reel (shown to non-followers first) and how it graduates.
     pub trial_params: Option<TrialParams>,
+}
+
+/// An account tagged on a media: its username (without `@`) at (`x`, `y`), each 0..1.
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct UserTagInput {
+    /// The tagged account's username.
+    pub username: String,
+    /// Horizontal position, 0..1.
+    pub x: f64,
+    /// Vertical position, 0..1.
+    pub y: f64,
 }
 
 /// `trialParams` of a reel.
@@ -368,7 +383,7 @@ pub struct Publisher {
 }
 
 impl Publisher {
-    async fn get(&self, what: &str) -> napi::Result<&instagraph::Publisher> {
+    pub(crate) async fn get(&self, what: &str) -> napi::Result<&instagraph::Publisher> {
         self.cell
             .get_or_try_init(|| async {
                 let manager = self.lazy.get(what).await?;

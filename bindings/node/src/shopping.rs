@@ -100,6 +100,8 @@ impl Shopping {
     }
 
     /// The catalogs the account can tag products from (one page): `{ data, paging }`.
+    ///
+    /// Core: ShoppingHandler::catalogs
     #[napi(ts_return_type = "Promise<CatalogPage>")]
     pub async fn catalogs(&self, company_id: String, ig_user_id: String) -> Result<Json> {
         const WHAT: &str = "Shopping.catalogs";
@@ -121,6 +123,8 @@ impl Shopping {
 
     /// The tag-eligible products of `catalogId` whose name or SKU holds `q` (all of them
     /// without `q`), one page: `{ data, paging }`.
+    ///
+    /// Core: ShoppingHandler::search_products
     #[napi(ts_return_type = "Promise<CatalogProductPage>")]
     pub async fn search_products(
         &self,
@@ -156,6 +160,8 @@ impl Shopping {
     }
 
     /// Whether the account may tag products (`shopping_product_tag_eligibility`).
+    ///
+    /// Core: ShoppingHandler::product_tag_eligibility
     #[napi]
     pub async fn product_tag_eligibility(
         &self,
@@ -178,6 +184,8 @@ impl Shopping {
 
     /// Appeals the rejection of `productId`: `{ success }` (the appeal was taken, not its
     /// outcome).
+    ///
+    /// Core: ShoppingHandler::appeal
     #[napi]
     pub async fn appeal(
         &self,
@@ -203,6 +211,8 @@ impl Shopping {
 
     /// The appeal status of `productId`: `{ productId, reviewStatus, eligibleForAppeal }`, or
     /// null when Meta has none.
+    ///
+    /// Core: ShoppingHandler::appeal_status
     #[napi(
         ts_return_type = "Promise<{ productId?: string, reviewStatus?: string, eligibleForAppeal?: boolean } | null>"
     )]
@@ -229,6 +239,8 @@ impl Shopping {
     }
 
     /// The product tags of a media of the account: `[{ productId, name, x, y, ... }]`.
+    ///
+    /// Core: MediaProductTagsHandler::list
     #[napi(
         ts_return_type = "Promise<Array<{ productId?: string, name?: string, x?: number, y?: number, reviewStatus?: string }>>"
     )]
@@ -256,6 +268,8 @@ impl Shopping {
     }
 
     /// Adds product tags to a media of the account (a product tagged again moves): `{ success }`.
+    ///
+    /// Core: MediaProductTagsHandler::update
     #[napi]
     pub async fn update_product_tags(
         &self,

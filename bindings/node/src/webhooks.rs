@@ -180,7 +180,7 @@ fn body_bytes(body: &Either<Buffer, String>) -> &[u8] {
 }
 
 /// The key of an event object (its `dedupKey`) or a key given as a string.
-fn key_of(argument: &str, value: &Value) -> napi::Result<String> {
+pub(crate) fn key_of(argument: &str, value: &Value) -> napi::Result<String> {
     let key = match value {
         Value::String(key) => Some(key.as_str()),
         Value::Object(map) => map.get("dedupKey").and_then(Value::as_str),
