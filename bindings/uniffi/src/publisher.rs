@@ -356,7 +356,7 @@ impl Publisher {
 /// Keeps posts for later and runs them when due.
 #[derive(uniffi::Object)]
 pub struct Scheduler {
-    inner: instagraph::publisher::Scheduler,
+    pub(crate) inner: instagraph::publisher::Scheduler,
 }
 
 #[uniffi::export(async_runtime = "tokio")]
