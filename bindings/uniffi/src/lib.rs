@@ -36,6 +36,7 @@ pub mod media;
 pub mod mentions;
 pub mod messages;
 pub mod publisher;
+pub mod publisher_media;
 pub mod rate_limit;
 #[cfg(feature = "testing")]
 pub mod sandbox;

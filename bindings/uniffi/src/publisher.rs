@@ -260,7 +260,7 @@ impl From<&QuotaStatus> for PublishQuota {
 /// Publishes posts exactly once, with progress.
 #[derive(uniffi::Object)]
 pub struct Publisher {
-    inner: instagraph::Publisher,
+    pub(crate) inner: instagraph::Publisher,
 }
 
 #[uniffi::export(async_runtime = "tokio")]

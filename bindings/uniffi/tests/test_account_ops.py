@@ -142,3 +142,49 @@ def test_jobs_page_by_page_and_a_worker_until_stopped():
             await sandbox.stop()
 
     asyncio.run(go())
+
+
+def test_publisher_job_by_key_comments_switch_and_delete():
+    async def go():
+        sandbox = await instagraph.start_sandbox(0)
+        try:
+            manager = instagraph.AccountManager(
+                sandbox_client(sandbox), instagraph.Store.memory(instagraph.generate_sealing_key())
+            )
+            start = await manager.start_connect(
+                instagraph.ConnectOptions(
+                    company_id=COMPANY,
+                    login=instagraph.LoginKind.FACEBOOK,
+                    scopes=SCOPES + ["instagram_manage_contents"],
+                )
+            )
+            callback = await sandbox.consent(start.url, sandbox.users()[0].id, True)
+            connection = await manager.finish_connect(callback)
+            ig = next(a.ig_user_id for a in connection.accounts if a.username == "alice.bakery")
+            await manager.add(COMPANY, [ig])
+            publisher = instagraph.Publisher(manager)
+            assert await publisher.job_by_key(COMPANY, "kept") is None
+            published = await publisher.publish(COMPANY, ig, POST, "kept", None)
+            job = await publisher.job_by_key(COMPANY, "kept")
+            assert job.status == instagraph.JobStatus.PUBLISHED
+            assert job.media_id == published.media_id
+
+            graph = await manager.access(COMPANY, ig)
+            await publisher.set_comments_enabled(COMPANY, ig, published.media_id, False)
+            with pytest.raises(instagraph.InstagraphError):
+                await graph.comment_on_media(published.media_id, "closed?")
+            await publisher.set_comments_enabled(COMPANY, ig, published.media_id, True)
+            await graph.comment_on_media(published.media_id, "open again")
+
+            await publisher.delete_media(COMPANY, ig, published.media_id)
+            assert published.media_id not in {m.id for m in await graph.media(100)}
+            with pytest.raises(instagraph.InstagraphError) as err:
+                await publisher.delete_media(COMPANY, ig, "")
+            assert err.value.argument == "media_id", err.value
+            with pytest.raises(instagraph.InstagraphError) as err:
+                await publisher.job_by_key(COMPANY, "")
+            assert err.value.argument == "idempotency_key", err.value
+        finally:
+            await sandbox.stop()
+
+    asyncio.run(go())
