@@ -137,4 +137,27 @@ impl AccountGraph {
         }
         Ok(request.send().await.map_err(|e| sdk(WHAT, e))?.into())
     }
+
+    /// Every media of the account, every page read in Rust: at most `max_items` (the SDK's
+    /// default when `None`); a longer listing fails rather than leaving media out.
+    ///
+    /// Core: IgUserMediaHandler::list, Page::collect_all, Page::collect_all_with_limit
+    pub async fn all_media(&self, max_items: Option<u32>) -> Result<Vec<MediaSummary>> {
+        const WHAT: &str = "AccountGraph.all_media";
+        let (client, access) = self.parts();
+        let first = access
+            .graph(client)
+            .ig_user(access.ig_user_id.clone())
+            .media()
+            .list()
+            .send()
+            .await
+            .map_err(|e| sdk(WHAT, e))?;
+        let all = match max_items {
+            Some(n) => first.collect_all_with_limit(n as usize).await,
+            None => first.collect_all().await,
+        }
+        .map_err(|e| sdk(WHAT, e))?;
+        Ok(all.iter().map(MediaSummary::from).collect())
+    }
 }

@@ -109,6 +109,13 @@ def test_media_by_id_children_delete_comments_switch_stories_and_tags():
         assert await travels.set_comments_enabled(newest.id, True) is True
         await travels.comment_on_media(newest.id, "open again")
 
+        every = await bakery.all_media(None)
+        assert [m.id for m in every] == [m.id for m in await bakery.media(100)]
+        assert len(await bakery.all_media(len(every))) == len(every)
+        with pytest.raises(instagraph.InstagraphError) as err:
+            await bakery.all_media(len(every) - 1)
+        assert str(len(every) - 1) in err.value.reason, err.value
+
         before = await travels.media(100)
         assert await travels.delete_media(before[-1].id) is True
         after = await travels.media(100)
