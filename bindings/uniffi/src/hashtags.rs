@@ -71,4 +71,18 @@ impl AccountGraph {
         }
         Ok(request.send().await.map_err(|e| sdk(WHAT, e))?.into())
     }
+
+    /// The unique hashtags the account searched in the current 7-day window, as the client's
+    /// hashtag budget counts them (out of 30).
+    ///
+    /// Core: HashtagBudget::used_now
+    pub async fn hashtag_budget_used(&self) -> Result<u32> {
+        const WHAT: &str = "AccountGraph.hashtag_budget_used";
+        let (client, access) = self.parts();
+        client
+            .hashtag_budget()
+            .used_now(&access.ig_user_id)
+            .await
+            .map_err(|e| sdk(WHAT, e))
+    }
 }

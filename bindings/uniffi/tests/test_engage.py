@@ -157,7 +157,10 @@ def test_mentions_and_hashtags():
         assert err.value.kind == instagraph.ErrorKind.GRAPH and err.value.code == 100
 
         assert "sourdough" in seed.hashtag_names
+        assert await bakery.hashtag_budget_used() == 0
         tag = await bakery.search_hashtag("sourdough")
+        await bakery.search_hashtag("SOURDOUGH")
+        assert await bakery.hashtag_budget_used() == 1
         found = await bakery.hashtag(tag, None)
         assert (found.id, found.name) == (tag, "sourdough")
         assert (await bakery.hashtag(tag, ["id"])).name is None
