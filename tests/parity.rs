@@ -37,6 +37,7 @@ const EXCLUDED: &[(&str, Lang, &str)] = &[
     ("Client::batch", Lang::Both, "the raw-token batch; the bindings batch through an account's `Graph::batch`, which calls it with the account's token"),
     ("Publisher::execute_job", Lang::Both, "runs a job the scheduler's worker claimed; the bindings run jobs through `Worker::run_once`/`run_until`"),
     ("Page::next_page", Lang::Both, "a `Page` borrows the client and cannot cross FFI; the bindings page with the `after` cursor each list returns"),
+    ("MediaHandler::insights", Lang::Both, "`media(id).insights(kind)` is `Graph::media_insights(id, kind)`, which both bindings call"),
     ("Graph::media_insights_for", Lang::Both, "takes a fetched Rust `Media`; the bindings pass an id, and `media_insight_kind` + `media_insights` do the same"),
     ("CollaborationInvitesHandler::respond", Lang::Node, "Node answers an invite with `accept` and `decline` (bound), which call it with `true` and `false`"),
     ("PublishingHandler::publish_image", Lang::Both, "a Rust shortcut (create, wait, publish one image, no quota or idempotency); the bindings publish with `Publisher::publish` (bound), Node also step by step with `create_container`/`wait`/`publish`"),

@@ -22,6 +22,8 @@ pub struct CollaborationInvite {
 #[uniffi::export(async_runtime = "tokio")]
 impl AccountGraph {
     /// The account's pending collaboration invites (one page, `limit` 1–100).
+    ///
+    /// Core: CollaborationInvitesHandler::list
     pub async fn collaboration_invites(&self, limit: u32) -> Result<Vec<CollaborationInvite>> {
         const WHAT: &str = "AccountGraph.collaboration_invites";
         if !(1..=100).contains(&limit) {
@@ -51,6 +53,8 @@ impl AccountGraph {
 
     /// Accepts (`accept` true) or declines the invite to co-author `media_id`; Meta's
     /// `success`.
+    ///
+    /// Core: CollaborationInvitesHandler::respond
     pub async fn answer_collaboration_invite(
         &self,
         media_id: String,
@@ -64,6 +68,38 @@ impl AccountGraph {
             .ig_user(access.ig_user_id.clone())
             .collaboration_invites()
             .respond(MediaId::new(media_id), accept)
+            .await
+            .map_err(|e| sdk(WHAT, e))
+    }
+
+    /// Accepts the invite to co-author `media_id`; Meta's `success`.
+    ///
+    /// Core: CollaborationInvitesHandler::accept
+    pub async fn accept_collaboration_invite(&self, media_id: String) -> Result<bool> {
+        const WHAT: &str = "AccountGraph.accept_collaboration_invite";
+        required("media_id", &media_id)?;
+        let (client, access) = self.parts();
+        access
+            .graph(client)
+            .ig_user(access.ig_user_id.clone())
+            .collaboration_invites()
+            .accept(MediaId::new(media_id))
+            .await
+            .map_err(|e| sdk(WHAT, e))
+    }
+
+    /// Declines the invite to co-author `media_id`; Meta's `success`.
+    ///
+    /// Core: CollaborationInvitesHandler::decline
+    pub async fn decline_collaboration_invite(&self, media_id: String) -> Result<bool> {
+        const WHAT: &str = "AccountGraph.decline_collaboration_invite";
+        required("media_id", &media_id)?;
+        let (client, access) = self.parts();
+        access
+            .graph(client)
+            .ig_user(access.ig_user_id.clone())
+            .collaboration_invites()
+            .decline(MediaId::new(media_id))
             .await
             .map_err(|e| sdk(WHAT, e))
     }

@@ -119,7 +119,7 @@ pub struct SentMessage {
     pub message_id: Option<String>,
 }
 
-fn series(i: &Insight) -> InsightSeries {
+pub(crate) fn series(i: &Insight) -> InsightSeries {
     let values: Vec<InsightPoint> = i
         .values
         .iter()

@@ -20,19 +20,30 @@
 // for a uniffi error, and its size does not matter next to a network call.
 #![allow(clippy::result_large_err)]
 
+pub mod account_status;
 pub mod accounts;
 pub mod automation;
+pub mod batch;
 pub mod client;
 pub mod collaboration;
+pub mod comments;
 pub mod discovery;
 pub mod error;
 pub mod foreign;
 pub mod graph;
+pub mod hashtags;
+pub mod media;
+pub mod mentions;
+pub mod messages;
 pub mod publisher;
+pub mod publisher_media;
+pub mod rate_limit;
 #[cfg(feature = "testing")]
 pub mod sandbox;
+pub mod scheduler_run;
 pub mod shopping;
 pub mod store;
+pub mod subscriptions;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod webhooks;

@@ -260,7 +260,7 @@ impl From<&QuotaStatus> for PublishQuota {
 /// Publishes posts exactly once, with progress.
 #[derive(uniffi::Object)]
 pub struct Publisher {
-    inner: instagraph::Publisher,
+    pub(crate) inner: instagraph::Publisher,
 }
 
 #[uniffi::export(async_runtime = "tokio")]
@@ -356,7 +356,7 @@ impl Publisher {
 /// Keeps posts for later and runs them when due.
 #[derive(uniffi::Object)]
 pub struct Scheduler {
-    inner: instagraph::publisher::Scheduler,
+    pub(crate) inner: instagraph::publisher::Scheduler,
 }
 
 #[uniffi::export(async_runtime = "tokio")]

@@ -44,6 +44,29 @@ pub struct SeedConversation {
     pub window: String,
 }
 
+/// The seeded engagement data (comments, stories, mentions, hashtags) the tests read.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct SeedEngagement {
+    /// A media with comments turned off.
+    pub media_comments_disabled: String,
+    /// A comment older than 7 days (private replies refused).
+    pub old_comment: String,
+    /// A hidden comment.
+    pub hidden_comment: String,
+    /// A recent comment (within the private-reply window).
+    pub recent_comment: String,
+    /// `client.studio`'s live story with 120 viewers.
+    pub story_many_viewers: String,
+    /// `client.studio`'s live story with 3 viewers (insights refused).
+    pub story_few_viewers: String,
+    /// The seeded hashtags' names.
+    pub hashtag_names: Vec<String>,
+    /// Another account's media whose caption mentions `alice.bakery`.
+    pub mentioned_media: String,
+    /// A comment mentioning `alice.bakery` on another account's media.
+    pub mentioned_comment: String,
+}
+
 /// A running sandbox.
 #[derive(uniffi::Object)]
 pub struct Sandbox {
@@ -54,6 +77,7 @@ pub struct Sandbox {
     users: Vec<SeedUser>,
     accounts: Vec<SeedAccount>,
     conversations: Vec<SeedConversation>,
+    engagement: SeedEngagement,
 }
 
 impl std::fmt::Debug for Sandbox {
@@ -103,6 +127,18 @@ pub async fn start_sandbox(port: u16) -> Result<Arc<Sandbox>> {
             window: c.window.clone(),
         })
         .collect();
+    let e = &seed.engagement;
+    let engagement = SeedEngagement {
+        media_comments_disabled: e.media_comments_disabled.clone(),
+        old_comment: e.old_comment.clone(),
+        hidden_comment: e.hidden_comment.clone(),
+        recent_comment: e.recent_comment.clone(),
+        story_many_viewers: e.story_many_viewers.clone(),
+        story_few_viewers: e.story_few_viewers.clone(),
+        hashtag_names: e.hashtags.iter().map(|(name, _)| name.clone()).collect(),
+        mentioned_media: e.mentioned_media.clone(),
+        mentioned_comment: e.mentioned_comment.clone(),
+    };
     Ok(Arc::new(Sandbox {
         base_url: sandbox.base_url().to_owned(),
         app_id: sandbox.app_id().to_owned(),
@@ -110,6 +146,7 @@ pub async fn start_sandbox(port: u16) -> Result<Arc<Sandbox>> {
         users,
         accounts,
         conversations,
+        engagement,
         inner: RwLock::new(Some(sandbox)),
     }))
 }
@@ -161,6 +198,11 @@ impl Sandbox {
     /// The seeded conversations.
     pub fn conversations(&self) -> Vec<SeedConversation> {
         self.conversations.clone()
+    }
+
+    /// The seeded engagement: comments, stories, mentions, hashtags.
+    pub fn engagement(&self) -> SeedEngagement {
+        self.engagement.clone()
     }
 
     /// Plays the person on the consent page of `url` (approving or denying) and returns the

@@ -20,6 +20,17 @@ pub struct CatalogSummary {
     pub product_count: Option<u64>,
 }
 
+/// The appeal status of a rejected product.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct ProductAppeal {
+    /// The product.
+    pub product_id: Option<String>,
+    /// Meta's review status of the appeal.
+    pub review_status: Option<String>,
+    /// Whether the product can be appealed.
+    pub eligible_for_appeal: Option<bool>,
+}
+
 /// A product found in a catalog.
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct ProductSummary {
@@ -49,6 +60,8 @@ pub struct ProductTagSpec {
 #[uniffi::export(async_runtime = "tokio")]
 impl AccountGraph {
     /// The catalogs the account can tag products from (one page).
+    ///
+    /// Core: ShoppingHandler::catalogs
     pub async fn catalogs(&self) -> Result<Vec<CatalogSummary>> {
         const WHAT: &str = "AccountGraph.catalogs";
         let (client, access) = self.parts();
@@ -74,6 +87,8 @@ impl AccountGraph {
 
     /// The tag-eligible products of `catalog_id` whose name or SKU holds `q` (all without it;
     /// one page).
+    ///
+    /// Core: ShoppingHandler::search_products
     pub async fn search_products(
         &self,
         catalog_id: String,
@@ -103,6 +118,8 @@ impl AccountGraph {
     }
 
     /// Whether the account may tag products.
+    ///
+    /// Core: ShoppingHandler::product_tag_eligibility
     pub async fn product_tag_eligibility(&self) -> Result<bool> {
         let (client, access) = self.parts();
         access
@@ -115,6 +132,8 @@ impl AccountGraph {
     }
 
     /// Appeals the rejection of `product_id`; Meta's `success` (the appeal was taken).
+    ///
+    /// Core: ShoppingHandler::appeal
     pub async fn appeal_product(&self, product_id: String, reason: String) -> Result<bool> {
         let (client, access) = self.parts();
         access
@@ -127,6 +146,8 @@ impl AccountGraph {
     }
 
     /// The product tags of a media of the account.
+    ///
+    /// Core: MediaProductTagsHandler::list
     pub async fn media_product_tags(&self, media_id: String) -> Result<Vec<ProductTagSpec>> {
         const WHAT: &str = "AccountGraph.media_product_tags";
         required("media_id", &media_id)?;
@@ -152,6 +173,8 @@ impl AccountGraph {
 
     /// Adds product tags to a media of the account (a product tagged again moves); Meta's
     /// `success`.
+    ///
+    /// Core: MediaProductTagsHandler::update
     pub async fn update_media_product_tags(
         &self,
         media_id: String,
@@ -172,5 +195,25 @@ impl AccountGraph {
             .update(tags)
             .await
             .map_err(|e| sdk(WHAT, e))
+    }
+
+    /// The appeal status of a product (`None` when Meta has none).
+    ///
+    /// Core: ShoppingHandler::appeal_status
+    pub async fn product_appeal_status(&self, product_id: String) -> Result<Option<ProductAppeal>> {
+        const WHAT: &str = "AccountGraph.product_appeal_status";
+        let (client, access) = self.parts();
+        let appeal = access
+            .graph(client)
+            .ig_user(access.ig_user_id.clone())
+            .shopping()
+            .appeal_status(&product_id)
+            .await
+            .map_err(|e| sdk(WHAT, e))?;
+        Ok(appeal.map(|a| ProductAppeal {
+            product_id: a.product_id,
+            review_status: a.review_status,
+            eligible_for_appeal: a.eligible_for_appeal,
+        }))
     }
 }

@@ -80,7 +80,14 @@ def test_trial_reels_invites_and_shopping():
             with pytest.raises(instagraph.InstagraphError) as err:
                 await graph.update_media_product_tags(post.media_id, [])
             assert err.value.argument == "updated_tags", err.value
+            before = await graph.product_appeal_status("4382881195057752")
+            assert (before.review_status, before.eligible_for_appeal) == ("rejected", True), before
             assert await graph.appeal_product("4382881195057752", "It is a bread knife")
+            after = await graph.product_appeal_status("4382881195057752")
+            assert after.product_id == "4382881195057752" and after.eligible_for_appeal is False
+            with pytest.raises(instagraph.InstagraphError) as err:
+                await graph.product_appeal_status("")
+            assert err.value.argument == "product_id", err.value
 
             # Collaboration invites: a post naming travels as collaborator invites it.
             travels_graph = await manager.access(COMPANY, travels)
@@ -101,6 +108,28 @@ def test_trial_reels_invites_and_shopping():
             assert [(i.media_id, i.media_owner_username) for i in invites] == [(together.media_id, BAKERY)]
             assert await travels_graph.answer_collaboration_invite(together.media_id, True)
             assert await travels_graph.collaboration_invites(10) == []
+            # Accepted or declined with the one-word calls, each invite then gone.
+            for n, answer in enumerate(
+                [travels_graph.accept_collaboration_invite, travels_graph.decline_collaboration_invite]
+            ):
+                invited = await publisher.publish(
+                    COMPANY,
+                    bakery,
+                    instagraph.PostSpec(
+                        kind=instagraph.PostKind.IMAGE,
+                        items=[instagraph.PostItem(url=f"https://cdn.example.com/two-{n}.jpg")],
+                        collaborators=[TRAVELS],
+                    ),
+                    None,
+                    None,
+                )
+                [invite] = await travels_graph.collaboration_invites(10)
+                assert invite.media_id == invited.media_id
+                assert await answer(invited.media_id)
+                assert await travels_graph.collaboration_invites(10) == []
+            with pytest.raises(instagraph.InstagraphError) as err:
+                await travels_graph.decline_collaboration_invite("")
+            assert err.value.argument == "media_id"
             with pytest.raises(instagraph.InstagraphError) as err:
                 await travels_graph.collaboration_invites(0)
             assert err.value.argument == "limit"
