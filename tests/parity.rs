@@ -51,6 +51,15 @@ const EXCLUDED: &[(&str, Lang, &str)] = &[
     ("BusinessHandler::owned_instagram_accounts", Lang::Both, USER_TOKEN),
     ("BusinessHandler::client_instagram_accounts", Lang::Both, USER_TOKEN),
     ("BusinessHandler::instagram_business_accounts", Lang::Both, "reads with a Facebook Login user token, which never crosses into a binding (the bindings hold accounts, whose token may be a Page token); discovery reads a business's accounts from its owned and client edges"),
+    ("FacebookLogin::exchange_code", Lang::Uniffi, RAW_TOKEN_CALL),
+    ("FacebookLogin::exchange_long_lived", Lang::Uniffi, RAW_TOKEN_CALL),
+    ("FacebookLogin::debug_token", Lang::Uniffi, RAW_TOKEN_CALL),
+    ("FacebookLogin::revoke", Lang::Uniffi, RAW_TOKEN_CALL),
+    ("InstagramLogin::exchange_code", Lang::Uniffi, RAW_TOKEN_CALL),
+    ("InstagramLogin::exchange_long_lived", Lang::Uniffi, RAW_TOKEN_CALL),
+    ("InstagramLogin::debug_token", Lang::Uniffi, RAW_TOKEN_CALL),
+    ("InstagramLogin::refresh", Lang::Uniffi, RAW_TOKEN_CALL),
+    ("InstagramLogin::revoke", Lang::Uniffi, RAW_TOKEN_CALL),
     ("InstagramGraph::me", Lang::Both, "reads the account an Instagram Login token belongs to; `AccountManager::finish_connect` (bound) calls it with the new token, which never crosses into a binding"),
     ("Scheduler::list", Lang::Node, "Node's `Scheduler.list` calls `list_page`; without options it is `list` (the newest 500 jobs), with `status` it is `list(company, status)`"),
     ("Graph::media_insights_batch", Lang::Node, "`Insights.mediaBatch` batches the same `Graph::media_insights` requests through `Graph::batch` and hands the answers to JS as JSON text (several times faster, bench/README.md)"),
@@ -59,6 +68,7 @@ const EXCLUDED: &[(&str, Lang, &str)] = &[
 ];
 
 /// Why the Facebook user-token reads are not bound.
+const RAW_TOKEN_CALL: &str = "uniffi hands no token to the app (Node's login module does, for servers that keep their own tokens); `AccountManager` calls it with the stored token: `finish_connect` (exchange), `connection_status` (debug), `sweep_tokens` (refresh, exchange) and `disconnect` (revoke), all bound";
 const USER_TOKEN: &str = "reads with a Facebook Login user token, which never crosses into a binding (the bindings hold accounts, whose token may be a Page token); `AccountManager::finish_connect` and `discover` (bound) call it through `discover_accounts`";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
