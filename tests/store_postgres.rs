@@ -158,7 +158,8 @@ async fn concurrent_connects_to_a_fresh_schema_migrate_once() {
             [
                 (1, "init".to_owned()),
                 (2, "job_versions".to_owned()),
-                (3, "oauth_states_company".to_owned())
+                (3, "oauth_states_company".to_owned()),
+                (4, "budgets".to_owned())
             ],
             "recorded once"
         );
@@ -172,7 +173,8 @@ async fn concurrent_connects_to_a_fresh_schema_migrate_once() {
         [
             (1, "init".to_owned()),
             (2, "job_versions".to_owned()),
-            (3, "oauth_states_company".to_owned())
+            (3, "oauth_states_company".to_owned()),
+            (4, "budgets".to_owned())
         ]
     );
 }

@@ -191,7 +191,8 @@ async fn migrations_are_recorded_and_idempotent() {
             (1, "init".to_owned()),
             (2, "jobs_claimable".to_owned()),
             (3, "job_versions".to_owned()),
-            (4, "oauth_states_company".to_owned())
+            (4, "oauth_states_company".to_owned()),
+            (5, "budgets".to_owned())
         ]
     );
     first
@@ -238,7 +239,8 @@ async fn concurrent_opens_of_a_fresh_file_migrate_once() {
                 (1, "init".to_owned()),
                 (2, "jobs_claimable".to_owned()),
                 (3, "job_versions".to_owned()),
-                (4, "oauth_states_company".to_owned())
+                (4, "oauth_states_company".to_owned()),
+                (5, "budgets".to_owned())
             ]
         );
     }
