@@ -1,0 +1,29 @@
+'use strict'
+// `npm run start:sandbox`: the demo company gets a connection and an added account through the
+// real routes (auth URL → the sandbox's consent → the callback → add), so the console opens on
+// data. The sandbox seeds the accounts' posts, comments, conversations and insights.
+
+/**
+ * Connects the sandbox's seeded user `userIndex` to the demo company with `apiKey` and adds
+ * every account it reaches. Resolves to the added accounts' usernames.
+ */
+async function seedDemo({ url, sandbox, apiKey, userIndex = 1 }) {
+  const headers = { 'x-api-key': apiKey, 'content-type': 'application/json' }
+  const call = async (method, path, body) => {
+    const res = await fetch(`${url}${path}`, { method, headers, body: body && JSON.stringify(body), redirect: 'manual' })
+    const json = await res.json()
+    if (!json.success) throw new Error(`seeding the demo: ${method} ${path} answered ${res.status} ${json.error?.code}`)
+    return json
+  }
+  const auth = await call('GET', '/instagram/auth/url?companyId=demo')
+  const callback = await sandbox.consent(auth.url, sandbox.seedUsers[userIndex].id, true)
+  const back = await fetch(callback, { redirect: 'manual' })
+  const tokenId = new URL(back.headers.get('location')).searchParams.get('tokenId')
+  if (!tokenId) throw new Error('seeding the demo: the callback did not connect')
+  const found = await call('GET', `/instagram/get-accounts-businesses?tokenId=${encodeURIComponent(tokenId)}`)
+  const accounts = found.data.accounts
+  await call('POST', '/instagram/add-instagram-account', { instagramAccounts: accounts.map((a) => ({ id: a.id })) })
+  return accounts.map((a) => a.username)
+}
+
+module.exports = { seedDemo }
