@@ -12,6 +12,7 @@ mod account_types;
 mod accounts;
 mod automation;
 mod batch;
+mod caption;
 mod client;
 mod collaborations;
 mod comments;

@@ -25,12 +25,12 @@ export const sessionEnded = new EventTarget()
  * One request: `api('GET', '/instagram/get-added-accounts', { query })`,
  * `api('POST', path, { body })`. Resolves to the JSON body, rejects with a ServiceError.
  */
-export async function api(method, path, { query, body, signal } = {}) {
+export async function api(method, path, { query, body, signal, headers: extra } = {}) {
   const url = new URL(path, location.origin)
   for (const [k, v] of Object.entries(query ?? {})) {
     if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v))
   }
-  const headers = { accept: 'application/json' }
+  const headers = { accept: 'application/json', ...extra }
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken
   let payload
   if (body !== undefined) {

@@ -7,11 +7,14 @@ import { html, Link, navigate } from './ui.mjs'
 import { SignIn } from './pages/signin.mjs'
 import { Accounts } from './pages/accounts.mjs'
 import { Connect } from './pages/connect.mjs'
+import { Composer } from './pages/composer.mjs'
+import { closeLive } from './events.mjs'
 
 /** The pages in the navigation, in order: path under /console/, title, component. */
 export const PAGES = [
   { path: 'accounts', title: 'Accounts', component: Accounts },
   { path: 'connect', title: 'Connect', component: Connect },
+  { path: 'composer', title: 'Composer', component: Composer },
 ]
 
 function currentPage() {
@@ -91,6 +94,7 @@ function App() {
   if (!page) return null
   const signOut = async () => {
     await api('DELETE', '/console/api/session').catch(() => {})
+    closeLive()
     setCsrfToken(null)
     setSession(null)
   }

@@ -7,9 +7,11 @@ const path = require('node:path')
 const { readFileSync } = require('node:fs')
 const { createHash } = require('node:crypto')
 const express = require('express')
+const ig = require('instagraph')
 const { keyChecker } = require('../auth')
-const { ApiError } = require('../errors')
+const { ApiError, errorBody } = require('../errors')
 const { sessionCookie } = require('../console/sessions')
+const { Uploads } = require('../console/uploads')
 const { orEmpty } = require('./accounts')
 
 const CONSOLE_DIR = path.join(__dirname, '..', '..', 'console')
@@ -53,6 +55,7 @@ function consoleUrls(base) {
 function router(ctx) {
   const { config, sessions, bus } = ctx
   bus.setMaxListeners(MAX_STREAMS + 1)
+  const uploads = new Uploads(config.consoleUploads)
   const companyOf = keyChecker(config.companies)
   const page = indexPage()
   const r = express.Router()
@@ -78,6 +81,14 @@ function router(ctx) {
     return s
   }
   const signedIn = (s) => ({ success: true, company: s.companyId, csrfToken: s.csrfToken })
+  /** The session of a write: its CSRF token must come along. */
+  const writer = (req) => {
+    const s = session(req)
+    if (!sessions.csrfMatches(s, req.get('x-csrf-token'))) {
+      throw new ApiError(403, 'CSRF', 'this console request has no valid x-csrf-token: reload the page')
+    }
+    return s
+  }
 
   // GET /console/api/session: who is signed in, and the CSRF token for writes.
   api.get('/session', (req, res) => {
@@ -101,10 +112,7 @@ function router(ctx) {
 
   // DELETE /console/api/session: signs out (a write: the CSRF token is required).
   api.delete('/session', (req, res) => {
-    const s = session(req)
-    if (!sessions.csrfMatches(s, req.get('x-csrf-token'))) {
-      throw new ApiError(403, 'CSRF', 'this console request has no valid x-csrf-token: reload the page')
-    }
+    const s = writer(req)
     sessions.end(s)
     res.set('Set-Cookie', sessionCookie(null, { secure: isSecure(req) }))
     res.json({ success: true })
@@ -138,7 +146,41 @@ function router(ctx) {
       bus.off('publish', onPublish)
     })
   })
+  // POST /console/api/caption { caption }: the composer's live counters and its check before
+  // sending, both the core's: `{ data: { characters, hashtags, mentions, max… }, error }`.
+  api.post('/caption', (req, res) => {
+    writer(req)
+    const caption = req.body?.caption ?? ''
+    if (typeof caption !== 'string') throw new ApiError(400, 'INVALID_INPUT', 'caption must be text', 'caption')
+    let error = null
+    try {
+      ig.validateCaption(caption)
+    } catch (err) {
+      error = errorBody(err).body.error
+    }
+    res.json({ success: true, data: ig.countCaption(caption), error })
+  })
+
+  // POST /console/api/uploads (the file's bytes, its Content-Type): a local file for a post.
+  // Answers the public URL Meta will fetch it from.
+  api.post('/uploads', express.raw({ type: () => true, limit: uploads.limits.maxFileBytes }), (req, res) => {
+    const s = writer(req)
+    const kind = Uploads.kindOf(req.get('content-type'))
+    if (!kind) throw new ApiError(415, 'UNSUPPORTED_MEDIA', 'upload a JPEG or PNG image, or an MP4 or MOV video', 'file')
+    const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)
+    if (bytes.length === 0) throw new ApiError(400, 'INVALID_INPUT', 'the file is empty', 'file')
+    const id = uploads.add(s.companyId, req.get('content-type'), bytes)
+    res.status(201).json({ success: true, url: `${req.protocol}://${req.get('host')}/console/uploads/${id}`, kind, bytes: bytes.length })
+  })
   r.use('/console/api', api)
+
+  // The uploaded files, for Meta to fetch: no session (the id is the capability).
+  r.get('/console/uploads/:id', (req, res) => {
+    const file = uploads.get(req.params.id)
+    if (!file) throw new ApiError(404, 'NOT_FOUND', 'no such upload')
+    res.set({ 'Content-Type': file.contentType, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'private, max-age=3600' })
+    res.send(file.bytes)
+  })
 
   r.get('/', (req, res) => res.redirect(302, '/console/'))
   r.get('/console', sendPage)
@@ -146,4 +188,40 @@ function router(ctx) {
   return r
 }
 
-module.exports = { router, consoleUrls }
+/**
+ * Publish progress for the console: while a publish request that carries an idempotency key
+ * runs, its stored job is read every `intervalMs` and each new status (`pending`,
+ * `containerCreated`, `publishing`, `published` with the permalink, `failed` with the reason)
+ * goes to the company's event streams. The job is the SDK's own record of where the publish is.
+ */
+function publishProgress({ sdk, bus }, { intervalMs = 150 } = {}) {
+  const PUBLISH_PATHS = new Set(['/social/post/instagram', '/stories', '/reels', '/carousels'])
+  return (req, res, next) => {
+    const key = req.method === 'POST' && PUBLISH_PATHS.has(req.path) ? (req.get('idempotency-key') ?? req.body?.idempotencyKey) : null
+    if (typeof key !== 'string' || key.length === 0 || bus.listenerCount('publish') === 0) return next()
+    const companyId = req.company.id
+    let last = null
+    let reading = null
+    const readOnce = async () => {
+      try {
+        emit(await sdk.publisher.job(companyId, key))
+      } catch {
+        // A failed read only skips one progress step; the request's own answer says how it ended.
+      }
+    }
+    // One read at a time; the last one, once the request has ended, runs after any in flight.
+    const read = () => {
+      reading ??= readOnce().finally(() => (reading = null))
+      return reading
+    }
+    const timer = setInterval(read, intervalMs)
+    timer.unref()
+    res.on('close', () => {
+      clearInterval(timer)
+      Promise.resolve(reading).then(readOnce)
+    })
+    next()
+  }
+}
+
+module.exports = { router, consoleUrls, publishProgress }

@@ -1,0 +1,145 @@
+// The console as a person uses it, in Chromium against the sandbox: sign in, connect with the
+// sandbox's consent screen, add two accounts, assign one, and the pages after; every page is
+// checked with axe and photographed at 1280×800 and 390×844 (see browser.mjs for the folder).
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { startBackend, KEYS } from '../support.mjs'
+import { launch, newPage, checkPage, signIn, SCREENSHOTS } from './browser.mjs'
+
+let t
+let browser
+let page
+
+before(async () => {
+  t = await startBackend()
+  browser = await launch()
+  page = await newPage(browser)
+  console.log(`screenshots: ${SCREENSHOTS}`)
+})
+
+after(async () => {
+  await browser?.close()
+  await t?.stop()
+})
+
+const accountRows = () => page.locator('table.accounts tbody tr[data-account]')
+
+test('sign in: a wrong key is refused in words, the right one opens the console', async () => {
+  await page.goto(`${t.base}/`)
+  await page.getByLabel('API key').waitFor()
+  await checkPage(page, '01-sign-in')
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByRole('alert').filter({ hasText: 'Enter your company’s API key' }).waitFor()
+  await page.getByLabel('API key').fill('not-the-right-key')
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByRole('alert').filter({ hasText: 'This API key is not known' }).waitFor()
+  await signIn(page, t.base, KEYS.acme)
+  assert.equal(new URL(page.url()).pathname, '/console/accounts')
+  await page.getByText('No accounts match.').waitFor()
+  assert.equal(await page.locator('header').getByText('acme').count(), 1)
+  // The session cookie is out of the scripts' reach; the key is nowhere in the page's storage.
+  const seen = await page.evaluate(() => document.cookie + JSON.stringify(localStorage) + JSON.stringify(sessionStorage))
+  assert.ok(!seen.includes(KEYS.acme) && !seen.includes('ig_console'), seen)
+  const [cookie] = await page.context().cookies()
+  assert.equal(cookie.httpOnly, true)
+  assert.equal(cookie.sameSite, 'Strict')
+})
+
+test('connect: a denied consent is explained in words', async () => {
+  await page.getByRole('link', { name: 'Connect', exact: true }).click()
+  await page.getByRole('button', { name: 'Continue to the consent screen' }).click()
+  await page.getByRole('button', { name: 'Deny' }).click()
+  await page.waitForURL(/\/console\/connect\?error=access_denied/)
+  await page.getByRole('alert').filter({ hasText: 'permission was not granted' }).waitFor()
+  await checkPage(page, '03-connect-denied')
+})
+
+test('connect: Facebook Login through the consent screen, then add two accounts', async () => {
+  await page.goto(`${t.base}/console/connect`)
+  await checkPage(page, '03-connect')
+  await page.getByLabel(/Facebook Login/).check()
+  await page.getByRole('button', { name: 'Continue to the consent screen' }).click()
+  // The sandbox's consent screen, as Meta's would be: pick the user, approve.
+  const alice = t.sandbox.seedUsers[0]
+  await page.locator(`input[name="sandbox_user"][value="${alice.id}"]`).check()
+  await page.getByRole('button', { name: 'Approve' }).click()
+  await page.waitForURL(/\/console\/connect\?tokenId=/)
+  await page.getByRole('heading', { name: 'Accounts found' }).waitFor()
+  await page.getByLabel(/@alice\.bakery/).waitFor()
+  await checkPage(page, '03-connect-found')
+  await page.getByLabel(/@alice\.bakery/).check()
+  await page.getByLabel(/@alice\.travels/).check()
+  await page.getByRole('button', { name: 'Add selected accounts' }).click()
+  await page.getByRole('status').filter({ hasText: '2 accounts added.' }).waitFor()
+  assert.equal(await page.getByLabel(/@alice\.bakery/).isDisabled(), true)
+  await page.getByRole('link', { name: 'Go to accounts' }).click()
+  await page.waitForURL(/\/console\/accounts$/)
+  await accountRows().nth(1).waitFor()
+  assert.deepEqual(await accountRows().evaluateAll((rows) => rows.map((r) => r.dataset.account)), ['alice.bakery', 'alice.travels'])
+})
+
+test('accounts: assign one to a client, filter, search, sort, status', async () => {
+  await page.getByRole('button', { name: 'Assign @alice.bakery' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Assign to a client' })
+  await dialog.getByLabel('Client').selectOption({ label: 'The Bakery' })
+  await dialog.getByRole('button', { name: 'Save' }).click()
+  await page.getByRole('status').filter({ hasText: '@alice.bakery is assigned to The Bakery.' }).waitFor()
+  await page.locator('tr[data-account="alice.bakery"] td[data-label="Client"]', { hasText: 'The Bakery' }).waitFor()
+  await page.locator('tr[data-account="alice.bakery"] .badge.connected').waitFor()
+  await checkPage(page, '02-accounts')
+
+  await page.getByLabel('Client', { exact: true }).selectOption({ label: 'The Bakery' })
+  await page.waitForFunction(() => document.querySelectorAll('tbody tr[data-account]').length === 1)
+  assert.deepEqual(await accountRows().evaluateAll((rows) => rows.map((r) => r.dataset.account)), ['alice.bakery'])
+  await page.getByLabel('Client', { exact: true }).selectOption({ label: 'All clients' })
+  await page.getByLabel('Assignment').selectOption({ label: 'Not assigned' })
+  await page.waitForFunction(() => document.querySelector('tbody tr[data-account]')?.dataset.account === 'alice.travels' && document.querySelectorAll('tbody tr[data-account]').length === 1)
+  await page.getByLabel('Assignment').selectOption({ label: 'Any' })
+  await page.getByLabel('Search').fill('travels')
+  await page.waitForFunction(() => document.querySelectorAll('tbody tr[data-account]').length === 1 && document.querySelector('tbody tr[data-account]').dataset.account === 'alice.travels')
+  await page.getByLabel('Search').fill('')
+  // Sorting by followers, most first: alice.travels (20,480) before alice.bakery (5,120).
+  await page.getByRole('button', { name: 'Followers' }).click()
+  await page.getByRole('button', { name: /Followers ▲/ }).click()
+  await page.waitForFunction(() => [...document.querySelectorAll('tbody tr[data-account]')].map((r) => r.dataset.account).join() === 'alice.travels,alice.bakery')
+  // The phone layout: keyboard only, the nav is reachable and marks the current page.
+  await page.setViewportSize({ width: 390, height: 844 })
+  await page.keyboard.press('Tab')
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to content')
+  await page.setViewportSize({ width: 1280, height: 800 })
+})
+
+test('writes need the session’s CSRF token; company B never sees company A’s accounts', async () => {
+  const ids = await page.evaluate(async () => (await (await fetch('/instagram/get-added-accounts')).json()).data.map((a) => a.id))
+  assert.equal(ids.length, 2)
+  const forged = await page.evaluate(async (id) => {
+    const res = await fetch(`/instagram/accounts/${id}`, { method: 'DELETE' })
+    return { status: res.status, body: await res.json() }
+  }, ids[0])
+  assert.equal(forged.status, 403)
+  assert.equal(forged.body.error.code, 'CSRF')
+
+  const other = await newPage(browser)
+  try {
+    await signIn(other, t.base, KEYS.globex)
+    await other.getByText('No accounts match.').waitFor()
+    assert.equal(await other.locator('tr[data-account]').count(), 0)
+    const { csrfToken } = await other.evaluate(async () => (await fetch('/console/api/session')).json())
+    for (const id of ids) {
+      const probes = await other.evaluate(
+        async ({ id, csrfToken }) => {
+          const get = await fetch(`/instagram/accounts/${id}/profile`)
+          const del = await fetch(`/instagram/accounts/${id}`, { method: 'DELETE', headers: { 'x-csrf-token': csrfToken } })
+          return [get.status, del.status]
+        },
+        { id, csrfToken },
+      )
+      assert.ok(probes.every((s) => s === 403 || s === 404), `company B reached account ${id}: ${probes}`)
+    }
+  } finally {
+    await other.context().close()
+  }
+  // Company A still has both.
+  const after = await t.api('GET', '/instagram/get-added-accounts')
+  assert.equal(after.body.total, 2)
+})
