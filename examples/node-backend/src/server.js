@@ -104,7 +104,7 @@ async function start(options = {}) {
   let seeded = []
   if (demoKey && sandbox && options.seed !== false) {
     try {
-      seeded = await seedDemo({ url, sandbox, apiKey: demoKey })
+      seeded = await seedDemo({ url, sandbox, apiKey: demoKey, verifyToken: config.webhooks.verifyToken })
     } catch (err) {
       await close()
       throw err

@@ -8,6 +8,9 @@ import { SignIn } from './pages/signin.mjs'
 import { Accounts } from './pages/accounts.mjs'
 import { Connect } from './pages/connect.mjs'
 import { Composer } from './pages/composer.mjs'
+import { Calendar } from './pages/calendar.mjs'
+import { Insights } from './pages/insights.mjs'
+import { Inbox } from './pages/inbox.mjs'
 import { closeLive } from './events.mjs'
 
 /** The pages in the navigation, in order: path under /console/, title, component. */
@@ -15,6 +18,9 @@ export const PAGES = [
   { path: 'accounts', title: 'Accounts', component: Accounts },
   { path: 'connect', title: 'Connect', component: Connect },
   { path: 'composer', title: 'Composer', component: Composer },
+  { path: 'calendar', title: 'Calendar', component: Calendar },
+  { path: 'insights', title: 'Insights', component: Insights },
+  { path: 'inbox', title: 'Inbox', component: Inbox },
 ]
 
 function currentPage() {

@@ -4,10 +4,11 @@
 // data. The sandbox seeds the accounts' posts, comments, conversations and insights.
 
 /**
- * Connects the sandbox's seeded user `userIndex` to the demo company with `apiKey` and adds
- * every account it reaches. Resolves to the added accounts' usernames.
+ * Connects the sandbox's seeded user `userIndex` to the demo company with `apiKey`, adds every
+ * account it reaches, and points the sandbox's webhooks at the service (`verifyToken`).
+ * Resolves to the added accounts' usernames.
  */
-async function seedDemo({ url, sandbox, apiKey, userIndex = 1 }) {
+async function seedDemo({ url, sandbox, apiKey, verifyToken, userIndex = 1 }) {
   const headers = { 'x-api-key': apiKey, 'content-type': 'application/json' }
   const call = async (method, path, body) => {
     const res = await fetch(`${url}${path}`, { method, headers, body: body && JSON.stringify(body), redirect: 'manual' })
@@ -23,6 +24,14 @@ async function seedDemo({ url, sandbox, apiKey, userIndex = 1 }) {
   const found = await call('GET', `/instagram/get-accounts-businesses?tokenId=${encodeURIComponent(tokenId)}`)
   const accounts = found.data.accounts
   await call('POST', '/instagram/add-instagram-account', { instagramAccounts: accounts.map((a) => ({ id: a.id })) })
+  // The sandbox delivers its webhooks (new comments, messages) to the service, as Meta would
+  // once the app's subscription is set: the console's inbox updates live.
+  const subscribe = await fetch(`${sandbox.baseUrl}/__sandbox/webhooks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ callback_url: `${url}/instagram/webhooks`, verify_token: verifyToken }),
+  })
+  if (!subscribe.ok) throw new Error(`seeding the demo: the sandbox's webhook subscription answered ${subscribe.status}`)
   return accounts.map((a) => a.username)
 }
 

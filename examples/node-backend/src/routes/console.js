@@ -20,6 +20,8 @@ const VENDOR = {
   'preact.mjs': require.resolve('preact/dist/preact.module.js'),
   'hooks.mjs': require.resolve('preact/hooks/dist/hooks.module.js'),
   'htm.mjs': require.resolve('htm/dist/htm.module.js'),
+  'uplot.mjs': require.resolve('uplot/dist/uPlot.esm.js'),
+  'uplot.css': require.resolve('uplot/dist/uPlot.min.css'),
 }
 
 /** index.html, and the CSP that allows its one inline script (the import map) by hash. */
@@ -68,7 +70,7 @@ function router(ctx) {
     res.type('html').send(page.html)
   }
   for (const [name, file] of Object.entries(VENDOR)) {
-    r.get(`/console/vendor/${name}`, (req, res) => res.type('text/javascript').sendFile(file))
+    r.get(`/console/vendor/${name}`, (req, res) => res.type(name.endsWith('.css') ? 'text/css' : 'text/javascript').sendFile(file))
   }
   r.use('/console/assets', express.static(path.join(CONSOLE_DIR, 'assets'), { index: false }))
   r.use('/console/assets', (req, res, next) => next(new ApiError(404, 'NOT_FOUND', `no console file ${req.path}`)))

@@ -143,3 +143,90 @@ test('writes need the session’s CSRF token; company B never sees company A’s
   const after = await t.api('GET', '/instagram/get-added-accounts')
   assert.equal(after.body.total, 2)
 })
+
+/** A small valid PNG (1×1), as a file a person would pick. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
+
+test('composer: an empty caption with 31 hashtags shows the core’s message, and nothing is sent', async () => {
+  await page.getByRole('link', { name: 'Composer' }).click()
+  await page.getByLabel('Account').selectOption({ label: '@alice.bakery' })
+  await page.getByLabel('Image URL').fill('https://images.example.com/bread.jpg')
+  const sent = []
+  const watch = (req) => req.url().includes('/instagram/') && req.method() !== 'GET' && sent.push(req.url())
+  page.on('request', watch)
+  try {
+    await page.getByLabel('Caption').fill(Array.from({ length: 31 }, (_, i) => `#tag${i}`).join(' '))
+    await page.getByText('Hashtags 31 / 30').waitFor()
+    await page.getByRole('alert').filter({ hasText: 'has 31 hashtags; the limit is 30 hashtags' }).first().waitFor()
+    await checkPage(page, '04-composer-refused')
+    await page.getByRole('button', { name: 'Publish now' }).click()
+    await page.getByRole('alert').filter({ hasText: /^Not sent: .*31 hashtags; the limit is 30 hashtags/ }).waitFor()
+  } finally {
+    page.off('request', watch)
+  }
+  assert.deepEqual(sent, [], 'no write reached the service')
+})
+
+test('composer: an uploaded image published now, with its progress live', async () => {
+  await page.getByLabel('Caption').fill('Fresh #sourdough from @alice.travels')
+  await page.getByText('Hashtags 1 / 30').waitFor()
+  await page.getByText('Mentions 1 / 20').waitFor()
+  await page.getByLabel('or upload image').setInputFiles({ name: 'bread.png', mimeType: 'image/png', buffer: PNG })
+  await page.getByText(`Uploaded ${PNG.length} bytes`).waitFor()
+  const url = await page.getByLabel('Image URL').inputValue()
+  assert.match(url, /\/console\/uploads\/[\w-]{20,}$/)
+  // Meta fetches the file without a session.
+  const served = await fetch(url)
+  assert.equal(served.status, 200)
+  assert.deepEqual(Buffer.from(await served.arrayBuffer()), PNG)
+  await page.getByLabel('Image alt text').fill('A loaf of sourdough')
+  await checkPage(page, '04-composer')
+  await page.getByRole('button', { name: 'Publish now' }).click()
+  await page.locator('ol.progress li[data-status="published"]').waitFor()
+  const link = page.getByRole('link', { name: /instagram\.com|\/p\// })
+  await link.waitFor()
+  assert.match(await link.getAttribute('href'), /^https?:\/\//)
+  await checkPage(page, '04-composer-published')
+  const jobs = await t.api('GET', '/instagram/schedule')
+  assert.ok(jobs.body.data.some((j) => j.status === 'published' && j.post.kind === 'image'), JSON.stringify(jobs.body.data))
+})
+
+test('composer and calendar: a reel scheduled now is published by the worker; another is rescheduled and cancelled', async () => {
+  await page.goto(`${t.base}/console/composer`)
+  await page.getByLabel('Account').selectOption({ label: '@alice.bakery' })
+  await page.getByLabel('Reel').check()
+  await page.getByLabel('Video URL').fill('https://videos.example.com/bake.mp4')
+  await page.getByLabel('Caption').fill('Behind the counter #bakery')
+  await page.getByLabel('Schedule').check()
+  const local = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16)
+  await page.getByLabel('Publish at (your time)').fill(local(new Date()))
+  await checkPage(page, '04-composer-schedule')
+  await page.getByRole('button', { name: 'Schedule' }).click()
+  await page.getByRole('status').filter({ hasText: /^Scheduled for/ }).waitFor()
+
+  // A second reel, for tomorrow, to reschedule and cancel.
+  await page.getByLabel('Publish at (your time)').fill(local(new Date(Date.now() + 86_400_000)))
+  await page.getByRole('button', { name: 'Schedule' }).click()
+  await page.getByRole('link', { name: 'See it in the calendar' }).click()
+  await page.waitForURL(/\/console\/calendar$/)
+  // The worker publishes the first: the calendar refreshes itself until it shows so.
+  await page.locator('.job[data-status="published"]', { hasText: 'reel' }).waitFor({ timeout: 60_000 })
+  await page.locator('.job[data-status="published"] a', { hasText: 'View the post' }).first().waitFor()
+  const later = page.locator('.job[data-status="scheduled"]', { hasText: 'reel' })
+  await later.waitFor()
+  await checkPage(page, '05-calendar')
+  const jobId = await later.getAttribute('data-job')
+  await later.getByRole('button', { name: /^Reschedule/ }).click()
+  const inTwoDays = new Date(Date.now() + 2 * 86_400_000)
+  await page.getByRole('dialog', { name: 'Reschedule the post' }).getByLabel('Publish at (your time)').fill(local(inTwoDays))
+  await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click()
+  await page.getByRole('status').filter({ hasText: /^Rescheduled to/ }).waitFor()
+  const job = (await t.api('GET', `/instagram/schedule/${jobId}`)).body.data
+  assert.equal(new Date(job.publishAt).toISOString().slice(0, 16), inTwoDays.toISOString().slice(0, 16))
+  await page.getByLabel('View').selectOption('day')
+  await page.getByRole('button', { name: 'Next day' }).click()
+  await page.getByRole('button', { name: 'Next day' }).click()
+  await page.locator(`.job[data-job="${jobId}"]`).getByRole('button', { name: /^Cancel/ }).click()
+  await page.getByRole('status').filter({ hasText: 'The post was cancelled.' }).waitFor()
+  assert.equal((await t.api('GET', `/instagram/schedule/${jobId}`)).body.data.status, 'cancelled')
+})
