@@ -3,7 +3,7 @@
 // checked with axe and photographed at 1280×800 and 390×844 (see browser.mjs for the folder).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startBackend, KEYS } from '../support.mjs'
+import { startBackend, KEYS, VERIFY_TOKEN } from '../support.mjs'
 import { launch, newPage, checkPage, signIn, SCREENSHOTS } from './browser.mjs'
 
 let t
@@ -229,4 +229,72 @@ test('composer and calendar: a reel scheduled now is published by the worker; an
   await page.locator(`.job[data-job="${jobId}"]`).getByRole('button', { name: /^Cancel/ }).click()
   await page.getByRole('status').filter({ hasText: 'The post was cancelled.' }).waitFor()
   assert.equal((await t.api('GET', `/instagram/schedule/${jobId}`)).body.data.status, 'cancelled')
+})
+
+test('insights: charts over 7, 30 and 90 days, the per-media table sorted, exported as CSV', async () => {
+  await page.getByRole('link', { name: 'Insights' }).click()
+  await page.getByLabel('Account').selectOption({ label: '@alice.bakery' })
+  await page.locator('figure.chart canvas').first().waitFor()
+  assert.equal(await page.locator('figure.chart').count(), 4)
+  await page.locator('tr[data-media]').first().waitFor()
+  await checkPage(page, '06-insights')
+  for (const [range, by] of [['Last 7 days', 'Day'], ['Last 90 days', 'Week'], ['Last 90 days', 'Month']]) {
+    await page.getByLabel('Range').selectOption({ label: range })
+    await page.getByLabel('By').selectOption({ label: by })
+    await page.locator('figure.chart canvas').first().waitFor()
+    await page.getByRole('alert').waitFor({ state: 'detached' })
+  }
+  await page.getByRole('button', { name: 'likes' }).click()
+  const likes = await page.locator('tr[data-media] td.num:nth-child(5)').allTextContents()
+  const numbers = likes.map((s) => Number(s.replace(/[^\d]/g, '')))
+  assert.deepEqual(numbers, [...numbers].sort((a, b) => b - a), `sorted by likes: ${likes}`)
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()])
+  assert.equal(download.suggestedFilename(), 'insights-alice.bakery.csv')
+  const { readFile } = await import('node:fs/promises')
+  const csv = await readFile(await download.path(), 'utf8')
+  const lines = csv.trim().split('\r\n')
+  assert.equal(lines[0], 'media_id,posted,type,caption,permalink,reach,views,likes,comments,saved,shares,total_interactions')
+  assert.equal(lines.length - 1, await page.locator('tr[data-media]').count())
+})
+
+test('inbox: answer a comment with a template and a message in its window, both updated live', async () => {
+  const register = await fetch(`${t.sandbox.baseUrl}/__sandbox/webhooks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ callback_url: `${t.base}/instagram/webhooks`, verify_token: VERIFY_TOKEN }),
+  })
+  assert.equal(register.status, 200, await register.text())
+  const accounts = (await t.api('GET', '/instagram/get-added-accounts')).body.data
+  const bakery = accounts.find((a) => a.username === 'alice.bakery').id
+  const media = (await t.api('GET', `/instagram/media?igUserId=${bakery}`)).body.data
+
+  await page.getByRole('link', { name: 'Inbox' }).click()
+  await page.getByLabel('Account').selectOption({ label: '@alice.bakery' })
+  await page.getByLabel('Post').selectOption(media[0].id)
+  await page.locator('li.comment, p:text("No comments.")').first().waitFor()
+  // A new comment arrives through Meta's webhook: the list updates without a reload.
+  const made = await t.sandbox.event({ type: 'comment', media_id: media[0].id, text: 'Is the rye vegan?', from_id: '9900000000000043', from_username: 'vegan.val' })
+  assert.equal(made.delivered, true, JSON.stringify(made))
+  const comment = page.locator('li.comment', { hasText: 'Is the rye vegan?' })
+  await comment.waitFor()
+  await checkPage(page, '07-inbox-comments')
+  await comment.getByLabel('Template for @vegan.val').selectOption({ label: 'Thank you' })
+  assert.equal(await comment.getByLabel('Reply to @vegan.val').inputValue(), 'Thank you, @{username}! 💛')
+  await comment.getByRole('button', { name: 'Send reply to @vegan.val' }).click()
+  await page.getByRole('status').filter({ hasText: 'Reply posted.' }).waitFor()
+  await comment.getByText('Thank you, @vegan.val! 💛').waitFor()
+  await comment.getByRole('button', { name: 'Hide the comment of @vegan.val' }).click()
+  await comment.getByRole('button', { name: 'Unhide the comment of @vegan.val' }).waitFor()
+
+  await page.getByRole('tab', { name: 'Messages' }).click()
+  const fan = '9900000000000077'
+  await t.sandbox.event({ type: 'message', from_user_id: fan, to_ig_id: bakery, text: 'Are you open on Sunday?', from_username: 'sunday.sam' })
+  await page.getByText('Are you open on Sunday?').waitFor()
+  await page.getByText(/^Reply window open until/).waitFor()
+  await checkPage(page, '07-inbox-messages')
+  await page.getByLabel('Reply', { exact: true }).fill('Yes, from 8 until noon!')
+  await page.getByLabel(/Offer quick replies/).check()
+  await page.getByRole('button', { name: 'Send message' }).click()
+  await page.getByRole('status').filter({ hasText: 'Message sent.' }).waitFor()
+  await page.locator('ol.bubbles li.mine', { hasText: 'Yes, from 8 until noon!' }).waitFor()
 })

@@ -1,0 +1,161 @@
+// The console's sessions over HTTP: sign-in with the API key sets an HttpOnly, SameSite=Strict
+// cookie and never echoes the key; every write needs the session's CSRF token; sessions are
+// per company, end on sign-out, expire, and their number is bounded.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { createRequire } from 'node:module'
+import { startBackend, KEYS } from './support.mjs'
+
+const require = createRequire(import.meta.url)
+const { Sessions } = require('../src/console/sessions.js')
+
+let t
+
+before(async () => {
+  t = await startBackend()
+})
+
+after(async () => {
+  await t?.stop()
+})
+
+async function signIn(apiKey) {
+  const res = await t.api('POST', '/console/api/session', { as: null, body: { apiKey } })
+  return { ...res, cookie: res.headers.get('set-cookie')?.split(';')[0] }
+}
+
+test('sign-in: an HttpOnly, SameSite=Strict cookie; the key is never echoed; a wrong key is 401', async () => {
+  const res = await signIn(KEYS.acme)
+  assert.equal(res.status, 201, res.text)
+  assert.deepEqual(Object.keys(res.body).sort(), ['company', 'csrfToken', 'success'])
+  assert.equal(res.body.company, 'acme')
+  assert.ok(!res.text.includes(KEYS.acme))
+  const setCookie = res.headers.get('set-cookie')
+  assert.match(setCookie, /^ig_console=[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict$/)
+  assert.ok(!setCookie.includes(KEYS.acme))
+
+  t.assertError(await t.api('POST', '/console/api/session', { as: null, body: { apiKey: 'wrong-key-123' } }), 401, { field: 'apiKey' })
+  t.assertError(await t.api('POST', '/console/api/session', { as: null, body: {} }), 400, { field: 'apiKey' })
+  t.assertError(await t.api('GET', '/console/api/session', { as: null }), 401)
+})
+
+test('the session reads the company’s routes; writes need its CSRF token', async () => {
+  const { cookie, body } = await signIn(KEYS.acme)
+  const read = await t.api('GET', '/instagram/clients/available', { as: null, headers: { cookie } })
+  assert.equal(read.status, 200, read.text)
+  assert.equal(read.body.data[0].id, 'bakery-client')
+  const me = await t.api('GET', '/console/api/session', { as: null, headers: { cookie } })
+  assert.equal(me.body.csrfToken, body.csrfToken)
+
+  const write = { accountIds: ['1'], clientId: 'bakery-client' }
+  for (const headers of [{ cookie }, { cookie, 'x-csrf-token': 'forged' }, { cookie, 'x-csrf-token': '' }]) {
+    t.assertError(await t.api('POST', '/instagram/accounts/assign-to-client', { as: null, headers, body: write }), 403, { code: 'CSRF' })
+  }
+  // With the token, the write reaches the route (no such account: 404, not a CSRF refusal).
+  const withToken = await t.api('POST', '/instagram/accounts/assign-to-client', { as: null, headers: { cookie, 'x-csrf-token': body.csrfToken }, body: write })
+  t.assertError(withToken, 404, { code: 'NOT_FOUND' })
+  // Another session's token does not do.
+  const other = await signIn(KEYS.acme)
+  t.assertError(
+    await t.api('POST', '/instagram/accounts/assign-to-client', { as: null, headers: { cookie, 'x-csrf-token': other.body.csrfToken }, body: write }),
+    403,
+    { code: 'CSRF' },
+  )
+  t.assertError(await t.api('POST', '/console/api/caption', { as: null, headers: { cookie }, body: { caption: 'x' } }), 403, { code: 'CSRF' })
+})
+
+test('a session is its company’s only, and ends on sign-out', async () => {
+  const acme = await t.connect('acme', 0)
+  const found = await t.api('GET', `/instagram/get-accounts-businesses?tokenId=${acme.tokenId}`)
+  await t.api('POST', '/instagram/add-instagram-account', { body: { instagramAccounts: found.body.data.accounts.slice(0, 1) } })
+  const bakery = found.body.data.accounts[0].id
+
+  const globex = await signIn(KEYS.globex)
+  const theirs = await t.api('GET', '/instagram/get-added-accounts', { as: null, headers: { cookie: globex.cookie } })
+  assert.deepEqual(theirs.body.data, [])
+  const probe = await t.api('GET', `/instagram/accounts/${bakery}/profile`, { as: null, headers: { cookie: globex.cookie } })
+  assert.ok([403, 404].includes(probe.status), probe.text)
+  // A companyId parameter does not switch the company either.
+  const forced = await t.api('GET', '/instagram/get-added-accounts?companyId=acme', { as: null, headers: { cookie: globex.cookie } })
+  t.assertError(forced, 403, { code: 'FORBIDDEN' })
+
+  t.assertError(await t.api('DELETE', '/console/api/session', { as: null, headers: { cookie: globex.cookie } }), 403, { code: 'CSRF' })
+  const out = await t.api('DELETE', '/console/api/session', { as: null, headers: { cookie: globex.cookie, 'x-csrf-token': globex.body.csrfToken } })
+  assert.equal(out.status, 200, out.text)
+  assert.match(out.headers.get('set-cookie'), /^ig_console=; .*Max-Age=0/)
+  t.assertError(await t.api('GET', '/instagram/get-added-accounts', { as: null, headers: { cookie: globex.cookie } }), 401)
+})
+
+test('the caption check is the core’s: counts, limits and its message', async () => {
+  const { cookie, body } = await signIn(KEYS.acme)
+  const headers = { cookie, 'x-csrf-token': body.csrfToken }
+  const hashtags = Array.from({ length: 31 }, (_, i) => `#t${i}`).join(' ')
+  const bad = await t.api('POST', '/console/api/caption', { as: null, headers, body: { caption: hashtags } })
+  assert.equal(bad.status, 200, bad.text)
+  assert.equal(bad.body.data.hashtags, 31)
+  assert.equal(bad.body.data.maxHashtags, 30)
+  assert.equal(bad.body.error.field, 'caption')
+  assert.match(bad.body.error.message, /31 hashtags; the limit is 30 hashtags/)
+  const good = await t.api('POST', '/console/api/caption', { as: null, headers, body: { caption: 'Fresh #bread @alice' } })
+  assert.deepEqual(good.body, {
+    success: true,
+    data: { characters: 19, hashtags: 1, mentions: 1, maxCharacters: 2200, maxHashtags: 30, maxMentions: 20 },
+    error: null,
+  })
+  t.assertError(await t.api('POST', '/console/api/caption', { as: null, headers, body: { caption: 5 } }), 400, { field: 'caption' })
+})
+
+test('uploads: only images and videos, served back by their unguessable id', async () => {
+  const { cookie, body } = await signIn(KEYS.acme)
+  const headers = { cookie, 'x-csrf-token': body.csrfToken }
+  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3])
+  const up = await t.api('POST', '/console/api/uploads', { as: null, headers: { ...headers, 'content-type': 'image/png' }, raw: png })
+  assert.equal(up.status, 201, up.text)
+  assert.equal(up.body.bytes, png.length)
+  const served = await fetch(up.body.url)
+  assert.equal(served.headers.get('content-type'), 'image/png')
+  assert.deepEqual(Buffer.from(await served.arrayBuffer()), png)
+  t.assertError(await t.api('POST', '/console/api/uploads', { as: null, headers: { ...headers, 'content-type': 'text/html' }, raw: '<b>' }), 415)
+  t.assertError(await t.api('POST', '/console/api/uploads', { as: null, headers: { cookie, 'content-type': 'image/png' }, raw: png }), 403, { code: 'CSRF' })
+  t.assertError(await t.api('GET', '/console/uploads/not-an-upload', { as: null }), 404)
+})
+
+test('the console page: a CSP that allows only its own scripts, and no caching', async () => {
+  const res = await fetch(`${t.base}/console/accounts`)
+  assert.equal(res.status, 200)
+  const csp = res.headers.get('content-security-policy')
+  assert.match(csp, /script-src 'self' 'sha256-[A-Za-z0-9+/=]+'/)
+  assert.match(csp, /frame-ancestors 'none'/)
+  assert.equal(res.headers.get('cache-control'), 'no-store')
+  const root = await fetch(`${t.base}/`, { redirect: 'manual' })
+  assert.equal(root.headers.get('location'), '/console/')
+  for (const file of ['preact.mjs', 'hooks.mjs', 'htm.mjs', 'uplot.mjs']) {
+    const vendor = await fetch(`${t.base}/console/vendor/${file}`)
+    assert.equal(vendor.status, 200, file)
+    assert.match(vendor.headers.get('content-type'), /javascript/)
+  }
+  t.assertError(await t.api('GET', '/console/assets/nope.mjs', { as: null }), 404)
+})
+
+test('sessions expire when idle or old, and their number is bounded', () => {
+  let now = 0
+  const sessions = new Sessions({ maxSessions: 3, idleMs: 100, maxAgeMs: 1000, now: () => now })
+  const request = (s) => ({ get: (name) => (name === 'cookie' ? `other=1; ig_console=${s.id}` : undefined) })
+  const a = sessions.create('acme')
+  assert.equal(sessions.fromRequest(request(a))?.companyId, 'acme')
+  now = 99
+  assert.ok(sessions.fromRequest(request(a)), 'used within the idle time')
+  now = 250
+  assert.equal(sessions.fromRequest(request(a)), null, 'idle too long')
+  const b = sessions.create('acme')
+  for (now = 340; now <= 1240; now += 90) assert.ok(sessions.fromRequest(request(b)), `in use at ${now}`)
+  now = 1260
+  assert.equal(sessions.fromRequest(request(b)), null, 'older than maxAgeMs, though in use')
+  const made = Array.from({ length: 5 }, () => sessions.create('acme'))
+  assert.equal(sessions.size, 3)
+  assert.equal(sessions.fromRequest(request(made[0])), null, 'the oldest was dropped')
+  assert.ok(sessions.fromRequest(request(made[4])))
+  assert.equal(sessions.csrfMatches(made[4], made[4].csrfToken), true)
+  assert.equal(sessions.csrfMatches(made[4], made[3].csrfToken), false)
+  assert.equal(sessions.csrfMatches(made[4], undefined), false)
+})
