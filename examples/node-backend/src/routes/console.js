@@ -15,13 +15,15 @@ const { Uploads } = require('../console/uploads')
 const { orEmpty } = require('./accounts')
 
 const CONSOLE_DIR = path.join(__dirname, '..', '..', 'console')
-// The UI library, served from the installed packages (no bundler): ES module files.
+// The UI library, served from the installed packages (no bundler): their ES module builds,
+// found beside each package's main file (their `exports` maps do not list them).
+const beside = (spec, file) => path.join(path.dirname(require.resolve(spec)), file)
 const VENDOR = {
-  'preact.mjs': require.resolve('preact/dist/preact.module.js'),
-  'hooks.mjs': require.resolve('preact/hooks/dist/hooks.module.js'),
-  'htm.mjs': require.resolve('htm/dist/htm.module.js'),
-  'uplot.mjs': require.resolve('uplot/dist/uPlot.esm.js'),
-  'uplot.css': require.resolve('uplot/dist/uPlot.min.css'),
+  'preact.mjs': beside('preact', 'preact.module.js'),
+  'hooks.mjs': beside('preact/hooks', 'hooks.module.js'),
+  'htm.mjs': beside('htm', 'htm.module.js'),
+  'uplot.mjs': beside('uplot', 'uPlot.esm.js'),
+  'uplot.css': beside('uplot', 'uPlot.min.css'),
 }
 
 /** index.html, and the CSP that allows its one inline script (the import map) by hash. */
