@@ -159,3 +159,52 @@ test('sessions expire when idle or old, and their number is bounded', () => {
   assert.equal(sessions.csrfMatches(made[4], made[3].csrfToken), false)
   assert.equal(sessions.csrfMatches(made[4], undefined), false)
 })
+
+test('publish progress: the session’s event stream follows the stored job of a publish request', async () => {
+  const accounts = (await t.api('GET', '/instagram/get-added-accounts')).body.data
+  const igUserId = accounts[0].id
+  const { cookie, body } = await signIn(KEYS.acme)
+  const other = await signIn(KEYS.globex)
+  const streams = []
+  for (const c of [cookie, other.cookie]) {
+    const abort = new AbortController()
+    const res = await fetch(`${t.base}/console/api/events`, { headers: { cookie: c }, signal: abort.signal })
+    assert.match(res.headers.get('content-type'), /^text\/event-stream/)
+    const stream = { abort, text: '' }
+    const reader = res.body.getReader()
+    stream.done = (async () => {
+      try {
+        for (;;) {
+          const { value, done } = await reader.read()
+          if (done) return
+          stream.text += Buffer.from(value).toString()
+        }
+      } catch {
+        // aborted
+      }
+    })()
+    streams.push(stream)
+  }
+  t.assertError(await t.api('GET', '/console/api/events', { as: null }), 401)
+  try {
+    const published = await t.api('POST', '/instagram/social/post/instagram', {
+      as: null,
+      headers: { cookie, 'x-csrf-token': body.csrfToken, 'idempotency-key': 'console-progress-1' },
+      body: { igUserId, caption: 'Progress #live', imageUrl: 'https://images.example.com/live.jpg' },
+    })
+    assert.equal(published.status, 201, published.text)
+    const { eventually } = await import('./support.mjs')
+    const events = await eventually(() => {
+      const list = [...streams[0].text.matchAll(/event: publish\ndata: (.*)\n/g)].map((m) => JSON.parse(m[1]))
+      return list.some((e) => e.status === 'published') && list
+    })
+    assert.ok(events, streams[0].text)
+    assert.ok(events.every((e) => e.idempotencyKey === 'console-progress-1'))
+    const last = events.at(-1)
+    assert.equal(last.status, 'published')
+    assert.equal(last.permalink, published.body.permalink)
+    assert.ok(!streams[1].text.includes('publish'), 'another company’s stream saw the progress')
+  } finally {
+    for (const s of streams) s.abort.abort()
+  }
+})

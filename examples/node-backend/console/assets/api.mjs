@@ -11,7 +11,8 @@ export function setCsrfToken(token) {
 /** An error of the service: `{ message, code, field }` and the HTTP status. */
 export class ServiceError extends Error {
   constructor(status, error) {
-    super(error?.message ?? `request failed (${status})`)
+    // Meta's own sentence for people, when it sent one, reads better than the technical message.
+    super(error?.userMessage ?? error?.message ?? `request failed (${status})`)
     this.status = status
     this.code = error?.code
     this.field = error?.field

@@ -205,6 +205,13 @@ function publishProgress({ sdk, bus }, { intervalMs = 150 } = {}) {
     if (typeof key !== 'string' || key.length === 0 || bus.listenerCount('publish') === 0) return next()
     const companyId = req.company.id
     let last = null
+    const emit = (job) => {
+      const status = job?.status ?? null
+      if (!status || status === last) return
+      last = status
+      const progress = { idempotencyKey: key, status, containerIds: job.containerIds, permalink: job.permalink, error: job.lastError }
+      bus.emit('publish', { companyId, progress })
+    }
     let reading = null
     const readOnce = async () => {
       try {

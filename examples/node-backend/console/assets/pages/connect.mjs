@@ -97,9 +97,9 @@ function Discovered({ tokenId }) {
     setBusy(true)
     try {
       const r = await api('POST', '/instagram/add-instagram-account', { body: { instagramAccounts: [...chosen].map((id) => ({ id })) } })
-      setDone(`${r.updatedCount} account${r.updatedCount === 1 ? '' : 's'} added.`)
       setChosen(new Set())
       await load()
+      setDone(`${r.updatedCount} account${r.updatedCount === 1 ? '' : 's'} added.`)
     } catch (err) {
       setError(err)
     } finally {

@@ -110,26 +110,39 @@ function Comments({ igUserId, live }) {
 
 function CommentItem({ comment: c, igUserId, mediaId, act }) {
   const [reply, setReply] = useState('')
+  // Meta lists a comment's replies on their own edge: the replies sent from here are shown as sent.
+  const [sent, setSent] = useState([])
   const [mode, setMode] = useState('public')
   const id = `reply-${c.id}`
   const send = (e) => {
     e.preventDefault()
     const text = reply.trim()
     if (!text) return
+    const done = (label) => (message) => {
+      setReply('')
+      setSent((s) => [...s, { label, message }])
+    }
     if (mode === 'private') {
-      return act('Private reply sent.', () => api('POST', `/instagram/comments/${c.id}/private-reply`, { body: { igUserId, text } })).then(() => setReply(''))
+      return act('Private reply sent.', async () => {
+        await api('POST', `/instagram/comments/${c.id}/private-reply`, { body: { igUserId, text } })
+        done('Private reply')(text)
+      })
     }
     // A template's placeholders are filled in by the core (the comment's author and text).
-    const call = /\{(username|text)\}/.test(text)
-      ? () => api('POST', `/instagram/comments/${c.id}/template-reply`, { body: { igUserId, template: text } })
-      : () => api('POST', `/instagram/media/${mediaId}/comments`, { body: { igUserId, message: text, replyTo: c.id } })
-    return act('Reply posted.', call).then(() => setReply(''))
+    return act('Reply posted.', async () => {
+      if (/\{(username|text)\}/.test(text)) {
+        const r = await api('POST', `/instagram/comments/${c.id}/template-reply`, { body: { igUserId, template: text } })
+        done('Replied')(r.data.message)
+      } else {
+        await api('POST', `/instagram/media/${mediaId}/comments`, { body: { igUserId, message: text, replyTo: c.id } })
+        done('Replied')(text)
+      }
+    })
   }
   return html`<li class=${`comment ${c.hidden ? 'hidden' : ''}`} data-comment=${c.id}>
     <p><strong>@${c.username ?? c.from?.username ?? 'someone'}</strong> <span class="muted">${dateTime(c.timestamp)}${c.hidden ? ' · hidden' : ''}</span></p>
     <p>${c.text}</p>
-    ${c.replies?.data?.length > 0 &&
-    html`<ul class="replies">${c.replies.data.map((r) => html`<li key=${r.id}><strong>@${r.username ?? 'you'}</strong> ${r.text}</li>`)}</ul>`}
+    ${sent.length > 0 && html`<ul class="replies">${sent.map((r, i) => html`<li key=${i}><span class="muted">${r.label}:</span> ${r.message}</li>`)}</ul>`}
     <form class="reply" onSubmit=${send}>
       <label for=${id}>Reply to @${c.username ?? 'this comment'}</label>
       <textarea id=${id} rows="2" value=${reply} onInput=${(e) => setReply(e.currentTarget.value)}></textarea>

@@ -6,11 +6,17 @@ import uPlot from 'uplot'
 import { api } from '../api.mjs'
 import { html, ErrorNote, number, dateTime } from '../ui.mjs'
 
-export const ACCOUNT_METRICS = [
+// Meta serves a day series only for reach and followers; views and engagement come as totals
+// over the range (`metric_type=total_value`). Accounts engaged is a count of unique accounts, so
+// it exists for ranges Meta serves in one piece (30 days at most): the core refuses to add it up.
+export const SERIES_METRICS = [
   { name: 'reach', label: 'Reach' },
-  { name: 'views', label: 'Views' },
-  { name: 'accounts_engaged', label: 'Accounts engaged' },
   { name: 'follower_count', label: 'New followers' },
+]
+export const TOTAL_METRICS = [
+  { name: 'views', label: 'Views' },
+  { name: 'total_interactions', label: 'Interactions' },
+  { name: 'accounts_engaged', label: 'Accounts engaged', maxDays: 30 },
 ]
 export const MEDIA_METRICS = ['reach', 'views', 'likes', 'comments', 'saved', 'shares', 'total_interactions']
 const DAY_MS = 86_400_000
@@ -80,9 +86,12 @@ export function Insights() {
     setError(null)
     const until = new Date()
     const since = new Date(until.getTime() - days * DAY_MS)
-    api('GET', '/instagram/me/insights', {
-      query: { igUserId, metrics: ACCOUNT_METRICS.map((m) => m.name).join(','), period: 'day', metricType: 'time_series', since: since.toISOString(), until: until.toISOString(), rollup },
-    }).then((r) => setData(r.data), setError)
+    const range = { igUserId, period: 'day', since: since.toISOString(), until: until.toISOString() }
+    const totals = TOTAL_METRICS.filter((m) => !m.maxDays || days <= m.maxDays)
+    Promise.all([
+      api('GET', '/instagram/me/insights', { query: { ...range, metrics: SERIES_METRICS.map((m) => m.name).join(','), metricType: 'time_series', rollup } }),
+      api('GET', '/instagram/me/insights', { query: { ...range, metrics: totals.map((m) => m.name).join(','), metricType: 'total_value' } }),
+    ]).then(([series, total]) => setData({ series: series.data, totals: total.data }), setError)
   }, [igUserId, days, rollup])
   return html`
     <form class="filters" onSubmit=${(e) => e.preventDefault()}>
@@ -101,7 +110,14 @@ export function Insights() {
     </form>
     <${ErrorNote} error=${error} />
     ${igUserId && !data && !error && html`<p role="status">Loading insights…</p>`}
-    ${data && html`<div class="charts">${ACCOUNT_METRICS.map((m, i) => html`<${Chart} key=${m.name + rollup + days} title=${m.label} points=${seriesOf(data, m.name)} color=${COLORS[i]} />`)}</div>`}
+    ${data &&
+    html`<dl class="totals">
+        ${TOTAL_METRICS.map((m) => {
+          const metric = data.totals.metrics?.find((x) => x.name === m.name)
+          return html`<div key=${m.name}><dt>${m.label}</dt><dd>${metric ? number(metric.totalValue?.value) : html`<span class="muted">over 30 days: not available</span>`}</dd></div>`
+        })}
+      </dl>
+      <div class="charts">${SERIES_METRICS.map((m, i) => html`<${Chart} key=${m.name + rollup + days} title=${m.label} points=${seriesOf(data.series, m.name)} color=${COLORS[i]} />`)}</div>`}
     ${igUserId && html`<${MediaTable} igUserId=${igUserId} username=${accounts.find((a) => a.id === igUserId)?.username} />`}
   `
 }
