@@ -160,7 +160,9 @@ function router(ctx) {
     try {
       ig.validateCaption(caption)
     } catch (err) {
-      error = errorBody(err).body.error
+      // The core's sentence, without the package's "validateCaption failed: " lead.
+      const body = errorBody(err).body.error
+      error = { ...body, message: body.message.replace(/^validateCaption failed: /, '') }
     }
     res.json({ success: true, data: ig.countCaption(caption), error })
   })

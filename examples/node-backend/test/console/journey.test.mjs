@@ -102,10 +102,18 @@ test('accounts: assign one to a client, filter, search, sort, status', async () 
   await page.getByRole('button', { name: 'Followers' }).click()
   await page.getByRole('button', { name: /Followers ▲/ }).click()
   await page.waitForFunction(() => [...document.querySelectorAll('tbody tr[data-account]')].map((r) => r.dataset.account).join() === 'alice.travels,alice.bakery')
-  // The phone layout: keyboard only, the nav is reachable and marks the current page.
+  // Keyboard only, on the phone layout: the skip link comes first and leads into the page; the
+  // navigation marks the current page.
   await page.setViewportSize({ width: 390, height: 844 })
+  await page.goto(`${t.base}/console/accounts`)
+  await accountRows().first().waitFor()
   await page.keyboard.press('Tab')
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to content')
+  await page.keyboard.press('Enter')
+  await page.waitForFunction(() => document.activeElement?.id === 'main')
+  await page.keyboard.press('Tab')
+  assert.equal(await page.evaluate(() => Boolean(document.activeElement.closest('main'))), true)
+  assert.equal(await page.getByRole('link', { name: 'Accounts' }).getAttribute('aria-current'), 'page')
   await page.setViewportSize({ width: 1280, height: 800 })
 })
 

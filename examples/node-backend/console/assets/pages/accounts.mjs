@@ -21,6 +21,13 @@ export function accountStatus(account, connection) {
   return { key: 'connected', label: 'Connected' }
 }
 
+/** The profile picture, or the username's initial when there is none or it does not load. */
+function Avatar({ src, username }) {
+  const [failed, setFailed] = useState(false)
+  if (!src || failed) return html`<span class="avatar" aria-hidden="true">${(username ?? '?')[0]}</span>`
+  return html`<img src=${src} alt="" width="32" height="32" onError=${() => setFailed(true)} />`
+}
+
 function useDebounced(value, ms) {
   const [v, setV] = useState(value)
   useEffect(() => {
@@ -140,7 +147,7 @@ export function Accounts({ company }) {
           ${shown.map(
             (a) => html`<tr key=${a.id} data-account=${a.username}>
               <td data-label="Account"><div class="who">
-                ${a.profilePic ? html`<img src=${a.profilePic} alt="" width="32" height="32" />` : html`<span class="avatar" aria-hidden="true">${(a.username ?? '?')[0]}</span>`}
+                <${Avatar} src=${a.profilePic} username=${a.username} />
                 <span><strong>@${a.username}</strong><br /><span class="muted">${a.name ?? ''}</span></span></div></td>
               <td data-label="Followers">${number(a.followers)}</td>
               <td data-label="Client">${a.assignedClient ? a.assignedClient.name ?? a.assignedClient.id : html`<span class="muted">Not assigned</span>`}</td>

@@ -224,7 +224,7 @@ export function Composer() {
         <div class="check"><input id="share-feed" type="checkbox" checked=${shareToFeed} onChange=${(e) => setShareToFeed(e.currentTarget.checked)} />
           <label for="share-feed">Also share to the feed</label></div>`}
     </fieldset>
-    ${kind !== 'story' && html`<${Caption} value=${caption} onInput=${setCaption} check=${check} />`}
+    ${kind !== 'story' && html`<${Caption} value=${caption} onInput=${(text) => (setCaption(text), setError(null))} check=${check} />`}
     ${(kind === 'carousel' || kind === 'reel') &&
     html`<label for="collaborators">Collaborators (up to 3 usernames, invited)</label>
       <input id="collaborators" type="text" placeholder="@studio, @friend" value=${collaborators} onInput=${(e) => setCollaborators(e.currentTarget.value)} />`}
