@@ -113,7 +113,7 @@ test('accounts: assign one to a client, filter, search, sort, status', async () 
   await page.waitForFunction(() => document.activeElement?.id === 'main')
   await page.keyboard.press('Tab')
   assert.equal(await page.evaluate(() => Boolean(document.activeElement.closest('main'))), true)
-  assert.equal(await page.getByRole('link', { name: 'Accounts' }).getAttribute('aria-current'), 'page')
+  assert.equal(await page.getByRole('link', { name: 'Accounts', exact: true }).getAttribute('aria-current'), 'page')
   await page.setViewportSize({ width: 1280, height: 800 })
 })
 

@@ -32,11 +32,12 @@ export function Inbox() {
   const accounts = useAccounts(setError)
   const [igUserId, setIgUserId] = useState('')
   const [tab, setTab] = useState('comments')
-  const [live, setLive] = useState(0)
+  // The last webhook event of the account (comments, messages): the lists reload on each.
+  const [live, setLive] = useState(null)
   useEffect(() => {
     if (!igUserId && accounts[0]) setIgUserId(accounts[0].id)
   }, [accounts])
-  useEffect(() => onLive('webhook', (e) => String(e.entryId) === igUserId && setLive((n) => n + 1)), [igUserId])
+  useEffect(() => onLive('webhook', (e) => String(e.entryId) === igUserId && setLive(e)), [igUserId])
   return html`
     <div class="row"><label for="inbox-account">Account</label>
       <select id="inbox-account" value=${igUserId} onChange=${(e) => setIgUserId(e.currentTarget.value)}>
@@ -189,6 +190,14 @@ function Messages({ igUserId, live }) {
       setSelected((s) => s ?? r.data[0]?.id ?? null)
     }, setError)
   }, [igUserId, live])
+  // A new message opens its conversation (found by the sender: Meta's list filter).
+  useEffect(() => {
+    if (live?.field !== 'messages' || !live.senderId || live.isEcho || live.senderId === igUserId) return
+    api('GET', '/instagram/conversations', { query: { igUserId, userId: live.senderId } }).then(
+      (r) => r.data[0] && (setSelected(r.data[0].id), setNotice('New message.')),
+      () => {},
+    )
+  }, [live])
   useEffect(() => {
     if (!selected) return
     api('GET', `/instagram/conversations/${selected}/messages`, { query: { igUserId, limit: 20 } }).then((r) => setMessages(r.data), setError)
