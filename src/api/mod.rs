@@ -109,8 +109,8 @@ pub use node::GetNode;
 pub use publish::{
     caption_counts, publish_image, validate_alt_text, validate_caption, validate_collaborators,
     validate_container_request, validate_media_url, validate_product_tags, validate_user_tags,
-    CaptionCounts, ContainerHandler, ContainerMediaType, ContainerRequest, GraduationStrategy, Published,
-    PublishingHandler, TaggedProduct, TrialParams, UserTag, WaitOptions,
+    CaptionCounts, ContainerHandler, ContainerMediaType, ContainerRequest, GraduationStrategy,
+    Published, PublishingHandler, TaggedProduct, TrialParams, UserTag, WaitOptions,
 };
 pub use raw::RawRequest;
 pub use shopping::{

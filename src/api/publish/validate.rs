@@ -438,7 +438,14 @@ mod tests {
     #[test]
     fn caption_counts_are_what_validate_caption_checks() {
         let counts = caption_counts("Bread 🥖 #a #b @c x@y.com");
-        assert_eq!(counts, CaptionCounts { characters: 24, hashtags: 2, mentions: 1 });
+        assert_eq!(
+            counts,
+            CaptionCounts {
+                characters: 24,
+                hashtags: 2,
+                mentions: 1
+            }
+        );
         let thirty_one: String = (0..31).map(|i| format!("#t{i} ")).collect();
         assert_eq!(caption_counts(&thirty_one).hashtags, MAX_HASHTAGS + 1);
         assert!(validate_caption(&thirty_one).is_err());

@@ -1,7 +1,7 @@
 // The console's shell: the session (sign-in), the layout (navigation, skip link) and the page
 // router. Pages live in pages/*.mjs and call the service's routes through api.mjs.
 import { render } from 'preact'
-import { useEffect, useState, useRef } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import { api, setCsrfToken, sessionEnded } from './api.mjs'
 import { html, Link, navigate } from './ui.mjs'
 import { SignIn } from './pages/signin.mjs'
@@ -29,9 +29,10 @@ function currentPage() {
 }
 
 function Layout({ company, page, onSignOut, children }) {
-  const main = useRef(null)
   useEffect(() => {
     document.title = `${page.title} · Instagram console`
+    // On a phone the navigation scrolls sideways: keep the current page's link in view.
+    document.querySelector('.side [aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' })
   }, [page])
   return html`
     <a class="skip" href="#main">Skip to content</a>
@@ -49,7 +50,7 @@ function Layout({ company, page, onSignOut, children }) {
         )}
       </ul>
     </nav>
-    <main id="main" ref=${main} tabindex="-1">
+    <main id="main" tabindex="-1">
       <h1>${page.title}</h1>
       ${children}
     </main>
