@@ -31,8 +31,10 @@ function currentPage() {
 function Layout({ company, page, onSignOut, children }) {
   useEffect(() => {
     document.title = `${page.title} · Instagram console`
-    // On a phone the navigation scrolls sideways: keep the current page's link in view.
-    document.querySelector('.side [aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' })
+    // On a phone the navigation scrolls sideways: keep the current page's link in view (by the
+    // list's scroll offset: scrollIntoView would move where keyboard focus starts from).
+    const link = document.querySelector('.side [aria-current="page"]')
+    if (link) link.closest('ul').scrollLeft = Math.max(0, link.offsetLeft - 16)
   }, [page])
   return html`
     <a class="skip" href="#main">Skip to content</a>

@@ -298,7 +298,10 @@ test('inbox: answer a comment with a template and a message in its window, both 
   await page.getByRole('tab', { name: 'Messages' }).click()
   const fan = '9900000000000077'
   await t.sandbox.event({ type: 'message', from_user_id: fan, to_ig_id: bakery, text: 'Are you open on Sunday?', from_username: 'sunday.sam' })
-  await page.getByText('Are you open on Sunday?').waitFor()
+  await page.getByText('Are you open on Sunday?').waitFor().catch(async (err) => {
+    await page.screenshot({ path: '/tmp/inbox-fail.png', fullPage: true })
+    throw err
+  })
   await page.getByText(/^Reply window open until/).waitFor()
   await checkPage(page, '07-inbox-messages')
   await page.getByLabel('Reply', { exact: true }).fill('Yes, from 8 until noon!')
