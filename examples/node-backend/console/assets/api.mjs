@@ -19,7 +19,7 @@ export class ServiceError extends Error {
   }
 }
 
-/** Fires when a request answers 401: the session ended. */
+/** Fires when a request answers 401 UNAUTHENTICATED: the session ended. */
 export const sessionEnded = new EventTarget()
 
 /**
@@ -46,7 +46,10 @@ export async function api(method, path, { query, body, signal, headers: extra } 
     json = undefined
   }
   if (!res.ok || json?.success === false) {
-    if (res.status === 401 && !path.startsWith('/console/api/session')) sessionEnded.dispatchEvent(new Event('ended'))
+    // 401 UNAUTHENTICATED: the session ended. (401 RECONNECT_REQUIRED is an Instagram connection's.)
+    if (res.status === 401 && json?.error?.code === 'UNAUTHENTICATED' && !path.startsWith('/console/api/session')) {
+      sessionEnded.dispatchEvent(new Event('ended'))
+    }
     throw new ServiceError(res.status, json?.error)
   }
   return json

@@ -310,3 +310,45 @@ test('inbox: answer a comment with a template and a message in its window, both 
   await page.getByRole('status').filter({ hasText: 'Message sent.' }).waitFor()
   await page.locator('ol.bubbles li.mine', { hasText: 'Yes, from 8 until noon!' }).waitFor()
 })
+
+test('Instagram Login: connect and add; once its token expired, Reconnect connects again', async () => {
+  // Company B this time (its own session): Instagram Login's token is the account's own, 60 days.
+  const other = await newPage(browser)
+  try {
+    await signIn(other, t.base, KEYS.globex)
+    await other.getByRole('link', { name: 'Connect', exact: true }).click()
+    await other.getByLabel(/Instagram Login/).check()
+    await other.getByRole('button', { name: 'Continue to the consent screen' }).click()
+    await other.getByRole('button', { name: 'Approve' }).click()
+    await other.waitForURL(/\/console\/connect\?tokenId=/)
+    const box = other.locator('ul.discovered input[type="checkbox"]').first()
+    await box.waitFor()
+    await box.check()
+    await other.getByRole('button', { name: 'Add selected accounts' }).click()
+    await other.getByRole('status').filter({ hasText: '1 account added.' }).waitFor()
+    await other.goto(`${t.base}/console/accounts`)
+    await other.locator('tr[data-account] .badge.connected').waitFor()
+
+    // 70 days later on the sandbox's clock.
+    const res = await fetch(`${t.sandbox.baseUrl}/__sandbox/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ advance_seconds: 70 * 86400 }),
+    })
+    assert.equal(res.status, 200)
+    await other.reload()
+    await other.locator('tr[data-account] .badge.reconnect', { hasText: 'Reconnect needed' }).waitFor()
+    await checkPage(other, '02-accounts-reconnect')
+    await other.locator('tr[data-account]').getByRole('button', { name: /^Reconnect/ }).click()
+    await other.getByRole('button', { name: 'Approve' }).click()
+    await other.waitForURL(/\/console\/connect\?tokenId=/)
+    await other.getByText('already added').first().waitFor()
+    await other.goto(`${t.base}/console/accounts`)
+    await other.locator('tr[data-account] .badge.connected').waitFor()
+  } catch (err) {
+    await other.screenshot({ path: '/tmp/ig-fail.png', fullPage: true })
+    throw err
+  } finally {
+    await other.context().close()
+  }
+})

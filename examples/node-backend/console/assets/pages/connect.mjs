@@ -48,7 +48,7 @@ export function Connect({ company }) {
 
   return html`
     ${errorCode && html`<div class="panel error" role="alert"><h2>Not connected</h2><p>${CONNECT_ERRORS[errorCode] ?? CONNECT_FAILED}</p></div>`}
-    ${tokenId && html`<${Discovered} tokenId=${tokenId} />`}
+    ${tokenId && html`<${Discovered} tokenId=${tokenId} login=${params.get('login')} />`}
     <section class="panel" aria-labelledby="connect-start">
       <h2 id="connect-start">${tokenId ? 'Connect another login' : 'Connect Instagram accounts'}</h2>
       <form onSubmit=${start}>
@@ -71,14 +71,16 @@ export function Connect({ company }) {
   `
 }
 
-function Discovered({ tokenId }) {
+function Discovered({ tokenId, login }) {
   const [accounts, setAccounts] = useState(null)
   const [chosen, setChosen] = useState(new Set())
   const [error, setError] = useState(null)
   const [done, setDone] = useState('')
   const [busy, setBusy] = useState(false)
+  // Facebook Login: discovery again through the connection (Pages, portfolios). Instagram Login
+  // connects one account, found at connection: the company's found accounts, from the store.
   const load = () =>
-    api('GET', '/instagram/get-accounts-businesses', { query: { tokenId } }).then(
+    api('GET', '/instagram/get-accounts-businesses', { query: login === 'instagram' ? {} : { tokenId } }).then(
       (r) => setAccounts(r.data.accounts),
       (err) => setError(err.status === 404 ? 'This connection is no longer there: connect again.' : err),
     )

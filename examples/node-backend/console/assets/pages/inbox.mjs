@@ -73,7 +73,14 @@ function Comments({ igUserId, live }) {
   }, [igUserId])
   useEffect(() => {
     if (!mediaId) return setComments([])
-    api('GET', `/instagram/media/${mediaId}/comments`, { query: { igUserId, limit: 50 } }).then((r) => setComments(r.data), setError)
+    let current = true
+    api('GET', `/instagram/media/${mediaId}/comments`, { query: { igUserId, limit: 50 } }).then(
+      (r) => current && setComments(r.data),
+      (err) => current && setError(err),
+    )
+    return () => {
+      current = false
+    }
   }, [mediaId, reload, live])
   const act = async (what, fn) => {
     setError(null)
@@ -200,7 +207,15 @@ function Messages({ igUserId, live }) {
   }, [live])
   useEffect(() => {
     if (!selected) return
-    api('GET', `/instagram/conversations/${selected}/messages`, { query: { igUserId, limit: 20 } }).then((r) => setMessages(r.data), setError)
+    // Only the answer for the conversation shown now: an earlier one may arrive later.
+    let current = true
+    api('GET', `/instagram/conversations/${selected}/messages`, { query: { igUserId, limit: 20 } }).then(
+      (r) => current && setMessages(r.data),
+      (err) => current && setError(err),
+    )
+    return () => {
+      current = false
+    }
   }, [selected, reload, live])
   const window = messagingWindow(messages, igUserId)
   const send = async (e) => {
