@@ -8,6 +8,7 @@ import { startBackend, KEYS } from './support.mjs'
 
 const require = createRequire(import.meta.url)
 const { Sessions } = require('../src/console/sessions.js')
+const { Uploads } = require('../src/console/uploads.js')
 
 let t
 
@@ -207,4 +208,20 @@ test('publish progress: the session’s event stream follows the stored job of a
   } finally {
     for (const s of streams) s.abort.abort()
   }
+})
+
+test('uploads are bounded by count and bytes: the oldest go first', () => {
+  const uploads = new Uploads({ maxFiles: 2, maxTotalBytes: 10 })
+  const a = uploads.add('image/png', Buffer.alloc(4))
+  const b = uploads.add('image/png', Buffer.alloc(4))
+  const c = uploads.add('image/png', Buffer.alloc(4))
+  assert.equal(uploads.get(a), undefined, 'past the count')
+  assert.ok(uploads.get(b) && uploads.get(c))
+  const d = uploads.add('video/mp4', Buffer.alloc(9))
+  assert.equal(uploads.get(b), undefined)
+  assert.equal(uploads.get(c), undefined, 'past the bytes')
+  assert.equal(uploads.get(d).contentType, 'video/mp4')
+  assert.equal(uploads.total, 9)
+  assert.equal(Uploads.kindOf('image/jpeg; charset=binary'), 'image')
+  assert.equal(Uploads.kindOf('text/html'), undefined)
 })

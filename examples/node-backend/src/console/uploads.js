@@ -26,10 +26,10 @@ class Uploads {
   }
 
   /** Keeps `bytes` of `contentType` (oldest uploads are dropped to make room): the new id. */
-  add(companyId, contentType, bytes) {
+  add(contentType, bytes) {
     this.expire()
     const id = randomBytes(24).toString('base64url')
-    this.byId.set(id, { companyId, contentType, bytes, at: Date.now() })
+    this.byId.set(id, { contentType, bytes, at: Date.now() })
     this.total += bytes.length
     while (this.byId.size > this.limits.maxFiles || this.total > this.limits.maxTotalBytes) this.drop(this.byId.keys().next().value)
     return id

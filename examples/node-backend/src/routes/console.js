@@ -59,7 +59,7 @@ function consoleUrls(base) {
 function router(ctx) {
   const { config, sessions, bus } = ctx
   bus.setMaxListeners(MAX_STREAMS + 1)
-  const uploads = new Uploads(config.consoleUploads)
+  const uploads = new Uploads()
   const companyOf = keyChecker(config.companies)
   const page = indexPage()
   const r = express.Router()
@@ -170,12 +170,12 @@ function router(ctx) {
   // POST /console/api/uploads (the file's bytes, its Content-Type): a local file for a post.
   // Answers the public URL Meta will fetch it from.
   api.post('/uploads', express.raw({ type: () => true, limit: uploads.limits.maxFileBytes }), (req, res) => {
-    const s = writer(req)
+    writer(req)
     const kind = Uploads.kindOf(req.get('content-type'))
     if (!kind) throw new ApiError(415, 'UNSUPPORTED_MEDIA', 'upload a JPEG or PNG image, or an MP4 or MOV video', 'file')
     const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)
     if (bytes.length === 0) throw new ApiError(400, 'INVALID_INPUT', 'the file is empty', 'file')
-    const id = uploads.add(s.companyId, req.get('content-type'), bytes)
+    const id = uploads.add(req.get('content-type'), bytes)
     res.status(201).json({ success: true, url: `${req.protocol}://${req.get('host')}/console/uploads/${id}`, kind, bytes: bytes.length })
   })
   r.use('/console/api', api)
