@@ -119,7 +119,6 @@ function createApp(options = {}) {
   // Authenticate first: an unknown caller's body is never parsed.
   api.use(authenticate(config.companies, sessions))
   api.use(express.json({ limit: '256kb' }))
-  api.use(consolePages.publishProgress(ctx))
   api.use(oauth.router(ctx))
   api.use(accounts.router(ctx))
   api.use(publishing.router(ctx))

@@ -161,7 +161,7 @@ test('sessions expire when idle or old, and their number is bounded', () => {
   assert.equal(sessions.csrfMatches(made[4], undefined), false)
 })
 
-test('publish progress: the session’s event stream follows the stored job of a publish request', async () => {
+test('publish progress: the session’s event stream carries the SDK’s progress events of its company’s publishes', async () => {
   const accounts = (await t.api('GET', '/instagram/get-added-accounts')).body.data
   const igUserId = accounts[0].id
   const { cookie, body } = await signIn(KEYS.acme)
@@ -197,13 +197,28 @@ test('publish progress: the session’s event stream follows the stored job of a
     const { eventually } = await import('./support.mjs')
     const events = await eventually(() => {
       const list = [...streams[0].text.matchAll(/event: publish\ndata: (.*)\n/g)].map((m) => JSON.parse(m[1]))
-      return list.some((e) => e.status === 'published') && list
+      return list.some((e) => e.type === 'published') && list
     })
     assert.ok(events, streams[0].text)
     assert.ok(events.every((e) => e.idempotencyKey === 'console-progress-1'))
+    assert.equal(events[0].type, 'created')
+    assert.equal(events[0].containerId, published.body.mediaId)
     const last = events.at(-1)
-    assert.equal(last.status, 'published')
+    assert.equal(last.type, 'published')
     assert.equal(last.permalink, published.body.permalink)
+
+    // A publish that fails says so on the stream, with the reason.
+    const refused = await t.api('POST', '/instagram/reels', {
+      as: null,
+      headers: { cookie, 'x-csrf-token': body.csrfToken, 'idempotency-key': 'console-progress-2' },
+      body: { igUserId, caption: Array.from({ length: 31 }, (_, i) => `#t${i}`).join(' '), videoUrl: 'https://videos.example.com/r.mp4' },
+    })
+    t.assertError(refused, 400, { field: 'caption' })
+    const failed = await eventually(() =>
+      [...streams[0].text.matchAll(/event: publish\ndata: (.*)\n/g)].map((m) => JSON.parse(m[1])).find((e) => e.idempotencyKey === 'console-progress-2'),
+    )
+    assert.equal(failed.type, 'failed')
+    assert.match(failed.message, /31 hashtags/)
     assert.ok(!streams[1].text.includes('publish'), 'another company’s stream saw the progress')
   } finally {
     for (const s of streams) s.abort.abort()

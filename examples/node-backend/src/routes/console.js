@@ -194,47 +194,4 @@ function router(ctx) {
   return r
 }
 
-/**
- * Publish progress for the console: while a publish request that carries an idempotency key
- * runs, its stored job is read every `intervalMs` and each new status (`pending`,
- * `containerCreated`, `publishing`, `published` with the permalink, `failed` with the reason)
- * goes to the company's event streams. The job is the SDK's own record of where the publish is.
- */
-function publishProgress({ sdk, bus }, { intervalMs = 150 } = {}) {
-  const PUBLISH_PATHS = new Set(['/social/post/instagram', '/stories', '/reels', '/carousels'])
-  return (req, res, next) => {
-    const key = req.method === 'POST' && PUBLISH_PATHS.has(req.path) ? (req.get('idempotency-key') ?? req.body?.idempotencyKey) : null
-    if (typeof key !== 'string' || key.length === 0 || bus.listenerCount('publish') === 0) return next()
-    const companyId = req.company.id
-    let last = null
-    const emit = (job) => {
-      const status = job?.status ?? null
-      if (!status || status === last) return
-      last = status
-      const progress = { idempotencyKey: key, status, containerIds: job.containerIds, permalink: job.permalink, error: job.lastError }
-      bus.emit('publish', { companyId, progress })
-    }
-    let reading = null
-    const readOnce = async () => {
-      try {
-        emit(await sdk.publisher.job(companyId, key))
-      } catch {
-        // A failed read only skips one progress step; the request's own answer says how it ended.
-      }
-    }
-    // One read at a time; the last one, once the request has ended, runs after any in flight.
-    const read = () => {
-      reading ??= readOnce().finally(() => (reading = null))
-      return reading
-    }
-    const timer = setInterval(read, intervalMs)
-    timer.unref()
-    res.on('close', () => {
-      clearInterval(timer)
-      Promise.resolve(reading).then(readOnce)
-    })
-    next()
-  }
-}
-
-module.exports = { router, consoleUrls, publishProgress }
+module.exports = { router, consoleUrls }

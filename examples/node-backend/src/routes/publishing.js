@@ -4,7 +4,7 @@
 
 const express = require('express')
 const { checkCompany } = require('../auth')
-const { badRequest } = require('../errors')
+const { badRequest, errorBody } = require('../errors')
 const input = require('../input')
 const { trialParams } = require('./publishing_extra')
 
@@ -15,6 +15,27 @@ const { trialParams } = require('./publishing_extra')
 /** `Idempotency-Key` header or `idempotencyKey` field: a retried request publishes once. */
 function idempotencyKey(req) {
   return req.get('idempotency-key') ?? input.str(req, 'idempotencyKey')
+}
+
+/**
+ * The SDK's progress events of one publish (`created`, `processing`, `ready`, `published`, and
+ * `failed` when it throws), for the console's live streams (`bus`, src/routes/console.js):
+ * only for a request with an idempotency key, which the stream's listener matches on.
+ */
+function progressOf(bus, req, key) {
+  if (!bus || !key || bus.listenerCount('publish') === 0) return undefined
+  const companyId = req.company.id
+  return (event) => bus.emit('publish', { companyId, progress: { idempotencyKey: key, ...event } })
+}
+
+/** Runs a publish with `onProgress`; a failure is reported to it too, then rethrown. */
+async function withProgress(onProgress, run) {
+  try {
+    return await run()
+  } catch (err) {
+    onProgress?.({ type: 'failed', message: errorBody(err).body.error.message })
+    throw err
+  }
 }
 
 function published(res, result) {
@@ -90,13 +111,16 @@ function postOf(body, kind) {
 
 const strip = (post) => Object.fromEntries(Object.entries(post).filter(([, v]) => v !== undefined))
 
-function router({ sdk }) {
+function router({ sdk, bus }) {
   const r = express.Router()
   const publish = (kind) => async (req, res) => {
     checkCompany(req)
     const igUserId = input.igUserId(req)
     const post = strip(postOf(req.body, kind))
-    published(res, await sdk.publisher.publish(req.company.id, igUserId, post, { idempotencyKey: idempotencyKey(req) }))
+    const key = idempotencyKey(req)
+    const onProgress = progressOf(bus, req, key)
+    const result = await withProgress(onProgress, () => sdk.publisher.publish(req.company.id, igUserId, post, strip({ idempotencyKey: key, onProgress })))
+    published(res, result)
   }
 
   // POST /instagram/social/post/instagram { instagramBusinessId, caption, imageUrl }
@@ -105,11 +129,10 @@ function router({ sdk }) {
     checkCompany(req)
     const igUserId = input.igUserId(req)
     const imageUrl = input.url(req, 'imageUrl', { required: true })
-    const result = await sdk.publisher.publishImage(req.company.id, igUserId, imageUrl, {
-      caption: caption(req),
-      altText: input.str(req, 'altText'),
-      idempotencyKey: idempotencyKey(req),
-    })
+    const key = idempotencyKey(req)
+    const onProgress = progressOf(bus, req, key)
+    const options = strip({ caption: caption(req), altText: input.str(req, 'altText'), idempotencyKey: key, onProgress })
+    const result = await withProgress(onProgress, () => sdk.publisher.publishImage(req.company.id, igUserId, imageUrl, options))
     published(res, result)
   })
   r.post('/stories', publish('story'))

@@ -190,7 +190,11 @@ test('composer: an uploaded image published now, with its progress live', async 
   await page.getByLabel('Image alt text').fill('A loaf of sourdough')
   await checkPage(page, '04-composer')
   await page.getByRole('button', { name: 'Publish now' }).click()
-  await page.locator('ol.progress li[data-status="published"]').waitFor()
+  await page.locator('ol.progress li[data-step="published"]').waitFor()
+  // The SDK's own steps, as they happened: the container first, the post last.
+  const steps = await page.locator('ol.progress li').evaluateAll((items) => items.map((li) => li.dataset.step))
+  assert.equal(steps[0], 'created', steps.join())
+  assert.equal(steps.at(-1), 'published', steps.join())
   const link = page.getByRole('link', { name: /instagram\.com|\/p\// })
   await link.waitFor()
   assert.match(await link.getAttribute('href'), /^https?:\/\//)

@@ -13,13 +13,26 @@ const KINDS = [
   { key: 'story', label: 'Story' },
 ]
 const ROUTES = { image: '/instagram/social/post/instagram', carousel: '/instagram/carousels', reel: '/instagram/reels', story: '/instagram/stories' }
-const PROGRESS_WORDS = {
-  pending: 'Starting…',
-  containerCreated: 'Container created; Instagram is processing the media…',
-  publishing: 'Publishing…',
-  published: 'Published.',
-  failed: 'Failed.',
+/** A progress event of the SDK (`created`, `processing`, `ready`, `published`, `failed`) in words. */
+function progressWords(p) {
+  switch (p.type) {
+    case 'created':
+      return 'Container created.'
+    case 'uploading':
+      return `Uploading: ${p.bytes.toLocaleString('en')} of ${p.total.toLocaleString('en')} bytes.`
+    case 'processing':
+      return `Instagram is processing the media (${p.status}).`
+    case 'ready':
+      return 'Ready: publishing…'
+    case 'published':
+      return 'Published.'
+    case 'failed':
+      return `Failed: ${p.message}`
+    default:
+      return p.type
+  }
 }
+const stepKey = (p) => `${p.type}:${p.containerId ?? ''}:${p.status ?? ''}`
 
 let itemSeq = 0
 const newItem = (kind = 'image') => ({ key: ++itemSeq, kind, url: '', altText: '', progress: null })
@@ -107,7 +120,8 @@ export function Composer() {
     }, setError)
     return onLive('publish', (p) => {
       if (p.idempotencyKey !== keyRef.current) return
-      setSteps((s) => (s.some((x) => x.status === p.status) ? s : [...s, p]))
+      // One line per step: a carousel has a container per item; processing repeats while it lasts.
+      setSteps((s) => (s.some((x) => stepKey(x) === stepKey(p)) ? s : [...s, p]))
     })
   }, [])
   // The core counts the caption (debounced): the counters and the refusal are its rules.
@@ -240,7 +254,7 @@ export function Composer() {
     ${steps.length > 0 &&
     html`<section class="panel" aria-labelledby="progress-title"><h2 id="progress-title">Progress</h2>
       <ol class="progress" aria-live="polite">
-        ${steps.map((s) => html`<li data-status=${s.status}>${PROGRESS_WORDS[s.status] ?? s.status}${s.status === 'failed' && s.error ? ` ${s.error}` : ''}</li>`)}
+        ${steps.map((s) => html`<li key=${stepKey(s)} data-step=${s.type}>${progressWords(s)}</li>`)}
       </ol></section>`}
     ${result?.published &&
     html`<${StatusNote} text="Published." />
