@@ -240,3 +240,25 @@ test('uploads are bounded by count and bytes: the oldest go first', () => {
   assert.equal(Uploads.kindOf('image/jpeg; charset=binary'), 'image')
   assert.equal(Uploads.kindOf('text/html'), undefined)
 })
+
+test('people tagged on an image and a reel: the SDK checks the tags, the routes pass them on', async () => {
+  const igUserId = (await t.api('GET', '/instagram/get-added-accounts')).body.data[0].id
+  const tag = { username: 'alice.travels', x: 0.5, y: 0.5 }
+  const image = await t.api('POST', '/instagram/social/post/instagram', {
+    body: { igUserId, caption: 'Tagged', imageUrl: 'https://images.example.com/tag.jpg', userTags: [tag] },
+  })
+  assert.equal(image.status, 201, image.text)
+  const reel = await t.api('POST', '/instagram/reels', { body: { igUserId, videoUrl: 'https://videos.example.com/tag.mp4', userTags: [tag] } })
+  assert.equal(reel.status, 201, reel.text)
+  // Out of range: the SDK's refusal, before any call; malformed: the route's.
+  const outside = await t.api('POST', '/instagram/social/post/instagram', {
+    body: { igUserId, imageUrl: 'https://images.example.com/tag.jpg', userTags: [{ ...tag, x: 2 }] },
+  })
+  t.assertError(outside, 400)
+  assert.match(outside.body.error.field, /user_?tags/i)
+  for (const userTags of ['alice', [{ username: 'a' }], [null]]) {
+    const bad = await t.api('POST', '/instagram/reels', { body: { igUserId, videoUrl: 'https://videos.example.com/tag.mp4', userTags } })
+    t.assertError(bad, 400)
+    assert.match(bad.body.error.field, /^userTags/)
+  }
+})

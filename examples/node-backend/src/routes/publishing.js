@@ -70,6 +70,18 @@ function item(value, index) {
   return { kind, url: source, ...(altText ? { altText } : {}) }
 }
 
+/** `userTags: [{ username, x, y }]` (an image's or a reel's; the limits and ranges are the SDK's). */
+function userTags(body) {
+  const value = body?.userTags
+  if (value === undefined) return undefined
+  if (!Array.isArray(value) || value.length > 100) throw badRequest('userTags', 'userTags must be an array of { username, x, y }')
+  return value.map((tag, i) => {
+    const ok = tag && typeof tag === 'object' && typeof tag.username === 'string' && typeof tag.x === 'number' && typeof tag.y === 'number'
+    if (!ok) throw badRequest(`userTags[${i}]`, `userTags[${i}] must be { username, x, y }`)
+    return { username: tag.username, x: tag.x, y: tag.y }
+  })
+}
+
 /** The post of a request: `{ kind: image|carousel|reel|story, … }` from whitelisted fields. */
 function postOf(body, kind) {
   const req = { body, query: {} }
@@ -77,7 +89,7 @@ function postOf(body, kind) {
     case 'image': {
       const url = input.url(req, 'imageUrl', { required: true })
       const altText = input.str(req, 'altText')
-      return { kind, caption: caption(req), items: [{ kind: 'image', url, ...(altText ? { altText } : {}) }] }
+      return { kind, caption: caption(req), items: [{ kind: 'image', url, ...(altText ? { altText } : {}) }], userTags: userTags(body) }
     }
     case 'carousel': {
       const items = body?.items
@@ -95,6 +107,7 @@ function postOf(body, kind) {
         shareToFeed: input.bool(req, 'shareToFeed'),
         thumbOffsetMs: input.int(req, 'thumbOffsetMs', { min: 0, max: Number.MAX_SAFE_INTEGER }),
         audioName: input.str(req, 'audioName'),
+        userTags: userTags(body),
         trialParams: trialParams(body),
       }
     }
@@ -131,8 +144,18 @@ function router({ sdk, bus }) {
     const imageUrl = input.url(req, 'imageUrl', { required: true })
     const key = idempotencyKey(req)
     const onProgress = progressOf(bus, req, key)
-    const options = strip({ caption: caption(req), altText: input.str(req, 'altText'), idempotencyKey: key, onProgress })
-    const result = await withProgress(onProgress, () => sdk.publisher.publishImage(req.company.id, igUserId, imageUrl, options))
+    // With people tagged, the whole post (publishImage takes a caption and alt text only).
+    const tagged = userTags(req.body) !== undefined
+    const result = await withProgress(onProgress, () =>
+      tagged
+        ? sdk.publisher.publish(req.company.id, igUserId, strip(postOf(req.body, 'image')), strip({ idempotencyKey: key, onProgress }))
+        : sdk.publisher.publishImage(
+            req.company.id,
+            igUserId,
+            imageUrl,
+            strip({ caption: caption(req), altText: input.str(req, 'altText'), idempotencyKey: key, onProgress }),
+          ),
+    )
     published(res, result)
   })
   r.post('/stories', publish('story'))

@@ -188,6 +188,7 @@ test('composer: an uploaded image published now, with its progress live', async 
   assert.equal(served.status, 200)
   assert.deepEqual(Buffer.from(await served.arrayBuffer()), PNG)
   await page.getByLabel('Image alt text').fill('A loaf of sourdough')
+  await page.getByLabel(/^Tag people/).fill('@alice.travels')
   await checkPage(page, '04-composer')
   await page.getByRole('button', { name: 'Publish now' }).click()
   await page.locator('ol.progress li[data-step="published"]').waitFor()

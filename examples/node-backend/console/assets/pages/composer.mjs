@@ -102,6 +102,7 @@ export function Composer() {
   const [caption, setCaption] = useState('')
   const [check, setCheck] = useState(null)
   const [collaborators, setCollaborators] = useState('')
+  const [tagged, setTagged] = useState('')
   const [shareToFeed, setShareToFeed] = useState(true)
   const [coverUrl, setCoverUrl] = useState('')
   const [when, setWhen] = useState('now')
@@ -149,10 +150,14 @@ export function Composer() {
   const body = () => {
     const first = items[0]
     const media = first.kind === 'video' ? { videoUrl: first.url } : { imageUrl: first.url }
-    const collabs = collaborators.split(/[\s,]+/).map((c) => c.replace(/^@/, '')).filter(Boolean)
+    const usernames = (text) => text.split(/[\s,]+/).map((c) => c.replace(/^@/, '')).filter(Boolean)
+    const collabs = usernames(collaborators)
+    // People tagged at the middle of the media (Meta wants a position; 0.5, 0.5 is the centre).
+    const tags = usernames(tagged).map((username) => ({ username, x: 0.5, y: 0.5 }))
+    const userTags = tags.length ? { userTags: tags } : {}
     switch (kind) {
       case 'image':
-        return { igUserId, caption, imageUrl: first.url, ...(first.altText ? { altText: first.altText } : {}) }
+        return { igUserId, caption, imageUrl: first.url, ...(first.altText ? { altText: first.altText } : {}), ...userTags }
       case 'carousel':
         return {
           igUserId, caption,
@@ -160,7 +165,7 @@ export function Composer() {
           ...(collabs.length ? { collaborators: collabs } : {}),
         }
       case 'reel':
-        return { igUserId, caption, videoUrl: first.url, shareToFeed, ...(coverUrl ? { coverUrl } : {}), ...(collabs.length ? { collaborators: collabs } : {}) }
+        return { igUserId, caption, videoUrl: first.url, shareToFeed, ...(coverUrl ? { coverUrl } : {}), ...(collabs.length ? { collaborators: collabs } : {}), ...userTags }
       default:
         return { igUserId, ...media }
     }
@@ -239,6 +244,9 @@ export function Composer() {
           <label for="share-feed">Also share to the feed</label></div>`}
     </fieldset>
     ${kind !== 'story' && html`<${Caption} value=${caption} onInput=${(text) => (setCaption(text), setError(null))} check=${check} />`}
+    ${(kind === 'image' || kind === 'reel') &&
+    html`<label for="tagged">Tag people (usernames; tagged at the centre)</label>
+      <input id="tagged" type="text" placeholder="@friend" value=${tagged} onInput=${(e) => setTagged(e.currentTarget.value)} />`}
     ${(kind === 'carousel' || kind === 'reel') &&
     html`<label for="collaborators">Collaborators (up to 3 usernames, invited)</label>
       <input id="collaborators" type="text" placeholder="@studio, @friend" value=${collaborators} onInput=${(e) => setCollaborators(e.currentTarget.value)} />`}
