@@ -90,3 +90,12 @@ export async function signIn(page, base, apiKey) {
   await page.getByRole('button', { name: 'Sign in' }).click()
   await page.getByRole('navigation', { name: 'Console' }).waitFor()
 }
+
+/** A rejection handler that saves the page as failed-`name`.png beside the others, then rethrows. */
+export function failureShot(page, name) {
+  return async (err) => {
+    mkdirSync(SCREENSHOTS, { recursive: true })
+    await page.screenshot({ path: path.join(SCREENSHOTS, `failed-${name}.png`), fullPage: true }).catch(() => {})
+    throw err
+  }
+}

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startBackend, KEYS, VERIFY_TOKEN } from '../support.mjs'
-import { launch, newPage, checkPage, signIn, SCREENSHOTS } from './browser.mjs'
+import { launch, newPage, checkPage, signIn, failureShot, SCREENSHOTS } from './browser.mjs'
 
 let t
 let browser
@@ -303,10 +303,7 @@ test('inbox: answer a comment with a template and a message in its window, both 
   await page.getByRole('tab', { name: 'Messages' }).click()
   const fan = '9900000000000077'
   await t.sandbox.event({ type: 'message', from_user_id: fan, to_ig_id: bakery, text: 'Are you open on Sunday?', from_username: 'sunday.sam' })
-  await page.getByText('Are you open on Sunday?').waitFor().catch(async (err) => {
-    await page.screenshot({ path: '/tmp/inbox-fail.png', fullPage: true })
-    throw err
-  })
+  await page.getByText('Are you open on Sunday?').waitFor().catch(failureShot(page, 'inbox-message'))
   await page.getByText(/^Reply window open until/).waitFor()
   await checkPage(page, '07-inbox-messages')
   await page.getByLabel('Reply', { exact: true }).fill('Yes, from 8 until noon!')
@@ -351,8 +348,7 @@ test('Instagram Login: connect and add; once its token expired, Reconnect connec
     await other.goto(`${t.base}/console/accounts`)
     await other.locator('tr[data-account] .badge.connected').waitFor()
   } catch (err) {
-    await other.screenshot({ path: '/tmp/ig-fail.png', fullPage: true })
-    throw err
+    await failureShot(other, 'instagram-login')(err)
   } finally {
     await other.context().close()
   }
