@@ -43,6 +43,7 @@ mod webhooks;
 pub use accounts::AccountManager;
 pub use automation::Automation;
 pub use batch::{Batch, BatchOperation};
+pub use caption::{count_caption, validate_caption, CaptionCheck};
 pub use client::Client;
 pub use collaborations::{CollaborationInvite, CollaborationInvitePage, Collaborations};
 pub use comments::Comments;
