@@ -70,7 +70,7 @@ export async function assertAccessible(page, where) {
 
 /**
  * Checks the page with axe and saves `name`-desktop.png and `name`-phone.png (the page is
- * checked at both sizes: the phone layout is a different one).
+ * checked at both sizes: the phone layout is a different one, which must fit the screen's width).
  */
 export async function checkPage(page, name) {
   mkdirSync(SCREENSHOTS, { recursive: true })
@@ -78,6 +78,9 @@ export async function checkPage(page, name) {
   await assertAccessible(page, `${name} at 1280×800`)
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-desktop.png`), fullPage: true })
   await page.setViewportSize(PHONE)
+  // Nothing wider than the phone: the page scrolls down, never sideways.
+  const width = await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(document.documentElement.scrollWidth))))
+  assert.ok(width <= PHONE.width, `${name} is ${width}px wide on a ${PHONE.width}px screen`)
   await assertAccessible(page, `${name} at 390×844`)
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-phone.png`), fullPage: true })
   await page.setViewportSize(DESKTOP)

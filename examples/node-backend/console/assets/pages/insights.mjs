@@ -45,10 +45,10 @@ function Chart({ title, points, color }) {
   const box = useRef(null)
   useEffect(() => {
     if (!box.current || points.length === 0) return
-    const width = Math.max(260, box.current.clientWidth - 8)
+    const widthOf = () => Math.max(200, box.current.clientWidth - 8)
     const plot = new uPlot(
       {
-        width,
+        width: widthOf(),
         height: 180,
         legend: { show: false },
         series: [{}, { label: title, stroke: color, width: 2, fill: `${color}22` }],
@@ -57,7 +57,13 @@ function Chart({ title, points, color }) {
       [points.map((p) => p[0]), points.map((p) => p[1])],
       box.current,
     )
-    return () => plot.destroy()
+    // The chart follows its box (a phone turned, a window resized).
+    const resize = new ResizeObserver(() => plot.setSize({ width: widthOf(), height: 180 }))
+    resize.observe(box.current)
+    return () => {
+      resize.disconnect()
+      plot.destroy()
+    }
   }, [points])
   const total = points.reduce((s, p) => s + p[1], 0)
   return html`<figure class="chart">
