@@ -26,7 +26,9 @@ fn query(list: &[(&str, &str)]) -> ExactQuery {
 
 /// Answers the comment read with a comment posted `age` ago, once.
 async fn mount_comment(server: &MockServer, age: Duration) {
-    let posted = (Utc::now() - age).format("%Y-%m-%dT%H:%M:%S+0000").to_string();
+    let posted = (Utc::now() - age)
+        .format("%Y-%m-%dT%H:%M:%S+0000")
+        .to_string();
     Mock::given(method("GET"))
         .and(path(v(COMMENT)))
         .and(query(&[("fields", "id,timestamp")]))
@@ -66,7 +68,10 @@ async fn a_comment_within_seven_days_is_read_then_answered() {
         .await
         .unwrap();
     assert_eq!(sent.recipient_id.as_deref(), Some("5500"));
-    assert_eq!(sent.message_id.map(|m| m.as_str().to_owned()).as_deref(), Some("m_1"));
+    assert_eq!(
+        sent.message_id.map(|m| m.as_str().to_owned()).as_deref(),
+        Some("m_1")
+    );
     // The read, then the send: nothing else.
     let requests = server.received_requests().await.unwrap();
     let calls: Vec<_> = requests.iter().map(|r| r.method.as_str()).collect();
@@ -89,7 +94,10 @@ async fn a_comment_older_than_seven_days_is_refused_before_the_send() {
         .unwrap_err();
     let (field, reason) = invalid_field(err);
     assert_eq!(field, "comment");
-    assert!(reason.contains(COMMENT) && reason.contains("7 days"), "{reason}");
+    assert!(
+        reason.contains(COMMENT) && reason.contains("7 days"),
+        "{reason}"
+    );
 }
 
 #[tokio::test]

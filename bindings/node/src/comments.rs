@@ -6,8 +6,7 @@ use std::sync::Arc;
 use futures::{StreamExt, TryStreamExt};
 use instagraph::api::moderation::MODERATION_FIELDS;
 use instagraph::api::{
-    filter_comments, validate_comment_message, Author, CommentFilter,
-    ReplyTemplate,
+    filter_comments, validate_comment_message, Author, CommentFilter, ReplyTemplate,
 };
 use instagraph::{CommentId, IgUserId, MediaId};
 use napi::bindgen_prelude::*;

@@ -221,11 +221,10 @@ impl<'a> ContainerHandler<'a> {
             let pause = deadline.map_or(interval, |deadline| interval.min(deadline - now));
             tokio::time::sleep(pause).await;
             // `Duration::mul_f64` panics past `Duration::MAX` (a factor of 1e300, or infinite).
-            interval = Duration::try_from_secs_f64(
-                interval.as_secs_f64() * options.factor.max(1.0),
-            )
-            .unwrap_or(options.max_interval)
-            .min(options.max_interval);
+            interval =
+                Duration::try_from_secs_f64(interval.as_secs_f64() * options.factor.max(1.0))
+                    .unwrap_or(options.max_interval)
+                    .min(options.max_interval);
         }
     }
 
