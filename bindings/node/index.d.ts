@@ -329,10 +329,10 @@ export declare class Comments {
    */
   privateReply(companyId: string, igUserId: string, commentId: string, text: string): Promise<SentMessage>
   /**
-   * A private reply as `privateReply`, but the comment is read first and one older than 7
-   * days is refused before sending (`InvalidInputError`, field `comment`).
+   * A private reply as `privateReply`, but the comment's time is read first and a comment
+   * older than 7 days is refused before sending (`InvalidInputError`, field `comment`).
    *
-   * Core: CommentHandler::get, IgUserMessagesHandler::private_reply_to
+   * Core: IgUserMessagesHandler::private_reply_in_window
    */
   privateReplyInWindow(companyId: string, igUserId: string, commentId: string, text: string): Promise<SentMessage>
   /**
