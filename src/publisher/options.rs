@@ -194,3 +194,17 @@ impl PublishResult {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_longest_publish_covers_every_wait_and_two_leases() {
+        // Three video waits of 20 minutes and two leases of 2 minutes.
+        assert_eq!(
+            PublisherConfig::default().longest_publish(),
+            Duration::from_secs(3 * 20 * 60 + 2 * 120)
+        );
+    }
+}

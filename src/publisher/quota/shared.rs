@@ -257,3 +257,107 @@ impl QuotaBook {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::MemoryStore;
+
+    const DAY: Duration = Duration::from_secs(86_400);
+
+    fn book() -> (SharedBook, Arc<dyn BudgetStore>) {
+        let store: Arc<dyn BudgetStore> = Arc::new(MemoryStore::new());
+        (
+            SharedBook::new(store.clone(), Duration::from_secs(600)),
+            store,
+        )
+    }
+
+    async fn keys(store: &Arc<dyn BudgetStore>, ig: &IgUserId) -> Vec<String> {
+        let since = Utc::now() - chrono::Duration::days(2);
+        let mut keys: Vec<String> = store
+            .counted(&scope(ig), since)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(k, _)| k.split(':').next().unwrap().to_owned())
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    #[tokio::test]
+    async fn external_usage_is_what_the_sharing_publishers_did_not_post() {
+        let (book, store) = book();
+        let ig = IgUserId::new("1");
+        let now = Utc::now();
+        for key in ["published:a", "published:b", "pending:c"] {
+            store
+                .count_once(&scope(&ig), key, now, chrono::Duration::days(1), None)
+                .await
+                .unwrap();
+        }
+        let counted = book.counted(&ig, now, DAY).await.unwrap();
+        assert_eq!(counted.len(), 3);
+        // Meta counts 5 posts: 2 are ours (the pending one has not posted yet).
+        assert_eq!(counted.external(5), 3);
+        // A read taken before our publishes reached Meta never goes below zero.
+        assert_eq!(counted.external(1), 0);
+    }
+
+    #[tokio::test]
+    async fn a_commit_counts_the_post_and_frees_the_reservation() {
+        let (book, store) = book();
+        let ig = IgUserId::new("1");
+        store
+            .count_once(
+                &scope(&ig),
+                "pending:x",
+                Utc::now(),
+                chrono::Duration::days(1),
+                None,
+            )
+            .await
+            .unwrap();
+        book.commit(&ig, "pending:x", Utc::now(), DAY).await;
+        assert_eq!(keys(&store, &ig).await, ["published"]);
+        book.record(&ig, Utc::now(), DAY).await;
+        assert_eq!(keys(&store, &ig).await, ["published", "published"]);
+    }
+
+    #[tokio::test]
+    async fn only_stale_reservations_are_swept() {
+        let (book, store) = book();
+        let ig = IgUserId::new("1");
+        let now = Utc::now();
+        let old = now - chrono::Duration::minutes(11);
+        let day = chrono::Duration::days(1);
+        for (key, at) in [
+            ("pending:old", old),
+            ("pending:new", now),
+            ("published:old", old),
+        ] {
+            store
+                .count_once(&scope(&ig), key, at, day, None)
+                .await
+                .unwrap();
+        }
+        assert_eq!(book.sweep_stale(&ig, now, DAY).await.unwrap(), 1);
+        assert_eq!(keys(&store, &ig).await, ["pending", "published"]);
+        assert_eq!(book.sweep_stale(&ig, now, DAY).await.unwrap(), 0);
+    }
+
+    #[tokio::test]
+    async fn store_failures_are_store_errors() {
+        struct Unsupported;
+        #[async_trait::async_trait]
+        impl BudgetStore for Unsupported {}
+        let book = SharedBook::new(Arc::new(Unsupported), Duration::from_secs(1));
+        let err = book
+            .counted(&IgUserId::new("1"), Utc::now(), DAY)
+            .await
+            .err()
+            .unwrap();
+        assert!(matches!(err, Error::Store(_)), "{err:?}");
+    }
+}
