@@ -166,7 +166,11 @@ impl Sandbox {
             let sandbox = guard.as_ref().ok_or_else(|| {
                 binding_error("Sandbox.callCount failed", "the sandbox is stopped")
             })?;
-            let count = sandbox.call_counts().get(&kind).copied().unwrap_or_default();
+            let count = sandbox
+                .call_counts()
+                .get(&kind)
+                .copied()
+                .unwrap_or_default();
             Ok(u32::try_from(count).unwrap_or(u32::MAX))
         })
     }
