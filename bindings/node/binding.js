@@ -862,6 +862,7 @@ module.exports.countCaption = nativeBinding.countCaption
 module.exports.JobStatus = nativeBinding.JobStatus
 module.exports.Login = nativeBinding.Login
 module.exports.MediaInsightKind = nativeBinding.MediaInsightKind
+module.exports.QuotaAccounting = nativeBinding.QuotaAccounting
 module.exports.RollupAggregation = nativeBinding.RollupAggregation
 module.exports.runStoreConformanceCase = nativeBinding.runStoreConformanceCase
 module.exports.storeConformanceCases = nativeBinding.storeConformanceCases

@@ -749,8 +749,11 @@ export declare class Messaging {
 
 /** Publishes posts exactly once, with progress. */
 export declare class Publisher {
-  /** A publisher over an `AccountManager`'s accounts and store. */
-  constructor(accounts: AccountManager)
+  /**
+   * A publisher over an `AccountManager`'s accounts and store; `options.quota: 'shared'`
+   * counts the publishing quota in that store, with every other process on it.
+   */
+  constructor(accounts: AccountManager, options?: PublisherOptions | undefined | null)
   /**
    * Publishes a post (`{ kind: "image" | "carousel" | "reel" | "story", items | url, caption,
    * ... }`); resolves to `{ jobId, idempotencyKey, mediaId, permalink, containerId,
@@ -824,6 +827,11 @@ export declare class Sandbox {
   consent(url: string, userId: string, approve: boolean): Promise<string>
   /** How many posts were published on an IG account. */
   publishedCount(igUserId: string): number
+  /**
+   * How many calls of one kind the sandbox answered (`'container_create'`,
+   * `'media_publish'`, ...: the Rust sandbox's `call_counts` keys); 0 for a kind never called.
+   */
+  callCount(kind: string): number
   /**
    * Moves the sandbox clock forward by `seconds` (token expiry and refresh age, container
    * processing, story expiry, quotas).
@@ -2376,6 +2384,12 @@ export type ProgressEvent =
     mediaId: string | null; /** Its permalink. */
   permalink: string | null }
 
+/** Options of `new Publisher(accounts, options)`. */
+export interface PublisherOptions {
+  /** Where the publishing quota is counted (`'local'` by default). */
+  quota?: QuotaAccounting
+}
+
 /** Extra fields of `publishImage`. */
 export interface PublishImageOptions {
   /** The caption. */
@@ -2438,6 +2452,12 @@ export interface PublishResult {
   /** Whether this is the first publish's result, returned again for the same key. */
   replayed: boolean
 }
+
+/**
+ * Where the publishing quota is counted between reads of Meta's
+ * `content_publishing_limit`.
+ */
+export type QuotaAccounting = 'local' | 'shared'
 
 /** A connection whose user must log in again. */
 export interface ReconnectNeeded {

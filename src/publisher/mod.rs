@@ -41,7 +41,7 @@
 //!    in progress is resumed (after waiting for a live lease held elsewhere to end); a `Failed`
 //!    job, which by construction published nothing, is started again on its stored post.
 //! 3. **Check the quota**: `content_publishing_limit` is read once per account, then counted
-//!    locally (see [`quota`]); over it, [`Error::QuotaExceeded`] with `frees_at`, before any
+//!    locally, or in the store with [`QuotaAccounting::Shared`] (see [`quota`]); over it, [`Error::QuotaExceeded`] with `frees_at`, before any
 //!    container is created.
 //! 4. **Create the containers**: carousel items concurrently, each id written into
 //!    `JobRecord::container_ids` (position = item index, the carousel container last) as soon
@@ -99,7 +99,7 @@ use chrono::Utc;
 
 pub use crate::error::{MediaRef, PublishFailure};
 pub use jobs::MAX_IDEMPOTENCY_KEY_LEN;
-pub use options::{PublishOptions, PublishResult, PublisherConfig, WaitPolicy};
+pub use options::{PublishOptions, PublishResult, PublisherConfig, QuotaAccounting, WaitPolicy};
 pub use post::{MediaItem, MediaKind, MediaSource, Post, PostKind};
 pub use progress::{progress_channel, ProgressCallback, ProgressEvent, ProgressStream};
 pub use quota::QuotaStatus;
@@ -163,11 +163,17 @@ impl Publisher {
 
     /// A publisher with its own settings.
     pub fn with_config(accounts: AccountManager, config: PublisherConfig) -> Self {
+        let quota = match config.quota {
+            QuotaAccounting::Local => QuotaBook::default(),
+            QuotaAccounting::Shared => {
+                QuotaBook::shared(accounts.store().budgets(), config.longest_publish())
+            }
+        };
         Self {
             inner: Arc::new(Inner {
                 accounts,
                 config,
-                quota: QuotaBook::default(),
+                quota,
                 instance_id: holder_name("publisher"),
             }),
         }

@@ -69,6 +69,24 @@ pub struct PublisherConfig {
     pub quota_refresh: Duration,
     /// Attempts of a resumable upload, the first included (5).
     pub upload_attempts: u32,
+    /// Who counts the publishing quota: this publisher alone ([`QuotaAccounting::Local`], the
+    /// default) or every publisher on the same store ([`QuotaAccounting::Shared`]).
+    pub quota: QuotaAccounting,
+}
+
+/// Where a [`Publisher`] counts the publishing quota between two reads of
+/// `content_publishing_limit` (see [`quota`](super::quota)).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum QuotaAccounting {
+    /// In this publisher's memory: right while it is the only one publishing on its accounts
+    /// (other publishers' posts are seen at the next read).
+    #[default]
+    Local,
+    /// In the store's [`BudgetStore`](crate::store::BudgetStore), shared by every publisher on
+    /// the same database (SQLite file, Postgres, or host key-value storage): processes
+    /// publishing on one account together cannot overshoot its quota.
+    Shared,
 }
 
 impl Default for PublisherConfig {
@@ -82,7 +100,18 @@ impl Default for PublisherConfig {
             max_publish_attempts: 4,
             quota_refresh: Duration::from_secs(3600),
             upload_attempts: 5,
+            quota: QuotaAccounting::Local,
         }
+    }
+}
+
+impl PublisherConfig {
+    /// The longest one publish may hold a quota slot: every wait of every container creation
+    /// run to its timeout, plus two leases for the creations, uploads and publish attempts in
+    /// between. A shared reservation older than this belongs to a crashed process.
+    pub fn longest_publish(&self) -> Duration {
+        let waits = self.image_wait.timeout.max(self.video_wait.timeout);
+        waits.saturating_mul(self.max_recreations.saturating_add(1)) + self.lease.saturating_mul(2)
     }
 }
 
@@ -163,5 +192,19 @@ impl PublishResult {
             item_containers: ids,
             replayed,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_longest_publish_covers_every_wait_and_two_leases() {
+        // Three video waits of 20 minutes and two leases of 2 minutes.
+        assert_eq!(
+            PublisherConfig::default().longest_publish(),
+            Duration::from_secs(3 * 20 * 60 + 2 * 120)
+        );
     }
 }

@@ -11,6 +11,33 @@
 //! from the timestamps of the account's posts in the window (the oldest post leaves the window
 //! `quota_duration` after it was published), read with one `GET /{ig-user-id}/media` call only
 //! when a publish is refused; without any timestamp it is now + the window, an upper bound.
+//!
+//! With [`QuotaAccounting::Shared`](super::QuotaAccounting::Shared) the count between reads
+//! lives in the store instead, so that several processes publishing on one account cannot
+//! overshoot its quota together: see [`shared`](self#shared-accounting) below.
+//!
+//! # Shared accounting
+//!
+//! The store's [`BudgetStore`](crate::store::BudgetStore) holds, under the scope
+//! `publish-quota:<ig-user-id>`, one entry per reserved slot (`pending:<uuid>`) and one per
+//! post the sharing publishers made (`published:<uuid>`, at its publish time). Meta's
+//! `quota_usage` counts published posts only, so at each read a publisher works out the
+//! account's *external* usage, the posts made outside the sharing publishers:
+//! `quota_usage − published entries in the window`. A reservation is then one atomic
+//! `count_once` of a fresh pending key with the limit `quota_total − external`: of two
+//! processes racing for the last slot, one gets it and the other
+//! [`Error::QuotaExceeded`] before creating any container.
+//!
+//! - A publish counts its `published:` entry first and only then removes its pending key
+//!   (counted twice for a moment: over, never under); a failed publish removes its pending key.
+//! - A pending key older than the longest a publish may take (a crashed process) is removed
+//!   when a reservation is refused; the quota is then read again (the crashed process may have
+//!   published) and the reservation tried once more.
+//! - Store failures come back as [`Error::Store`], never as a refusal.
+//! - A post made outside the sharing publishers after a read is seen at the next read, as in
+//!   the local accounting (and Meta's own refusal, 9/2207042, triggers that read).
+
+mod shared;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -18,9 +45,11 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use self::shared::SharedBook;
 use crate::api::Graph;
 use crate::error::{Error, Result};
 use crate::ids::IgUserId;
+use crate::store::BudgetStore;
 
 /// Meta's window when `config.quota_duration` is not sent.
 const DEFAULT_WINDOW: Duration = Duration::from_secs(86_400);
@@ -58,6 +87,8 @@ struct Entry {
     local: Vec<DateTime<Utc>>,
     /// Publishes reserved and not finished yet.
     in_flight: u64,
+    /// Shared accounting: the posts of `read_usage` the sharing publishers did not make.
+    external: u64,
 }
 
 impl Entry {
@@ -79,41 +110,77 @@ impl Entry {
 #[derive(Debug, Default, Clone)]
 pub(crate) struct QuotaBook {
     accounts: Arc<Mutex<HashMap<IgUserId, Entry>>>,
+    /// The store that counts between reads, when the accounting is shared.
+    shared: Option<SharedBook>,
 }
 
-/// A reserved slot: given back when dropped, unless [`Reservation::commit`] counts it as a
-/// publish.
+/// A reserved slot: given back when dropped (or by [`Reservation::release`]), unless
+/// [`Reservation::commit`] counts it as a publish.
 #[derive(Debug)]
 pub(crate) struct Reservation {
     book: QuotaBook,
     ig: IgUserId,
     done: bool,
+    /// The pending key in the store, when the accounting is shared.
+    pending: Option<String>,
+    window: Duration,
 }
 
 impl Reservation {
     /// Counts the reserved slot as a publish made at `at`.
-    pub(crate) fn commit(mut self, at: DateTime<Utc>) {
+    pub(crate) async fn commit(mut self, at: DateTime<Utc>) {
         self.done = true;
-        let mut map = self.book.lock();
-        if let Some(e) = map.get_mut(&self.ig) {
-            e.in_flight = e.in_flight.saturating_sub(1);
-            e.local.push(at);
+        match (&self.book.shared, &self.pending) {
+            (Some(shared), Some(key)) => shared.commit(&self.ig, key, at, self.window).await,
+            _ => {
+                let mut map = self.book.lock();
+                if let Some(e) = map.get_mut(&self.ig) {
+                    e.in_flight = e.in_flight.saturating_sub(1);
+                    e.local.push(at);
+                }
+            }
         }
+    }
+
+    /// Gives the slot back (the publish failed or never happened).
+    pub(crate) async fn release(mut self) {
+        if let (Some(shared), Some(key)) = (&self.book.shared, self.pending.take()) {
+            self.done = true;
+            shared.release(&self.ig, &key).await;
+        }
+        // The local slot goes back on drop.
     }
 }
 
 impl Drop for Reservation {
     fn drop(&mut self) {
-        if !self.done {
-            let mut map = self.book.lock();
-            if let Some(e) = map.get_mut(&self.ig) {
-                e.in_flight = e.in_flight.saturating_sub(1);
+        if self.done {
+            return;
+        }
+        match (&self.book.shared, self.pending.take()) {
+            // Dropped without `release` (the publish was cancelled): give the slot back in
+            // the background when a runtime is there, else it goes stale and is swept.
+            (Some(shared), Some(key)) => shared.release_later(&self.ig, key),
+            _ => {
+                let mut map = self.book.lock();
+                if let Some(e) = map.get_mut(&self.ig) {
+                    e.in_flight = e.in_flight.saturating_sub(1);
+                }
             }
         }
     }
 }
 
 impl QuotaBook {
+    /// A book shared through `store`: a pending key older than `stale_after` is taken for the
+    /// reservation of a crashed process.
+    pub(crate) fn shared(store: Arc<dyn BudgetStore>, stale_after: Duration) -> Self {
+        Self {
+            accounts: Arc::default(),
+            shared: Some(SharedBook::new(store, stale_after)),
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<IgUserId, Entry>> {
         self.accounts.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -126,10 +193,18 @@ impl QuotaBook {
         ig: &IgUserId,
         refresh: Duration,
     ) -> Result<QuotaStatus> {
-        if let Some(status) = self.fresh(ig, refresh) {
-            return Ok(status);
+        let status = match self.fresh(ig, refresh) {
+            Some(status) => status,
+            None => return self.read(graph, ig).await,
+        };
+        match &self.shared {
+            Some(shared) => shared.status(ig, status, self.external(ig)).await,
+            None => Ok(status),
         }
-        self.read(graph, ig).await
+    }
+
+    fn external(&self, ig: &IgUserId) -> u64 {
+        self.lock().get(ig).map_or(0, |e| e.external)
     }
 
     fn fresh(&self, ig: &IgUserId, refresh: Duration) -> Option<QuotaStatus> {
@@ -150,17 +225,27 @@ impl QuotaBook {
             .and_then(|c| c.quota_duration)
             .filter(|d| *d > 0)
             .map_or(DEFAULT_WINDOW, Duration::from_secs);
+        let read_usage = limit.quota_usage.unwrap_or(0);
+        let counted = match &self.shared {
+            Some(shared) => Some(shared.counted(ig, now, window).await?),
+            None => None,
+        };
+        let external = counted.as_ref().map_or(0, |c| c.external(read_usage));
         let mut map = self.lock();
         let in_flight = map.get(ig).map_or(0, |e| e.in_flight);
         let entry = Entry {
-            read_usage: limit.quota_usage.unwrap_or(0),
+            read_usage,
             total,
             window,
             read_at: now,
             local: Vec::new(),
             in_flight,
+            external,
         };
-        let status = entry.status();
+        let mut status = entry.status();
+        if let Some(counted) = counted {
+            status.used = external + counted.len();
+        }
         map.insert(ig.clone(), entry);
         Ok(status)
     }
@@ -176,6 +261,9 @@ impl QuotaBook {
         ig: &IgUserId,
         refresh: Duration,
     ) -> Result<Reservation> {
+        if let Some(shared) = &self.shared {
+            return self.reserve_shared(shared, graph, ig, refresh).await;
+        }
         let mut status = self.status(graph, ig, refresh).await?;
         if status.used >= status.total && status.read_at < Utc::now() - chrono::Duration::seconds(5)
         {
@@ -191,6 +279,8 @@ impl QuotaBook {
                         book: self.clone(),
                         ig: ig.clone(),
                         done: false,
+                        pending: None,
+                        window: e.window,
                     });
                 }
                 status = e.status();
@@ -205,7 +295,11 @@ impl QuotaBook {
     }
 
     /// Counts a publish that did not go through a reservation (a recovered lost answer).
-    pub(crate) fn record(&self, ig: &IgUserId, at: DateTime<Utc>) {
+    pub(crate) async fn record(&self, ig: &IgUserId, at: DateTime<Utc>) {
+        if let Some(shared) = &self.shared {
+            let window = self.lock().get(ig).map_or(DEFAULT_WINDOW, |e| e.window);
+            return shared.record(ig, at, window).await;
+        }
         if let Some(e) = self.lock().get_mut(ig) {
             e.local.push(at);
         }
@@ -252,6 +346,9 @@ impl QuotaBook {
             .get(ig)
             .map(|e| e.local.iter().copied().filter(|t| *t > since).collect())
             .unwrap_or_default();
+        if let Some(shared) = &self.shared {
+            times.extend(shared.published_since(ig, since).await);
+        }
         if let Ok(page) = graph
             .ig_user(ig.clone())
             .media()

@@ -1,6 +1,7 @@
 // State several processes share through the `AccountManager`'s store: webhook deduplication
-// (`SharedDeduper`) and the hashtag budget (`new Hashtags(accounts, { shared: true })`). Two
-// managers over one store stand for two processes behind a load balancer.
+// (`SharedDeduper`), the hashtag budget (`new Hashtags(accounts, { shared: true })`) and the
+// publishing quota (`new Publisher(accounts, { quota: 'shared' })`). Two managers over one store
+// stand for two processes behind a load balancer.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { ig, COMPANY, REDIRECT, connect } from './engage-support.mjs'
@@ -71,4 +72,42 @@ test('a shared hashtag budget counts the searches of every process on the store'
   // A budget of this process only does not see the others' searches.
   const local = new ig.Hashtags(two, { limit: 2 })
   assert.deepEqual(await local.budget(COMPANY, travels), { used: 0, remaining: 2 })
+})
+
+test('a shared publishing quota: the other process is refused before creating a container', async () => {
+  const box = await ig.Sandbox.start({ config: { publishingQuota: 1, imageProcessingMs: 0 } })
+  try {
+    const client = new ig.Client({
+      appId: box.appId,
+      appSecret: box.appSecret,
+      mode: 'sandbox',
+      sandboxUrl: box.baseUrl,
+      redirectUri: REDIRECT,
+    })
+    const store = ig.createMemoryJsStore()
+    const sealingKey = ig.AccountManager.generateSealingKey()
+    const first = new ig.AccountManager(client, store, { sealingKey })
+    const second = new ig.AccountManager(client, store, { sealingKey })
+    await connect(box, first, COMPANY)
+    const bakery = box.seed.instagramAccounts.find((a) => a.username === 'alice.bakery').id
+    const a = new ig.Publisher(first, { quota: 'shared' })
+    const b = new ig.Publisher(second, { quota: 'shared' })
+    // Both read Meta's count (0 of 1) before either publishes, as long-running processes have.
+    assert.equal((await a.quota(COMPANY, bakery)).used, 0)
+    assert.equal((await b.quota(COMPANY, bakery)).used, 0)
+    await a.publishImage(COMPANY, bakery, 'https://images.example.com/shared-quota.jpg')
+    assert.equal((await b.quota(COMPANY, bakery)).used, 1, 'counted in the store')
+    const created = box.callCount('container_create')
+    await assert.rejects(
+      b.publishImage(COMPANY, bakery, 'https://images.example.com/over-quota.jpg'),
+      (e) => {
+        assert.ok(e instanceof ig.QuotaExceededError, `${e.name}: ${e.message}`)
+        return true
+      },
+    )
+    assert.equal(box.callCount('container_create'), created, 'refused before any container')
+    assert.equal(box.publishedCount(bakery), 1)
+  } finally {
+    await box.stop()
+  }
 })

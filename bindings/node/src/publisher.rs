@@ -5,7 +5,8 @@ use std::sync::Arc;
 use instagraph::error::MediaRef as RustMediaRef;
 use instagraph::publisher::{
     Post as RustPost, ProgressEvent as RustEvent, PublishOptions as RustOptions,
-    PublishResult as RustResult, QuotaStatus,
+    PublishResult as RustResult, PublisherConfig, QuotaAccounting as RustQuotaAccounting,
+    QuotaStatus,
 };
 use instagraph::{CompanyId, IgUserId};
 use napi::bindgen_prelude::*;
@@ -375,21 +376,53 @@ impl From<&QuotaStatus> for PublishQuota {
     }
 }
 
+/// Where the publishing quota is counted between reads of Meta's
+/// `content_publishing_limit`.
+#[napi(string_enum = "lowercase")]
+pub enum QuotaAccounting {
+    /// In this process (the default).
+    Local,
+    /// In the `AccountManager`'s store, shared by every process on it (SQLite file, Postgres,
+    /// JS store): processes publishing on one account cannot overshoot its quota together.
+    Shared,
+}
+
+/// Options of `new Publisher(accounts, options)`.
+#[napi(object)]
+pub struct PublisherOptions {
+    /// Where the publishing quota is counted (`'local'` by default).
+    pub quota: Option<QuotaAccounting>,
+}
+
 /// Publishes posts exactly once, with progress.
 #[napi]
 pub struct Publisher {
     pub(crate) lazy: Arc<Lazy>,
     pub(crate) cell: Arc<OnceCell<instagraph::Publisher>>,
+    pub(crate) config: PublisherConfig,
+}
+
+/// The core publisher over `lazy`'s accounts, built on first use (by the `Publisher` or by a
+/// `Scheduler` made from it).
+pub(crate) async fn core_publisher<'a>(
+    cell: &'a OnceCell<instagraph::Publisher>,
+    lazy: &Lazy,
+    config: &PublisherConfig,
+    what: &str,
+) -> napi::Result<&'a instagraph::Publisher> {
+    cell.get_or_try_init(|| async {
+        let manager = lazy.get(what).await?;
+        Ok(instagraph::Publisher::with_config(
+            manager.clone(),
+            config.clone(),
+        ))
+    })
+    .await
 }
 
 impl Publisher {
     pub(crate) async fn get(&self, what: &str) -> napi::Result<&instagraph::Publisher> {
-        self.cell
-            .get_or_try_init(|| async {
-                let manager = self.lazy.get(what).await?;
-                Ok(instagraph::Publisher::new(manager.clone()))
-            })
-            .await
+        core_publisher(&self.cell, &self.lazy, &self.config, what).await
     }
 
     async fn run(
@@ -416,12 +449,21 @@ impl Publisher {
 
 #[napi]
 impl Publisher {
-    /// A publisher over an `AccountManager`'s accounts and store.
+    /// A publisher over an `AccountManager`'s accounts and store; `options.quota: 'shared'`
+    /// counts the publishing quota in that store, with every other process on it.
     #[napi(constructor)]
-    pub fn new(accounts: &AccountManager) -> Self {
+    pub fn new(accounts: &AccountManager, options: Option<PublisherOptions>) -> Self {
+        let quota = match options.and_then(|o| o.quota) {
+            Some(QuotaAccounting::Shared) => RustQuotaAccounting::Shared,
+            Some(QuotaAccounting::Local) | None => RustQuotaAccounting::Local,
+        };
         Self {
             lazy: accounts.lazy.clone(),
             cell: Arc::new(OnceCell::new()),
+            config: PublisherConfig {
+                quota,
+                ..PublisherConfig::default()
+            },
         }
     }
 

@@ -154,6 +154,27 @@ impl Sandbox {
         })
     }
 
+    /// How many calls of one kind the sandbox answered (`'container_create'`,
+    /// `'media_publish'`, ...: the Rust sandbox's `call_counts` keys); 0 for a kind never called.
+    #[napi]
+    pub fn call_count(&self, kind: String) -> Result<u32> {
+        guard_sync("Sandbox.callCount", || {
+            let guard = self
+                .inner
+                .try_read()
+                .map_err(|_| binding_error("Sandbox.callCount failed", "the sandbox is busy"))?;
+            let sandbox = guard.as_ref().ok_or_else(|| {
+                binding_error("Sandbox.callCount failed", "the sandbox is stopped")
+            })?;
+            let count = sandbox
+                .call_counts()
+                .get(&kind)
+                .copied()
+                .unwrap_or_default();
+            Ok(u32::try_from(count).unwrap_or(u32::MAX))
+        })
+    }
+
     /// Moves the sandbox clock forward by `seconds` (token expiry and refresh age, container
     /// processing, story expiry, quotas).
     #[napi]

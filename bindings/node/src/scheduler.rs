@@ -20,7 +20,7 @@ use tokio::sync::{oneshot, OnceCell};
 
 use crate::convert::required;
 use crate::error::{binding_error, guard, guard_sync, sdk_error, type_error};
-use crate::publisher::{post_from_js, Publisher};
+use crate::publisher::{core_publisher, post_from_js, Publisher};
 use crate::scheduler_types::{Job, TickReport};
 use crate::store::Lazy;
 
@@ -77,6 +77,7 @@ fn parse_status(text: &str) -> napi::Result<JobStatus> {
 struct Shared {
     lazy: Arc<Lazy>,
     publisher: Arc<OnceCell<instagraph::Publisher>>,
+    config: instagraph::publisher::PublisherConfig,
     scheduler: OnceCell<RustScheduler>,
 }
 
@@ -84,13 +85,8 @@ impl Shared {
     async fn get(&self, what: &str) -> napi::Result<&RustScheduler> {
         self.scheduler
             .get_or_try_init(|| async {
-                let publisher = self
-                    .publisher
-                    .get_or_try_init(|| async {
-                        let manager = self.lazy.get(what).await?;
-                        Ok::<_, napi::Error>(instagraph::Publisher::new(manager.clone()))
-                    })
-                    .await?;
+                let publisher =
+                    core_publisher(&self.publisher, &self.lazy, &self.config, what).await?;
                 Ok::<_, napi::Error>(RustScheduler::new(publisher.clone()))
             })
             .await
@@ -215,6 +211,7 @@ impl Scheduler {
             shared: Arc::new(Shared {
                 lazy: publisher.lazy.clone(),
                 publisher: publisher.cell.clone(),
+                config: publisher.config.clone(),
                 scheduler: OnceCell::new(),
             }),
         }

@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime};
 
 use instagraph::api::TrialParams;
 use instagraph::publisher::{MediaItem, Post, PostKind, PublishOptions, PublishResult};
-use instagraph::publisher::{QuotaStatus, TickReport};
+use instagraph::publisher::{PublisherConfig, QuotaAccounting, QuotaStatus, TickReport};
 use instagraph::store::{JobRecord, JobStatus};
 use instagraph::{CompanyId, IgUserId, JobId};
 
@@ -270,6 +270,19 @@ impl Publisher {
     pub fn new(accounts: Arc<AccountManager>) -> Arc<Self> {
         Arc::new(Self {
             inner: instagraph::Publisher::new(accounts.inner.clone()),
+        })
+    }
+
+    /// A publisher that counts the publishing quota as `quota` says: `Shared` counts it in the
+    /// `AccountManager`'s store, with every other process on it.
+    #[uniffi::constructor]
+    pub fn with_quota(accounts: Arc<AccountManager>, quota: QuotaAccounting) -> Arc<Self> {
+        let config = PublisherConfig {
+            quota,
+            ..PublisherConfig::default()
+        };
+        Arc::new(Self {
+            inner: instagraph::Publisher::with_config(accounts.inner.clone(), config),
         })
     }
 

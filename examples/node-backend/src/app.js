@@ -19,6 +19,7 @@ const messaging = require('./routes/messaging')
 const webhooks = require('./routes/webhooks')
 const automation = require('./routes/automation')
 const discovery = require('./routes/discovery')
+const hashtags = require('./routes/hashtags')
 const consolePages = require('./routes/console')
 const { Sessions } = require('./console/sessions')
 
@@ -52,11 +53,15 @@ function createApp(options = {}) {
     : typeof options.accounts === 'function'
       ? options.accounts(client)
       : new ig.AccountManager(client, config.storeUrl, { sealingKey: config.sealingKey })
-  const publisher = new ig.Publisher(manager)
+  // On a store other processes share, the quota book, the hashtag budget and the webhook
+  // deduper live in it too, so that every process counts against one budget per account.
+  const shared = config.sharedState
+  const publisher = new ig.Publisher(manager, { quota: shared ? 'shared' : 'local' })
   const sdk = {
     client,
     accounts: manager,
     publisher,
+    hashtags: new ig.Hashtags(manager, { shared }),
     scheduler: new ig.Scheduler(publisher),
     media: new ig.Media(manager),
     comments: new ig.Comments(manager),
@@ -127,6 +132,7 @@ function createApp(options = {}) {
   api.use(messaging.router(ctx))
   api.use(automation.router(ctx))
   api.use(discovery.router(ctx))
+  api.use(hashtags.router(ctx))
   api.use(webhooks.eventsRouter(ctx))
   app.use('/instagram', api)
 

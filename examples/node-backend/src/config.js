@@ -46,6 +46,14 @@ function parseJson(setting, text) {
   }
 }
 
+/**
+ * Whether processes on this store share its state: an SQLite file or a Postgres database can
+ * be opened by several service processes at once; `memory:` belongs to one.
+ */
+function isSharedStoreUrl(url) {
+  return /^(sqlite:|postgres(ql)?:)/.test(String(url ?? ''))
+}
+
 /** Every 6 hours: a 60-day token gets many tries within the week before it ends. */
 const DEFAULT_SWEEP_INTERVAL_MS = 6 * 3600 * 1000
 // Node's timers take at most 2^31 - 1 ms (longer fires at once, every millisecond).
@@ -121,11 +129,18 @@ function normalizeConfig(options = {}) {
       throw new ConfigurationError(`frontend.${name}`, `"${url}" is not an absolute URL`)
     }
   }
+  const storeUrl = options.storeUrl ?? 'memory:'
+  if (options.sharedState !== undefined && typeof options.sharedState !== 'boolean') {
+    throw new ConfigurationError('sharedState', 'must be true or false')
+  }
   return {
     instagram,
     companies,
     frontend,
-    storeUrl: options.storeUrl ?? 'memory:',
+    storeUrl,
+    // Count webhook deliveries, the hashtag budget and the publishing quota in the store, with
+    // every other process on it. A JS store (`accounts`) says so with `sharedState: true`.
+    sharedState: options.sharedState ?? isSharedStoreUrl(storeUrl),
     sealingKey: options.sealingKey,
     webhooks: {
       verifyToken: options.webhooks?.verifyToken,

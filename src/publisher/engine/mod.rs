@@ -157,8 +157,18 @@ impl Run<'_> {
         }
     }
 
-    /// Runs the job to `Published`, or fails. The job is persisted at every step.
+    /// Runs the job to `Published`, or fails. The job is persisted at every step; a quota slot
+    /// reserved and not used is given back.
     pub(crate) async fn drive(&self) -> Result<Outcome> {
+        let mut reservation = None;
+        let outcome = self.steps(&mut reservation).await;
+        if let Some(unused) = reservation.take() {
+            unused.release().await;
+        }
+        outcome
+    }
+
+    async fn steps(&self, reservation: &mut Option<Reservation>) -> Result<Outcome> {
         let slots = self.slots();
         self.persist(|job| {
             job.container_ids.resize(slots, String::new());
@@ -177,7 +187,6 @@ impl Run<'_> {
         let config = &self.inner.config;
         let mut recreations = 0u32;
         let mut publish_attempts = 0u32;
-        let mut reservation: Option<Reservation> = None;
         // Whether the next look at the top container may be skipped (fresh image containers
         // are usually FINISHED at once: `media_publish` itself is the first look).
         let mut skip_look = false;
@@ -186,12 +195,14 @@ impl Run<'_> {
             // container's status first: never publish blindly twice.
             if self.status().await == JobStatus::Publishing {
                 match self.resolve().await? {
-                    Resolved::Published(outcome) => return self.finish(outcome, reservation).await,
+                    Resolved::Published(outcome) => {
+                        return self.finish(outcome, reservation.take()).await
+                    }
                     Resolved::NotPublished(_) => continue,
                 }
             }
             if reservation.is_none() {
-                reservation = Some(
+                *reservation = Some(
                     self.inner
                         .quota
                         .reserve(self.graph, &self.ig, config.quota_refresh)
@@ -253,7 +264,7 @@ impl Run<'_> {
                                 media_id: Some(media_id),
                                 permalink: None,
                             },
-                            reservation,
+                            reservation.take(),
                         )
                         .await
                 }
@@ -273,7 +284,9 @@ impl Run<'_> {
                     if subcode == Some(2207042) || code == Some(9) {
                         self.persist(|job| job.status = JobStatus::ContainerCreated)
                             .await?;
-                        drop(reservation.take());
+                        if let Some(unused) = reservation.take() {
+                            unused.release().await;
+                        }
                         return Err(self.inner.quota.exhausted(self.graph, &self.ig).await);
                     }
                     // Anything else, including a lost answer: the container's status says
@@ -281,7 +294,7 @@ impl Run<'_> {
                     tracing::debug!(error = %e, "media_publish failed; reading the container status");
                     match self.resolve().await {
                         Ok(Resolved::Published(outcome)) => {
-                            return self.finish(outcome, reservation).await
+                            return self.finish(outcome, reservation.take()).await
                         }
                         Ok(Resolved::NotPublished(state)) => {
                             // Not published. A failed or expired container is handled by the
@@ -451,8 +464,8 @@ impl Run<'_> {
         }
         let now = Utc::now();
         match reservation {
-            Some(r) => r.commit(now),
-            None => self.inner.quota.record(&self.ig, now),
+            Some(r) => r.commit(now).await,
+            None => self.inner.quota.record(&self.ig, now).await,
         }
         let media_id = outcome.media_id.clone();
         let permalink = outcome.permalink.clone();

@@ -1,6 +1,8 @@
 'use strict'
 // Meta's webhooks: GET answers the verification challenge; POST checks X-Hub-Signature-256
 // over the raw body, parses, drops redeliveries, keeps the new events and answers 200 fast.
+// On a shared store the deliveries are remembered in it, so that of several processes behind
+// one subscription only the first to receive a delivery handles it.
 
 const express = require('express')
 const ig = require('instagraph')
@@ -11,7 +13,9 @@ const { orEmpty } = require('./accounts')
 function router(ctx) {
   const { config } = ctx
   const r = express.Router()
-  const deduper = new ig.Deduper(config.webhooks.dedupeCapacity)
+  const local = config.sharedState ? null : new ig.Deduper(config.webhooks.dedupeCapacity)
+  const shared = config.sharedState ? new ig.SharedDeduper(ctx.sdk.accounts) : null
+  const retainNew = (events) => (shared ? shared.retainNew(events) : local.retainNew(events))
 
   // GET /instagram/webhooks?hub.mode=subscribe&hub.challenge&hub.verify_token
   r.get('/', (req, res) => {
@@ -28,7 +32,7 @@ function router(ctx) {
   })
 
   // POST /instagram/webhooks (signed by Meta with the app secret)
-  r.post('/', express.raw({ type: () => true, limit: '2mb' }), (req, res) => {
+  r.post('/', express.raw({ type: () => true, limit: '2mb' }), async (req, res) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)
     const signature = req.get('x-hub-signature-256')
     if (!signature || !config.webhooks.appSecret) {
@@ -46,7 +50,7 @@ function router(ctx) {
       throw new ApiError(400, 'MALFORMED_PAYLOAD', `not a webhook payload: ${err.message}`)
     }
     const events = parsed.events ?? []
-    const fresh = deduper.retainNew(events)
+    const fresh = await retainNew(events)
     const receivedAt = new Date().toISOString()
     for (const event of fresh) ctx.webhookEvents.push({ receivedAt, object: parsed.object, ...event })
     ctx.webhookEvents.splice(0, Math.max(0, ctx.webhookEvents.length - config.webhooks.keepEvents))
