@@ -183,18 +183,13 @@ pub fn status_json(s: &ConnectionStatus) -> Value {
 
 /// A token's status in a few words.
 pub fn status_text(s: &ConnectionStatus) -> String {
-    let mut text = if s.valid {
-        format!(
-            "valid until {}",
-            s.expires_at
-                .map(|t| t.format("%Y-%m-%d").to_string())
-                .unwrap_or_else(|| "it is revoked".into())
-        )
-    } else {
-        format!(
+    let mut text = match (s.valid, s.expires_at) {
+        (true, Some(at)) => format!("valid until {}", at.format("%Y-%m-%d")),
+        (true, None) => "valid, does not expire".into(),
+        (false, _) => format!(
             "INVALID: {}",
             s.reason.as_deref().unwrap_or("reconnect the account")
-        )
+        ),
     };
     if !s.missing_scopes.is_empty() {
         text.push_str(&format!("; missing {}", s.missing_scopes.join(", ")));

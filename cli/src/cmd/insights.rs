@@ -1,7 +1,7 @@
 //! `instagraph insights`: the core's account insights (windows split and merged, rolled up by
 //! day, week or month), as a line chart per metric, or CSV.
 
-use chrono::{TimeDelta, Utc};
+use chrono::{NaiveDate, TimeDelta, Utc};
 use instagraph::api::insights::{Granularity, Metric, MetricType, Period, RolledUpMetric};
 use serde_json::json;
 use textplots::{Chart, Plot, Shape};
@@ -25,22 +25,46 @@ pub async fn run(global: &Global, args: InsightsArgs) -> Result<(), Failure> {
     };
     let until = Utc::now();
     let since = until - TimeDelta::days(args.days);
+    // Meta serves only some metrics day by day; the others are one total over the range.
+    let (series, totals): (Vec<Metric>, Vec<Metric>) =
+        metrics.into_iter().partition(Metric::has_time_series);
     let context = Context::open(global).await?;
     let access = context.accounts.access(&context.company, &account).await?;
-    let insights = access
-        .graph(&context.client)
-        .ig_user(account.clone())
-        .insights()
-        .metrics(metrics)
-        .period(Period::Day)
-        .metric_type(MetricType::TimeSeries)
-        .since(since)
-        .until(until)
-        .send()
-        .await?;
-    let rolled = insights.rollup(granularity);
+    let graph = access.graph(&context.client);
+    let request = |metrics: Vec<Metric>, metric_type: MetricType| {
+        graph
+            .ig_user(account.clone())
+            .insights()
+            .metrics(metrics)
+            .period(Period::Day)
+            .metric_type(metric_type)
+            .since(since)
+            .until(until)
+            .send()
+    };
+    let rolled = if series.is_empty() {
+        Vec::new()
+    } else {
+        request(series, MetricType::TimeSeries)
+            .await?
+            .rollup(granularity)
+    };
+    let totals: Vec<(String, f64)> = if totals.is_empty() {
+        Vec::new()
+    } else {
+        request(totals, MetricType::TotalValue)
+            .await?
+            .metrics
+            .iter()
+            .map(|i| {
+                let value = i.total_value.as_ref().and_then(|t| t.value.as_f64());
+                (i.name.clone(), value.unwrap_or(0.0))
+            })
+            .collect()
+    };
+    let range = (since.date_naive(), until.date_naive());
     if args.csv && !global.json {
-        print!("{}", csv(&rolled));
+        print!("{}", csv(&rolled, &totals, range));
         return Ok(());
     }
     let doc = json!({
@@ -48,13 +72,27 @@ pub async fn run(global: &Global, args: InsightsArgs) -> Result<(), Failure> {
         "since": since,
         "until": until,
         "metrics": rolled,
+        "totals": totals.iter().map(|(name, value)| json!({ "name": name, "value": value })).collect::<Vec<_>>(),
     });
-    output::emit(global.json, &doc, || charts(&rolled));
+    output::emit(global.json, &doc, || {
+        let mut text = charts(&rolled);
+        for (name, value) in &totals {
+            text.push_str(&format!(
+                "{name}: {value} in all from {} to {} (Meta gives no day-by-day series of it)\n",
+                range.0, range.1
+            ));
+        }
+        text
+    });
     Ok(())
 }
 
-/// `start,end,metric,value`, one row per point.
-fn csv(metrics: &[RolledUpMetric]) -> String {
+/// `start,end,metric,value`, one row per point, then one per total over the range.
+fn csv(
+    metrics: &[RolledUpMetric],
+    totals: &[(String, f64)],
+    range: (NaiveDate, NaiveDate),
+) -> String {
     let mut out = String::from("start,end,metric,value\n");
     for metric in metrics {
         for p in &metric.points {
@@ -63,6 +101,9 @@ fn csv(metrics: &[RolledUpMetric]) -> String {
                 p.start, p.end, metric.name, p.value
             ));
         }
+    }
+    for (name, value) in totals {
+        out.push_str(&format!("{},{},{name},{value}\n", range.0, range.1));
     }
     out
 }

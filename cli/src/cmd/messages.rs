@@ -40,14 +40,14 @@ pub async fn run(global: &Global, args: MessagesArgs) -> Result<(), Failure> {
                     .collect()
             })
             .unwrap_or_default();
+        let with = if who.is_empty() {
+            String::new()
+        } else {
+            format!(" with {}", who.join(", "))
+        };
         text.push_str(&format!(
-            "Conversation {} with {} (updated {})\n",
+            "Conversation {}{with} (updated {})\n",
             conversation.id,
-            if who.is_empty() {
-                "?".into()
-            } else {
-                who.join(", ")
-            },
             or_dash(conversation.updated_time.as_deref()),
         ));
         // Meta serves the newest first; a conversation reads oldest first.

@@ -40,7 +40,7 @@ pub async fn run(global: &Global, args: TokenArgs) -> Result<(), Failure> {
                     id.to_string(),
                     format!("{:?}", status.login).to_lowercase(),
                     status_text(&status),
-                    status.scopes.join(","),
+                    status.scopes.len().to_string(),
                 ]);
             }
             let doc = json!({ "tokens": docs });
@@ -48,7 +48,7 @@ pub async fn run(global: &Global, args: TokenArgs) -> Result<(), Failure> {
                 if rows.is_empty() {
                     return "No stored tokens: `instagraph connect` first.".into();
                 }
-                output::table(["token", "login", "status", "scopes"], rows)
+                output::table(["token", "login", "status", "scopes granted"], rows)
             });
         }
         TokenAction::Refresh { days } => {
