@@ -116,8 +116,14 @@ async fn token_debug_refresh_and_doctor_report_on_the_stored_tokens() {
         .iter()
         .filter_map(|c| c["check"].as_str())
         .collect();
-    assert!(checks.contains(&"sealing key") && checks.contains(&"store"), "{checks:?}");
-    assert!(checks.iter().any(|c| c.starts_with("token #")), "{checks:?}");
+    assert!(
+        checks.contains(&"sealing key") && checks.contains(&"store"),
+        "{checks:?}"
+    );
+    assert!(
+        checks.iter().any(|c| c.starts_with("token #")),
+        "{checks:?}"
+    );
 
     // Two months on, the user token has expired: debug says so, the doctor fails and says
     // what to do.
@@ -152,7 +158,9 @@ async fn doctor_explains_a_missing_sealing_key() {
     assert_eq!(output.status.code(), Some(1));
     // The report, then the error document.
     let text = String::from_utf8(output.stdout).unwrap();
-    let mut docs = text.lines().map(|l| serde_json::from_str::<Value>(l).unwrap());
+    let mut docs = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap());
     let report = docs.next().unwrap();
     assert_eq!(report["ok"], false);
     let key = report["checks"]
@@ -164,11 +172,17 @@ async fn doctor_explains_a_missing_sealing_key() {
         .clone();
     assert_eq!(key["ok"], false);
     assert!(
-        key["fix"].as_str().unwrap().contains("INSTAGRAPH_SEALING_KEY"),
+        key["fix"]
+            .as_str()
+            .unwrap()
+            .contains("INSTAGRAPH_SEALING_KEY"),
         "{key}"
     );
     let error = docs.next().unwrap();
-    assert!(error["error"]["message"].as_str().unwrap().contains("failed"));
+    assert!(error["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("failed"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
