@@ -43,7 +43,12 @@ impl World {
 
     /// The binary with a clean environment: this test's sandbox, store, key and company.
     pub fn cli(&self) -> Command {
-        let mut cmd = bare(self.dir.path());
+        Command::from_std(self.cli_std())
+    }
+
+    /// [`World::cli`] as a `std::process::Command` (to spawn and read as it runs).
+    pub fn cli_std(&self) -> std::process::Command {
+        let mut cmd = bare_std(self.dir.path());
         cmd.env("INSTAGRAPH_SEALING_KEY", &self.key)
             .args(["--sandbox-url", self.sandbox.base_url()])
             .args(["--store", &self.store_url()])
