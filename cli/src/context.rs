@@ -15,7 +15,7 @@ use crate::output::Failure;
 /// The sandbox a command talks to.
 pub enum SandboxLink {
     /// Started by this process; it stops when the command ends.
-    InProcess(Sandbox),
+    InProcess(Box<Sandbox>),
     /// Started by another process, at this base URL.
     Remote(String),
 }
@@ -84,7 +84,7 @@ pub fn sealer() -> Result<Sealer, Failure> {
 pub async fn sandbox(global: &Global) -> Result<SandboxLink, Failure> {
     Ok(match global.sandbox_url.as_deref() {
         Some(url) => SandboxLink::Remote(url.trim_end_matches('/').to_owned()),
-        None => SandboxLink::InProcess(Sandbox::start().await?),
+        None => SandboxLink::InProcess(Box::new(Sandbox::start().await?)),
     })
 }
 
