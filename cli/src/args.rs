@@ -96,6 +96,10 @@ pub struct ConnectArgs {
     /// Mark every discovered account as added.
     #[arg(long)]
     pub add_all: bool,
+    /// Wait for the browser's callback even in sandbox mode (approve on the sandbox's consent
+    /// page yourself) instead of approving as --sandbox-user.
+    #[arg(long)]
+    pub browser: bool,
     /// Scopes to ask for instead of the flow's defaults (comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub scopes: Vec<String>,

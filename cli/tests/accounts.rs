@@ -252,3 +252,71 @@ fn bad_arguments_are_usage_errors() {
         .stderr(predicates::str::contains("invalid value 'gif'"));
     bare(home.path()).args(["accounts", "add"]).assert().code(2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_waits_for_the_browser_on_its_local_callback() {
+    use std::io::{Read, Write};
+
+    let world = World::start().await;
+    let mut child = world
+        .cli_std()
+        .args(["--json", "connect", "--browser"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut authorize_url = String::new();
+    let mut line = String::new();
+    while err.read_line(&mut line).unwrap() > 0 {
+        if let Some(url) = line.trim().strip_prefix("http://") {
+            authorize_url = format!("http://{url}");
+            break;
+        }
+        line.clear();
+    }
+    assert!(authorize_url.contains("/dialog/oauth"), "{authorize_url}");
+    // The user approves in the browser, which is sent to the local callback.
+    let alice = world.sandbox.seed().user("Alice").unwrap().id.clone();
+    let callback = world
+        .sandbox
+        .consent(&authorize_url, &alice, true)
+        .await
+        .unwrap();
+    let target = url::Url::parse(&callback).unwrap();
+    assert_eq!(target.host_str(), Some("127.0.0.1"));
+    let mut browser = std::net::TcpStream::connect(("127.0.0.1", target.port().unwrap())).unwrap();
+    write!(
+        browser,
+        "GET {}?{} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        target.path(),
+        target.query().unwrap()
+    )
+    .unwrap();
+    let mut page = String::new();
+    browser.read_to_string(&mut page).unwrap();
+    assert!(page.contains("close this tab"), "{page}");
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let connected: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(connected["user_name"], "Alice Anderson", "{connected}");
+    assert!(!connected["accounts"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn instagram_mode_sandbox_runs_a_sandbox_in_the_command() {
+    let home = tempfile::tempdir().unwrap();
+    let output = bare(home.path())
+        .env("INSTAGRAM_MODE", "sandbox")
+        .args(["--json", "accounts", "list"])
+        .output()
+        .unwrap();
+    let doc = common::parse_success(&["accounts", "list"], &output);
+    assert!(!doc["accounts"].as_array().unwrap().is_empty(), "{doc}");
+    // Without it (and without a Meta app configured) the command says what to set.
+    bare(home.path())
+        .args(["accounts", "list"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("INSTAGRAM_APP_ID"));
+}

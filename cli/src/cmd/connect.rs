@@ -25,7 +25,7 @@ pub async fn run(global: &Global, args: ConnectArgs) -> Result<(), Failure> {
     if !args.scopes.is_empty() {
         request = request.scopes(args.scopes.iter().map(|s| s.trim().to_owned()));
     }
-    let connection = if sandbox_mode(global) {
+    let connection = if sandbox_mode(global) && !args.browser {
         drop(listener);
         context
             .connect_as_sandbox_user(request, global.sandbox_user.as_deref())
