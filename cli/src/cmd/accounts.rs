@@ -72,7 +72,12 @@ async fn list(global: &Global, context: &Context, all: bool) -> Result<(), Failu
             .await?;
         page.items
             .iter()
-            .map(|a| (record_json(a, None), record_row(a, a.followers_count)))
+            .map(|a| {
+                (
+                    record_json(a, None),
+                    record_row(a, a.followers_count, a.account_type.as_deref()),
+                )
+            })
             .unzip()
     } else {
         let added = context
@@ -84,7 +89,7 @@ async fn list(global: &Global, context: &Context, all: bool) -> Result<(), Failu
             .iter()
             .map(|a| {
                 let doc = record_json(&a.account, a.live_error.as_deref());
-                (doc, record_row(&a.account, a.followers()))
+                (doc, record_row(&a.account, a.followers(), a.account_type()))
             })
             .unzip()
     };
@@ -115,11 +120,11 @@ fn record_json(a: &AccountRecord, live_error: Option<&str>) -> Value {
     })
 }
 
-fn record_row(a: &AccountRecord, followers: Option<i64>) -> [String; 6] {
+fn record_row(a: &AccountRecord, followers: Option<i64>, kind: Option<&str>) -> [String; 6] {
     [
         a.ig_user_id.to_string(),
         format!("@{}", a.username.as_deref().unwrap_or("?")),
-        or_dash(a.account_type.as_deref()),
+        or_dash(kind),
         or_dash(followers),
         if a.is_added { "yes" } else { "no" }.into(),
         or_dash(a.assigned_client_id.as_ref()),
