@@ -71,6 +71,8 @@ pub enum Command {
     Doctor,
     /// Webhooks: verify and print events as they arrive.
     Webhooks(WebhooksArgs),
+    /// The store itself: migrations, key rotation, a new key.
+    Store(StoreArgs),
 }
 
 /// `instagraph sandbox`.
@@ -322,4 +324,28 @@ pub enum WebhooksAction {
         #[arg(long)]
         register: bool,
     },
+}
+
+/// `instagraph store`.
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: StoreAction,
+}
+
+/// `instagraph store …` (the `instagraph-store` tool's commands).
+#[derive(Debug, Subcommand)]
+pub enum StoreAction {
+    /// Apply pending migrations and list the applied ones.
+    Migrate,
+    /// Seal again with INSTAGRAPH_SEALING_KEY every token sealed with a key of
+    /// INSTAGRAPH_PREVIOUS_SEALING_KEYS (after a key rotation).
+    Reseal {
+        /// Rows per batch (1 to 500).
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=500))]
+        batch: u64,
+    },
+    /// Print a new random sealing key (base64).
+    GenerateKey,
 }

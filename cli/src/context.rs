@@ -74,7 +74,7 @@ pub fn default_store_path() -> Result<PathBuf, Failure> {
 pub fn sealer() -> Result<Sealer, Failure> {
     Sealer::from_env().map_err(|e| {
         Failure::from(e).hint(
-            "generate one with `instagraph-store generate-key` and export it as \
+            "generate one with `instagraph store generate-key` and export it as \
              INSTAGRAPH_SEALING_KEY (keep it secret: it opens the stored tokens)",
         )
     })

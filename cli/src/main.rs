@@ -48,5 +48,6 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Token(a) => cmd::token::run(&global, a).await,
         Command::Doctor => cmd::doctor::run(&global).await,
         Command::Webhooks(a) => cmd::webhooks::run(&global, a).await,
+        Command::Store(a) => cmd::store::run(&global, a).await,
     }
 }

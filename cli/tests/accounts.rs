@@ -320,3 +320,49 @@ fn instagram_mode_sandbox_runs_a_sandbox_in_the_command() {
         .code(1)
         .stderr(predicates::str::contains("INSTAGRAM_APP_ID"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn store_migrate_generate_key_and_reseal_after_a_key_rotation() {
+    let world = World::start().await;
+    world.connect();
+    let migrations = world.json(&["store", "migrate"]);
+    let applied = migrations["applied"].as_array().unwrap();
+    assert_eq!(applied[0]["version"], 1, "{migrations}");
+
+    // Rotate: a new key, the old one kept as previous; reseal; then the new key alone opens
+    // every token.
+    let new_key = world.json(&["store", "generate-key"])["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    instagraph::store::SealingKey::from_base64(&new_key).unwrap();
+    let rotated = |cmd: &mut assert_cmd::Command| {
+        cmd.env("INSTAGRAPH_SEALING_KEY", &new_key);
+    };
+    let mut reseal = world.cli();
+    rotated(&mut reseal);
+    let output = reseal
+        .env("INSTAGRAPH_PREVIOUS_SEALING_KEYS", &world.key)
+        .args(["--json", "store", "reseal"])
+        .output()
+        .unwrap();
+    let report = common::parse_success(&["store", "reseal"], &output);
+    assert!(report["resealed"].as_u64().unwrap() > 0, "{report}");
+    assert_eq!(report["unreadable"], 0);
+    let mut debug = world.cli();
+    rotated(&mut debug);
+    let output = debug.args(["--json", "token", "debug"]).output().unwrap();
+    let tokens = common::parse_success(&["token", "debug"], &output);
+    assert!(
+        tokens["tokens"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["valid"] == true),
+        "{tokens}"
+    );
+    // The old key alone opens nothing any more: reseal reports the rows as unreadable.
+    let output = world.cli().args(["store", "reseal"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("open with none of the keys"));
+}

@@ -9,6 +9,7 @@ pub mod messages;
 pub mod publish;
 pub mod sandbox;
 pub mod schedule;
+pub mod store;
 pub mod token;
 pub mod webhooks;
 
