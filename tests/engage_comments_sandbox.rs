@@ -248,6 +248,50 @@ async fn private_replies_once_per_comment_within_seven_days() {
 }
 
 #[tokio::test]
+async fn private_replies_in_the_window_read_the_comment_first() {
+    let env = Env::start().await;
+    let fb = env.client.facebook(&env.token);
+    let me = fb.ig_user(IgUserId::new(IG_BAKERY));
+    let seed = &env.sandbox.seed().engagement;
+    let old = CommentId::new(seed.old_comment.clone());
+    let recent = CommentId::new(seed.recent_comment.clone());
+
+    // The old comment: read (one call), refused before the send.
+    let calls = env.calls();
+    let err = me
+        .messages()
+        .private_reply_in_window(&old, "Too late?")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::InvalidInput {
+                field: "comment",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(env.calls(), calls + 1);
+
+    let sent = me
+        .messages()
+        .private_reply_in_window(&recent, "Hi! Sending you the menu")
+        .await
+        .unwrap();
+    assert!(sent.message_id.is_some());
+    assert_eq!(env.calls(), calls + 3);
+    // Meta's one private reply per comment still holds: the second send is Meta's refusal.
+    let again = me
+        .messages()
+        .private_reply_in_window(&recent, "And again")
+        .await
+        .unwrap_err();
+    assert!(again.graph().is_some(), "{again:?}");
+}
+
+#[tokio::test]
 async fn mentions_and_tags_read_and_answer() {
     let env = Env::start().await;
     let fb = env.client.facebook(&env.token);

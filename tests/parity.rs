@@ -40,6 +40,7 @@ const EXCLUDED: &[(&str, Lang, &str)] = &[
     ("MediaHandler::insights", Lang::Both, "`media(id).insights(kind)` is `Graph::media_insights(id, kind)`, which both bindings call"),
     ("Graph::media_insights_for", Lang::Both, "takes a fetched Rust `Media`; the bindings pass an id, and `media_insight_kind` + `media_insights` do the same"),
     ("CollaborationInvitesHandler::respond", Lang::Node, "Node answers an invite with `accept` and `decline` (bound), which call it with `true` and `false`"),
+    ("IgUserMessagesHandler::private_reply_to", Lang::Both, "takes a Rust `Comment` read earlier and the time to judge by; the bindings call `private_reply_in_window` (bound), which reads the comment's time and calls it as of now"),
     ("PublishingHandler::publish_image", Lang::Both, "a Rust shortcut (create, wait, publish one image, no quota or idempotency); the bindings publish with `Publisher::publish` (bound), Node also step by step with `create_container`/`wait`/`publish`"),
     ("Page::collect_all_with_limit", Lang::Node, "`Media.listAll` reads every page with `collect_all` (bound: the SDK's bound of 10 000, failing past it) or, with `options.max`, stops at the newest `max` instead of failing"),
     ("FacebookGraph::me", Lang::Both, USER_TOKEN),
@@ -63,7 +64,7 @@ const EXCLUDED: &[(&str, Lang, &str)] = &[
     ("InstagramGraph::me", Lang::Both, "reads the account an Instagram Login token belongs to; `AccountManager::finish_connect` (bound) calls it with the new token, which never crosses into a binding"),
     ("Scheduler::list", Lang::Node, "Node's `Scheduler.list` calls `list_page`; without options it is `list` (the newest 500 jobs), with `status` it is `list(company, status)`"),
     ("Graph::media_insights_batch", Lang::Node, "`Insights.mediaBatch` batches the same `Graph::media_insights` requests through `Graph::batch` and hands the answers to JS as JSON text (several times faster, bench/README.md)"),
-    ("SharedDeduper::first_delivery", Lang::Node, "takes a parsed Rust `Event`; Node's events are plain objects (`Webhooks.parse`), keyed by their `dedupKey` with `first_seen` (bound)"),
+    ("SharedDeduper::first_delivery", Lang::Both, "takes a parsed Rust `Event`, which crosses into neither binding (Node's events are plain objects, uniffi's `WebhookEvent` records): both key an event by its `dedupKey`/`dedup_key` with `first_seen` (bound); uniffi's `new_events` also runs it on a delivery through `retain_new`"),
     ("SharedDeduper::retain_new", Lang::Node, "takes parsed Rust `Event`s; Node's `SharedDeduper.retainNew` keys the plain-object events by `dedupKey` with `first_seen` (bound)"),
 ];
 
@@ -440,7 +441,6 @@ fn covered(
 }
 
 #[test]
-#[ignore = "the bindings do not carry their `Core:` claims yet (issue 15)"]
 fn every_core_operation_is_bound_in_node_and_uniffi_or_excluded_with_a_reason() {
     let core = core_operations();
     assert!(

@@ -521,6 +521,36 @@ async fn waiting_is_bounded_by_the_timeout() {
     assert!((3..=25).contains(&polls), "{polls} polls");
 }
 
+#[tokio::test]
+async fn waiting_takes_any_options_without_a_panic() {
+    // A timeout past what the clock holds and a pause growing past `Duration::MAX` (the
+    // bindings hand both over from their callers) used to panic in `Instant + Duration` and
+    // `Duration::mul_f64`.
+    let server = MockServer::start().await;
+    mount_status(
+        &server,
+        "506",
+        2,
+        json!({"id": "506", "status_code": "FINISHED"}),
+    )
+    .await;
+    let client = client(&server);
+    let token = AccessToken::new(TOKEN);
+    let options = WaitOptions {
+        timeout: Duration::MAX,
+        initial_interval: Duration::from_millis(1),
+        max_interval: Duration::from_millis(5),
+        factor: f64::INFINITY,
+    };
+    let container = client
+        .facebook(&token)
+        .container("506")
+        .wait(&options)
+        .await
+        .unwrap();
+    assert_eq!(container.status_code, Some(ContainerStatus::Finished));
+}
+
 #[test]
 fn default_polling_is_adaptive_and_bounded() {
     let w = WaitOptions::default();

@@ -329,10 +329,10 @@ export declare class Comments {
    */
   privateReply(companyId: string, igUserId: string, commentId: string, text: string): Promise<SentMessage>
   /**
-   * A private reply as `privateReply`, but the comment is read first and one older than 7
-   * days is refused before sending (`InvalidInputError`, field `comment`).
+   * A private reply as `privateReply`, but the comment's time is read first and a comment
+   * older than 7 days is refused before sending (`InvalidInputError`, field `comment`).
    *
-   * Core: CommentHandler::get, IgUserMessagesHandler::private_reply_to
+   * Core: IgUserMessagesHandler::private_reply_in_window
    */
   privateReplyInWindow(companyId: string, igUserId: string, commentId: string, text: string): Promise<SentMessage>
   /**
@@ -1331,6 +1331,22 @@ export interface BusinessDiscoveryOptions {
   mediaFields?: Array<string>
 }
 
+/** A caption's counts and Meta's limits for each (`validate_caption` refuses a caption over any). */
+export interface CaptionCheck {
+  /** Characters (Unicode scalar values, as the core counts them). */
+  characters: number
+  /** Hashtags: a `#` followed by a letter, digit or `_`. */
+  hashtags: number
+  /** @-mentions: an `@` not preceded by a word character, followed by a handle character. */
+  mentions: number
+  /** The most characters a caption may have. */
+  maxCharacters: number
+  /** The most hashtags a caption may have. */
+  maxHashtags: number
+  /** The most @-mentions a caption may have. */
+  maxMentions: number
+}
+
 /** A catalog the account can tag products from. */
 export interface Catalog {
   /** The catalog id. */
@@ -1608,6 +1624,12 @@ export interface ConversationPage {
   /** Where the page is. */
   paging: Paging
 }
+
+/**
+ * Counts a caption as the core checks it: `{ characters, hashtags, mentions, maxCharacters,
+ * maxHashtags, maxMentions }`.
+ */
+export declare function countCaption(caption: string): CaptionCheck
 
 /** `{ id }`: what Meta answers when it creates something. */
 export interface Created {
@@ -2685,6 +2707,12 @@ export interface UserTagInput {
   /** Vertical position, 0..1. */
   y: number
 }
+
+/**
+ * Checks a caption against Meta's limits as `publish` does before any call: throws an
+ * `InvalidInputError` naming `caption` and the limit.
+ */
+export declare function validateCaption(caption: string): void
 
 /**
  * How `Containers.wait` polls (defaults: 300 s in all, first pause 250 ms growing 1.5 times up

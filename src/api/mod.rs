@@ -107,10 +107,10 @@ pub use messaging::{
 pub use moderation::{filter_comments, Author, CommentFilter, ReplyTemplate};
 pub use node::GetNode;
 pub use publish::{
-    publish_image, validate_alt_text, validate_caption, validate_collaborators,
+    caption_counts, publish_image, validate_alt_text, validate_caption, validate_collaborators,
     validate_container_request, validate_media_url, validate_product_tags, validate_user_tags,
-    ContainerHandler, ContainerMediaType, ContainerRequest, GraduationStrategy, Published,
-    PublishingHandler, TaggedProduct, TrialParams, UserTag, WaitOptions,
+    CaptionCounts, ContainerHandler, ContainerMediaType, ContainerRequest, GraduationStrategy,
+    Published, PublishingHandler, TaggedProduct, TrialParams, UserTag, WaitOptions,
 };
 pub use raw::RawRequest;
 pub use shopping::{

@@ -88,6 +88,7 @@ test('a private reply in the window: the comment is read first, an old one refus
   const sent = await comments.privateReplyInWindow(COMPANY, ctx.bakery, fresh.id, 'In time')
   assert.ok(sent.messageId, JSON.stringify(sent))
   await rejectsType(comments.privateReplyInWindow(COMPANY, ctx.bakery, '', 'x'), 'commentId')
+  await rejectsInvalid(comments.privateReplyInWindow(COMPANY, ctx.bakery, fresh.id, ' '), 'text')
 })
 
 test('filter: text, hidden, unanswered, max; read in Rust across pages', async () => {

@@ -6,8 +6,7 @@ use std::sync::Arc;
 use futures::{StreamExt, TryStreamExt};
 use instagraph::api::moderation::MODERATION_FIELDS;
 use instagraph::api::{
-    filter_comments, validate_comment_message, validate_private_reply_text, Author, CommentFilter,
-    ReplyTemplate,
+    filter_comments, validate_comment_message, Author, CommentFilter, ReplyTemplate,
 };
 use instagraph::{CommentId, IgUserId, MediaId};
 use napi::bindgen_prelude::*;
@@ -338,7 +337,6 @@ impl Comments {
         const WHAT: &str = "Comments.privateReply";
         guard(WHAT, async {
             let id = self::comment_id(&comment_id)?;
-            validate_private_reply_text(&text).map_err(|e| sdk_error(WHAT, e))?;
             let account = open(&self.lazy, WHAT, &company_id, &ig_user_id).await?;
             let sent = account
                 .graph()
@@ -353,10 +351,10 @@ impl Comments {
         .map(Json::from)
     }
 
-    /// A private reply as `privateReply`, but the comment is read first and one older than 7
-    /// days is refused before sending (`InvalidInputError`, field `comment`).
+    /// A private reply as `privateReply`, but the comment's time is read first and a comment
+    /// older than 7 days is refused before sending (`InvalidInputError`, field `comment`).
     ///
-    /// Core: CommentHandler::get, IgUserMessagesHandler::private_reply_to
+    /// Core: IgUserMessagesHandler::private_reply_in_window
     #[napi(ts_return_type = "Promise<SentMessage>")]
     pub async fn private_reply_in_window(
         &self,
@@ -368,19 +366,12 @@ impl Comments {
         const WHAT: &str = "Comments.privateReplyInWindow";
         guard(WHAT, async {
             let id = self::comment_id(&comment_id)?;
-            validate_private_reply_text(&text).map_err(|e| sdk_error(WHAT, e))?;
             let account = open(&self.lazy, WHAT, &company_id, &ig_user_id).await?;
-            let graph = account.graph();
-            let comment = graph
-                .comment(id)
-                .get()
-                .send()
-                .await
-                .map_err(|e| sdk_error(WHAT, e))?;
-            let sent = graph
+            let sent = account
+                .graph()
                 .ig_user(account.ig().clone())
                 .messages()
-                .private_reply_to(&comment, &text, chrono::Utc::now())
+                .private_reply_in_window(&id, &text)
                 .await
                 .map_err(|e| sdk_error(WHAT, e))?;
             Ok(to_js(&sent))

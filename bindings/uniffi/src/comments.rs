@@ -156,10 +156,11 @@ impl AccountGraph {
         Ok(SentMessage::from(&sent))
     }
 
-    /// A private reply as [`private_reply`](Self::private_reply), but the comment is read
-    /// first and a comment older than 7 days is refused (argument `comment`) before sending.
+    /// A private reply as [`private_reply`](Self::private_reply), but the comment's time is
+    /// read first and a comment older than 7 days is refused (argument `comment`) before
+    /// sending.
     ///
-    /// Core: CommentHandler::get, IgUserMessagesHandler::private_reply_to
+    /// Core: IgUserMessagesHandler::private_reply_in_window
     pub async fn private_reply_in_window(
         &self,
         comment_id: String,
@@ -168,17 +169,11 @@ impl AccountGraph {
         const WHAT: &str = "AccountGraph.private_reply_in_window";
         required("comment_id", &comment_id)?;
         let (client, access) = self.parts();
-        let graph = access.graph(client);
-        let comment = graph
-            .comment(CommentId::new(comment_id))
-            .get()
-            .send()
-            .await
-            .map_err(|e| sdk(WHAT, e))?;
-        let sent = graph
+        let sent = access
+            .graph(client)
             .ig_user(access.ig_user_id.clone())
             .messages()
-            .private_reply_to(&comment, &text, chrono::Utc::now())
+            .private_reply_in_window(&CommentId::new(comment_id), &text)
             .await
             .map_err(|e| sdk(WHAT, e))?;
         Ok(SentMessage::from(&sent))

@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use instagraph::accounts::AccountAccess;
 use instagraph::api::insights::{Metric, Period};
 use instagraph::api::messaging::MessageContent;
-use instagraph::api::models::Insight;
-use instagraph::{CommentId, MediaId};
+use instagraph::api::models::{Conversation, Insight};
+use instagraph::{CommentId, IgUserId, MediaId};
 
 use crate::error::{invalid, required, sdk, Result};
 
@@ -137,6 +137,32 @@ pub(crate) fn series(i: &Insight) -> InsightSeries {
         values,
         total,
     }
+}
+
+/// Conversations as the account `me` sees them: the participants other than itself.
+pub(crate) fn conversation_summaries(
+    conversations: &[Conversation],
+    me: &IgUserId,
+) -> Vec<ConversationSummary> {
+    conversations
+        .iter()
+        .map(|c| {
+            let others: Vec<_> = c
+                .participants
+                .as_ref()
+                .map(|p| p.data.iter().filter(|p| p.id != me.as_str()).collect())
+                .unwrap_or_default();
+            ConversationSummary {
+                id: c.id.as_str().to_owned(),
+                updated_time: c.updated_time.clone(),
+                participant_ids: others.iter().map(|p| p.id.clone()).collect(),
+                participant_usernames: others
+                    .iter()
+                    .map(|p| p.username.clone().unwrap_or_default())
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 /// A foreign time as the core's, refused (naming `argument`) when it is before 1970 or beyond
@@ -319,26 +345,7 @@ impl AccountGraph {
             .send()
             .await
             .map_err(|e| sdk(WHAT, e))?;
-        Ok(page
-            .items
-            .iter()
-            .map(|c| {
-                let others: Vec<_> = c
-                    .participants
-                    .as_ref()
-                    .map(|p| p.data.iter().filter(|p| p.id != me.as_str()).collect())
-                    .unwrap_or_default();
-                ConversationSummary {
-                    id: c.id.as_str().to_owned(),
-                    updated_time: c.updated_time.clone(),
-                    participant_ids: others.iter().map(|p| p.id.clone()).collect(),
-                    participant_usernames: others
-                        .iter()
-                        .map(|p| p.username.clone().unwrap_or_default())
-                        .collect(),
-                }
-            })
-            .collect())
+        Ok(conversation_summaries(&page.items, &me))
     }
 
     /// Sends a text message to a person (their IGSID), within the messaging window.

@@ -27,6 +27,7 @@ pub mod batch;
 pub mod client;
 pub mod collaboration;
 pub mod comments;
+pub mod containers;
 pub mod discovery;
 pub mod error;
 pub mod foreign;
@@ -41,6 +42,7 @@ pub mod rate_limit;
 #[cfg(feature = "testing")]
 pub mod sandbox;
 pub mod scheduler_run;
+pub mod shared_dedup;
 pub mod shopping;
 pub mod store;
 pub mod subscriptions;

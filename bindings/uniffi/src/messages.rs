@@ -3,10 +3,10 @@
 
 use instagraph::api::messaging::Reaction;
 use instagraph::api::models::Message;
-use instagraph::{ConversationId, MessageId};
+use instagraph::{ConversationId, MessageId, PageId};
 
 use crate::error::{required, sdk, Result};
-use crate::graph::{AccountGraph, SentMessage};
+use crate::graph::{conversation_summaries, AccountGraph, ConversationSummary, SentMessage};
 
 /// A message of a conversation.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -43,6 +43,30 @@ impl From<&Message> for MessageSummary {
 
 #[uniffi::export(async_runtime = "tokio")]
 impl AccountGraph {
+    /// The account's conversations read through its linked Page (`/{page-id}/conversations`,
+    /// Facebook Login with a Page token), one page, newest first; with `user_id` (an IGSID)
+    /// only the conversation with that person.
+    ///
+    /// Core: FacebookGraph::page_conversations
+    #[uniffi::method(default(user_id = None))]
+    pub async fn page_conversations(
+        &self,
+        page_id: String,
+        user_id: Option<String>,
+    ) -> Result<Vec<ConversationSummary>> {
+        const WHAT: &str = "AccountGraph.page_conversations";
+        required("page_id", &page_id)?;
+        let (client, access) = self.parts();
+        let mut request = client
+            .facebook(&access.token)
+            .page_conversations(PageId::new(page_id));
+        if let Some(user) = user_id {
+            request = request.user_id(user);
+        }
+        let page = request.send().await.map_err(|e| sdk(WHAT, e))?;
+        Ok(conversation_summaries(&page.items, &access.ig_user_id))
+    }
+
     /// The `limit` newest messages of a conversation (1 to 20: Meta lets only the 20 newest
     /// be read), newest first.
     ///

@@ -12,9 +12,28 @@ pub struct WebhookEvent {
     pub kind: String,
     /// The whole event as JSON (every field the SDK read, plus unknown ones as sent).
     pub json: String,
+    /// The same for every delivery of this update and different between updates (the core's
+    /// `Event::dedup_key`): what [`SharedDeduper`](crate::shared_dedup::SharedDeduper) keys on.
+    pub dedup_key: String,
 }
 
-fn refused(what: &str, e: WebhookError) -> InstagraphError {
+impl From<&webhooks::Event> for WebhookEvent {
+    fn from(e: &webhooks::Event) -> Self {
+        let value = serde_json::to_value(e).unwrap_or(serde_json::Value::Null);
+        let kind = value
+            .get("type")
+            .and_then(|t| t.as_str())
+            .unwrap_or("unknown")
+            .to_owned();
+        WebhookEvent {
+            kind,
+            json: value.to_string(),
+            dedup_key: e.dedup_key(),
+        }
+    }
+}
+
+pub(crate) fn refused(what: &str, e: WebhookError) -> InstagraphError {
     InstagraphError::Failed {
         kind: ErrorKind::InvalidArgument,
         error_class: ErrorClass::InvalidInput,
@@ -55,20 +74,5 @@ pub fn webhook_signature_header(app_secret: String, body: Vec<u8>) -> String {
 #[uniffi::export]
 pub fn webhook_parse(body: Vec<u8>) -> Result<Vec<WebhookEvent>> {
     let payload = webhooks::parse(&body).map_err(|e| refused("webhook_parse", e))?;
-    Ok(payload
-        .events
-        .iter()
-        .map(|e| {
-            let value = serde_json::to_value(e).unwrap_or(serde_json::Value::Null);
-            let kind = value
-                .get("type")
-                .and_then(|t| t.as_str())
-                .unwrap_or("unknown")
-                .to_owned();
-            WebhookEvent {
-                kind,
-                json: value.to_string(),
-            }
-        })
-        .collect())
+    Ok(payload.events.iter().map(WebhookEvent::from).collect())
 }

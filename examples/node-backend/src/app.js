@@ -2,6 +2,7 @@
 // createApp(options) → an Express app (no listen): the old Instagram service's routes, each a
 // thin layer over the `instagraph` package: parse, one SDK call, respond.
 
+const { EventEmitter } = require('node:events')
 const express = require('express')
 const ig = require('instagraph')
 
@@ -18,6 +19,8 @@ const messaging = require('./routes/messaging')
 const webhooks = require('./routes/webhooks')
 const automation = require('./routes/automation')
 const discovery = require('./routes/discovery')
+const consolePages = require('./routes/console')
+const { Sessions } = require('./console/sessions')
 
 function makeClient(instagram) {
   return new ig.Client({
@@ -34,7 +37,7 @@ function makeClient(instagram) {
 
 /**
  * Builds the app. `options`: `{ companies, frontend, storeUrl, sealingKey, instagram,
- * webhooks, scheduler }` (see config.js and README.md). `client` brings a ready SDK client;
+ * webhooks, scheduler, consoleSessions }` (see config.js and README.md). `client` brings a ready SDK client;
  * `accounts` a ready AccountManager, or `(client) => AccountManager` to choose the store (a
  * JS store on your own database) over the client built from the configuration.
  * `options.log` receives server-side failures (default: console.error).
@@ -60,7 +63,11 @@ function createApp(options = {}) {
     insights: new ig.Insights(manager),
     messaging: new ig.Messaging(manager),
   }
-  const ctx = { config, sdk, log, webhookEvents: [], worker: null, workerEnd: null, sweep: null }
+  // The console's sign-in sessions (`options.consoleSessions`: { maxSessions, idleMs, maxAgeMs })
+  // and its live events (new webhook events, publish progress) for the SSE streams.
+  const sessions = new Sessions(options.consoleSessions)
+  const bus = new EventEmitter()
+  const ctx = { config, sdk, log, webhookEvents: [], worker: null, workerEnd: null, sweep: null, sessions, bus }
 
   /**
    * Null while the scheduler worker runs (or was never started); once it has ended without
@@ -110,7 +117,7 @@ function createApp(options = {}) {
 
   const api = express.Router()
   // Authenticate first: an unknown caller's body is never parsed.
-  api.use(authenticate(config.companies))
+  api.use(authenticate(config.companies, sessions))
   api.use(express.json({ limit: '256kb' }))
   api.use(oauth.router(ctx))
   api.use(accounts.router(ctx))
@@ -123,11 +130,7 @@ function createApp(options = {}) {
   api.use(webhooks.eventsRouter(ctx))
   app.use('/instagram', api)
 
-  if (options.demoPages) {
-    // Stand-ins for the frontend's pages (sandbox mode): show where the callback redirected.
-    app.get('/demo/connected', (req, res) => res.json({ success: true, connected: req.query }))
-    app.get('/demo/error', (req, res) => res.status(400).json({ success: false, error: req.query }))
-  }
+  app.use(consolePages.router(ctx))
 
   app.use((req, res, next) => next(new ApiError(404, 'NOT_FOUND', `no route ${req.method} ${req.path}`)))
   app.use(errorMiddleware(log))

@@ -8,6 +8,8 @@ const { randomBytes } = require('node:crypto')
 const { Sandbox } = require('instagraph')
 const { createApp } = require('./app')
 const { loadConfig } = require('./config')
+const { consoleUrls } = require('./routes/console')
+const { seedDemo } = require('./console/seed')
 
 function listen(server, port, host) {
   return new Promise((resolve, reject) => {
@@ -31,8 +33,9 @@ const merge = (base, over) => {
  * Starts the service. `options`: `env` (default process.env), `config` (overrides of the
  * environment's configuration, the shape of createApp's options), `sandbox` (a running
  * instagraph Sandbox to use), `worker` (false: no scheduler worker), `tokenSweep` (false: no
- * token sweep), `log`. Resolves to `{ app, server, url, sandbox, config, demoKey, close }`
- * (`demoKey`: the generated key of the demo company, when there is one).
+ * token sweep), `seed` (false: the demo company gets no connection), `log`. Resolves to
+ * `{ app, server, url, sandbox, config, demoKey, seeded, close }` (`demoKey`: the generated key of
+ * the demo company, when there is one; `seeded`: the usernames added to it).
  */
 async function start(options = {}) {
   const log = options.log ?? ((line) => console.log(line))
@@ -69,15 +72,15 @@ async function start(options = {}) {
   const { port } = server.address()
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host ?? '127.0.0.1'}:${port}`
   config.instagram.redirectUri ??= `${url}/instagram/oauth2callback`
-  if (demo) {
-    config.frontend = {
-      successUrl: config.frontend?.successUrl ?? `${url}/demo/connected`,
-      errorUrl: config.frontend?.errorUrl ?? `${url}/demo/error`,
-    }
+  // The console's Connect page is the frontend the OAuth callback returns to, unless configured.
+  const consolePage = consoleUrls(url)
+  config.frontend = {
+    successUrl: config.frontend?.successUrl ?? consolePage.successUrl,
+    errorUrl: config.frontend?.errorUrl ?? consolePage.errorUrl,
   }
   let app
   try {
-    app = createApp({ ...config, demoPages: demo, log: options.log })
+    app = createApp({ ...config, log: options.log })
   } catch (err) {
     server.close()
     if (ownSandbox) await sandbox.stop()
@@ -98,7 +101,16 @@ async function start(options = {}) {
       if (ownSandbox) await sandbox.stop()
     })())
   log(`instagraph node-backend listening on ${url}${sandbox ? ` (sandbox at ${sandbox.baseUrl})` : ''}`)
-  return { app, server, url, sandbox, config, demoKey, close }
+  let seeded = []
+  if (demoKey && sandbox && options.seed !== false) {
+    try {
+      seeded = await seedDemo({ url, sandbox, apiKey: demoKey, verifyToken: config.webhooks.verifyToken })
+    } catch (err) {
+      await close()
+      throw err
+    }
+  }
+  return { app, server, url, sandbox, config, demoKey, seeded, close }
 }
 
 async function main() {
@@ -109,13 +121,16 @@ async function main() {
     console.error(err.message)
     process.exit(1)
   }
-  const { url, config, sandbox, demoKey } = running
+  const { url, config, sandbox, demoKey, seeded } = running
   // Only the demo company's generated key is shown: a configured key never goes to the log.
   const company = demoKey ? 'demo' : Object.keys(running.app.locals.config.companies)[0]
   console.log(`Try it:
   curl -s -H 'x-api-key: ${demoKey ?? '<API key>'}' '${url}/instagram/auth/url?companyId=${company}'
 then open the returned url in a browser${sandbox ? ' (the sandbox consent page: pick a user, approve)' : ''}; the callback
-redirects to ${config.frontend?.successUrl ?? '(FRONTEND_SUCCESS_URL)'} with the stored token's id.`)
+redirects to ${config.frontend?.successUrl ?? '(FRONTEND_SUCCESS_URL)'} with the stored token's id.
+Console: ${url}/console/ (sign in with ${demoKey ? `the API key ${demoKey}` : 'your API key'})${
+    seeded.length > 0 ? `; added to the demo company: ${seeded.map((u) => `@${u}`).join(', ')}` : ''
+  }`)
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.once(signal, () => {
       running.close().then(() => process.exit(0), () => process.exit(1))

@@ -77,13 +77,13 @@ test('GET /instagram/auth/url: shape, authentication and bad input', async () =>
 })
 
 test('GET /instagram/oauth2callback: failures redirect to the error page, never with a token', async () => {
-  const errorPage = `${t.base}/demo/error`
+  const errorPage = `${t.base}/console/connect`
   // A replayed callback: the state is single use.
   const auth = await t.api('GET', '/instagram/auth/url?companyId=acme')
   const callback = await t.sandbox.consent(auth.body.url, t.sandbox.seedUsers[0].id, true)
   const first = await t.api('GET', callback, { as: null })
   assert.equal(first.status, 302)
-  assert.ok(first.location.startsWith(`${t.base}/demo/connected?`))
+  assert.ok(first.location.startsWith(`${t.base}/console/connect?tokenId=`))
   const replay = await t.api('GET', callback, { as: null })
   assert.equal(replay.status, 302)
   assert.ok(replay.location.startsWith(`${errorPage}?`), replay.location)
@@ -106,7 +106,7 @@ test('GET /instagram/oauth2callback: failures redirect to the error page, never 
 })
 
 test('GET /instagram/oauth2callback: no query text reaches the redirect, only a fixed message per code', async () => {
-  const errorPage = `${t.base}/demo/error`
+  const errorPage = `${t.base}/console/connect`
   const attack = '<script>alert(1)</script> Your account is locked: call +1-555-0100 or visit https://evil.example/login'
   const freshState = async () => new URL((await t.api('GET', '/instagram/auth/url?companyId=acme')).body.url).searchParams.get('state')
   const cases = [

@@ -50,9 +50,8 @@ test('malformed bodies, unknown routes and wrong methods', async () => {
 test('no route answers 500 to bad input', async () => {
   const weird = [undefined, null, 42, true, {}, 'x'.repeat(5000), '../../etc', { $gt: '' }, ['a', 'b']]
   // Every route the app serves, read from its router, so that a new route is covered at once;
-  // left out: Meta's own webhook deliveries (signed, tested in webhooks.test.mjs) and the
-  // sandbox mode's /demo landing pages, which show the OAuth callback's outcome as it came.
-  const routes = servedRoutes(t.app).filter(([, path]) => path !== '/instagram/webhooks' && !path.startsWith('/demo/'))
+  // left out: Meta's own webhook deliveries (signed, tested in webhooks.test.mjs).
+  const routes = servedRoutes(t.app).filter(([, path]) => path !== '/instagram/webhooks')
   assert.ok(routes.length >= 60, `${routes.length} routes found in the router`)
   const fields = ['companyId', 'igUserId', 'instagramBusinessId', 'imageUrl', 'caption', 'tokenId', 'clientId', 'accountIds',
     'instagramAccounts', 'items', 'publishAt', 'message', 'text', 'commentsEnabled', 'metrics', 'limit', 'mediaIds', 'videoUrl',

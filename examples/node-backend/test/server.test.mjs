@@ -1,6 +1,7 @@
 // The README's one command: `npm start` with INSTAGRAM_MODE=sandbox runs the service against
 // an in-process sandbox and prints its URL and a working curl; SIGTERM stops it cleanly. The
-// startup log shows the demo company's generated key, never a configured one.
+// startup log shows the demo company's generated key, never a configured one, and the console's
+// address, whose demo company has a connected account.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
@@ -40,6 +41,21 @@ test('INSTAGRAM_MODE=sandbox node src/server.js serves, prints a working curl, s
     assert.equal(body.success, true)
     assert.equal(body.expectedRedirectUri, `${url}/instagram/oauth2callback`)
     assert.doesNotMatch(running.out, TOKEN_PATTERN)
+
+    // The console's address, and the demo company's seeded account behind its sign-in.
+    const consoleLine = /^Console: (\S+) \(sign in with the API key (\S+)\); added to the demo company: @bob\.builds$/m.exec(running.out)
+    assert.ok(consoleLine, running.out)
+    assert.equal(consoleLine[1], `${url}/console/`)
+    assert.equal(consoleLine[2], curl[1])
+    assert.equal((await fetch(consoleLine[1])).status, 200)
+    const session = await fetch(`${url}/console/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ apiKey: consoleLine[2] }),
+    })
+    const cookie = session.headers.get('set-cookie').split(';')[0]
+    const added = await (await fetch(`${url}/instagram/get-added-accounts`, { headers: { cookie } })).json()
+    assert.deepEqual(added.data.map((a) => a.username), ['bob.builds'])
   } finally {
     running.child.kill('SIGTERM')
   }

@@ -14,7 +14,8 @@
 //!   `unreact`. Outside the messaging window Meta answers code 10 / subcode 2534022, returned as
 //!   [`Error::OutsideMessagingWindow`] (class `PolicyBlocked`).
 //! - `ig_user(id).messages().private_reply(comment, text)`: a private reply (a direct message)
-//!   to the author of a comment on the account's media.
+//!   to the author of a comment on the account's media; `private_reply_in_window(comment,
+//!   text)` reads the comment's time first and refuses one older than 7 days before the send.
 //! - Automation: quick replies (`send(..).quick_replies(..)`), generic templates
 //!   ([`MessageContent::Template`]), `sender_action` (typing, seen), the Messenger Profile
 //!   (`ig_user(id).messages().profile()`: ice breakers, persistent menu) and the User Profile

@@ -162,8 +162,12 @@ impl<'a> ContainerHandler<'a> {
     /// - `EXPIRED`: subcode 2207020 (media expired);
     /// - still in progress at the deadline: code 9007 / subcode 2207027, so
     ///   [`Error::class`] is [`ErrorClass::NotReady`] and the caller may wait more later.
+    ///
+    /// Any options are safe: a timeout beyond what the clock holds waits without end (until
+    /// the container settles), and a pause that would grow past what a `Duration` holds is
+    /// `max_interval`.
     pub async fn wait(&self, options: &WaitOptions) -> Result<Container> {
-        let deadline = tokio::time::Instant::now() + options.timeout;
+        let deadline = tokio::time::Instant::now().checked_add(options.timeout);
         let mut interval = options.initial_interval;
         loop {
             let container = self.status().await?;
@@ -200,7 +204,7 @@ impl<'a> ContainerHandler<'a> {
                 _ => {}
             }
             let now = tokio::time::Instant::now();
-            if now >= deadline {
+            if deadline.is_some_and(|deadline| now >= deadline) {
                 let state = container
                     .status_code
                     .as_ref()
@@ -214,10 +218,13 @@ impl<'a> ContainerHandler<'a> {
                     ),
                 ));
             }
-            tokio::time::sleep(interval.min(deadline - now)).await;
-            interval = interval
-                .mul_f64(options.factor.max(1.0))
-                .min(options.max_interval);
+            let pause = deadline.map_or(interval, |deadline| interval.min(deadline - now));
+            tokio::time::sleep(pause).await;
+            // `Duration::mul_f64` panics past `Duration::MAX` (a factor of 1e300, or infinite).
+            interval =
+                Duration::try_from_secs_f64(interval.as_secs_f64() * options.factor.max(1.0))
+                    .unwrap_or(options.max_interval)
+                    .min(options.max_interval);
         }
     }
 

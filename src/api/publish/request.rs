@@ -8,6 +8,7 @@ use crate::ids::ContainerId;
 
 /// A user tag on an image: `username` at (`x`, `y`), both in `0.0..=1.0` from the top left.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct UserTag {
     /// The tagged account's handle, without `@`.
     pub username: String,
@@ -31,6 +32,7 @@ impl UserTag {
 /// `media_type` of a container (`IMAGE` is the default and is never sent).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ContainerMediaType {
     /// A reel (`REELS`).
     Reels,

@@ -281,6 +281,28 @@ pub fn validate_media_url(field: &'static str, url: &str) -> Result<()> {
     Ok(())
 }
 
+/// What a caption holds, counted as [`validate_caption`] counts it against Meta's limits (a
+/// composer's live counters show these next to [`MAX_CAPTION_CHARS`], [`MAX_HASHTAGS`] and
+/// [`MAX_MENTIONS`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaptionCounts {
+    /// Characters (Unicode scalar values).
+    pub characters: usize,
+    /// Hashtags: a `#` followed by a letter, digit or `_`.
+    pub hashtags: usize,
+    /// @-mentions: an `@` not preceded by a word character, followed by a handle character.
+    pub mentions: usize,
+}
+
+/// Counts a caption's characters, hashtags and @-mentions as [`validate_caption`] does.
+pub fn caption_counts(caption: &str) -> CaptionCounts {
+    CaptionCounts {
+        characters: caption.chars().count(),
+        hashtags: count_hashtags(caption),
+        mentions: count_mentions(caption),
+    }
+}
+
 /// Checks a caption against Meta's limits: at most [`MAX_CAPTION_CHARS`] characters,
 /// [`MAX_HASHTAGS`] hashtags and [`MAX_MENTIONS`] @-mentions. Errors name the field `caption`
 /// and the limit.
@@ -411,5 +433,21 @@ mod tests {
     fn counts_hashtags_and_mentions() {
         assert_eq!(count_hashtags("#a #b ## #_c #"), 3);
         assert_eq!(count_mentions("@a hi @b.c mail x@y.com @ @@d"), 3);
+    }
+
+    #[test]
+    fn caption_counts_are_what_validate_caption_checks() {
+        let counts = caption_counts("Bread 🥖 #a #b @c x@y.com");
+        assert_eq!(
+            counts,
+            CaptionCounts {
+                characters: 24,
+                hashtags: 2,
+                mentions: 1
+            }
+        );
+        let thirty_one: String = (0..31).map(|i| format!("#t{i} ")).collect();
+        assert_eq!(caption_counts(&thirty_one).hashtags, MAX_HASHTAGS + 1);
+        assert!(validate_caption(&thirty_one).is_err());
     }
 }

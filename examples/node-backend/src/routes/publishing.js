@@ -4,7 +4,7 @@
 
 const express = require('express')
 const { checkCompany } = require('../auth')
-const { badRequest } = require('../errors')
+const { badRequest, errorBody } = require('../errors')
 const input = require('../input')
 const { trialParams } = require('./publishing_extra')
 
@@ -15,6 +15,27 @@ const { trialParams } = require('./publishing_extra')
 /** `Idempotency-Key` header or `idempotencyKey` field: a retried request publishes once. */
 function idempotencyKey(req) {
   return req.get('idempotency-key') ?? input.str(req, 'idempotencyKey')
+}
+
+/**
+ * The SDK's progress events of one publish (`created`, `processing`, `ready`, `published`, and
+ * `failed` when it throws), for the console's live streams (`bus`, src/routes/console.js):
+ * only for a request with an idempotency key, which the stream's listener matches on.
+ */
+function progressOf(bus, req, key) {
+  if (!bus || !key || bus.listenerCount('publish') === 0) return undefined
+  const companyId = req.company.id
+  return (event) => bus.emit('publish', { companyId, progress: { idempotencyKey: key, ...event } })
+}
+
+/** Runs a publish with `onProgress`; a failure is reported to it too, then rethrown. */
+async function withProgress(onProgress, run) {
+  try {
+    return await run()
+  } catch (err) {
+    onProgress?.({ type: 'failed', message: errorBody(err).body.error.message })
+    throw err
+  }
 }
 
 function published(res, result) {
@@ -49,6 +70,18 @@ function item(value, index) {
   return { kind, url: source, ...(altText ? { altText } : {}) }
 }
 
+/** `userTags: [{ username, x, y }]` (an image's or a reel's; the limits and ranges are the SDK's). */
+function userTags(body) {
+  const value = body?.userTags
+  if (value === undefined) return undefined
+  if (!Array.isArray(value) || value.length > 100) throw badRequest('userTags', 'userTags must be an array of { username, x, y }')
+  return value.map((tag, i) => {
+    const ok = tag && typeof tag === 'object' && typeof tag.username === 'string' && typeof tag.x === 'number' && typeof tag.y === 'number'
+    if (!ok) throw badRequest(`userTags[${i}]`, `userTags[${i}] must be { username, x, y }`)
+    return { username: tag.username, x: tag.x, y: tag.y }
+  })
+}
+
 /** The post of a request: `{ kind: image|carousel|reel|story, … }` from whitelisted fields. */
 function postOf(body, kind) {
   const req = { body, query: {} }
@@ -56,7 +89,7 @@ function postOf(body, kind) {
     case 'image': {
       const url = input.url(req, 'imageUrl', { required: true })
       const altText = input.str(req, 'altText')
-      return { kind, caption: caption(req), items: [{ kind: 'image', url, ...(altText ? { altText } : {}) }] }
+      return { kind, caption: caption(req), items: [{ kind: 'image', url, ...(altText ? { altText } : {}) }], userTags: userTags(body) }
     }
     case 'carousel': {
       const items = body?.items
@@ -74,6 +107,7 @@ function postOf(body, kind) {
         shareToFeed: input.bool(req, 'shareToFeed'),
         thumbOffsetMs: input.int(req, 'thumbOffsetMs', { min: 0, max: Number.MAX_SAFE_INTEGER }),
         audioName: input.str(req, 'audioName'),
+        userTags: userTags(body),
         trialParams: trialParams(body),
       }
     }
@@ -90,13 +124,16 @@ function postOf(body, kind) {
 
 const strip = (post) => Object.fromEntries(Object.entries(post).filter(([, v]) => v !== undefined))
 
-function router({ sdk }) {
+function router({ sdk, bus }) {
   const r = express.Router()
   const publish = (kind) => async (req, res) => {
     checkCompany(req)
     const igUserId = input.igUserId(req)
     const post = strip(postOf(req.body, kind))
-    published(res, await sdk.publisher.publish(req.company.id, igUserId, post, { idempotencyKey: idempotencyKey(req) }))
+    const key = idempotencyKey(req)
+    const onProgress = progressOf(bus, req, key)
+    const result = await withProgress(onProgress, () => sdk.publisher.publish(req.company.id, igUserId, post, strip({ idempotencyKey: key, onProgress })))
+    published(res, result)
   }
 
   // POST /instagram/social/post/instagram { instagramBusinessId, caption, imageUrl }
@@ -105,11 +142,20 @@ function router({ sdk }) {
     checkCompany(req)
     const igUserId = input.igUserId(req)
     const imageUrl = input.url(req, 'imageUrl', { required: true })
-    const result = await sdk.publisher.publishImage(req.company.id, igUserId, imageUrl, {
-      caption: caption(req),
-      altText: input.str(req, 'altText'),
-      idempotencyKey: idempotencyKey(req),
-    })
+    const key = idempotencyKey(req)
+    const onProgress = progressOf(bus, req, key)
+    // With people tagged, the whole post (publishImage takes a caption and alt text only).
+    const tagged = userTags(req.body) !== undefined
+    const result = await withProgress(onProgress, () =>
+      tagged
+        ? sdk.publisher.publish(req.company.id, igUserId, strip(postOf(req.body, 'image')), strip({ idempotencyKey: key, onProgress }))
+        : sdk.publisher.publishImage(
+            req.company.id,
+            igUserId,
+            imageUrl,
+            strip({ caption: caption(req), altText: input.str(req, 'altText'), idempotencyKey: key, onProgress }),
+          ),
+    )
     published(res, result)
   })
   r.post('/stories', publish('story'))

@@ -50,6 +50,7 @@ function router(ctx) {
     const receivedAt = new Date().toISOString()
     for (const event of fresh) ctx.webhookEvents.push({ receivedAt, object: parsed.object, ...event })
     ctx.webhookEvents.splice(0, Math.max(0, ctx.webhookEvents.length - config.webhooks.keepEvents))
+    if (fresh.length > 0) ctx.bus.emit('webhook', fresh.map((event) => ({ receivedAt, object: parsed.object, ...event })))
     res.json({ success: true, received: events.length, new: fresh.length })
   })
   return r
