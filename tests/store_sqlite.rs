@@ -218,6 +218,25 @@ async fn migrations_are_recorded_and_idempotent() {
     }
 }
 
+#[tokio::test]
+async fn a_store_url_reports_its_applied_migrations() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite:{}", dir.path().join("url.db").display());
+    let applied = instagraph::store::StoreUrl::parse(&url)
+        .expect("url")
+        .applied_migrations()
+        .await
+        .expect("applied");
+    let direct = SqliteStore::open(dir.path().join("url.db"))
+        .await
+        .expect("open");
+    assert_eq!(applied, direct.applied_migrations().await.expect("applied"));
+    assert_eq!(applied.first(), Some(&(1, "init".to_owned())));
+    direct.close().await;
+    let memory = instagraph::store::StoreUrl::parse("memory:").expect("memory");
+    assert!(memory.applied_migrations().await.expect("none").is_empty());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_opens_of_a_fresh_file_migrate_once() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -99,6 +99,7 @@ mod oauth;
 mod oembed;
 mod paging;
 mod publish;
+pub mod remote;
 mod rupload;
 mod seed;
 mod server;
@@ -375,36 +376,7 @@ impl Sandbox {
         user_id: &str,
         approve: bool,
     ) -> Result<String, SandboxError> {
-        if !authorize_url.starts_with(&format!("{}/", self.base_url)) {
-            return Err(SandboxError::Invalid(
-                "the authorize URL is not one of this sandbox's".into(),
-            ));
-        }
-        let mut url = url::Url::parse(authorize_url)
-            .map_err(|e| SandboxError::Invalid(format!("authorize URL: {e}")))?;
-        url.query_pairs_mut()
-            .append_pair("sandbox_user", user_id)
-            .append_pair("sandbox_approve", if approve { "1" } else { "0" });
-        let browser = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| SandboxError::Invalid(format!("HTTP client: {e}")))?;
-        let response = browser
-            .get(url)
-            .send()
-            .await
-            .map_err(|e| SandboxError::Invalid(format!("consent page: {}", e.without_url())))?;
-        let status = response.status();
-        match response.headers().get(reqwest::header::LOCATION) {
-            Some(location) if status.is_redirection() => location
-                .to_str()
-                .map(str::to_owned)
-                .map_err(|_| SandboxError::Invalid("the redirect is not ASCII".into())),
-            _ => Err(SandboxError::Invalid(format!(
-                "the consent page answered {status} instead of a redirect: {}",
-                response.text().await.unwrap_or_default()
-            ))),
-        }
+        remote::consent(&self.base_url, authorize_url, user_id, approve).await
     }
 
     /// Comments and replies under a media (what its `comments_count` reports); 0 for an

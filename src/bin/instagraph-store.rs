@@ -19,7 +19,7 @@
 
 use std::process::ExitCode;
 
-use instagraph::store::{Sealer, SealingKey, Store, StoreError};
+use instagraph::store::{Sealer, SealingKey, Store, StoreError, StoreUrl};
 
 const USAGE: &str = "usage: instagraph-store migrate [URL]
        instagraph-store reseal [URL] [--batch N]
@@ -118,23 +118,5 @@ async fn run(args: &[String]) -> Result<ExitCode, Failure> {
 }
 
 async fn applied_migrations(url: &str) -> Result<Vec<(i64, String)>, Failure> {
-    #[cfg(feature = "sqlite")]
-    if let Some(path) = url.strip_prefix("sqlite:") {
-        let path = path.strip_prefix("//").unwrap_or(path);
-        let store = instagraph::store::SqliteStore::open(path).await?;
-        let applied = store.applied_migrations().await?;
-        store.close().await;
-        return Ok(applied);
-    }
-    #[cfg(feature = "postgres")]
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        let store = instagraph::store::PostgresStore::connect(url).await?;
-        let applied = store.applied_migrations().await?;
-        store.close().await;
-        return Ok(applied);
-    }
-    let _ = url;
-    Err(Failure::Usage(
-        "migrate takes sqlite:PATH or postgres://… (as built)".into(),
-    ))
+    Ok(StoreUrl::parse(url)?.applied_migrations().await?)
 }

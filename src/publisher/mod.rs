@@ -84,6 +84,7 @@
 
 mod engine;
 mod jobs;
+mod media_arg;
 mod options;
 pub mod post;
 pub mod progress;
@@ -99,6 +100,7 @@ use chrono::Utc;
 
 pub use crate::error::{MediaRef, PublishFailure};
 pub use jobs::MAX_IDEMPOTENCY_KEY_LEN;
+pub use media_arg::VIDEO_EXTENSIONS;
 pub use options::{PublishOptions, PublishResult, PublisherConfig, QuotaAccounting, WaitPolicy};
 pub use post::{MediaItem, MediaKind, MediaSource, Post, PostKind};
 pub use progress::{progress_channel, ProgressCallback, ProgressEvent, ProgressStream};

@@ -122,7 +122,7 @@ impl MediaItem {
         Self::new(MediaKind::Video, source.into())
     }
 
-    fn new(kind: MediaKind, source: MediaSource) -> Self {
+    pub(crate) fn new(kind: MediaKind, source: MediaSource) -> Self {
         Self {
             kind,
             source,

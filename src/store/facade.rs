@@ -107,6 +107,29 @@ impl StoreUrl {
     pub fn persists(&self) -> bool {
         !matches!(self, Self::Memory)
     }
+
+    /// Opens the store (creating it and applying pending migrations, as [`Store::open`] does),
+    /// and returns the migrations it records as applied, `(version, name)` in order. A memory
+    /// store has none.
+    pub async fn applied_migrations(&self) -> StoreResult<Vec<(i64, String)>> {
+        match self {
+            Self::Memory => Ok(Vec::new()),
+            #[cfg(feature = "sqlite")]
+            Self::Sqlite(path) => {
+                let store = super::sqlite::SqliteStore::open(path).await?;
+                let applied = store.applied_migrations().await;
+                store.close().await;
+                applied
+            }
+            #[cfg(feature = "postgres")]
+            Self::Postgres(url) => {
+                let store = super::postgres::PostgresStore::connect(url).await?;
+                let applied = store.applied_migrations().await;
+                store.close().await;
+                applied
+            }
+        }
+    }
 }
 
 impl fmt::Debug for StoreUrl {

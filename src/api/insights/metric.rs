@@ -216,6 +216,16 @@ impl Metric {
         )
     }
 
+    /// Whether Meta serves this account metric day by day (`metric_type=time_series`): only
+    /// `reach` and `follower_count` (and metrics this crate does not know, which are let
+    /// through). The other day metrics come only as a `total_value` over the range.
+    pub fn has_time_series(&self) -> bool {
+        matches!(
+            self,
+            Metric::Reach | Metric::FollowerCount | Metric::Other(_)
+        )
+    }
+
     /// The media metrics that count ads and boosts too, which only Facebook Login serves.
     pub fn is_facebook_login_only(&self) -> bool {
         matches!(
@@ -345,5 +355,15 @@ mod tests {
         for m in Metric::known() {
             assert_eq!(removed_metric(m.as_str()), None, "{m}");
         }
+    }
+
+    #[test]
+    fn only_reach_and_follower_count_come_day_by_day() {
+        let series: Vec<&Metric> = Metric::known()
+            .iter()
+            .filter(|m| m.is_daily_account_metric() && m.has_time_series())
+            .collect();
+        assert_eq!(series, [&Metric::Reach, &Metric::FollowerCount]);
+        assert!(!Metric::Views.has_time_series());
     }
 }
