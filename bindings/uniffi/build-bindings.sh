@@ -3,7 +3,8 @@
 # bindings/uniffi/generated/ (git-ignored), with the workspace's own uniffi-bindgen (same uniffi
 # version as the library, so the checksums match).
 #
-#   bash bindings/uniffi/build-bindings.sh --testing  # dev build with the test tools (CI, the tests)
+#   bash bindings/uniffi/build-bindings.sh --testing  # dev build with the test tools and the
+#                                                     # Postgres store (CI, the tests)
 #   PROFILE=release bash bindings/uniffi/build-bindings.sh   # an app's library: no sandbox, no test code
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -15,7 +16,7 @@ out="$here/generated"
 
 features=()
 case "${1:-}" in
-  --testing) features=(--features testing) ;;
+  --testing) features=(--features testing,postgres) ;;
   "") ;;
   *) echo "usage: build-bindings.sh [--testing]" >&2; exit 2 ;;
 esac

@@ -91,8 +91,9 @@ impl Store {
     }
 }
 
-/// Opens the store at `url` — `memory:` or `sqlite:PATH` (created and migrated; this library
-/// is built without Postgres) — sealing with `sealing_key`; `previous_sealing_keys` (older
+/// Opens the store at `url` — `memory:`, `sqlite:PATH` (created and migrated) or, in a library
+/// built with the `postgres` feature (the Python wheel), `postgres://…` (migrated) — sealing
+/// with `sealing_key`; `previous_sealing_keys` (older
 /// keys, after a rotation) still open what they sealed.
 ///
 /// Core: Store::open_url

@@ -3,6 +3,7 @@ tokens, accounts, OAuth states and jobs kept in a Python store."""
 
 import asyncio
 import json
+import os
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -234,12 +235,26 @@ def test_the_scheduler_counts_on_the_apps_publisher():
     asyncio.run(go())
 
 
-def test_sqlite_store_keeps_the_connection(tmp_path):
+def store_urls():
+    """SQLite always; Postgres when CI's server is there (INSTAGRAPH_TEST_POSTGRES_URL)."""
+    postgres = os.environ.get("INSTAGRAPH_TEST_POSTGRES_URL")
+    return [
+        "sqlite",
+        pytest.param(
+            postgres,
+            id="postgres",
+            marks=pytest.mark.skipif(not postgres, reason="INSTAGRAPH_TEST_POSTGRES_URL is not set"),
+        ),
+    ]
+
+
+@pytest.mark.parametrize("backend", store_urls())
+def test_a_stored_connection_is_there_for_a_second_store(tmp_path, backend):
     async def go():
         sandbox = await instagraph.start_sandbox(0)
         try:
             key = instagraph.generate_sealing_key()
-            url = "sqlite:" + str(tmp_path / "instagraph.db")
+            url = "sqlite:" + str(tmp_path / "instagraph.db") if backend == "sqlite" else backend
             store = await instagraph.open_store(url, key)
             manager, connection = await connect(sandbox, store)
             reopened = await instagraph.open_store(url, key)
