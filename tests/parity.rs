@@ -22,6 +22,7 @@ const EXCLUDED: &[(&str, Lang, &str)] = &[
     ("Store::postgres", Lang::Both, "Rust shorthand: the bindings open a store from its URL (`sqlite:`, `postgres:`)"),
     ("Store::open", Lang::Uniffi, "uniffi takes the URL as text: `Store::open_url` parses it and calls `Store::open`"),
     ("Store::open_url", Lang::Node, "Node parses the URL when the manager is built (a bad URL throws at once), then opens with `Store::open`"),
+    ("StoreUrl::applied_migrations", Lang::Both, "an operator's report of a store's schema, printed by the command line (`instagraph store migrate`); a binding's store migrates itself when it is opened"),
     ("Store::save_token", Lang::Both, "tokens are saved and opened only inside `AccountManager` (connect, access): no token crosses into a binding"),
     ("Store::load_token", Lang::Both, "tokens are saved and opened only inside `AccountManager` (connect, access): no token crosses into a binding"),
     ("Store::find_token_secret", Lang::Both, "tokens are saved and opened only inside `AccountManager` (connect, access): no token crosses into a binding"),
