@@ -51,6 +51,21 @@ async fn insights_chart_json_and_csv() {
             .any(|c| ('\u{2801}'..='\u{28ff}').contains(&c)),
         "{chart}"
     );
+    // The x axis is labelled with the first and the last day, not with point numbers.
+    let (first, last) = (
+        chrono::Utc::now().date_naive() - chrono::Duration::days(30),
+        chrono::Utc::now().date_naive() - chrono::Duration::days(1),
+    );
+    let axis = chart.lines().rev().find(|l| !l.trim().is_empty()).unwrap();
+    let days: Vec<&str> = axis.split_whitespace().collect();
+    assert_eq!(days.len(), 2, "{axis}");
+    for (label, near) in days.iter().zip([first, last]) {
+        let day = chrono::NaiveDate::parse_from_str(label, "%Y-%m-%d").expect(label);
+        assert!(
+            (day - near).num_days().abs() <= 1,
+            "{label} is not near {near}: {chart}"
+        );
+    }
 
     let csv = world
         .cli()

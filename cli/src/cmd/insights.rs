@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, TimeDelta, Utc};
 use instagraph::api::insights::{Granularity, Metric, MetricType, Period, RolledUpMetric};
 use serde_json::json;
-use textplots::{Chart, Plot, Shape};
+use textplots::{Chart, LabelBuilder, LabelFormat, Plot, Shape};
 
 use crate::args::{ByArg, Global, InsightsArgs};
 use crate::context::Context;
@@ -124,8 +124,16 @@ fn charts(metrics: &[RolledUpMetric]) -> String {
             .collect();
         let xmax = (points.len().max(2) - 1) as f32;
         let shape = Shape::Lines(&points);
+        // The x axis is the points' order; its labels are their first days.
+        let starts: Vec<_> = metric.points.iter().map(|p| p.start).collect();
+        let day = move |x: f32| {
+            let i = (x.round().max(0.0) as usize).min(starts.len() - 1);
+            starts[i].format("%Y-%m-%d").to_string()
+        };
         let mut chart = Chart::new(120, 40, 0.0, xmax);
-        let chart = chart.lineplot(&shape);
+        let chart = chart
+            .x_label_format(LabelFormat::Custom(Box::new(day)))
+            .lineplot(&shape);
         chart.axis();
         chart.figures();
         let total: f64 = metric.points.iter().map(|p| p.value).sum();
