@@ -179,6 +179,9 @@ test('direct messages: conversations, messages, reply', async () => {
   assert.equal(list.status, 200, list.text)
   assert.ok(list.body.data.length >= 1)
   const conversation = list.body.data[0].id
+  // Each conversation names who it is with (the console lists people, not ids).
+  const people = list.body.data.flatMap((c) => c.participants.data.map((p) => p.id))
+  assert.ok(people.includes(fan), JSON.stringify(list.body.data))
 
   const messages = await t.api('GET', `/instagram/conversations/${conversation}/messages?igUserId=${bakery}`)
   assert.equal(messages.status, 200, messages.text)

@@ -26,6 +26,8 @@ function router({ sdk }) {
         limit: input.int(req, 'limit', { min: 1, max: 100 }),
         after: input.str(req, 'after', { max: 512 }),
         userId: input.id(req, 'userId', { required: false }),
+        // Who each conversation is with, so that a list names people rather than ids.
+        fields: ['id', 'updated_time', 'participants'],
       }),
     )
     res.json({ success: true, data: page.data ?? page, paging: page.paging ?? null })
