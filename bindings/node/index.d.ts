@@ -1475,6 +1475,11 @@ export interface CommentListOptions {
   after?: string
   /** The fields to read. */
   fields?: Array<string>
+  /**
+   * `Comments.list` only: each comment with the first page of its replies, in the same call
+   * (the core's `THREAD_COMMENT_FIELDS`); not with `fields`.
+   */
+  withReplies?: boolean
 }
 
 /** One page of comments (`Comments.list`, `Comments.replies`). */

@@ -32,9 +32,23 @@ use crate::error::{Error, Result};
 use crate::http::GraphRequest;
 use crate::ids::CommentId;
 
+// One list of a comment's own fields, for both constants below.
+macro_rules! comment_fields {
+    () => {
+        "id,text,timestamp,username,from,like_count,hidden,parent_id,media"
+    };
+}
+
 /// Default fields of a comment or a reply.
-pub const DEFAULT_COMMENT_FIELDS: &str =
-    "id,text,timestamp,username,from,like_count,hidden,parent_id,media";
+pub const DEFAULT_COMMENT_FIELDS: &str = comment_fields!();
+
+/// [`DEFAULT_COMMENT_FIELDS`] and the comment's replies in the same answer (Meta's nested
+/// `replies{…}` field, the replies' first page): a thread read in one call, for
+/// `media(id).comments().fields([THREAD_COMMENT_FIELDS])`.
+pub const THREAD_COMMENT_FIELDS: &str = concat!(
+    comment_fields!(),
+    ",replies{id,text,timestamp,username,from,hidden,parent_id}"
+);
 
 /// The most comments (or replies) Meta returns per page.
 pub const MAX_COMMENTS_PER_PAGE: u32 = 50;

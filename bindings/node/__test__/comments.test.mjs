@@ -42,6 +42,11 @@ test('create, get, reply, replies, hide, delete', async () => {
   const reply = await comments.reply(COMPANY, ctx.travels, created.id, 'And a reply')
   const replies = await comments.replies(COMPANY, ctx.travels, created.id)
   assert.deepEqual(replies.data.map((r) => r.id), [reply.id])
+  // A thread in one call: each comment with its replies.
+  const threads = await comments.list(COMPANY, ctx.travels, post.id, { limit: 50, withReplies: true })
+  const thread = threads.data.find((c) => c.id === created.id)
+  assert.deepEqual(thread.replies.data.map((r) => [r.id, r.text]), [[reply.id, 'And a reply']])
+  await rejectsType(comments.list(COMPANY, ctx.travels, post.id, { fields: ['id'], withReplies: true }), 'options.withReplies')
 
   assert.deepEqual(await comments.hide(COMPANY, ctx.travels, created.id, true), { success: true })
   assert.equal((await comments.get(COMPANY, ctx.travels, created.id, { fields: ['id', 'hidden'] })).hidden, true)

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use futures::{StreamExt, TryStreamExt};
+use instagraph::api::comments::THREAD_COMMENT_FIELDS;
 use instagraph::api::moderation::MODERATION_FIELDS;
 use instagraph::api::{
     filter_comments, validate_comment_message, Author, CommentFilter, ReplyTemplate,
@@ -39,6 +40,9 @@ pub struct CommentListOptions {
     pub after: Option<String>,
     /// The fields to read.
     pub fields: Option<Vec<String>>,
+    /// `Comments.list` only: each comment with the first page of its replies, in the same call
+    /// (the core's `THREAD_COMMENT_FIELDS`); not with `fields`.
+    pub with_replies: Option<bool>,
 }
 
 /// Which comments `Comments.filter` keeps (every criterion given must hold).
@@ -86,10 +90,17 @@ fn list_opts(o: Option<CommentListOptions>) -> napi::Result<CommentListOptions> 
         limit: None,
         after: None,
         fields: None,
+        with_replies: None,
     });
     limit("options.limit", o.limit)?;
     if let Some(f) = &o.fields {
         fields("options.fields", f)?;
+        if o.with_replies.is_some() {
+            return Err(type_error(
+                "options.withReplies",
+                "give either options.fields or options.withReplies",
+            ));
+        }
     }
     Ok(o)
 }
@@ -140,6 +151,8 @@ impl Comments {
             let mut req = account.graph().media(MediaId::new(media_id)).comments();
             if let Some(f) = o.fields {
                 req = req.fields(f);
+            } else if o.with_replies == Some(true) {
+                req = req.fields([THREAD_COMMENT_FIELDS]);
             }
             if let Some(l) = o.limit {
                 req = req.limit(l);

@@ -86,6 +86,8 @@ function router({ sdk }) {
   r.get('/media/:id/comments', async (req, res) => {
     const ig = account(req)
     const opts = strip({ limit: input.int(req, 'limit', { min: 1, max: 50 }), after: input.str(req, 'after', { max: 512 }) })
+    // Each comment with its replies (one call): a thread reads whole.
+    opts.withReplies = true
     paged(res, await sdk.comments.list(req.company.id, ig, input.pathId(req), opts))
   })
 

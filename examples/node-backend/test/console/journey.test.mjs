@@ -316,12 +316,19 @@ test('inbox: answer a comment with a template and a message in its window, both 
   await comment.getByText('Thank you, @vegan.val! 💛').waitFor()
   await comment.getByRole('button', { name: 'Hide the comment of @vegan.val' }).click()
   await comment.getByRole('button', { name: 'Unhide the comment of @vegan.val' }).waitFor()
+  // Opened again, the thread is read back with the comment: the reply is still there.
+  await page.goto(`${t.base}/console/inbox`)
+  await page.getByLabel('Account').selectOption({ label: '@alice.bakery' })
+  await page.getByLabel('Post').selectOption(media[0].id)
+  await page.locator('li.comment', { hasText: 'Is the rye vegan?' }).getByText('Thank you, @vegan.val! 💛').waitFor()
 
   await page.getByRole('tab', { name: 'Messages' }).click()
   const fan = '9900000000000077'
   await t.sandbox.event({ type: 'message', from_user_id: fan, to_ig_id: bakery, text: 'Are you open on Sunday?', from_username: 'sunday.sam' })
   await page.getByText('Are you open on Sunday?').waitFor().catch(failureShot(page, 'inbox-message'))
   await page.getByText(/^Reply window open until/).waitFor()
+  // The conversation is named by the person it is with, not by its id.
+  await page.getByRole('button', { name: /@sunday\.sam/ }).waitFor()
   await checkPage(page, '07-inbox-messages')
   await page.getByLabel('Reply', { exact: true }).fill('Yes, from 8 until noon!')
   await page.getByLabel(/Offer quick replies/).check()

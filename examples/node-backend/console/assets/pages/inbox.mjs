@@ -118,8 +118,11 @@ function Comments({ igUserId, live }) {
 
 function CommentItem({ comment: c, igUserId, mediaId, act }) {
   const [reply, setReply] = useState('')
-  // Meta lists a comment's replies on their own edge: the replies sent from here are shown as sent.
+  // The replies read with the comment, then those sent from here since.
   const [sent, setSent] = useState([])
+  const replies = (c.replies?.data ?? []).map((r) => ({ label: `@${r.username ?? r.from?.username ?? 'someone'}`, message: r.text }))
+  // A reply sent from here shows once: as read back, when the list has been read again since.
+  const pending = sent.filter((s) => !replies.some((r) => r.message === s.message))
   const [mode, setMode] = useState('public')
   const id = `reply-${c.id}`
   const send = (e) => {
@@ -150,7 +153,7 @@ function CommentItem({ comment: c, igUserId, mediaId, act }) {
   return html`<li class=${`comment ${c.hidden ? 'hidden' : ''}`} data-comment=${c.id}>
     <p><strong>@${c.username ?? c.from?.username ?? 'someone'}</strong> <span class="muted">${dateTime(c.timestamp)}${c.hidden ? ' · hidden' : ''}</span></p>
     <p>${c.text}</p>
-    ${sent.length > 0 && html`<ul class="replies">${sent.map((r, i) => html`<li key=${i}><span class="muted">${r.label}:</span> ${r.message}</li>`)}</ul>`}
+    ${replies.length + pending.length > 0 && html`<ul class="replies">${[...replies, ...pending].map((r, i) => html`<li key=${i}><span class="muted">${r.label}:</span> ${r.message}</li>`)}</ul>`}
     <form class="reply" onSubmit=${send}>
       <label for=${id}>Reply to @${c.username ?? 'this comment'}</label>
       <textarea id=${id} rows="2" value=${reply} onInput=${(e) => setReply(e.currentTarget.value)}></textarea>
