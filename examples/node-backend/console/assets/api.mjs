@@ -45,7 +45,9 @@ export async function api(method, path, { query, body, signal, headers: extra } 
   } catch {
     json = undefined
   }
-  if (!res.ok || json?.success === false) {
+  // Every route of the service answers JSON: an answer without it (cut short, say, when the
+  // page navigates away mid-body) is a failure, never a result of `undefined`.
+  if (json === undefined || !res.ok || json?.success === false) {
     // 401 UNAUTHENTICATED: the session ended. (401 RECONNECT_REQUIRED is an Instagram connection's.)
     if (res.status === 401 && json?.error?.code === 'UNAUTHENTICATED' && !path.startsWith('/console/api/session')) {
       sessionEnded.dispatchEvent(new Event('ended'))

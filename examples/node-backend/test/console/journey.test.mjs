@@ -317,7 +317,8 @@ test('inbox: answer a comment with a template and a message in its window, both 
   await comment.getByRole('button', { name: 'Hide the comment of @vegan.val' }).click()
   await comment.getByRole('button', { name: 'Unhide the comment of @vegan.val' }).waitFor()
   // Opened again, the thread is read back with the comment: the reply is still there.
-  await page.goto(`${t.base}/console/inbox`)
+  await page.getByRole('link', { name: 'Accounts' }).click()
+  await page.getByRole('link', { name: 'Inbox' }).click()
   await page.getByLabel('Account').selectOption({ label: '@alice.bakery' })
   await page.getByLabel('Post').selectOption(media[0].id)
   await page.locator('li.comment', { hasText: 'Is the rye vegan?' }).getByText('Thank you, @vegan.val! 💛').waitFor()
