@@ -239,17 +239,21 @@ async fn a_store_url_reports_its_applied_migrations() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_opens_of_a_fresh_file_migrate_once() {
+    // Several rounds on fresh files: switching a new file to WAL takes a lock SQLite's busy
+    // timeout does not wait for, and one round of openers collides only now and then.
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("race.db");
-    let opens: Vec<_> = (0..6)
-        .map(|_| {
-            let path = path.clone();
-            tokio::spawn(async move { SqliteStore::open(path).await })
-        })
-        .collect();
     let mut stores = Vec::new();
-    for o in opens {
-        stores.push(o.await.expect("task").expect("open"));
+    for round in 0..5 {
+        let path = dir.path().join(format!("race-{round}.db"));
+        let opens: Vec<_> = (0..8)
+            .map(|_| {
+                let path = path.clone();
+                tokio::spawn(async move { SqliteStore::open(path).await })
+            })
+            .collect();
+        for o in opens {
+            stores.push(o.await.expect("task").expect("open"));
+        }
     }
     for s in &stores {
         assert_eq!(
@@ -263,6 +267,35 @@ async fn concurrent_opens_of_a_fresh_file_migrate_once() {
             ]
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn opening_waits_for_another_connection_holding_the_file() {
+    use sqlx::{ConnectOptions, Connection, Executor};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("held.db");
+    // Another program has the file open in rollback-journal mode, in the middle of a write:
+    // switching to WAL needs the lock it holds, and SQLite reports busy without waiting.
+    let mut other = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true)
+        .connect()
+        .await
+        .expect("other connection");
+    other
+        .execute("CREATE TABLE unrelated (x INTEGER); BEGIN IMMEDIATE; INSERT INTO unrelated VALUES (1);")
+        .await
+        .expect("read transaction");
+    let release = tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        other.execute("COMMIT").await.expect("commit");
+        other.close().await.expect("close");
+    });
+    let store = SqliteStore::open(&path)
+        .await
+        .expect("open waits for the lock instead of failing");
+    release.await.expect("release");
+    assert_eq!(store.applied_migrations().await.expect("applied").len(), 5);
 }
 
 #[tokio::test]

@@ -56,7 +56,9 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     /// Opens (creating it and its parent directories if missing) the database file at `path`,
-    /// switches it to WAL mode with [`Durability::Full`] and applies pending migrations.
+    /// switches it to WAL mode with [`Durability::Full`] and applies pending migrations. Several
+    /// processes may open the same file at once: each waits for the others' locks (up to 30 s)
+    /// and the migrations run once.
     pub async fn open(path: impl AsRef<Path>) -> StoreResult<Self> {
         Self::open_with(path, Durability::Full).await
     }
@@ -72,13 +74,15 @@ impl SqliteStore {
         let options = SqliteConnectOptions::new()
             .filename(&path)
             .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
             .synchronous(match durability {
                 Durability::Full => SqliteSynchronous::Full,
                 Durability::Normal => SqliteSynchronous::Normal,
             })
             .busy_timeout(BUSY_TIMEOUT)
             .foreign_keys(true);
+        switch_to_wal(&options).await?;
+        // WAL is a property of the file from here on, so the pool's connections leave the
+        // journal mode alone: setting it takes a lock that the busy timeout does not wait for.
         let pool = SqlitePoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
             .acquire_timeout(BUSY_TIMEOUT)
@@ -148,6 +152,45 @@ impl fmt::Debug for SqliteStore {
 
 /// Maps a driver error. SQLite messages name tables and columns, never bound values, so no
 /// token material can end up in the text (and token columns hold only sealed text anyway).
+/// Puts the file in WAL mode on one connection of its own. `PRAGMA journal_mode` needs an
+/// exclusive lock that SQLite's busy handler does not wait for, so several processes (or tasks)
+/// opening a fresh file at once get `SQLITE_BUSY` at once; this waits and retries instead, with a
+/// growing, jittered pause, for at most [`BUSY_TIMEOUT`].
+async fn switch_to_wal(options: &SqliteConnectOptions) -> StoreResult<()> {
+    use sqlx::{ConnectOptions, Connection};
+    let options = options.clone().journal_mode(SqliteJournalMode::Wal);
+    let deadline = tokio::time::Instant::now() + BUSY_TIMEOUT;
+    let mut pause = Duration::from_millis(2);
+    loop {
+        match options.connect().await {
+            Ok(conn) => return conn.close().await.map_err(backend),
+            Err(e) if is_busy(&e) && tokio::time::Instant::now() < deadline => {
+                tokio::time::sleep(pause + jitter(pause)).await;
+                pause = (pause * 2).min(Duration::from_millis(100));
+            }
+            Err(e) => return Err(backend(e)),
+        }
+    }
+}
+
+/// `SQLITE_BUSY` or `SQLITE_LOCKED`, extended codes included.
+fn is_busy(e: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(db) = e else {
+        return false;
+    };
+    db.code()
+        .and_then(|code| code.parse::<i32>().ok())
+        .is_some_and(|code| matches!(code & 0xff, 5 | 6))
+}
+
+/// Up to `pause` more, so that openers that collided do not retry in step.
+fn jitter(pause: Duration) -> Duration {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    Duration::from_nanos(u64::from(nanos) % pause.as_nanos().max(1) as u64)
+}
+
 pub(crate) fn backend(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::Database(db) if db.is_unique_violation() => {
