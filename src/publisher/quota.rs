@@ -18,7 +18,7 @@
 //!
 //! # Shared accounting
 //!
-//! The store's [`BudgetStore`](crate::store::BudgetStore) holds, under the scope
+//! The store's [`BudgetStore`] holds, under the scope
 //! `publish-quota:<ig-user-id>`, one entry per reserved slot (`pending:<uuid>`) and one per
 //! post the sharing publishers made (`published:<uuid>`, at its publish time). Meta's
 //! `quota_usage` counts published posts only, so at each read a publisher works out the
