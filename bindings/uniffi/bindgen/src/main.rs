@@ -49,8 +49,7 @@ fn patch_modules(dir: &Path) -> Result<(), String> {
         }
         let source =
             std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let patched = python::apply(&source, python::PATCHES)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let patched = python::speed_up(&source).map_err(|e| format!("{}: {e}", path.display()))?;
         if patched != source {
             std::fs::write(&path, patched).map_err(|e| format!("{}: {e}", path.display()))?;
         }

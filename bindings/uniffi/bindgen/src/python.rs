@@ -51,6 +51,47 @@ pub const PATCHES: &[Patch] = &[
     },
 ];
 
+/// A converter's calls replaced by one method of the patched stream: `call` becomes `with`
+/// wherever it appears, once the converter is checked to be the one the method reads like.
+pub struct Inline {
+    /// The converter class's first line; the class runs to the next line that is not indented.
+    pub class: &'static str,
+    /// SHA-256 (hex) of the class as uniffi 0.29.5 generates it.
+    pub sha256: &'static str,
+    /// The call that reads one value.
+    pub call: &'static str,
+    /// The stream method that reads the same value.
+    pub with: &'static str,
+}
+
+/// The converters inlined for uniffi 0.29.5 (`read_str` and friends in `python/stream.py`).
+pub const INLINES: &[Inline] = &[
+    Inline {
+        class: "class _UniffiConverterString:",
+        sha256: "ab2c112bf0950cb71a64b6cf41e12a5aec3fa61f6d20767343af86d749383069",
+        call: "_UniffiConverterString.read(buf)",
+        with: "buf.read_str()",
+    },
+    Inline {
+        class: "class _UniffiConverterOptionalString(_UniffiConverterRustBuffer):",
+        sha256: "878577da283dc00831e0d3b7a29e6918ed68233947015319255d409abffa16a4",
+        call: "_UniffiConverterOptionalString.read(buf)",
+        with: "buf.read_opt_str()",
+    },
+    Inline {
+        class: "class _UniffiConverterOptionalUInt64(_UniffiConverterRustBuffer):",
+        sha256: "15cfa8cdd16e0ef3dd9bbb83f5dcb84a13b93a7bb96ff2da599a00395bec5536",
+        call: "_UniffiConverterOptionalUInt64.read(buf)",
+        with: "buf.read_opt_u64()",
+    },
+];
+
+/// `source` with the patches and the inlined converters that apply to it.
+pub fn speed_up(source: &str) -> Result<String, String> {
+    let patched = apply(source, PATCHES)?;
+    inline(&patched, INLINES)
+}
+
 /// `source` with every patch that applies to it applied.
 pub fn apply(source: &str, patches: &[Patch]) -> Result<String, String> {
     let mut out = source.to_owned();
@@ -78,6 +119,54 @@ pub fn apply(source: &str, patches: &[Patch]) -> Result<String, String> {
     Ok(out)
 }
 
+/// `source` with the calls of every converter of `inlines` that it defines replaced. Every
+/// definition is checked before any call is replaced (one converter's class holds another's
+/// call).
+pub fn inline(source: &str, inlines: &[Inline]) -> Result<String, String> {
+    let mut present = Vec::new();
+    for converter in inlines {
+        let Some(start) = source.find(converter.class) else {
+            continue;
+        };
+        let found = hex::encode(Sha256::digest(class_block(&source[start..])));
+        if found != converter.sha256 {
+            return Err(format!(
+                "`{}`: the generated converter is not the one its stream method reads like \
+                 (sha256 {found}); a uniffi upgrade? Review bindings/uniffi/bindgen/src/python.rs",
+                converter.class
+            ));
+        }
+        present.push(converter);
+    }
+    Ok(present
+        .iter()
+        .fold(source.to_owned(), |out, c| out.replace(c.call, c.with)))
+}
+
+/// The class that `text` starts with: its first line and the indented lines after it, up to
+/// (not including) the first line that is not indented; blank lines at its end left out.
+fn class_block(text: &str) -> &str {
+    let mut end = 0;
+    for (at, line) in line_starts(text) {
+        if at > 0 && !line.trim().is_empty() && !line.starts_with([' ', '\t']) {
+            break;
+        }
+        if !line.trim().is_empty() {
+            end = at + line.len();
+        }
+    }
+    &text[..end]
+}
+
+/// Each line of `text` with its byte offset.
+fn line_starts(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split_inclusive('\n').scan(0, |at, line| {
+        let start = *at;
+        *at += line.len();
+        Some((start, line.trim_end_matches('\n')))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,20 +191,47 @@ mod tests {
     fn the_known_text_is_replaced() {
         let source = format!("import x\n{OLD}def after():\n    pass\n");
         let out = apply(&source, &[patch(digest(OLD))]).expect("applies");
-        assert_eq!(out, "import x\ndef fast():\n    pass\n\ndef after():\n    pass\n");
+        assert_eq!(
+            out,
+            "import x\ndef fast():\n    pass\n\ndef after():\n    pass\n"
+        );
     }
 
     #[test]
     fn a_module_without_the_text_is_left_alone() {
         let source = "import x\n";
-        assert_eq!(apply(source, &[patch(digest(OLD))]).expect("nothing to do"), source);
+        assert_eq!(
+            apply(source, &[patch(digest(OLD))]).expect("nothing to do"),
+            source
+        );
+    }
+
+    #[test]
+    fn a_checked_converter_is_inlined_at_every_call() {
+        let class = "class _Conv:\n    def read(buf):\n        return buf.read_i32()\n";
+        let converter = Inline {
+            class: "class _Conv:",
+            sha256: digest(class.trim_end()),
+            call: "_Conv.read(buf)",
+            with: "buf.read_i32()",
+        };
+        let source =
+            format!("{class}\nclass _Rec:\n    a=_Conv.read(buf),\n    b=_Conv.read(buf),\n");
+        let out = inline(&source, std::slice::from_ref(&converter)).expect("inlined");
+        assert_eq!(out.matches("buf.read_i32()").count(), 3, "{out}");
+        assert!(!out.contains("_Conv.read(buf)"));
+        let changed = source.replace("read_i32", "read_i64");
+        assert!(inline(&changed, &[converter]).is_err());
     }
 
     #[test]
     fn changed_text_stops_the_build() {
         let source = "def slow():\n    return 1\n\ndef after():\n    pass\n";
         let err = apply(source, &[patch(digest(OLD))]).expect_err("refused");
-        assert!(err.contains("slow") && err.contains("uniffi upgrade"), "{err}");
+        assert!(
+            err.contains("slow") && err.contains("uniffi upgrade"),
+            "{err}"
+        );
         let twice = format!("{OLD}def after():\n{OLD}def after():\n");
         assert!(apply(&twice, &[patch(digest(OLD))]).is_err());
         let unended = OLD.to_owned();

@@ -73,6 +73,40 @@ class _UniffiRustBufferStream:
     def read_double(self):
         return self._unpack_from(8, _UNIFFI_F64)
 
+    # The readers below are what the converters of String, Optional<String> and Optional<u64>
+    # do, in one method each: record fields are mostly these, and each saved call is paid once
+    # per field of every record lifted.
+
+    def read_str(self):
+        offset = self.offset
+        if offset + 4 > self.len:
+            raise InternalError("read past end of rust buffer")
+        size = _UNIFFI_I32(self.data, offset)[0]
+        if size < 0:
+            raise InternalError("Unexpected negative string length")
+        start = offset + 4
+        end = start + size
+        if end > self.len:
+            raise InternalError("read past end of rust buffer")
+        self.offset = end
+        return self.data[start:end].decode("utf-8")
+
+    def read_opt_str(self):
+        flag = self.read_u8()
+        if flag == 0:
+            return None
+        if flag == 1:
+            return self.read_str()
+        raise InternalError("Unexpected flag byte for optional type")
+
+    def read_opt_u64(self):
+        flag = self.read_u8()
+        if flag == 0:
+            return None
+        if flag == 1:
+            return self._unpack_from(8, _UNIFFI_U64)
+        raise InternalError("Unexpected flag byte for optional type")
+
 _UNIFFI_I8 = struct.Struct(">b").unpack_from
 _UNIFFI_I16 = struct.Struct(">h").unpack_from
 _UNIFFI_U16 = struct.Struct(">H").unpack_from
