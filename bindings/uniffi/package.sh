@@ -7,8 +7,9 @@
 #
 #   bash bindings/uniffi/package.sh target/packages
 #
-# One build of the library, in the workspace's release profile with the `testing` feature (the
-# sandbox and the conformance runner ride in both packages; their flows run against them):
+# One build of the library, in the workspace's `release-wheel` profile (release at opt-level 3)
+# with the `testing` feature (the sandbox and the conformance runner ride in both packages; their
+# flows run against them):
 # maturin compiles it for the wheel (`cargo rustc --crate-type cdylib`, a build of its own that a
 # `cargo build` of the crate would not share), and the jar takes the very library that the wheel
 # holds.
@@ -55,7 +56,7 @@ chmod +x "$shim/cargo"
 
 # The wheel: the features and the module name are in pyproject.toml. maturin builds the library,
 # runs the bindgen on it and packs every module it generates (instagraph, instagraph_core).
-(cd "$here" && PATH="$shim:$PATH" "$tools/bin/maturin" build --release --out "$out")
+(cd "$here" && PATH="$shim:$PATH" "$tools/bin/maturin" build --out "$out")
 wheel="$(ls "$out/instagraph-$version"-*.whl)"
 
 # The library in the wheel still has its symbol table, which the bindgen reads (pyproject.toml).
