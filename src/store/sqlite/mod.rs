@@ -150,8 +150,6 @@ impl fmt::Debug for SqliteStore {
     }
 }
 
-/// Maps a driver error. SQLite messages name tables and columns, never bound values, so no
-/// token material can end up in the text (and token columns hold only sealed text anyway).
 /// Puts the file in WAL mode on one connection of its own. `PRAGMA journal_mode` needs an
 /// exclusive lock that SQLite's busy handler does not wait for, so several processes (or tasks)
 /// opening a fresh file at once get `SQLITE_BUSY` at once; this waits and retries instead, with a
@@ -191,6 +189,8 @@ fn jitter(pause: Duration) -> Duration {
     Duration::from_nanos(u64::from(nanos) % pause.as_nanos().max(1) as u64)
 }
 
+/// Maps a driver error. SQLite messages name tables and columns, never bound values, so no
+/// token material can end up in the text (and token columns hold only sealed text anyway).
 pub(crate) fn backend(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::Database(db) if db.is_unique_violation() => {
