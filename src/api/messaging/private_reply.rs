@@ -27,9 +27,7 @@ impl IgUserMessagesHandler<'_> {
         comment: &CommentId,
         text: &str,
     ) -> Result<SendMessageResponse> {
-        validate_id("comment_id", comment.as_str())?;
-        validate_private_reply_text(text)?;
-        validate_id("ig_user_id", self.id.as_str())?;
+        self.check_private_reply(comment, text)?;
         self.graph
             .post(format!("{}/messages", self.id))
             .json_body(json!({
@@ -50,9 +48,7 @@ impl IgUserMessagesHandler<'_> {
         comment: &CommentId,
         text: &str,
     ) -> Result<SendMessageResponse> {
-        validate_id("comment_id", comment.as_str())?;
-        validate_private_reply_text(text)?;
-        validate_id("ig_user_id", self.id.as_str())?;
+        self.check_private_reply(comment, text)?;
         let read = self
             .graph
             .comment(comment.clone())
@@ -61,6 +57,13 @@ impl IgUserMessagesHandler<'_> {
             .send()
             .await?;
         self.private_reply_to(&read, text, Utc::now()).await
+    }
+
+    /// The arguments of a private reply, checked before any call.
+    fn check_private_reply(&self, comment: &CommentId, text: &str) -> Result<()> {
+        validate_id("comment_id", comment.as_str())?;
+        validate_private_reply_text(text)?;
+        validate_id("ig_user_id", self.id.as_str())
     }
 
     /// [`IgUserMessagesHandler::private_reply`] to a comment read earlier, refused before any
