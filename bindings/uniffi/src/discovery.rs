@@ -103,13 +103,14 @@ impl AccountGraph {
         }
         let found = req.send().await.map_err(|e| sdk(WHAT, e))?;
         let next_cursor = found.next_media_cursor().map(str::to_owned);
-        let account = &found.business_discovery;
+        let mut account = found.business_discovery;
         Ok(DiscoveredProfile {
-            account: ProfileSummary::from(account),
+            account: ProfileSummary::from(&account),
             media: account
                 .media
-                .iter()
-                .flat_map(|m| m.data.iter().map(MediaSummary::from))
+                .take()
+                .into_iter()
+                .flat_map(|m| m.data.into_iter().map(MediaSummary::from))
                 .collect(),
             next_cursor,
         })
@@ -152,7 +153,7 @@ impl AccountGraph {
             .send()
             .await
             .map_err(|e| sdk(WHAT, e))?;
-        Ok(page.items.iter().map(MediaSummary::from).collect())
+        Ok(page.items.into_iter().map(MediaSummary::from).collect())
     }
 
     /// The id of a hashtag (`q` without `#`), searched within the client's hashtag budget (30

@@ -33,14 +33,14 @@ pub struct MediaSummary {
     pub comments_count: Option<u64>,
 }
 
-impl From<&instagraph::api::models::Media> for MediaSummary {
-    fn from(m: &instagraph::api::models::Media) -> Self {
+impl From<instagraph::api::models::Media> for MediaSummary {
+    fn from(m: instagraph::api::models::Media) -> Self {
         MediaSummary {
-            id: m.id.as_str().to_owned(),
-            caption: m.caption.clone(),
+            id: m.id.into_inner(),
+            caption: m.caption,
             media_type: m.media_type.as_ref().map(|t| t.as_str().to_owned()),
-            permalink: m.permalink.clone(),
-            timestamp: m.timestamp.clone(),
+            permalink: m.permalink,
+            timestamp: m.timestamp,
             like_count: m.like_count,
             comments_count: m.comments_count,
         }
@@ -221,7 +221,7 @@ impl AccountGraph {
             .send()
             .await
             .map_err(|e| sdk(WHAT, e))?;
-        Ok(page.items.iter().map(MediaSummary::from).collect())
+        Ok(page.items.into_iter().map(MediaSummary::from).collect())
     }
 
     /// The newest top-level comments of a media (one page).

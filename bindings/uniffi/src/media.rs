@@ -17,9 +17,10 @@ pub struct MediaPage {
 
 impl From<instagraph::Page<instagraph::api::models::Media>> for MediaPage {
     fn from(page: instagraph::Page<instagraph::api::models::Media>) -> Self {
+        let after = page.after_cursor().map(str::to_owned);
         MediaPage {
-            items: page.items.iter().map(MediaSummary::from).collect(),
-            after: page.after_cursor().map(str::to_owned),
+            items: page.items.into_iter().map(MediaSummary::from).collect(),
+            after,
         }
     }
 }
@@ -40,7 +41,7 @@ impl AccountGraph {
             .send()
             .await
             .map_err(|e| sdk(WHAT, e))?;
-        Ok(MediaSummary::from(&media))
+        Ok(MediaSummary::from(media))
     }
 
     /// The items of a carousel (one page; `after` is the previous page's cursor).
@@ -110,7 +111,7 @@ impl AccountGraph {
             .send()
             .await
             .map_err(|e| sdk(WHAT, e))?;
-        Ok(page.items.iter().map(MediaSummary::from).collect())
+        Ok(page.items.into_iter().map(MediaSummary::from).collect())
     }
 
     /// Media in which other accounts tagged this one (one page; `limit` and `after` as Meta
@@ -158,6 +159,6 @@ impl AccountGraph {
             None => first.collect_all().await,
         }
         .map_err(|e| sdk(WHAT, e))?;
-        Ok(all.iter().map(MediaSummary::from).collect())
+        Ok(all.into_iter().map(MediaSummary::from).collect())
     }
 }

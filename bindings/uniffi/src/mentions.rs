@@ -41,7 +41,7 @@ impl AccountGraph {
             .send()
             .await
             .map_err(|e| sdk(WHAT, e))?;
-        Ok(MediaSummary::from(&found.mentioned_media))
+        Ok(MediaSummary::from(found.mentioned_media))
     }
 
     /// Replies, as the account, to a mention: to the comment `comment_id` on `media_id` when

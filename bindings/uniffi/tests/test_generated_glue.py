@@ -1,14 +1,21 @@
-"""The faster glue swapped into the generated modules (bindgen/src/python.rs): values cross
-the FFI intact both ways, and an async call that Rust finishes at its first poll resumes without a
-trip through the event loop, while a call that waits on the network still wakes the loop."""
+"""The faster glue swapped into the generated modules (bindgen/src/python.rs and
+record_readers.rs): values cross the FFI intact both ways, records are read in place with the
+stream's errors, and an async call that Rust finishes at its first poll resumes without a trip
+through the event loop, while a call that waits on the network still wakes the loop."""
 
 import asyncio
 import hashlib
 import hmac
+import inspect
 import json
 
+import pytest
+
 import instagraph
+from instagraph import instagraph as generated
 from conftest import connect
+
+MEDIA = generated._UniffiConverterTypeMediaSummary
 
 
 def test_large_and_non_ascii_values_cross_intact():
@@ -40,6 +47,61 @@ def test_large_and_non_ascii_values_cross_intact():
     assert instagraph.webhook_verify_challenge(
         "hub.mode=subscribe&hub.challenge=%C3%A9%F0%9F%8D%B0&hub.verify_token=t", "t"
     ) == "é🍰"
+
+
+def media(**fields):
+    values = dict(
+        id="17895695668004550",
+        caption=None,
+        media_type="IMAGE",
+        permalink=None,
+        timestamp="2026-12-07T10:00:00+0000",
+        like_count=None,
+        comments_count=2**64 - 1,
+    )
+    values.update(fields)
+    return generated.MediaSummary(**values)
+
+
+def record_bytes(value):
+    """The record as uniffi writes it (the patched builder, without going through Rust)."""
+    builder = generated._UniffiRustBufferBuilder()
+    MEDIA.write(value, builder)
+    return bytes(builder.data)
+
+
+def test_records_cross_rust_memory_and_back_unchanged():
+    for value in [
+        media(),
+        media(caption="Café 🍰 #launch " * 150, permalink="", like_count=0, comments_count=None),
+        media(id="", media_type=None, timestamp=None, like_count=2**63),
+    ]:
+        # lower: one Rust buffer made from the bytes; lift: read in place, the buffer freed.
+        assert MEDIA.lift(MEDIA.lower(value)) == value
+
+
+def test_records_are_read_in_place():
+    assert "_o = buf.offset" in inspect.getsource(MEDIA.read)
+
+
+def read_from(data):
+    stream = generated._UniffiRustBufferStream(data, len(data))
+    return MEDIA.read(stream), stream.offset
+
+
+def test_a_damaged_record_raises_the_streams_errors():
+    data = record_bytes(media(caption="é" * 10))
+    value, offset = read_from(data + b"tail")
+    assert value == media(caption="é" * 10) and offset == len(data)
+    for cut in (0, 3, 4, 25, len(data) - 1):
+        with pytest.raises(generated.InternalError, match="read past end"):
+            read_from(data[:cut])
+    caption_flag = 4 + len("17895695668004550")
+    with pytest.raises(generated.InternalError, match="flag byte"):
+        read_from(data[:caption_flag] + b"\x07" + data[caption_flag + 1 :])
+    negative = data[:caption_flag] + b"\x01\xff\xff\xff\xff" + data[caption_flag + 1 :]
+    with pytest.raises(generated.InternalError, match="negative string length"):
+        read_from(negative)
 
 
 def counting_cross_thread_wakes(loop):

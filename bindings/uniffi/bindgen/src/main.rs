@@ -3,6 +3,7 @@
 //! generating Python it swaps in faster glue (`python.rs`).
 
 mod python;
+mod record_readers;
 
 use std::path::{Path, PathBuf};
 

@@ -4,8 +4,10 @@
 //! media records spent most of its time in uniffi's `_UniffiRustBufferStream` (a ctypes pointer
 //! slice and a `struct` format parse per value), and every async call went once through the
 //! event loop's self-pipe, even when the Rust future was ready at its first poll. Writing
-//! (`_UniffiRustBufferBuilder`) copied byte by byte in Python. Each replacement keeps the
-//! generated code's interface; the pytest suite runs on the patched modules.
+//! (`_UniffiRustBufferBuilder`) allocated a Rust buffer, grew it with a call per overflow and
+//! copied byte by byte in Python, each value through a context manager; a string argument took
+//! three calls into Rust. Each replacement keeps the generated code's interface; the pytest
+//! suite runs on the patched modules. Records are then read in place (`record_readers.rs`).
 //!
 //! A patch names the exact text it replaces by its SHA-256, so a uniffi upgrade that changes
 //! that text stops the build with a message instead of mixing two versions of the glue.
@@ -33,14 +35,35 @@ pub const PATCHES: &[Patch] = &[
         start: "class _UniffiRustBufferStream:",
         end: "class _UniffiRustBufferBuilder:",
         sha256: "820e7bceca7ad8427762defa6d3722b2f7802eaf2ef9593520342b8fd05a607c",
-        replacement: include_str!("python/stream.py"),
+        replacement: STREAM,
     },
     Patch {
-        name: "RustBufferBuilder writes",
-        start: "    def _pack_into(self, size, format, value):",
-        end: "    def write_i8(self, v):",
-        sha256: "8f39eb9042249c0bbba8e47ab4713b4536dfc0bfd4633ca6aab10c2d45e2105b",
-        replacement: include_str!("python/writes.py"),
+        name: "RustBufferBuilder",
+        start: "class _UniffiRustBufferBuilder:",
+        end: "# A handful of classes and functions to support the generated data structures.",
+        sha256: "a64e20b65ffa65e45d63c3633f2faa7c439a323efba5b36f01f77aaeba95a8a0",
+        replacement: include_str!("python/builder.py"),
+    },
+    Patch {
+        name: "Rust call status",
+        start: "def _uniffi_rust_call_with_error(",
+        end: "def _uniffi_check_call_status(",
+        sha256: "8176f49b54cd03e91f57dc3fa4c061601658b0a9c807403a239ae028b93c30c9",
+        replacement: include_str!("python/call.py"),
+    },
+    Patch {
+        name: "RustBuffer converter",
+        start: "class _UniffiConverterRustBuffer:",
+        end: "# Contains loading, initialization code, and the FFI Function declarations.",
+        sha256: "010100bd93e79f86b2441d99fd0bf2636ccd5cb9fd728389f605528e18458ee8",
+        replacement: include_str!("python/rust_buffer_converter.py"),
+    },
+    Patch {
+        name: "String lowering",
+        start: "    @staticmethod\n    def lower(value):\n        with _UniffiRustBuffer.alloc_with_builder() as builder:\n            builder.write(value.encode(\"utf-8\"))\n",
+        end: "\n\n",
+        sha256: "a7546a0c946f7924c8d97a0e55c31aebededc047315f7db8294bc2ded6b041cf",
+        replacement: include_str!("python/string_lower.py"),
     },
     Patch {
         name: "async continuation callback",
@@ -50,6 +73,13 @@ pub const PATCHES: &[Patch] = &[
         replacement: include_str!("python/continuation.py"),
     },
 ];
+
+/// The patched stream: the straight-line record readers read its `data` and `offset`.
+const STREAM: &str = include_str!("python/stream.py");
+
+/// What the builder's replacement calls `rustbuffer_from_bytes` by: each module's own symbol
+/// (the library's crate name is in it) is put in its place.
+const FROM_BYTES_PLACEHOLDER: &str = "_UniffiLib.__RUSTBUFFER_FROM_BYTES__";
 
 /// A converter's calls replaced by one method of the patched stream: `call` becomes `with`
 /// wherever it appears, once the converter is checked to be the one the method reads like.
@@ -86,10 +116,33 @@ pub const INLINES: &[Inline] = &[
     },
 ];
 
-/// `source` with the patches and the inlined converters that apply to it.
+/// `source` with the inlined converters, the patches and the straight-line record readers
+/// that apply to it. Converters are checked and inlined first: a patch may change a converter's
+/// class (String's `lower`).
 pub fn speed_up(source: &str) -> Result<String, String> {
-    let patched = apply(source, PATCHES)?;
-    inline(&patched, INLINES)
+    let inlined = inline(source, INLINES)?;
+    let patched = with_from_bytes_symbol(apply(&inlined, PATCHES)?)?;
+    if !patched.contains(STREAM) {
+        return Ok(patched);
+    }
+    Ok(crate::record_readers::straight_line(&patched))
+}
+
+/// `source` with the builder's placeholder replaced by the module's `rustbuffer_from_bytes`.
+fn with_from_bytes_symbol(source: String) -> Result<String, String> {
+    if !source.contains(FROM_BYTES_PLACEHOLDER) {
+        return Ok(source);
+    }
+    let declaration = "_rustbuffer_from_bytes.argtypes = (";
+    let symbol = source
+        .find(declaration)
+        .and_then(|at| {
+            let line_start = source[..at].rfind('\n').map_or(0, |n| n + 1);
+            let symbol = &source[line_start..at + "_rustbuffer_from_bytes".len()];
+            symbol.starts_with("_UniffiLib.ffi_").then_some(symbol)
+        })
+        .ok_or("the module declares no `rustbuffer_from_bytes`, which the builder's patch calls")?;
+    Ok(source.replace(FROM_BYTES_PLACEHOLDER, symbol))
 }
 
 /// `source` with every patch that applies to it applied.
