@@ -278,6 +278,24 @@ mod tests {
     }
 
     #[test]
+    fn the_builder_calls_the_modules_own_from_bytes() {
+        let module = format!(
+            "def f(foreign):\n    return {FROM_BYTES_PLACEHOLDER}(foreign)\n\
+             _UniffiLib.ffi_instagraph_core_rustbuffer_from_bytes.argtypes = (\n)\n"
+        );
+        let out = with_from_bytes_symbol(module).expect("declared");
+        assert!(out.starts_with(
+            "def f(foreign):\n    return _UniffiLib.ffi_instagraph_core_rustbuffer_from_bytes(foreign)\n"
+        ));
+        let undeclared = format!("x = {FROM_BYTES_PLACEHOLDER}\n");
+        assert!(with_from_bytes_symbol(undeclared).is_err());
+        assert_eq!(
+            with_from_bytes_symbol("x = 1\n".into()).as_deref(),
+            Ok("x = 1\n")
+        );
+    }
+
+    #[test]
     fn changed_text_stops_the_build() {
         let source = "def slow():\n    return 1\n\ndef after():\n    pass\n";
         let err = apply(source, &[patch(digest(OLD))]).expect_err("refused");

@@ -41,42 +41,42 @@ impl<'a> Field<'a> {
         })
     }
 
-    /// The statements that read the field into `v_{name}`, at 12 spaces.
-    fn statements(&self, name: &str) -> String {
-        let string = |indent: &str, length_at: &str, skip: usize| {
-            format!(
-                "{indent}_n = _UNIFFI_I32(_d, {length_at})[0]\n\
-                 {indent}if _n < 0:\n\
-                 {indent}    raise InternalError(\"Unexpected negative string length\")\n\
-                 {indent}_o += {skip}\n\
-                 {indent}v_{name} = _d[_o:_o + _n].decode(\"utf-8\")\n\
-                 {indent}_o += _n\n"
-            )
+    /// The lines that read the field into `v_{name}`, indented from the reader's `try:`.
+    fn lines(&self, name: &str) -> Vec<String> {
+        let string = |length_at: &str, skip: usize| {
+            vec![
+                format!("_n = _UNIFFI_I32(_d, {length_at})[0]"),
+                "if _n < 0:".to_owned(),
+                "    raise InternalError(\"Unexpected negative string length\")".to_owned(),
+                format!("_o += {skip}"),
+                format!("v_{name} = _d[_o:_o + _n].decode(\"utf-8\")"),
+                "_o += _n".to_owned(),
+            ]
         };
-        let optional = |some: String| {
-            format!(
-                "            _f = _d[_o]\n\
-                 \x20           if _f == 1:\n\
-                 {some}\
-                 \x20           elif _f == 0:\n\
-                 \x20               v_{name} = None\n\
-                 \x20               _o += 1\n\
-                 \x20           else:\n\
-                 \x20               raise InternalError(\"Unexpected flag byte for optional type\")\n"
-            )
+        let optional = |some: Vec<String>| {
+            let mut lines = vec!["_f = _d[_o]".to_owned(), "if _f == 1:".to_owned()];
+            lines.extend(some.into_iter().map(|line| format!("    {line}")));
+            lines.extend([
+                "elif _f == 0:".to_owned(),
+                format!("    v_{name} = None"),
+                "    _o += 1".to_owned(),
+                "else:".to_owned(),
+                "    raise InternalError(\"Unexpected flag byte for optional type\")".to_owned(),
+            ]);
+            lines
         };
         match self {
-            Self::Str => string("            ", "_o", 4),
-            Self::OptStr => optional(string("                ", "_o + 1", 5)),
-            Self::OptU64 => optional(format!(
-                "                v_{name} = _UNIFFI_U64(_d, _o + 1)[0]\n\
-                 \x20               _o += 9\n"
-            )),
-            Self::Converter(call) => format!(
-                "            buf.offset = _o\n\
-                 \x20           v_{name} = {call}\n\
-                 \x20           _o = buf.offset\n"
-            ),
+            Self::Str => string("_o", 4),
+            Self::OptStr => optional(string("_o + 1", 5)),
+            Self::OptU64 => optional(vec![
+                format!("v_{name} = _UNIFFI_U64(_d, _o + 1)[0]"),
+                "_o += 9".to_owned(),
+            ]),
+            Self::Converter(call) => vec![
+                "buf.offset = _o".to_owned(),
+                format!("v_{name} = {call}"),
+                "_o = buf.offset".to_owned(),
+            ],
         }
     }
 }
@@ -163,22 +163,32 @@ impl<'a> RecordRead<'a> {
 
     /// The straight-line `read`.
     fn straight_line(&self) -> String {
-        let (record, fields) = (self.record, &self.fields);
         let mut out = String::from(
-        "    @staticmethod\n    def read(buf):\n        # instagraph: read in place (bindgen/src/record_readers.rs).\n        _d = buf.data\n        _o = buf.offset\n        try:\n",
-    );
-        for (name, field) in fields {
-            out.push_str(&field.statements(name));
+            "    @staticmethod\n    def read(buf):\n        \
+             # instagraph: read in place (bindgen/src/record_readers.rs).\n        \
+             _d = buf.data\n        _o = buf.offset\n        try:\n",
+        );
+        for (name, field) in &self.fields {
+            for line in field.lines(name) {
+                out.push_str("            ");
+                out.push_str(&line);
+                out.push('\n');
+            }
         }
         out.push_str(
-        "        except (IndexError, struct.error):\n            raise InternalError(\"read past end of rust buffer\") from None\n        if _o > buf.len:\n            raise InternalError(\"read past end of rust buffer\")\n        buf.offset = _o\n",
-    );
-        let arguments: Vec<String> = fields
+            "        except (IndexError, struct.error):\n            \
+             raise InternalError(\"read past end of rust buffer\") from None\n        \
+             if _o > buf.len:\n            raise InternalError(\"read past end of rust buffer\")\n        \
+             buf.offset = _o\n",
+        );
+        let arguments: Vec<String> = self
+            .fields
             .iter()
             .map(|(name, _)| format!("{name}=v_{name}"))
             .collect();
         out.push_str(&format!(
-            "        return {record}({})\n",
+            "        return {}({})\n",
+            self.record,
             arguments.join(", ")
         ));
         out
