@@ -103,12 +103,11 @@ impl AccountGraph {
         }
         let found = req.send().await.map_err(|e| sdk(WHAT, e))?;
         let next_cursor = found.next_media_cursor().map(str::to_owned);
-        let mut account = found.business_discovery;
+        let account = found.business_discovery;
         Ok(DiscoveredProfile {
             account: ProfileSummary::from(&account),
             media: account
                 .media
-                .take()
                 .into_iter()
                 .flat_map(|m| m.data.into_iter().map(MediaSummary::from))
                 .collect(),
