@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
 use instagraph::api::insights::{
-    Breakdown, Granularity, MediaInsightKind, Metric, MetricType, Period, Timeframe,
+    Aggregation, Breakdown, Granularity, MediaInsightKind, Metric, MetricType, Period, Timeframe,
 };
 use instagraph::api::{MessageContent, MessagingTag, Reaction};
 use instagraph::{AccessToken, Client, Error, ErrorClass, RetryPolicy};
@@ -512,4 +512,136 @@ async fn sending_follows_the_messaging_window() {
         .expect_err("window closed");
     assert_eq!(err.class(), ErrorClass::PolicyBlocked);
     assert!(!format!("{err} {err:?}").contains(e.token.expose()));
+}
+
+#[tokio::test]
+async fn every_day_metric_charted_by_week_the_totals_one_request_per_week() {
+    let e = env().await;
+    let until = evening(&e.sb).await;
+    let since = until - TimeDelta::days(28);
+    let fb = e.client.facebook(&e.token);
+    let ask = || {
+        fb.ig_user(IG_BAKERY)
+            .insights()
+            .metrics([Metric::Views, Metric::Reach, Metric::AccountsEngaged])
+            .since(since)
+            .until(until)
+    };
+    let before = other_calls(&e.sb);
+    let weekly = ask()
+        .send_series(Granularity::Weekly)
+        .await
+        .expect("weekly series");
+    let names: Vec<&str> = weekly.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["views", "reach", "accounts_engaged"],
+        "in the order asked"
+    );
+    let (views, reach, engaged) = (&weekly[0], &weekly[1], &weekly[2]);
+    let weeks = views.points.len();
+    assert!((4..=5).contains(&weeks), "{weeks} weeks");
+    assert_eq!(
+        other_calls(&e.sb) - before,
+        1 + weeks as u64,
+        "reach as one time series, views and accounts engaged together once per week"
+    );
+    assert_eq!(views.aggregation, Aggregation::Total);
+    assert_eq!(reach.aggregation, Aggregation::SumOfUniques);
+    // The totals are labelled as the roll-up labels reach's days.
+    let labels = |m: &instagraph::api::insights::RolledUpMetric| -> Vec<_> {
+        m.points.iter().map(|p| (p.start, p.end, p.days)).collect()
+    };
+    assert_eq!(labels(views), labels(reach));
+    assert_eq!(labels(engaged), labels(reach));
+    assert_eq!(views.points.iter().map(|p| p.days).sum::<u32>(), 28);
+    assert!(views.points.iter().all(|p| p.value > 0.0));
+
+    // The weeks' ranges make up the whole range: views (a sum) adds up to its 28-day total.
+    let whole = ask()
+        .period(Period::Day)
+        .metric_type(MetricType::TotalValue)
+        .metrics([Metric::Views])
+        .send()
+        .await;
+    // accounts_engaged over more than 30 days is refused, but 28 days is one request.
+    let whole = whole.expect("28-day totals");
+    let total = whole
+        .get(&Metric::Views)
+        .and_then(|i| i.number())
+        .expect("views total");
+    assert_eq!(views.points.iter().map(|p| p.value).sum::<f64>(), total);
+
+    // By day, reach's points are its day values.
+    let daily = fb
+        .ig_user(IG_BAKERY)
+        .insights()
+        .metrics([Metric::Reach, Metric::TotalInteractions])
+        .since(until - TimeDelta::days(7))
+        .until(until)
+        .send_series(Granularity::Daily)
+        .await
+        .expect("daily series");
+    assert_eq!(daily[0].points.len(), 7);
+    assert_eq!(labels(&daily[0]), labels(&daily[1]));
+    assert!(daily[1]
+        .points
+        .iter()
+        .all(|p| p.days == 1 && p.start == p.end));
+}
+
+#[tokio::test]
+async fn a_series_is_refused_before_any_call_when_meta_could_not_serve_it() {
+    let e = env().await;
+    let until = evening(&e.sb).await;
+    let fb = e.client.facebook(&e.token);
+    let before = other_calls(&e.sb);
+    let ask = |days: i64, metrics: Vec<Metric>| {
+        fb.ig_user(IG_BAKERY)
+            .insights()
+            .metrics(metrics)
+            .since(until - TimeDelta::days(days))
+            .until(until)
+    };
+    let field = |r: instagraph::Result<Vec<_>>| match r {
+        Err(Error::InvalidInput { field, reason }) => (field, reason),
+        other => panic!("expected InvalidInput, got {other:?}"),
+    };
+    let (f, m) = field(
+        ask(200, vec![Metric::Views])
+            .send_series(Granularity::Daily)
+            .await,
+    );
+    assert_eq!(f, "since");
+    assert!(m.contains("at most 93"), "{m}");
+    let (f, _) = field(
+        ask(7, vec![Metric::FollowerDemographics])
+            .send_series(Granularity::Daily)
+            .await,
+    );
+    assert_eq!(f, "metric");
+    let (f, _) = field(
+        fb.ig_user(IG_BAKERY)
+            .insights()
+            .metric(Metric::Views)
+            .send_series(Granularity::Weekly)
+            .await,
+    );
+    assert_eq!(f, "since");
+    let (f, _) = field(
+        ask(7, vec![Metric::Views])
+            .breakdown(Breakdown::MediaProductType)
+            .send_series(Granularity::Daily)
+            .await,
+    );
+    assert_eq!(f, "breakdown");
+    assert_eq!(other_calls(&e.sb), before, "nothing reached the sandbox");
+    // A day-by-day metric has no such limit: 200 days of reach are read in 30-day windows (the
+    // sandbox keeps 90 days).
+    let reach = ask(200, vec![Metric::Reach])
+        .send_series(Granularity::Monthly)
+        .await
+        .expect("200 days of reach by month");
+    assert_eq!(other_calls(&e.sb) - before, 7, "seven windows");
+    assert!(reach[0].points.len() >= 3);
 }

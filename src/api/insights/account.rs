@@ -120,19 +120,19 @@ impl AccountInsights {
 /// let weekly = insights.rollup(Granularity::Weekly);
 /// # let _ = weekly; Ok(()) }
 /// ```
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()`"]
 pub struct AccountInsightsRequest<'a> {
-    graph: Graph<'a>,
-    id: IgUserId,
-    metrics: Vec<Metric>,
-    period: Option<Period>,
-    metric_type: Option<MetricType>,
-    breakdowns: Vec<Breakdown>,
-    timeframe: Option<Timeframe>,
-    since: Option<DateTime<Utc>>,
-    until: Option<DateTime<Utc>>,
-    concurrency: usize,
+    pub(super) graph: Graph<'a>,
+    pub(super) id: IgUserId,
+    pub(super) metrics: Vec<Metric>,
+    pub(super) period: Option<Period>,
+    pub(super) metric_type: Option<MetricType>,
+    pub(super) breakdowns: Vec<Breakdown>,
+    pub(super) timeframe: Option<Timeframe>,
+    pub(super) since: Option<DateTime<Utc>>,
+    pub(super) until: Option<DateTime<Utc>>,
+    pub(super) concurrency: usize,
 }
 
 impl AccountInsightsRequest<'_> {
@@ -204,6 +204,12 @@ impl AccountInsightsRequest<'_> {
     /// Checks the request (no network) and returns the windows to fetch (one `None` window when
     /// no closed range was given).
     fn plan(&self) -> Result<Vec<Option<InsightWindow>>> {
+        self.check()?;
+        self.windows()
+    }
+
+    /// Every check but the range's.
+    pub(super) fn check(&self) -> Result<()> {
         if self.metrics.is_empty() {
             return Err(Error::invalid("metric", "at least one metric is required"));
         }
@@ -249,7 +255,7 @@ impl AccountInsightsRequest<'_> {
                 "breakdowns come with metric_type=total_value, not time_series",
             ));
         }
-        self.windows()
+        Ok(())
     }
 
     fn check_demographics(&self) -> Result<()> {
@@ -306,7 +312,7 @@ impl AccountInsightsRequest<'_> {
 
     /// Refuses a range Meta cannot serve: starting before the history it keeps, ending in the
     /// future, or backwards.
-    fn check_range(&self, now: DateTime<Utc>) -> Result<()> {
+    pub(super) fn check_range(&self, now: DateTime<Utc>) -> Result<()> {
         if let Some(since) = self.since {
             let oldest = now - TimeDelta::days(MAX_HISTORY_DAYS);
             if since < oldest {
@@ -374,7 +380,7 @@ impl AccountInsightsRequest<'_> {
         Ok(out)
     }
 
-    async fn fetch(&self, window: Option<InsightWindow>) -> Result<Vec<Insight>> {
+    pub(super) async fn fetch(&self, window: Option<InsightWindow>) -> Result<Vec<Insight>> {
         let join = |items: Vec<&str>| items.join(",");
         let breakdown = (!self.breakdowns.is_empty())
             .then(|| join(self.breakdowns.iter().map(Breakdown::as_str).collect()));

@@ -5,7 +5,8 @@
 //!   metrics with `period`, `metric_type`, `breakdown`, `timeframe` and a `since`…`until` range;
 //!   a range longer than Meta's 30 days is split into windows fetched concurrently and merged
 //!   into one [`AccountInsights`], which rolls up by day, ISO week or month
-//!   ([`AccountInsights::rollup`]).
+//!   ([`AccountInsights::rollup`]); [`AccountInsightsRequest::send_series`] charts every day
+//!   metric by day, week or month, the ones Meta serves only as totals read one total per bucket.
 //! - [`Graph::media_insights`](crate::api::Graph::media_insights) → [`MediaInsightsRequest`]: the
 //!   metrics valid for a feed post, reel, story or carousel ([`MediaInsightKind`]).
 //!
@@ -21,6 +22,7 @@ mod media;
 mod merge;
 mod metric;
 mod rollup;
+mod series;
 
 pub use account::{
     AccountInsights, AccountInsightsRequest, InsightWindow, DEFAULT_WINDOW_CONCURRENCY,
@@ -29,3 +31,4 @@ pub use account::{
 pub use media::{MediaInsightKind, MediaInsights, MediaInsightsRequest};
 pub use metric::{removed_metric, Breakdown, Metric, MetricType, Period, Timeframe};
 pub use rollup::{Aggregation, Granularity, RolledUpMetric, RollupPoint};
+pub use series::MAX_SERIES_BUCKETS;

@@ -30,6 +30,12 @@ pub enum Aggregation {
     SumOfUniques,
     /// A level (`follower_count`): the bucket takes its last day's value, not a sum.
     Last,
+    /// Meta's own total over the bucket (`metric_type=total_value`, one request per bucket:
+    /// [`AccountInsightsRequest::send_series`](super::AccountInsightsRequest::send_series)),
+    /// for the day metrics Meta serves only as totals (`views`, `accounts_engaged`,
+    /// `total_interactions`, …): exact, an account engaged on two days of the bucket counted
+    /// once.
+    Total,
 }
 
 /// One bucket of a roll-up.
@@ -91,7 +97,8 @@ pub(crate) fn rollup(insights: &[Insight], granularity: Granularity) -> Vec<Roll
         .collect()
 }
 
-fn bounds(day: NaiveDate, granularity: Granularity) -> (NaiveDate, NaiveDate) {
+/// The first and last day of the bucket that holds `day`.
+pub(super) fn bounds(day: NaiveDate, granularity: Granularity) -> (NaiveDate, NaiveDate) {
     match granularity {
         Granularity::Daily => (day, day),
         Granularity::Weekly => {
@@ -124,7 +131,9 @@ fn bucket(
                 p.days += 1;
                 p.value = match aggregation {
                     Aggregation::Last => value,
-                    Aggregation::Sum | Aggregation::SumOfUniques => p.value + value,
+                    Aggregation::Sum | Aggregation::SumOfUniques | Aggregation::Total => {
+                        p.value + value
+                    }
                 };
             }
             _ => points.push(RollupPoint {
