@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
-use instagraph::store::{SealingKey, Store};
-use instagraph::CompanyId;
-use instagraph_sandbox::Sandbox;
+use instagraph::store::{LoginKind, NewToken, SealingKey, Store};
+use instagraph::{AccessToken, Client, CompanyId};
+use instagraph_sandbox::{Login, Sandbox, TokenRequest};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -80,6 +80,96 @@ impl World {
         tokens
     }
 
+    /// Moves the `issued_at` of the company's stored Instagram Login tokens `age` back (the
+    /// same sealed token, as if the connection had been made then): Instagram Login tokens can
+    /// only be refreshed once they are a day old.
+    pub async fn backdate_instagram_tokens(&self, age: chrono::TimeDelta) -> usize {
+        let key = SealingKey::from_base64(&self.key).expect("key");
+        let store = Store::sqlite(self.store_path(), key).await.expect("store");
+        let company = CompanyId::new(COMPANY);
+        let mut moved = 0;
+        for record in store.backend().list_tokens(&company).await.expect("tokens") {
+            if record.login != LoginKind::Instagram {
+                continue;
+            }
+            let token = store.open_token(&record).expect("open");
+            let token = NewToken {
+                kind: record.kind,
+                login: record.login,
+                subject_id: record.subject_id.clone(),
+                token,
+                scopes: record.scopes.clone(),
+                expires_at: record.expires_at,
+                issued_at: record.issued_at - age,
+            };
+            let id = store.save_token(&company, token).await.expect("save");
+            assert_eq!(id, record.id, "the token row is updated in place");
+            moved += 1;
+        }
+        moved
+    }
+
+    /// Runs the binary with `args`, in text and then in `--json`, expects success both times,
+    /// and returns everything both printed (stdout and stderr).
+    pub fn printed_by(&self, args: &[&str]) -> String {
+        let mut printed = String::new();
+        for json in [false, true] {
+            let mut cmd = self.cli();
+            if json {
+                cmd.arg("--json");
+            }
+            let output = cmd.args(args).output().expect("run");
+            assert!(
+                output.status.success(),
+                "{args:?} (json: {json}) failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            printed.push_str(&String::from_utf8_lossy(&output.stdout));
+            printed.push_str(&String::from_utf8_lossy(&output.stderr));
+        }
+        printed
+    }
+
+    /// Asserts that `printed` holds no secret: none of the stored tokens, nothing shaped like
+    /// a Meta token (`EAA…` of Facebook Login, `IGAA…` of Instagram Login), not the app secret.
+    pub async fn assert_no_secrets(&self, printed: &str) {
+        let tokens = self.stored_tokens().await;
+        assert!(!tokens.is_empty(), "no stored token to look for");
+        for token in tokens {
+            assert!(!printed.contains(&token), "a stored token was printed");
+        }
+        if let Some(at) = token_like(printed) {
+            let shown: String = printed[at..].chars().take(6).collect();
+            panic!("a token-like string ({shown}…) was printed");
+        }
+        assert!(
+            !printed.contains(self.sandbox.app_secret()),
+            "the app secret was printed"
+        );
+    }
+
+    /// The SDK client of this sandbox and a Facebook Login token of Alice (the seeded user the
+    /// CLI connects as), to read back what the CLI did.
+    pub fn graph_token(&self) -> (Client, AccessToken) {
+        let alice = self.sandbox.seed().user("Alice").expect("Alice").id.clone();
+        let issued = self
+            .sandbox
+            .issue_token(&TokenRequest {
+                user_id: alice,
+                login: Login::Facebook,
+                long_lived: true,
+                scopes: None,
+                page_id: None,
+            })
+            .expect("token");
+        let client = Client::builder()
+            .app(self.sandbox.app_id(), self.sandbox.app_secret())
+            .sandbox(self.sandbox.base_url())
+            .build()
+            .expect("client");
+        (client, AccessToken::new(issued.access_token))
+    }
+
     /// The first seeded account with media.
     pub fn account_with_media(&self) -> String {
         self.sandbox
@@ -91,6 +181,22 @@ impl World {
             .id
             .clone()
     }
+}
+
+/// Where `text` holds something shaped like a Meta access token: `EAA` or `IGAA` at the start
+/// of a word, followed by at least 20 letters and digits.
+pub fn token_like(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    ["EAA", "IGAA"].iter().find_map(|prefix| {
+        text.match_indices(prefix).map(|(i, _)| i).find(|&i| {
+            let starts_word = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+            let tail = bytes[i + prefix.len()..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric())
+                .count();
+            starts_word && tail >= 20
+        })
+    })
 }
 
 /// The binary with no inherited configuration, its data directory under `home`.
