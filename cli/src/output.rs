@@ -15,6 +15,9 @@ pub struct Failure {
     pub field: Option<&'static str>,
     /// What to do about it, when the CLI knows.
     pub hint: Option<String>,
+    /// Whether the command already printed it inside its own `--json` document (then that
+    /// document is the only one on stdout).
+    pub in_json_output: bool,
 }
 
 impl Failure {
@@ -25,6 +28,7 @@ impl Failure {
             code: "cli",
             field: None,
             hint: None,
+            in_json_output: false,
         }
     }
 
@@ -32,6 +36,23 @@ impl Failure {
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// Marks it as printed already inside the command's `--json` document: [`fail`] then
+    /// prints no second document (text mode still says it on stderr).
+    pub fn in_json_output(mut self) -> Self {
+        self.in_json_output = true;
+        self
+    }
+
+    /// The failure as the `error` object of a JSON document.
+    pub fn json(&self) -> Value {
+        json!({
+            "message": self.message,
+            "code": self.code,
+            "field": self.field,
+            "hint": self.hint,
+        })
     }
 }
 
@@ -42,6 +63,7 @@ impl From<instagraph::Error> for Failure {
             code: e.code(),
             field: e.field(),
             hint: None,
+            in_json_output: false,
         }
     }
 }
@@ -70,17 +92,13 @@ impl From<std::io::Error> for Failure {
     }
 }
 
-/// Prints the failure (stderr for text; stdout for `--json`, the one document a script reads)
-/// and returns the exit code: 1.
+/// Prints the failure (stderr for text; stdout for `--json`, the one document a script reads,
+/// unless the command's own document already holds it) and returns the exit code: 1.
 pub fn fail(json: bool, failure: &Failure) -> ExitCode {
     if json {
-        let doc = json!({ "error": {
-            "message": failure.message,
-            "code": failure.code,
-            "field": failure.field,
-            "hint": failure.hint,
-        }});
-        println!("{doc}");
+        if !failure.in_json_output {
+            println!("{}", json!({ "error": failure.json() }));
+        }
     } else {
         eprintln!("instagraph: {}", failure.message);
         if let Some(hint) = &failure.hint {

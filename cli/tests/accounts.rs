@@ -156,12 +156,10 @@ async fn doctor_explains_a_missing_sealing_key() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    // The report, then the error document.
+    // Exactly one document on stdout: the report, with the failure inside it.
     let text = String::from_utf8(output.stdout).unwrap();
-    let mut docs = text
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap());
-    let report = docs.next().unwrap();
+    assert_eq!(text.trim_end().lines().count(), 1, "{text}");
+    let report: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(report["ok"], false);
     let key = report["checks"]
         .as_array()
@@ -178,11 +176,28 @@ async fn doctor_explains_a_missing_sealing_key() {
             .contains("INSTAGRAPH_SEALING_KEY"),
         "{key}"
     );
-    let error = docs.next().unwrap();
-    assert!(error["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("failed"));
+    assert_eq!(
+        report["error"]["message"], "2 check(s) failed",
+        "the sealing key and the store: {report}"
+    );
+    assert_eq!(report["error"]["code"], "cli", "{report}");
+
+    // In text: the report on stdout, the failure on stderr.
+    let output = world
+        .cli()
+        .env_remove("INSTAGRAPH_SEALING_KEY")
+        .arg("doctor")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("FAIL sealing key"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr.trim_end(),
+        "instagraph: 2 check(s) failed",
+        "{stderr}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -216,7 +231,8 @@ async fn errors_carry_the_core_message_and_a_non_zero_exit_and_never_a_token() {
     assert!(stderr.starts_with("instagraph: "), "{stderr}");
     assert!(stderr.contains("17841499999999999"), "{stderr}");
 
-    // Every command that touches tokens, in text and JSON.
+    // Every command that touches tokens, in text and JSON (publish, comments, messages,
+    // insights and schedule: tests/read.rs).
     for args in [
         &["accounts", "list"][..],
         &["accounts", "status"],
@@ -224,22 +240,22 @@ async fn errors_carry_the_core_message_and_a_non_zero_exit_and_never_a_token() {
         &["token", "refresh"],
         &["doctor"],
     ] {
-        for json in [false, true] {
-            let mut cmd = world.cli();
-            if json {
-                cmd.arg("--json");
-            }
-            let output = cmd.args(args).output().unwrap();
-            assert!(output.status.success(), "{args:?}");
-            printed.push_str(&String::from_utf8_lossy(&output.stdout));
-            printed.push_str(&String::from_utf8_lossy(&output.stderr));
-        }
+        printed.push_str(&world.printed_by(args));
     }
-    let tokens = world.stored_tokens().await;
-    assert!(!tokens.is_empty());
-    for token in tokens {
-        assert!(!printed.contains(&token), "a token was printed");
-    }
+    world.assert_no_secrets(&printed).await;
+}
+
+#[test]
+fn the_secret_check_finds_a_token_shaped_string() {
+    // The check itself: tokens of both logins are found, ids and words are not.
+    let fb = format!("token: EAASBX{}", "a1".repeat(20));
+    let ig = format!("{{\"t\":\"IGAASBX{}\"}}", "Z9".repeat(20));
+    assert_eq!(common::token_like(&fb), Some(7));
+    assert_eq!(common::token_like(&ig), Some(6));
+    assert_eq!(
+        common::token_like("EAA short, IGAA too, BEAAB0123456789012345678901"),
+        None
+    );
 }
 
 #[test]
@@ -365,4 +381,190 @@ async fn store_migrate_generate_key_and_reseal_after_a_key_rotation() {
     let output = world.cli().args(["store", "reseal"]).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("open with none of the keys"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accounts_found_at_connection_are_added_later_and_an_unknown_one_is_not_removed() {
+    let world = World::start().await;
+    // Connected without --add-all: found, stored, not added.
+    let connected = world.json(&["connect"]);
+    assert_eq!(connected["added"], 0, "{connected}");
+    let found: Vec<String> = connected["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(!found.is_empty(), "{connected}");
+    let list = world.json(&["accounts", "list"]);
+    assert_eq!(list["accounts"], serde_json::json!([]), "{list}");
+    let all = world.json(&["accounts", "list", "--all"]);
+    assert!(
+        all["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["added"] == false),
+        "{all}"
+    );
+
+    // Added: listed, with live details.
+    let first = found[0].as_str();
+    let added = world.json(&["accounts", "add", first]);
+    assert_eq!(added["updated"], 1, "{added}");
+    assert_eq!(added["unknown"], serde_json::json!([]), "{added}");
+    let list = world.json(&["accounts", "list"]);
+    let listed = list["accounts"].as_array().unwrap();
+    assert_eq!(listed.len(), 1, "{list}");
+    assert_eq!(listed[0]["id"], first);
+    assert_eq!(listed[0]["added"], true);
+    assert!(listed[0]["followers"].is_number(), "{list}");
+
+    // In text: how many were added, and which ids the company does not have.
+    let rest: Vec<&str> = found[1..].iter().map(String::as_str).collect();
+    let mut args = vec!["accounts", "add"];
+    args.extend(&rest);
+    args.push("17841499999999999");
+    let output = world.cli().args(&args).output().unwrap();
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.starts_with(&format!("{} accounts added.", rest.len())),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Not among the company's accounts: 17841499999999999"),
+        "{stdout}"
+    );
+    let list = world.json(&["accounts", "list"]);
+    assert_eq!(list["accounts"].as_array().unwrap().len(), found.len());
+
+    // Removing an id the company does not have: NOT_FOUND, exit 1, the id named; nothing
+    // removed.
+    let output = world
+        .cli()
+        .args(["--json", "accounts", "remove", "17841499999999999"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let error: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(error["error"]["code"], "NOT_FOUND", "{error}");
+    assert_eq!(
+        error["error"]["message"], "account 17841499999999999 not found",
+        "{error}"
+    );
+    world
+        .cli()
+        .args(["accounts", "remove", "17841499999999999"])
+        .assert()
+        .code(1)
+        .stderr("instagraph: account 17841499999999999 not found\n");
+    let list = world.json(&["accounts", "list"]);
+    assert_eq!(list["accounts"].as_array().unwrap().len(), found.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instagram_login_connects_and_its_token_is_refreshed_and_debugged() {
+    let world = World::start().await;
+    let connected = world.json(&["connect", "--instagram", "--add-all"]);
+    assert_eq!(connected["login"], "instagram", "{connected}");
+    let token_id = connected["token_id"].as_str().unwrap().to_owned();
+    let ids: Vec<&str> = connected["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert!(!ids.is_empty(), "{connected}");
+    assert_eq!(connected["added"], ids.len(), "{connected}");
+    let expires: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(connected["token_expires_at"].clone()).unwrap();
+
+    // Listed, served by the Instagram Login token.
+    let list = world.json(&["accounts", "list"]);
+    for id in &ids {
+        let row = list["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == *id)
+            .unwrap_or_else(|| panic!("{id} is not listed: {list}"));
+        assert_eq!(row["token_id"], token_id.as_str(), "{list}");
+        assert_eq!(row["live_error"], Value::Null, "{list}");
+    }
+
+    // A token issued just now cannot be refreshed yet: the sweep says why.
+    let refresh = world.json(&["token", "refresh", "--days", "90"]);
+    assert_eq!(refresh["refreshed"], serde_json::json!([]), "{refresh}");
+    assert_eq!(refresh["reconnect"][0]["token_id"], token_id.as_str());
+    assert!(
+        refresh["reconnect"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("less than 24 hours old"),
+        "{refresh}"
+    );
+
+    // Two days on (for Meta and for the store): refreshed, the new token in place of the old.
+    world
+        .sandbox
+        .advance_clock(std::time::Duration::from_secs(2 * 86_400));
+    assert_eq!(
+        world
+            .backdate_instagram_tokens(chrono::TimeDelta::days(2))
+            .await,
+        1
+    );
+    let before = world.stored_tokens().await;
+    let refresh = world.json(&["token", "refresh", "--days", "90"]);
+    let refreshed = refresh["refreshed"].as_array().unwrap();
+    assert_eq!(refreshed.len(), 1, "{refresh}");
+    assert_eq!(refreshed[0]["token_id"], token_id.as_str(), "{refresh}");
+    assert!(refreshed[0]["expires_at"].is_string(), "{refresh}");
+    assert_eq!(refresh["reconnect"], serde_json::json!([]), "{refresh}");
+    let after = world.stored_tokens().await;
+    assert_eq!(after.len(), before.len());
+    assert_ne!(after, before, "the stored token was not replaced");
+    let text = world
+        .cli()
+        .args(["token", "refresh", "--days", "0"])
+        .output()
+        .unwrap();
+    assert!(text.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&text.stdout).trim_end(),
+        "Refreshed 0 token(s) expiring within 0 days."
+    );
+
+    // debug_token of that id: Meta's view of the new token, valid, expiring two days later
+    // than the first one (Meta's clock moved on by two days).
+    let debug = world.json(&["token", "debug", &token_id]);
+    let tokens = debug["tokens"].as_array().unwrap();
+    assert_eq!(tokens.len(), 1, "{debug}");
+    assert_eq!(tokens[0]["token_id"], token_id.as_str());
+    assert_eq!(tokens[0]["login"], "instagram");
+    assert_eq!(tokens[0]["valid"], true, "{debug}");
+    let new_expiry: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(tokens[0]["expires_at"].clone()).unwrap();
+    assert!(
+        new_expiry > expires + chrono::TimeDelta::days(1),
+        "{new_expiry} vs {expires}"
+    );
+
+    // An id the company has no token under: exit 1, NOT_FOUND, the id named.
+    let output = world
+        .cli()
+        .args(["--json", "token", "debug", "no-such-token"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let error: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(error["error"]["code"], "NOT_FOUND", "{error}");
+    assert_eq!(error["error"]["message"], "token no-such-token not found");
+    world
+        .cli()
+        .args(["token", "debug", "no-such-token"])
+        .assert()
+        .code(1)
+        .stderr("instagraph: token no-such-token not found\n");
 }

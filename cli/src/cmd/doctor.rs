@@ -137,8 +137,13 @@ pub async fn run(global: &Global) -> Result<(), Failure> {
         token_checks(global, &mut checks).await;
     }
     let failed = checks.iter().filter(|c| !c.ok).count();
-    let doc =
+    let failure = (failed > 0).then(|| Failure::message(format!("{failed} check(s) failed")));
+    // One document: the report, with the failure inside it (no second error document).
+    let mut doc =
         json!({ "ok": failed == 0, "checks": checks.iter().map(Check::json).collect::<Vec<_>>() });
+    if let Some(failure) = &failure {
+        doc["error"] = failure.json();
+    }
     output::emit(global.json, &doc, || {
         let mut text = String::new();
         for c in &checks {
@@ -154,10 +159,10 @@ pub async fn run(global: &Global) -> Result<(), Failure> {
         }
         text
     });
-    if failed > 0 {
-        return Err(Failure::message(format!("{failed} check(s) failed")));
+    match failure {
+        Some(failure) => Err(failure.in_json_output()),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 async fn token_checks(global: &Global, checks: &mut Vec<Check>) {
