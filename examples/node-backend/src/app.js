@@ -101,6 +101,8 @@ function createApp(options = {}) {
   app.locals.config = config
   app.locals.instagraph = sdk
   app.locals.webhookEvents = ctx.webhookEvents
+  // The console's live events (publish progress, webhooks): what its SSE streams relay.
+  app.locals.bus = bus
 
   // 503 once the scheduler worker has died: scheduled posts are no longer being published.
   app.get('/health', async (req, res) => {

@@ -3,6 +3,7 @@
 // company and a CSRF token on the server. The API key is checked once, at sign-in, and never
 // kept; the browser holds only the session id (unreadable by scripts) and the CSRF token.
 
+const { EventEmitter } = require('node:events')
 const { randomBytes, createHash, timingSafeEqual } = require('node:crypto')
 
 const COOKIE = 'ig_console'
@@ -23,10 +24,13 @@ function cookieValue(header, name) {
 /**
  * A bounded, expiring session map. `maxSessions`: past it the least recently used session is
  * dropped; `idleMs`: a session unused that long ends; `maxAgeMs`: every session ends that long
- * after sign-in. `now` is injectable for tests.
+ * after sign-in. `now` is injectable for tests. Emits `end` (the session) on sign-out.
  */
-class Sessions {
+class Sessions extends EventEmitter {
   constructor({ maxSessions, idleMs, maxAgeMs, now } = {}) {
+    super()
+    // One listener per open console event stream (bounded by the streams' own limit).
+    this.setMaxListeners(0)
     this.maxSessions = maxSessions ?? DEFAULTS.maxSessions
     this.idleMs = idleMs ?? DEFAULTS.idleMs
     this.maxAgeMs = maxAgeMs ?? DEFAULTS.maxAgeMs
@@ -67,8 +71,20 @@ class Sessions {
     return typeof given === 'string' && given.length > 0 && timingSafeEqual(digest(session.csrfToken), digest(given))
   }
 
+  /**
+   * Whether `session` is still live — not ended, not idle past `idleMs`, not older than
+   * `maxAgeMs` — without counting as a use (an open event stream asks this; it must not keep
+   * the session alive by itself).
+   */
+  alive(session) {
+    if (this.byId.get(session.id) !== session) return false
+    const now = this.now()
+    return now - session.usedAt <= this.idleMs && now - session.createdAt <= this.maxAgeMs
+  }
+
   end(session) {
     this.byId.delete(session.id)
+    this.emit('end', session)
   }
 
   get size() {

@@ -48,6 +48,8 @@ function indexPage() {
 
 // Each open stream is two listeners on the bus: the number of streams is bounded.
 const MAX_STREAMS = 500
+// How often an idle stream is pinged (and its session checked: at least once per idle timeout).
+const PING_MS = 15_000
 
 const isSecure = (req) => req.secure
 
@@ -122,7 +124,9 @@ function router(ctx) {
     res.json({ success: true })
   })
 
-  // GET /console/api/events: server-sent events of the company's accounts (webhooks).
+  // GET /console/api/events: server-sent events of the company's accounts (webhooks). The
+  // stream lives no longer than its session: it ends at sign-out, and when the session has
+  // expired (checked before each event and on a timer no longer than the idle timeout).
   api.get('/events', async (req, res) => {
     const s = session(req)
     if (bus.listenerCount('publish') >= MAX_STREAMS) {
@@ -131,8 +135,24 @@ function router(ctx) {
     res.set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' })
     res.flushHeaders()
     res.write('retry: 2000\n\n')
-    const send = (type, data) => res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`)
+    let open = true
+    const stop = () => {
+      if (!open) return
+      open = false
+      clearInterval(ping)
+      bus.off('webhook', onWebhook)
+      bus.off('publish', onPublish)
+      sessions.off('end', onEnd)
+      res.end()
+    }
+    // The session still stands (else the stream ends: the browser's reconnect then gets a 401).
+    const live = () => {
+      if (open && !sessions.alive(s)) stop()
+      return open
+    }
+    const send = (type, data) => live() && res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`)
     const onWebhook = async (events) => {
+      if (!live()) return
       const page = await orEmpty(ctx.sdk.accounts.accounts(s.companyId, { limit: 500 }), { items: [] }).catch(() => ({ items: [] }))
       const mine = new Set(page.items.map((a) => a.igUserId))
       for (const e of events) if (mine.has(String(e.entryId))) send('webhook', e)
@@ -140,15 +160,13 @@ function router(ctx) {
     const onPublish = (event) => {
       if (event.companyId === s.companyId) send('publish', event.progress)
     }
+    const onEnd = (ended) => ended === s && stop()
+    const ping = setInterval(() => live() && res.write(': ping\n\n'), Math.min(PING_MS, sessions.idleMs))
+    ping.unref()
     bus.on('webhook', onWebhook)
     bus.on('publish', onPublish)
-    const ping = setInterval(() => res.write(': ping\n\n'), 15_000)
-    ping.unref()
-    req.on('close', () => {
-      clearInterval(ping)
-      bus.off('webhook', onWebhook)
-      bus.off('publish', onPublish)
-    })
+    sessions.on('end', onEnd)
+    req.on('close', stop)
   })
   // POST /console/api/caption { caption }: the composer's live counters and its check before
   // sending, both the core's: `{ data: { characters, hashtags, mentions, max… }, error }`.
@@ -168,11 +186,19 @@ function router(ctx) {
   })
 
   // POST /console/api/uploads (the file's bytes, its Content-Type): a local file for a post.
-  // Answers the public URL Meta will fetch it from.
-  api.post('/uploads', express.raw({ type: () => true, limit: uploads.limits.maxFileBytes }), (req, res) => {
+  // Answers the public URL Meta will fetch it from. The session, its CSRF token and the type
+  // are checked on the headers, before a byte of the body is read: a refused request is
+  // answered at once and its body never buffered.
+  const uploadBody = express.raw({ type: () => true, limit: uploads.limits.maxFileBytes })
+  const uploadAllowed = (req, res, next) => {
     writer(req)
+    if (!Uploads.kindOf(req.get('content-type'))) {
+      throw new ApiError(415, 'UNSUPPORTED_MEDIA', 'upload a JPEG or PNG image, or an MP4 or MOV video', 'file')
+    }
+    next()
+  }
+  api.post('/uploads', uploadAllowed, uploadBody, (req, res) => {
     const kind = Uploads.kindOf(req.get('content-type'))
-    if (!kind) throw new ApiError(415, 'UNSUPPORTED_MEDIA', 'upload a JPEG or PNG image, or an MP4 or MOV video', 'file')
     const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)
     if (bytes.length === 0) throw new ApiError(400, 'INVALID_INPUT', 'the file is empty', 'file')
     const id = uploads.add(req.get('content-type'), bytes)
