@@ -232,3 +232,29 @@ test('publishAt outside a year ago … two years ahead: 400 naming publishAt, no
   )
   assert.equal(await jobs(), stored)
 })
+
+test('collaborators on an image and people tagged on a story reach the SDK, which checks them', async () => {
+  const tag = { username: 'alice.travels', x: 0.25, y: 0.75 }
+  const ahead = new Date(Date.now() + 30 * DAY_MS).toISOString()
+  // Stored as sent: the scheduled job's post is the route's.
+  const image = await t.api('POST', '/instagram/schedule', {
+    body: { igUserId: bakery, publishAt: ahead, kind: 'image', imageUrl: IMAGE, caption: 'With friends', collaborators: ['alice.travels'], userTags: [tag] },
+  })
+  assert.equal(image.status, 201, image.text)
+  assert.deepEqual(image.body.data.post.collaborators, ['alice.travels'])
+  const story = await t.api('POST', '/instagram/schedule', { body: { igUserId: bakery, publishAt: ahead, kind: 'story', imageUrl: IMAGE, userTags: [tag] } })
+  assert.equal(story.status, 201, story.text)
+  assert.deepEqual(story.body.data.post.userTags, [tag])
+  for (const id of [image.body.data.id, story.body.data.id]) await t.api('DELETE', `/instagram/schedule/${id}`)
+
+  // Published now: both accepted; past the SDK's limits, its refusal names the field.
+  const posted = await t.api('POST', '/instagram/social/post/instagram', { body: { igUserId: bakery, imageUrl: IMAGE, collaborators: ['alice.travels'] } })
+  assert.equal(posted.status, 201, posted.text)
+  const storied = await t.api('POST', '/instagram/stories', { body: { igUserId: bakery, imageUrl: IMAGE, userTags: [tag] } })
+  assert.equal(storied.status, 201, storied.text)
+  const four = await t.api('POST', '/instagram/social/post/instagram', { body: { igUserId: bakery, imageUrl: IMAGE, collaborators: ['a1', 'a2', 'a3', 'a4'] } })
+  t.assertError(four, 400, { field: 'collaborators' })
+  const outside = await t.api('POST', '/instagram/stories', { body: { igUserId: bakery, imageUrl: IMAGE, userTags: [{ ...tag, x: 2 }] } })
+  t.assertError(outside, 400)
+  assert.match(outside.body.error.field, /user_?tags/i)
+})

@@ -70,7 +70,7 @@ function item(value, index) {
   return { kind, url: source, ...(altText ? { altText } : {}) }
 }
 
-/** `userTags: [{ username, x, y }]` (an image's or a reel's; the limits and ranges are the SDK's). */
+/** `userTags: [{ username, x, y }]` (an image's, a reel's or a story's; the limits and ranges are the SDK's). */
 function userTags(body) {
   const value = body?.userTags
   if (value === undefined) return undefined
@@ -89,7 +89,13 @@ function postOf(body, kind) {
     case 'image': {
       const url = input.url(req, 'imageUrl', { required: true })
       const altText = input.str(req, 'altText')
-      return { kind, caption: caption(req), items: [{ kind: 'image', url, ...(altText ? { altText } : {}) }], userTags: userTags(body) }
+      return {
+        kind,
+        caption: caption(req),
+        items: [{ kind: 'image', url, ...(altText ? { altText } : {}) }],
+        userTags: userTags(body),
+        collaborators: input.list(req, 'collaborators'),
+      }
     }
     case 'carousel': {
       const items = body?.items
@@ -115,7 +121,7 @@ function postOf(body, kind) {
       const imageUrl = input.url(req, 'imageUrl')
       const videoUrl = input.url(req, 'videoUrl')
       if (!imageUrl === !videoUrl) throw badRequest('imageUrl', 'a story needs exactly one of imageUrl and videoUrl')
-      return { kind, items: [{ kind: imageUrl ? 'image' : 'video', url: imageUrl ?? videoUrl }] }
+      return { kind, items: [{ kind: imageUrl ? 'image' : 'video', url: imageUrl ?? videoUrl }], userTags: userTags(body) }
     }
     default:
       throw badRequest('kind', 'kind must be one of image, carousel, reel, story')
@@ -144,10 +150,11 @@ function router({ sdk, bus }) {
     const imageUrl = input.url(req, 'imageUrl', { required: true })
     const key = idempotencyKey(req)
     const onProgress = progressOf(bus, req, key)
-    // With people tagged, the whole post (publishImage takes a caption and alt text only).
-    const tagged = userTags(req.body) !== undefined
+    // With people tagged or collaborators, the whole post (publishImage takes a caption and alt
+    // text only).
+    const whole = userTags(req.body) !== undefined || input.list(req, 'collaborators') !== undefined
     const result = await withProgress(onProgress, () =>
-      tagged
+      whole
         ? sdk.publisher.publish(req.company.id, igUserId, strip(postOf(req.body, 'image')), strip({ idempotencyKey: key, onProgress }))
         : sdk.publisher.publishImage(
             req.company.id,
