@@ -37,6 +37,23 @@ function discovered(a) {
   }
 }
 
+// The statuses an added account is filtered by (the console's Accounts page shows the same).
+const STATUSES = ['connected', 'expiring', 'reconnect', 'unreachable']
+// A connection expiring within this many days counts as `expiring`.
+const EXPIRING_DAYS = 7
+
+/**
+ * An added account's status from its live read (`liveError`) and its connection's status
+ * (`connectionStatus`, or null when it could not be read): `reconnect` (the token is not valid),
+ * `unreachable` (the live read failed), `expiring` (within EXPIRING_DAYS), else `connected`.
+ */
+function accountState({ liveError }, connection, now = Date.now()) {
+  if (connection && !connection.valid) return 'reconnect'
+  if (liveError) return 'unreachable'
+  if (connection?.expiresAt && new Date(connection.expiresAt).getTime() - now < EXPIRING_DAYS * 86_400_000) return 'expiring'
+  return 'connected'
+}
+
 const strip = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined))
 
 function clientOf(company, clientId) {
@@ -121,11 +138,13 @@ function router({ sdk }) {
     outcome(res, await sdk.accounts.add(req.company.id, ids), name, 'added')
   })
 
-  // GET /instagram/get-added-accounts[?search&clientId&assigned&sortBy&descending&offset&limit]:
+  // GET /instagram/get-added-accounts[?search&clientId&assigned&status&sortBy&descending&offset&limit]:
   // the added accounts with live details. Each live detail is one Graph call: the SDK makes at
   // most 8 at once and lists at most 100 accounts per call (AccountManager::added, rustdoc of
   // MAX_LIVE_ACCOUNTS); a larger `limit` is refused with 400 naming `limit`, before any call to
-  // Meta, so page through a bigger list with `offset`.
+  // Meta, so page through a bigger list with `offset`. `status` (see accountState) filters
+  // before paging, so `total` and the pages count only the matching accounts: it reads every
+  // account matching the other filters, and each connection's status once (`debug_token`).
   r.get('/get-added-accounts', async (req, res) => {
     checkCompany(req)
     const options = strip({
@@ -137,8 +156,9 @@ function router({ sdk }) {
       offset: input.int(req, 'offset', { min: 0, max: 1_000_000 }),
       limit: input.int(req, 'limit', { min: 1, max: 500 }),
     })
-    const added = await orEmpty(sdk.accounts.added(req.company.id, options), { items: [], total: 0 })
-    const data = added.items.map(({ account: a, liveError }) => ({
+    const status = input.oneOf(req, 'status', STATUSES)
+    const company = req.company.id
+    const row = ({ account: a, liveError }, state) => ({
       id: a.igUserId,
       username: a.username,
       name: a.name,
@@ -148,8 +168,29 @@ function router({ sdk }) {
       assignedClient: clientOf(req.company, a.assignedClientId),
       status: liveError ? 'unreachable' : 'connected',
       tokenId: a.tokenId,
-    }))
-    res.json({ success: true, data, total: added.total })
+      ...(state ? { state } : {}),
+    })
+    if (!status) {
+      const added = await orEmpty(sdk.accounts.added(company, options), { items: [], total: 0 })
+      return res.json({ success: true, data: added.items.map((item) => row(item)), total: added.total })
+    }
+    // Every account matching the other filters, a page at a time (the SDK checks `limit`).
+    const { offset = 0, limit, ...filters } = options
+    const all = []
+    for (;;) {
+      const page = await orEmpty(sdk.accounts.added(company, strip({ ...filters, limit, offset: all.length })), { items: [], total: 0 })
+      all.push(...page.items)
+      if (page.items.length === 0 || all.length >= page.total) break
+    }
+    const tokenIds = [...new Set(all.map((i) => i.account.tokenId).filter(Boolean))]
+    const connections = new Map(
+      await Promise.all(tokenIds.map(async (id) => [id, await sdk.accounts.connectionStatus(company, id).catch(() => null)])),
+    )
+    const matching = all
+      .map((item) => ({ item, state: accountState(item, connections.get(item.account.tokenId)) }))
+      .filter((m) => m.state === status)
+    const shown = matching.slice(offset, limit === undefined ? undefined : offset + limit)
+    res.json({ success: true, data: shown.map((m) => row(m.item, m.state)), total: matching.length })
   })
 
   // GET /instagram/clients/available: the company's agency clients (from configuration).
@@ -210,4 +251,4 @@ function router({ sdk }) {
   return r
 }
 
-module.exports = { router, orEmpty }
+module.exports = { router, orEmpty, accountState }
