@@ -61,7 +61,15 @@ async function start(options = {}) {
   if (demo && Object.keys(config.companies ?? {}).length === 0) {
     // A demo company so that the printed curl works out of the box.
     demoKey = `demo-${randomBytes(12).toString('hex')}`
-    config.companies = { demo: { apiKeys: [demoKey], clients: [{ id: 'bakery', name: 'Bakery client' }] } }
+    config.companies = {
+      demo: {
+        apiKeys: [demoKey],
+        clients: [
+          { id: 'builder', name: 'Builder client' },
+          { id: 'bakery', name: 'Bakery client' },
+        ],
+      },
+    }
   }
   if (demo && !config.webhooks?.verifyToken) {
     config.webhooks = { ...config.webhooks, verifyToken: randomBytes(12).toString('hex') }
@@ -104,7 +112,7 @@ async function start(options = {}) {
   let seeded = []
   if (demoKey && sandbox && options.seed !== false) {
     try {
-      seeded = await seedDemo({ url, sandbox, apiKey: demoKey, verifyToken: config.webhooks.verifyToken })
+      seeded = await seedDemo({ url, sandbox, apiKey: demoKey, verifyToken: config.webhooks.verifyToken, clientId: 'builder' })
     } catch (err) {
       await close()
       throw err

@@ -1,7 +1,8 @@
 // The README's one command: `npm start` with INSTAGRAM_MODE=sandbox runs the service against
 // an in-process sandbox and prints its URL and a working curl; SIGTERM stops it cleanly. The
 // startup log shows the demo company's generated key, never a configured one, and the console's
-// address, whose demo company has a connected account.
+// address, whose demo company has a connected account with data for every page (conversations,
+// a scheduled post, a client).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
@@ -54,8 +55,22 @@ test('INSTAGRAM_MODE=sandbox node src/server.js serves, prints a working curl, s
       body: JSON.stringify({ apiKey: consoleLine[2] }),
     })
     const cookie = session.headers.get('set-cookie').split(';')[0]
-    const added = await (await fetch(`${url}/instagram/get-added-accounts`, { headers: { cookie } })).json()
+    const get = async (path) => (await fetch(`${url}${path}`, { headers: { cookie } })).json()
+    const added = await get('/instagram/get-added-accounts')
     assert.deepEqual(added.data.map((a) => a.username), ['bob.builds'])
+    const bob = added.data[0]
+    // Every page opens on data: the account is assigned to one of the demo company's clients…
+    const clients = (await get('/instagram/clients/available')).data
+    assert.ok(bob.assignedClient && clients.some((c) => c.id === bob.assignedClient.id), JSON.stringify(bob))
+    // …has conversations with messages, both ways, the last one of them the person's…
+    const conversations = (await get(`/instagram/conversations?igUserId=${bob.id}`)).data
+    assert.ok(conversations.length >= 1, 'the demo account has conversations')
+    const messages = (await get(`/instagram/conversations/${encodeURIComponent(conversations[0].id)}/messages?igUserId=${bob.id}`)).data
+    assert.ok(messages.some((m) => m.from?.id === bob.id) && messages.some((m) => m.from?.id !== bob.id), JSON.stringify(messages))
+    // …and a post scheduled a few days ahead.
+    const jobs = (await get('/instagram/schedule')).data
+    const ahead = jobs.filter((j) => j.status === 'scheduled' && j.igUserId === bob.id && new Date(j.publishAt) - Date.now() > 2 * 86_400_000)
+    assert.equal(ahead.length, 1, JSON.stringify(jobs))
   } finally {
     running.child.kill('SIGTERM')
   }
