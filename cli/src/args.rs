@@ -210,11 +210,17 @@ pub enum ScheduleAction {
         /// The job id.
         job: String,
     },
-    /// Run a worker: publish the due posts, until Ctrl-C (or once with --once).
+    /// Run a worker: publish the due posts, one line per pass (its jobs and their results),
+    /// until Ctrl-C (or once with --once, or --passes N times).
     Run {
-        /// One pass over the due posts, then exit.
+        /// One pass over the due posts, then exit (prints the pass's report).
         #[arg(long)]
         once: bool,
+        /// Stop after this many passes (each prints a line; a pass that found work is followed
+        /// at once by the next, an idle one after a wait of 1 s, doubling up to 10 s).
+        #[arg(long, value_name = "N", conflicts_with = "once",
+              value_parser = clap::value_parser!(u64).range(1..))]
+        passes: Option<u64>,
         /// The worker's id (the lease owner it writes).
         #[arg(long, default_value = "instagraph-cli")]
         worker: String,

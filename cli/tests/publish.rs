@@ -203,3 +203,148 @@ async fn scheduled_posts_are_listed_cancelled_and_run_by_the_worker() {
         .code(1)
         .stderr(contains("unknown value \"done\""));
 }
+
+/// A post due a minute ago on `account`, scheduled through the command; its job id.
+fn schedule_due(world: &World, account: &str, image: &str) -> String {
+    let due = (Utc::now() - TimeDelta::minutes(1)).to_rfc3339();
+    let job = world.json(&["publish", "image", image, "-a", account, "--at", &due]);
+    assert_eq!(job["status"], "scheduled", "{job}");
+    job["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worker_prints_one_line_per_pass_and_stops_after_passes() {
+    let world = World::start().await;
+    world.connect();
+    let account = world.account_with_media();
+    let job = schedule_due(&world, &account, "https://cdn.example.com/a.jpg");
+
+    // Two passes: the first publishes the due post, the second (at once, as the first found
+    // work) finds nothing; one JSON line each, then exit 0.
+    let args = ["--json", "schedule", "run", "--passes", "2"];
+    let output = world.cli().args(args).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let passes: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l:?}")))
+        .collect();
+    assert_eq!(passes.len(), 2, "{stdout}");
+    assert_eq!(passes[0]["pass"], 1, "{stdout}");
+    assert_eq!(passes[0]["claimed"], 1, "{stdout}");
+    assert_eq!(passes[0]["published"], 1, "{stdout}");
+    assert_eq!(passes[0]["failed"], 0, "{stdout}");
+    assert!(passes[0]["at"].is_string(), "{stdout}");
+    assert_eq!(passes[1]["pass"], 2, "{stdout}");
+    assert_eq!(passes[1]["claimed"], 0, "{stdout}");
+    let published = world.json(&["schedule", "list", "--status", "published"]);
+    assert_eq!(published["jobs"][0]["id"], job.as_str(), "{published}");
+
+    // In text: a readable line per pass on stdout.
+    schedule_due(&world, &account, "https://cdn.example.com/b.jpg");
+    let output = world
+        .cli()
+        .args(["schedule", "run", "--passes", "1"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{stdout}");
+    assert!(lines[0].starts_with("Pass 1 at "), "{stdout}");
+    assert!(
+        lines[0].ends_with("Claimed 1: 1 published, 0 deferred, 0 retried, 0 failed, 0 released."),
+        "{stdout}"
+    );
+
+    // --passes counts from 1, and is not --once.
+    world
+        .cli()
+        .args(["schedule", "run", "--passes", "0"])
+        .assert()
+        .code(2);
+    world
+        .cli()
+        .args(["schedule", "run", "--once", "--passes", "2"])
+        .assert()
+        .code(2)
+        .stderr(contains("cannot be used with"));
+    world
+        .cli()
+        .args(["schedule", "run", "--help"])
+        .assert()
+        .success()
+        .stdout(contains("--passes <N>"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_running_worker_reports_each_pass_and_stops_on_sigterm() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    use std::sync::mpsc;
+
+    let world = World::start().await;
+    world.connect();
+    let account = world.account_with_media();
+    /// The worker, killed if the test fails before it has stopped.
+    struct Running(std::process::Child);
+    impl Drop for Running {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut child = Running(
+        world
+            .cli_std()
+            .args(["--json", "schedule", "run"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    // The lines as they come, read on a thread: every wait below is bounded.
+    let (tx, lines) = mpsc::channel();
+    let stdout = child.0.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    let next = || -> Value {
+        let line = lines
+            .recv_timeout(Duration::from_secs(60))
+            .expect("a line per pass");
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"))
+    };
+    // Nothing is due: an idle pass.
+    let first = next();
+    assert_eq!(first["pass"], 1, "{first}");
+    assert_eq!(first["claimed"], 0, "{first}");
+    // A post falls due: a later pass publishes it (idle waits are 1 s, doubling up to 10 s).
+    schedule_due(&world, &account, "https://cdn.example.com/c.jpg");
+    let mut pass = 1;
+    loop {
+        let line = next();
+        pass += 1;
+        assert_eq!(line["pass"], pass, "{line}");
+        if line["published"] == 1 {
+            break;
+        }
+        assert_eq!(line["claimed"], 0, "{line}");
+        assert!(pass < 10, "never published: {line}");
+    }
+    // SIGTERM: it stops, exit 0.
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.0.wait().unwrap();
+    assert!(status.success(), "{status}");
+}

@@ -1,6 +1,9 @@
 //! `instagraph schedule`: the core's Scheduler: its jobs, cancelling one, a worker.
 
-use instagraph::publisher::{Publisher, Scheduler, TickReport};
+use std::time::Duration;
+
+use chrono::Utc;
+use instagraph::publisher::{Publisher, Scheduler, TickReport, Worker};
 use instagraph::store::{JobRecord, JobStatus};
 use instagraph::JobId;
 use serde_json::{json, Value};
@@ -39,7 +42,11 @@ pub async fn run(global: &Global, args: ScheduleArgs) -> Result<(), Failure> {
                 format!("Job {} is {}.", job.id, job.status)
             });
         }
-        ScheduleAction::Run { once, worker } => {
+        ScheduleAction::Run {
+            once,
+            passes,
+            worker,
+        } => {
             let worker = scheduler.worker(worker);
             if once {
                 let report = worker.run_once().await?;
@@ -48,11 +55,85 @@ pub async fn run(global: &Global, args: ScheduleArgs) -> Result<(), Failure> {
                 if !global.json {
                     eprintln!("Worker {} running; Ctrl-C stops it.", worker.id());
                 }
-                worker.run_until(super::shutdown_signal()).await?;
+                run_passes(global, &worker, passes).await?;
             }
         }
     }
     Ok(())
+}
+
+/// The first wait after an idle pass, and the longest (the core worker's defaults).
+const IDLE_WAIT: (Duration, Duration) = (Duration::from_secs(1), Duration::from_secs(10));
+
+/// The worker's loop, one printed line per pass (a JSON line with `--json`): a pass that found
+/// work is followed at once by the next; an idle one by a wait, doubled after each idle pass up
+/// to 10 s. Stops after `passes` passes, or at Ctrl-C / SIGTERM once the running pass (and its
+/// jobs) has finished.
+async fn run_passes(global: &Global, worker: &Worker, passes: Option<u64>) -> Result<(), Failure> {
+    let stop = super::shutdown_signal();
+    tokio::pin!(stop);
+    let mut stopping = false;
+    let mut idle = IDLE_WAIT.0;
+    let mut pass = 0u64;
+    loop {
+        pass += 1;
+        let tick = worker.run_once();
+        tokio::pin!(tick);
+        // A stop request lets the pass finish: its jobs are published or settled, none cut.
+        let result = tokio::select! {
+            result = &mut tick => result,
+            () = &mut stop, if !stopping => {
+                stopping = true;
+                tick.await
+            }
+        };
+        let at = Utc::now();
+        let wait = match result {
+            Ok(report) => {
+                let mut doc = report_json(&report);
+                doc["pass"] = json!(pass);
+                doc["at"] = json!(at);
+                output::emit(global.json, &doc, || {
+                    format!(
+                        "Pass {pass} at {}: {}",
+                        at.format("%Y-%m-%d %H:%M:%S UTC"),
+                        report_text(&report)
+                    )
+                });
+                if report.claimed > 0 {
+                    idle = IDLE_WAIT.0;
+                    Duration::ZERO
+                } else {
+                    next_idle(&mut idle)
+                }
+            }
+            // The worker itself is misconfigured (e.g. an empty --worker): nothing will run.
+            Err(e) if pass == 1 => return Err(e.into()),
+            // The store failed this time: said, and tried again after a wait.
+            Err(e) => {
+                let failure = Failure::from(e);
+                let doc = json!({ "pass": pass, "at": at, "error": failure.json() });
+                output::emit(global.json, &doc, || {
+                    format!("Pass {pass} failed: {}", failure.message)
+                });
+                next_idle(&mut idle)
+            }
+        };
+        if stopping || passes.is_some_and(|n| pass >= n) {
+            return Ok(());
+        }
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = &mut stop, if !stopping => return Ok(()),
+        }
+    }
+}
+
+/// The wait after an idle pass; the next one is twice as long, up to the longest.
+fn next_idle(idle: &mut Duration) -> Duration {
+    let wait = *idle;
+    *idle = (wait * 2).min(IDLE_WAIT.1);
+    wait
 }
 
 /// A job as JSON (the stored row; it holds no token).
