@@ -199,6 +199,32 @@ pub fn token_like(text: &str) -> Option<usize> {
     })
 }
 
+/// A spawned command, killed (and reaped) if the test ends before it has exited.
+pub struct Running(pub std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The lines of a child's output as they come, read on a thread (so that a test can wait for
+/// the next one with a timeout).
+pub fn lines_of(out: impl std::io::Read + Send + 'static) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(out).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
 /// The binary with no inherited configuration, its data directory under `home`.
 pub fn bare(home: &Path) -> Command {
     Command::from_std(bare_std(home))
