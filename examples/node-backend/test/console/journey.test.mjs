@@ -102,6 +102,15 @@ test('accounts: assign one to a client, filter, search, sort, status', async () 
   await page.getByRole('button', { name: 'Followers' }).click()
   await page.getByRole('button', { name: /Followers ▲/ }).click()
   await page.waitForFunction(() => [...document.querySelectorAll('tbody tr[data-account]')].map((r) => r.dataset.account).join() === 'alice.travels,alice.bakery')
+  // The status filter is the route's: the count and the pages are of the matching accounts.
+  const pager = page.getByRole('navigation', { name: 'Pages of accounts' })
+  await page.getByLabel('Status').selectOption({ label: 'Reconnect needed' })
+  await page.getByText('No accounts match.').waitFor()
+  await pager.getByText('0 of 0', { exact: true }).waitFor()
+  await page.getByLabel('Status').selectOption({ label: 'Connected' })
+  await pager.getByText('1–2 of 2', { exact: true }).waitFor()
+  await accountRows().nth(1).waitFor()
+  await page.getByLabel('Status').selectOption({ label: 'Any' })
   // Keyboard only, on the phone layout: the skip link comes first and leads into the page; the
   // navigation marks the current page.
   await page.setViewportSize({ width: 390, height: 844 })
@@ -158,6 +167,16 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 test('composer: an empty caption with 31 hashtags shows the core’s message, and nothing is sent', async () => {
   await page.getByRole('link', { name: 'Composer' }).click()
   await page.getByLabel('Account').selectOption({ label: '@alice.bakery' })
+  // What the core takes, by kind: people tagged on an image, a reel or a story; collaborators
+  // on an image, a carousel or a reel.
+  const offered = async () => ({
+    tags: await page.getByRole('button', { name: 'Tag a person' }).count(),
+    collaborators: await page.getByLabel(/^Collaborators/).count(),
+  })
+  for (const [kind, tags, collaborators] of [['Story', 1, 0], ['Carousel', 0, 1], ['Reel', 1, 1], ['Image', 1, 1]]) {
+    await page.getByLabel(kind, { exact: true }).check()
+    assert.deepEqual(await offered(), { tags, collaborators }, kind)
+  }
   await page.getByLabel('Image URL').fill('https://images.example.com/bread.jpg')
   const sent = []
   const watch = (req) => req.url().includes('/instagram/') && req.method() !== 'GET' && sent.push(req.url())
@@ -188,20 +207,46 @@ test('composer: an uploaded image published now, with its progress live', async 
   assert.equal(served.status, 200)
   assert.deepEqual(Buffer.from(await served.arrayBuffer()), PNG)
   await page.getByLabel('Image alt text').fill('A loaf of sourdough')
-  await page.getByLabel(/^Tag people/).fill('@alice.travels')
+  await page.getByRole('button', { name: 'Tag a person' }).click()
+  await page.getByLabel('Person 1 username').fill('@alice.travels')
+  await page.getByLabel('Person 1 x (0–1)').fill('0.3')
+  await page.getByLabel('Person 1 y (0–1)').fill('0.6')
+  await page.getByLabel(/^Collaborators/).fill('@alice.travels')
   await checkPage(page, '04-composer')
+  // The image stays in processing on the sandbox until its clock moves on: the step is drawn
+  // whatever the machine's speed.
+  await t.sandboxConfig({ image_processing_ms: 3_600_000 })
+  const sent = page.waitForRequest((req) => req.url().endsWith('/instagram/social/post/instagram'))
   await page.getByRole('button', { name: 'Publish now' }).click()
-  await page.locator('ol.progress li[data-step="published"]').waitFor()
-  // The SDK's own steps, as they happened: the container first, the post last.
+  const publishRequest = await sent
+  const request = publishRequest.postDataJSON()
+  assert.deepEqual(request.userTags, [{ username: 'alice.travels', x: 0.3, y: 0.6 }])
+  assert.deepEqual(request.collaborators, ['alice.travels'])
+  await page.locator('ol.progress li[data-step="processing"]').waitFor()
+  await fetch(`${t.sandbox.baseUrl}/__sandbox/clock`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ advance_seconds: 3601 }),
+  })
+  await t.sandboxConfig({ image_processing_ms: 0 })
+  // The permalink is the last step, as the stream brought it.
+  const link = page.locator('ol.progress li[data-step="published"] a')
+  await link.waitFor()
+  // The SDK's own steps, as they happened: the container first, processing, the post last.
   const steps = await page.locator('ol.progress li').evaluateAll((items) => items.map((li) => li.dataset.step))
   assert.equal(steps[0], 'created', steps.join())
+  assert.ok(steps.includes('processing'), steps.join())
   assert.equal(steps.at(-1), 'published', steps.join())
-  const link = page.getByRole('link', { name: /instagram\.com|\/p\// })
-  await link.waitFor()
-  assert.match(await link.getAttribute('href'), /^https?:\/\//)
-  await checkPage(page, '04-composer-published')
+  await page.getByRole('status').filter({ hasText: 'Published.' }).waitFor()
   const jobs = await t.api('GET', '/instagram/schedule')
-  assert.ok(jobs.body.data.some((j) => j.status === 'published' && j.post.kind === 'image'), JSON.stringify(jobs.body.data))
+  const job = jobs.body.data.find((j) => j.idempotencyKey === publishRequest.headers()['idempotency-key'])
+  assert.equal(job?.status, 'published', JSON.stringify(jobs.body.data))
+  assert.equal(job.post.kind, 'image')
+  assert.match(job.permalink, /^https?:\/\//)
+  assert.equal(await link.getAttribute('href'), job.permalink)
+  // Shown once: the HTTP answer's link is not repeated under the steps.
+  assert.equal(await page.getByRole('link', { name: await link.textContent() }).count(), 1)
+  await checkPage(page, '04-composer-published')
 })
 
 test('composer and calendar: a reel scheduled now is published by the worker; another is rescheduled and cancelled', async () => {
@@ -322,6 +367,18 @@ test('inbox: answer a comment with a template and a message in its window, both 
   await page.getByLabel('Account').selectOption({ label: '@alice.bakery' })
   await page.getByLabel('Post').selectOption(media[0].id)
   await page.locator('li.comment', { hasText: 'Is the rye vegan?' }).getByText('Thank you, @vegan.val! 💛').waitFor()
+  // Deleting asks first: cancelled, the comment stays; confirmed, it goes.
+  await comment.getByRole('button', { name: 'Delete the comment of @vegan.val' }).click()
+  const confirm = page.getByRole('dialog', { name: 'Delete the comment' })
+  await confirm.getByText('Is the rye vegan?').waitFor()
+  await checkPage(page, '07-inbox-delete')
+  await confirm.getByRole('button', { name: 'Cancel' }).click()
+  await confirm.waitFor({ state: 'hidden' })
+  assert.equal(await comment.count(), 1)
+  await comment.getByRole('button', { name: 'Delete the comment of @vegan.val' }).click()
+  await confirm.getByRole('button', { name: 'Delete' }).click()
+  await page.getByRole('status').filter({ hasText: 'Comment deleted.' }).waitFor()
+  await comment.waitFor({ state: 'detached' })
 
   await page.getByRole('tab', { name: 'Messages' }).click()
   const fan = '9900000000000077'
@@ -336,6 +393,12 @@ test('inbox: answer a comment with a template and a message in its window, both 
   await page.getByRole('button', { name: 'Send message' }).click()
   await page.getByRole('status').filter({ hasText: 'Message sent.' }).waitFor()
   await page.locator('ol.bubbles li.mine', { hasText: 'Yes, from 8 until noon!' }).waitFor()
+  // Another account: its own conversations, one of them open; nothing of the bakery's stays.
+  await page.getByLabel('Account').selectOption({ label: '@alice.travels' })
+  await page.locator('button.conv[aria-current="true"]').waitFor()
+  await page.locator('ol.bubbles li').first().waitFor()
+  assert.equal(await page.getByRole('button', { name: /@sunday\.sam/ }).count(), 0)
+  assert.equal(await page.getByText('Yes, from 8 until noon!').count(), 0)
 })
 
 test('Instagram Login: connect and add; once its token expired, Reconnect connects again', async () => {
@@ -374,6 +437,30 @@ test('Instagram Login: connect and add; once its token expired, Reconnect connec
     await other.locator('tr[data-account] .badge.connected').waitFor()
   } catch (err) {
     await failureShot(other, 'instagram-login')(err)
+  } finally {
+    await other.context().close()
+  }
+})
+
+test('composer: with the live stream refused, Publish now still ends, on the HTTP answer', async () => {
+  const other = await newPage(browser)
+  try {
+    // The stream answers 401 (as it does once the session has ended): the browser gives it up.
+    await other.route('**/console/api/events', (route) =>
+      route.fulfill({ status: 401, contentType: 'application/json', body: '{"success":false,"error":{"code":"UNAUTHENTICATED","message":"sign in"}}' }),
+    )
+    await signIn(other, t.base, KEYS.acme)
+    await other.goto(`${t.base}/console/composer`)
+    await other.getByLabel('Account').selectOption({ label: '@alice.bakery' })
+    await other.getByLabel('Image URL').fill('https://images.example.com/offline.jpg')
+    await other.getByRole('button', { name: 'Publish now' }).click()
+    await other.getByRole('status').filter({ hasText: 'Live progress is not available' }).waitFor()
+    const link = other.getByRole('link', { name: /instagram\.com|\/p\// })
+    await link.waitFor()
+    assert.match(await link.getAttribute('href'), /^https?:\/\//)
+    assert.equal(await other.getByRole('button', { name: 'Publish now' }).isDisabled(), false)
+  } catch (err) {
+    await failureShot(other, 'composer-not-live')(err)
   } finally {
     await other.context().close()
   }

@@ -7,7 +7,8 @@ import { Dialog } from '../dialog.mjs'
 import { startConnect } from './connect.mjs'
 
 const PAGE_SIZE = 10
-// A connection expiring within this many days shows the reconnect button already.
+// A connection expiring within this many days shows the reconnect button already (the same
+// rule as the route's `status=expiring` filter, src/routes/accounts.js accountState).
 const EXPIRING_DAYS = 7
 
 /** The status of an account, in words, from its live read and its connection's status. */
@@ -66,12 +67,13 @@ export function Accounts({ company }) {
   useEffect(() => {
     api('GET', '/instagram/clients/available').then((r) => setClients(r.data), setError)
   }, [])
-  useEffect(() => setOffset(0), [query, clientId, assigned, sortBy, descending])
+  useEffect(() => setOffset(0), [query, clientId, assigned, statusFilter, sortBy, descending])
   useEffect(() => {
     const abort = new AbortController()
     setError(null)
     api('GET', '/instagram/get-added-accounts', {
-      query: { search: query, clientId, assigned, sortBy, descending: descending || undefined, offset, limit: PAGE_SIZE },
+      // The status filter is the route's: the pages and the count are of the matching accounts.
+      query: { search: query, clientId, assigned, status: statusFilter, sortBy, descending: descending || undefined, offset, limit: PAGE_SIZE },
       signal: abort.signal,
     }).then(
       (r) => {
@@ -88,15 +90,9 @@ export function Accounts({ company }) {
       (err) => err.name !== 'AbortError' && setError(err),
     )
     return () => abort.abort()
-  }, [query, clientId, assigned, sortBy, descending, offset, reload])
+  }, [query, clientId, assigned, statusFilter, sortBy, descending, offset, reload])
 
-  const shown = useMemo(
-    () =>
-      (rows ?? [])
-        .map((a) => ({ ...a, state: accountStatus(a, connections[a.tokenId]) }))
-        .filter((a) => !statusFilter || a.state.key === statusFilter),
-    [rows, connections, statusFilter],
-  )
+  const shown = useMemo(() => (rows ?? []).map((a) => ({ ...a, state: accountStatus(a, connections[a.tokenId]) })), [rows, connections])
 
   const sortHeader = (key, label) => {
     const active = sortBy === key

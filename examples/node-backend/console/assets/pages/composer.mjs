@@ -1,6 +1,7 @@
 // Composer: an image, a carousel (drag or move buttons to order), a reel or a story; media by
 // URL or uploaded with byte progress; the caption's live counters are the core's (counts and
-// limits from /console/api/caption); publish now with live progress, or schedule.
+// limits from /console/api/caption); people tagged, each at a point of the media; collaborators;
+// publish now with live progress (the permalink as its last step), or schedule.
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, upload } from '../api.mjs'
 import { html, ErrorNote, StatusNote, Link, dateTime } from '../ui.mjs'
@@ -13,6 +14,11 @@ const KINDS = [
   { key: 'story', label: 'Story' },
 ]
 const ROUTES = { image: '/instagram/social/post/instagram', carousel: '/instagram/carousels', reel: '/instagram/reels', story: '/instagram/stories' }
+// The kinds the core takes people tagged on, and collaborators on (src/api/publish/validate.rs:
+// a carousel takes its tags on its items, which the routes do not offer; a story takes no
+// collaborators). The core still checks every post: its refusal names the field.
+const TAG_KINDS = new Set(['image', 'reel', 'story'])
+const COLLABORATOR_KINDS = new Set(['image', 'carousel', 'reel'])
 /** A progress event of the SDK (`created`, `processing`, `ready`, `published`, `failed`) in words. */
 function progressWords(p) {
   switch (p.type) {
@@ -25,7 +31,7 @@ function progressWords(p) {
     case 'ready':
       return 'Ready: publishing…'
     case 'published':
-      return 'Published.'
+      return p.permalink ? 'Published: ' : 'Published.'
     case 'failed':
       return `Failed: ${p.message}`
     default:
@@ -36,6 +42,32 @@ const stepKey = (p) => `${p.type}:${p.containerId ?? ''}:${p.status ?? ''}`
 
 let itemSeq = 0
 const newItem = (kind = 'image') => ({ key: ++itemSeq, kind, url: '', altText: '', progress: null })
+// A person tagged: the username, and the point of the media (0–1 from the left and the top).
+const newTag = () => ({ key: ++itemSeq, username: '', x: '0.5', y: '0.5' })
+
+/** The people tagged on the media, each with a username and a position. */
+function Tags({ tags, onChange }) {
+  const set = (i, field) => (e) => onChange(tags.map((t, j) => (j === i ? { ...t, [field]: e.currentTarget.value } : t)))
+  return html`<fieldset class="tags"><legend>People tagged</legend>
+    <p class="muted" id="tags-help">Each person at a point of the media: x from 0 (left edge) to 1 (right edge), y from 0 (top) to 1 (bottom).</p>
+    ${tags.length > 0 &&
+    html`<ol class="tag-list">
+      ${tags.map((t, i) => {
+        const id = `tag-${t.key}`
+        return html`<li key=${t.key}>
+          <div class="tag-user"><label for=${`${id}-user`}>Person ${i + 1} username</label>
+            <input id=${`${id}-user`} type="text" placeholder="@friend" value=${t.username} onInput=${set(i, 'username')} /></div>
+          <div><label for=${`${id}-x`}>Person ${i + 1} x (0–1)</label>
+            <input id=${`${id}-x`} type="number" inputmode="decimal" min="0" max="1" step="0.05" aria-describedby="tags-help" value=${t.x} onInput=${set(i, 'x')} /></div>
+          <div><label for=${`${id}-y`}>Person ${i + 1} y (0–1)</label>
+            <input id=${`${id}-y`} type="number" inputmode="decimal" min="0" max="1" step="0.05" aria-describedby="tags-help" value=${t.y} onInput=${set(i, 'y')} /></div>
+          <button type="button" class="small danger" onClick=${() => onChange(tags.filter((_, j) => j !== i))}>Remove<span class="visually-hidden"> person ${i + 1}</span></button>
+        </li>`
+      })}
+    </ol>`}
+    <button type="button" class="secondary small" onClick=${() => onChange([...tags, newTag()])}>Tag a person</button>
+  </fieldset>`
+}
 
 /** One media: a URL, or a local file uploaded with a byte progress bar. */
 function MediaItem({ item, index, label, accept, allowKind, onChange }) {
@@ -102,7 +134,7 @@ export function Composer() {
   const [caption, setCaption] = useState('')
   const [check, setCheck] = useState(null)
   const [collaborators, setCollaborators] = useState('')
-  const [tagged, setTagged] = useState('')
+  const [tags, setTags] = useState([])
   const [shareToFeed, setShareToFeed] = useState(true)
   const [coverUrl, setCoverUrl] = useState('')
   const [when, setWhen] = useState('now')
@@ -110,6 +142,7 @@ export function Composer() {
   const [error, setError] = useState(null)
   const [steps, setSteps] = useState([])
   const [result, setResult] = useState(null)
+  const [notice, setNotice] = useState('')
   const [busy, setBusy] = useState(false)
   const dragFrom = useRef(null)
   const keyRef = useRef(null)
@@ -151,23 +184,26 @@ export function Composer() {
     const first = items[0]
     const media = first.kind === 'video' ? { videoUrl: first.url } : { imageUrl: first.url }
     const usernames = (text) => text.split(/[\s,]+/).map((c) => c.replace(/^@/, '')).filter(Boolean)
-    const collabs = usernames(collaborators)
-    // People tagged at the middle of the media (Meta wants a position; 0.5, 0.5 is the centre).
-    const tags = usernames(tagged).map((username) => ({ username, x: 0.5, y: 0.5 }))
-    const userTags = tags.length ? { userTags: tags } : {}
+    const collabs = COLLABORATOR_KINDS.has(kind) ? usernames(collaborators) : []
+    const collab = collabs.length ? { collaborators: collabs } : {}
+    // Each person at the position given (the core checks the range and the count).
+    const tagged = TAG_KINDS.has(kind) ? tags.filter((t) => t.username.trim()) : []
+    const userTags = tagged.length
+      ? { userTags: tagged.map((t) => ({ username: t.username.trim().replace(/^@/, ''), x: Number(t.x), y: Number(t.y) })) }
+      : {}
     switch (kind) {
       case 'image':
-        return { igUserId, caption, imageUrl: first.url, ...(first.altText ? { altText: first.altText } : {}), ...userTags }
+        return { igUserId, caption, imageUrl: first.url, ...(first.altText ? { altText: first.altText } : {}), ...userTags, ...collab }
       case 'carousel':
         return {
           igUserId, caption,
           items: items.map((it) => ({ [it.kind === 'video' ? 'videoUrl' : 'imageUrl']: it.url, ...(it.altText && it.kind === 'image' ? { altText: it.altText } : {}) })),
-          ...(collabs.length ? { collaborators: collabs } : {}),
+          ...collab,
         }
       case 'reel':
-        return { igUserId, caption, videoUrl: first.url, shareToFeed, ...(coverUrl ? { coverUrl } : {}), ...(collabs.length ? { collaborators: collabs } : {}), ...userTags }
+        return { igUserId, caption, videoUrl: first.url, shareToFeed, ...(coverUrl ? { coverUrl } : {}), ...collab, ...userTags }
       default:
-        return { igUserId, ...media }
+        return { igUserId, ...media, ...userTags }
     }
   }
 
@@ -175,6 +211,7 @@ export function Composer() {
     e.preventDefault()
     setError(null)
     setResult(null)
+    setNotice('')
     setSteps([])
     if (!igUserId) return setError('Choose the account to post to.')
     if (items.some((it) => !it.url)) return setError('Every media needs a URL or an uploaded file.')
@@ -192,7 +229,8 @@ export function Composer() {
         setResult({ scheduled: r.data })
       } else {
         keyRef.current = crypto.randomUUID()
-        await liveReady()
+        // Not live (the stream was refused): no steps, the HTTP answer says how it went.
+        if (!(await liveReady())) setNotice('Live progress is not available: the result shows once the post is published.')
         const r = await api('POST', ROUTES[kind], { body: body(), headers: { 'idempotency-key': keyRef.current } })
         setResult({ published: r })
       }
@@ -204,6 +242,8 @@ export function Composer() {
   }
 
   const isVideoKind = kind === 'reel'
+  // The permalink came live (the last step): the HTTP answer's is then not shown again.
+  const livePermalink = steps.some((s) => s.type === 'published' && s.permalink)
   return html`<form class="composer" onSubmit=${submit} novalidate>
     <div class="row">
       <div><label for="compose-account">Account</label>
@@ -244,10 +284,8 @@ export function Composer() {
           <label for="share-feed">Also share to the feed</label></div>`}
     </fieldset>
     ${kind !== 'story' && html`<${Caption} value=${caption} onInput=${(text) => (setCaption(text), setError(null))} check=${check} />`}
-    ${(kind === 'image' || kind === 'reel') &&
-    html`<label for="tagged">Tag people (usernames; tagged at the centre)</label>
-      <input id="tagged" type="text" placeholder="@friend" value=${tagged} onInput=${(e) => setTagged(e.currentTarget.value)} />`}
-    ${(kind === 'carousel' || kind === 'reel') &&
+    ${TAG_KINDS.has(kind) && html`<${Tags} tags=${tags} onChange=${setTags} />`}
+    ${COLLABORATOR_KINDS.has(kind) &&
     html`<label for="collaborators">Collaborators (up to 3 usernames, invited)</label>
       <input id="collaborators" type="text" placeholder="@studio, @friend" value=${collaborators} onInput=${(e) => setCollaborators(e.currentTarget.value)} />`}
     <fieldset><legend>When</legend>
@@ -258,15 +296,20 @@ export function Composer() {
         <input id="publish-at" type="datetime-local" value=${publishAt} onInput=${(e) => setPublishAt(e.currentTarget.value)} />`}
     </fieldset>
     <${ErrorNote} error=${error} />
+    <${StatusNote} text=${notice} />
     <div class="buttons"><button type="submit" disabled=${busy}>${when === 'later' ? 'Schedule' : 'Publish now'}</button></div>
     ${steps.length > 0 &&
     html`<section class="panel" aria-labelledby="progress-title"><h2 id="progress-title">Progress</h2>
       <ol class="progress" aria-live="polite">
-        ${steps.map((s) => html`<li key=${stepKey(s)} data-step=${s.type}>${progressWords(s)}</li>`)}
+        ${steps.map(
+          (s) => html`<li key=${stepKey(s)} data-step=${s.type}>${progressWords(s)}${s.type === 'published' && s.permalink &&
+            html`<a href=${s.permalink} target="_blank" rel="noopener noreferrer">${s.permalink}</a>`}</li>`,
+        )}
       </ol></section>`}
     ${result?.published &&
     html`<${StatusNote} text="Published." />
-      <p>The post is live: <a href=${result.published.permalink} target="_blank" rel="noopener noreferrer">${result.published.permalink}</a></p>`}
+      ${!livePermalink &&
+      html`<p>The post is live: <a href=${result.published.permalink} target="_blank" rel="noopener noreferrer">${result.published.permalink}</a></p>`}`}
     ${result?.scheduled &&
     html`<${StatusNote} text=${`Scheduled for ${dateTime(result.scheduled.publishAt)}.`} />
       <p><${Link} href="/console/calendar">See it in the calendar<//></p>`}

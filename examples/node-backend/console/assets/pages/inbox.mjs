@@ -1,10 +1,12 @@
-// Inbox: comments (filter, reply with templates, hide, delete, private reply) and direct
-// messages (conversations, the 24-hour window, quick replies), refreshed live when a webhook
-// event for the account arrives.
+// Inbox: comments (filter, reply with templates, hide, delete after a confirmation, private
+// reply) and direct messages (conversations, the 24-hour window, quick replies), refreshed live
+// when a webhook event for the account arrives. Changing the account starts both tabs afresh
+// (no post or conversation of the previous account stays selected).
 import { useEffect, useState } from 'preact/hooks'
 import { api } from '../api.mjs'
 import { html, ErrorNote, StatusNote, dateTime } from '../ui.mjs'
 import { onLive } from '../events.mjs'
+import { Dialog } from '../dialog.mjs'
 
 // Reply templates: `{username}` and `{text}` are filled in by the core's template reply.
 export const REPLY_TEMPLATES = [
@@ -51,8 +53,8 @@ export function Inbox() {
     </div>
     ${igUserId &&
     (tab === 'comments'
-      ? html`<section role="tabpanel" id="panel-comments" aria-labelledby="tab-comments"><${Comments} igUserId=${igUserId} live=${live} /></section>`
-      : html`<section role="tabpanel" id="panel-messages" aria-labelledby="tab-messages"><${Messages} igUserId=${igUserId} live=${live} /></section>`)}
+      ? html`<section role="tabpanel" id="panel-comments" aria-labelledby="tab-comments"><${Comments} key=${igUserId} igUserId=${igUserId} live=${live} /></section>`
+      : html`<section role="tabpanel" id="panel-messages" aria-labelledby="tab-messages"><${Messages} key=${igUserId} igUserId=${igUserId} live=${live} /></section>`)}
   `
 }
 
@@ -65,6 +67,7 @@ function Comments({ igUserId, live }) {
   const [error, setError] = useState(null)
   const [notice, setNotice] = useState('')
   const [reload, setReload] = useState(0)
+  const [deleting, setDeleting] = useState(null)
   useEffect(() => {
     api('GET', '/instagram/media', { query: { igUserId, limit: 25 } }).then((r) => {
       setMedia(r.data)
@@ -111,12 +114,24 @@ function Comments({ igUserId, live }) {
     <${StatusNote} text=${notice} />
     ${comments === null ? html`<p role="status">Loading comments…</p>` : shown.length === 0 ? html`<p>No comments.</p>` : ''}
     <ul class="comments">
-      ${shown.map((c) => html`<${CommentItem} key=${c.id} comment=${c} igUserId=${igUserId} mediaId=${mediaId} act=${act} />`)}
+      ${shown.map((c) => html`<${CommentItem} key=${c.id} comment=${c} igUserId=${igUserId} mediaId=${mediaId} act=${act} onDelete=${setDeleting} />`)}
     </ul>
+    <${Dialog} title="Delete the comment" open=${Boolean(deleting)} onClose=${() => setDeleting(null)}>
+      ${deleting &&
+      html`<p>Delete the comment of <strong>@${deleting.username ?? 'someone'}</strong>, “${deleting.text}”? It cannot be brought back.</p>
+        <div class="buttons">
+          <button type="button" class="danger" onClick=${() => {
+            const c = deleting
+            setDeleting(null)
+            act('Comment deleted.', () => api('DELETE', `/instagram/comments/${c.id}`, { query: { igUserId } }))
+          }}>Delete</button>
+          <button type="button" class="secondary" onClick=${() => setDeleting(null)}>Cancel</button>
+        </div>`}
+    <//>
   `
 }
 
-function CommentItem({ comment: c, igUserId, mediaId, act }) {
+function CommentItem({ comment: c, igUserId, mediaId, act, onDelete }) {
   const [reply, setReply] = useState('')
   // The replies read with the comment, then those sent from here since.
   const [sent, setSent] = useState([])
@@ -170,7 +185,7 @@ function CommentItem({ comment: c, igUserId, mediaId, act }) {
         <button type="submit" class="small">Send<span class="visually-hidden"> reply to @${c.username}</span></button>
         <button type="button" class="small secondary" onClick=${() => act(c.hidden ? 'Comment shown.' : 'Comment hidden.', () => api('POST', `/instagram/comments/${c.id}/hide`, { body: { igUserId, hidden: !c.hidden } }))}>
           ${c.hidden ? 'Unhide' : 'Hide'}<span class="visually-hidden"> the comment of @${c.username}</span></button>
-        <button type="button" class="small danger" onClick=${() => act('Comment deleted.', () => api('DELETE', `/instagram/comments/${c.id}`, { query: { igUserId } }))}>
+        <button type="button" class="small danger" onClick=${() => onDelete(c)}>
           Delete<span class="visually-hidden"> the comment of @${c.username}</span></button>
       </div>
     </form>
