@@ -184,7 +184,13 @@ fn core_operations() -> BTreeMap<String, String> {
         .filter(|(rel, _)| !CORE_SKIPPED.iter().any(|dir| rel.starts_with(dir)))
         .collect();
     // The first pass finds the types with operations, so that the second can tell a method
-    // leading to one (navigation) from an operation.
+    // leading to one (navigation) from an operation. A request builder is not one: the method
+    // that makes it is the operation its `send` runs, even when the builder has other
+    // operations of its own (`AccountInsightsRequest::send_series`).
+    let mut builders = BTreeSet::new();
+    for (_, file) in &parsed {
+        collect_builders(&file.items, &mut builders);
+    }
     let mut with_operations = BTreeSet::new();
     for _ in 0..2 {
         let mut ops = BTreeMap::new();
@@ -194,6 +200,7 @@ fn core_operations() -> BTreeMap<String, String> {
         let types: BTreeSet<String> = ops
             .keys()
             .filter_map(|op| op.split_once("::").map(|(ty, _)| ty.to_owned()))
+            .filter(|ty| !builders.contains(ty))
             .collect();
         if types == with_operations {
             return ops;
@@ -205,6 +212,28 @@ fn core_operations() -> BTreeMap<String, String> {
         collect_core(&file.items, rel, &with_operations, &mut ops);
     }
     ops
+}
+
+/// The types with a public `send` method: request builders.
+fn collect_builders(items: &[syn::Item], out: &mut BTreeSet<String>) {
+    for item in items {
+        match item {
+            syn::Item::Impl(imp) if imp.trait_.is_none() => {
+                let sends = imp.items.iter().any(|i| {
+                    matches!(i, syn::ImplItem::Fn(f) if is_public(&f.vis) && f.sig.ident == "send")
+                });
+                if let Some(ty) = type_name(&imp.self_ty).filter(|_| sends) {
+                    out.insert(ty);
+                }
+            }
+            syn::Item::Mod(m) => {
+                if let Some((_, items)) = &m.content {
+                    collect_builders(items, out);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 fn collect_core(

@@ -559,6 +559,16 @@ export declare class Insights {
    */
   account(companyId: string, igUserId: string, options: AccountInsightsOptions): Promise<AccountInsightsResult>
   /**
+   * Every day metric as a series by day, week or month over `since`…`until`, ready to chart:
+   * `[{ name, aggregation, points: [{ start, end, value, days }] }]` in the order asked.
+   * `reach` and `follower_count` are rolled up from their day values; the metrics Meta gives
+   * only as totals (`views`, `accounts_engaged`, `total_interactions`, ...) are one total per
+   * bucket (`aggregation: 'Total'`, one request each, at most 93). Checked before any call.
+   *
+   * Core: AccountInsightsRequest::send_series
+   */
+  accountSeries(companyId: string, igUserId: string, options: AccountSeriesOptions): Promise<Array<Rollup>>
+  /**
    * A media's lifetime insights with the metrics of its kind: `{ kind, metrics }`.
    *
    * Core: Graph::media_insight_kind, Graph::media_insights
@@ -1196,6 +1206,23 @@ export interface AccountRecord {
   createdAt: string
   /** When the row last changed. */
   updatedAt: string
+}
+
+/** Options of `Insights.accountSeries`. */
+export interface AccountSeriesOptions {
+  /**
+   * Day metric names (`reach`, `views`, `accounts_engaged`, `total_interactions`,
+   * `follower_count`, ...).
+   */
+  metrics: Array<string>
+  /** Range start (RFC 3339 string or Unix seconds). */
+  since: string | number
+  /** Range end (RFC 3339 string or Unix seconds). */
+  until: string | number
+  /** The buckets: `daily`, `weekly` (ISO weeks) or `monthly`. */
+  by: string
+  /** Requests in flight at once (default 3). */
+  concurrency?: number
 }
 
 /** An added account with its live profile. */
@@ -2514,7 +2541,7 @@ export interface Rollup {
 }
 
 /** How a rollup adds a metric's values. */
-export type RollupAggregation = 'Sum' | 'SumOfUniques' | 'Last'
+export type RollupAggregation = 'Sum' | 'SumOfUniques' | 'Last' | 'Total'
 
 /** One period of a rollup. */
 export interface RollupPoint {

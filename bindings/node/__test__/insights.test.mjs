@@ -82,6 +82,29 @@ test('account: checked before any call (removed metrics name their replacement)'
   await rejectsType(insights.account(COMPANY, ctx.bakery, { metrics: ['reach'], since: 'soon' }), 'options.since')
 })
 
+test('accountSeries: reach, views and accounts engaged by week, the totals one per week', async () => {
+  const until = Math.floor(Date.now() / 1000)
+  const since = until - 28 * DAY
+  const series = await insights.accountSeries(COMPANY, ctx.bakery, {
+    metrics: ['views', 'reach', 'accounts_engaged'],
+    since,
+    until,
+    by: 'weekly',
+  })
+  assert.deepEqual(series.map((m) => m.name), ['views', 'reach', 'accounts_engaged'])
+  assert.deepEqual(series.map((m) => m.aggregation), ['Total', 'SumOfUniques', 'Total'])
+  const labels = (m) => m.points.map((p) => `${p.start}/${p.end}/${p.days}`)
+  assert.deepEqual(labels(series[0]), labels(series[1]), 'totals labelled as the roll-up')
+  assert.ok(series[0].points.length >= 4 && series[0].points.every((p) => p.value > 0))
+  // views add up: the weeks' totals make the 28 days' total.
+  const whole = await insights.account(COMPANY, ctx.bakery, { metrics: ['views'], period: 'day', metricType: 'total_value', since, until })
+  assert.equal(series[0].points.reduce((n, p) => n + p.value, 0), whole.metrics[0].totalValue.value)
+  // Checked before any call: a year by day of totals, a bad bucket, a missing end.
+  await rejectsInvalid(insights.accountSeries(COMPANY, ctx.bakery, { metrics: ['views'], since: until - 200 * DAY, until, by: 'daily' }), 'since')
+  await rejectsType(insights.accountSeries(COMPANY, ctx.bakery, { metrics: ['views'], since, until, by: 'hourly' }), 'options.by')
+  await rejectsType(insights.accountSeries(COMPANY, ctx.bakery, { metrics: ['views'], since, until: 'later', by: 'daily' }), 'options.until')
+})
+
 test('media: metrics by kind (read from the media, or given)', async () => {
   const all = await new ig.Media(ctx.accounts).listAll(COMPANY, ctx.bakery)
   const reel = all.find((m) => m.mediaProductType === 'REELS')

@@ -61,6 +61,9 @@ pub enum RollupAggregation {
     SumOfUniques,
     /// The last value stands (`follower_count`, ...).
     Last,
+    /// Meta's own total over the period (`Insights.accountSeries` for `views`,
+    /// `accounts_engaged`, ...): exact, each account counted once.
+    Total,
 }
 
 /// One period of a rollup.

@@ -121,6 +121,20 @@ def test_full_flow_with_a_python_store():
             assert all(p.value is not None for p in reach[0].values)
             insights = await graph.media_insights(image.media_id)
             assert "reach" in [s.name for s in insights]
+            # Every day metric as a chartable series: views as one total per week.
+            series = await graph.account_insight_series(
+                ["views", "reach"], until - timedelta(days=28), until, instagraph.Granularity.WEEKLY
+            )
+            assert [m.name for m in series] == ["views", "reach"]
+            assert series[0].aggregation == instagraph.Aggregation.TOTAL
+            assert series[1].aggregation == instagraph.Aggregation.SUM_OF_UNIQUES
+            assert [(p.start, p.days) for p in series[0].points] == [(p.start, p.days) for p in series[1].points]
+            assert sum(p.days for p in series[0].points) == 28 and all(p.value > 0 for p in series[0].points)
+            with pytest.raises(instagraph.InstagraphError) as err:
+                await graph.account_insight_series(
+                    ["views"], until - timedelta(days=200), until, instagraph.Granularity.DAILY
+                )
+            assert err.value.argument == "since", err.value
             # The core checks the request, naming the field, before any call.
             for metrics, since, field in [
                 ([], until - timedelta(days=7), "metric"),

@@ -127,7 +127,7 @@ test('DELETE /instagram/media/:id deletes a post of the company only', async () 
   assert.equal((await t.api('GET', `/instagram/media/${bobMedia[0]}?igUserId=${bob}`, { as: 'globex' })).status, 200)
 })
 
-test('insights: account, media and stories', async () => {
+test('insights: account, series to chart, media and stories', async () => {
   const me = await t.api('GET', `/instagram/me/insights?igUserId=${bakery}&metrics=reach,follower_count&period=day`)
   assert.equal(me.status, 200, me.text)
   assert.equal(me.body.success, true)
@@ -155,6 +155,20 @@ test('insights: account, media and stories', async () => {
   const ranged = await t.api('GET', `/instagram/me/insights?igUserId=${bakery}&metrics=reach&since=${lastWeek}&until=${new Date().toISOString()}`)
   assert.equal(ranged.status, 200, ranged.text)
   refused(await t.api('GET', `/instagram/me/insights?igUserId=${bakery}`, { as: 'globex' }))
+
+  // Series to chart: every default metric by week, the totals labelled as reach's weeks.
+  const month = new Date(Date.now() - 28 * 24 * 3600 * 1000).toISOString()
+  const series = await t.api('GET', `/instagram/me/insights/series?igUserId=${bakery}&since=${month}&by=weekly`)
+  assert.equal(series.status, 200, series.text)
+  assert.deepEqual(series.body.data.map((m) => m.name), ['reach', 'views', 'accounts_engaged', 'total_interactions', 'follower_count'])
+  const weeks = (name) => series.body.data.find((m) => m.name === name).points.map((p) => p.start)
+  assert.deepEqual(weeks('views'), weeks('reach'))
+  assert.equal(series.body.data.find((m) => m.name === 'views').aggregation, 'Total')
+  t.assertError(await t.api('GET', `/instagram/me/insights/series?igUserId=${bakery}`), 400, { field: 'since' })
+  t.assertError(await t.api('GET', `/instagram/me/insights/series?igUserId=${bakery}&since=${month}&by=hourly`), 400, { field: 'by' })
+  const yearAgo = new Date(Date.now() - 200 * 24 * 3600 * 1000).toISOString()
+  t.assertError(await t.api('GET', `/instagram/me/insights/series?igUserId=${bakery}&since=${yearAgo}&metrics=views`), 400, { field: 'since' })
+  refused(await t.api('GET', `/instagram/me/insights/series?igUserId=${bakery}&since=${month}`, { as: 'globex' }))
 
   const media = await t.api('GET', `/instagram/media/insights?igUserId=${bakery}&mediaIds=${bakeryMedia.slice(0, 2).join(',')}`)
   assert.equal(media.status, 200, media.text)

@@ -8,6 +8,7 @@ use crate::api::models::{Insight, InsightPeriod};
 
 /// The buckets of a roll-up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Granularity {
     /// One point per day (the values as received, dated).
     Daily,
@@ -19,6 +20,7 @@ pub enum Granularity {
 
 /// How a metric's day values combine into a longer bucket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Aggregation {
     /// Additive counts (`views`, `likes`, `comments`, `shares`, `saved`, `replies`,
     /// `total_interactions`, `follows_and_unfollows`, `profile_links_taps`): the bucket is the

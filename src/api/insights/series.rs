@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use futures::{StreamExt, TryStreamExt};
 
 use super::rollup::{bounds, Aggregation, Granularity, RolledUpMetric, RollupPoint};
-use super::{AccountInsightsRequest, InsightWindow, Metric, MetricType, Period};
+use super::{AccountInsightsRequest, InsightWindow, Metric, MetricType, Period, MAX_WINDOW_DAYS};
 use crate::api::models::Insight;
 use crate::error::{Error, Result};
 
@@ -118,8 +118,18 @@ impl AccountInsightsRequest<'_> {
             daily.send().await?.rollup(granularity)
         };
         if !totals.metrics.is_empty() {
-            let answers: Vec<Vec<Insight>> = futures::stream::iter(&buckets)
-                .map(|b| totals.fetch(Some(b.window)))
+            // Windows by value: a closure over borrowed buckets would make the future not
+            // `Send` for every lifetime (rust-lang/rust#102211), which the bindings need.
+            let pieces: Vec<(usize, InsightWindow)> = buckets
+                .iter()
+                .enumerate()
+                .flat_map(|(i, b)| pieces(b.window).into_iter().map(move |w| (i, w)))
+                .collect();
+            let answers: Vec<(usize, Vec<Insight>)> = futures::stream::iter(pieces)
+                .map(|(i, w)| {
+                    let totals = &totals;
+                    async move { Ok::<_, Error>((i, totals.fetch(Some(w)).await?)) }
+                })
                 .buffered(totals.concurrency)
                 .try_collect()
                 .await?;
@@ -188,37 +198,63 @@ fn buckets(since: DateTime<Utc>, until: DateTime<Utc>, granularity: Granularity)
     out
 }
 
-/// One [`RolledUpMetric`] per metric from the answers of the buckets (a bucket whose answer
-/// lacks the metric, or has no number for it, has no point).
+/// `window` in pieces Meta can serve (at most [`MAX_WINDOW_DAYS`] each): a calendar month of
+/// 31 days is two.
+fn pieces(window: InsightWindow) -> Vec<InsightWindow> {
+    let max = TimeDelta::days(MAX_WINDOW_DAYS);
+    let mut out = Vec::new();
+    let mut since = window.since;
+    while since < window.until {
+        let until = (since + max).min(window.until);
+        out.push(InsightWindow { since, until });
+        since = until;
+    }
+    out
+}
+
+/// One [`RolledUpMetric`] per metric from the answers of the buckets' pieces (a bucket whose
+/// answers lack the metric, or a number for it, has no point). A bucket asked in pieces adds its
+/// pieces' totals up: exact for a count, an upper bound for unique accounts, whose metric is then
+/// [`Aggregation::SumOfUniques`] instead of [`Aggregation::Total`].
 fn totals_by_bucket(
     metrics: &[Metric],
     buckets: &[Bucket],
-    answers: &[Vec<Insight>],
+    answers: &[(usize, Vec<Insight>)],
 ) -> Vec<RolledUpMetric> {
+    let split = answers.windows(2).any(|w| w[0].0 == w[1].0);
     metrics
         .iter()
-        .map(|metric| RolledUpMetric {
-            name: metric.as_str().to_owned(),
-            aggregation: Aggregation::Total,
-            points: buckets
-                .iter()
-                .zip(answers)
-                .filter_map(|(bucket, answer)| {
-                    let value = answer
-                        .iter()
-                        .find(|i| i.name == metric.as_str())?
-                        .total_value
-                        .as_ref()?
-                        .value
-                        .as_f64()?;
-                    Some(RollupPoint {
+        .map(|metric| {
+            let mut points: Vec<RollupPoint> = Vec::new();
+            for (i, answer) in answers {
+                let Some(value) = answer
+                    .iter()
+                    .find(|insight| insight.name == metric.as_str())
+                    .and_then(|insight| insight.total_value.as_ref()?.value.as_f64())
+                else {
+                    continue;
+                };
+                let bucket = &buckets[*i];
+                match points.last_mut() {
+                    Some(p) if p.start == bucket.start => p.value += value,
+                    _ => points.push(RollupPoint {
                         start: bucket.start,
                         end: bucket.end,
                         value,
                         days: bucket.days,
-                    })
-                })
-                .collect(),
+                    }),
+                }
+            }
+            let aggregation = if split && metric.aggregation() != Aggregation::Sum {
+                Aggregation::SumOfUniques
+            } else {
+                Aggregation::Total
+            };
+            RolledUpMetric {
+                name: metric.as_str().to_owned(),
+                aggregation,
+                points,
+            }
         })
         .collect()
 }
@@ -322,13 +358,11 @@ mod tests {
     #[test]
     fn a_bucket_without_the_metric_or_a_number_has_no_point() {
         let b = buckets(at(2026, 3, 1, 0), at(2026, 3, 4, 0), Granularity::Daily);
-        let answer = |v: serde_json::Value| -> Vec<Insight> {
-            serde_json::from_value(serde_json::json!([
-                {"name": "views", "period": "day", "total_value": {"value": v}}
-            ]))
-            .unwrap()
-        };
-        let answers = vec![answer(12.into()), Vec::new(), answer("n/a".into())];
+        let answers = vec![
+            (0, answer("views", 12.into())),
+            (1, Vec::new()),
+            (2, answer("views", "n/a".into())),
+        ];
         let out = totals_by_bucket(&[Metric::Views], &b, &answers);
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].aggregation, Aggregation::Total);
@@ -337,5 +371,44 @@ mod tests {
             (out[0].points[0].start, out[0].points[0].value),
             (b[0].start, 12.0)
         );
+    }
+
+    fn answer(name: &str, v: serde_json::Value) -> Vec<Insight> {
+        serde_json::from_value(serde_json::json!([
+            {"name": name, "period": "day", "total_value": {"value": v}}
+        ]))
+        .unwrap()
+    }
+
+    /// A month of 31 days is asked in two pieces of at most 30 days; a count adds up exactly,
+    /// unique accounts only as an upper bound.
+    #[test]
+    fn a_long_month_is_asked_in_pieces_and_added_up() {
+        let b = buckets(at(2026, 1, 1, 12), at(2026, 3, 1, 12), Granularity::Monthly);
+        let january = pieces(b[0].window);
+        assert_eq!(b[0].start, date(2026, 1, 1));
+        assert_eq!(january.len(), 2, "{january:?}");
+        assert_eq!(january[0].until, january[1].since);
+        assert!(january
+            .iter()
+            .all(|w| w.until - w.since <= TimeDelta::days(MAX_WINDOW_DAYS)));
+        assert_eq!(pieces(b[1].window).len(), 1, "February");
+        let answers = vec![
+            (0, answer("views", 5.into())),
+            (0, answer("views", 7.into())),
+            (1, answer("views", 3.into())),
+        ];
+        let views = totals_by_bucket(&[Metric::Views], &b, &answers);
+        assert_eq!(views[0].aggregation, Aggregation::Total);
+        let values: Vec<f64> = views[0].points.iter().map(|p| p.value).collect();
+        assert_eq!(values, [12.0, 3.0]);
+        let engaged = totals_by_bucket(&[Metric::AccountsEngaged], &b, &[]);
+        assert_eq!(engaged[0].aggregation, Aggregation::Total);
+        let answers: Vec<_> = answers
+            .into_iter()
+            .map(|(i, _)| (i, answer("accounts_engaged", 2.into())))
+            .collect();
+        let engaged = totals_by_bucket(&[Metric::AccountsEngaged], &b, &answers);
+        assert_eq!(engaged[0].aggregation, Aggregation::SumOfUniques);
     }
 }

@@ -11,6 +11,7 @@ const strip = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !=
 
 // Followers, reach and views, as the old plan listed (impressions became views in v22).
 const DEFAULT_ACCOUNT_METRICS = ['reach', 'views', 'accounts_engaged', 'total_interactions']
+const DEFAULT_SERIES_METRICS = [...DEFAULT_ACCOUNT_METRICS, 'follower_count']
 
 function paged(res, page) {
   res.json({ success: true, data: page.data, paging: page.paging })
@@ -137,6 +138,22 @@ function router({ sdk }) {
       until: input.pastTime(req, 'until')?.toISOString(),
     })
     res.json({ success: true, data: await sdk.insights.account(req.company.id, ig, options) })
+  })
+
+  // GET /instagram/me/insights/series?igUserId&metrics&since&until&by: each day metric by day,
+  // week or month, ready to chart (the core reads the metrics Meta serves only as totals one
+  // total per period).
+  r.get('/me/insights/series', async (req, res) => {
+    const ig = account(req)
+    const since = input.pastTime(req, 'since')
+    if (!since) throw badRequest('since', 'since is required (the start of the range)')
+    const options = {
+      metrics: input.list(req, 'metrics', { max: 20, itemMax: 64 }) ?? DEFAULT_SERIES_METRICS,
+      since: since.toISOString(),
+      until: (input.pastTime(req, 'until') ?? new Date()).toISOString(),
+      by: input.oneOf(req, 'by', ['daily', 'weekly', 'monthly']) ?? 'daily',
+    }
+    res.json({ success: true, data: await sdk.insights.accountSeries(req.company.id, ig, options) })
   })
 
   // GET /instagram/stories/insights?igUserId: insights of the current stories.

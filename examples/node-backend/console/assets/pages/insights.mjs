@@ -1,47 +1,48 @@
-// Insights: the account's reach, views, engagement and followers over 7, 30 or 90 days (daily,
-// weekly or monthly, rolled up by the core), charted with uPlot; a per-media table sortable by
+// Insights: the account's reach, views, accounts engaged, interactions and new followers over 7,
+// 30 or 90 days, by day, week or month (each series built by the core), charted with uPlot; a per-media table sortable by
 // each metric; the table exported as CSV.
 import { useEffect, useRef, useState } from 'preact/hooks'
 import uPlot from 'uplot'
 import { api } from '../api.mjs'
 import { html, ErrorNote, number, dateTime } from '../ui.mjs'
 
-// Meta serves a day series only for reach and followers; views and engagement come as totals
-// over the range (`metric_type=total_value`). Accounts engaged is a count of unique accounts, so
-// it exists for ranges Meta serves in one piece (30 days at most): the core refuses to add it up.
-export const SERIES_METRICS = [
-  { name: 'reach', label: 'Reach' },
-  { name: 'follower_count', label: 'New followers' },
-]
-export const TOTAL_METRICS = [
+// Every chart is one series from the core (`Insights.accountSeries`): reach and new followers
+// rolled up from Meta's day values, views, accounts engaged and interactions read by the core as
+// one total per day, week or month (Meta serves those only as totals over a range).
+export const CHART_METRICS = [
+  { name: 'reach', label: 'Reach', unique: true },
   { name: 'views', label: 'Views' },
+  { name: 'accounts_engaged', label: 'Accounts engaged', unique: true },
   { name: 'total_interactions', label: 'Interactions' },
-  { name: 'accounts_engaged', label: 'Accounts engaged', maxDays: 30 },
+  { name: 'follower_count', label: 'New followers' },
 ]
 export const MEDIA_METRICS = ['reach', 'views', 'likes', 'comments', 'saved', 'shares', 'total_interactions']
 const DAY_MS = 86_400_000
-const COLORS = ['#0b5cd5', '#c2410c', '#1e6b34', '#7c3aed']
+const COLORS = ['#0b5cd5', '#c2410c', '#1e6b34', '#7c3aed', '#a21caf']
+const PER = { daily: 'day', weekly: 'week', monthly: 'month' }
 
-/** One metric's points `[times (s), values]` from a rollup, or from the day values. */
-export function seriesOf(data, name) {
-  const rolled = data.rollup?.find((r) => r.name === name)
-  if (rolled) return rolled.points.map((p) => [new Date(p.start).getTime() / 1000, Number(p.value ?? 0)])
-  const metric = data.metrics?.find((m) => m.name === name)
-  return (metric?.values ?? [])
-    .filter((v) => typeof v.value === 'number')
-    .map((v) => [new Date(v.endTime).getTime() / 1000, v.value])
+/** One metric's points `[start of its period (s), value]` from the core's series. */
+export function seriesOf(series, name) {
+  const metric = series.find((m) => m.name === name)
+  return (metric?.points ?? []).map((p) => [Date.parse(`${p.start}T00:00:00Z`) / 1000, Number(p.value ?? 0)])
 }
 
-/** A table as CSV text (RFC 4180 quoting). */
+/**
+ * A table as CSV text (RFC 4180 quoting). A cell that a spreadsheet would run as a formula
+ * (starting with =, +, -, @, a tab or a carriage return: a caption can) is kept as text with a
+ * leading apostrophe; numbers stay numbers.
+ */
 export function toCsv(rows) {
   const cell = (v) => {
-    const s = v === null || v === undefined ? '' : String(v)
+    if (typeof v === 'number') return String(v)
+    let s = v === null || v === undefined ? '' : String(v)
+    if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
   }
   return rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n'
 }
 
-function Chart({ title, points, color }) {
+function Chart({ title, points, color, caption }) {
   const box = useRef(null)
   useEffect(() => {
     if (!box.current || points.length === 0) return
@@ -65,9 +66,8 @@ function Chart({ title, points, color }) {
       plot.destroy()
     }
   }, [points])
-  const total = points.reduce((s, p) => s + p[1], 0)
   return html`<figure class="chart">
-    <figcaption><strong>${title}</strong> <span class="muted">${number(total)} in the range</span></figcaption>
+    <figcaption><strong>${title}</strong> <span class="muted">${caption}</span></figcaption>
     <div ref=${box} role="img" aria-label=${`${title}: ${points.map((p) => `${new Date(p[0] * 1000).toLocaleDateString('en')} ${p[1]}`).join(', ')}`}></div>
     ${points.length === 0 && html`<p class="muted">No data for this range.</p>`}
   </figure>`
@@ -92,13 +92,16 @@ export function Insights() {
     setError(null)
     const until = new Date()
     const since = new Date(until.getTime() - days * DAY_MS)
-    const range = { igUserId, period: 'day', since: since.toISOString(), until: until.toISOString() }
-    const totals = TOTAL_METRICS.filter((m) => !m.maxDays || days <= m.maxDays)
-    Promise.all([
-      api('GET', '/instagram/me/insights', { query: { ...range, metrics: SERIES_METRICS.map((m) => m.name).join(','), metricType: 'time_series', rollup } }),
-      api('GET', '/instagram/me/insights', { query: { ...range, metrics: totals.map((m) => m.name).join(','), metricType: 'total_value' } }),
-    ]).then(([series, total]) => setData({ series: series.data, totals: total.data }), setError)
+    const query = { igUserId, metrics: CHART_METRICS.map((m) => m.name).join(','), since: since.toISOString(), until: until.toISOString(), by: rollup }
+    let current = true
+    api('GET', '/instagram/me/insights/series', { query }).then((r) => current && setData(r.data), (e) => current && setError(e))
+    return () => {
+      current = false
+    }
   }, [igUserId, days, rollup])
+  /** Under a chart: the range's total of an additive metric; the unique accounts per period otherwise. */
+  const captionOf = (m, points) =>
+    m.unique ? `unique accounts per ${PER[rollup]}` : `${number(points.reduce((s, p) => s + p[1], 0))} in the range`
   return html`
     <form class="filters" onSubmit=${(e) => e.preventDefault()}>
       <div><label for="ins-account">Account</label>
@@ -117,13 +120,10 @@ export function Insights() {
     <${ErrorNote} error=${error} />
     ${igUserId && !data && !error && html`<p role="status">Loading insights…</p>`}
     ${data &&
-    html`<dl class="totals">
-        ${TOTAL_METRICS.map((m) => {
-          const metric = data.totals.metrics?.find((x) => x.name === m.name)
-          return html`<div key=${m.name}><dt>${m.label}</dt><dd>${metric ? number(metric.totalValue?.value) : html`<span class="muted">over 30 days: not available</span>`}</dd></div>`
-        })}
-      </dl>
-      <div class="charts">${SERIES_METRICS.map((m, i) => html`<${Chart} key=${m.name + rollup + days} title=${m.label} points=${seriesOf(data.series, m.name)} color=${COLORS[i]} />`)}</div>`}
+    html`<div class="charts">${CHART_METRICS.map((m, i) => {
+      const points = seriesOf(data, m.name)
+      return html`<${Chart} key=${m.name + rollup + days} title=${m.label} points=${points} color=${COLORS[i]} caption=${captionOf(m, points)} />`
+    })}</div>`}
     ${igUserId && html`<${MediaTable} igUserId=${igUserId} username=${accounts.find((a) => a.id === igUserId)?.username} />`}
   `
 }
