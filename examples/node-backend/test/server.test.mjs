@@ -67,10 +67,13 @@ test('INSTAGRAM_MODE=sandbox node src/server.js serves, prints a working curl, s
     assert.ok(conversations.length >= 1, 'the demo account has conversations')
     const messages = (await get(`/instagram/conversations/${encodeURIComponent(conversations[0].id)}/messages?igUserId=${bob.id}`)).data
     assert.ok(messages.some((m) => m.from?.id === bob.id) && messages.some((m) => m.from?.id !== bob.id), JSON.stringify(messages))
-    // …and a post scheduled a few days ahead.
+    // …and a post scheduled a few days ahead, and one due at start (the worker publishes it:
+    // the Calendar's first week shows a post whatever the day).
     const jobs = (await get('/instagram/schedule')).data
     const ahead = jobs.filter((j) => j.status === 'scheduled' && j.igUserId === bob.id && new Date(j.publishAt) - Date.now() > 2 * 86_400_000)
     assert.equal(ahead.length, 1, JSON.stringify(jobs))
+    const due = jobs.filter((j) => j.igUserId === bob.id && new Date(j.publishAt) <= new Date() && j.status !== 'failed')
+    assert.equal(due.length, 1, JSON.stringify(jobs))
   } finally {
     running.child.kill('SIGTERM')
   }

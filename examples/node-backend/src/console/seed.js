@@ -3,8 +3,8 @@
 // real routes (auth URL → the sandbox's consent → the callback → add), so the console opens on
 // data. The sandbox seeds the accounts' posts, comments and insights; the demo adds, for every
 // page to show something on first open, conversations (people writing in through the sandbox's
-// event endpoint, a reply sent through the service), a post scheduled a few days ahead, and the
-// assignment of the account to one of the company's clients.
+// event endpoint, a reply sent through the service), a post scheduled a few days ahead and one
+// published at start, and the assignment of the account to one of the company's clients.
 
 const DAY_MS = 86_400_000
 // People writing to the demo account: [their sandbox user id, username, their messages].
@@ -48,16 +48,14 @@ async function seedDemo({ url, sandbox, apiKey, verifyToken, clientId, userIndex
     igUserId,
     text: 'Yes! Tell us the size and where it will stand, and we will send a first sketch.',
   })
-  // The Calendar's post: three days ahead, at 10 am (the server's time).
+  // The Calendar's posts: one three days ahead, at 10 am (the server's time), and one due now,
+  // which the scheduler worker publishes at once: the week the Calendar opens on always shows
+  // a post, whatever the day (three days ahead may be next week).
   const at = new Date(now + 3 * DAY_MS)
   at.setHours(10, 0, 0, 0)
-  await call('POST', '/instagram/schedule', {
-    igUserId,
-    kind: 'image',
-    imageUrl: 'https://images.example.com/demo/timber-frame.jpg',
-    caption: 'The frame of our next tiny house is up 🪵 #timberframe #tinyhouse',
-    publishAt: at.toISOString(),
-  })
+  const demoPost = (publishAt, imageUrl, caption) => call('POST', '/instagram/schedule', { igUserId, kind: 'image', imageUrl, caption, publishAt })
+  await demoPost(at.toISOString(), 'https://images.example.com/demo/timber-frame.jpg', 'The frame of our next tiny house is up 🪵 #timberframe #tinyhouse')
+  await demoPost(new Date(now).toISOString(), 'https://images.example.com/demo/workshop.jpg', 'In the workshop today: oak pegs, no nails. #joinery')
   // The Accounts page's client column.
   if (clientId) await call('POST', '/instagram/accounts/assign-to-client', { clientId, accountIds: [igUserId] })
   // The sandbox delivers its webhooks (new comments, messages) to the service, as Meta would
