@@ -17,8 +17,8 @@ async fn insights_chart_json_and_csv() {
     world.connect();
     let account = world.account_with_media();
 
-    // reach comes day by day (13 ISO weeks over 90 days, give or take the edges); views only
-    // as a total over the range.
+    // reach comes day by day (13 ISO weeks over 90 days, give or take the edges); views, which
+    // Meta gives only as totals, as one total per week, the same weeks.
     let doc = world.json(&[
         "insights",
         &account,
@@ -33,8 +33,23 @@ async fn insights_chart_json_and_csv() {
     assert_eq!(reach["name"], "reach", "{doc}");
     let weeks = reach["points"].as_array().unwrap().len();
     assert!((13..=14).contains(&weeks), "{weeks} weeks");
-    assert_eq!(doc["totals"][0]["name"], "views", "{doc}");
-    assert!(doc["totals"][0]["value"].as_f64().unwrap() > 0.0);
+    let views = &doc["metrics"][1];
+    assert_eq!(views["name"], "views", "{doc}");
+    assert_eq!(views["aggregation"], "Total", "{doc}");
+    let starts = |m: &serde_json::Value| -> Vec<String> {
+        m["points"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["start"].to_string())
+            .collect()
+    };
+    assert_eq!(starts(views), starts(reach));
+    assert!(views["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["value"].as_f64().unwrap() > 0.0));
 
     let chart = world
         .cli()
@@ -89,7 +104,11 @@ async fn insights_chart_json_and_csv() {
         rows.iter().filter(|r| r[2] == "reach").count() >= 10,
         "{csv}"
     );
-    assert_eq!(rows.iter().filter(|r| r[2] == "views").count(), 1, "{csv}");
+    assert_eq!(
+        rows.iter().filter(|r| r[2] == "views").count(),
+        rows.iter().filter(|r| r[2] == "reach").count(),
+        "a views point per day, as reach: {csv}"
+    );
 
     // A removed metric: the core names its replacement; a range Meta does not keep (over two
     // years back): refused.

@@ -1,8 +1,8 @@
-//! `instagraph insights`: the core's account insights (windows split and merged, rolled up by
-//! day, week or month), as a line chart per metric, or CSV.
+//! `instagraph insights`: the core's series of each account metric by day, week or month
+//! (`send_series`), as a line chart per metric, or CSV.
 
-use chrono::{NaiveDate, TimeDelta, Utc};
-use instagraph::api::insights::{Granularity, Metric, MetricType, Period, RolledUpMetric};
+use chrono::{TimeDelta, Utc};
+use instagraph::api::insights::{Aggregation, Granularity, Metric, RolledUpMetric};
 use serde_json::json;
 use textplots::{Chart, LabelBuilder, LabelFormat, Plot, Shape};
 
@@ -25,74 +25,35 @@ pub async fn run(global: &Global, args: InsightsArgs) -> Result<(), Failure> {
     };
     let until = Utc::now();
     let since = until - TimeDelta::days(args.days);
-    // Meta serves only some metrics day by day; the others are one total over the range.
-    let (series, totals): (Vec<Metric>, Vec<Metric>) =
-        metrics.into_iter().partition(Metric::has_time_series);
     let context = Context::open(global).await?;
     let access = context.accounts.access(&context.company, &account).await?;
-    let graph = access.graph(&context.client);
-    let request = |metrics: Vec<Metric>, metric_type: MetricType| {
-        graph
-            .ig_user(account.clone())
-            .insights()
-            .metrics(metrics)
-            .period(Period::Day)
-            .metric_type(metric_type)
-            .since(since)
-            .until(until)
-            .send()
-    };
-    let rolled = if series.is_empty() {
-        Vec::new()
-    } else {
-        request(series, MetricType::TimeSeries)
-            .await?
-            .rollup(granularity)
-    };
-    let totals: Vec<(String, f64)> = if totals.is_empty() {
-        Vec::new()
-    } else {
-        request(totals, MetricType::TotalValue)
-            .await?
-            .metrics
-            .iter()
-            .map(|i| {
-                let value = i.total_value.as_ref().and_then(|t| t.value.as_f64());
-                (i.name.clone(), value.unwrap_or(0.0))
-            })
-            .collect()
-    };
-    let range = (since.date_naive(), until.date_naive());
+    // The core builds every series: reach and followers from Meta's day values, the metrics
+    // Meta serves only as totals (views, accounts engaged, ...) one total per day, week or month.
+    let series = access
+        .graph(&context.client)
+        .ig_user(account.clone())
+        .insights()
+        .metrics(metrics)
+        .since(since)
+        .until(until)
+        .send_series(granularity)
+        .await?;
     if args.csv && !global.json {
-        print!("{}", csv(&rolled, &totals, range));
+        print!("{}", csv(&series));
         return Ok(());
     }
     let doc = json!({
         "account": account.as_str(),
         "since": since,
         "until": until,
-        "metrics": rolled,
-        "totals": totals.iter().map(|(name, value)| json!({ "name": name, "value": value })).collect::<Vec<_>>(),
+        "metrics": series,
     });
-    output::emit(global.json, &doc, || {
-        let mut text = charts(&rolled);
-        for (name, value) in &totals {
-            text.push_str(&format!(
-                "{name}: {value} in all from {} to {} (Meta gives no day-by-day series of it)\n",
-                range.0, range.1
-            ));
-        }
-        text
-    });
+    output::emit(global.json, &doc, || charts(&series));
     Ok(())
 }
 
-/// `start,end,metric,value`, one row per point, then one per total over the range.
-fn csv(
-    metrics: &[RolledUpMetric],
-    totals: &[(String, f64)],
-    range: (NaiveDate, NaiveDate),
-) -> String {
+/// `start,end,metric,value`, one row per point.
+fn csv(metrics: &[RolledUpMetric]) -> String {
     let mut out = String::from("start,end,metric,value\n");
     for metric in metrics {
         for p in &metric.points {
@@ -101,9 +62,6 @@ fn csv(
                 p.start, p.end, metric.name, p.value
             ));
         }
-    }
-    for (name, value) in totals {
-        out.push_str(&format!("{},{},{name},{value}\n", range.0, range.1));
     }
     out
 }
@@ -136,9 +94,16 @@ fn charts(metrics: &[RolledUpMetric]) -> String {
             .lineplot(&shape);
         chart.axis();
         chart.figures();
-        let total: f64 = metric.points.iter().map(|p| p.value).sum();
+        // A sum of unique accounts over periods is no total: say what each point is instead.
+        let summary = match Metric::from(metric.name.as_str()).aggregation() {
+            Aggregation::Sum => {
+                format!("sum {}", metric.points.iter().map(|p| p.value).sum::<f64>())
+            }
+            Aggregation::Last => "each point the period's last day".to_owned(),
+            _ => "each point the period's unique accounts".to_owned(),
+        };
         out.push_str(&format!(
-            "{} ({} points, {} to {}; sum {total})\n{chart}\n",
+            "{} ({} points, {} to {}; {summary})\n{chart}\n",
             metric.name,
             metric.points.len(),
             first.start,

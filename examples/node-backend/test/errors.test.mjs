@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
-import { startBackend } from './support.mjs'
+import { startBackend, servedRoutes } from './support.mjs'
 
 const require = createRequire(import.meta.url)
 const ig = require('instagraph')
@@ -185,20 +185,3 @@ test('5xx bodies say what failed in words for people, never the error\'s own tex
   arg.argument = 'publishAt'
   assert.deepEqual([errorBody(arg).status, errorBody(arg).body.error.field], [400, 'publishAt'])
 })
-
-/** `[method, path]` of every route of an Express 5 app, parameters filled with `1`. */
-function servedRoutes(app) {
-  const out = []
-  const walk = (stack, prefix) => {
-    for (const layer of stack) {
-      if (layer.route) {
-        const path = (prefix + layer.route.path).replace(/\/+/g, '/').replace(/:[A-Za-z]+/g, '1')
-        for (const method of Object.keys(layer.route.methods)) out.push([method.toUpperCase(), path.replace(/(.)\/$/, '$1')])
-      } else if (layer.handle && layer.handle.stack) {
-        walk(layer.handle.stack, prefix + (layer.rawPath || ''))
-      }
-    }
-  }
-  walk(app.router.stack, '')
-  return out
-}

@@ -158,3 +158,25 @@ export async function eventually(probe, { attempts = 600, delayMs = 100 } = {}) 
   }
   return last
 }
+
+/** `[method, path]` of every route of an Express 5 app, as declared (`/instagram/media/:id`). */
+export function routesOf(app) {
+  const out = []
+  const walk = (stack, prefix) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        const path = (prefix + layer.route.path).replace(/\/+/g, '/').replace(/(.)\/$/, '$1')
+        for (const method of Object.keys(layer.route.methods)) out.push([method.toUpperCase(), path])
+      } else if (layer.handle && layer.handle.stack) {
+        walk(layer.handle.stack, prefix + (layer.rawPath || ''))
+      }
+    }
+  }
+  walk(app.router.stack, '')
+  return out
+}
+
+/** `[method, path]` of every route of an Express 5 app, parameters filled with `1`. */
+export function servedRoutes(app) {
+  return routesOf(app).map(([method, path]) => [method, path.replace(/:[A-Za-z]+/g, '1')])
+}

@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import uPlot from 'uplot'
 import { api } from '../api.mjs'
+import { toCsv } from '../csv.mjs'
 import { html, ErrorNote, number, dateTime } from '../ui.mjs'
 
 // Every chart is one series from the core (`Insights.accountSeries`): reach and new followers
@@ -25,21 +26,6 @@ const PER = { daily: 'day', weekly: 'week', monthly: 'month' }
 export function seriesOf(series, name) {
   const metric = series.find((m) => m.name === name)
   return (metric?.points ?? []).map((p) => [Date.parse(`${p.start}T00:00:00Z`) / 1000, Number(p.value ?? 0)])
-}
-
-/**
- * A table as CSV text (RFC 4180 quoting). A cell that a spreadsheet would run as a formula
- * (starting with =, +, -, @, a tab or a carriage return: a caption can) is kept as text with a
- * leading apostrophe; numbers stay numbers.
- */
-export function toCsv(rows) {
-  const cell = (v) => {
-    if (typeof v === 'number') return String(v)
-    let s = v === null || v === undefined ? '' : String(v)
-    if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-  }
-  return rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n'
 }
 
 function Chart({ title, points, color, caption }) {
