@@ -436,6 +436,10 @@ async fn connection_status_notices_a_revoked_token() {
         .await
         .unwrap();
     assert!(!status.valid);
+    assert!(
+        !status.expiring,
+        "an invalid token is to reconnect, not to renew"
+    );
     let (record, _) = flow
         .store
         .load_token(&company, &connection.token_id)

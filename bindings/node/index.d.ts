@@ -1571,6 +1571,11 @@ export interface ConnectionStatus {
   missingScopes: Array<string>
   /** Meta's reason when it is not valid. */
   reason: string | null
+  /**
+   * Valid, but ending within a week: due for `sweepTokens` or, when it cannot be refreshed,
+   * for its user to connect again.
+   */
+  expiring: boolean
 }
 
 /** The result of `AccountManager.startConnect`. */

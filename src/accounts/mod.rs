@@ -27,7 +27,7 @@ use crate::AccessToken;
 pub use access_cache::{DEFAULT_ACCESS_CAPACITY, DEFAULT_ACCESS_TTL};
 pub use connect::{ConnectRequest, ConnectStart, Connection, NamedObject};
 pub use live::{AddedAccount, AddedAccounts, DEFAULT_LIVE_CONCURRENCY, MAX_LIVE_ACCOUNTS};
-pub use sweep::{ReconnectNeeded, SweepReport};
+pub use sweep::{ReconnectNeeded, SweepReport, RENEWAL_WINDOW};
 
 /// Connects, lists and manages a company's Instagram accounts. Cheap to clone.
 #[derive(Clone)]
@@ -104,6 +104,10 @@ pub struct ConnectionStatus {
     pub missing_scopes: Vec<String>,
     /// Meta's reason when it is not valid.
     pub reason: Option<String>,
+    /// Valid, but ending within [`RENEWAL_WINDOW`] of when it was read: due for a refresh
+    /// ([`AccountManager::sweep_tokens`]) or, for a token that cannot be refreshed, for its user
+    /// to connect again.
+    pub expiring: bool,
 }
 
 /// The token and host to call the Graph API for one account.
@@ -344,14 +348,16 @@ impl AccountManager {
             .filter(|s| !scopes.contains(s) && !matches!(s.as_str(), "email" | "public_profile"))
             .cloned()
             .collect();
+        let expires_at = info.expires_at.or(record.expires_at);
         Ok(ConnectionStatus {
             token_id: token_id.clone(),
             login: record.login,
             valid,
-            expires_at: info.expires_at.or(record.expires_at),
+            expires_at,
             scopes,
             missing_scopes,
             reason: info.error.map(|e| e.message),
+            expiring: valid && sweep::ends_within(expires_at, RENEWAL_WINDOW, Utc::now()),
         })
     }
 

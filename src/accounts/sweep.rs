@@ -12,6 +12,21 @@ use crate::store::{AccountQuery, LoginKind, NewToken, TokenKind, TokenRecord};
 /// Instagram Login tokens can be refreshed once they are at least this old.
 const MIN_AGE_FOR_REFRESH: TimeDelta = TimeDelta::hours(24);
 
+/// A week: the window to run [`AccountManager::sweep_tokens`] with (the bindings' default), and
+/// the one in which [`ConnectionStatus::expiring`](super::ConnectionStatus::expiring) calls a
+/// token due.
+pub const RENEWAL_WINDOW: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// Whether a token ending at `expires_at` ends within `window` of `now`, as the sweep picks the
+/// tokens it renews (those ending before `now + window`).
+pub(super) fn ends_within(
+    expires_at: Option<DateTime<Utc>>,
+    window: Duration,
+    now: DateTime<Utc>,
+) -> bool {
+    TimeDelta::from_std(window).is_ok_and(|w| expires_at.is_some_and(|at| at < now + w))
+}
+
 /// A stored token whose user must connect again, and the accounts it serves.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReconnectNeeded {
@@ -151,5 +166,23 @@ impl AccountManager {
             })
             .map(|a| a.ig_user_id)
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_is_due_within_the_window_as_the_sweep_picks_it() {
+        let now = Utc::now();
+        let day = TimeDelta::days(1);
+        assert!(ends_within(Some(now + day * 6), RENEWAL_WINDOW, now));
+        assert!(ends_within(Some(now - day), RENEWAL_WINDOW, now));
+        assert!(!ends_within(Some(now + day * 7), RENEWAL_WINDOW, now));
+        assert!(
+            !ends_within(None, RENEWAL_WINDOW, now),
+            "a token that never ends"
+        );
     }
 }

@@ -139,6 +139,7 @@ test('connection status and the token sweep', async () => {
   assert.ok(Array.isArray(status.missingScopes))
   assert.equal(status.reason, null)
   assert.ok(status.expiresAt === null || !Number.isNaN(Date.parse(status.expiresAt)))
+  assert.equal(status.expiring, false, 'about 60 days left: not due within the week')
 
   // The long-lived user token lives about 60 days: nothing to do within the default week...
   const quiet = await accounts.sweepTokens('sweep-co')

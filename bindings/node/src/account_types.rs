@@ -354,6 +354,9 @@ pub struct ConnectionStatus {
     pub missing_scopes: Vec<String>,
     /// Meta's reason when it is not valid.
     pub reason: Option<String>,
+    /// Valid, but ending within a week: due for `sweepTokens` or, when it cannot be refreshed,
+    /// for its user to connect again.
+    pub expiring: bool,
 }
 
 impl From<&accounts::ConnectionStatus> for ConnectionStatus {
@@ -366,6 +369,7 @@ impl From<&accounts::ConnectionStatus> for ConnectionStatus {
             scopes: s.scopes.clone(),
             missing_scopes: s.missing_scopes.clone(),
             reason: s.reason.clone(),
+            expiring: s.expiring,
         }
     }
 }

@@ -103,9 +103,6 @@ fn account_query(options: Option<AccountListOptions>) -> napi::Result<AccountQue
     Ok(q)
 }
 
-/// `sweepTokens`' window when none is given: a week.
-const DEFAULT_SWEEP_WINDOW: u64 = 7 * 24 * 3600;
-
 /// Connects customers' Instagram accounts and keeps them in a store chosen by URL.
 #[napi]
 pub struct AccountManager {
@@ -461,7 +458,7 @@ impl AccountManager {
         guard(WHAT, async {
             required("companyId", &company_id)?;
             let within = match within_seconds {
-                None => DEFAULT_SWEEP_WINDOW,
+                None => instagraph::accounts::RENEWAL_WINDOW.as_secs(),
                 Some(s) => convert::count("withinSeconds", s)?,
             };
             let manager = self.lazy.get(WHAT).await?;

@@ -26,6 +26,9 @@ pub struct ConnectionStatus {
     pub missing_scopes: Vec<String>,
     /// Why it is not valid, when it is not.
     pub reason: Option<String>,
+    /// Valid, but ending within a week: due for `sweep_tokens` or, when it cannot be
+    /// refreshed, for its user to connect again.
+    pub expiring: bool,
 }
 
 /// A token refreshed by a sweep.
@@ -126,6 +129,7 @@ impl AccountManager {
             scopes: s.scopes,
             missing_scopes: s.missing_scopes,
             reason: s.reason,
+            expiring: s.expiring,
         })
     }
 

@@ -39,18 +39,17 @@ function discovered(a) {
 
 // The statuses an added account is filtered by (the console's Accounts page shows the same).
 const STATUSES = ['connected', 'expiring', 'reconnect', 'unreachable']
-// A connection expiring within this many days counts as `expiring`.
-const EXPIRING_DAYS = 7
 
 /**
  * An added account's status from its live read (`liveError`) and its connection's status
  * (`connectionStatus`, or null when it could not be read): `reconnect` (the token is not valid),
- * `unreachable` (the live read failed), `expiring` (within EXPIRING_DAYS), else `connected`.
+ * `unreachable` (the live read failed), `expiring` (the SDK says it is due for renewal), else
+ * `connected`.
  */
-function accountState({ liveError }, connection, now = Date.now()) {
+function accountState({ liveError }, connection) {
   if (connection && !connection.valid) return 'reconnect'
   if (liveError) return 'unreachable'
-  if (connection?.expiresAt && new Date(connection.expiresAt).getTime() - now < EXPIRING_DAYS * 86_400_000) return 'expiring'
+  if (connection?.expiring) return 'expiring'
   return 'connected'
 }
 

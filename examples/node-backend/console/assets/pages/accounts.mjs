@@ -7,18 +7,13 @@ import { Dialog } from '../dialog.mjs'
 import { startConnect } from './connect.mjs'
 
 const PAGE_SIZE = 10
-// A connection expiring within this many days shows the reconnect button already (the same
-// rule as the route's `status=expiring` filter, src/routes/accounts.js accountState).
-const EXPIRING_DAYS = 7
 
 /** The status of an account, in words, from its live read and its connection's status. */
 export function accountStatus(account, connection) {
   if (connection && !connection.valid) return { key: 'reconnect', label: 'Reconnect needed', reason: connection.reason }
   if (account.status === 'unreachable') return { key: 'unreachable', label: 'Unreachable' }
-  if (connection?.expiresAt) {
-    const days = (new Date(connection.expiresAt) - Date.now()) / 86_400_000
-    if (days < EXPIRING_DAYS) return { key: 'expiring', label: `Expires ${dateTime(connection.expiresAt)}` }
-  }
+  // Due for renewal, as the SDK judges it (the route's `status=expiring` is the same flag).
+  if (connection?.expiring) return { key: 'expiring', label: `Expires ${dateTime(connection.expiresAt)}` }
   return { key: 'connected', label: 'Connected' }
 }
 
