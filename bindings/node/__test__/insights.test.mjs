@@ -103,6 +103,7 @@ test('accountSeries: reach, views and accounts engaged by week, the totals one p
   await rejectsInvalid(insights.accountSeries(COMPANY, ctx.bakery, { metrics: ['views'], since: until - 200 * DAY, until, by: 'daily' }), 'since')
   await rejectsType(insights.accountSeries(COMPANY, ctx.bakery, { metrics: ['views'], since, until, by: 'hourly' }), 'options.by')
   await rejectsType(insights.accountSeries(COMPANY, ctx.bakery, { metrics: ['views'], since, until: 'later', by: 'daily' }), 'options.until')
+  await rejectsInvalid(insights.accountSeries(COMPANY, ctx.bakery, { metrics: ['views'], since, until, by: 'daily', concurrency: 0 }), 'concurrency')
 })
 
 test('media: metrics by kind (read from the media, or given)', async () => {

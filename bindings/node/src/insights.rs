@@ -457,9 +457,6 @@ impl Insights {
             let since = time("options.since", &options.since)?;
             let until = time("options.until", &options.until)?;
             let by = granularity("options.by", &options.by)?;
-            if options.concurrency == Some(0) {
-                return Err(type_error("options.concurrency", "must be at least 1"));
-            }
             let account = open(&self.lazy, WHAT, &company_id, &ig_user_id).await?;
             let mut req = account
                 .graph()
