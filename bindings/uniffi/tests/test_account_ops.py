@@ -41,6 +41,7 @@ def test_account_unassign_connection_status_and_sweep():
             assert status.token_id == connection.token_id
             assert status.login == instagraph.LoginKind.FACEBOOK
             assert status.valid is True and status.scopes and status.reason is None
+            assert status.expiring is False, "about 60 days left: not due within the week"
             with pytest.raises(instagraph.InstagraphError) as err:
                 await manager.connection_status("another-company", connection.token_id)
             assert err.value.kind == instagraph.ErrorKind.NOT_FOUND, err.value
