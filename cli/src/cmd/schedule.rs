@@ -62,18 +62,20 @@ pub async fn run(global: &Global, args: ScheduleArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The first wait after an idle pass, and the longest (the core worker's defaults).
-const IDLE_WAIT: (Duration, Duration) = (Duration::from_secs(1), Duration::from_secs(10));
-
 /// The worker's loop, one printed line per pass (a JSON line with `--json`): a pass that found
-/// work is followed at once by the next; an idle one by a wait, doubled after each idle pass up
-/// to 10 s. Stops after `passes` passes, or at Ctrl-C / SIGTERM once the running pass (and its
+/// work is followed at once by the next; an idle one by a wait, doubled after each idle pass,
+/// from the worker's `poll_interval` up to its `max_poll_interval` (as `Worker::run_until`
+/// waits). Stops after `passes` passes, or at Ctrl-C / SIGTERM once the running pass (and its
 /// jobs) has finished.
 async fn run_passes(global: &Global, worker: &Worker, passes: Option<u64>) -> Result<(), Failure> {
     let stop = super::shutdown_signal();
     tokio::pin!(stop);
     let mut stopping = false;
-    let mut idle = IDLE_WAIT.0;
+    let (first_wait, longest_wait) = (
+        worker.options().poll_interval,
+        worker.options().max_poll_interval,
+    );
+    let mut idle = first_wait;
     let mut pass = 0u64;
     loop {
         pass += 1;
@@ -101,10 +103,10 @@ async fn run_passes(global: &Global, worker: &Worker, passes: Option<u64>) -> Re
                     )
                 });
                 if report.claimed > 0 {
-                    idle = IDLE_WAIT.0;
+                    idle = first_wait;
                     Duration::ZERO
                 } else {
-                    next_idle(&mut idle)
+                    next_idle(&mut idle, longest_wait)
                 }
             }
             // The worker itself is misconfigured (e.g. an empty --worker): nothing will run.
@@ -116,7 +118,7 @@ async fn run_passes(global: &Global, worker: &Worker, passes: Option<u64>) -> Re
                 output::emit(global.json, &doc, || {
                     format!("Pass {pass} failed: {}", failure.message)
                 });
-                next_idle(&mut idle)
+                next_idle(&mut idle, longest_wait)
             }
         };
         if stopping || passes.is_some_and(|n| pass >= n) {
@@ -129,10 +131,10 @@ async fn run_passes(global: &Global, worker: &Worker, passes: Option<u64>) -> Re
     }
 }
 
-/// The wait after an idle pass; the next one is twice as long, up to the longest.
-fn next_idle(idle: &mut Duration) -> Duration {
+/// The wait after an idle pass; the next one is twice as long, up to `longest`.
+fn next_idle(idle: &mut Duration, longest: Duration) -> Duration {
     let wait = *idle;
-    *idle = (wait * 2).min(IDLE_WAIT.1);
+    *idle = wait.saturating_mul(2).min(longest);
     wait
 }
 
