@@ -329,10 +329,7 @@ impl AccountGraph {
     ) -> Result<Vec<InsightSeries>> {
         const WHAT: &str = "AccountGraph.account_insights";
         let (client, access) = (&self.client, &self.access);
-        let parsed = metrics
-            .iter()
-            .map(|m| m.parse::<Metric>().map_err(|e| sdk(WHAT, e)))
-            .collect::<Result<Vec<_>>>()?;
+        let parsed = parse_metrics(WHAT, &metrics)?;
         let period = match period {
             InsightPeriod::Day => Period::Day,
             InsightPeriod::Week => Period::Week,
@@ -369,10 +366,7 @@ impl AccountGraph {
     ) -> Result<Vec<MetricSeries>> {
         const WHAT: &str = "AccountGraph.account_insight_series";
         let (client, access) = (&self.client, &self.access);
-        let parsed = metrics
-            .iter()
-            .map(|m| m.parse::<Metric>().map_err(|e| sdk(WHAT, e)))
-            .collect::<Result<Vec<_>>>()?;
+        let parsed = parse_metrics(WHAT, &metrics)?;
         let series = access
             .graph(client)
             .ig_user(access.ig_user_id.clone())
@@ -445,4 +439,12 @@ impl AccountGraph {
             message_id: out.message_id.map(|m| m.as_str().to_owned()),
         })
     }
+}
+
+/// Metric names as the core's [`Metric`]s; an unknown or removed one is the core's error.
+fn parse_metrics(what: &str, names: &[String]) -> Result<Vec<Metric>> {
+    names
+        .iter()
+        .map(|m| m.parse::<Metric>().map_err(|e| sdk(what, e)))
+        .collect()
 }

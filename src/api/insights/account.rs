@@ -58,6 +58,21 @@ pub struct InsightWindow {
     pub until: DateTime<Utc>,
 }
 
+impl InsightWindow {
+    /// The range in windows Meta can serve, at most [`MAX_WINDOW_DAYS`] each, end to end.
+    pub(super) fn split(self) -> Vec<InsightWindow> {
+        let max = TimeDelta::days(MAX_WINDOW_DAYS);
+        let mut out = Vec::new();
+        let mut since = self.since;
+        while since < self.until {
+            let until = (since + max).min(self.until);
+            out.push(InsightWindow { since, until });
+            since = until;
+        }
+        out
+    }
+}
+
 /// The answer of [`AccountInsightsRequest::send`]: one [`Insight`] per metric (and period), the
 /// windows of a long range merged.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -367,17 +382,11 @@ impl AccountInsightsRequest<'_> {
                 ));
             }
         }
-        let mut out = Vec::new();
-        let mut start = since;
-        while start < until {
-            let end = (start + max).min(until);
-            out.push(Some(InsightWindow {
-                since: start,
-                until: end,
-            }));
-            start = end;
-        }
-        Ok(out)
+        Ok(InsightWindow { since, until }
+            .split()
+            .into_iter()
+            .map(Some)
+            .collect())
     }
 
     pub(super) async fn fetch(&self, window: Option<InsightWindow>) -> Result<Vec<Insight>> {

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use futures::{StreamExt, TryStreamExt};
 
 use super::rollup::{bounds, Aggregation, Granularity, RolledUpMetric, RollupPoint};
-use super::{AccountInsightsRequest, InsightWindow, Metric, MetricType, Period, MAX_WINDOW_DAYS};
+use super::{AccountInsightsRequest, InsightWindow, Metric, MetricType, Period};
 use crate::api::models::Insight;
 use crate::error::{Error, Result};
 
@@ -123,7 +123,7 @@ impl AccountInsightsRequest<'_> {
             let pieces: Vec<(usize, InsightWindow)> = buckets
                 .iter()
                 .enumerate()
-                .flat_map(|(i, b)| pieces(b.window).into_iter().map(move |w| (i, w)))
+                .flat_map(|(i, b)| b.window.split().into_iter().map(move |w| (i, w)))
                 .collect();
             let answers: Vec<(usize, Vec<Insight>)> = futures::stream::iter(pieces)
                 .map(|(i, w)| {
@@ -198,20 +198,6 @@ fn buckets(since: DateTime<Utc>, until: DateTime<Utc>, granularity: Granularity)
     out
 }
 
-/// `window` in pieces Meta can serve (at most [`MAX_WINDOW_DAYS`] each): a calendar month of
-/// 31 days is two.
-fn pieces(window: InsightWindow) -> Vec<InsightWindow> {
-    let max = TimeDelta::days(MAX_WINDOW_DAYS);
-    let mut out = Vec::new();
-    let mut since = window.since;
-    while since < window.until {
-        let until = (since + max).min(window.until);
-        out.push(InsightWindow { since, until });
-        since = until;
-    }
-    out
-}
-
 /// One [`RolledUpMetric`] per metric from the answers of the buckets' pieces (a bucket whose
 /// answers lack the metric, or a number for it, has no point). A bucket asked in pieces adds its
 /// pieces' totals up: exact for a count, an upper bound for unique accounts, whose metric is then
@@ -262,6 +248,7 @@ fn totals_by_bucket(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::insights::MAX_WINDOW_DAYS;
     use chrono::TimeZone;
 
     fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
@@ -385,14 +372,14 @@ mod tests {
     #[test]
     fn a_long_month_is_asked_in_pieces_and_added_up() {
         let b = buckets(at(2026, 1, 1, 12), at(2026, 3, 1, 12), Granularity::Monthly);
-        let january = pieces(b[0].window);
+        let january = b[0].window.split();
         assert_eq!(b[0].start, date(2026, 1, 1));
         assert_eq!(january.len(), 2, "{january:?}");
         assert_eq!(january[0].until, january[1].since);
         assert!(january
             .iter()
             .all(|w| w.until - w.since <= TimeDelta::days(MAX_WINDOW_DAYS)));
-        assert_eq!(pieces(b[1].window).len(), 1, "February");
+        assert_eq!(b[1].window.split().len(), 1, "February");
         let answers = vec![
             (0, answer("views", 5.into())),
             (0, answer("views", 7.into())),
